@@ -1,0 +1,143 @@
+"""The small value types that flow between pipeline stages."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+__all__ = [
+    "Article",
+    "Group",
+    "Kind",
+    "Member",
+    "Origin",
+    "Rejected",
+    "Relation",
+    "Result",
+    "Scores",
+    "Stats",
+]
+
+
+class Kind(StrEnum):
+    """How a document relates to its group's representative."""
+
+    ORIGINAL = "original"  # the representative itself, or a document with no copy
+    EXACT = "exact"  # same normalised text
+    NEAR = "near"  # same text up to small edits
+    REWRITE = "rewrite"  # reworded copy: most of both texts align in order
+    EXCERPT = "excerpt"  # most of one text lies, in order, inside the other
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a record came from: a file and, when it has them, a 1-based line or row."""
+
+    path: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return self.path if self.line is None else f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Article:
+    """One input document, as read (text not yet normalised)."""
+
+    id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published: datetime | None = None
+    lang: str | None = None
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rejected:
+    """A record that could not become an Article, and why."""
+
+    origin: Origin
+    reason: str  # short machine-readable code, e.g. "invalid_utf8", "empty_text"
+    detail: str  # human-readable explanation
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scores:
+    """Similarity figures of one pair, all in [0, 1].
+
+    ``jaccard`` and ``containment`` are over the shingle sets; ``coverage_a`` and ``coverage_b``
+    are the share of each text's shingles inside one in-order alignment of the two.
+    """
+
+    jaccard: float
+    containment: float
+    coverage_a: float
+    coverage_b: float
+
+    def as_dict(self) -> dict[str, float]:
+        return {k: round(v, 4) for k, v in asdict(self).items()}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Relation:
+    """The verified relation of document ``a`` to document ``b``."""
+
+    a: str
+    b: str
+    kind: Kind
+    scores: Scores | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Member:
+    """A document inside a group, with its relation to the representative."""
+
+    id: str
+    kind: Kind
+    scores: Scores | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Group:
+    """A copy group: a representative and every document that copies it."""
+
+    id: str
+    representative: str
+    members: tuple[Member, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+
+@dataclass(slots=True, kw_only=True)
+class Stats:
+    """Counts and timings of one run, for the summary."""
+
+    documents_read: int = 0
+    rejected: int = 0
+    rejected_by_reason: dict[str, int] = field(default_factory=dict)
+    documents: int = 0
+    groups: int = 0
+    copies_by_kind: dict[str, int] = field(default_factory=dict)
+    candidate_pairs: int = 0
+    verified_pairs: int = 0
+    oversized_buckets: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Result:
+    """What ``find_copies`` returns: every valid document is in exactly one group."""
+
+    groups: tuple[Group, ...]
+    rejected: tuple[Rejected, ...]
+    stats: Stats
+    relations: tuple[Relation, ...] = ()
+
+    def assignments(self) -> dict[str, tuple[str, Member]]:
+        """Map each document id to (group id, its member record)."""
+        return {m.id: (g.id, m) for g in self.groups for m in g.members}
