@@ -1,1 +1,30 @@
+"""newsdedup: find every copy of a news article, however rewritten, excerpted or re-published."""
+
+from newsdedup.api import find_copies
+from newsdedup.config import Config
+from newsdedup.errors import ConfigError, InputError, MissingExtraError, NewsdedupError, StoreError
+from newsdedup.report import Report
+from newsdedup.types import Article, Group, Kind, Member, Origin, Rejected, Relation, Result, Scores
+
 __version__ = "0.1.0"
+
+__all__ = [
+    "Article",
+    "Config",
+    "ConfigError",
+    "Group",
+    "InputError",
+    "Kind",
+    "Member",
+    "MissingExtraError",
+    "NewsdedupError",
+    "Origin",
+    "Rejected",
+    "Relation",
+    "Report",
+    "Result",
+    "Scores",
+    "StoreError",
+    "__version__",
+    "find_copies",
+]

@@ -1,0 +1,97 @@
+"""The Python API: the same engine the CLI runs, over any iterable of Articles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import xxhash
+
+from newsdedup.config import Config
+from newsdedup.engine.local import CopyRun, Progress, run_copies
+from newsdedup.relate.kind import KIND_CODES
+from newsdedup.report import Report
+from newsdedup.types import Article, Group, Kind, Member, Result, Scores, Stats
+
+__all__ = ["build_groups", "find_copies", "group_id"]
+
+
+def group_id(representative: str) -> str:
+    """A group's id, derived from its representative's id: stable across runs and input order."""
+    return "g" + xxhash.xxh3_64_hexdigest(representative.encode("utf-8", "surrogatepass"))
+
+
+def _scores(row: np.ndarray) -> Scores | None:
+    if np.isnan(row[0]):
+        return None
+    return Scores(
+        jaccard=float(row[0]),
+        containment=float(row[1]),
+        coverage_a=float(row[2]),
+        coverage_b=float(row[3]),
+    )
+
+
+def build_groups(run: CopyRun) -> tuple[Group, ...]:
+    """Group objects, sorted by representative id; the representative is each group's first member."""
+    fp, a = run.fingerprints, run.assignment
+    order = np.lexsort((run.rank, a.center))
+    groups: list[Group] = []
+    start = 0
+    for end in np.append(np.flatnonzero(np.diff(a.center[order]) != 0) + 1, len(order)):
+        members = order[start:end]
+        rep = int(a.center[members[0]])
+        ordered = sorted(members.tolist(), key=lambda d: (d != rep, run.rank[d]))
+        groups.append(
+            Group(
+                id=group_id(fp.ids[rep]),
+                representative=fp.ids[rep],
+                members=tuple(_member(run, d) for d in ordered),
+            )
+        )
+        start = end
+    return tuple(sorted(groups, key=lambda g: g.representative))
+
+
+def _member(run: CopyRun, d: int) -> Member:
+    code = int(run.assignment.kind[d])
+    kind = KIND_CODES[code] if code else Kind.ORIGINAL
+    assert kind is not None
+    return Member(id=run.fingerprints.ids[d], kind=kind, scores=_scores(run.assignment.scores[d]))
+
+
+def _stats(run: CopyRun, report: Report, groups: tuple[Group, ...]) -> Stats:
+    by_kind: dict[str, int] = {}
+    for g in groups:
+        for m in g.members[1:]:
+            by_kind[m.kind.value] = by_kind.get(m.kind.value, 0) + 1
+    return Stats(
+        documents_read=report.read or len(run.fingerprints) + len(report.rejected),
+        rejected=len(report.rejected),
+        rejected_by_reason=report.rejected_by_reason,
+        documents=len(run.fingerprints),
+        groups=sum(1 for g in groups if g.size > 1),
+        copies_by_kind=by_kind,
+        candidate_pairs=run.candidate_pairs,
+        verified_pairs=run.verified_pairs,
+        oversized_buckets=run.lsh.oversized,
+        seconds=dict(run.seconds),
+    )
+
+
+def find_copies(
+    articles: Iterable[Article],
+    config: Config | None = None,
+    *,
+    report: Report | None = None,
+    progress: Progress | None = None,
+) -> Result:
+    """Find every copy among ``articles``; each valid article lands in exactly one group.
+
+    Articles with a repeated id are rejected (see ``Result.rejected``), never merged silently.
+    """
+    config = config or Config()
+    report = report or Report(strict=config.run.strict)
+    run = run_copies(articles, config, report, progress)
+    groups = build_groups(run)
+    return Result(groups=groups, rejected=tuple(report.rejected), stats=_stats(run, report, groups))

@@ -1,0 +1,163 @@
+"""The single-process engine: read → fingerprint → candidates → relate → group, wired together.
+
+Fingerprinting streams: texts are dropped after each batch, and only the columnar fingerprints
+(about 2.5 KB per 500-word article) are kept for the global steps.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+import xxhash
+from numpy.typing import NDArray
+
+from newsdedup.candidates.lsh import LSHReport, candidate_pairs
+from newsdedup.config import Config
+from newsdedup.fingerprint.batch import Fingerprints, concat, fingerprint_articles
+from newsdedup.group.copies import Assignment, exact_heads, spread_exact, star_groups
+from newsdedup.group.representative import priority_ranks
+from newsdedup.relate.kind import classify
+from newsdedup.relate.verify import score_pairs
+from newsdedup.report import Report
+from newsdedup.types import Article
+
+__all__ = ["CopyRun", "Progress", "fingerprint_stream", "run_copies"]
+
+#: Called with (stage name, documents done so far).
+Progress = Callable[[str, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class CopyRun:
+    """Columnar outcome of copy detection, before it becomes Group objects."""
+
+    fingerprints: Fingerprints
+    rank: NDArray[np.int64]
+    assignment: Assignment
+    lsh: LSHReport
+    candidate_pairs: int
+    verified_pairs: int
+    seconds: dict[str, float]
+
+
+@contextmanager
+def _timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    seconds[stage] = seconds.get(stage, 0.0) + time.perf_counter() - start
+
+
+def _unique_ids(articles: Iterable[Article], report: Report) -> Iterator[Article]:
+    """Reject a repeated id: two documents must never share a row of the output."""
+    seen: set[str] = set()
+    for article in articles:
+        if article.id in seen:
+            origin = article.origin or _no_origin(article.id)
+            report.reject(origin, "duplicate_id", f"id {article.id!r} was already used")
+            continue
+        seen.add(article.id)
+        yield article
+
+
+def _no_origin(article_id: str):  # type: ignore[no-untyped-def]
+    from newsdedup.types import Origin
+
+    return Origin(f"<article {article_id}>")
+
+
+def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def fingerprint_stream(
+    articles: Iterable[Article], config: Config, report: Report, progress: Progress | None = None
+) -> Fingerprints:
+    """Fingerprint a stream batch by batch; the compiled kernel of one batch runs (without the
+    GIL) while the next batch is read and parsed."""
+    parts: list[Fingerprints] = []
+    done = 0
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending: Future[Fingerprints] | None = None
+        for batch in _batches(_unique_ids(articles, report), config.run.batch_size):
+            if pending is not None:
+                parts.append(pending.result())
+            pending = pool.submit(fingerprint_articles, batch, config)
+            done += len(batch)
+            if progress:
+                progress("fingerprint", done)
+        if pending is not None:
+            parts.append(pending.result())
+    return concat(parts, config)
+
+
+def _verifier(fp: Fingerprints, config: Config):  # type: ignore[no-untyped-def]
+    def verify(member: int, rep: int) -> tuple[int, NDArray[np.float64]]:
+        jac, con, cov_a, cov_b = score_pairs(
+            fp,
+            np.array([[member, rep]]),
+            size=config.shingle.size,
+            min_containment=config.verify.min_candidate_containment,
+        )
+        code = classify(jac, cov_a, cov_b, fp.n_content[[member]], fp.n_content[[rep]], config.verify)
+        return int(code[0]), np.array([jac[0], con[0], cov_a[0], cov_b[0]])
+
+    return verify
+
+
+def run_copies(
+    articles: Iterable[Article],
+    config: Config,
+    report: Report,
+    progress: Progress | None = None,
+) -> CopyRun:
+    """Run copy detection over a stream of articles."""
+    seconds: dict[str, float] = {}
+    if config.run.workers:
+        numba.set_num_threads(min(config.run.workers, numba.config.NUMBA_NUM_THREADS))
+    with _timed(seconds, "read+fingerprint"):
+        fp = fingerprint_stream(articles, config, report, progress)
+    n = len(fp)
+    with _timed(seconds, "candidates"):
+        rank = priority_ranks(fp.ids, fp.published, fp.n_words, config.group.representative)
+        heads = exact_heads(fp.exact, rank) if n else np.empty(0, np.int64)
+        eligible = (heads == np.arange(n)) & (np.diff(fp.set_offsets) > 0)
+        tiebreak = np.fromiter((xxhash.xxh3_64_intdigest(i.encode("utf-8", "surrogatepass")) for i in fp.ids), np.uint64, n)
+        pairs, lsh = candidate_pairs(
+            fp.keys, eligible, tiebreak, max_bucket=config.lsh.max_bucket
+        )
+    if progress:
+        progress("verify", n)
+    with _timed(seconds, "verify"):
+        jac, con, cov_a, cov_b = score_pairs(
+            fp, pairs, size=config.shingle.size,
+            min_containment=config.verify.min_candidate_containment,
+        )
+        codes = classify(jac, cov_a, cov_b, fp.n_content[pairs[:, 0]], fp.n_content[pairs[:, 1]],
+                         config.verify)
+        keep = codes > 0
+        scores = np.stack((jac, con, cov_a, cov_b), axis=1)[keep]
+    with _timed(seconds, "group"):
+        stars = star_groups(n, rank, pairs[keep], codes[keep], scores, _verifier(fp, config))
+        assignment = spread_exact(stars, heads)
+    return CopyRun(
+        fingerprints=fp,
+        rank=rank,
+        assignment=assignment,
+        lsh=lsh,
+        candidate_pairs=len(pairs),
+        verified_pairs=int(keep.sum()),
+        seconds=seconds,
+    )

@@ -1,0 +1,33 @@
+"""MinHash parameters and the stopword hash table, derived from the config alone."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from numpy.typing import NDArray
+
+from newsdedup.fingerprint.kernels import hash_word
+from newsdedup.fingerprint.stopwords import stopwords
+
+__all__ = ["permutations", "stopword_table"]
+
+
+@lru_cache(maxsize=16)
+def permutations(num_perm: int, seed: int) -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
+    """The (a, b) parameters of the hash family; ``a`` is odd so each map is a bijection."""
+    rng = np.random.Generator(np.random.PCG64(seed))
+    a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
+    a.flags.writeable = False
+    b.flags.writeable = False
+    return a, b
+
+
+@lru_cache(maxsize=8)
+def stopword_table(name: str) -> NDArray[np.uint64]:
+    """Sorted hashes of a stopword list, as the tokeniser hashes words."""
+    hashes = [hash_word(np.frombuffer(w.encode(), np.uint8)) for w in stopwords(name)]
+    table = np.unique(np.array(hashes, dtype=np.uint64))
+    table.flags.writeable = False
+    return table

@@ -1,0 +1,128 @@
+"""Copy groups from verified pairs, without chaining.
+
+Union-find over "is a copy of" edges would chain: A rewrites B, B excerpts C, C is near D, and
+A and D, which share nothing, end up together. Instead groups are stars. Documents are taken in
+representative order (see representative.py); an unassigned document first tries to join the
+group of any neighbour it links to, by verifying itself directly against that group's
+representative; if none verifies, it becomes a representative and claims its unassigned
+neighbours. So every member is verified directly against its representative, and its kind and
+scores describe that relation, never a path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from newsdedup.relate.kind import _EXACT
+
+__all__ = ["SCORE_FIELDS", "Assignment", "exact_heads", "spread_exact", "star_groups"]
+
+#: Scores of a member against its representative: jaccard, containment, coverage of the member,
+#: coverage of the representative. NaN for representatives.
+SCORE_FIELDS = ("jaccard", "containment", "coverage_a", "coverage_b")
+
+Verifier = Callable[[int, int], tuple[int, NDArray[np.float64]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    center: NDArray[np.int64]  #: index of each document's representative
+    kind: NDArray[np.int8]  #: kind code against the representative (0 for the representative)
+    scores: NDArray[np.float64]  #: (n, 4), see SCORE_FIELDS
+
+
+def exact_heads(exact: NDArray[np.uint64], rank: NDArray[np.int64]) -> NDArray[np.int64]:
+    """For each document, the best-ranked document with the same exact hash (maybe itself)."""
+    order = np.lexsort((rank, exact[:, 1], exact[:, 0]))
+    ex = exact[order]
+    new_run = np.ones(len(order), bool)
+    new_run[1:] = (ex[1:] != ex[:-1]).any(axis=1)
+    run_id = np.cumsum(new_run) - 1
+    heads = np.empty(len(order), np.int64)
+    heads[order] = order[np.flatnonzero(new_run)][run_id]
+    return heads
+
+
+def _adjacency(
+    n: int, pairs: NDArray[np.int64], codes: NDArray[np.int8], scores: NDArray[np.float64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int8], NDArray[np.float64]]:
+    """CSR adjacency, both directions; coverage columns swapped for the reverse direction."""
+    src = np.concatenate((pairs[:, 0], pairs[:, 1]))
+    dst = np.concatenate((pairs[:, 1], pairs[:, 0]))
+    rev = scores[:, [0, 1, 3, 2]]
+    sc = np.concatenate((scores, rev))
+    order = np.argsort(src, kind="stable")
+    offsets = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(src, minlength=n), out=offsets[1:])
+    return offsets, dst[order], np.concatenate((codes, codes))[order], sc[order]
+
+
+def star_groups(
+    n: int,
+    rank: NDArray[np.int64],
+    pairs: NDArray[np.int64],
+    codes: NDArray[np.int8],
+    scores: NDArray[np.float64],
+    verify: Verifier,
+) -> Assignment:
+    """Assign every document to a representative; ``pairs`` are verified copy edges.
+
+    ``verify(member, rep)`` returns the kind code and scores of a pair not among the edges,
+    used when a document reaches a group only through one of its members.
+    """
+    center = np.arange(n, dtype=np.int64)
+    kind = np.zeros(n, np.int8)
+    out_scores = np.full((n, 4), np.nan)
+    offsets, nbr, nbr_code, nbr_scores = _adjacency(n, pairs, codes, scores)
+    assigned = np.zeros(n, bool)
+    linked = np.flatnonzero(np.diff(offsets) > 0)
+    for v in linked[np.argsort(rank[linked])]:
+        if assigned[v]:
+            continue
+        assigned[v] = True
+        lo, hi = offsets[v], offsets[v + 1]
+        if _join_via_neighbour(v, nbr[lo:hi], rank, center, kind, out_scores, verify):
+            continue
+        for e in range(lo, hi):
+            u = nbr[e]
+            if not assigned[u]:
+                assigned[u] = True
+                center[u], kind[u], out_scores[u] = v, nbr_code[e], nbr_scores[e][[0, 1, 3, 2]]
+    return Assignment(center=center, kind=kind, scores=out_scores)
+
+
+def _join_via_neighbour(
+    v: int,
+    neighbours: NDArray[np.int64],
+    rank: NDArray[np.int64],
+    center: NDArray[np.int64],
+    kind: NDArray[np.int8],
+    out_scores: NDArray[np.float64],
+    verify: Verifier,
+) -> bool:
+    """Join the best-ranked group reachable through an assigned neighbour that verifies directly."""
+    reps = {int(center[u]) for u in neighbours if kind[u] != 0 or center[u] != u}
+    for rep in sorted(reps, key=lambda r: rank[r]):
+        code, sc = verify(v, rep)
+        if code != 0:
+            center[v], kind[v], out_scores[v] = rep, code, sc
+            return True
+    return False
+
+
+def spread_exact(assignment: Assignment, heads: NDArray[np.int64]) -> Assignment:
+    """Give exact copies their head's group: kind exact under a representative head, else the head's."""
+    center = assignment.center[heads]
+    dup = heads != np.arange(len(heads))
+    head_is_rep = assignment.center[heads] == heads
+    kind = assignment.kind[heads].copy()
+    scores = assignment.scores[heads].copy()
+    kind[dup & head_is_rep] = _EXACT
+    scores[dup & head_is_rep] = 1.0
+    kind[~dup] = assignment.kind[~dup]
+    scores[~dup] = assignment.scores[~dup]
+    return Assignment(center=center, kind=kind, scores=scores)

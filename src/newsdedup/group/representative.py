@@ -1,0 +1,40 @@
+"""Which document of a group represents it: a total order, so the choice never depends on input order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["priority_ranks"]
+
+
+def _id_ranks(ids: Sequence[str]) -> NDArray[np.int64]:
+    order = sorted(range(len(ids)), key=ids.__getitem__)
+    ranks = np.empty(len(ids), np.int64)
+    ranks[np.asarray(order, dtype=np.int64)] = np.arange(len(ids))
+    return ranks
+
+
+def priority_ranks(
+    ids: Sequence[str],
+    published: NDArray[np.int64],
+    length: NDArray[np.int64],
+    policy: str,
+) -> NDArray[np.int64]:
+    """Rank of each document as a representative (0 is the best).
+
+    "earliest": earliest published (unknown dates last), then longest, then smallest id;
+    "longest": longest, then earliest, then smallest id; "id": smallest id.
+    """
+    id_rank = _id_ranks(ids)
+    if policy == "earliest":
+        order = np.lexsort((id_rank, -length, published))
+    elif policy == "longest":
+        order = np.lexsort((id_rank, published, -length))
+    else:
+        order = np.argsort(id_rank)
+    ranks = np.empty(len(ids), np.int64)
+    ranks[order] = np.arange(len(ids))
+    return ranks
