@@ -1,0 +1,132 @@
+import csv
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsdedup.types import Group, Kind, Member, Scores
+from newsdedup.write import group_rows, write_groups
+
+SCORES = Scores(jaccard=0.912345, containment=1.0, coverage_a=0.8, coverage_b=0.75)
+
+GROUPS = [
+    Group(
+        id="g2",
+        representative="b",
+        members=(
+            Member(id="c", kind=Kind.NEAR, scores=SCORES),
+            Member(id="b", kind=Kind.ORIGINAL),
+            Member(id="d", kind=Kind.EXACT),
+        ),
+    ),
+    Group(id="g1", representative="a", members=(Member(id="a", kind=Kind.ORIGINAL),)),
+]
+
+
+def test_groups_rows_sorted_by_group_then_member_order() -> None:
+    rows = list(group_rows(GROUPS))
+    assert [(r["group"], r["id"]) for r in rows] == [
+        ("g1", "a"),
+        ("g2", "c"),
+        ("g2", "b"),
+        ("g2", "d"),
+    ]
+    assert all(r["representative"] == {"g1": "a", "g2": "b"}[r["group"]] for r in rows)
+
+
+def test_groups_rows_representative_is_original_with_empty_scores() -> None:
+    rep = Member(id="b", kind=Kind.NEAR, scores=SCORES)  # mislabelled representative
+    rows = list(group_rows([Group(id="g", representative="b", members=(rep,))]))
+    assert rows == [
+        {"id": "b", "group": "g", "representative": "b", "kind": "original", "scores": {}}
+    ]
+
+
+def test_groups_rows_scores_and_kind_values() -> None:
+    by_id = {r["id"]: r for r in group_rows(GROUPS)}
+    assert by_id["c"]["kind"] == "near" and type(by_id["c"]["kind"]) is str
+    assert by_id["c"]["scores"] == SCORES.as_dict()
+    assert by_id["d"]["scores"] == {}
+
+
+def test_groups_jsonl_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "groups.jsonl"
+    assert write_groups(GROUPS, path) == 4
+    rows = [orjson.loads(line) for line in path.read_bytes().splitlines()]
+    assert rows == list(group_rows(GROUPS))
+
+
+def test_groups_csv_scores_are_json(tmp_path: Path) -> None:
+    path = tmp_path / "groups.csv"
+    write_groups(GROUPS, path)
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == ["id", "group", "representative", "kind", "scores"]
+    assert rows[0]["scores"] == "{}"
+    assert orjson.loads(rows[1]["scores"]) == SCORES.as_dict()
+
+
+def test_groups_parquet_scores_struct_null_when_absent(tmp_path: Path) -> None:
+    path = tmp_path / "groups.parquet"
+    write_groups(GROUPS, path)
+    table = pq.read_table(path)
+    assert table.schema.field("scores").type == pa.struct(
+        [(name, pa.float64()) for name in ("jaccard", "containment", "coverage_a", "coverage_b")]
+    )
+    assert table.column("scores").to_pylist() == [None, SCORES.as_dict(), None, None]
+    assert table.column("kind").to_pylist() == ["original", "near", "original", "exact"]
+
+
+def test_groups_empty_parquet_keeps_schema(tmp_path: Path) -> None:
+    assert write_groups([], tmp_path / "groups.parquet") == 0
+    assert pq.read_table(tmp_path / "groups.parquet").column_names == [
+        "id",
+        "group",
+        "representative",
+        "kind",
+        "scores",
+    ]
+
+
+_unit = st.floats(min_value=0, max_value=1)
+_scores = st.builds(Scores, jaccard=_unit, containment=_unit, coverage_a=_unit, coverage_b=_unit)
+
+
+@st.composite
+def _groups(draw: st.DrawFn) -> list[Group]:
+    ids = draw(st.lists(st.text(min_size=1, max_size=8), unique=True, max_size=30))
+    slots = draw(st.lists(st.integers(0, 5), min_size=len(ids), max_size=len(ids)))
+    by_slot: dict[int, list[str]] = {}
+    for doc, slot in zip(ids, slots, strict=True):
+        by_slot.setdefault(slot, []).append(doc)
+    return [
+        Group(
+            id=f"g{slot}",
+            representative=docs[0],
+            members=tuple(
+                Member(id=d, kind=draw(st.sampled_from(Kind)), scores=draw(st.none() | _scores))
+                for d in docs
+            ),
+        )
+        for slot, docs in by_slot.items()
+    ]
+
+
+@given(groups=_groups())
+def test_groups_jsonl_every_member_exactly_once(
+    groups: list[Group], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    path = tmp_path_factory.mktemp("groups") / "groups.jsonl"
+    assert write_groups(groups, path) == sum(g.size for g in groups)
+    rows: list[dict[str, Any]] = [orjson.loads(line) for line in path.read_bytes().splitlines()]
+    expected = Counter(m.id for g in groups for m in g.members)
+    assert Counter(r["id"] for r in rows) == expected
+    assert set(expected.values()) <= {1}
+    group_of = {m.id: g.id for g in groups for m in g.members}
+    assert all(r["group"] == group_of[r["id"]] for r in rows)
