@@ -1,0 +1,141 @@
+"""The command line: thin typer commands over the plain functions in jobs.py and relate/."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import orjson
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from newsdedup.config import Config
+from newsdedup.errors import NewsdedupError
+from newsdedup.jobs import dedup_files
+from newsdedup.read import FieldMap, read_articles
+from newsdedup.relate.compare import compare as compare_articles
+from newsdedup.report import Report
+from newsdedup.types import Article
+
+from newsdedup.cli.summary import progress_display, summary_table
+
+app = typer.Typer(
+    name="newsdedup",
+    help="Find every copy of a news article: exact, near, rewritten and excerpted copies.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+
+Inputs = Annotated[list[Path], typer.Argument(help="Files or folders: .txt folders, JSONL, CSV, Parquet (optionally .gz/.zst).", show_default=False)]
+ConfigFile = Annotated[Path | None, typer.Option("--config", help="TOML file with one table per stage ([lsh], [verify]...).")]
+Overrides = Annotated[list[str] | None, typer.Option("--set", help="Override one setting, e.g. --set lsh.bands=32 (repeatable).")]
+Format = Annotated[str | None, typer.Option("--format", help="Force the input format: txt, jsonl, csv or parquet (default: from the file name).")]
+
+
+def _config(config_file: Path | None, overrides: list[str] | None, strict: bool = False) -> Config:
+    config = Config.from_toml(config_file) if config_file else Config()
+    pairs: dict[str, str] = {}
+    for item in overrides or []:
+        key, eq, value = item.partition("=")
+        if not eq:
+            raise typer.BadParameter(f"--set needs KEY=VALUE, got {item!r}", param_hint="--set")
+        pairs[key.strip()] = value.strip()
+    if strict:
+        pairs["run.strict"] = "true"
+    return config.override(pairs) if pairs else config
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    console.print(f"[red]error:[/red] {exc}", highlight=False)
+    return typer.Exit(code=2)
+
+
+@app.command()
+def dedup(
+    inputs: Inputs,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Groups file to write: .jsonl, .csv or .parquet (.gz/.zst for text formats). One row per document: id, group, representative, kind, scores.")],
+    keep: Annotated[str | None, typer.Option("--keep", help="'representatives': also write the deduplicated corpus, one document per copy group.")] = None,
+    corpus_output: Annotated[Path | None, typer.Option("--corpus-output", help="Where --keep writes the corpus (default: OUTPUT with .dedup before the extension).")] = None,
+    rejects: Annotated[Path | None, typer.Option("--rejects", help="Write every rejected record (file, line, reason, detail) here.")] = None,
+    id_field: Annotated[str, typer.Option(help="Field holding the document id (JSONL/CSV/Parquet).")] = "id",
+    text_field: Annotated[str, typer.Option(help="Field holding the article text (falls back to maintext, content, body).")] = "text",
+    title_field: Annotated[str, typer.Option(help="Field holding the title.")] = "title",
+    date_field: Annotated[str, typer.Option(help="Field holding the publication date (ISO 8601, RFC 2822 or epoch).")] = "published",
+    url_field: Annotated[str, typer.Option(help="Field holding the URL.")] = "url",
+    source_field: Annotated[str, typer.Option(help="Field holding the source (site or outlet).")] = "source",
+    format: Format = None,
+    representative: Annotated[str | None, typer.Option(help="How to pick each group's representative: earliest, longest or id (default earliest).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Threads for fingerprinting and verification (default: all cores).")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Stop at the first unreadable record instead of reporting and counting it.")] = False,
+    config_file: ConfigFile = None,
+    overrides: Overrides = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+) -> None:
+    """Group copies in INPUTS and write one row per document to OUTPUT."""
+    if keep not in (None, "representatives"):
+        raise typer.BadParameter("the only value is 'representatives'", param_hint="--keep")
+    sets = list(overrides or [])
+    if representative:
+        sets.append(f"group.representative={representative}")
+    if workers is not None:
+        sets.append(f"run.workers={workers}")
+    try:
+        config = _config(config_file, sets, strict)
+        fields = FieldMap(id=id_field, text=text_field, title=title_field, date=date_field,
+                          url=url_field, source=source_field)
+        with progress_display(console, enabled=not quiet) as progress:
+            result = dedup_files(inputs, output=output, config=config, fields=fields, format=format,
+                                 keep=keep, corpus_output=corpus_output, rejects_output=rejects,
+                                 progress=progress)
+    except NewsdedupError as exc:
+        raise _fail(exc) from exc
+    if not quiet:
+        console.print(summary_table(result.stats, title=f"newsdedup dedup → {output}"))
+
+
+def _single(path: Path, fields: FieldMap, format: str | None) -> Article:
+    report = Report(strict=True)
+    articles = list(read_articles([path], fields=fields, format=format, report=report))
+    if len(articles) != 1:
+        raise typer.BadParameter(f"{path} holds {len(articles)} articles; compare needs exactly one")
+    return articles[0]
+
+
+@app.command()
+def compare(
+    a: Annotated[Path, typer.Argument(help="First article (a .txt file, or a file with one record).", show_default=False)],
+    b: Annotated[Path, typer.Argument(help="Second article.", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the verdict and figures as JSON.")] = False,
+    format: Format = None,
+    config_file: ConfigFile = None,
+    overrides: Overrides = None,
+) -> None:
+    """Print every similarity figure of two articles and the verdict (exact, near, rewrite, excerpt or unrelated)."""
+    try:
+        config = _config(config_file, overrides)
+        fields = FieldMap()
+        result = compare_articles(_single(a, fields, format), _single(b, fields, format), config)
+    except NewsdedupError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        typer.echo(orjson.dumps(result.as_dict(), option=orjson.OPT_INDENT_2).decode())
+        return
+    table = Table(title=f"{result.a} vs {result.b}: [bold]{result.as_dict()['kind']}[/bold]",
+                  title_justify="left")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for name, value in result.scores.items():
+        table.add_row(name, f"{value:g}")
+    Console().print(table)
+    for reason in result.reasons:
+        Console().print(f"• {reason}", highlight=False)
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each rejected record.")] = False) -> None:
+    """newsdedup: find copies (exact, near, rewritten, excerpted) of news articles."""
+    logging.basicConfig(level=logging.WARNING if verbose else logging.ERROR, format="%(message)s")

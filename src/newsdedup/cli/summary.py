@@ -1,0 +1,56 @@
+"""The end-of-run summary table and the progress display."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from newsdedup.engine.local import Progress as ProgressCallback
+from newsdedup.types import Stats
+
+__all__ = ["progress_display", "summary_table"]
+
+
+def summary_table(stats: Stats, title: str = "newsdedup") -> Table:
+    total = sum(stats.seconds.values())
+    table = Table(title=title, show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    table.add_row("documents read", f"{stats.documents_read:,}")
+    table.add_row("rejected", f"{stats.rejected:,}")
+    for reason, count in sorted(stats.rejected_by_reason.items()):
+        table.add_row(f"  {reason}", f"{count:,}")
+    table.add_row("documents grouped", f"{stats.documents:,}")
+    table.add_row("copy groups (2+ documents)", f"{stats.groups:,}")
+    copies = sum(stats.copies_by_kind.values())
+    table.add_row("copies", f"{copies:,}")
+    for kind in ("exact", "near", "rewrite", "excerpt"):
+        table.add_row(f"  {kind}", f"{stats.copies_by_kind.get(kind, 0):,}")
+    table.add_row("unique after dedup", f"{stats.documents - copies:,}")
+    table.add_row("candidate pairs / verified", f"{stats.candidate_pairs:,} / {stats.verified_pairs:,}")
+    if stats.oversized_buckets:
+        table.add_row("[yellow]oversized LSH buckets (capped)", f"{stats.oversized_buckets:,}")
+    for stage, sec in stats.seconds.items():
+        table.add_row(f"time: {stage}", f"{sec:.2f} s")
+    rate = stats.documents / total if total else 0.0
+    table.add_row("time: total", f"{total:.2f} s ({rate:,.0f} docs/s)")
+    return table
+
+
+@contextmanager
+def progress_display(console: Console, *, enabled: bool = True) -> Iterator[ProgressCallback]:
+    """A progress bar fed by the engine's (stage, done) callback; rich hides it off a terminal."""
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=None),
+               TextColumn("{task.completed:,} docs"), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True, disable=not enabled) as bar:
+        task = bar.add_task("reading + fingerprinting", total=None)
+
+        def update(stage: str, done: int) -> None:
+            label = {"fingerprint": "reading + fingerprinting", "verify": "verifying + grouping"}
+            bar.update(task, description=label.get(stage, stage), completed=done)
+
+        yield update

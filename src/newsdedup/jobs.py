@@ -1,0 +1,69 @@
+"""File-to-file jobs: what the CLI runs, as plain keyword-only functions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from newsdedup.api import find_copies
+from newsdedup.config import Config
+from newsdedup.engine.local import Progress
+from newsdedup.read import FieldMap, read_articles
+from newsdedup.report import Report
+from newsdedup.types import Article, Result
+from newsdedup.write import write_corpus, write_groups, write_rejects
+
+__all__ = ["default_corpus_path", "dedup_files"]
+
+
+def default_corpus_path(output: Path) -> Path:
+    """``groups.jsonl`` -> ``groups.dedup.jsonl`` (same format as the groups file)."""
+    name = output.name
+    stem, dot, rest = name.partition(".")
+    return output.with_name(f"{stem}.dedup{dot}{rest}" if dot else f"{stem}.dedup")
+
+
+def _kept(
+    inputs: Sequence[Path], keep: set[str], fields: FieldMap, format: str | None
+) -> Iterator[Article]:
+    """Second pass over the input: only representatives, so texts never pile up in memory."""
+    quiet = Report()
+    seen: set[str] = set()
+    for article in read_articles(inputs, fields=fields, format=format, report=quiet):
+        if article.id in keep and article.id not in seen:
+            seen.add(article.id)
+            yield article
+
+
+def dedup_files(
+    inputs: Sequence[Path],
+    *,
+    output: Path,
+    config: Config | None = None,
+    fields: FieldMap | None = None,
+    format: str | None = None,
+    keep: str | None = None,
+    corpus_output: Path | None = None,
+    rejects_output: Path | None = None,
+    progress: Progress | None = None,
+) -> Result:
+    """Read ``inputs``, find copies and write the groups file (and, if asked, the dedup corpus).
+
+    Every valid input document appears in the groups file exactly once; rejected records go to
+    ``rejects_output`` when given and are always counted in ``Result.stats``.
+    """
+    config = config or Config()
+    fields = fields or FieldMap()
+    report = Report(strict=config.run.strict)
+    articles = read_articles(inputs, fields=fields, format=format, report=report)
+    result = find_copies(articles, config, report=report, progress=progress)
+    write_groups(result.groups, output)
+    if rejects_output is not None:
+        write_rejects(result.rejected, rejects_output)
+    if keep == "representatives":
+        reps = {g.representative for g in result.groups}
+        path = corpus_output or default_corpus_path(output)
+        write_corpus(_kept(inputs, reps, fields, format), path)
+    stats = replace(result.stats, documents_read=report.read)
+    return replace(result, stats=stats)
