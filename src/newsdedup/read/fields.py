@@ -1,0 +1,232 @@
+"""Which record fields hold an article's parts, and turning one parsed record into an Article.
+
+JSONL, CSV and Parquet records all become a mapping of field names to values first; this module
+is the one place that decides what such a record means, so every format accepts the same field
+names and rejects a record for the same reasons.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any
+
+from newsdedup.errors import invalid_param
+from newsdedup.read.compression import Source
+from newsdedup.read.dates import parse_date
+from newsdedup.report import Report
+from newsdedup.types import Article, Rejected
+
+__all__ = ["ALIASES", "DEFAULT_FIELDS", "FieldMap", "to_article"]
+
+#: Names news scrapers use (news-please, Common Crawl news dumps, CMS exports), tried in this order
+#: after the default name when a field is left at its default.
+ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "id": ("doc_id", "uuid", "url"),
+        "text": ("maintext", "content", "body", "article"),
+        "title": ("headline",),
+        "date": ("date", "date_publish", "published_at", "pubdate", "datetime"),
+        "url": (),
+        "source": ("source_domain", "domain", "site", "site_name"),
+    }
+)
+
+_SHOWN_KEYS = 30  # at most this many of a record's fields are listed in a missing_field detail
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FieldMap:
+    """The record field that holds each part of an article.
+
+    A field left at its default also accepts the names in ``ALIASES``, so most scraper output reads
+    without options. A name you set yourself must be present in every record: a record without it
+    is rejected with ``missing_field``, since a wrong mapping should not pass unnoticed.
+    """
+
+    id: str = "id"  #: when absent, the id becomes "<file stem>:<line>"
+    text: str = "text"  #: the article body; required
+    title: str = "title"
+    date: str = "published"  #: ISO 8601, RFC 2822 or epoch seconds/milliseconds
+    url: str = "url"
+    source: str = "source"  #: publisher name or domain
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if not isinstance(value, str) or not value:
+                raise invalid_param(f.name, "FieldMap", "a non-empty field name", value)
+
+    def is_default(self, part: str) -> bool:
+        return bool(getattr(self, part) == _DEFAULTS[part])
+
+    def names(self, part: str) -> tuple[str, ...]:
+        """The record fields tried for ``part``, in order."""
+        given: str = getattr(self, part)
+        return (given, *ALIASES[part]) if self.is_default(part) else (given,)
+
+    def columns(self, available: Collection[str]) -> list[str]:
+        """The fields among ``available`` that reading may use (Parquet reads only these)."""
+        wanted = (name for part in _PARTS for name in self.names(part))
+        return list(dict.fromkeys(name for name in wanted if name in available))
+
+
+#: The FieldMap used when none is given.
+DEFAULT_FIELDS = FieldMap()
+
+_DEFAULTS: dict[str, str] = dataclasses.asdict(DEFAULT_FIELDS)
+_PARTS: tuple[str, ...] = tuple(_DEFAULTS)
+
+_Picked = tuple[str, Any] | None  # (field name, value) as found in the record, or nothing
+
+
+class _Unusable(Exception):
+    """Raised inside this module when a record cannot become an Article."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+def to_article(
+    record: Mapping[str, Any],
+    *,
+    fields: FieldMap,
+    source: Source,
+    line: int,
+    report: Report,
+    keys: Sequence[str] | None = None,
+) -> Article | Rejected:
+    """Map one parsed record to an Article, or say why it cannot be one.
+
+    ``line`` is the record's line (or row); ``keys`` lists the record's fields for messages when
+    ``record`` holds only some of them (Parquet reads only the columns it needs).
+    """
+    try:
+        return _build(record, fields, source, line, report, keys)
+    except _Unusable as exc:
+        return Rejected(origin=source.origin(line), reason=exc.reason, detail=exc.detail)
+
+
+@functools.cache
+def _lookups(fields: FieldMap) -> tuple[tuple[str, tuple[str, ...], bool], ...]:
+    """Per part: the names to try and whether a record must have one (computed once per map)."""
+    required = {part: part == "text" or not fields.is_default(part) for part in _PARTS}
+    return tuple((part, fields.names(part), required[part]) for part in _PARTS)
+
+
+def _build(
+    record: Mapping[str, Any],
+    fields: FieldMap,
+    source: Source,
+    line: int,
+    report: Report,
+    keys: Sequence[str] | None,
+) -> Article:
+    picked = {part: _pick(record, names, must, keys) for part, names, must in _lookups(fields)}
+    text = _text(picked["text"])
+    doc_id = _id(picked["id"], source, line, report)
+    return Article(
+        id=doc_id,
+        text=text,
+        title=_optional("title", picked["title"], report),
+        url=_optional("url", picked["url"], report),
+        source=_optional("source", picked["source"], report),
+        published=_date(picked["date"], report),
+        origin=source.origin(line),
+    )
+
+
+def _pick(
+    record: Mapping[str, Any], names: tuple[str, ...], required: bool, keys: Sequence[str] | None
+) -> _Picked:
+    """The first of ``names`` with a non-blank value, else the first present, else None."""
+    first: _Picked = None
+    for name in names:
+        if name in record:
+            value = record[name]
+            if not _blank(value):
+                return name, value
+            first = first or (name, value)
+    if first is None and required:
+        raise _Unusable("missing_field", _missing_detail(names, keys or list(record)))
+    return first
+
+
+def _missing_detail(names: tuple[str, ...], keys: Sequence[str]) -> str:
+    tried = f" (also tried: {', '.join(names[1:])})" if len(names) > 1 else ""
+    shown = ", ".join(keys[:_SHOWN_KEYS]) + (", ..." if len(keys) > _SHOWN_KEYS else "")
+    has = f"the record has: {shown}" if keys else "the record has no fields"
+    return f"no field {names[0]!r}{tried}; {has}"
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str | bytes) and not value.strip())
+
+
+def _decoded(name: str, value: object) -> object:
+    if not isinstance(value, bytes):
+        return value
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        detail = f"field {name!r} is not valid UTF-8 (byte {exc.start}: {exc.reason})"
+        raise _Unusable("invalid_utf8", detail) from None
+
+
+def _text(picked: _Picked) -> str:
+    assert picked is not None  # _pick raises missing_field for text
+    name, value = picked[0], _decoded(*picked)
+    if value is None:
+        raise _Unusable("empty_text", f"field {name!r} is null")
+    if not isinstance(value, str):
+        raise _Unusable("bad_field", f"field {name!r} must be a string, got {_kind(value)}")
+    if not value.strip():
+        raise _Unusable("empty_text", f"field {name!r} is empty or only whitespace")
+    return value
+
+
+def _id(picked: _Picked, source: Source, line: int, report: Report) -> str:
+    """The record's id as a string; a record without one gets "<stem>:<line>" (counted)."""
+    if picked is None or _blank(picked[1]):
+        report.count("derived_id")
+        return f"{source.stem}:{line}"
+    name, value = picked[0], _decoded(*picked)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    detail = f"field {name!r} must be a string or an integer, got {_kind(value)}"
+    raise _Unusable("bad_field", detail)
+
+
+def _optional(part: str, picked: _Picked, report: Report) -> str | None:
+    """A title, url or source; a value that is not a string is dropped and counted."""
+    if picked is None or _blank(picked[1]):
+        return None
+    if isinstance(picked[1], str):
+        return picked[1]
+    report.count(f"ignored_{part}")
+    return None
+
+
+def _date(picked: _Picked, report: Report) -> datetime | None:
+    if picked is None or _blank(picked[1]):
+        return None
+    published = parse_date(picked[1])
+    if published is None:
+        report.count("unparsed_date")
+    return published
+
+
+def _kind(value: object) -> str:
+    """The type of a value in JSON terms, which is what most inputs were."""
+    if isinstance(value, Mapping):
+        return "an object"
+    names = {bool: "a boolean", int: "a number", float: "a number", list: "an array"}
+    return names.get(type(value), type(value).__name__)

@@ -1,0 +1,63 @@
+"""JSON Lines (.jsonl, .json, .ndjson): one JSON object per line.
+
+A bad line costs only that line: it is rejected with its line number and reading goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+
+import orjson
+
+from newsdedup.read.compression import Source, numbered_lines
+from newsdedup.read.fields import FieldMap, to_article
+from newsdedup.report import Report
+from newsdedup.types import Article, Rejected
+
+__all__ = ["read_jsonl"]
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def read_jsonl(
+    source: Source, *, fields: FieldMap, report: Report
+) -> Generator[Article | Rejected, None, None]:
+    """One Article or Rejected per non-blank line; blank lines are not records."""
+    for item in numbered_lines(source):
+        if isinstance(item, Rejected):
+            yield item
+            continue
+        n, line = item
+        if n == 1:
+            line = line.removeprefix(_BOM)
+        if line.strip():
+            yield _record(source, n, line, fields, report)
+
+
+def _record(
+    source: Source, n: int, line: bytes, fields: FieldMap, report: Report
+) -> Article | Rejected:
+    try:
+        record = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        return _undecodable(source, n, line, exc)
+    if not isinstance(record, dict):
+        detail = f"line {n} is a JSON {_json_type(record)}, not an object"
+        return Rejected(origin=source.origin(n), reason="not_an_object", detail=detail)
+    return to_article(record, fields=fields, source=source, line=n, report=report)
+
+
+def _undecodable(source: Source, n: int, line: bytes, exc: orjson.JSONDecodeError) -> Rejected:
+    """Tell bytes that are not UTF-8 apart from text that is not JSON."""
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        detail = f"line {n} is not valid UTF-8 (byte {bad.start}: {bad.reason})"
+        return Rejected(origin=source.origin(n), reason="invalid_utf8", detail=detail)
+    detail = f"line {n} is not valid JSON ({exc.msg} at column {exc.colno})"
+    return Rejected(origin=source.origin(n), reason="malformed_json", detail=detail)
+
+
+def _json_type(value: object) -> str:
+    names = {list: "array", str: "string", bool: "boolean", int: "number", float: "number"}
+    return names.get(type(value), "null")
