@@ -135,6 +135,41 @@ def compare(
         Console().print(f"• {reason}", highlight=False)
 
 
+@app.command()
+def demo(
+    docs: Annotated[int, typer.Option(help="Articles in the generated sample.")] = 3000,
+    out: Annotated[Path, typer.Option(help="Folder for the sample corpus and the outputs.")] = Path("newsdedup-demo"),
+    seed: Annotated[int, typer.Option(help="Seed of the generated sample.")] = 0,
+) -> None:
+    """Generate a labelled sample corpus, deduplicate it end to end and score the result."""
+    from newsdedup.cli.demo import accuracy_table, load_truth
+    from newsdedup.synth import write_corpus_jsonl
+
+    corpus, truth = write_corpus_jsonl(out / "sample.jsonl", docs, seed)
+    console.print(f"sample corpus: {corpus} ({docs:,} generated articles; truth in {truth})")
+    with progress_display(console) as progress:
+        result = dedup_files([corpus], output=out / "groups.jsonl", keep="representatives",
+                             progress=progress)
+    console.print(summary_table(result.stats, title=f"newsdedup dedup {corpus} -o {out / 'groups.jsonl'}"))
+    console.print(accuracy_table(result.groups, load_truth(truth)))
+    console.print(f"groups: {out / 'groups.jsonl'}   deduplicated corpus: {out / 'groups.dedup.jsonl'}")
+
+
+@app.command()
+def generate(
+    docs: Annotated[int, typer.Argument(help="Number of articles.", show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="JSONL file to write; the truth goes to OUTPUT.truth.jsonl.")],
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same bytes).")] = 0,
+    words: Annotated[int, typer.Option(help="Mean article length in words.")] = 500,
+    copy_rate: Annotated[float, typer.Option(help="Share of articles that are planted copies.")] = 0.3,
+) -> None:
+    """Write a labelled synthetic news corpus with planted copies and same-story hard negatives."""
+    from newsdedup.synth import write_corpus_jsonl
+
+    corpus, truth = write_corpus_jsonl(output, docs, seed, words=words, copy_rate=copy_rate)
+    console.print(f"wrote {docs:,} articles to {corpus} and their truth to {truth}")
+
+
 @app.callback()
 def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each rejected record.")] = False) -> None:
     """newsdedup: find copies (exact, near, rewritten, excerpted) of news articles."""

@@ -1,0 +1,219 @@
+"""End-to-end copy detection benchmark: newsdedup against datasketch and rensa, in one run.
+
+Every tool runs in its own child process on the same generated JSONL corpus, from reading the
+file to writing a groups file, so documents/s and peak memory (max RSS of the child) compare
+like with like. Pair precision and recall are measured against the planted truth.
+
+    python benchmarks/bench_dedup.py --docs 20000 --words 500
+    python benchmarks/bench_dedup.py --docs 1000000 --tools newsdedup
+
+The peers use the usual recipe: Python word 5-gram shingling, 128 permutations, LSH at
+threshold 0.5, union-find over the candidate pairs (no verification).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from itertools import combinations
+from pathlib import Path
+
+import orjson
+
+TOOLS = ("newsdedup", "rensa", "datasketch")
+
+
+# --- children: one tool each -------------------------------------------------------------
+
+
+def _read_jsonl(path: Path):  # type: ignore[no-untyped-def]
+    with open(path, "rb") as fh:
+        for line in fh:
+            rec = orjson.loads(line)
+            yield rec["id"], rec["text"]
+
+
+def _shingles(text: str, k: int) -> set[str]:
+    toks = text.lower().split()
+    return {" ".join(toks[i : i + k]) for i in range(max(len(toks) - k + 1, 1))}
+
+
+def _union_find_groups(ids: list[str], pairs: list[tuple[int, int]]) -> dict[str, str]:
+    parent = list(range(len(ids)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {ids[i]: ids[find(i)] for i in range(len(ids))}
+
+
+def _write_groups(groups: dict[str, str], out: Path) -> None:
+    with open(out, "wb") as fh:
+        for doc, rep in groups.items():
+            fh.write(orjson.dumps({"id": doc, "group": rep}) + b"\n")
+
+
+def run_datasketch(inp: Path, out: Path, k: int, threshold: float) -> None:
+    from datasketch import MinHash, MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=128)
+    ids, pairs = [], []
+    for i, (doc, text) in enumerate(_read_jsonl(inp)):
+        m = MinHash(num_perm=128)
+        m.update_batch([s.encode() for s in _shingles(text, k)])
+        pairs.extend((int(j), i) for j in lsh.query(m))
+        lsh.insert(i, m)
+        ids.append(doc)
+    _write_groups(_union_find_groups(ids, pairs), out)
+
+
+def run_rensa(inp: Path, out: Path, k: int, threshold: float) -> None:
+    from rensa import RMinHash, RMinHashLSH
+
+    lsh = RMinHashLSH(threshold=threshold, num_perm=128, num_bands=16)
+    ids, pairs = [], []
+    for i, (doc, text) in enumerate(_read_jsonl(inp)):
+        m = RMinHash(num_perm=128, seed=42)
+        m.update(list(_shingles(text, k)))
+        pairs.extend((int(j), i) for j in lsh.query(m))
+        lsh.insert(i, m)
+        ids.append(doc)
+    _write_groups(_union_find_groups(ids, pairs), out)
+
+
+def run_newsdedup(inp: Path, out: Path, k: int, threshold: float) -> None:
+    from newsdedup.jobs import dedup_files
+
+    dedup_files([inp], output=out)
+
+
+def child(tool: str, inp: Path, out: Path, k: int, threshold: float) -> None:
+    runner = {"newsdedup": run_newsdedup, "rensa": run_rensa, "datasketch": run_datasketch}[tool]
+    start = time.perf_counter()
+    runner(inp, out, k, threshold)
+    seconds = time.perf_counter() - start
+    print(json.dumps({"seconds": seconds}))
+
+
+# --- parent: data, children, scoring --------------------------------------------------------
+
+
+def _truth(path: Path) -> tuple[dict[str, str], dict[str, str]]:
+    cluster, kind = {}, {}
+    with open(path, "rb") as fh:
+        for line in fh:
+            rec = orjson.loads(line)
+            cluster[rec["id"]] = rec["cluster"]
+            kind[rec["id"]] = rec["kind"]
+    return cluster, kind
+
+
+def _pairs(labels: dict[str, str]) -> set[tuple[str, str]]:
+    members: dict[str, list[str]] = defaultdict(list)
+    for doc, label in labels.items():
+        members[label].append(doc)
+    return {tuple(sorted(p)) for ids in members.values() for p in combinations(ids, 2)}  # type: ignore[misc]
+
+
+def score(groups_file: Path, cluster: dict[str, str], kind: dict[str, str]) -> dict[str, float]:
+    predicted: dict[str, str] = {}
+    with open(groups_file, "rb") as fh:
+        for line in fh:
+            rec = orjson.loads(line)
+            predicted[rec["id"]] = rec["group"]
+    pred, true = _pairs(predicted), _pairs(cluster)
+    tp = len(pred & true)
+    result = {"precision": tp / len(pred) if pred else 1.0, "recall": tp / len(true) if true else 1.0}
+    for k in ("exact", "near", "rewrite", "excerpt"):
+        planted = {tuple(sorted((d, cluster[d]))) for d, kd in kind.items() if kd == k}
+        if planted:
+            result[f"recall_{k}"] = len(planted & pred) / len(planted)
+    return result
+
+
+def _run_child(tool: str, inp: Path, out: Path, k: int, threshold: float) -> dict[str, float]:
+    cmd = [sys.executable, __file__, "--child", tool, "--input", str(inp), "--output", str(out),
+           "--shingle", str(k), "--threshold", str(threshold)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    stdout = proc.stdout.read() if proc.stdout else b""
+    if status != 0:
+        raise SystemExit(f"{tool} failed with status {status}")
+    info = json.loads(stdout.decode().strip().splitlines()[-1])
+    info["peak_rss_mib"] = usage.ru_maxrss / 1024
+    return info
+
+
+def ensure_corpus(data: Path, docs: int, words: int, seed: int) -> tuple[Path, Path]:
+    from newsdedup.synth import write_corpus_jsonl
+
+    inp = data / f"corpus-{docs}-{words}-{seed}.jsonl"
+    truth = data / f"corpus-{docs}-{words}-{seed}.truth.jsonl"
+    if not inp.exists() or not truth.exists():
+        data.mkdir(parents=True, exist_ok=True)
+        start = time.perf_counter()
+        write_corpus_jsonl(inp, docs, seed=seed, words=words, truth_path=truth)
+        print(f"generated {docs:,} articles in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    return inp, truth
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", type=int, default=20000)
+    ap.add_argument("--words", type=int, default=500)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--tools", default=",".join(TOOLS))
+    ap.add_argument("--data", type=Path, default=Path("bench-data"))
+    ap.add_argument("--shingle", type=int, default=5, help="peers' word n-gram size")
+    ap.add_argument("--threshold", type=float, default=0.5, help="peers' LSH threshold")
+    ap.add_argument("--json", type=Path, help="also write the results here")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--input", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--output", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        child(args.child, args.input, args.output, args.shingle, args.threshold)
+        return
+    inp, truth_path = ensure_corpus(args.data, args.docs, args.words, args.seed)
+    cluster, kind = _truth(truth_path)
+    rows = {}
+    for tool in args.tools.split(","):
+        out = args.data / f"groups-{tool}-{args.docs}.jsonl"
+        info = _run_child(tool, inp, out, args.shingle, args.threshold)
+        info.update(score(out, cluster, kind))
+        info["docs_per_s"] = args.docs / info["seconds"]
+        rows[tool] = info
+        print(f"{tool}: {json.dumps(info)}", file=sys.stderr)
+    _print_table(rows, args)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2))
+
+
+def _print_table(rows: dict[str, dict[str, float]], args: argparse.Namespace) -> None:
+    base = rows.get("newsdedup")
+    cols = ["docs/s", "x newsdedup", "peak MiB", "precision", "recall", "rewrite rec.", "excerpt rec.", "near rec."]
+    print(f"\n{args.docs:,} docs of ~{args.words} words, {os.cpu_count()} cores\n")
+    print("| tool | " + " | ".join(cols) + " |")
+    print("|---" * (len(cols) + 1) + "|")
+    for tool, r in rows.items():
+        ratio = r["docs_per_s"] / base["docs_per_s"] if base else float("nan")
+        print(f"| {tool} | {r['docs_per_s']:,.0f} | {ratio:.2f} | {r['peak_rss_mib']:,.0f} | "
+              f"{r['precision']:.4f} | {r['recall']:.4f} | {r.get('recall_rewrite', float('nan')):.4f} | "
+              f"{r.get('recall_excerpt', float('nan')):.4f} | {r.get('recall_near', float('nan')):.4f} |")
+
+
+if __name__ == "__main__":
+    main()
