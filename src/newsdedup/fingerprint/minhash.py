@@ -26,8 +26,18 @@ def permutations(num_perm: int, seed: int) -> tuple[NDArray[np.uint64], NDArray[
 
 @lru_cache(maxsize=8)
 def stopword_table(name: str) -> NDArray[np.uint64]:
-    """Sorted hashes of a stopword list, as the tokeniser hashes words."""
-    hashes = [hash_word(np.frombuffer(w.encode(), np.uint8)) for w in stopwords(name)]
-    table = np.unique(np.array(hashes, dtype=np.uint64))
+    """Hashes of a stopword list, as the tokeniser hashes words, in an open-addressing table.
+
+    The size is a power of two at least four times the number of words; 0 marks a free slot
+    and slots are probed linearly from ``(hash >> 40) & (size - 1)``, as kernels._is_stop does.
+    """
+    hashes = sorted({int(hash_word(np.frombuffer(w.encode(), np.uint8))) for w in stopwords(name)})
+    size = 1 << max(2, (4 * len(hashes)).bit_length())
+    table = np.zeros(size, np.uint64)
+    for h in hashes:
+        i = (h >> 40) & (size - 1)
+        while table[i]:
+            i = (i + 1) & (size - 1)
+        table[i] = h
     table.flags.writeable = False
     return table
