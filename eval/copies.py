@@ -69,6 +69,7 @@ def sweep(corpus, which: str) -> None:  # type: ignore[no-untyped-def]
                                 (256, 128, 2), (256, 85, 3), (128, 16, 8))]
     else:
         grid = [{"verify.rewrite_coverage": c} for c in (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)]
+        grid += [{"verify.rewrite_dispersed": d} for d in (0.0, 0.05, 0.1, 0.15, 0.2)]
         grid += [{"verify.near_jaccard": j} for j in (0.6, 0.7, 0.75, 0.8, 0.9)]
         grid += [{"verify.excerpt_coverage": c} for c in (0.5, 0.6, 0.7, 0.8, 0.9)]
     for overrides in grid:

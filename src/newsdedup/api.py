@@ -10,6 +10,7 @@ import xxhash
 from newsdedup.config import Config
 from newsdedup.engine.local import CopyRun, Progress, run_copies
 from newsdedup.relate.kind import KIND_CODES
+from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.report import Report
 from newsdedup.types import Article, Group, Kind, Member, Result, Scores, Stats
 
@@ -24,12 +25,7 @@ def group_id(representative: str) -> str:
 def _scores(row: np.ndarray) -> Scores | None:
     if np.isnan(row[0]):
         return None
-    return Scores(
-        jaccard=float(row[0]),
-        containment=float(row[1]),
-        coverage_a=float(row[2]),
-        coverage_b=float(row[3]),
-    )
+    return Scores(**{name: float(v) for name, v in zip(SCORE_COLUMNS, row, strict=True)})
 
 
 def build_groups(run: CopyRun) -> tuple[Group, ...]:

@@ -118,6 +118,7 @@ class VerifyConfig:
 
     near_jaccard: float = 0.75  #: shingle-set Jaccard at or above which a pair is a near copy
     rewrite_coverage: float = 0.25  #: in-order coverage both texts need to be a rewrite
+    rewrite_dispersed: float = 0.10  #: coverage outside the largest verbatim block, both texts
     excerpt_coverage: float = 0.70  #: in-order coverage of the shorter text to be an excerpt
     excerpt_max_ratio: float = 0.80  #: an excerpt is at most this share of the longer's length
     min_candidate_containment: float = 0.10  #: pairs below this set containment are not aligned
@@ -126,6 +127,7 @@ class VerifyConfig:
         for name in (
             "near_jaccard",
             "rewrite_coverage",
+            "rewrite_dispersed",
             "excerpt_coverage",
             "excerpt_max_ratio",
             "min_candidate_containment",

@@ -69,16 +69,24 @@ class Scores:
     """Similarity figures of one pair, all in [0, 1].
 
     ``jaccard`` and ``containment`` are over the shingle sets; ``coverage_a`` and ``coverage_b``
-    are the share of each text's shingles inside one in-order alignment of the two.
+    are the share of each text's content words inside one in-order alignment of the two, and
+    ``block_a``/``block_b`` the share inside its largest verbatim block alone. In a group, ``a``
+    is the member and ``b`` its representative.
     """
 
     jaccard: float
     containment: float
     coverage_a: float
     coverage_b: float
+    block_a: float = 0.0
+    block_b: float = 0.0
 
     def as_dict(self) -> dict[str, float]:
         return {k: round(v, 4) for k, v in asdict(self).items()}
+
+    def as_tuple(self) -> tuple[float, ...]:
+        return (self.jaccard, self.containment, self.coverage_a, self.coverage_b,
+                self.block_a, self.block_b)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -105,14 +105,14 @@ def fingerprint_stream(
 
 def _verifier(fp: Fingerprints, config: Config):  # type: ignore[no-untyped-def]
     def verify(member: int, rep: int) -> tuple[int, NDArray[np.float64]]:
-        jac, con, cov_a, cov_b = score_pairs(
+        scores = score_pairs(
             fp,
             np.array([[member, rep]]),
             size=config.shingle.size,
             min_containment=config.verify.min_candidate_containment,
         )
-        code = classify(jac, cov_a, cov_b, fp.n_content[[member]], fp.n_content[[rep]], config.verify)
-        return int(code[0]), np.array([jac[0], con[0], cov_a[0], cov_b[0]])
+        code = classify(scores, fp.n_content[[member]], fp.n_content[[rep]], config.verify)
+        return int(code[0]), scores[0]
 
     return verify
 
@@ -141,14 +141,14 @@ def run_copies(
     if progress:
         progress("verify", n)
     with _timed(seconds, "verify"):
-        jac, con, cov_a, cov_b = score_pairs(
+        all_scores = score_pairs(
             fp, pairs, size=config.shingle.size,
             min_containment=config.verify.min_candidate_containment,
         )
-        codes = classify(jac, cov_a, cov_b, fp.n_content[pairs[:, 0]], fp.n_content[pairs[:, 1]],
+        codes = classify(all_scores, fp.n_content[pairs[:, 0]], fp.n_content[pairs[:, 1]],
                          config.verify)
         keep = codes > 0
-        scores = np.stack((jac, con, cov_a, cov_b), axis=1)[keep]
+        scores = all_scores[keep]
     with _timed(seconds, "group"):
         stars = star_groups(n, rank, pairs[keep], codes[keep], scores, _verifier(fp, config))
         assignment = spread_exact(stars, heads)

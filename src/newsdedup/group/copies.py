@@ -19,11 +19,11 @@ from numpy.typing import NDArray
 
 from newsdedup.relate.kind import _EXACT
 
-__all__ = ["SCORE_FIELDS", "Assignment", "exact_heads", "spread_exact", "star_groups"]
+__all__ = ["Assignment", "exact_heads", "spread_exact", "star_groups"]
 
-#: Scores of a member against its representative: jaccard, containment, coverage of the member,
-#: coverage of the representative. NaN for representatives.
-SCORE_FIELDS = ("jaccard", "containment", "coverage_a", "coverage_b")
+#: Scores of a member against its representative (a = member, b = representative), in the
+#: columns of relate.verify.SCORE_COLUMNS; NaN for representatives.
+_SWAP = [0, 1, 3, 2, 5, 4]  # the same scores seen from the other document
 
 Verifier = Callable[[int, int], tuple[int, NDArray[np.float64]]]
 
@@ -32,7 +32,7 @@ Verifier = Callable[[int, int], tuple[int, NDArray[np.float64]]]
 class Assignment:
     center: NDArray[np.int64]  #: index of each document's representative
     kind: NDArray[np.int8]  #: kind code against the representative (0 for the representative)
-    scores: NDArray[np.float64]  #: (n, 4), see SCORE_FIELDS
+    scores: NDArray[np.float64]  #: (n, 6), member vs representative, NaN for representatives
 
 
 def exact_heads(exact: NDArray[np.uint64], rank: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -53,7 +53,7 @@ def _adjacency(
     """CSR adjacency, both directions; coverage columns swapped for the reverse direction."""
     src = np.concatenate((pairs[:, 0], pairs[:, 1]))
     dst = np.concatenate((pairs[:, 1], pairs[:, 0]))
-    rev = scores[:, [0, 1, 3, 2]]
+    rev = scores[:, _SWAP]
     sc = np.concatenate((scores, rev))
     order = np.argsort(src, kind="stable")
     offsets = np.zeros(n + 1, np.int64)
@@ -76,7 +76,7 @@ def star_groups(
     """
     center = np.arange(n, dtype=np.int64)
     kind = np.zeros(n, np.int8)
-    out_scores = np.full((n, 4), np.nan)
+    out_scores = np.full((n, scores.shape[1]), np.nan)
     offsets, nbr, nbr_code, nbr_scores = _adjacency(n, pairs, codes, scores)
     assigned = np.zeros(n, bool)
     linked = np.flatnonzero(np.diff(offsets) > 0)
@@ -91,7 +91,7 @@ def star_groups(
             u = nbr[e]
             if not assigned[u]:
                 assigned[u] = True
-                center[u], kind[u], out_scores[u] = v, nbr_code[e], nbr_scores[e][[0, 1, 3, 2]]
+                center[u], kind[u], out_scores[u] = v, nbr_code[e], nbr_scores[e][_SWAP]
     return Assignment(center=center, kind=kind, scores=out_scores)
 
 

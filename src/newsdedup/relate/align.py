@@ -12,7 +12,10 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-__all__ = ["anchor_chain", "ordered_coverage"]
+__all__ = ["BLOCK_GAP", "anchor_chain", "ordered_coverage"]
+
+#: Largest step, in shingles, between consecutive anchors of one verbatim block.
+BLOCK_GAP = 2
 
 
 @nb.njit(cache=True)
@@ -74,11 +77,37 @@ def _covered(pos, width):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(cache=True)
+def _longest_block(ia, jb, wa, wb):  # type: ignore[no-untyped-def]
+    """Tokens covered, in each text, by the largest block of the chain.
+
+    A block is a run of chain anchors each at most BLOCK_GAP shingles after the previous one in
+    both texts (so one substituted word does not split it): verbatim reuse of one passage.
+    """
+    best_a = best_b = 0
+    start = 0
+    for r in range(1, ia.size + 1):
+        if r < ia.size and ia[r] - ia[r - 1] <= BLOCK_GAP and jb[r] - jb[r - 1] <= BLOCK_GAP:
+            continue
+        ca = _covered(ia[start:r], wa)
+        if ca > best_a:
+            best_a, best_b = ca, _covered(jb[start:r], wb)
+        start = r
+    return best_a, best_b
+
+
+@nb.njit(cache=True)
 def ordered_coverage(sa, sb, tokens_a, tokens_b, size):  # type: ignore[no-untyped-def]
-    """Share of each text's content words inside the in-order alignment of the two."""
+    """Share of each text's content words inside the in-order alignment of the two, and the
+    share inside its largest verbatim block alone (see ``_longest_block``)."""
     if sa.size == 0 or sb.size == 0:
-        return 0.0, 0.0
+        return 0.0, 0.0, 0.0, 0.0
     ia, jb = anchor_chain(sa, sb)
     wa = min(size, tokens_a)
     wb = min(size, tokens_b)
-    return _covered(ia, wa) / tokens_a, _covered(jb, wb) / tokens_b
+    block_a, block_b = _longest_block(ia, jb, wa, wb)
+    return (
+        _covered(ia, wa) / tokens_a,
+        _covered(jb, wb) / tokens_b,
+        block_a / tokens_a,
+        block_b / tokens_b,
+    )

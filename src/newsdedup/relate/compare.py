@@ -9,7 +9,7 @@ import numpy as np
 from newsdedup.config import Config
 from newsdedup.fingerprint.batch import Fingerprints, fingerprint_articles
 from newsdedup.relate.kind import KIND_CODES, classify
-from newsdedup.relate.verify import score_pairs
+from newsdedup.relate.verify import SCORE_COLUMNS, score_pairs
 from newsdedup.types import Article, Kind
 
 __all__ = ["Comparison", "compare"]
@@ -31,15 +31,11 @@ class Comparison:
 
 
 def _figures(fp: Fingerprints, config: Config) -> dict[str, float]:
-    jac, con, cov_a, cov_b = score_pairs(fp, np.array([[0, 1]]), size=config.shingle.size,
-                                         min_containment=0.0)
+    row = score_pairs(fp, np.array([[0, 1]]), size=config.shingle.size, min_containment=0.0)[0]
     keys_shared = int((fp.keys[0] == fp.keys[1]).sum())
     bands = fp.keys.shape[1]
     return {
-        "jaccard": float(jac[0]),
-        "containment": float(con[0]),
-        "coverage_a": float(cov_a[0]),
-        "coverage_b": float(cov_b[0]),
+        **{name: float(v) for name, v in zip(SCORE_COLUMNS, row, strict=True)},
         "words_a": float(fp.n_words[0]),
         "words_b": float(fp.n_words[1]),
         "content_words_a": float(fp.n_content[0]),
@@ -58,6 +54,9 @@ def _reasons(kind: Kind | None, s: dict[str, float], config: Config) -> list[str
         f"shingle Jaccard {s['jaccard']:.3f} (near copy at >= {v.near_jaccard})",
         f"in-order coverage {s['coverage_a']:.3f} of A and {s['coverage_b']:.3f} of B "
         f"(rewrite when both >= {v.rewrite_coverage})",
+        f"outside the largest verbatim block: {s['coverage_a'] - s['block_a']:.3f} of A and "
+        f"{s['coverage_b'] - s['block_b']:.3f} of B (rewrite when both >= {v.rewrite_dispersed}; "
+        "one shared quote is not a rewrite)",
         f"shorter text is {ratio:.2f} of the longer and {cov_short:.3f} of it aligns "
         f"(excerpt when <= {v.excerpt_max_ratio} and >= {v.excerpt_coverage})",
         f"{int(s['lsh_bands_shared'])} of {int(s['lsh_bands'])} LSH bands shared "
@@ -76,9 +75,8 @@ def compare(a: Article, b: Article, config: Config | None = None) -> Comparison:
     if (fp.exact[0] == fp.exact[1]).all():
         kind: Kind | None = Kind.EXACT
     else:
-        code = classify(np.array([s["jaccard"]]), np.array([s["coverage_a"]]),
-                        np.array([s["coverage_b"]]), fp.n_content[[0]], fp.n_content[[1]],
-                        config.verify)[0]
+        row = np.array([[s[name] for name in SCORE_COLUMNS]])
+        code = classify(row, fp.n_content[[0]], fp.n_content[[1]], config.verify)[0]
         kind = KIND_CODES[code]
     s["exact"] = float(kind is Kind.EXACT)
     return Comparison(a=a.id, b=b.id, kind=kind, scores={k: round(v, 4) for k, v in s.items()},

@@ -5,8 +5,10 @@ In order of precedence, for two documents that are not exact copies:
 - near: shingle-set Jaccard >= ``near_jaccard`` (the same text up to small edits);
 - excerpt: the shorter text is at most ``excerpt_max_ratio`` of the longer's length and at least
   ``excerpt_coverage`` of it aligns, in order, inside the longer (containment, not Jaccard);
-- rewrite: at least ``rewrite_coverage`` of *both* texts aligns in order. Set overlap alone is
-  never enough: two reports that quote one long statement share a block, not their texts.
+- rewrite: at least ``rewrite_coverage`` of *both* texts aligns in order, and at least
+  ``rewrite_dispersed`` of both lies outside the largest verbatim block. Set overlap alone is
+  never enough, and neither is one shared passage: two reports that quote one long statement
+  share a block, not their texts, while a rewrite reuses text all along its length.
 
 Lengths are counted in content words (after stopword removal).
 """
@@ -17,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsdedup.config import VerifyConfig
+from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.types import Kind, Scores
 
 __all__ = ["KIND_CODES", "classify", "classify_one"]
@@ -27,20 +30,23 @@ _EXACT, _NEAR, _REWRITE, _EXCERPT = 1, 2, 3, 4
 
 
 def classify(
-    jaccard: NDArray[np.float64],
-    cov_a: NDArray[np.float64],
-    cov_b: NDArray[np.float64],
+    scores: NDArray[np.float64],
     len_a: NDArray[np.int64],
     len_b: NDArray[np.int64],
     config: VerifyConfig,
 ) -> NDArray[np.int8]:
-    """Kind code of each pair (see KIND_CODES)."""
+    """Kind code of each pair (see KIND_CODES); ``scores`` has the columns of SCORE_COLUMNS."""
+    scores = scores.reshape(-1, len(SCORE_COLUMNS))
+    jaccard, cov_a, cov_b = scores[:, 0], scores[:, 2], scores[:, 3]
+    dispersed = np.minimum(cov_a - scores[:, 4], cov_b - scores[:, 5])
     shorter_is_a = len_a <= len_b
     cov_short = np.where(shorter_is_a, cov_a, cov_b)
     ratio = np.minimum(len_a, len_b) / np.maximum(np.maximum(len_a, len_b), 1)
     near = jaccard >= config.near_jaccard
     excerpt = (ratio <= config.excerpt_max_ratio) & (cov_short >= config.excerpt_coverage)
-    rewrite = np.minimum(cov_a, cov_b) >= config.rewrite_coverage
+    rewrite = (np.minimum(cov_a, cov_b) >= config.rewrite_coverage) & (
+        dispersed >= config.rewrite_dispersed
+    )
     codes = np.zeros(len(jaccard), np.int8)
     codes[rewrite] = _REWRITE
     codes[excerpt] = _EXCERPT
@@ -50,12 +56,5 @@ def classify(
 
 def classify_one(scores: Scores, len_a: int, len_b: int, config: VerifyConfig) -> Kind | None:
     """The kind of one pair, by the same rule as ``classify``."""
-    code = classify(
-        np.array([scores.jaccard]),
-        np.array([scores.coverage_a]),
-        np.array([scores.coverage_b]),
-        np.array([len_a]),
-        np.array([len_b]),
-        config,
-    )[0]
-    return KIND_CODES[code]
+    row = np.array([scores.as_tuple()])
+    return KIND_CODES[classify(row, np.array([len_a]), np.array([len_b]), config)[0]]

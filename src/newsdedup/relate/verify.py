@@ -15,9 +15,10 @@ from numpy.typing import NDArray
 from newsdedup.fingerprint.batch import Fingerprints
 from newsdedup.relate.align import ordered_coverage
 
-__all__ = ["PairScores", "score_pairs"]
+__all__ = ["SCORE_COLUMNS", "score_pairs"]
 
-PairScores = tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]
+#: Columns of the score matrix ``score_pairs`` returns.
+SCORE_COLUMNS = ("jaccard", "containment", "coverage_a", "coverage_b", "block_a", "block_b")
 
 
 @nb.njit(inline="always")
@@ -38,10 +39,7 @@ def _intersection(a, b):  # type: ignore[no-untyped-def]
 @nb.njit(parallel=True, cache=True)
 def _score(pairs, sets, set_off, seq, seq_off, n_content, size, min_containment):  # type: ignore[no-untyped-def]
     m = pairs.shape[0]
-    jac = np.zeros(m)
-    con = np.zeros(m)
-    cov_a = np.zeros(m)
-    cov_b = np.zeros(m)
+    out = np.zeros((m, 6))
     for p in nb.prange(m):
         x, y = pairs[p, 0], pairs[p, 1]
         a = sets[set_off[x] : set_off[x + 1]]
@@ -49,23 +47,23 @@ def _score(pairs, sets, set_off, seq, seq_off, n_content, size, min_containment)
         if a.size == 0 or b.size == 0:
             continue
         inter = _intersection(a, b)
-        jac[p] = inter / (a.size + b.size - inter)
-        con[p] = inter / min(a.size, b.size)
-        if con[p] >= min_containment:
-            cov_a[p], cov_b[p] = ordered_coverage(
+        out[p, 0] = inter / (a.size + b.size - inter)
+        out[p, 1] = inter / min(a.size, b.size)
+        if out[p, 1] >= min_containment:
+            out[p, 2], out[p, 3], out[p, 4], out[p, 5] = ordered_coverage(
                 seq[seq_off[x] : seq_off[x + 1]],
                 seq[seq_off[y] : seq_off[y + 1]],
                 n_content[x],
                 n_content[y],
                 size,
             )
-    return jac, con, cov_a, cov_b
+    return out
 
 
 def score_pairs(
     fp: Fingerprints, pairs: NDArray[np.int64], *, size: int, min_containment: float
-) -> PairScores:
-    """Jaccard, containment and both in-order coverages for each pair (rows of ``pairs``)."""
+) -> NDArray[np.float64]:
+    """An (m, 6) matrix of scores, one row per pair of ``pairs``, columns SCORE_COLUMNS."""
     pairs = np.ascontiguousarray(pairs, dtype=np.int64).reshape(-1, 2)
     return _score(  # type: ignore[no-any-return]
         pairs, fp.sets, fp.set_offsets, fp.seq, fp.seq_offsets, fp.n_content, size, min_containment

@@ -2,7 +2,7 @@
 
 ``scores`` holds ``Scores.as_dict()`` for a copy. The representative (whose kind is always
 "original", so a singleton's only row too) and any member without scores get ``{}`` in JSONL and
-CSV, so every row has an object there, and null in Parquet, where ``scores`` is a struct of four
+CSV, so every row has an object there, and null in Parquet, where ``scores`` is a struct of the
 float64 fields: a struct reads back as a dict in Python and filters by field in SQL engines
 (``scores.jaccard > 0.9``), which a JSON string column would not.
 """
