@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from newsdedup.candidates.lsh import candidate_pairs
+
+
+def _tiebreak(n: int) -> np.ndarray:
+    return np.arange(n, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+
+
+def _pairs(keys: np.ndarray, *, eligible: np.ndarray | None = None, cap: int = 200, tiebreak=None):  # type: ignore[no-untyped-def]
+    n = keys.shape[0]
+    eligible = np.ones(n, bool) if eligible is None else eligible
+    tiebreak = _tiebreak(n) if tiebreak is None else tiebreak
+    pairs, report = candidate_pairs(keys.astype(np.uint64), eligible, tiebreak, max_bucket=cap)
+    return {tuple(p) for p in pairs.tolist()}, pairs, report
+
+
+def _distinct_keys(n: int, bands: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, 2**63, size=(n, bands), dtype=np.uint64)
+
+
+def test_lsh_pairs_documents_sharing_any_band_key() -> None:
+    keys = _distinct_keys(5, 3)
+    keys[2, 0] = keys[0, 0]  # 0-2 share band 0
+    keys[3, 2] = keys[1, 2]  # 1-3 share band 2
+    keys[4, 1] = keys[1, 1]  # 1-4 share band 1
+    found, pairs, report = _pairs(keys)
+    assert found == {(0, 2), (1, 3), (1, 4)}
+    assert pairs.dtype == np.int64 and pairs.shape == (3, 2)
+    assert report.buckets == 3
+    assert report.largest == 2
+    assert report.oversized == 0
+
+
+def test_lsh_same_key_in_different_bands_is_not_a_match() -> None:
+    keys = _distinct_keys(2, 2)
+    keys[1, 1] = keys[0, 0]
+    found, _, report = _pairs(keys)
+    assert found == set()
+    assert report.buckets == 0
+
+
+def test_lsh_pairs_are_unique_and_ordered() -> None:
+    keys = np.zeros((3, 20), np.uint64)  # all share every one of 20 bands (3 chunks of 8)
+    found, pairs, report = _pairs(keys)
+    assert found == {(0, 1), (0, 2), (1, 2)}
+    assert len(pairs) == 3
+    assert (pairs[:, 0] < pairs[:, 1]).all()
+    assert report.raw_pairs == 3 * 20  # counted per band, before repeats are removed
+    assert report.buckets == 20
+
+
+def test_lsh_ineligible_documents_are_never_paired() -> None:
+    keys = np.zeros((4, 2), np.uint64)
+    eligible = np.array([True, False, True, False])
+    found, _, _ = _pairs(keys, eligible=eligible)
+    assert found == {(0, 2)}
+
+
+@pytest.mark.parametrize("n_eligible", [0, 1])
+def test_lsh_fewer_than_two_eligible_gives_no_pairs(n_eligible: int) -> None:
+    keys = np.zeros((3, 2), np.uint64)
+    eligible = np.arange(3) < n_eligible
+    found, pairs, report = _pairs(keys, eligible=eligible)
+    assert found == set() and pairs.shape == (0, 2)
+    assert report.buckets == 0
+
+
+def test_lsh_oversized_bucket_is_capped_and_reported() -> None:
+    n = 6
+    keys = _distinct_keys(n, 2)
+    keys[:, 0] = 42  # one bucket of 6 documents in band 0
+    tiebreak = np.array([50, 10, 40, 20, 60, 30], np.uint64)
+    found, _, report = _pairs(keys, cap=3, tiebreak=tiebreak)
+    # only the 3 members with the smallest tiebreak (docs 1, 3, 5) are paired
+    assert found == {(1, 3), (1, 5), (3, 5)}
+    assert report.oversized == 1
+    assert report.oversized_sizes == [6]
+    assert report.largest == 6
+
+
+def test_lsh_bucket_at_the_cap_is_not_oversized() -> None:
+    keys = np.zeros((3, 1), np.uint64)
+    found, _, report = _pairs(keys, cap=3)
+    assert len(found) == 3
+    assert report.oversized == 0
+
+
+def test_lsh_result_is_independent_of_document_order() -> None:
+    rng = np.random.default_rng(3)
+    n, bands = 60, 12
+    keys = rng.integers(0, 6, size=(n, bands)).astype(np.uint64)  # many collisions
+    tiebreak = rng.integers(0, 2**63, size=n, dtype=np.uint64)
+    eligible = rng.random(n) < 0.9
+    found, _, report = _pairs(keys, eligible=eligible, cap=5, tiebreak=tiebreak)
+    assert report.oversized > 0  # the cap is exercised
+    perm = rng.permutation(n)
+    found_p, _, report_p = _pairs(
+        keys[perm], eligible=eligible[perm], cap=5, tiebreak=tiebreak[perm]
+    )
+    mapped = {tuple(sorted((int(perm[a]), int(perm[b])))) for a, b in found_p}
+    assert mapped == found
+    assert report_p.oversized == report.oversized
+    assert sorted(report_p.oversized_sizes) == sorted(report.oversized_sizes)

@@ -1,0 +1,163 @@
+"""Shared fixtures of the test suite (keep every fixture here, as the house style asks)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from newsdedup import Article
+from newsdedup.fingerprint.stopwords import stopwords
+
+SEEDS_DIR = Path(__file__).parents[1].parent / "shared" / "seeds"
+
+_CONSONANTS = "bcdfghjklmnpqrstvwxz"
+_VOWELS = "aeiou"
+
+
+def _pseudo_words(count: int, seed: int) -> list[str]:
+    """Distinct made-up content words (never stopwords), such as 'bakote'."""
+    rng = random.Random(seed)
+    stop = set(stopwords("multi"))
+    words: list[str] = []
+    seen: set[str] = set()
+    while len(words) < count:
+        word = "".join(
+            rng.choice(_CONSONANTS) + rng.choice(_VOWELS) for _ in range(rng.randint(2, 4))
+        )
+        if word not in seen and word not in stop:
+            seen.add(word)
+            words.append(word)
+    return words
+
+
+VOCABULARY = _pseudo_words(5000, seed=7)
+
+
+@pytest.fixture
+def make_words() -> Callable[[int, int], list[str]]:
+    """``make_words(n, seed)``: n words drawn from the vocabulary, reproducibly."""
+
+    def make(n: int, seed: int = 0) -> list[str]:
+        rng = random.Random(seed)
+        return [rng.choice(VOCABULARY) for _ in range(n)]
+
+    return make
+
+
+@pytest.fixture
+def unique_words() -> Callable[[int, int], list[str]]:
+    """``unique_words(n, start)``: n distinct words (a sequence with no repeated shingle)."""
+
+    def make(n: int, start: int = 0) -> list[str]:
+        assert start + n <= len(VOCABULARY)
+        return VOCABULARY[start : start + n]
+
+    return make
+
+
+@pytest.fixture
+def article_factory() -> Callable[..., Article]:
+    """``article_factory(text, id=None, day=None, **fields)``: an Article with a fresh id.
+
+    ``day`` (an int) sets ``published`` to that many days after 2024-01-01 UTC.
+    """
+    counter = iter(range(10**9))
+
+    def make(text: str, id: str | None = None, day: int | None = None, **fields: object) -> Article:
+        published = None if day is None else datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=day)
+        return Article(
+            id=id if id is not None else f"doc{next(counter):04d}",
+            text=text,
+            published=published,
+            **fields,  # type: ignore[arg-type]
+        )
+
+    return make
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    """The five seed articles in /work/shared/seeds (skips when they are not there)."""
+    if not SEEDS_DIR.is_dir() or not any(SEEDS_DIR.glob("*.txt")):
+        pytest.skip(f"seed corpus not found at {SEEDS_DIR}")
+    return SEEDS_DIR
+
+
+def rewrite_of(words: list[str], fresh: list[str], block: int = 10) -> list[str]:
+    """Every other block of ``block`` words replaced by fresh ones: about half aligns, in order."""
+    out = list(words)
+    for start in range(block, len(words), 2 * block):
+        out[start : start + block] = fresh[start : start + block]
+    return out
+
+
+@pytest.fixture
+def copy_texts() -> dict[str, str]:
+    """One text of each relation to ``base`` (300 distinct words), and an unrelated one.
+
+    near: 2 words changed; excerpt: words 100-199 of base; rewrite: every other block of 10
+    words replaced (half aligns); exact: base upper-cased with other whitespace.
+    """
+    base = VOCABULARY[:300]
+    near = list(base)
+    near[10], near[200] = "zzqq", "qqzz"
+    return {
+        "base": " ".join(base),
+        "exact": "  " + "\n".join(base).upper() + "\n",
+        "near": " ".join(near),
+        "excerpt": " ".join(base[100:200]),
+        "rewrite": " ".join(rewrite_of(base, VOCABULARY[1000:1300])),
+        "other": " ".join(VOCABULARY[2000:2200]),
+    }
+
+
+@pytest.fixture
+def kinds_corpus(
+    copy_texts: dict[str, str], article_factory: Callable[..., Article]
+) -> list[Article]:
+    """Articles base, exact, near, excerpt, rewrite, other, published on days 0 to 5."""
+    return [
+        article_factory(text, id=name, day=day)
+        for day, (name, text) in enumerate(copy_texts.items())
+    ]
+
+
+@pytest.fixture
+def txt_folder(tmp_path: Path, copy_texts: dict[str, str]) -> Path:
+    """A folder of .txt files, one per text of ``copy_texts`` (ids are the file stems)."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name, text in copy_texts.items():
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def jsonl_file(tmp_path: Path, copy_texts: dict[str, str]) -> Path:
+    """A JSONL file with one record per text of ``copy_texts``, dated one day apart."""
+    import orjson
+
+    path = tmp_path / "articles.jsonl"
+    with path.open("wb") as fh:
+        for day, (name, text) in enumerate(copy_texts.items()):
+            record = {
+                "id": name,
+                "text": text,
+                "title": name.title(),
+                "published": f"2024-01-0{day + 1}",
+            }
+            fh.write(orjson.dumps(record) + b"\n")
+    return path
+
+
+@pytest.fixture
+def restore_numba_threads() -> Iterator[None]:
+    """Put numba's thread count back after a test that runs with ``run.workers`` set."""
+    import numba
+
+    yield
+    numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)

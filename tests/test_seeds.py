@@ -1,0 +1,100 @@
+"""The golden seed corpus: 000 and 001 are one article and its rewrite; 002-004 are other
+reports on the same event (hard negatives). Read from /work/shared/seeds, skipped when absent."""
+
+from __future__ import annotations
+
+from itertools import combinations
+from pathlib import Path
+
+import orjson
+import pytest
+from typer.testing import CliRunner
+
+import newsdedup.cli.main as cli
+from newsdedup import Article, Config, Kind, find_copies
+from newsdedup.relate.compare import compare
+
+SEED_IDS = ["000", "001", "002", "003", "004"]
+
+
+def _seed_files(seeds_dir: Path) -> dict[str, Path]:
+    files = {p.name[:3]: p for p in sorted(seeds_dir.glob("*.txt"))}
+    if sorted(files) != SEED_IDS:
+        pytest.skip(f"expected seeds {SEED_IDS} in {seeds_dir}, found {sorted(files)}")
+    return files
+
+
+def _seeds(seeds_dir: Path) -> dict[str, Article]:
+    return {
+        key: Article(id=key, text=path.read_text(encoding="utf-8"))
+        for key, path in _seed_files(seeds_dir).items()
+    }
+
+
+def test_seeds_rewrite_is_grouped_and_others_are_alone(seeds_dir: Path) -> None:
+    result = find_copies(_seeds(seeds_dir).values(), Config())
+    groups = {g.representative: {m.id: m.kind for m in g.members} for g in result.groups}
+    [pair] = [g for g in groups.values() if len(g) > 1]
+    assert set(pair) == {"000", "001"}
+    assert sorted(pair.values()) == sorted([Kind.ORIGINAL, Kind.REWRITE])
+    singles = {rep for rep, members in groups.items() if len(members) == 1}
+    assert singles == {"002", "003", "004"}
+    assert result.stats.copies_by_kind == {"rewrite": 1}
+
+
+def _shape(groups):  # type: ignore[no-untyped-def]
+    return {(g.id, g.representative, tuple((m.id, m.kind) for m in g.members)) for g in groups}
+
+
+def test_seeds_order_does_not_change_the_groups(seeds_dir: Path) -> None:
+    articles = list(_seeds(seeds_dir).values())
+    assert _shape(find_copies(articles).groups) == _shape(find_copies(articles[::-1]).groups)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: relate/align._anchors is asymmetric; the 001 member's coverage is 0.5916 with "
+    "000 first and 0.5866 with 001 first",
+)
+def test_seeds_order_does_not_change_the_scores(seeds_dir: Path) -> None:
+    articles = list(_seeds(seeds_dir).values())
+    assert find_copies(articles).groups == find_copies(articles[::-1]).groups
+
+
+@pytest.mark.parametrize(("a", "b"), list(combinations(SEED_IDS, 2)))
+def test_seeds_compare_verdicts(seeds_dir: Path, a: str, b: str) -> None:
+    seeds = _seeds(seeds_dir)
+    expected = Kind.REWRITE if {a, b} == {"000", "001"} else None
+    assert compare(seeds[a], seeds[b]).kind is expected
+    assert compare(seeds[b], seeds[a]).kind is expected
+
+
+def test_seeds_rewrite_scores(seeds_dir: Path) -> None:
+    seeds = _seeds(seeds_dir)
+    s = compare(seeds["000"], seeds["001"]).scores
+    config = Config()
+    assert s["jaccard"] < config.verify.near_jaccard
+    assert min(s["coverage_a"], s["coverage_b"]) >= config.verify.rewrite_coverage
+    assert s["lsh_bands_shared"] > 0
+    for a, b in combinations(["000", "002", "003", "004"], 2):
+        other = compare(seeds[a], seeds[b]).scores
+        assert max(other["coverage_a"], other["coverage_b"]) < config.verify.rewrite_coverage / 2
+
+
+def test_seeds_cli(seeds_dir: Path, tmp_path: Path) -> None:
+    files = _seed_files(seeds_dir)
+    out = tmp_path / "groups.jsonl"
+    result = CliRunner().invoke(cli.app, ["dedup", str(seeds_dir), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    rows = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert sorted(r["id"] for r in rows) == sorted(
+        p.name.removesuffix(".txt") for p in files.values()
+    )
+    by_seed = {r["id"][:3]: r for r in rows}
+    assert by_seed["000"]["group"] == by_seed["001"]["group"]
+    assert len({r["group"] for r in rows}) == 4
+    compared = CliRunner().invoke(
+        cli.app, ["compare", str(files["000"]), str(files["001"]), "--json"]
+    )
+    assert compared.exit_code == 0, compared.output
+    assert orjson.loads(compared.stdout)["kind"] == "rewrite"
