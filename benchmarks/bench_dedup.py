@@ -136,7 +136,10 @@ def score(groups_file: Path, cluster: dict[str, str], kind: dict[str, str]) -> d
             predicted[rec["id"]] = rec["group"]
     pred, true = _pairs(predicted), _pairs(cluster)
     tp = len(pred & true)
-    result = {"precision": tp / len(pred) if pred else 1.0, "recall": tp / len(true) if true else 1.0}
+    result = {
+        "precision": tp / len(pred) if pred else 1.0,
+        "recall": tp / len(true) if true else 1.0,
+    }
     for k in ("exact", "near", "rewrite", "excerpt"):
         planted = {tuple(sorted((d, cluster[d]))) for d, kd in kind.items() if kd == k}
         if planted:
@@ -145,8 +148,20 @@ def score(groups_file: Path, cluster: dict[str, str], kind: dict[str, str]) -> d
 
 
 def _run_child(tool: str, inp: Path, out: Path, k: int, threshold: float) -> dict[str, float]:
-    cmd = [sys.executable, __file__, "--child", tool, "--input", str(inp), "--output", str(out),
-           "--shingle", str(k), "--threshold", str(threshold)]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--child",
+        tool,
+        "--input",
+        str(inp),
+        "--output",
+        str(out),
+        "--shingle",
+        str(k),
+        "--threshold",
+        str(threshold),
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     stdout = proc.stdout.read() if proc.stdout else b""
@@ -166,12 +181,16 @@ def ensure_corpus(data: Path, docs: int, words: int, seed: int) -> tuple[Path, P
         data.mkdir(parents=True, exist_ok=True)
         start = time.perf_counter()
         write_corpus_jsonl(inp, docs, seed=seed, words=words, truth_path=truth)
-        print(f"generated {docs:,} articles in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+        print(
+            f"generated {docs:,} articles in {time.perf_counter() - start:.1f} s", file=sys.stderr
+        )
     return inp, truth
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--docs", type=int, default=20000)
     ap.add_argument("--words", type=int, default=500)
     ap.add_argument("--seed", type=int, default=0)
@@ -204,15 +223,26 @@ def main() -> None:
 
 def _print_table(rows: dict[str, dict[str, float]], args: argparse.Namespace) -> None:
     base = rows.get("newsdedup")
-    cols = ["docs/s", "x newsdedup", "peak MiB", "precision", "recall", "rewrite rec.", "excerpt rec.", "near rec."]
+    cols = [
+        "docs/s",
+        "x newsdedup",
+        "peak MiB",
+        "precision",
+        "recall",
+        "rewrite rec.",
+        "excerpt rec.",
+        "near rec.",
+    ]
     print(f"\n{args.docs:,} docs of ~{args.words} words, {os.cpu_count()} cores\n")
     print("| tool | " + " | ".join(cols) + " |")
     print("|---" * (len(cols) + 1) + "|")
     for tool, r in rows.items():
         ratio = r["docs_per_s"] / base["docs_per_s"] if base else float("nan")
-        print(f"| {tool} | {r['docs_per_s']:,.0f} | {ratio:.2f} | {r['peak_rss_mib']:,.0f} | "
-              f"{r['precision']:.4f} | {r['recall']:.4f} | {r.get('recall_rewrite', float('nan')):.4f} | "
-              f"{r.get('recall_excerpt', float('nan')):.4f} | {r.get('recall_near', float('nan')):.4f} |")
+        print(
+            f"| {tool} | {r['docs_per_s']:,.0f} | {ratio:.2f} | {r['peak_rss_mib']:,.0f} | "
+            f"{r['precision']:.4f} | {r['recall']:.4f} | {r.get('recall_rewrite', float('nan')):.4f} | "
+            f"{r.get('recall_excerpt', float('nan')):.4f} | {r.get('recall_near', float('nan')):.4f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -61,12 +61,25 @@ def _show(label: str, row: dict[str, float]) -> None:
 def sweep(corpus, which: str) -> None:  # type: ignore[no-untyped-def]
     base = Config()
     if which == "shingle":
-        grid = [{"shingle.size": s, "shingle.stopwords": f'"{sw}"'} for sw in ("en", "none")
-                for s in (1, 2, 3, 5)]
+        grid = [
+            {"shingle.size": s, "shingle.stopwords": f'"{sw}"'}
+            for sw in ("en", "none")
+            for s in (1, 2, 3, 5)
+        ]
     elif which == "lsh":
-        grid = [{"minhash.num_perm": p, "lsh.bands": b, "lsh.rows": r}
-                for p, b, r in ((128, 128, 1), (128, 64, 2), (128, 42, 3), (128, 32, 4),
-                                (256, 128, 2), (256, 85, 3), (128, 16, 8))]
+        grid = [
+            {"minhash.num_perm": p, "lsh.bands": b, "lsh.rows": r}
+            for p, b, r in (
+                (128, 128, 1),
+                (128, 64, 2),
+                (128, 42, 3),
+                (128, 32, 4),
+                (192, 96, 2),
+                (256, 128, 2),
+                (256, 85, 3),
+                (128, 16, 8),
+            )
+        ]
     else:
         grid = [{"verify.rewrite_coverage": c} for c in (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)]
         grid += [{"verify.rewrite_dispersed": d} for d in (0.0, 0.05, 0.1, 0.15, 0.2)]
@@ -79,14 +92,18 @@ def sweep(corpus, which: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--docs", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--sweep", choices=("shingle", "lsh", "verify"))
     args = ap.parse_args()
     corpus = generate_corpus(args.docs, seed=args.seed)
-    print(f"{len(corpus.articles):,} generated articles, seed {args.seed}, "
-          f"{len(corpus.copy_pairs()):,} copy pairs, {len(corpus.same_story_pairs()):,} same-story pairs")
+    print(
+        f"{len(corpus.articles):,} generated articles, seed {args.seed}, "
+        f"{len(corpus.copy_pairs()):,} copy pairs, {len(corpus.same_story_pairs()):,} same-story pairs"
+    )
     if args.sweep:
         sweep(corpus, args.sweep)
     else:

@@ -183,11 +183,6 @@ def test_api_strict_raises_on_a_repeated_id(article_factory: Callable[..., Artic
         find_copies(articles, report=Report(strict=True))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: api.build_groups indexes members[0] of an empty segment when there are no "
-    "documents (IndexError) instead of returning no groups",
-)
 def test_api_empty_input() -> None:
     result = find_copies([])
     assert result.groups == () and result.rejected == ()
@@ -237,11 +232,6 @@ def test_api_result_does_not_depend_on_input_order(kinds_corpus: list[Article]) 
     assert forward.groups == backward.groups
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: relate/align._anchors is asymmetric, so whether a text repeating a passage "
-    "is found as an excerpt depends on which document comes first in the input",
-)
 def test_api_result_does_not_depend_on_input_order_with_repeated_passages(
     unique_words: Callable[..., list[str]], article_factory: Callable[..., Article]
 ) -> None:

@@ -31,6 +31,8 @@ def _scores(row: np.ndarray) -> Scores | None:
 def build_groups(run: CopyRun) -> tuple[Group, ...]:
     """Group objects, sorted by representative id; the representative is each group's first member."""
     fp, a = run.fingerprints, run.assignment
+    if len(fp) == 0:
+        return ()
     order = np.lexsort((run.rank, a.center))
     groups: list[Group] = []
     start = 0

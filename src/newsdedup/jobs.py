@@ -14,7 +14,7 @@ from newsdedup.report import Report
 from newsdedup.types import Article, Result
 from newsdedup.write import write_corpus, write_groups, write_rejects
 
-__all__ = ["default_corpus_path", "dedup_files"]
+__all__ = ["dedup_files", "default_corpus_path"]
 
 
 def default_corpus_path(output: Path) -> Path:

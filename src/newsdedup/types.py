@@ -85,8 +85,14 @@ class Scores:
         return {k: round(v, 4) for k, v in asdict(self).items()}
 
     def as_tuple(self) -> tuple[float, ...]:
-        return (self.jaccard, self.containment, self.coverage_a, self.coverage_b,
-                self.block_a, self.block_b)
+        return (
+            self.jaccard,
+            self.containment,
+            self.coverage_a,
+            self.coverage_b,
+            self.block_a,
+            self.block_b,
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

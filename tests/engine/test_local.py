@@ -67,12 +67,6 @@ def test_local_oversized_buckets_are_reported(article_factory: Callable[..., Art
 
 
 @_MULTICORE
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: engine/local.run_copies applies run.workers with numba.set_num_threads in the "
-    "calling thread, but numba's thread count is per thread and fingerprint_batch runs in the "
-    "ThreadPoolExecutor's worker thread, which keeps using every core",
-)
 @pytest.mark.usefixtures("restore_numba_threads")
 def test_local_workers_limit_the_fingerprint_threads(
     kinds_corpus: list[Article], monkeypatch: pytest.MonkeyPatch
@@ -90,11 +84,6 @@ def test_local_workers_limit_the_fingerprint_threads(
 
 
 @_MULTICORE
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: engine/local.run_copies never resets numba's thread count, so after a run with "
-    "run.workers=1 a run with workers=0 ('one per CPU core') still uses one thread",
-)
 @pytest.mark.usefixtures("restore_numba_threads")
 def test_local_workers_setting_does_not_leak_into_the_next_run(kinds_corpus: list[Article]) -> None:
     run_copies(kinds_corpus, Config().override({"run.workers": "1"}), Report())

@@ -60,11 +60,6 @@ def test_batch_exact_hash_is_that_of_the_normalised_text(text: str) -> None:
     assert fp.shingle_seq(0).tolist() == fp.shingle_seq(1).tolist()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: normalize() treats U+0085/U+2028/U+2029/U+1680 and \\x1c-\\x1f as whitespace "
-    "(str.split) but the kernel does not, so equal normalised texts get different exact hashes",
-)
 @pytest.mark.parametrize("space", ["\u2028", "\u2029", "\u0085", "\u1680", "\x1e"])
 def test_batch_exact_hash_agrees_with_normalize_on_unicode_whitespace(space: str) -> None:
     text = f"Alpha beta{space}gamma delta"

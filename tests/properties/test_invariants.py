@@ -11,7 +11,6 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -153,11 +152,6 @@ _REPEATED_PASSAGE = Corpus(
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: relate/align._anchors keeps shingles unique in the second sequence only, so a "
-    "pair's coverage, hence its kind, depends on which document comes first in the input",
-)
 @PROPERTY_SETTINGS
 @given(corpora(), st.randoms(use_true_random=False))
 @example(_REPEATED_PASSAGE, random.Random(0))

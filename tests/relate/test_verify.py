@@ -106,3 +106,16 @@ def test_verify_scores_many_pairs_in_one_call(make_words: Callable[..., list[str
     batch = _matrix(texts, pairs)
     for k, pair in enumerate(pairs):
         assert batch[k].tolist() == _matrix(texts, [pair])[0].tolist()
+
+
+def test_verify_scores_do_not_depend_on_pair_order() -> None:
+    words = [f"w{i}" for i in range(400)]
+    passage = " ".join(words[:60])
+    a = f"{passage} {passage} " + " ".join(words[100:250])
+    b = passage
+    for texts in ([a, b], [b, a]):
+        fp = fingerprint_texts(["x", "y"], texts, [0, 0], Config())
+        forward = score_pairs(fp, np.array([[0, 1]]), size=2, min_containment=0.0)[0]
+        backward = score_pairs(fp, np.array([[1, 0]]), size=2, min_containment=0.0)[0]
+        assert forward == pytest.approx(backward[[0, 1, 3, 2, 5, 4]])
+        assert max(forward[2], forward[3]) == pytest.approx(1.0)  # the passage is found

@@ -1,5 +1,6 @@
 import csv
 from collections import Counter
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +78,7 @@ def test_groups_parquet_scores_struct_null_when_absent(tmp_path: Path) -> None:
     write_groups(GROUPS, path)
     table = pq.read_table(path)
     assert table.schema.field("scores").type == pa.struct(
-        [(name, pa.float64()) for name in ("jaccard", "containment", "coverage_a", "coverage_b")]
+        [(f.name, pa.float64()) for f in fields(Scores)]
     )
     assert table.column("scores").to_pylist() == [None, SCORES.as_dict(), None, None]
     assert table.column("kind").to_pylist() == ["original", "near", "original", "exact"]

@@ -48,7 +48,10 @@ def _emit_pairs(members, starts, ends, cap):  # type: ignore[no-untyped-def]
 
 
 def _band_pairs(
-    keys: NDArray[np.uint64], docs: NDArray[np.int64], tiebreak: NDArray[np.uint64], cap: int,
+    keys: NDArray[np.uint64],
+    docs: NDArray[np.int64],
+    tiebreak: NDArray[np.uint64],
+    cap: int,
     report: LSHReport,
 ) -> NDArray[np.int64]:
     order = np.lexsort((tiebreak, keys))

@@ -11,7 +11,12 @@ __all__ = ["normalize", "prenormalize"]
 _QUOTES = "\u2018\u2019\u201a\u201b\u2032\u0060\u00b4"
 _DQUOTES = "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb\u2039\u203a"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d"
-_PUNCT = {**dict.fromkeys(_QUOTES, "'"), **dict.fromkeys(_DQUOTES, '"'), **dict.fromkeys(_DASHES, "-")}
+_SPACES = "\u0085\u1680\u2028\u2029"  # whitespace to str.split() that NFKC keeps
+_PUNCT = {
+    **dict.fromkeys(_QUOTES, "'"),
+    **dict.fromkeys(_DQUOTES, '"'),
+    **dict.fromkeys(_DASHES, "-"),
+}
 _DEFAULT = NormalizeConfig()
 
 
@@ -25,6 +30,9 @@ def prenormalize(text: str, config: NormalizeConfig = _DEFAULT) -> str:
         return text
     if config.nfkc and not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
+    for char in _SPACES:
+        if char in text:
+            text = text.replace(char, " ")
     if config.unify_punctuation:
         for char, plain in _PUNCT.items():
             if char in text:

@@ -41,15 +41,23 @@ def accuracy_table(groups: Iterable[Group], truth: dict[str, dict[str, str]]) ->
     for col in ("planted kind", "pairs", "precision", "recall"):
         table.add_column(col, justify="right" if col != "planted kind" else "left")
     overall = pair_score(pred, actual)  # type: ignore[arg-type]
-    table.add_row("all copies", f"{overall.actual:,}", f"{overall.precision:.4f}", f"{overall.recall:.4f}")
+    table.add_row(
+        "all copies", f"{overall.actual:,}", f"{overall.precision:.4f}", f"{overall.recall:.4f}"
+    )
     for kind in KINDS:
         planted = {tuple(sorted((d, r["cluster"]))) for d, r in truth.items() if r["kind"] == kind}
         if planted:
             score = pair_score(pred & planted, planted)  # type: ignore[arg-type, operator]
-            table.add_row(f"  {kind} (copy vs original)", f"{score.actual:,}", "", f"{score.recall:.4f}")
+            table.add_row(
+                f"  {kind} (copy vs original)", f"{score.actual:,}", "", f"{score.recall:.4f}"
+            )
     same_story = _same_story(truth)
-    table.add_row("same-story hard negatives merged", f"{len(same_story):,}",
-                  "", f"{len(pred & same_story):,} merged")
+    table.add_row(
+        "same-story hard negatives merged",
+        f"{len(same_story):,}",
+        "",
+        f"{len(pred & same_story):,} merged",
+    )
     return table
 
 

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from newsdedup.cli.summary import progress_display, summary_table
 from newsdedup.config import Config
 from newsdedup.errors import NewsdedupError
 from newsdedup.jobs import dedup_files
@@ -18,8 +19,6 @@ from newsdedup.read import FieldMap, read_articles
 from newsdedup.relate.compare import compare as compare_articles
 from newsdedup.report import Report
 from newsdedup.types import Article
-
-from newsdedup.cli.summary import progress_display, summary_table
 
 app = typer.Typer(
     name="newsdedup",
@@ -30,10 +29,28 @@ app = typer.Typer(
 )
 console = Console(stderr=True)
 
-Inputs = Annotated[list[Path], typer.Argument(help="Files or folders: .txt folders, JSONL, CSV, Parquet (optionally .gz/.zst).", show_default=False)]
-ConfigFile = Annotated[Path | None, typer.Option("--config", help="TOML file with one table per stage ([lsh], [verify]...).")]
-Overrides = Annotated[list[str] | None, typer.Option("--set", help="Override one setting, e.g. --set lsh.bands=32 (repeatable).")]
-Format = Annotated[str | None, typer.Option("--format", help="Force the input format: txt, jsonl, csv or parquet (default: from the file name).")]
+Inputs = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Files or folders: .txt folders, JSONL, CSV, Parquet (optionally .gz/.zst).",
+        show_default=False,
+    ),
+]
+ConfigFile = Annotated[
+    Path | None,
+    typer.Option("--config", help="TOML file with one table per stage ([lsh], [verify]...)."),
+]
+Overrides = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="Override one setting, e.g. --set lsh.bands=32 (repeatable)."),
+]
+Format = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        help="Force the input format: txt, jsonl, csv or parquet (default: from the file name).",
+    ),
+]
 
 
 def _config(config_file: Path | None, overrides: list[str] | None, strict: bool = False) -> Config:
@@ -57,23 +74,74 @@ def _fail(exc: Exception) -> typer.Exit:
 @app.command()
 def dedup(
     inputs: Inputs,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Groups file to write: .jsonl, .csv or .parquet (.gz/.zst for text formats). One row per document: id, group, representative, kind, scores.")],
-    keep: Annotated[str | None, typer.Option("--keep", help="'representatives': also write the deduplicated corpus, one document per copy group.")] = None,
-    corpus_output: Annotated[Path | None, typer.Option("--corpus-output", help="Where --keep writes the corpus (default: OUTPUT with .dedup before the extension).")] = None,
-    rejects: Annotated[Path | None, typer.Option("--rejects", help="Write every rejected record (file, line, reason, detail) here.")] = None,
-    id_field: Annotated[str, typer.Option(help="Field holding the document id (JSONL/CSV/Parquet).")] = "id",
-    text_field: Annotated[str, typer.Option(help="Field holding the article text (falls back to maintext, content, body).")] = "text",
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Groups file to write: .jsonl, .csv or .parquet (.gz/.zst for text formats). One row per document: id, group, representative, kind, scores.",
+        ),
+    ],
+    keep: Annotated[
+        str | None,
+        typer.Option(
+            "--keep",
+            help="'representatives': also write the deduplicated corpus, one document per copy group.",
+        ),
+    ] = None,
+    corpus_output: Annotated[
+        Path | None,
+        typer.Option(
+            "--corpus-output",
+            help="Where --keep writes the corpus (default: OUTPUT with .dedup before the extension).",
+        ),
+    ] = None,
+    rejects: Annotated[
+        Path | None,
+        typer.Option(
+            "--rejects", help="Write every rejected record (file, line, reason, detail) here."
+        ),
+    ] = None,
+    id_field: Annotated[
+        str, typer.Option(help="Field holding the document id (JSONL/CSV/Parquet).")
+    ] = "id",
+    text_field: Annotated[
+        str,
+        typer.Option(
+            help="Field holding the article text (falls back to maintext, content, body)."
+        ),
+    ] = "text",
     title_field: Annotated[str, typer.Option(help="Field holding the title.")] = "title",
-    date_field: Annotated[str, typer.Option(help="Field holding the publication date (ISO 8601, RFC 2822 or epoch).")] = "published",
+    date_field: Annotated[
+        str, typer.Option(help="Field holding the publication date (ISO 8601, RFC 2822 or epoch).")
+    ] = "published",
     url_field: Annotated[str, typer.Option(help="Field holding the URL.")] = "url",
-    source_field: Annotated[str, typer.Option(help="Field holding the source (site or outlet).")] = "source",
+    source_field: Annotated[
+        str, typer.Option(help="Field holding the source (site or outlet).")
+    ] = "source",
     format: Format = None,
-    representative: Annotated[str | None, typer.Option(help="How to pick each group's representative: earliest, longest or id (default earliest).")] = None,
-    workers: Annotated[int | None, typer.Option(help="Threads for fingerprinting and verification (default: all cores).")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Stop at the first unreadable record instead of reporting and counting it.")] = False,
+    representative: Annotated[
+        str | None,
+        typer.Option(
+            help="How to pick each group's representative: earliest, longest or id (default earliest)."
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Threads for fingerprinting and verification (default: all cores)."),
+    ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Stop at the first unreadable record instead of reporting and counting it.",
+        ),
+    ] = False,
     config_file: ConfigFile = None,
     overrides: Overrides = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")
+    ] = False,
 ) -> None:
     """Group copies in INPUTS and write one row per document to OUTPUT."""
     if keep not in (None, "representatives"):
@@ -85,12 +153,26 @@ def dedup(
         sets.append(f"run.workers={workers}")
     try:
         config = _config(config_file, sets, strict)
-        fields = FieldMap(id=id_field, text=text_field, title=title_field, date=date_field,
-                          url=url_field, source=source_field)
+        fields = FieldMap(
+            id=id_field,
+            text=text_field,
+            title=title_field,
+            date=date_field,
+            url=url_field,
+            source=source_field,
+        )
         with progress_display(console, enabled=not quiet) as progress:
-            result = dedup_files(inputs, output=output, config=config, fields=fields, format=format,
-                                 keep=keep, corpus_output=corpus_output, rejects_output=rejects,
-                                 progress=progress)
+            result = dedup_files(
+                inputs,
+                output=output,
+                config=config,
+                fields=fields,
+                format=format,
+                keep=keep,
+                corpus_output=corpus_output,
+                rejects_output=rejects,
+                progress=progress,
+            )
     except NewsdedupError as exc:
         raise _fail(exc) from exc
     if not quiet:
@@ -101,15 +183,24 @@ def _single(path: Path, fields: FieldMap, format: str | None) -> Article:
     report = Report(strict=True)
     articles = list(read_articles([path], fields=fields, format=format, report=report))
     if len(articles) != 1:
-        raise typer.BadParameter(f"{path} holds {len(articles)} articles; compare needs exactly one")
+        raise typer.BadParameter(
+            f"{path} holds {len(articles)} articles; compare needs exactly one"
+        )
     return articles[0]
 
 
 @app.command()
 def compare(
-    a: Annotated[Path, typer.Argument(help="First article (a .txt file, or a file with one record).", show_default=False)],
+    a: Annotated[
+        Path,
+        typer.Argument(
+            help="First article (a .txt file, or a file with one record).", show_default=False
+        ),
+    ],
     b: Annotated[Path, typer.Argument(help="Second article.", show_default=False)],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the verdict and figures as JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the verdict and figures as JSON.")
+    ] = False,
     format: Format = None,
     config_file: ConfigFile = None,
     overrides: Overrides = None,
@@ -124,8 +215,10 @@ def compare(
     if as_json:
         typer.echo(orjson.dumps(result.as_dict(), option=orjson.OPT_INDENT_2).decode())
         return
-    table = Table(title=f"{result.a} vs {result.b}: [bold]{result.as_dict()['kind']}[/bold]",
-                  title_justify="left")
+    table = Table(
+        title=f"{result.a} vs {result.b}: [bold]{result.as_dict()['kind']}[/bold]",
+        title_justify="left",
+    )
     table.add_column("figure")
     table.add_column("value", justify="right")
     for name, value in result.scores.items():
@@ -138,7 +231,9 @@ def compare(
 @app.command()
 def demo(
     docs: Annotated[int, typer.Option(help="Articles in the generated sample.")] = 3000,
-    out: Annotated[Path, typer.Option(help="Folder for the sample corpus and the outputs.")] = Path("newsdedup-demo"),
+    out: Annotated[Path, typer.Option(help="Folder for the sample corpus and the outputs.")] = Path(
+        "newsdedup-demo"
+    ),
     seed: Annotated[int, typer.Option(help="Seed of the generated sample.")] = 0,
 ) -> None:
     """Generate a labelled sample corpus, deduplicate it end to end and score the result."""
@@ -148,20 +243,32 @@ def demo(
     corpus, truth = write_corpus_jsonl(out / "sample.jsonl", docs, seed)
     console.print(f"sample corpus: {corpus} ({docs:,} generated articles; truth in {truth})")
     with progress_display(console) as progress:
-        result = dedup_files([corpus], output=out / "groups.jsonl", keep="representatives",
-                             progress=progress)
-    console.print(summary_table(result.stats, title=f"newsdedup dedup {corpus} -o {out / 'groups.jsonl'}"))
+        result = dedup_files(
+            [corpus], output=out / "groups.jsonl", keep="representatives", progress=progress
+        )
+    console.print(
+        summary_table(result.stats, title=f"newsdedup dedup {corpus} -o {out / 'groups.jsonl'}")
+    )
     console.print(accuracy_table(result.groups, load_truth(truth)))
-    console.print(f"groups: {out / 'groups.jsonl'}   deduplicated corpus: {out / 'groups.dedup.jsonl'}")
+    console.print(
+        f"groups: {out / 'groups.jsonl'}   deduplicated corpus: {out / 'groups.dedup.jsonl'}"
+    )
 
 
 @app.command()
 def generate(
     docs: Annotated[int, typer.Argument(help="Number of articles.", show_default=False)],
-    output: Annotated[Path, typer.Option("--output", "-o", help="JSONL file to write; the truth goes to OUTPUT.truth.jsonl.")],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", help="JSONL file to write; the truth goes to OUTPUT.truth.jsonl."
+        ),
+    ],
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same bytes).")] = 0,
     words: Annotated[int, typer.Option(help="Mean article length in words.")] = 500,
-    copy_rate: Annotated[float, typer.Option(help="Share of articles that are planted copies.")] = 0.3,
+    copy_rate: Annotated[
+        float, typer.Option(help="Share of articles that are planted copies.")
+    ] = 0.3,
 ) -> None:
     """Write a labelled synthetic news corpus with planted copies and same-story hard negatives."""
     from newsdedup.synth import write_corpus_jsonl
@@ -171,6 +278,10 @@ def generate(
 
 
 @app.callback()
-def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each rejected record.")] = False) -> None:
+def main(
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log each rejected record.")
+    ] = False,
+) -> None:
     """newsdedup: find copies (exact, near, rewritten, excerpted) of news articles."""
     logging.basicConfig(level=logging.WARNING if verbose else logging.ERROR, format="%(message)s")

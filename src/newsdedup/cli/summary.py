@@ -31,7 +31,9 @@ def summary_table(stats: Stats, title: str = "newsdedup") -> Table:
     for kind in ("exact", "near", "rewrite", "excerpt"):
         table.add_row(f"  {kind}", f"{stats.copies_by_kind.get(kind, 0):,}")
     table.add_row("unique after dedup", f"{stats.documents - copies:,}")
-    table.add_row("candidate pairs / verified", f"{stats.candidate_pairs:,} / {stats.verified_pairs:,}")
+    table.add_row(
+        "candidate pairs / verified", f"{stats.candidate_pairs:,} / {stats.verified_pairs:,}"
+    )
     if stats.oversized_buckets:
         table.add_row("[yellow]oversized LSH buckets (capped)", f"{stats.oversized_buckets:,}")
     for stage, sec in stats.seconds.items():
@@ -44,8 +46,13 @@ def summary_table(stats: Stats, title: str = "newsdedup") -> Table:
 @contextmanager
 def progress_display(console: Console, *, enabled: bool = True) -> Iterator[ProgressCallback]:
     """A progress bar fed by the engine's (stage, done) callback; rich hides it off a terminal."""
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=None),
-               TextColumn("{task.completed:,} docs"), TimeElapsedColumn())
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(bar_width=None),
+        TextColumn("{task.completed:,} docs"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console, transient=True, disable=not enabled) as bar:
         task = bar.add_task("reading + fingerprinting", total=None)
 

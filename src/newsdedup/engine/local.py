@@ -82,6 +82,17 @@ def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield batch
 
 
+def _threads(config: Config) -> int:
+    """Threads for the compiled kernels: run.workers, or every core numba may use."""
+    limit = int(numba.config.NUMBA_NUM_THREADS)
+    return min(config.run.workers, limit) if config.run.workers else limit
+
+
+def _fingerprint_in_worker(batch: list[Article], config: Config) -> Fingerprints:
+    numba.set_num_threads(_threads(config))  # numba's thread count is per calling thread
+    return fingerprint_articles(batch, config)
+
+
 def fingerprint_stream(
     articles: Iterable[Article], config: Config, report: Report, progress: Progress | None = None
 ) -> Fingerprints:
@@ -94,7 +105,7 @@ def fingerprint_stream(
         for batch in _batches(_unique_ids(articles, report), config.run.batch_size):
             if pending is not None:
                 parts.append(pending.result())
-            pending = pool.submit(fingerprint_articles, batch, config)
+            pending = pool.submit(_fingerprint_in_worker, batch, config)
             done += len(batch)
             if progress:
                 progress("fingerprint", done)
@@ -125,8 +136,7 @@ def run_copies(
 ) -> CopyRun:
     """Run copy detection over a stream of articles."""
     seconds: dict[str, float] = {}
-    if config.run.workers:
-        numba.set_num_threads(min(config.run.workers, numba.config.NUMBA_NUM_THREADS))
+    numba.set_num_threads(_threads(config))
     with _timed(seconds, "read+fingerprint"):
         fp = fingerprint_stream(articles, config, report, progress)
     n = len(fp)
@@ -134,19 +144,24 @@ def run_copies(
         rank = priority_ranks(fp.ids, fp.published, fp.n_words, config.group.representative)
         heads = exact_heads(fp.exact, rank) if n else np.empty(0, np.int64)
         eligible = (heads == np.arange(n)) & (np.diff(fp.set_offsets) > 0)
-        tiebreak = np.fromiter((xxhash.xxh3_64_intdigest(i.encode("utf-8", "surrogatepass")) for i in fp.ids), np.uint64, n)
-        pairs, lsh = candidate_pairs(
-            fp.keys, eligible, tiebreak, max_bucket=config.lsh.max_bucket
+        tiebreak = np.fromiter(
+            (xxhash.xxh3_64_intdigest(i.encode("utf-8", "surrogatepass")) for i in fp.ids),
+            np.uint64,
+            n,
         )
+        pairs, lsh = candidate_pairs(fp.keys, eligible, tiebreak, max_bucket=config.lsh.max_bucket)
     if progress:
         progress("verify", n)
     with _timed(seconds, "verify"):
         all_scores = score_pairs(
-            fp, pairs, size=config.shingle.size,
+            fp,
+            pairs,
+            size=config.shingle.size,
             min_containment=config.verify.min_candidate_containment,
         )
-        codes = classify(all_scores, fp.n_content[pairs[:, 0]], fp.n_content[pairs[:, 1]],
-                         config.verify)
+        codes = classify(
+            all_scores, fp.n_content[pairs[:, 0]], fp.n_content[pairs[:, 1]], config.verify
+        )
         keep = codes > 0
         scores = all_scores[keep]
     with _timed(seconds, "group"):

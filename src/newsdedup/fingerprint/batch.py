@@ -11,6 +11,7 @@ from numpy.typing import NDArray
 
 from newsdedup.clean.normalize import prenormalize
 from newsdedup.config import Config
+from newsdedup.errors import StoreError
 from newsdedup.fingerprint.kernels import band_keys, compact, fingerprint_batch
 from newsdedup.fingerprint.minhash import permutations, stopword_table
 from newsdedup.types import Article
@@ -112,6 +113,12 @@ def concat(parts: Sequence[Fingerprints], config: Config) -> Fingerprints:
     """Join batches into one Fingerprints (an empty one when there are none)."""
     if not parts:
         return fingerprint_texts([], [], [], config)
+    schemes = {p.scheme for p in parts}
+    if len(schemes) > 1:
+        raise StoreError(
+            f"Cannot join fingerprints made with different schemes: {sorted(schemes)}. "
+            "Fingerprint every batch with one Config."
+        )
     seq, seq_off = _concat_csr([(p.seq, p.seq_offsets) for p in parts])
     sets, set_off = _concat_csr([(p.sets, p.set_offsets) for p in parts])
     return Fingerprints(

@@ -44,7 +44,7 @@ def _is_word_byte(c: np.uint8) -> bool:
 
 @nb.njit(inline="always")
 def _is_space(c: np.uint8) -> bool:
-    return c == 32 or 9 <= c <= 13
+    return c == 32 or 9 <= c <= 13 or 28 <= c <= 31  # the ASCII whitespace of str.split()
 
 
 @nb.njit(inline="always")

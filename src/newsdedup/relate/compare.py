@@ -27,7 +27,13 @@ class Comparison:
 
     def as_dict(self) -> dict[str, object]:
         kind = self.kind.value if self.kind else "unrelated"
-        return {"a": self.a, "b": self.b, "kind": kind, "scores": self.scores, "reasons": self.reasons}
+        return {
+            "a": self.a,
+            "b": self.b,
+            "kind": kind,
+            "scores": self.scores,
+            "reasons": self.reasons,
+        }
 
 
 def _figures(fp: Fingerprints, config: Config) -> dict[str, float]:
@@ -79,5 +85,10 @@ def compare(a: Article, b: Article, config: Config | None = None) -> Comparison:
         code = classify(row, fp.n_content[[0]], fp.n_content[[1]], config.verify)[0]
         kind = KIND_CODES[code]
     s["exact"] = float(kind is Kind.EXACT)
-    return Comparison(a=a.id, b=b.id, kind=kind, scores={k: round(v, 4) for k, v in s.items()},
-                      reasons=_reasons(kind, s, config))
+    return Comparison(
+        a=a.id,
+        b=b.id,
+        kind=kind,
+        scores={k: round(v, 4) for k, v in s.items()},
+        reasons=_reasons(kind, s, config),
+    )

@@ -36,8 +36,21 @@ def _intersection(a, b):  # type: ignore[no-untyped-def]
     return k
 
 
+@nb.njit(inline="always")
+def _before(x, y, seq_off, exact):  # type: ignore[no-untyped-def]
+    """A content-based order of two documents, longer first: aligning in this order makes scores
+    symmetric, and anchors (unique in the second text) are then unique in the shorter one, which
+    an excerpt or a rewrite repeats less than the longer text it came from."""
+    lx, ly = seq_off[x + 1] - seq_off[x], seq_off[y + 1] - seq_off[y]
+    if lx != ly:
+        return lx > ly
+    if exact[x, 0] != exact[y, 0]:
+        return exact[x, 0] < exact[y, 0]
+    return exact[x, 1] <= exact[y, 1]
+
+
 @nb.njit(parallel=True, cache=True)
-def _score(pairs, sets, set_off, seq, seq_off, n_content, size, min_containment):  # type: ignore[no-untyped-def]
+def _score(pairs, sets, set_off, seq, seq_off, n_content, exact, size, min_containment):  # type: ignore[no-untyped-def]
     m = pairs.shape[0]
     out = np.zeros((m, 6))
     for p in nb.prange(m):
@@ -49,14 +62,22 @@ def _score(pairs, sets, set_off, seq, seq_off, n_content, size, min_containment)
         inter = _intersection(a, b)
         out[p, 0] = inter / (a.size + b.size - inter)
         out[p, 1] = inter / min(a.size, b.size)
-        if out[p, 1] >= min_containment:
-            out[p, 2], out[p, 3], out[p, 4], out[p, 5] = ordered_coverage(
-                seq[seq_off[x] : seq_off[x + 1]],
-                seq[seq_off[y] : seq_off[y + 1]],
-                n_content[x],
-                n_content[y],
-                size,
-            )
+        if out[p, 1] < min_containment:
+            continue
+        # anchors are shingles unique in the second text: fix which text that is by content,
+        # so that score(x, y) mirrors score(y, x) and results never depend on input order
+        u, v = (x, y) if _before(x, y, seq_off, exact) else (y, x)
+        cu, cv, bu, bv = ordered_coverage(
+            seq[seq_off[u] : seq_off[u + 1]],
+            seq[seq_off[v] : seq_off[v + 1]],
+            n_content[u],
+            n_content[v],
+            size,
+        )
+        if u == x:
+            out[p, 2], out[p, 3], out[p, 4], out[p, 5] = cu, cv, bu, bv
+        else:
+            out[p, 2], out[p, 3], out[p, 4], out[p, 5] = cv, cu, bv, bu
     return out
 
 
@@ -66,5 +87,13 @@ def score_pairs(
     """An (m, 6) matrix of scores, one row per pair of ``pairs``, columns SCORE_COLUMNS."""
     pairs = np.ascontiguousarray(pairs, dtype=np.int64).reshape(-1, 2)
     return _score(  # type: ignore[no-any-return]
-        pairs, fp.sets, fp.set_offsets, fp.seq, fp.seq_offsets, fp.n_content, size, min_containment
+        pairs,
+        fp.sets,
+        fp.set_offsets,
+        fp.seq,
+        fp.seq_offsets,
+        fp.n_content,
+        fp.exact,
+        size,
+        min_containment,
     )
