@@ -25,7 +25,7 @@ def test_local_fingerprint_stream_batches_give_one_fingerprints(
     assert fp.ids == [a.id for a in kinds_corpus]
     whole = fingerprint_stream(kinds_corpus, Config(), Report())
     assert fp.exact.tolist() == whole.exact.tolist()
-    assert fp.seq.tolist() == whole.seq.tolist()
+    assert fp.positions.tolist() == whole.positions.tolist()
     assert progress == [("fingerprint", 4), ("fingerprint", 6)]
 
 

@@ -41,7 +41,7 @@ def test_batch_exact_hash_folds_unicode_variants(variant: str) -> None:
 def test_batch_ligatures_and_full_width_tokenise_as_ascii() -> None:
     fp = _fp(["\ufb01nancial report \uff12\uff10\uff12\uff14", "financial report 2024"])
     assert _same_exact(fp, 0, 1)
-    assert fp.shingle_seq(0).tolist() == fp.shingle_seq(1).tolist()
+    assert fp.shingle_set(0).tolist() == fp.shingle_set(1).tolist()
 
 
 @pytest.mark.parametrize(
@@ -57,7 +57,7 @@ def test_batch_ligatures_and_full_width_tokenise_as_ascii() -> None:
 def test_batch_exact_hash_is_that_of_the_normalised_text(text: str) -> None:
     fp = _fp([text, normalize(text)])
     assert _same_exact(fp, 0, 1)
-    assert fp.shingle_seq(0).tolist() == fp.shingle_seq(1).tolist()
+    assert fp.shingle_set(0).tolist() == fp.shingle_set(1).tolist()
 
 
 @pytest.mark.parametrize("space", ["\u2028", "\u2029", "\u0085", "\u1680", "\x1e"])
@@ -79,7 +79,7 @@ def test_batch_exact_hash_of_text_equals_hash_of_its_normal_form(text: str) -> N
     fp = _fp([text, normalize(text)])
     assert _same_exact(fp, 0, 1)
     assert fp.n_words[0] == fp.n_words[1]
-    assert fp.shingle_seq(0).tolist() == fp.shingle_seq(1).tolist()
+    assert fp.shingle_set(0).tolist() == fp.shingle_set(1).tolist()
 
 
 def test_batch_respects_normalize_config() -> None:
@@ -101,10 +101,13 @@ def test_batch_fingerprints_layout(make_words: Callable[..., list[str]]) -> None
     assert fp.scheme == config.fingerprint_id
     assert fp.exact.shape == (4, 2) and fp.exact.dtype == np.uint64
     assert fp.keys.shape == (4, config.lsh.bands) and fp.keys.dtype == np.uint64
-    assert [len(fp.shingle_seq(d)) for d in range(4)] == [0, 1, 4, 49]
+    assert [len(fp.shingle_set(d)) for d in range(4)] == [0, 1, 4, 49]
     assert fp.n_words.tolist() == [0, 1, 5, 50]
     for d in range(4):
-        assert fp.shingle_set(d).tolist() == sorted(set(fp.shingle_seq(d).tolist()))
+        assert fp.shingle_set(d).tolist() == sorted(set(fp.shingle_set(d).tolist()))
+        first = sorted(int(p) >> 1 for p in fp.shingle_positions(d))
+        assert first == list(range(len(first)))  # unique words: shingle i first occurs at i
+        assert not any(int(p) & 1 for p in fp.shingle_positions(d))
 
 
 def test_batch_keys_follow_lsh_config(make_words: Callable[..., list[str]]) -> None:
@@ -117,9 +120,9 @@ def test_batch_shingle_size_changes_the_shingles(make_words: Callable[..., list[
     text = " ".join(make_words(20, seed=1))
     two = _fp([text])
     three = _fp([text], Config().override({"shingle.size": "3"}))
-    assert len(two.shingle_seq(0)) == 19
-    assert len(three.shingle_seq(0)) == 18
-    assert set(two.shingle_seq(0).tolist()).isdisjoint(three.shingle_seq(0).tolist())
+    assert len(two.shingle_set(0)) == 19
+    assert len(three.shingle_set(0)) == 18
+    assert set(two.shingle_set(0).tolist()).isdisjoint(three.shingle_set(0).tolist())
     assert two.scheme != three.scheme
 
 
@@ -137,9 +140,8 @@ def test_batch_concat_equals_one_batch(make_words: Callable[..., list[str]]) -> 
     for name in (
         "exact",
         "keys",
-        "seq",
-        "seq_offsets",
         "sets",
+        "positions",
         "set_offsets",
         "n_words",
         "n_content",
@@ -153,7 +155,7 @@ def test_batch_concat_of_nothing_is_empty() -> None:
     empty = concat([], config)
     assert len(empty) == 0
     assert empty.keys.shape == (0, config.lsh.bands)
-    assert empty.seq_offsets.tolist() == [0]
+    assert empty.set_offsets.tolist() == [0]
 
 
 def test_batch_fingerprint_articles_reads_ids_and_dates() -> None:

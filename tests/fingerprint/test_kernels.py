@@ -48,13 +48,25 @@ def _batch(texts: Sequence[str], *, size: int = 2, num_perm: int = 128, stop: st
     buf = np.frombuffer(b"".join(encoded), np.uint8)
     a, b = permutations(num_perm, 1)
     out = fingerprint_batch(buf, offsets, stopword_table(stop), size, a, b, True, True)
-    names = ("exact", "seq", "sets", "bounds", "n_seq", "n_set", "n_words", "n_content", "sig")
+    names = (
+        "exact",
+        "sets",
+        "positions",
+        "bounds",
+        "n_seq",
+        "n_set",
+        "n_words",
+        "n_content",
+        "sig",
+    )
     return dict(zip(names, out, strict=True))
 
 
 def _seq(raw, d: int) -> list[int]:  # type: ignore[no-untyped-def]
-    start = raw["bounds"][d]
-    return raw["seq"][start : start + raw["n_seq"][d]].tolist()
+    """The distinct shingles of document d in the order they first occur."""
+    start, end = raw["bounds"][d], raw["bounds"][d] + raw["n_set"][d]
+    first = raw["positions"][start:end] >> 1
+    return raw["sets"][start:end][np.argsort(first)].tolist()
 
 
 @pytest.mark.parametrize("word", [b"news", b"a", b"beijing", b"2024", "caf\u00e9".encode()])
@@ -74,7 +86,7 @@ def test_kernels_hash_values_are_pinned() -> None:
     )
     fp = fingerprint_texts(["a"], ["Breaking news from the summit in Beijing"], [0], config)
     assert fp.exact.tolist() == [[4313405970808859955, 7266639501868013239]]
-    assert fp.shingle_seq(0).tolist() == [25097155, 831222066, 1129752088]
+    assert fp.shingle_set(0).tolist() == [25097155, 831222066, 1129752088]
     assert fp.keys[0, :2].tolist() == [16986598143095388998, 11483812885367447145]
 
 
@@ -163,12 +175,14 @@ def test_kernels_number_of_shingles(
 
 def test_kernels_shingle_set_is_the_sorted_unique_sequence() -> None:
     raw = _batch(["alpha beta alpha beta alpha beta gamma"])
-    seq = _seq(raw, 0)
     start = raw["bounds"][0]
     sets = raw["sets"][start : start + raw["n_set"][0]].tolist()
-    assert len(seq) == 6
-    assert sets == sorted(set(seq))
+    flags = (raw["positions"][start : start + raw["n_set"][0]] & 1).tolist()
+    assert raw["n_seq"].tolist() == [6]
+    assert sets == sorted(sets)
     assert len(sets) == 3  # alpha-beta, beta-alpha, beta-gamma
+    assert sorted(flags) == [0, 1, 1]  # beta-gamma once; the other two repeat
+    assert [s >> 1 for s in sorted(raw["positions"][start : start + 3].tolist())] == [0, 1, 5]
 
 
 def test_kernels_shingle_order_matters_and_words_do_not_bleed() -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from newsdedup import Config
 from newsdedup.fingerprint.batch import fingerprint_texts
-from newsdedup.relate.align import BLOCK_GAP, anchor_chain, ordered_coverage
+from newsdedup.relate.align import BLOCK_GAP, align_sets, anchor_chain, ordered_coverage
 
 
 def _u32(values) -> np.ndarray:  # type: ignore[no-untyped-def]
@@ -40,9 +40,12 @@ def test_align_anchor_chain_is_strictly_increasing_in_both(seed: int) -> None:
     assert (np.diff(ia) > 0).all()
     assert (np.diff(jb) > 0).all()
     assert (sa[ia] == sb[jb]).all()
-    # every anchor is a shingle that occurs exactly once in sb
-    counts = {int(v): int(c) for v, c in zip(*np.unique(sb, return_counts=True), strict=True)}
-    assert all(counts[int(v)] == 1 for v in sb[jb])
+    # every anchor occurs once in at least one text, and sits at its first occurrence in both
+    count_a = {int(v): int(c) for v, c in zip(*np.unique(sa, return_counts=True), strict=True)}
+    count_b = {int(v): int(c) for v, c in zip(*np.unique(sb, return_counts=True), strict=True)}
+    assert all(count_a[int(v)] == 1 or count_b[int(v)] == 1 for v in sa[ia])
+    assert all(int(np.flatnonzero(sa == sa[i])[0]) == i for i in ia)
+    assert all(int(np.flatnonzero(sb == sb[j])[0]) == j for j in jb)
 
 
 def test_align_anchor_chain_is_the_longest_increasing_chain() -> None:
@@ -87,20 +90,33 @@ def test_align_planted_block_of_words_gives_its_share_of_each_text(
     a = rest[:before] + shared + rest[before : before + after]
     b = rest[before + after : 2 * before + after] + shared + rest[2 * before + after :]
     fp = fingerprint_texts(["a", "b"], [" ".join(a), " ".join(b)], [0, 0], Config())
-    cov = ordered_coverage(
-        fp.shingle_seq(0), fp.shingle_seq(1), fp.n_content[0], fp.n_content[1], 2
+    shared, *cov = align_sets(
+        fp.shingle_set(0),
+        fp.shingle_positions(0),
+        fp.shingle_set(1),
+        fp.shingle_positions(1),
+        fp.n_content[0],
+        fp.n_content[1],
+        2,
+        True,
     )
+    assert shared == max(block - 1, 0)
     assert cov[0] == pytest.approx(block / len(a))
     assert cov[1] == pytest.approx(block / len(b))
     assert cov[2:] == cov[:2]  # one verbatim block: all of the coverage is in it
 
 
-def test_align_repeated_shingles_in_b_are_not_anchors() -> None:
+def test_align_a_shingle_repeated_in_one_text_anchors_at_its_first_occurrence() -> None:
     sa = _u32([1, 2, 3])
     sb = _u32([1, 1, 2, 3])
     ia, jb = anchor_chain(sa, sb)
-    assert sa[ia].tolist() == [2, 3]
-    assert jb.tolist() == [2, 3]
+    assert sa[ia].tolist() == [1, 2, 3]
+    assert jb.tolist() == [0, 2, 3]
+
+
+def test_align_a_shingle_repeated_in_both_texts_is_not_an_anchor() -> None:
+    ia, jb = anchor_chain(_u32([1, 1, 2, 3]), _u32([1, 2, 1, 3]))
+    assert ia.tolist() == [2, 3] and jb.tolist() == [1, 3]
 
 
 @pytest.mark.parametrize(("sa", "sb"), [([], [1, 2]), ([1, 2], []), ([], [])])
@@ -130,14 +146,12 @@ def test_align_coverage_is_symmetric_for_texts_without_repeats() -> None:
     )
 
 
-def test_align_anchors_are_unique_in_the_second_sequence() -> None:
-    # ordered_coverage is oriented: a passage repeated in the first text still anchors, one
-    # repeated in the second does not; score_pairs fixes the orientation (see test_verify)
+def test_align_a_passage_repeated_in_one_text_is_found_either_way_round() -> None:
     passage = np.arange(0, 60)
     sa = _u32(np.r_[passage, passage, np.arange(100, 250)])
     sb = _u32(passage)
     assert _coverage(sa, sb)[1] == pytest.approx(1.0)
-    assert _coverage(sb, sa) == pytest.approx((0.0, 0.0))
+    assert _coverage(sb, sa) == pytest.approx(_coverage(sa, sb)[::-1])
 
 
 def test_align_largest_block_of_two_separate_passages() -> None:

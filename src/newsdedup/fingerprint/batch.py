@@ -26,17 +26,17 @@ NO_DATE = np.iinfo(np.int64).max
 class Fingerprints:
     """Everything later stages need of n documents, without their text.
 
-    ``seq[seq_offsets[d]:seq_offsets[d+1]]`` is document d's shingle hashes in text order and
-    ``sets[...]`` the same hashes sorted and unique; ``keys`` holds one LSH bucket key per band.
+    ``sets[set_offsets[d]:set_offsets[d+1]]`` is document d's shingle hashes, sorted and unique,
+    and ``positions[...]`` where each first occurs, packed with a repeat flag (see
+    ``kernels.index_shingles``); ``keys`` holds one LSH bucket key per band.
     """
 
     scheme: str
     ids: list[str]
     exact: NDArray[np.uint64]  # (n, 2)
     keys: NDArray[np.uint64]  # (n, bands)
-    seq: NDArray[np.uint32]
-    seq_offsets: NDArray[np.int64]
     sets: NDArray[np.uint32]
+    positions: NDArray[np.int32]
     set_offsets: NDArray[np.int64]
     n_words: NDArray[np.int64]
     n_content: NDArray[np.int64]
@@ -45,8 +45,8 @@ class Fingerprints:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def shingle_seq(self, d: int) -> NDArray[np.uint32]:
-        return self.seq[self.seq_offsets[d] : self.seq_offsets[d + 1]]
+    def shingle_positions(self, d: int) -> NDArray[np.int32]:
+        return self.positions[self.set_offsets[d] : self.set_offsets[d + 1]]
 
     def shingle_set(self, d: int) -> NDArray[np.uint32]:
         return self.sets[self.set_offsets[d] : self.set_offsets[d + 1]]
@@ -71,17 +71,16 @@ def fingerprint_texts(
     out = fingerprint_batch(
         buf, offsets, stop, config.shingle.size, a, b, norm.casefold, norm.collapse_whitespace
     )
-    exact, seq, sets, bounds, n_seq, n_set, n_words, n_content, sig = out
-    seq, seq_off = compact(seq, bounds, n_seq)
+    exact, sets, positions, bounds, _, n_set, n_words, n_content, sig = out
     sets, set_off = compact(sets, bounds, n_set)
+    positions, _ = compact(positions, bounds, n_set)
     return Fingerprints(
         scheme=config.fingerprint_id,
         ids=ids,
         exact=exact,
         keys=band_keys(sig, config.lsh.bands, config.lsh.rows),
-        seq=seq,
-        seq_offsets=seq_off,
         sets=sets,
+        positions=positions,
         set_offsets=set_off,
         n_words=n_words,
         n_content=n_content,
@@ -119,16 +118,15 @@ def concat(parts: Sequence[Fingerprints], config: Config) -> Fingerprints:
             f"Cannot join fingerprints made with different schemes: {sorted(schemes)}. "
             "Fingerprint every batch with one Config."
         )
-    seq, seq_off = _concat_csr([(p.seq, p.seq_offsets) for p in parts])
     sets, set_off = _concat_csr([(p.sets, p.set_offsets) for p in parts])
+    positions = np.concatenate([p.positions for p in parts])
     return Fingerprints(
         scheme=parts[0].scheme,
         ids=[i for p in parts for i in p.ids],
         exact=np.concatenate([p.exact for p in parts]),
         keys=np.concatenate([p.keys for p in parts]),
-        seq=seq,
-        seq_offsets=seq_off,
         sets=sets,
+        positions=positions,
         set_offsets=set_off,
         n_words=np.concatenate([p.n_words for p in parts]),
         n_content=np.concatenate([p.n_content for p in parts]),

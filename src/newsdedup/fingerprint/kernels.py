@@ -15,7 +15,7 @@ import numba as nb
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["band_keys", "fingerprint_batch", "hash_word"]
+__all__ = ["band_keys", "compact", "fingerprint_batch", "hash_word", "index_shingles"]
 
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)
@@ -144,15 +144,23 @@ def _minhash(sh, s, a, b, row):  # type: ignore[no-untyped-def]
         row[j] = m
 
 
-@nb.njit(inline="always")
-def _sorted_unique(src, dst):  # type: ignore[no-untyped-def]
-    srt = np.sort(src)
+@nb.njit(cache=True)
+def index_shingles(seq):  # type: ignore[no-untyped-def]
+    """A shingle sequence as its sorted set, with each shingle's first position and a repeat
+    flag packed as ``(first << 1) | repeats`` (what relate.align needs, without the sequence)."""
+    order = np.argsort(seq, kind="mergesort")  # stable: the first of a run is the first position
+    values = np.empty(seq.size, np.uint32)
+    pos = np.empty(seq.size, np.int32)
     u = 0
-    for i in range(srt.size):
-        if i == 0 or srt[i] != srt[i - 1]:
-            dst[u] = srt[i]
-            u += 1
-    return u
+    for r in range(seq.size):
+        v = seq[order[r]]
+        if u > 0 and values[u - 1] == v:
+            pos[u - 1] |= 1
+            continue
+        values[u] = v
+        pos[u] = np.int32(order[r] << 1)
+        u += 1
+    return values[:u], pos[:u]
 
 
 @nb.njit(parallel=True, nogil=True, cache=True)
@@ -161,19 +169,20 @@ def fingerprint_batch(buf, offsets, stop, size, a, b, lower, collapse):  # type:
 
     ``buf[offsets[d]:offsets[d + 1]]`` is document d's UTF-8 text, already normalised except for
     ASCII case and whitespace, which are folded here. Returns the exact hashes (uint64[n, 2]);
-    the per-document shingle sequences (uint32, in text order) and sorted shingle sets, both as
-    slices of arrays laid out by ``bounds``, with their lengths; word and content-word counts;
-    and the MinHash signatures (uint32[n, num_perm]).
+    the per-document sorted shingle sets (uint32) and their packed first positions (int32, see
+    ``index_shingles``), as slices of arrays laid out by ``bounds``; shingle counts with and
+    without repeats; word and content-word counts; and the MinHash signatures
+    (uint32[n, num_perm]).
     """
     n = offsets.size - 1
     bounds = np.zeros(n + 1, np.int64)
     for d in range(n):
         bounds[d + 1] = bounds[d] + (offsets[d + 1] - offsets[d] + 1) // 2 + 1
     exact = np.empty((n, 2), np.uint64)
-    seq = np.empty(bounds[n], np.uint32)
     sets = np.empty(bounds[n], np.uint32)
-    n_shingles = np.zeros(n, np.int64)
+    positions = np.empty(bounds[n], np.int32)
     n_set = np.zeros(n, np.int64)
+    n_shingles = np.zeros(n, np.int64)
     n_words = np.zeros(n, np.int64)
     n_content = np.zeros(n, np.int64)
     sig = np.full((n, a.size), _U32_MAX, np.uint32)
@@ -187,13 +196,17 @@ def fingerprint_batch(buf, offsets, stop, size, a, b, lower, collapse):  # type:
         s = m - k + 1 if m > 0 else 0
         n_shingles[d] = s
         sh = np.empty(s, np.uint64)
-        base = bounds[d]
+        seq = np.empty(s, np.uint32)
         for i in range(s):
             sh[i] = _shingle_hash(toks, i, k)
-            seq[base + i] = np.uint32(sh[i] >> _S32)
+            seq[i] = np.uint32(sh[i] >> _S32)
         _minhash(sh, s, a, b, sig[d])
-        n_set[d] = _sorted_unique(seq[base : base + s], sets[base:])
-    return exact, seq, sets, bounds, n_shingles, n_set, n_words, n_content, sig
+        values, pos = index_shingles(seq)
+        base = bounds[d]
+        sets[base : base + values.size] = values
+        positions[base : base + values.size] = pos
+        n_set[d] = values.size
+    return exact, sets, positions, bounds, n_shingles, n_set, n_words, n_content, sig
 
 
 @nb.njit(parallel=True, nogil=True, cache=True)

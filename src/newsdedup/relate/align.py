@@ -1,10 +1,14 @@
-"""In-order alignment of two shingle sequences, and the share of each text it covers.
+"""In-order alignment of two shingled texts, and the share of each text it covers.
 
-Anchors are shingles that occur exactly once in the other text; the longest chain of anchors
-increasing in both texts (patience LIS, O(m log m)) is the alignment. Text reused in order
-(copies, rewrites, excerpts) yields long chains, while articles that merely share names or one
-quoted statement cover little of each other: on the seeds the rewritten copy covers 0.57 of the
-original and every other pair at most 0.03.
+Each document keeps its shingle set sorted, with each shingle's first position in the text and
+whether it repeats (``fingerprint.kernels.index_shingles``). Anchors are shingles the two texts
+share that occur once in at least one of them, placed at their first occurrence; the longest
+chain of anchors increasing in both texts (patience LIS, O(m log m)) is the alignment. A merge
+of the two sorted sets finds the anchors and the set intersection in one linear pass.
+
+Text reused in order (copies, rewrites, excerpts) yields long chains, while articles that merely
+share names or one quoted statement cover little of each other: on the seeds the rewritten copy
+covers 0.59 of the original and every other pair at most 0.03.
 """
 
 from __future__ import annotations
@@ -12,36 +16,43 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-__all__ = ["BLOCK_GAP", "anchor_chain", "ordered_coverage"]
+from newsdedup.fingerprint.kernels import index_shingles
+
+__all__ = ["BLOCK_GAP", "anchor_chain", "align_sets", "ordered_coverage"]
 
 #: Largest step, in shingles, between consecutive anchors of one verbatim block.
 BLOCK_GAP = 2
 
 
 @nb.njit(cache=True)
-def _anchors(sa, sb):  # type: ignore[no-untyped-def]
-    """Positions (i, j) where sa[i] == sb[j] and the shingle occurs once in sb."""
-    order = np.argsort(sb, kind="mergesort")
-    sorted_b = sb[order]
-    ai = np.empty(sa.size, np.int64)
-    bj = np.empty(sa.size, np.int64)
-    k = 0
-    for i in range(sa.size):
-        p = np.searchsorted(sorted_b, sa[i])
-        if p >= sorted_b.size or sorted_b[p] != sa[i]:
-            continue
-        if p + 1 < sorted_b.size and sorted_b[p + 1] == sa[i]:
-            continue
-        ai[k] = i
-        bj[k] = order[p]
-        k += 1
-    return ai[:k], bj[:k]
+def _anchors(set_a, pos_a, set_b, pos_b):  # type: ignore[no-untyped-def]
+    """Merge two sorted shingle sets: the shared count and the anchors (i, j), sorted by i.
+
+    ``pos`` packs a shingle's first position and a repeat flag as ``(first << 1) | repeats``.
+    """
+    ai = np.empty(min(set_a.size, set_b.size), np.int64)
+    bj = np.empty(ai.size, np.int64)
+    i = j = k = shared = 0
+    while i < set_a.size and j < set_b.size:
+        if set_a[i] < set_b[j]:
+            i += 1
+        elif set_a[i] > set_b[j]:
+            j += 1
+        else:
+            shared += 1
+            if (pos_a[i] & 1) == 0 or (pos_b[j] & 1) == 0:
+                ai[k] = pos_a[i] >> 1
+                bj[k] = pos_b[j] >> 1
+                k += 1
+            i += 1
+            j += 1
+    order = np.argsort(ai[:k])
+    return shared, ai[:k][order], bj[:k][order]
 
 
 @nb.njit(cache=True)
-def anchor_chain(sa, sb):  # type: ignore[no-untyped-def]
-    """The longest chain of anchors increasing in both sequences, as index arrays (ia, jb)."""
-    ai, bj = _anchors(sa, sb)
+def _chain(ai, bj):  # type: ignore[no-untyped-def]
+    """The longest chain of anchors increasing in both texts (patience LIS)."""
     m = ai.size
     tails = np.empty(m, np.int64)  # value of the smallest tail of a chain of each length
     tail_at = np.empty(m, np.int64)  # anchor index of that tail
@@ -96,18 +107,38 @@ def _longest_block(ia, jb, wa, wb):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(cache=True)
-def ordered_coverage(sa, sb, tokens_a, tokens_b, size):  # type: ignore[no-untyped-def]
-    """Share of each text's content words inside the in-order alignment of the two, and the
-    share inside its largest verbatim block alone (see ``_longest_block``)."""
-    if sa.size == 0 or sb.size == 0:
-        return 0.0, 0.0, 0.0, 0.0
-    ia, jb = anchor_chain(sa, sb)
+def align_sets(set_a, pos_a, set_b, pos_b, tokens_a, tokens_b, size, with_chain):  # type: ignore[no-untyped-def]
+    """Shared shingle count, and (when ``with_chain``) each text's in-order coverage and the
+    share inside its largest verbatim block: (shared, cov_a, cov_b, block_a, block_b)."""
+    shared, ai, bj = _anchors(set_a, pos_a, set_b, pos_b)
+    if not with_chain or ai.size == 0 or tokens_a == 0 or tokens_b == 0:
+        return shared, 0.0, 0.0, 0.0, 0.0
+    ia, jb = _chain(ai, bj)
     wa = min(size, tokens_a)
     wb = min(size, tokens_b)
     block_a, block_b = _longest_block(ia, jb, wa, wb)
     return (
+        shared,
         _covered(ia, wa) / tokens_a,
         _covered(jb, wb) / tokens_b,
         block_a / tokens_a,
         block_b / tokens_b,
     )
+
+
+@nb.njit(cache=True)
+def anchor_chain(sa, sb):  # type: ignore[no-untyped-def]
+    """The alignment of two shingle sequences, as index arrays (ia, jb) increasing in both."""
+    set_a, pos_a = index_shingles(sa)
+    set_b, pos_b = index_shingles(sb)
+    _, ai, bj = _anchors(set_a, pos_a, set_b, pos_b)
+    return _chain(ai, bj)
+
+
+@nb.njit(cache=True)
+def ordered_coverage(sa, sb, tokens_a, tokens_b, size):  # type: ignore[no-untyped-def]
+    """(cov_a, cov_b, block_a, block_b) of two shingle sequences; see ``align_sets``."""
+    set_a, pos_a = index_shingles(sa)
+    set_b, pos_b = index_shingles(sb)
+    _, ca, cb, ba, bb = align_sets(set_a, pos_a, set_b, pos_b, tokens_a, tokens_b, size, True)
+    return ca, cb, ba, bb
