@@ -6,6 +6,8 @@ Fingerprinting streams: texts are dropped after each batch, and only the columna
 
 from __future__ import annotations
 
+import itertools
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -19,6 +21,7 @@ from numpy.typing import NDArray
 
 from newsdedup.candidates.lsh import LSHReport, candidate_pairs
 from newsdedup.config import Config
+from newsdedup.engine.pool import POOL_AFTER, Payload, payload, pooled
 from newsdedup.fingerprint.batch import Fingerprints, concat, fingerprint_articles
 from newsdedup.group.copies import Assignment, exact_heads, spread_exact, star_groups
 from newsdedup.group.representative import priority_ranks
@@ -93,25 +96,56 @@ def _fingerprint_in_worker(batch: list[Article], config: Config) -> Fingerprints
     return fingerprint_articles(batch, config)
 
 
-def fingerprint_stream(
-    articles: Iterable[Article], config: Config, report: Report, progress: Progress | None = None
-) -> Fingerprints:
-    """Fingerprint a stream batch by batch; the compiled kernel of one batch runs (without the
-    GIL) while the next batch is read and parsed."""
+def _in_process(
+    batches: Iterator[list[Article]], config: Config, progress: Progress | None, limit: int
+) -> tuple[list[Fingerprints], int, list[Article] | None]:
+    """Fingerprint in this process until ``limit`` documents; the compiled kernel of one batch
+    runs (without the GIL) while the next batch is read. Returns the parts, the count, and the
+    first batch beyond the limit, if any."""
     parts: list[Fingerprints] = []
     done = 0
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor(max_workers=1) as threads:
         pending: Future[Fingerprints] | None = None
-        for batch in _batches(_unique_ids(articles, report), config.run.batch_size):
+        for batch in batches:
+            if done >= limit:
+                if pending is not None:
+                    parts.append(pending.result())
+                return parts, done, batch
             if pending is not None:
                 parts.append(pending.result())
-            pending = pool.submit(_fingerprint_in_worker, batch, config)
+            pending = threads.submit(_fingerprint_in_worker, batch, config)
             done += len(batch)
             if progress:
                 progress("fingerprint", done)
         if pending is not None:
             parts.append(pending.result())
+    return parts, done, None
+
+
+def _processes(config: Config) -> int:
+    return config.run.workers or (os.cpu_count() or 1)
+
+
+def fingerprint_stream(
+    articles: Iterable[Article], config: Config, report: Report, progress: Progress | None = None
+) -> Fingerprints:
+    """Fingerprint a stream batch by batch: in process for small inputs, then in worker
+    processes (see engine/pool.py) once the input proves large."""
+    batches = _batches(_unique_ids(articles, report), config.run.batch_size)
+    workers = _processes(config)
+    limit = POOL_AFTER if workers > 1 else 2**62
+    parts, done, rest = _in_process(batches, config, progress, limit)
+    if rest is not None:
+        for fp in pooled(_payloads(itertools.chain([rest], batches)), config, workers):
+            parts.append(fp)
+            done += len(fp)
+            if progress:
+                progress("fingerprint", done)
     return concat(parts, config)
+
+
+def _payloads(batches: Iterable[list[Article]]) -> Iterator[Payload]:
+    return (payload(batch) for batch in batches)
 
 
 def _verifier(fp: Fingerprints, config: Config):  # type: ignore[no-untyped-def]

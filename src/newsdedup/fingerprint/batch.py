@@ -16,7 +16,14 @@ from newsdedup.fingerprint.kernels import band_keys, compact, fingerprint_batch
 from newsdedup.fingerprint.minhash import permutations, stopword_table
 from newsdedup.types import Article
 
-__all__ = ["NO_DATE", "Fingerprints", "concat", "fingerprint_articles", "fingerprint_texts"]
+__all__ = [
+    "NO_DATE",
+    "Fingerprints",
+    "concat",
+    "fingerprint_articles",
+    "fingerprint_texts",
+    "timestamp",
+]
 
 #: ``published`` value of a document without a date (sorts after every real date).
 NO_DATE = np.iinfo(np.int64).max
@@ -52,7 +59,8 @@ class Fingerprints:
         return self.sets[self.set_offsets[d] : self.set_offsets[d + 1]]
 
 
-def _timestamp(value: datetime | None) -> int:
+def timestamp(value: datetime | None) -> int:
+    """Epoch seconds of a publication time, NO_DATE when unknown."""
     return NO_DATE if value is None else int(value.timestamp())
 
 
@@ -92,7 +100,7 @@ def fingerprint_articles(articles: Sequence[Article], config: Config) -> Fingerp
     return fingerprint_texts(
         [a.id for a in articles],
         [a.text for a in articles],
-        [_timestamp(a.published) for a in articles],
+        [timestamp(a.published) for a in articles],
         config,
     )
 

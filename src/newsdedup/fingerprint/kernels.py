@@ -70,7 +70,6 @@ def _is_stop(h: np.uint64, table: NDArray[np.uint64]) -> bool:
     return False
 
 
-
 @nb.njit(cache=True)
 def hash_word(word: NDArray[np.uint8]) -> np.uint64:
     """Hash of one word's UTF-8 bytes, as the kernel computes it (used for the stopword table)."""

@@ -23,15 +23,18 @@ __all__ = ["BLOCK_GAP", "anchor_chain", "align_sets", "ordered_coverage"]
 #: Largest step, in shingles, between consecutive anchors of one verbatim block.
 BLOCK_GAP = 2
 
+_S32 = np.uint64(32)
+_LOW32 = np.uint64(0xFFFFFFFF)
+
 
 @nb.njit(cache=True)
 def _anchors(set_a, pos_a, set_b, pos_b):  # type: ignore[no-untyped-def]
     """Merge two sorted shingle sets: the shared count and the anchors (i, j), sorted by i.
 
     ``pos`` packs a shingle's first position and a repeat flag as ``(first << 1) | repeats``.
+    Anchors are packed as ``i << 32 | j`` so one vectorised sort orders them.
     """
-    ai = np.empty(min(set_a.size, set_b.size), np.int64)
-    bj = np.empty(ai.size, np.int64)
+    packed = np.empty(min(set_a.size, set_b.size), np.uint64)
     i = j = k = shared = 0
     while i < set_a.size and j < set_b.size:
         if set_a[i] < set_b[j]:
@@ -41,13 +44,15 @@ def _anchors(set_a, pos_a, set_b, pos_b):  # type: ignore[no-untyped-def]
         else:
             shared += 1
             if (pos_a[i] & 1) == 0 or (pos_b[j] & 1) == 0:
-                ai[k] = pos_a[i] >> 1
-                bj[k] = pos_b[j] >> 1
+                packed[k] = (np.uint64(pos_a[i] >> 1) << _S32) | np.uint64(pos_b[j] >> 1)
                 k += 1
             i += 1
             j += 1
-    order = np.argsort(ai[:k])
-    return shared, ai[:k][order], bj[:k][order]
+    anchors = packed[:k]
+    anchors.sort()
+    ai = (anchors >> _S32).astype(np.int64)
+    bj = (anchors & _LOW32).astype(np.int64)
+    return shared, ai, bj
 
 
 @nb.njit(cache=True)

@@ -22,6 +22,19 @@ __all__ = ["SCORE_COLUMNS", "score_pairs"]
 SCORE_COLUMNS = ("jaccard", "containment", "coverage_a", "coverage_b", "block_a", "block_b")
 
 
+@nb.njit(inline="always")
+def _intersection(sets, i, end_i, j, end_j):  # type: ignore[no-untyped-def]
+    """Size of the intersection of sets[i:end_i] and sets[j:end_j], both sorted: a branchless
+    merge on indices (slicing inside a parallel loop costs atomic reference counts)."""
+    k = 0
+    while i < end_i and j < end_j:
+        va, vb = sets[i], sets[j]
+        k += va == vb
+        i += va <= vb
+        j += vb <= va
+    return k
+
+
 @nb.njit(parallel=True, cache=True)
 def _score(pairs, sets, positions, set_off, n_content, size, min_containment):  # type: ignore[no-untyped-def]
     m = pairs.shape[0]
@@ -32,8 +45,12 @@ def _score(pairs, sets, positions, set_off, n_content, size, min_containment):  
         size_x, size_y = hi_x - lo_x, hi_y - lo_y
         if size_x == 0 or size_y == 0:
             continue
-        # one merge gives the intersection; the chain is built only if containment allows a copy
-        shared, cov_x, cov_y, block_x, block_y = align_sets(
+        shared = _intersection(sets, lo_x, hi_x, lo_y, hi_y)
+        out[p, 0] = shared / (size_x + size_y - shared)
+        out[p, 1] = shared / min(size_x, size_y)
+        if out[p, 1] < min_containment:
+            continue  # most candidates stop here, before any alignment
+        _, out[p, 2], out[p, 3], out[p, 4], out[p, 5] = align_sets(
             sets[lo_x:hi_x],
             positions[lo_x:hi_x],
             sets[lo_y:hi_y],
@@ -43,10 +60,6 @@ def _score(pairs, sets, positions, set_off, n_content, size, min_containment):  
             size,
             True,
         )
-        out[p, 0] = shared / (size_x + size_y - shared)
-        out[p, 1] = shared / min(size_x, size_y)
-        if out[p, 1] >= min_containment:
-            out[p, 2], out[p, 3], out[p, 4], out[p, 5] = cov_x, cov_y, block_x, block_y
     return out
 
 
