@@ -47,7 +47,7 @@ def _batch(texts: Sequence[str], *, size: int = 2, num_perm: int = 128, stop: st
     np.cumsum([len(e) for e in encoded], out=offsets[1:])
     buf = np.frombuffer(b"".join(encoded), np.uint8)
     a, b = permutations(num_perm, 1)
-    out = fingerprint_batch(buf, offsets, stopword_table(stop), size, a, b, True, True)
+    out = fingerprint_batch(buf, offsets, stopword_table(stop), size, a, b, True, True, True)
     names = (
         "exact",
         "sets",
@@ -125,7 +125,7 @@ def test_kernels_exact_hash_keeps_whitespace_when_collapse_is_off() -> None:
     offsets = np.array([0, 4, 7], np.int64)
     a, b = permutations(8, 1)
     out = fingerprint_batch(
-        np.frombuffer(encoded, np.uint8), offsets, stopword_table("en"), 2, a, b, True, False
+        np.frombuffer(encoded, np.uint8), offsets, stopword_table("en"), 2, a, b, True, False, True
     )
     assert out[0][0].tolist() != out[0][1].tolist()
 

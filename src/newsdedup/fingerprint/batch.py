@@ -77,7 +77,15 @@ def fingerprint_texts(
     a, b = permutations(config.minhash.num_perm, config.minhash.seed)
     stop = stopword_table(config.shingle.stopwords)
     out = fingerprint_batch(
-        buf, offsets, stop, config.shingle.size, a, b, norm.casefold, norm.collapse_whitespace
+        buf,
+        offsets,
+        stop,
+        config.shingle.size,
+        a,
+        b,
+        norm.casefold,
+        norm.collapse_whitespace,
+        norm.unify_punctuation,
     )
     exact, sets, positions, bounds, _, n_set, n_words, n_content, sig = out
     sets, set_off = compact(sets, bounds, n_set)

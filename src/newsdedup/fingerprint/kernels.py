@@ -89,7 +89,45 @@ def _end_word(h, stop, out, n_content):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(inline="always")
-def _scan(buf, start, end, stop, out, lower, collapse):  # type: ignore[no-untyped-def]
+def _plain(buf, i, end, unify):  # type: ignore[no-untyped-def]
+    """The ASCII byte that the UTF-8 character at ``buf[i]`` normalises to, or 0, and its length.
+
+    Mirrors clean/normalize.py: curly and angle quotes to ' and ", dashes and minus to -, and
+    the whitespace str.split() knows but NFKC keeps (U+0085, U+1680, U+2028, U+2029) to a space.
+    Done here on bytes because the same replacements in Python cost 25% of the whole stage.
+    """
+    c = buf[i]
+    if c == 0x60:
+        return (0x27 if unify else 0), 1
+    if c == 0xC2 and i + 1 < end:
+        d = buf[i + 1]
+        if d == 0x85:
+            return 0x20, 2
+        if unify and (d == 0xAB or d == 0xBB):
+            return 0x22, 2
+        if unify and d == 0xB4:
+            return 0x27, 2
+        return 0, 1
+    if c < 0xE1 or c > 0xEF or i + 2 >= end:
+        return 0, 1
+    cp = ((np.int64(c) & 0x0F) << 12) | ((np.int64(buf[i + 1]) & 0x3F) << 6) | (buf[i + 2] & 0x3F)
+    if cp == 0x1680 or cp == 0x2028 or cp == 0x2029:
+        return 0x20, 3
+    if not unify:
+        return 0, 1
+    if 0x2018 <= cp <= 0x201B or cp == 0x2032:
+        return 0x27, 3
+    if 0x201C <= cp <= 0x201F or cp == 0x2033 or cp == 0x2039 or cp == 0x203A:
+        return 0x22, 3
+    if 0x2010 <= cp <= 0x2015 or cp == 0x2212 or cp == 0x2E3A or cp == 0x2E3B:
+        return 0x2D, 3
+    if cp == 0xFE58 or cp == 0xFE63 or cp == 0xFF0D:
+        return 0x2D, 3
+    return 0, 1
+
+
+@nb.njit(inline="always")
+def _scan(buf, start, end, stop, out, lower, collapse, unify):  # type: ignore[no-untyped-def]
     """One pass over a text: its exact hash and its content-word hashes (written to ``out``).
 
     The exact hash covers the text with ASCII case folded and whitespace runs collapsed: two
@@ -106,8 +144,15 @@ def _scan(buf, start, end, stop, out, lower, collapse):  # type: ignore[no-untyp
     in_word = False
     n_content = 0
     n_words = 0
-    for i in range(start, end):
+    i = start
+    while i < end:
         c = buf[i]
+        step = 1
+        if c == 0x60 or c >= 0xC2:
+            plain, length = _plain(buf, i, end, unify)
+            if plain:
+                c, step = np.uint8(plain), length
+        i += step
         x = _fold(c, lower)
         if collapse and _is_space(c):
             pending = started
@@ -155,33 +200,48 @@ def _minhash(sh, s, a, b, row):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(cache=True)
+def _radix_order(seq):  # type: ignore[no-untyped-def]
+    """Positions of ``seq`` ordered by value, ties in position order (a stable LSD radix sort,
+    four 8-bit passes): 3-4x faster than a comparison sort on a few hundred random hashes."""
+    n = seq.size
+    order = np.arange(n)
+    spare = np.empty(n, np.int64)
+    counts = np.empty(257, np.int64)
+    for shift in range(0, 32, 8):
+        counts[:] = 0
+        for i in range(n):
+            counts[((seq[order[i]] >> shift) & 0xFF) + 1] += 1
+        for b in range(256):
+            counts[b + 1] += counts[b]
+        for i in range(n):
+            digit = (seq[order[i]] >> shift) & 0xFF
+            spare[counts[digit]] = order[i]
+            counts[digit] += 1
+        order, spare = spare, order
+    return order
+
+
+@nb.njit(cache=True)
 def index_shingles(seq):  # type: ignore[no-untyped-def]
     """A shingle sequence as its sorted set, with each shingle's first position and a repeat
-    flag packed as ``(first << 1) | repeats`` (what relate.align needs, without the sequence).
-
-    Sorting (value << 32 | position) as one uint64 orders by value, then position, and is
-    several times faster than a stable argsort.
-    """
-    packed = np.empty(seq.size, np.uint64)
-    for i in range(seq.size):
-        packed[i] = (np.uint64(seq[i]) << _S32) | np.uint64(i)
-    packed.sort()
+    flag packed as ``(first << 1) | repeats`` (what relate.align needs, without the sequence)."""
+    order = _radix_order(seq)
     values = np.empty(seq.size, np.uint32)
     pos = np.empty(seq.size, np.int32)
     u = 0
     for r in range(seq.size):
-        v = np.uint32(packed[r] >> _S32)
+        v = seq[order[r]]
         if u > 0 and values[u - 1] == v:
             pos[u - 1] |= 1
             continue
         values[u] = v
-        pos[u] = np.int32((packed[r] & _LOW32) << np.uint64(1))
+        pos[u] = np.int32(order[r] << 1)
         u += 1
     return values[:u], pos[:u]
 
 
 @nb.njit(parallel=True, nogil=True, cache=True)
-def fingerprint_batch(buf, offsets, stop, size, a, b, lower, collapse):  # type: ignore[no-untyped-def]
+def fingerprint_batch(buf, offsets, stop, size, a, b, lower, collapse, unify):  # type: ignore[no-untyped-def]
     """Fingerprint every document of a batch.
 
     ``buf[offsets[d]:offsets[d + 1]]`` is document d's UTF-8 text, already normalised except for
@@ -206,7 +266,7 @@ def fingerprint_batch(buf, offsets, stop, size, a, b, lower, collapse):  # type:
     for d in nb.prange(n):
         toks = np.empty(bounds[d + 1] - bounds[d], np.uint64)
         exact[d, 0], exact[d, 1], m, w = _scan(
-            buf, offsets[d], offsets[d + 1], stop, toks, lower, collapse
+            buf, offsets[d], offsets[d + 1], stop, toks, lower, collapse, unify
         )
         n_words[d] = w
         n_content[d] = m
