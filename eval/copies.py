@@ -1,4 +1,4 @@
-"""Measure copy detection on the labelled generated corpus, and sweep the settings behind the defaults.
+"""Measure copy detection on the labelled generated corpus; sweep the settings behind the defaults.
 
     python eval/copies.py                      # default settings: P/R overall and per kind
     python eval/copies.py --sweep shingle      # shingle size x stopwords
@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from newsdedup import Config, find_copies  # noqa: E402
-from newsdedup.metrics import pair_score  # noqa: E402
-from newsdedup.synth import generate_corpus  # noqa: E402
+from newsdedup import Config, find_copies
+from newsdedup.metrics import pair_score
+from newsdedup.synth import generate_corpus
 
 KINDS = ("exact", "near", "rewrite", "excerpt")
 
@@ -102,7 +102,8 @@ def main() -> None:
     corpus = generate_corpus(args.docs, seed=args.seed)
     print(
         f"{len(corpus.articles):,} generated articles, seed {args.seed}, "
-        f"{len(corpus.copy_pairs()):,} copy pairs, {len(corpus.same_story_pairs()):,} same-story pairs"
+        f"{len(corpus.copy_pairs()):,} copy pairs, "
+        f"{len(corpus.same_story_pairs()):,} same-story pairs"
     )
     if args.sweep:
         sweep(corpus, args.sweep)

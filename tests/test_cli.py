@@ -236,7 +236,8 @@ def test_cli_dedup_config_file(jsonl_file: Path, tmp_path: Path) -> None:
         ),
         (
             "lsh.bands=many",
-            "The 'bands' parameter of LSHConfig must be an integer in [1, 4096]. Got 'many' instead.",
+            "The 'bands' parameter of LSHConfig must be an integer in [1, 4096]. "
+            "Got 'many' instead.",
         ),
         (
             "lsh.bandz=3",

@@ -29,7 +29,7 @@ def _scores(row: np.ndarray) -> Scores | None:
 
 
 def build_groups(run: CopyRun) -> tuple[Group, ...]:
-    """Group objects, sorted by representative id; the representative is each group's first member."""
+    """Group objects, sorted by representative id; each group's first member represents it."""
     fp, a = run.fingerprints, run.assignment
     if len(fp) == 0:
         return ()

@@ -30,7 +30,7 @@ def test_pool_workers_give_the_fingerprints_of_the_main_process() -> None:
 
 def test_pool_run_equals_in_process_run(monkeypatch: pytest.MonkeyPatch) -> None:
     articles = _articles(60)
-    config = Config().override({"run.batch_size": "8", "run.workers": "2"})
+    config = Config().override({"run.batch_size": "8", "run.workers": "3"})
     in_process = find_copies(articles, config)
     monkeypatch.setattr(local, "POOL_AFTER", 16)
     progress: list[int] = []

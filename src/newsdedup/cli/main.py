@@ -79,21 +79,24 @@ def dedup(
         typer.Option(
             "--output",
             "-o",
-            help="Groups file to write: .jsonl, .csv or .parquet (.gz/.zst for text formats). One row per document: id, group, representative, kind, scores.",
+            help="Groups file to write: .jsonl, .csv or .parquet (.gz/.zst for text formats). "
+            "One row per document: id, group, representative, kind, scores.",
         ),
     ],
     keep: Annotated[
         str | None,
         typer.Option(
             "--keep",
-            help="'representatives': also write the deduplicated corpus, one document per copy group.",
+            help="'representatives': also write the deduplicated corpus, "
+            "one document per copy group.",
         ),
     ] = None,
     corpus_output: Annotated[
         Path | None,
         typer.Option(
             "--corpus-output",
-            help="Where --keep writes the corpus (default: OUTPUT with .dedup before the extension).",
+            help="Where --keep writes the corpus "
+            "(default: OUTPUT with .dedup before the extension).",
         ),
     ] = None,
     rejects: Annotated[
@@ -123,7 +126,8 @@ def dedup(
     representative: Annotated[
         str | None,
         typer.Option(
-            help="How to pick each group's representative: earliest, longest or id (default earliest)."
+            help="How to pick each group's representative: earliest, longest or id "
+            "(default earliest)."
         ),
     ] = None,
     workers: Annotated[
@@ -205,7 +209,10 @@ def compare(
     config_file: ConfigFile = None,
     overrides: Overrides = None,
 ) -> None:
-    """Print every similarity figure of two articles and the verdict (exact, near, rewrite, excerpt or unrelated)."""
+    """Print every similarity figure of two articles and the verdict.
+
+    The verdict is exact, near, rewrite, excerpt or unrelated.
+    """
     try:
         config = _config(config_file, overrides)
         fields = FieldMap()

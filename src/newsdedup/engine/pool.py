@@ -10,7 +10,9 @@ Workers are started as ``python -m newsdedup.engine.worker`` and talk pickles ov
 input and output: unlike multiprocessing's spawn, this never re-imports the caller's script (no
 ``if __name__ == "__main__"`` guard needed), and unlike fork it never copies numba's threads.
 Starting them costs about a second, so small inputs stay in process: the pool starts only once
-``POOL_AFTER`` documents have been read.
+``POOL_AFTER`` documents have been read, and only with more than two workers: on two cores the
+main thread and the kernel's threads already keep both busy, and pickling texts and results
+then costs more than it gains (measured on 100,000 articles: 9.1 s pooled, 8.0 s in process).
 """
 
 from __future__ import annotations

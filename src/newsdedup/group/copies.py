@@ -115,7 +115,8 @@ def _join_via_neighbour(
 
 
 def spread_exact(assignment: Assignment, heads: NDArray[np.int64]) -> Assignment:
-    """Give exact copies their head's group: kind exact under a representative head, else the head's."""
+    """Exact copies join their head's group: kind exact under a representative head, else the
+    head's own kind."""
     center = assignment.center[heads]
     dup = heads != np.arange(len(heads))
     head_is_rep = assignment.center[heads] == heads

@@ -1,4 +1,7 @@
-"""Which document of a group represents it: a total order, so the choice never depends on input order."""
+"""Which document of a group represents it.
+
+A total order, so the choice never depends on input order.
+"""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from newsdedup.fingerprint.kernels import index_shingles
 
-__all__ = ["BLOCK_GAP", "anchor_chain", "align_sets", "ordered_coverage"]
+__all__ = ["BLOCK_GAP", "align_sets", "anchor_chain", "ordered_coverage"]
 
 #: Largest step, in shingles, between consecutive anchors of one verbatim block.
 BLOCK_GAP = 2
