@@ -139,6 +139,7 @@ def test_batch_concat_equals_one_batch(make_words: Callable[..., list[str]]) -> 
         fingerprint_texts(["d3", "d4"], texts[3:], [0, 0], config),
     ]
     joined = concat(parts, config)
+    assert parts == []  # released while copied
     assert joined.ids == whole.ids
     for name in (
         "exact",

@@ -120,9 +120,11 @@ def candidate_pairs(
         return _unique(codes), local
 
     # numpy's sorts and gathers release the GIL, so threads use every core here
+    # and each chunk is merged as it comes, so memory holds the union once, not once per chunk
+    codes = np.empty(0, np.int64)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        results = list(pool.map(band_chunk, range(0, keys.shape[1], _BANDS_PER_CHUNK)))
-    for _, local in results:
-        report.merge(local)
-    codes = _unique(np.concatenate([codes for codes, _ in results]))
+        for chunk, local in pool.map(band_chunk, range(0, keys.shape[1], _BANDS_PER_CHUNK)):
+            report.merge(local)
+            codes = _unique(np.concatenate((codes, chunk)))
+            del chunk
     return np.stack((codes // n, codes % n), axis=1), report

@@ -6,6 +6,7 @@ Fingerprinting streams: texts are dropped after each batch, and only the columna
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import os
 import time
@@ -164,6 +165,38 @@ def _verifier(fp: Fingerprints, config: Config):  # type: ignore[no-untyped-def]
     return verify
 
 
+#: Candidate pairs verified per step: scores are kept only for pairs that are copies, so memory
+#: stays flat however many candidates LSH proposes.
+VERIFY_CHUNK = 1 << 20
+
+
+def _verify_all(
+    fp: Fingerprints, pairs: NDArray[np.int64], config: Config
+) -> tuple[NDArray[np.int64], NDArray[np.int8], NDArray[np.float64]]:
+    """The copy pairs among the candidates, with their kind codes and scores."""
+    kept: list[tuple[NDArray[np.int64], NDArray[np.int8], NDArray[np.float64]]] = []
+    for start in range(0, len(pairs), VERIFY_CHUNK):
+        chunk = pairs[start : start + VERIFY_CHUNK]
+        scores = score_pairs(
+            fp,
+            chunk,
+            size=config.shingle.size,
+            min_containment=config.verify.min_candidate_containment,
+        )
+        codes = classify(
+            scores, fp.n_content[chunk[:, 0]], fp.n_content[chunk[:, 1]], config.verify
+        )
+        keep = codes > 0
+        kept.append((chunk[keep], codes[keep], scores[keep]))
+    if not kept:
+        return np.empty((0, 2), np.int64), np.empty(0, np.int8), np.empty((0, 6))
+    return (
+        np.concatenate([k[0] for k in kept]),
+        np.concatenate([k[1] for k in kept]),
+        np.concatenate([k[2] for k in kept]),
+    )
+
+
 def run_copies(
     articles: Iterable[Article],
     config: Config,
@@ -186,22 +219,14 @@ def run_copies(
             n,
         )
         pairs, lsh = candidate_pairs(fp.keys, eligible, tiebreak, max_bucket=config.lsh.max_bucket)
+        # band keys are a third of the fingerprints and no later stage reads them
+        fp = dataclasses.replace(fp, keys=fp.keys[:0])
     if progress:
         progress("verify", n)
     with _timed(seconds, "verify"):
-        all_scores = score_pairs(
-            fp,
-            pairs,
-            size=config.shingle.size,
-            min_containment=config.verify.min_candidate_containment,
-        )
-        codes = classify(
-            all_scores, fp.n_content[pairs[:, 0]], fp.n_content[pairs[:, 1]], config.verify
-        )
-        keep = codes > 0
-        scores = all_scores[keep]
+        edges, codes, scores = _verify_all(fp, pairs, config)
     with _timed(seconds, "group"):
-        stars = star_groups(n, rank, pairs[keep], codes[keep], scores, _verifier(fp, config))
+        stars = star_groups(n, rank, edges, codes, scores, _verifier(fp, config))
         assignment = spread_exact(stars, heads)
     return CopyRun(
         fingerprints=fp,
@@ -209,6 +234,6 @@ def run_copies(
         assignment=assignment,
         lsh=lsh,
         candidate_pairs=len(pairs),
-        verified_pairs=int(keep.sum()),
+        verified_pairs=len(edges),
         seconds=seconds,
     )
