@@ -38,7 +38,7 @@ Inputs = Annotated[
 ]
 ConfigFile = Annotated[
     Path | None,
-    typer.Option("--config", help="TOML file with one table per stage ([lsh], [verify]...)."),
+    typer.Option("--config", help="TOML file with one table per stage, e.g. \\[lsh] and \\[verify]."),
 ]
 Overrides = Annotated[
     list[str] | None,
@@ -132,7 +132,7 @@ def dedup(
     ] = None,
     workers: Annotated[
         int | None,
-        typer.Option(help="Threads for fingerprinting and verification (default: all cores)."),
+        typer.Option(help="Cores to use: kernel threads, and worker processes when above 2 (default: all)."),
     ] = None,
     strict: Annotated[
         bool,
