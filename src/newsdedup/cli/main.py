@@ -38,7 +38,9 @@ Inputs = Annotated[
 ]
 ConfigFile = Annotated[
     Path | None,
-    typer.Option("--config", help="TOML file with one table per stage, e.g. \\[lsh] and \\[verify]."),
+    typer.Option(
+        "--config", help="TOML file with one table per stage, e.g. \\[lsh] and \\[verify]."
+    ),
 ]
 Overrides = Annotated[
     list[str] | None,
@@ -132,7 +134,9 @@ def dedup(
     ] = None,
     workers: Annotated[
         int | None,
-        typer.Option(help="Cores to use: kernel threads, and worker processes when above 2 (default: all)."),
+        typer.Option(
+            help="Cores to use: kernel threads, and worker processes when above 2 (default: all)."
+        ),
     ] = None,
     strict: Annotated[
         bool,

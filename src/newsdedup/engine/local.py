@@ -26,6 +26,7 @@ from newsdedup.engine.pool import POOL_AFTER, Payload, payload, pooled
 from newsdedup.fingerprint.batch import Fingerprints, concat, fingerprint_articles
 from newsdedup.group.copies import Assignment, exact_heads, spread_exact, star_groups
 from newsdedup.group.representative import priority_ranks
+from newsdedup.memory import release_memory
 from newsdedup.relate.kind import classify
 from newsdedup.relate.verify import score_pairs
 from newsdedup.report import Report
@@ -97,6 +98,10 @@ def _fingerprint_in_worker(batch: list[Article], config: Config) -> Fingerprints
     return fingerprint_articles(batch, config)
 
 
+#: Batches between two returns of freed memory to the system (see memory.py).
+_TRIM_EVERY = 8
+
+
 def _in_process(
     batches: Iterator[list[Article]], config: Config, progress: Progress | None, limit: int
 ) -> tuple[list[Fingerprints], int, list[Article] | None]:
@@ -114,6 +119,8 @@ def _in_process(
                 return parts, done, batch
             if pending is not None:
                 parts.append(pending.result())
+                if len(parts) % _TRIM_EVERY == 0:
+                    release_memory()
             pending = threads.submit(_fingerprint_in_worker, batch, config)
             done += len(batch)
             if progress:
@@ -144,7 +151,9 @@ def fingerprint_stream(
             done += len(fp)
             if progress:
                 progress("fingerprint", done)
-    return concat(parts, config)
+    fp = concat(parts, config)
+    release_memory()
+    return fp
 
 
 def _payloads(batches: Iterable[list[Article]]) -> Iterator[Payload]:
@@ -221,6 +230,7 @@ def run_copies(
         pairs, lsh = candidate_pairs(fp.keys, eligible, tiebreak, max_bucket=config.lsh.max_bucket)
         # band keys are a third of the fingerprints and no later stage reads them
         fp = dataclasses.replace(fp, keys=fp.keys[:0])
+        release_memory()
     if progress:
         progress("verify", n)
     with _timed(seconds, "verify"):

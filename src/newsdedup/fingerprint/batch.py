@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -15,6 +15,7 @@ from newsdedup.config import Config
 from newsdedup.errors import StoreError
 from newsdedup.fingerprint.kernels import band_keys, compact, fingerprint_batch
 from newsdedup.fingerprint.minhash import permutations, stopword_table
+from newsdedup.memory import release_memory
 from newsdedup.types import Article
 
 __all__ = [
@@ -133,7 +134,10 @@ def _drain(columns: list[NDArray[Any]]) -> NDArray[Any]:
         start += len(part)
         columns[i] = part[:0]  # drop the reference held here
         del part
+        if i % 32 == 31:
+            release_memory()  # hand the copied batches back as we go, not at the end
     columns.clear()
+    release_memory()
     return out
 
 

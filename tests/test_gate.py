@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+EVAL = Path(__file__).resolve().parents[1] / "eval"
+
+
+def _gate():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("gate", EVAL / "gate.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_gate_accuracy_stays_above_the_pinned_floors() -> None:
+    gate = _gate()
+    baseline = json.loads((EVAL / "baseline.json").read_text())
+    figures = gate.measure(**baseline["corpus"])
+    assert gate.check(figures, baseline["floors"]) == []
+
+
+def test_gate_reports_a_figure_below_its_floor() -> None:
+    gate = _gate()
+    assert gate.check({"precision": 0.5, "recall": 1.0}, {"precision": 0.99, "recall": 0.9}) == [
+        "precision = 0.5000 is below its floor 0.99"
+    ]
