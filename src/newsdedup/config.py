@@ -16,7 +16,9 @@ from typing import Any, Literal, get_type_hints
 from newsdedup.errors import ConfigError, invalid_param
 
 __all__ = [
+    "EXTRACTORS",
     "FINGERPRINT_SCHEME",
+    "CleanConfig",
     "Config",
     "GroupConfig",
     "LSHConfig",
@@ -56,6 +58,43 @@ def _check_choice(owner: object, name: str, choices: tuple[str, ...]) -> None:
     if value not in choices:
         allowed = "one of " + ", ".join(repr(c) for c in choices)
         raise invalid_param(name, type(owner).__name__, allowed, value)
+
+
+#: Main-text extractors for web pages (see clean/extract.py and benchmarks/bench_extract.py).
+EXTRACTORS: tuple[str, ...] = ("trafilatura", "trafilatura-recall", "readability")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CleanConfig:
+    """Turning raw pages and scraped text into article text (the clean stage).
+
+    Web pages go through a main-text extractor; then lines of boilerplate are removed: built-in
+    lines and patterns ("- Advertisement -", video captions with a duration, chat widgets),
+    read-more lists at the end, and lines the corpus itself shows to recur across unrelated
+    articles. A line repeated only by copies of one article is never boilerplate: a learned line
+    must occur in ``min_contexts`` different neighbourhoods (copies share their neighbours).
+    """
+
+    extractor: str = "trafilatura"  #: one of EXTRACTORS
+    max_page_bytes: int = 8 << 20  #: pages larger than this are rejected ("too_large")
+    boilerplate: bool = True  #: remove built-in boilerplate lines, patterns and read-more tails
+    learn: bool = True  #: also remove lines learned from the corpus (needs a first pass)
+    min_contexts: int = 3  #: distinct neighbourhoods a learned line needs
+    min_sources: int = 2  #: distinct sources a learned line needs, where sources are known
+    read_more_tail: float = 0.4  #: a read-more heading in this last share of a text cuts the rest
+    language: bool = True  #: identify the language (needs the "web" extra: lingua)
+    dates_from_text: bool = True  #: without a date field, take the publication date from the text
+
+    def __post_init__(self) -> None:
+        _check_choice(self, "extractor", EXTRACTORS)
+        _check_int(self, "max_page_bytes", 1024, 1 << 34)
+        _check_int(self, "min_contexts", 2, 10**6)
+        _check_int(self, "min_sources", 1, 10**6)
+        _check_range(self, "read_more_tail", 0.0, 1.0)
+        _check_bools(self)
+
+    def __str__(self) -> str:
+        return f"clean{int(self.boilerplate)}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -185,6 +224,7 @@ class RunConfig:
 class Config:
     """The whole configuration; every part has documented defaults."""
 
+    clean: CleanConfig = field(default_factory=CleanConfig)
     normalize: NormalizeConfig = field(default_factory=NormalizeConfig)
     shingle: ShingleConfig = field(default_factory=ShingleConfig)
     minhash: MinHashConfig = field(default_factory=MinHashConfig)

@@ -14,6 +14,7 @@ __all__ = [
     "Origin",
     "Rejected",
     "Relation",
+    "Removal",
     "Result",
     "Scores",
     "Stats",
@@ -42,8 +43,31 @@ class Origin:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Removal:
+    """One span the clean stage took out of an article's raw text, and why.
+
+    ``start``/``end`` are character offsets into ``Article.raw``; ``reason`` is a short code
+    ("builtin", "pattern", "learned", "read_more", "repeated"), ``rule`` names what matched.
+    """
+
+    start: int
+    end: int
+    text: str
+    reason: str
+    rule: str
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Article:
-    """One input document, as read (text not yet normalised)."""
+    """One input document: ``text`` is what later stages see (not yet normalised).
+
+    After cleaning, ``raw`` holds the text before boilerplate removal (the extracted main text
+    for web pages) and ``removed`` every span taken out of it; both stay empty for text that was
+    never cleaned.
+    """
 
     id: str
     text: str
@@ -53,6 +77,9 @@ class Article:
     published: datetime | None = None
     lang: str | None = None
     origin: Origin | None = None
+    author: str | None = None
+    raw: str | None = None
+    removed: tuple[Removal, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
