@@ -242,8 +242,9 @@ def test_config_override_validates_values() -> None:
         ("lsh.bandz", "Unknown setting 'lsh.bandz'. Allowed: lsh.bands, lsh.rows, lsh.max_bucket."),
         (
             "lhs.bands",
-            "Unknown setting 'lhs.bands'. Allowed: clean.<field>, normalize.<field>, shingle.<field>, "
-            "minhash.<field>, lsh.<field>, verify.<field>, group.<field>, run.<field>.",
+            "Unknown setting 'lhs.bands'. Allowed: clean.<field>, normalize.<field>, "
+            "shingle.<field>, minhash.<field>, lsh.<field>, verify.<field>, group.<field>, "
+            "run.<field>.",
         ),
         (
             "bands",

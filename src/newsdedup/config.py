@@ -16,6 +16,7 @@ from typing import Any, Literal, get_type_hints
 from newsdedup.errors import ConfigError, invalid_param
 
 __all__ = [
+    "DEFAULT_CLEAN",
     "EXTRACTORS",
     "FINGERPRINT_SCHEME",
     "CleanConfig",
@@ -70,17 +71,18 @@ class CleanConfig:
 
     Web pages go through a main-text extractor; then lines of boilerplate are removed: built-in
     lines and patterns ("- Advertisement -", video captions with a duration, chat widgets),
-    read-more lists at the end, and lines the corpus itself shows to recur across unrelated
-    articles. A line repeated only by copies of one article is never boilerplate: a learned line
-    must occur in ``min_contexts`` different neighbourhoods (copies share their neighbours).
+    read-more lists at the end, and short lines the corpus itself shows to recur across
+    unrelated articles. A line repeated only by copies of one article is never boilerplate: a
+    learned line must occur in ``min_voices`` different voices (copy groups; see
+    clean/boilerplate.py).
     """
 
     extractor: str = "trafilatura"  #: one of EXTRACTORS
     max_page_bytes: int = 8 << 20  #: pages larger than this are rejected ("too_large")
     boilerplate: bool = True  #: remove built-in boilerplate lines, patterns and read-more tails
     learn: bool = True  #: also remove lines learned from the corpus (needs a first pass)
-    min_contexts: int = 3  #: distinct neighbourhoods a learned line needs
-    min_sources: int = 2  #: distinct sources a learned line needs, where sources are known
+    min_voices: int = 5  #: distinct voices (copy groups) a learned line must recur in
+    learn_max_words: int = 12  #: longer lines are never learned (a shared quote is not boilerplate)
     read_more_tail: float = 0.4  #: a read-more heading in this last share of a text cuts the rest
     language: bool = True  #: identify the language (needs the "web" extra: lingua)
     dates_from_text: bool = True  #: without a date field, take the publication date from the text
@@ -88,13 +90,17 @@ class CleanConfig:
     def __post_init__(self) -> None:
         _check_choice(self, "extractor", EXTRACTORS)
         _check_int(self, "max_page_bytes", 1024, 1 << 34)
-        _check_int(self, "min_contexts", 2, 10**6)
-        _check_int(self, "min_sources", 1, 10**6)
+        _check_int(self, "min_voices", 2, 10**9)
+        _check_int(self, "learn_max_words", 1, 1000)
         _check_range(self, "read_more_tail", 0.0, 1.0)
         _check_bools(self)
 
     def __str__(self) -> str:
         return f"clean{int(self.boilerplate)}"
+
+
+#: The CleanConfig used when none is given.
+DEFAULT_CLEAN = CleanConfig()
 
 
 @dataclass(frozen=True, kw_only=True)

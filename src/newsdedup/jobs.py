@@ -7,14 +7,21 @@ from dataclasses import replace
 from pathlib import Path
 
 from newsdedup.api import find_copies
+from newsdedup.clean.pipeline import clean_corpus
 from newsdedup.config import Config
 from newsdedup.engine.local import Progress
 from newsdedup.read import FieldMap, read_articles
 from newsdedup.report import Report
 from newsdedup.types import Article, Result
-from newsdedup.write import write_corpus, write_groups, write_rejects
+from newsdedup.write import (
+    write_cleaned,
+    write_corpus,
+    write_groups,
+    write_rejects,
+    write_removals,
+)
 
-__all__ = ["dedup_files", "default_corpus_path"]
+__all__ = ["clean_files", "dedup_files", "default_corpus_path"]
 
 
 def default_corpus_path(output: Path) -> Path:
@@ -67,3 +74,45 @@ def dedup_files(
         write_corpus(_kept(inputs, reps, fields, format), path)
     stats = replace(result.stats, documents_read=report.read)
     return replace(result, stats=stats)
+
+
+def clean_files(
+    inputs: Sequence[Path],
+    *,
+    output: Path,
+    config: Config | None = None,
+    fields: FieldMap | None = None,
+    format: str | None = None,
+    raw: bool = False,
+    removals_output: Path | None = None,
+    rejects_output: Path | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Read ``inputs``, clean every article and write each once to ``output``.
+
+    Returns the Report: ``read``, the rejections, and counters such as ``boilerplate_lines``,
+    ``learned_lines``, ``date_from_text`` and ``written``. ``removals_output`` lists every
+    removed span, one row each.
+    """
+    config = config or Config()
+    fields = fields or FieldMap()
+    report = Report(strict=config.run.strict)
+    articles = read_articles(inputs, fields=fields, format=format, report=report)
+    removals: list[dict[str, object]] = []
+    cleaned = _noted(clean_corpus(articles, config=config.clean, report=report), removals, progress)
+    report.count("written", write_cleaned(cleaned, output, raw=raw))
+    if removals_output is not None:
+        write_removals(removals, removals_output)
+    if rejects_output is not None:
+        write_rejects(report.rejected, rejects_output)
+    return report
+
+
+def _noted(
+    articles: Iterator[Article], removals: list[dict[str, object]], progress: Progress | None
+) -> Iterator[Article]:
+    for n, article in enumerate(articles, 1):
+        removals.extend({"id": article.id, **r.as_dict()} for r in article.removed)
+        if progress is not None:
+            progress("clean", n)
+        yield article

@@ -296,3 +296,12 @@ def main(
 ) -> None:
     """newsdedup: find copies (exact, near, rewritten, excerpted) of news articles."""
     logging.basicConfig(level=logging.WARNING if verbose else logging.ERROR, format="%(message)s")
+
+
+def _register() -> None:
+    from newsdedup.cli.clean import clean
+
+    app.command(name="clean")(clean)
+
+
+_register()

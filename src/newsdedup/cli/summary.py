@@ -10,9 +10,10 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from newsdedup.engine.local import Progress as ProgressCallback
+from newsdedup.report import Report
 from newsdedup.types import Stats
 
-__all__ = ["progress_display", "summary_table"]
+__all__ = ["clean_table", "progress_display", "summary_table"]
 
 
 def summary_table(stats: Stats, title: str = "newsdedup") -> Table:
@@ -57,7 +58,33 @@ def progress_display(console: Console, *, enabled: bool = True) -> Iterator[Prog
         task = bar.add_task("reading + fingerprinting", total=None)
 
         def update(stage: str, done: int) -> None:
-            label = {"fingerprint": "reading + fingerprinting", "verify": "verifying + grouping"}
+            label = {
+                "fingerprint": "reading + fingerprinting",
+                "verify": "verifying + grouping",
+                "clean": "reading + cleaning",
+            }
             bar.update(task, description=label.get(stage, stage), completed=done)
 
         yield update
+
+
+def clean_table(report: Report, *, title: str, seconds: float) -> Table:
+    """What ``newsdedup clean`` read, wrote, rejected and removed."""
+    table = Table(title=title, show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    counters = report.counters
+    table.add_row("documents read", f"{report.read:,}")
+    table.add_row("rejected", f"{len(report.rejected):,}")
+    for reason, count in sorted(report.rejected_by_reason.items()):
+        table.add_row(f"  {reason}", f"{count:,}")
+    table.add_row("articles written", f"{counters['written']:,}")
+    table.add_row("boilerplate lines removed", f"{counters['boilerplate_lines']:,}")
+    table.add_row("  learned from the corpus", f"{counters['learned_lines']:,} distinct lines")
+    table.add_row("dates found in the text", f"{counters['date_from_text']:,}")
+    for name in ("all_boilerplate", "skipped_file", "skipped_record"):
+        if counters[name]:
+            table.add_row(name.replace("_", " "), f"{counters[name]:,}")
+    rate = report.read / seconds if seconds else 0.0
+    table.add_row("time", f"{seconds:.2f} s ({rate:,.0f} docs/s)")
+    return table

@@ -1,4 +1,4 @@
-"""The write stage: groups, the deduplicated corpus and rejects, as JSONL, CSV or Parquet.
+"""The write stage: groups, deduplicated corpus, cleaned articles, rejects; JSONL, CSV or Parquet.
 
 Every output is written atomically (temporary sibling, fsync, ``os.replace``), so a run never
 leaves a half-written file. The format follows the extension: ``.jsonl``/``.ndjson``/``.json``,
@@ -6,6 +6,7 @@ leaves a half-written file. The format follows the extension: ``.jsonl``/``.ndjs
 """
 
 from newsdedup.write.atomic import atomic_open, atomic_path
+from newsdedup.write.cleaned import write_cleaned, write_removals
 from newsdedup.write.corpus import article_row, write_corpus
 from newsdedup.write.formats import output_format, write_records
 from newsdedup.write.groups import group_rows, write_groups
@@ -18,8 +19,10 @@ __all__ = [
     "group_rows",
     "output_format",
     "reject_rows",
+    "write_cleaned",
     "write_corpus",
     "write_groups",
     "write_records",
     "write_rejects",
+    "write_removals",
 ]

@@ -12,7 +12,7 @@ from newsdedup.types import Article
 from newsdedup.write.atomic import StrPath
 from newsdedup.write.formats import write_records
 
-__all__ = ["CORPUS_COLUMNS", "CORPUS_SCHEMA", "article_row", "write_corpus"]
+__all__ = ["CORPUS_COLUMNS", "CORPUS_SCHEMA", "article_row", "utc_or_none", "write_corpus"]
 
 CORPUS_SCHEMA = pa.schema(
     [
@@ -38,7 +38,7 @@ def article_row(article: Article) -> dict[str, Any]:
         "id": article.id,
         "title": article.title,
         "text": article.text,
-        "published": _utc(article.published),
+        "published": utc_or_none(article.published),
         "url": article.url,
         "source": article.source,
         "lang": article.lang,
@@ -51,7 +51,7 @@ def write_corpus(articles: Iterable[Article], path: StrPath) -> int:
     return write_records(rows, path, columns=CORPUS_COLUMNS, schema=CORPUS_SCHEMA)
 
 
-def _utc(value: datetime | None) -> datetime | None:
+def utc_or_none(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

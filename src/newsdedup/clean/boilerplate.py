@@ -1,0 +1,380 @@
+"""Boilerplate lines in extracted text: built-in rules, read-more tails and lines the corpus shows.
+
+Scraped articles carry lines that are not the article: "- Advertisement -", "Source link", chat
+widgets, video captions with a running time, read-more lists. They make copies look less alike
+(different sites insert different lines) and unrelated articles more alike (one site inserts the
+same lines everywhere). Three sources of evidence, each recorded as a Removal with its reason:
+
+* ``builtin``/``pattern``: a small list of lines and line shapes that are boilerplate anywhere;
+* ``read_more``: a read-more heading near the end cuts it and everything after it;
+* ``repeated``: a short line that occurs twice in one article (a sidebar ad, a widget);
+* ``learned``: a short line that recurs in many *different voices* of the corpus.
+
+A voice is a copy group, or, before copy groups are known, the document's most distinctive
+paragraph (the smallest hash among its long lines): copies of one article share their real lines
+and that paragraph, so they count as one voice, and a line repeated only by copies never becomes
+boilerplate.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import xxhash
+
+from newsdedup.config import DEFAULT_CLEAN, CleanConfig
+from newsdedup.types import Removal
+
+__all__ = [
+    "BUILTIN_LINES",
+    "PATTERNS",
+    "READ_MORE_HEADINGS",
+    "Boilerplate",
+    "Line",
+    "learn_boilerplate",
+    "line_key",
+    "split_lines",
+    "strip_boilerplate",
+]
+
+#: Lines that are boilerplate wherever they appear, compared by ``line_key`` (case, punctuation
+#: and spacing ignored, so "- Advertisement -" and "ADVERTISEMENT" are one line).
+BUILTIN_LINES: frozenset[str] = frozenset(
+    {
+        "advertisement",
+        "advertisements",
+        "ad",
+        "sponsored",
+        "sponsored content",
+        "story continues below advertisement",
+        "article continues below advertisement",
+        "continue reading below",
+        "scroll to continue with content",
+        "source link",
+        "source",
+        "credit",
+        "credits",
+        "photo",
+        "image",
+        "caption",
+        "share",
+        "share this",
+        "share this article",
+        "share this story",
+        "share on facebook",
+        "share on twitter",
+        "tweet",
+        "print",
+        "email",
+        "comments",
+        "comment",
+        "leave a comment",
+        "skip to content",
+        "skip to main content",
+        "close",
+        "menu",
+        "back to top",
+        "click here",
+        "loading",
+        "watch",
+        "video",
+        "listen",
+        "listen to this article",
+        "subscribe",
+        "sign up",
+        "log in",
+        "download the app",
+        "follow us",
+        "all rights reserved",
+        "toggle caption",
+        "hide caption",
+        "enlarge this image",
+    }
+)
+
+#: Headings of a read-more list. Near the end of a text (``CleanConfig.read_more_tail``) the
+#: heading and everything after it go; elsewhere only the heading line does.
+READ_MORE_HEADINGS: frozenset[str] = frozenset(
+    {
+        "read more",
+        "read also",
+        "also read",
+        "see also",
+        "related",
+        "related stories",
+        "related articles",
+        "related posts",
+        "related content",
+        "related news",
+        "recent articles",
+        "recent posts",
+        "recent stories",
+        "more stories",
+        "more news",
+        "more on this story",
+        "more from",
+        "more like this",
+        "you may also like",
+        "you might also like",
+        "recommended",
+        "recommended for you",
+        "recommended stories",
+        "further reading",
+        "some reading",
+        "most read",
+        "most popular",
+        "popular posts",
+        "trending",
+        "trending now",
+        "top stories",
+        "latest news",
+        "latest stories",
+        "what to read next",
+        "read next",
+    }
+)
+
+_SHORT = 25  # words: only lines this short are tested against the patterns or learned
+
+#: Line shapes that are boilerplate, by name. Each is matched against the whole stripped line.
+PATTERNS: dict[str, re.Pattern[str]] = {
+    # a video or audio teaser: a short title ending in its running time, "… Xi Jinping 5:28"
+    "media_duration": re.compile(r"^[^.!?]{0,200}?\s\d{1,2}:\d{2}(?::\d{2})?$"),
+    # a CMS asset id heading a caption: "221230092257 putin xi file 111319 hp video …"
+    "asset_caption": re.compile(r"^\d{9,}\s.*$"),
+    # a single slug or tracking code: "afbl-general-01"
+    "code": re.compile(r"^(?=[^\s]*\d)[a-z0-9]+(?:[-_][a-z0-9]+)+$", re.IGNORECASE),
+    # chat and support widgets
+    "chat_widget": re.compile(
+        r"^.*\b(how can (i|we) help( you)?|ask us anything|chat with us|we are online"
+        r"|we're online|support team is here)\b.*$",
+        re.IGNORECASE,
+    ),
+    "cookie_notice": re.compile(
+        r"^.*\b(we use cookies|(this|our) (web)?site uses cookies|accept (all )?cookies"
+        r"|cookie (policy|settings|preferences))\b.*$",
+        re.IGNORECASE,
+    ),
+    # a label with nothing after it: "Credit :", "Photo:", "Image source:"
+    "empty_label": re.compile(
+        r"^(photo|image|picture|video|credit|credits|caption|source|image source)"
+        r"( credit)?\s*:\s*$",
+        re.IGNORECASE,
+    ),
+    # a dateline widget: "Published: Just now", "Updated 3 hours ago", "Posted on 12 May"
+    "published_line": re.compile(
+        r"^(published|updated|posted|last updated|first published)\b(\s*(on|at))?\s*:?\s*"
+        r"[^.!?]{0,60}$",
+        re.IGNORECASE,
+    ),
+    # a gallery or player control heading a caption: "full screen Russian President …"
+    "media_control": re.compile(
+        r"^(full ?screen|enlarge image|expand image|open gallery|view gallery|play video"
+        r"|watch video|click to enlarge)\b.*$",
+        re.IGNORECASE,
+    ),
+    "share_buttons": re.compile(
+        r"^((share|follow)( (us|this|it))?( on)?|tweet|pin it|email)"
+        r"( (facebook|twitter|x|linkedin|whatsapp|telegram|email|pinterest|reddit)[,]?)+$",
+        re.IGNORECASE,
+    ),
+    "newsletter": re.compile(
+        r"^(sign up|subscribe)\b[^.!?]{0,80}(newsletter|inbox|updates|alerts)\b.*$",
+        re.IGNORECASE,
+    ),
+}
+
+#: Patterns tested on lines of any length; the others only on lines of at most _SHORT words.
+_ANY_LENGTH = ("asset_caption", "media_control")
+
+_KEY_DROP = re.compile(r"[\W_]+", re.UNICODE)
+_LINE = re.compile(r"[^\r\n]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A non-blank line: its offsets in the text and its stripped content."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def words(self) -> int:
+        return self.text.count(" ") + 1
+
+
+def split_lines(text: str) -> list[Line]:
+    """The non-blank lines of ``text``, stripped, with their character offsets."""
+    lines = []
+    for m in _LINE.finditer(text):
+        raw = m.group()
+        stripped = raw.strip()
+        if stripped:
+            lead = len(raw) - len(raw.lstrip())
+            lines.append(Line(m.start() + lead, m.start() + lead + len(stripped), stripped))
+    return lines
+
+
+def line_key(text: str) -> str:
+    """A line compared loosely: case, punctuation and spacing ignored."""
+    return " ".join(_KEY_DROP.sub(" ", text.casefold()).split())
+
+
+def _hash(key: str) -> int:
+    return xxhash.xxh3_64_intdigest(key.encode()) >> 1  # fits an int64 array
+
+
+@dataclass(frozen=True, slots=True)
+class Boilerplate:
+    """Line keys learned from a corpus, with the number of voices each recurred in."""
+
+    voices: dict[str, int]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.voices
+
+    def __len__(self) -> int:
+        return len(self.voices)
+
+    @classmethod
+    def empty(cls) -> Boilerplate:
+        return cls({})
+
+
+def voice_of(lines: list[Line], text: str) -> int:
+    """Copies share their real paragraphs: the smallest hash among long lines names the voice."""
+    long = [_hash(line_key(line.text)) for line in lines if line.words > _SHORT]
+    return min(long) if long else _hash(line_key(text))
+
+
+def learn_boilerplate(
+    texts: Iterable[tuple[str, str | None]], *, config: CleanConfig = DEFAULT_CLEAN
+) -> Boilerplate:
+    """Short lines that recur in at least ``config.min_voices`` voices of the corpus.
+
+    ``texts`` yields (text, voice); a voice of None is derived with ``voice_of``. Pass copy-group
+    ids as voices when they are known. Hashes are gathered in arrays and counted with one sort,
+    so a corpus of millions of lines is learned in seconds and little memory.
+    """
+    keys: list[int] = []
+    voices: list[int] = []
+    names: dict[int, str] = {}
+    for text, voice in texts:
+        lines = split_lines(text)
+        v = voice_of(lines, text) if voice is None else _hash(voice)
+        for line in lines:
+            if line.words <= config.learn_max_words:
+                key = line_key(line.text)
+                if key:
+                    h = _hash(key)
+                    names.setdefault(h, key)
+                    keys.append(h)
+                    voices.append(v)
+    return Boilerplate(_count_voices(keys, voices, names, config.min_voices))
+
+
+def _count_voices(
+    keys: list[int], voices: list[int], names: dict[int, str], min_voices: int
+) -> dict[str, int]:
+    if not keys:
+        return {}
+    pairs = np.unique(np.stack([np.array(keys, np.int64), np.array(voices, np.int64)]), axis=1)
+    found, counts = np.unique(pairs[0], return_counts=True)
+    keep = counts >= min_voices
+    return {names[int(h)]: int(c) for h, c in zip(found[keep], counts[keep], strict=True)}
+
+
+def strip_boilerplate(
+    text: str,
+    *,
+    config: CleanConfig = DEFAULT_CLEAN,
+    learned: Boilerplate | None = None,
+    title: str | None = None,
+) -> tuple[str, tuple[Removal, ...]]:
+    """``text`` without its boilerplate lines, and each removal (offsets into ``text``).
+
+    Kept lines are joined as they stood, with a blank line where lines were taken out, so the
+    cleaned text reads like the original. If every line would go, nothing is removed: a rule
+    that empties an article is more likely wrong than the article.
+    """
+    lines = split_lines(text)
+    verdicts = _judge(lines, text, config, learned, title)
+    if all(v is not None for v in verdicts) or not any(v is not None for v in verdicts):
+        return (text.strip() if lines else text), ()
+    removals = tuple(
+        Removal(start=ln.start, end=ln.end, text=ln.text, reason=v[0], rule=v[1])
+        for ln, v in zip(lines, verdicts, strict=True)
+        if v is not None
+    )
+    kept = [ln for ln, v in zip(lines, verdicts, strict=True) if v is None]
+    return _join(kept, text), removals
+
+
+def _judge(
+    lines: list[Line],
+    text: str,
+    config: CleanConfig,
+    learned: Boilerplate | None,
+    title: str | None,
+) -> list[tuple[str, str] | None]:
+    verdicts: list[tuple[str, str] | None] = [None] * len(lines)
+    keys = [line_key(ln.text) if ln.words <= _SHORT else "" for ln in lines]
+    tail_from = len(text) * (1.0 - config.read_more_tail)
+    for i, (line, key) in enumerate(zip(lines, keys, strict=True)):
+        if not key:
+            verdicts[i] = _long_rule(line)
+            continue
+        if key in READ_MORE_HEADINGS and line.start >= tail_from:
+            for j in range(i, len(lines)):
+                verdicts[j] = verdicts[j] or ("read_more", key)
+            break
+        verdicts[i] = _rule(line, key, learned)
+    _mark_repeated(keys, verdicts, title)
+    return verdicts
+
+
+def _rule(line: Line, key: str, learned: Boilerplate | None) -> tuple[str, str] | None:
+    if key in BUILTIN_LINES or key in READ_MORE_HEADINGS:
+        return ("builtin", key)
+    for name, pattern in PATTERNS.items():
+        if pattern.match(line.text):
+            return ("pattern", name)
+    if learned is not None and key in learned:
+        return ("learned", f"in {learned.voices[key]} voices")
+    return None
+
+
+def _long_rule(line: Line) -> tuple[str, str] | None:
+    for name in _ANY_LENGTH:
+        if PATTERNS[name].match(line.text):
+            return ("pattern", name)
+    return None
+
+
+def _mark_repeated(
+    keys: list[str], verdicts: list[tuple[str, str] | None], title: str | None
+) -> None:
+    """A short line twice in one article is a widget, unless it is the headline."""
+    seen: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        if key and key.count(" ") < 8 and verdicts[i] is None:
+            seen.setdefault(key, []).append(i)
+    headline = line_key(title) if title else (keys[0] if keys else "")
+    for key, where in seen.items():
+        if len(where) > 1 and key != headline:
+            for i in where:
+                verdicts[i] = ("repeated", f"{len(where)} times in the article")
+
+
+def _join(kept: list[Line], text: str) -> str:
+    parts: list[str] = []
+    for prev, line in zip([None, *kept[:-1]], kept, strict=True):
+        if prev is not None:
+            gap = text[prev.end : line.start]
+            parts.append("\n\n" if "\n\n" in gap or gap.count("\n") > 1 else "\n")
+        parts.append(line.text)
+    return "".join(parts)

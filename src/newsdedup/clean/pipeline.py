@@ -1,0 +1,141 @@
+"""The clean stage over a stream of articles: dates, boilerplate and language.
+
+Per article the work is local (built-in rules, dates, language). Learned boilerplate needs the
+whole corpus first, so ``clean_corpus`` reads it twice: once to learn the recurring lines, once
+to clean. A stream that cannot be replayed is spooled to a compressed temporary file, so reading
+(and extracting web pages) happens only once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+
+import zstandard
+
+from newsdedup.clean.boilerplate import Boilerplate, learn_boilerplate, strip_boilerplate
+from newsdedup.clean.dates import find_date
+from newsdedup.config import DEFAULT_CLEAN, CleanConfig
+from newsdedup.report import Report
+from newsdedup.types import Article
+
+__all__ = ["clean_article", "clean_articles", "clean_corpus", "headline", "learn_from"]
+
+
+def clean_article(
+    article: Article,
+    *,
+    config: CleanConfig = DEFAULT_CLEAN,
+    learned: Boilerplate | None = None,
+    report: Report | None = None,
+) -> Article:
+    """``article`` with its boilerplate removed, its date from the text if it had none, and its
+    language; the text as given stays in ``raw``."""
+    raw = article.raw if article.raw is not None else article.text
+    changes: dict[str, object] = {"raw": raw}
+    if article.published is None and config.dates_from_text:
+        found = find_date(raw)
+        if found is not None:
+            changes["published"] = found
+            _count(report, "date_from_text")
+    if config.boilerplate:
+        text, removed = strip_boilerplate(raw, config=config, learned=learned, title=article.title)
+        changes.update(text=text, removed=removed)
+        _count(report, "boilerplate_lines", len(removed))
+        if not removed and _has_boilerplate_only(raw, config, learned, article.title):
+            _count(report, "all_boilerplate")
+    if article.title is None:
+        title = headline(str(changes.get("text", raw)))
+        if title is not None:
+            changes["title"] = title
+            _count(report, "title_from_text")
+    if config.language:
+        from newsdedup.clean.language import detect_language
+
+        changes["lang"] = detect_language(str(changes.get("text", raw))) or article.lang
+    return dataclasses.replace(article, **changes)  # type: ignore[arg-type]
+
+
+_HEADLINE_WORDS = 20
+_HEADLINE_CHARS = 200
+
+
+def headline(text: str) -> str | None:
+    """A plain-text article's first line when it reads as a headline: short, with more below."""
+    first, newline, rest = text.strip().partition("\n")
+    first = first.strip()
+    if not newline or not rest.strip() or not first or len(first) > _HEADLINE_CHARS:
+        return None
+    return first if first.count(" ") < _HEADLINE_WORDS else None
+
+
+def _has_boilerplate_only(
+    raw: str, config: CleanConfig, learned: Boilerplate | None, title: str | None
+) -> bool:
+    """strip_boilerplate keeps a text whose every line matched; tell that case apart."""
+    from newsdedup.clean.boilerplate import _judge, split_lines
+
+    lines = split_lines(raw)
+    return bool(lines) and all(v is not None for v in _judge(lines, raw, config, learned, title))
+
+
+def _count(report: Report | None, name: str, n: int = 1) -> None:
+    if report is not None and n:
+        report.count(name, n)
+
+
+def clean_articles(
+    articles: Iterable[Article],
+    *,
+    config: CleanConfig = DEFAULT_CLEAN,
+    learned: Boilerplate | None = None,
+    report: Report | None = None,
+) -> Iterator[Article]:
+    """Clean each article on its own (``learned`` lines included when given)."""
+    for article in articles:
+        yield clean_article(article, config=config, learned=learned, report=report)
+
+
+def learn_from(articles: Iterable[Article], *, config: CleanConfig = DEFAULT_CLEAN) -> Boilerplate:
+    """The boilerplate lines of a corpus (see ``learn_boilerplate``)."""
+    return learn_boilerplate(((a.text, None) for a in articles), config=config)
+
+
+def clean_corpus(
+    articles: Iterable[Article],
+    *,
+    config: CleanConfig = DEFAULT_CLEAN,
+    report: Report | None = None,
+) -> Iterator[Article]:
+    """Clean a whole corpus, learning its boilerplate first when ``config.learn`` is set."""
+    if not (config.learn and config.boilerplate):
+        yield from clean_articles(articles, config=config, report=report)
+        return
+    if isinstance(articles, Sequence):
+        learned = learn_from(articles, config=config)
+        _count(report, "learned_lines", len(learned))
+        yield from clean_articles(articles, config=config, learned=learned, report=report)
+        return
+    with tempfile.TemporaryFile(prefix="newsdedup-clean-") as spool:
+        learned = learn_from(_spooled(articles, spool), config=config)
+        _count(report, "learned_lines", len(learned))
+        spool.seek(0)
+        yield from clean_articles(_replayed(spool), config=config, learned=learned, report=report)
+
+
+def _spooled(articles: Iterable[Article], spool: object) -> Iterator[Article]:
+    with zstandard.ZstdCompressor(level=1).stream_writer(spool, closefd=False) as out:  # type: ignore[arg-type]
+        for article in articles:
+            pickle.dump(article, out, protocol=pickle.HIGHEST_PROTOCOL)
+            yield article
+
+
+def _replayed(spool: object) -> Iterator[Article]:
+    with zstandard.ZstdDecompressor().stream_reader(spool, closefd=False) as src:  # type: ignore[arg-type]
+        while True:
+            try:
+                yield pickle.load(src)
+            except EOFError:
+                return

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("lingua")
+
+from newsdedup.clean.language import detect_language
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("The Russian president met his Chinese counterpart in Samarkand on Thursday.", "en"),
+        ("Le président russe a rencontré son homologue chinois à Samarcande jeudi.", "fr"),
+        ("Den ryske presidenten träffade sin kinesiska kollega i Samarkand på torsdagen.", "sv"),
+        ("Владимир Путин встретился с Си Цзиньпином в Самарканде в четверг.", "ru"),  # noqa: RUF001
+        ("Der russische Präsident traf seinen chinesischen Amtskollegen in Samarkand.", "de"),
+    ],
+)
+def test_language_detects_iso_codes(text: str, code: str) -> None:
+    assert detect_language(text) == code
+
+
+@pytest.mark.parametrize("text", ["", "   ", "ok", "12345"])
+def test_language_none_for_too_little_text(text: str) -> None:
+    assert detect_language(text) is None
