@@ -7,13 +7,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsdedup.clean.boilerplate import (
+    AllBoilerplate,
     Boilerplate,
     learn_boilerplate,
     line_key,
     split_lines,
     strip_boilerplate,
 )
+from newsdedup.clean.pipeline import clean_article
 from newsdedup.config import CleanConfig
+from newsdedup.report import Report
+from newsdedup.types import Article
 
 
 def _paragraphs(words: list[str], n: int, size: int = 30) -> list[str]:
@@ -108,8 +112,13 @@ def test_boilerplate_repeated_short_line_but_not_the_headline(
 
 
 def test_boilerplate_never_empties_an_article() -> None:
-    text = "- Advertisement -\nSource link"
-    assert strip_boilerplate(text) == (text, ())
+    with pytest.raises(AllBoilerplate):
+        strip_boilerplate("- Advertisement -\nSource link")
+    report = Report()
+    art = clean_article(Article(id="a", text="- Advertisement -\nSource link"), report=report,
+                        config=CleanConfig(language=False))
+    assert art.text == "- Advertisement -\nSource link" and art.removed == ()
+    assert report.counters["all_boilerplate"] == 1
 
 
 def test_boilerplate_disabled_rules_keep_learned_only() -> None:
@@ -157,7 +166,10 @@ def test_boilerplate_long_lines_are_never_learned(
 
 @given(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=300))
 def test_boilerplate_removals_point_into_the_text(text: str) -> None:
-    cleaned, removed = strip_boilerplate(text)
+    try:
+        cleaned, removed = strip_boilerplate(text)
+    except AllBoilerplate:
+        return
     for r in removed:
         assert text[r.start : r.end] == r.text
     kept_lines = [ln.text for ln in split_lines(cleaned)]

@@ -32,6 +32,7 @@ __all__ = [
     "BUILTIN_LINES",
     "PATTERNS",
     "READ_MORE_HEADINGS",
+    "AllBoilerplate",
     "Boilerplate",
     "Line",
     "learn_boilerplate",
@@ -138,60 +139,81 @@ READ_MORE_HEADINGS: frozenset[str] = frozenset(
 )
 
 _SHORT = 25  # words: only lines this short are tested against the patterns or learned
+_SHORT_CHARS = 400  # a line this long has more than _SHORT words in any language with spaces
 
-#: Line shapes that are boilerplate, by name. Each is matched against the whole stripped line.
+#: Line shapes that are boilerplate, by name. Each is matched at the start of the stripped line,
+#: except those in _SEARCHED, which may occur anywhere in a short line.
 PATTERNS: dict[str, re.Pattern[str]] = {
     # a video or audio teaser: a short title ending in its running time, "… Xi Jinping 5:28"
-    "media_duration": re.compile(r"^[^.!?]{0,200}?\s\d{1,2}:\d{2}(?::\d{2})?$"),
+    "media_duration": re.compile(r"[^.!?]*\s\d{1,2}:\d{2}(?::\d{2})?$"),
     # a CMS asset id heading a caption: "221230092257 putin xi file 111319 hp video …"
-    "asset_caption": re.compile(r"^\d{9,}\s.*$"),
+    "asset_caption": re.compile(r"\d{9,}\s"),
     # a single slug or tracking code: "afbl-general-01"
-    "code": re.compile(r"^(?=[^\s]*\d)[a-z0-9]+(?:[-_][a-z0-9]+)+$", re.IGNORECASE),
+    "code": re.compile(r"(?=\S*\d)[a-z0-9]+(?:[-_][a-z0-9]+)+$", re.IGNORECASE),
     # chat and support widgets
     "chat_widget": re.compile(
-        r"^.*\b(how can (i|we) help( you)?|ask us anything|chat with us|we are online"
-        r"|we're online|support team is here)\b.*$",
+        r"\b(how can (i|we) help( you)?|ask us anything|chat with us|we are online"
+        r"|we're online|support team is here)\b",
         re.IGNORECASE,
     ),
     "cookie_notice": re.compile(
-        r"^.*\b(we use cookies|(this|our) (web)?site uses cookies|accept (all )?cookies"
-        r"|cookie (policy|settings|preferences))\b.*$",
+        r"\b(we use cookies|(this|our) (web)?site uses cookies|accept (all )?cookies"
+        r"|cookie (policy|settings|preferences))\b",
         re.IGNORECASE,
     ),
     # a label with nothing after it: "Credit :", "Photo:", "Image source:"
     "empty_label": re.compile(
-        r"^(photo|image|picture|video|credit|credits|caption|source|image source)"
+        r"(photo|image|picture|video|credit|credits|caption|source|image source)"
         r"( credit)?\s*:\s*$",
         re.IGNORECASE,
     ),
     # a dateline widget: "Published: Just now", "Updated 3 hours ago", "Posted on 12 May"
     "published_line": re.compile(
-        r"^(published|updated|posted|last updated|first published)\b(\s*(on|at))?\s*:?\s*"
+        r"(published|updated|posted|last updated|first published)\b(\s*(on|at))?\s*:?\s*"
         r"[^.!?]{0,60}$",
         re.IGNORECASE,
     ),
     # a gallery or player control heading a caption: "full screen Russian President …"
     "media_control": re.compile(
-        r"^(full ?screen|enlarge image|expand image|open gallery|view gallery|play video"
-        r"|watch video|click to enlarge)\b.*$",
+        r"(full ?screen|enlarge image|expand image|open gallery|view gallery|play video"
+        r"|watch video|click to enlarge)\b",
         re.IGNORECASE,
     ),
     "share_buttons": re.compile(
-        r"^((share|follow)( (us|this|it))?( on)?|tweet|pin it|email)"
-        r"( (facebook|twitter|x|linkedin|whatsapp|telegram|email|pinterest|reddit)[,]?)+$",
+        r"((share|follow)( (us|this|it))?( on)?|tweet|pin it|email)"
+        r"( (facebook|twitter|x|linkedin|whatsapp|telegram|email|pinterest|reddit),?)+$",
         re.IGNORECASE,
     ),
     "newsletter": re.compile(
-        r"^(sign up|subscribe)\b[^.!?]{0,80}(newsletter|inbox|updates|alerts)\b.*$",
+        r"(sign up|subscribe)\b[^.!?]{0,80}(newsletter|inbox|updates|alerts)\b",
         re.IGNORECASE,
     ),
 }
 
+#: Patterns that may occur anywhere in a short line (the others match at its start), and words
+#: one of which such a line must contain (a cheap test before the regex).
+_SEARCHED = ("chat_widget", "cookie_notice")
+_SEARCHED_WORDS = ("help", "anything", "chat", "online", "support", "cookie")
+
 #: Patterns tested on lines of any length; the others only on lines of at most _SHORT words.
 _ANY_LENGTH = ("asset_caption", "media_control")
 
+
+def _alternation(names: Iterable[str]) -> re.Pattern[str]:
+    """The named patterns as one regex, so a line costs one match whatever the number of rules."""
+    return re.compile("|".join(f"(?P<{n}>{PATTERNS[n].pattern})" for n in names), re.IGNORECASE)
+
+
+_START_PATTERN = _alternation(n for n in PATTERNS if n not in _SEARCHED)
+_ANYWHERE_PATTERN = _alternation(_SEARCHED)
+_LONG_PATTERN = _alternation(_ANY_LENGTH)
+
 _KEY_DROP = re.compile(r"[\W_]+", re.UNICODE)
 _LINE = re.compile(r"[^\r\n]+")
+
+
+class AllBoilerplate(Exception):
+    """Every line of a text matched a rule; the caller keeps the text as it is."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,12 +232,13 @@ class Line:
 def split_lines(text: str) -> list[Line]:
     """The non-blank lines of ``text``, stripped, with their character offsets."""
     lines = []
-    for m in _LINE.finditer(text):
-        raw = m.group()
+    pos = 0
+    for raw in text.splitlines(keepends=True):
         stripped = raw.strip()
         if stripped:
-            lead = len(raw) - len(raw.lstrip())
-            lines.append(Line(m.start() + lead, m.start() + lead + len(stripped), stripped))
+            start = pos + len(raw) - len(raw.lstrip())
+            lines.append(Line(start, start + len(stripped), stripped))
+        pos += len(raw)
     return lines
 
 
@@ -298,13 +321,15 @@ def strip_boilerplate(
     """``text`` without its boilerplate lines, and each removal (offsets into ``text``).
 
     Kept lines are joined as they stood, with a blank line where lines were taken out, so the
-    cleaned text reads like the original. If every line would go, nothing is removed: a rule
-    that empties an article is more likely wrong than the article.
+    cleaned text reads like the original. If every line would go, AllBoilerplate is raised: a
+    rule that empties an article is more likely wrong than the article.
     """
     lines = split_lines(text)
     verdicts = _judge(lines, text, config, learned, title)
-    if all(v is not None for v in verdicts) or not any(v is not None for v in verdicts):
+    if not any(v is not None for v in verdicts):
         return (text.strip() if lines else text), ()
+    if all(v is not None for v in verdicts):
+        raise AllBoilerplate
     removals = tuple(
         Removal(start=ln.start, end=ln.end, text=ln.text, reason=v[0], rule=v[1])
         for ln, v in zip(lines, verdicts, strict=True)
@@ -322,7 +347,10 @@ def _judge(
     title: str | None,
 ) -> list[tuple[str, str] | None]:
     verdicts: list[tuple[str, str] | None] = [None] * len(lines)
-    keys = [line_key(ln.text) if ln.words <= _SHORT else "" for ln in lines]
+    keys = [
+        line_key(ln.text) if len(ln.text) < _SHORT_CHARS and ln.words <= _SHORT else ""
+        for ln in lines
+    ]
     tail_from = len(text) * (1.0 - config.read_more_tail)
     for i, (line, key) in enumerate(zip(lines, keys, strict=True)):
         if not key:
@@ -340,19 +368,19 @@ def _judge(
 def _rule(line: Line, key: str, learned: Boilerplate | None) -> tuple[str, str] | None:
     if key in BUILTIN_LINES or key in READ_MORE_HEADINGS:
         return ("builtin", key)
-    for name, pattern in PATTERNS.items():
-        if pattern.match(line.text):
-            return ("pattern", name)
+    m = _START_PATTERN.match(line.text)
+    if m is None and any(w in key for w in _SEARCHED_WORDS):
+        m = _ANYWHERE_PATTERN.search(line.text)
+    if m is not None:
+        return ("pattern", str(m.lastgroup))
     if learned is not None and key in learned:
         return ("learned", f"in {learned.voices[key]} voices")
     return None
 
 
 def _long_rule(line: Line) -> tuple[str, str] | None:
-    for name in _ANY_LENGTH:
-        if PATTERNS[name].match(line.text):
-            return ("pattern", name)
-    return None
+    m = _LONG_PATTERN.match(line.text)
+    return None if m is None else ("pattern", str(m.lastgroup))
 
 
 def _mark_repeated(

@@ -3,7 +3,8 @@
 Scraped text often keeps its dateline ("date 2022-09-14", "Thursday, September 15, 2022",
 "Published 15 Sept 2022"). Only complete dates (day, month and year) count, and a dateline is
 looked for where datelines stand: in the first and last lines, or after a word such as
-"published". Dates in the body ("a 1996 meeting", "on February 4") are history, not datelines.
+"published" near either end. Dates in the body ("a 1996 meeting", "on February 4") are history,
+not datelines.
 """
 
 from __future__ import annotations
@@ -48,18 +49,23 @@ _LABEL = re.compile(
     r"\b(date|dated|published|posted|updated|released|issued)\b\W{0,3}(on\s+)?", re.IGNORECASE
 )
 _EDGE_LINES = 3  # a dateline stands in the first or last this many lines
+_EDGE_CHARS = 1000  # or, after a label, within this many characters of either end
 _LABEL_REACH = 40  # characters after a label within which its date must start
 
 
 def find_date(text: str, *, now: datetime | None = None) -> datetime | None:
     """The publication date written in ``text`` (UTC midnight), or None when it names none.
 
-    A labelled date anywhere ("Published on 3 May 2021") wins; then the first complete date in
-    the first or last lines. Dates after ``now`` (default: today) are ignored.
+    A labelled date near either end ("Published on 3 May 2021") wins; then the first complete
+    date in the first or last lines. Dates after ``now`` (default: today) are ignored.
     """
     limit = now or datetime.now(UTC)
-    for label in _LABEL.finditer(text):
-        found = _first_date(text[label.end() : label.end() + _LABEL_REACH], limit, anchored=True)
+    edges_text = (
+        text if len(text) <= 2 * _EDGE_CHARS else f"{text[:_EDGE_CHARS]}\n{text[-_EDGE_CHARS:]}"
+    )
+    for label in _LABEL.finditer(edges_text):
+        span = edges_text[label.end() : label.end() + _LABEL_REACH]
+        found = _first_date(span, limit, anchored=True)
         if found is not None:
             return found
     lines = [line for line in text.splitlines() if line.strip()]

@@ -15,13 +15,25 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import zstandard
 
-from newsdedup.clean.boilerplate import Boilerplate, learn_boilerplate, strip_boilerplate
+from newsdedup.clean.boilerplate import (
+    AllBoilerplate,
+    Boilerplate,
+    learn_boilerplate,
+    strip_boilerplate,
+)
 from newsdedup.clean.dates import find_date
 from newsdedup.config import DEFAULT_CLEAN, CleanConfig
 from newsdedup.report import Report
 from newsdedup.types import Article
 
-__all__ = ["clean_article", "clean_articles", "clean_corpus", "headline", "learn_from"]
+__all__ = [
+    "clean_article",
+    "clean_articles",
+    "clean_corpus",
+    "headline",
+    "learn_from",
+    "per_article",
+]
 
 
 def clean_article(
@@ -41,11 +53,15 @@ def clean_article(
             changes["published"] = found
             _count(report, "date_from_text")
     if config.boilerplate:
-        text, removed = strip_boilerplate(raw, config=config, learned=learned, title=article.title)
+        try:
+            text, removed = strip_boilerplate(
+                raw, config=config, learned=learned, title=article.title
+            )
+        except AllBoilerplate:
+            text, removed = raw, ()
+            _count(report, "all_boilerplate")
         changes.update(text=text, removed=removed)
         _count(report, "boilerplate_lines", len(removed))
-        if not removed and _has_boilerplate_only(raw, config, learned, article.title):
-            _count(report, "all_boilerplate")
     if article.title is None:
         title = headline(str(changes.get("text", raw)))
         if title is not None:
@@ -71,14 +87,10 @@ def headline(text: str) -> str | None:
     return first if first.count(" ") < _HEADLINE_WORDS else None
 
 
-def _has_boilerplate_only(
-    raw: str, config: CleanConfig, learned: Boilerplate | None, title: str | None
-) -> bool:
-    """strip_boilerplate keeps a text whose every line matched; tell that case apart."""
-    from newsdedup.clean.boilerplate import _judge, split_lines
-
-    lines = split_lines(raw)
-    return bool(lines) and all(v is not None for v in _judge(lines, raw, config, learned, title))
+def per_article(config: CleanConfig) -> CleanConfig:
+    """The cleaning dedup and compare apply: each article on its own, so no learned lines (they
+    need the corpus) and no language (copy detection does not use it)."""
+    return dataclasses.replace(config, learn=False, language=False)
 
 
 def _count(report: Report | None, name: str, n: int = 1) -> None:

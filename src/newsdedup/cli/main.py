@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from newsdedup.clean.pipeline import clean_article, per_article
 from newsdedup.cli.summary import progress_display, summary_table
 from newsdedup.config import Config
 from newsdedup.errors import NewsdedupError
@@ -32,7 +33,8 @@ console = Console(stderr=True)
 Inputs = Annotated[
     list[Path],
     typer.Argument(
-        help="Files or folders: .txt folders, JSONL, CSV, Parquet (optionally .gz/.zst).",
+        help="Files or folders: .txt folders, JSONL, CSV, Parquet, HTML pages, WARC archives, "
+        "RSS/Atom feeds (optionally .gz/.zst; a name that tells no format is sniffed).",
         show_default=False,
     ),
 ]
@@ -50,7 +52,8 @@ Format = Annotated[
     str | None,
     typer.Option(
         "--format",
-        help="Force the input format: txt, jsonl, csv or parquet (default: from the file name).",
+        help="Force the input format: txt, jsonl, csv, parquet, html, warc or feed (default: "
+        "from the file name, else from its first bytes).",
     ),
 ]
 
@@ -220,7 +223,11 @@ def compare(
     try:
         config = _config(config_file, overrides)
         fields = FieldMap()
-        result = compare_articles(_single(a, fields, format), _single(b, fields, format), config)
+        first, second = (
+            clean_article(_single(path, fields, format), config=per_article(config.clean))
+            for path in (a, b)
+        )
+        result = compare_articles(first, second, config)
     except NewsdedupError as exc:
         raise _fail(exc) from exc
     if as_json:

@@ -21,7 +21,8 @@ import xxhash
 from numpy.typing import NDArray
 
 from newsdedup.candidates.lsh import LSHReport, candidate_pairs
-from newsdedup.config import Config
+from newsdedup.clean.pipeline import clean_articles, per_article
+from newsdedup.config import CleanConfig, Config
 from newsdedup.engine.pool import POOL_AFTER, Payload, payload, pooled
 from newsdedup.fingerprint.batch import Fingerprints, concat, fingerprint_articles
 from newsdedup.group.copies import Assignment, exact_heads, spread_exact, star_groups
@@ -206,14 +207,22 @@ def _verify_all(
     )
 
 
+def _cleaned(articles: Iterable[Article], clean: CleanConfig, report: Report) -> Iterable[Article]:
+    """Per-article cleaning (see ``per_article``); ``newsdedup clean`` output reads as it is."""
+    if not (clean.boilerplate or clean.dates_from_text):
+        return articles
+    return clean_articles(articles, config=per_article(clean), report=report)
+
+
 def run_copies(
     articles: Iterable[Article],
     config: Config,
     report: Report,
     progress: Progress | None = None,
 ) -> CopyRun:
-    """Run copy detection over a stream of articles."""
+    """Run copy detection over a stream of articles, each cleaned on its own first."""
     seconds: dict[str, float] = {}
+    articles = _cleaned(articles, config.clean, report)
     numba.set_num_threads(_threads(config))
     with _timed(seconds, "read+fingerprint"):
         fp = fingerprint_stream(articles, config, report, progress)
