@@ -108,10 +108,20 @@ def run_newsdedup_fast(inp: Path, out: Path, k: int, threshold: float) -> None:
     dedup_files([inp], output=out, config=config)
 
 
+def run_newsdedup_noclean(inp: Path, out: Path, k: int, threshold: float) -> None:
+    """Defaults without the per-article clean step, to show what cleaning costs."""
+    from newsdedup import Config
+    from newsdedup.jobs import dedup_files
+
+    config = Config().override({"clean.boilerplate": "false", "clean.dates_from_text": "false"})
+    dedup_files([inp], output=out, config=config)
+
+
 def child(tool: str, inp: Path, out: Path, k: int, threshold: float) -> None:
     runner = {
         "newsdedup": run_newsdedup,
         "newsdedup-fast": run_newsdedup_fast,
+        "newsdedup-noclean": run_newsdedup_noclean,
         "rensa": run_rensa,
         "datasketch": run_datasketch,
     }[tool]

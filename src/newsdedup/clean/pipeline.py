@@ -9,6 +9,7 @@ to clean. A stream that cannot be replayed is spooled to a compressed temporary 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import pickle
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -74,6 +75,7 @@ def clean_article(
     return dataclasses.replace(article, **changes)  # type: ignore[arg-type]
 
 
+_LANGUAGE_BATCH = 256  # articles whose languages are told together
 _HEADLINE_WORDS = 20
 _HEADLINE_CHARS = 200
 
@@ -105,9 +107,24 @@ def clean_articles(
     learned: Boilerplate | None = None,
     report: Report | None = None,
 ) -> Iterator[Article]:
-    """Clean each article on its own (``learned`` lines included when given)."""
-    for article in articles:
-        yield clean_article(article, config=config, learned=learned, report=report)
+    """Clean each article on its own (``learned`` lines included when given).
+
+    Languages are told a batch at a time, on every core.
+    """
+    if not config.language:
+        for article in articles:
+            yield clean_article(article, config=config, learned=learned, report=report)
+        return
+    from newsdedup.clean.language import detect_languages
+
+    local = dataclasses.replace(config, language=False)
+    stream = iter(articles)
+    while batch := [
+        clean_article(a, config=local, learned=learned, report=report)
+        for a in itertools.islice(stream, _LANGUAGE_BATCH)
+    ]:
+        for done, lang in zip(batch, detect_languages([a.text for a in batch]), strict=True):
+            yield dataclasses.replace(done, lang=lang or done.lang)
 
 
 def learn_from(articles: Iterable[Article], *, config: CleanConfig = DEFAULT_CLEAN) -> Boilerplate:
