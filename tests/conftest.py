@@ -161,3 +161,55 @@ def restore_numba_threads() -> Iterator[None]:
 
     yield
     numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+
+
+NAV = "Home | World | Business | Sport | Subscribe now"
+FOOTER = "Copyright Example Media. All rights reserved. Privacy policy."
+
+
+@pytest.fixture
+def news_page() -> Callable[..., bytes]:
+    """``news_page(*paragraphs, title=, date=, author=, site=, canonical=, lang=, charset=)``:
+    the bytes of a news page with navigation and a footer around the article (``NAV``,
+    ``FOOTER``); the metadata goes in the usual meta tags, and only what is given is written."""
+
+    def make(
+        *paragraphs: str,
+        title: str = "A headline",
+        date: str | None = None,
+        author: str | None = None,
+        site: str | None = None,
+        canonical: str | None = None,
+        lang: str | None = None,
+        charset: str = "utf-8",
+    ) -> bytes:
+        meta = [f'<meta charset="{charset}">', f"<title>{title}</title>"]
+        if date:
+            meta.append(f'<meta property="article:published_time" content="{date}">')
+        if author:
+            meta.append(f'<meta name="author" content="{author}">')
+        if site:
+            meta.append(f'<meta property="og:site_name" content="{site}">')
+        if canonical:
+            meta.append(f'<link rel="canonical" href="{canonical}">')
+        body = "".join(f"<p>{p}</p>" for p in paragraphs)
+        html = (
+            f"<!DOCTYPE html><html{f' lang={lang!r}' if lang else ''}><head>{''.join(meta)}"
+            f"</head><body><nav><ul><li>{NAV}</li></ul></nav><main><article><h1>{title}</h1>"
+            f"{body}</article></main><footer><p>{FOOTER}</p></footer></body></html>"
+        )
+        return html.encode(charset)
+
+    return make
+
+
+@pytest.fixture
+def story() -> Callable[[int], tuple[str, str]]:
+    """``story(n)``: two paragraphs of story ``n``, in words an extractor takes for article text."""
+
+    def make(n: int) -> tuple[str, str]:
+        first = f"Story {n} begins: the city council met on Tuesday to discuss the budget. " * 3
+        second = " ".join(f"Detail {n}-{i} of the report was read aloud." for i in range(8))
+        return first.strip(), second
+
+    return make

@@ -25,7 +25,7 @@ def test_base_public_api() -> None:
         "parse_date",
         "read_articles",
     ]
-    assert FORMATS == ("txt", "jsonl", "csv", "parquet")
+    assert FORMATS == ("txt", "jsonl", "csv", "parquet", "html", "warc", "feed")
 
 
 @pytest.mark.parametrize(
@@ -39,6 +39,11 @@ def test_base_public_api() -> None:
         ("a.JSONL.GZ", "jsonl"),
         ("a.csv.zstd", "csv"),
         ("dir.v2/a.parquet", "parquet"),
+        ("a.html.gz", "html"),
+        ("a.HTM", "html"),
+        ("a.warc.gz", "warc"),
+        ("a.rss", "feed"),
+        ("a.atom.zst", "feed"),
     ],
 )
 def test_base_detects_format_by_name(name: str, expected: str) -> None:

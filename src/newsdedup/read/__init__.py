@@ -1,8 +1,11 @@
 """The read stage: files and folders of news articles in, a stream of Articles out.
 
-Reads plain-text files (one article each), JSON Lines, CSV and Parquet, gzip- or zstd-compressed
-or not. Every record that cannot become an Article is rejected through the Report with one of
-these reason codes, and reading goes on:
+Reads plain-text files (one article each), JSON Lines, CSV and Parquet, and from the web HTML
+pages (one per file), WARC archives and RSS/Atom feeds, gzip- or zstd-compressed or not; a file
+whose name tells no format is recognised by its first bytes. The main text of web pages is
+extracted (``clean.extractor``), in worker processes when ``workers`` asks for them. Every
+record that cannot become an Article is rejected through the Report with one of these reason
+codes, and reading goes on:
 
     invalid_utf8     the bytes of a line, row or .txt file are not UTF-8
     empty_text       the text is empty, whitespace only or null
@@ -11,12 +14,21 @@ these reason codes, and reading goes on:
     malformed_csv    a CSV row cannot be parsed or has a different number of fields than the header
     missing_field    no text field, or a field named in FieldMap is absent
     bad_field        the text is not a string, or the id is neither a string nor an integer
-    corrupt_file     a compressed stream or Parquet file is damaged; what was lost is stated
+    corrupt_file     a compressed stream, Parquet file or WARC archive (or a WARC record's HTTP
+                     body) is damaged; what was lost is stated
     unreadable_file  the file cannot be opened or read (permissions, say)
+    not_html         an HTML file or WARC response is binary, or shows no markup near its start
+    no_main_text     the extractor found no main text in the page (also for unparseable markup)
+    extract_failed   the extractor raised on the page, or its worker process died; the error
+                     is stated
+    too_large        the page is over ``clean.max_page_bytes``; its size is stated
+    malformed_feed   a feed file is not well-formed and no entry could be read from it
 
 Counters (``report.counters``): ``derived_id`` (a record without an id gets "<file stem>:<line>"),
 ``unparsed_date`` (kept with ``published=None``), ``ignored_title``/``ignored_url``/
-``ignored_source`` (a value that is not a string is dropped) and ``skipped_file``.
+``ignored_source`` (a value that is not a string is dropped), ``skipped_file`` and
+``skipped_record`` (a WARC record that is no page: requests, metadata, images, style sheets,
+non-2xx responses, empty bodies).
 """
 
 from newsdedup.read.base import FORMATS, SUFFIXES, detect_format, read_articles

@@ -7,20 +7,29 @@ code and its origin, and reading goes on (``Report(strict=True)`` turns the firs
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 from collections.abc import Generator, Iterable, Iterator
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from newsdedup.errors import InputError, invalid_param
+from newsdedup.config import CleanConfig
+from newsdedup.errors import InputError, MissingExtraError, invalid_param
 from newsdedup.read.compression import COMPRESSION_SUFFIXES, Source, strip_compression
 from newsdedup.read.csv import read_csv
+from newsdedup.read.feed import read_feed
 from newsdedup.read.fields import DEFAULT_FIELDS, FieldMap
+from newsdedup.read.html import read_html
 from newsdedup.read.jsonl import read_jsonl
+from newsdedup.read.pages import Item
 from newsdedup.read.parquet import read_parquet
+from newsdedup.read.pool import extract_pages
+from newsdedup.read.sniff import sniff_file
 from newsdedup.read.text import read_text
+from newsdedup.read.warc import read_warc
 from newsdedup.report import Report
 from newsdedup.types import Article, Origin, Rejected
 
@@ -35,6 +44,12 @@ class _Reader(Protocol):
     ) -> Generator[Article | Rejected, None, None]: ...
 
 
+class _WebReader(Protocol):
+    def __call__(
+        self, source: Source, *, fields: FieldMap, report: Report, clean: CleanConfig
+    ) -> Generator[Item, None, None]: ...
+
+
 _READERS: dict[str, _Reader] = {
     "txt": read_text,
     "jsonl": read_jsonl,
@@ -42,8 +57,24 @@ _READERS: dict[str, _Reader] = {
     "parquet": read_parquet,
 }
 
+_WEB_READERS: dict[str, _WebReader] = {
+    "html": read_html,
+    "warc": read_warc,
+    "feed": read_feed,
+}
+
+#: The packages of the "web" extra each web format needs.
+_EXTRAS: dict[str, tuple[str, ...]] = {
+    "html": ("trafilatura",),
+    "warc": ("warcio", "trafilatura"),
+    "feed": ("feedparser", "trafilatura"),
+}
+
 #: The formats ``read_articles`` accepts for its ``format`` parameter.
-FORMATS: tuple[str, ...] = tuple(_READERS)
+FORMATS: tuple[str, ...] = (*_READERS, *_WEB_READERS)
+
+#: The clean settings used when none are given.
+DEFAULT_CLEAN = CleanConfig()
 
 #: File-name endings and the format each means (after a compression suffix is removed).
 SUFFIXES: dict[str, str] = {
@@ -53,17 +84,33 @@ SUFFIXES: dict[str, str] = {
     ".ndjson": "jsonl",
     ".csv": "csv",
     ".parquet": "parquet",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".warc": "warc",
+    ".rss": "feed",
+    ".atom": "feed",
 }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Options:
+    fields: FieldMap
+    format: str | None
+    clean: CleanConfig
+    workers: int
+
 
 _Input = tuple[Source, str | None]  # a file and its format, or a folder (None)
 
 
 def detect_format(path: str | Path) -> str:
-    """The format of ``path`` from its name, looking past a .gz/.zst/.zstd suffix."""
+    """The format of ``path`` from its name, looking past a .gz/.zst/.zstd suffix, else from its
+    first bytes (WARC, RSS/Atom, HTML, JSON Lines and Parquet show what they are)."""
     found = _format_of(Path(path))
     if found is None:
         raise InputError(
-            "cannot tell the file's format from its name. Supported: "
+            "cannot tell the file's format from its name or its content. Supported names: "
             f"{', '.join(SUFFIXES)}, each optionally compressed as "
             f"{', '.join(COMPRESSION_SUFFIXES)}. Rename the file or pass format= (one of "
             f"{', '.join(FORMATS)}).",
@@ -73,7 +120,8 @@ def detect_format(path: str | Path) -> str:
 
 
 def _format_of(path: Path) -> str | None:
-    return SUFFIXES.get(Path(strip_compression(path.name)).suffix.lower())
+    by_name = SUFFIXES.get(Path(strip_compression(path.name)).suffix.lower())
+    return by_name or sniff_file(path)
 
 
 def read_articles(
@@ -82,22 +130,32 @@ def read_articles(
     fields: FieldMap = DEFAULT_FIELDS,
     format: str | None = None,
     report: Report,
+    clean: CleanConfig = DEFAULT_CLEAN,
+    workers: int = 1,
 ) -> Iterator[Article]:
     """Stream the articles in files and folders, in the order given (folders sorted, recursively).
 
     ``format`` forces the format of every file, those found in folders included; by default it is
-    told from each file name, and files in folders whose name tells none are skipped and counted
-    as ``skipped_file``; hidden files and folders (".name") are not inputs. Paths are checked
-    before anything is read: one that does not exist, or a file whose format cannot be told,
-    raises InputError at once.
+    told from each file name, else from the file's first bytes, and files in folders whose
+    format cannot be told are skipped and counted as ``skipped_file``; hidden files and folders
+    (".name") are not inputs. Paths are checked before anything is read: one that does not
+    exist, or a file whose format cannot be told, raises InputError at once.
+
+    Web pages (HTML files, WARC records) go through ``clean.extractor``, in ``workers``
+    processes (0: one per CPU core); pages over ``clean.max_page_bytes`` are rejected.
     """
     if isinstance(paths, str | Path):  # a lone string would be read character by character
         raise invalid_param("paths", "read_articles", "a list of paths", paths)
     if format is not None and format not in FORMATS:
         allowed = "None or one of " + ", ".join(repr(f) for f in FORMATS)
         raise invalid_param("format", "read_articles", allowed, format)
+    if not isinstance(clean, CleanConfig):
+        raise invalid_param("clean", "read_articles", "a CleanConfig", clean)
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
+        raise invalid_param("workers", "read_articles", "an int >= 0 (0: one per core)", workers)
     inputs = [_check(path, format) for path in paths]
-    return _stream(inputs, fields, format, report)
+    options = _Options(fields=fields, format=format, clean=clean, workers=workers)
+    return _stream(inputs, options, report)
 
 
 def _check(path: str | Path, format: str | None) -> _Input:
@@ -106,20 +164,44 @@ def _check(path: str | Path, format: str | None) -> _Input:
         return source, None
     if not source.path.exists():
         raise InputError("no such file or folder; check the path", origin=source.origin())
-    return source, format or detect_format(source.path)
+    found = format or detect_format(source.path)
+    _require(found)
+    return source, found
 
 
-def _stream(
-    inputs: list[_Input], fields: FieldMap, format: str | None, report: Report
-) -> Iterator[Article]:
-    for source, found in _files(inputs, format, report):
-        with closing(_READERS[found](source, fields=fields, report=report)) as items:
-            for item in items:
-                report.read += 1
-                if isinstance(item, Rejected):
-                    report.reject(item.origin, item.reason, item.detail)
-                else:
-                    yield item
+def _require(format: str) -> None:
+    """Fail before reading when a package the format needs is not installed."""
+    for package in _EXTRAS.get(format, ()):
+        if importlib.util.find_spec(package) is None:
+            raise MissingExtraError(package, extra="web", feature=f"Reading {format} files")
+
+
+def _stream(inputs: list[_Input], options: _Options, report: Report) -> Iterator[Article]:
+    workers = options.workers or os.cpu_count() or 1
+    items = _items(inputs, options, report)
+    with closing(extract_pages(items, extractor=options.clean.extractor, workers=workers)) as done:
+        for item in done:
+            report.read += 1
+            if isinstance(item, Rejected):
+                report.reject(item.origin, item.reason, item.detail)
+            else:
+                yield item
+
+
+def _items(inputs: list[_Input], options: _Options, report: Report) -> Iterator[Item]:
+    for source, found in _files(inputs, options.format, report):
+        with closing(_open(source, found, options, report)) as items:
+            yield from items
+
+
+def _open(
+    source: Source, found: str, options: _Options, report: Report
+) -> Generator[Item, None, None]:
+    if found in _WEB_READERS:
+        _require(found)
+        read = _WEB_READERS[found]
+        return read(source, fields=options.fields, report=report, clean=options.clean)
+    return _READERS[found](source, fields=options.fields, report=report)
 
 
 def _files(
@@ -137,7 +219,7 @@ def _folder(folder: Source, format: str | None, report: Report) -> Iterator[tupl
         found = format or _format_of(path)
         if found is None:
             report.count("skipped_file")
-            log.info("%s: skipped, its name tells no supported format", path)
+            log.info("%s: skipped, neither its name nor its content tells its format", path)
             continue
         name = os.path.join(folder.name, *path.relative_to(folder.path).parts)
         yield Source(path=path, name=name), found

@@ -31,6 +31,7 @@ __all__ = [
     "numbered_lines",
     "open_stream",
     "read_all",
+    "read_head",
     "strip_compression",
 ]
 
@@ -59,6 +60,8 @@ CORRUPT_ERRORS: tuple[type[Exception], ...] = (
     gzip.BadGzipFile,
     zstandard.ZstdError,
 )
+
+_HEAD_ERRORS: tuple[type[Exception], ...] = (*CORRUPT_ERRORS, OSError)
 
 
 def strip_compression(name: str) -> str:
@@ -185,6 +188,15 @@ def read_all(source: Source) -> bytes | Rejected:
         return Rejected(origin=source.origin(), reason="corrupt_file", detail=detail)
     except OSError as exc:
         return unreadable(source, exc)
+
+
+def read_head(path: Path, size: int) -> bytes:
+    """The first ``size`` decompressed bytes, for telling a file's format; empty if unreadable."""
+    try:
+        with open_stream(path) as fh:
+            return fh.read(size)
+    except _HEAD_ERRORS:
+        return b""
 
 
 def unreadable(source: Source, exc: OSError) -> Rejected:
