@@ -62,7 +62,12 @@ def _check_choice(owner: object, name: str, choices: tuple[str, ...]) -> None:
 
 
 #: Main-text extractors for web pages (see clean/extract.py and benchmarks/bench_extract.py).
-EXTRACTORS: tuple[str, ...] = ("trafilatura", "trafilatura-recall", "readability")
+EXTRACTORS: tuple[str, ...] = (
+    "trafilatura",
+    "trafilatura-balanced",
+    "trafilatura-recall",
+    "readability",
+)
 
 
 @dataclass(frozen=True, kw_only=True)
