@@ -31,13 +31,26 @@ def default_corpus_path(output: Path) -> Path:
     return output.with_name(f"{stem}.dedup{dot}{rest}" if dot else f"{stem}.dedup")
 
 
+def _read(
+    inputs: Sequence[Path], config: Config, fields: FieldMap, format: str | None, report: Report
+) -> Iterator[Article]:
+    return read_articles(
+        inputs,
+        fields=fields,
+        format=format,
+        report=report,
+        clean=config.clean,
+        workers=config.run.workers,
+    )
+
+
 def _kept(
-    inputs: Sequence[Path], keep: set[str], fields: FieldMap, format: str | None
+    inputs: Sequence[Path], keep: set[str], config: Config, fields: FieldMap, format: str | None
 ) -> Iterator[Article]:
     """Second pass over the input: only representatives, so texts never pile up in memory."""
     quiet = Report()
     seen: set[str] = set()
-    for article in read_articles(inputs, fields=fields, format=format, report=quiet):
+    for article in _read(inputs, config, fields, format, quiet):
         if article.id in keep and article.id not in seen:
             seen.add(article.id)
             yield article
@@ -63,7 +76,7 @@ def dedup_files(
     config = config or Config()
     fields = fields or FieldMap()
     report = Report(strict=config.run.strict)
-    articles = read_articles(inputs, fields=fields, format=format, report=report)
+    articles = _read(inputs, config, fields, format, report)
     result = find_copies(articles, config, report=report, progress=progress)
     write_groups(result.groups, output)
     if rejects_output is not None:
@@ -71,7 +84,7 @@ def dedup_files(
     if keep == "representatives":
         reps = {g.representative for g in result.groups}
         path = corpus_output or default_corpus_path(output)
-        write_corpus(_kept(inputs, reps, fields, format), path)
+        write_corpus(_kept(inputs, reps, config, fields, format), path)
     stats = replace(result.stats, documents_read=report.read)
     return replace(result, stats=stats)
 
@@ -97,7 +110,7 @@ def clean_files(
     config = config or Config()
     fields = fields or FieldMap()
     report = Report(strict=config.run.strict)
-    articles = read_articles(inputs, fields=fields, format=format, report=report)
+    articles = _read(inputs, config, fields, format, report)
     removals: list[dict[str, object]] = []
     cleaned = _noted(clean_corpus(articles, config=config.clean, report=report), removals, progress)
     report.count("written", write_cleaned(cleaned, output, raw=raw))

@@ -91,32 +91,44 @@ def test_boilerplate_read_more_heading_cuts_the_tail_only_near_the_end(
     assert cleaned == "\n\n".join(body)
 
 
-def test_boilerplate_repeated_short_line_but_not_the_headline(
+def test_boilerplate_repeated_above_and_below_but_not_the_headline(
     make_words: Callable[[int, int], list[str]],
 ) -> None:
-    body = _paragraphs(make_words(90, 4), 3)
-    text = "\n\n".join(
-        [
-            "Big headline",
-            "Sponsor banner",
-            body[0],
-            body[1],
-            "Big headline",
-            body[2],
-            "Sponsor banner",
-        ]
-    )
-    cleaned, removed = strip_boilerplate(text, title="Big headline")
+    body = _paragraphs(make_words(240, 4), 8)
+    lines = ["Big headline", "Sponsor banner", *body, "Big headline", "Sponsor banner"]
+    cleaned, removed = strip_boilerplate("\n\n".join(lines), title="Big headline")
     assert [r.text for r in removed] == ["Sponsor banner", "Sponsor banner"]
+    assert [r.reason for r in removed] == ["repeated", "repeated"]
     assert cleaned.count("Big headline") == 2
+
+
+def test_boilerplate_headings_repeated_through_the_body_are_kept(
+    make_words: Callable[[int, int], list[str]],
+) -> None:
+    body = _paragraphs(make_words(240, 5), 8)
+    lines = ["Lunch", body[0], body[1], "Lunch", body[2], body[3], body[4], "Lunch", *body[5:]]
+    lines += ["Lunch"]
+    text = "\n\n".join(lines)
+    assert strip_boilerplate(text) == (text, ())
+
+
+def test_boilerplate_repeated_needs_a_whole_article(
+    make_words: Callable[[int, int], list[str]],
+) -> None:
+    body = _paragraphs(make_words(60, 6), 2)
+    text = "\n".join(["Banner", body[0], body[1], "Banner"])
+    assert strip_boilerplate(text) == (text, ())
 
 
 def test_boilerplate_never_empties_an_article() -> None:
     with pytest.raises(AllBoilerplate):
         strip_boilerplate("- Advertisement -\nSource link")
     report = Report()
-    art = clean_article(Article(id="a", text="- Advertisement -\nSource link"), report=report,
-                        config=CleanConfig(language=False))
+    art = clean_article(
+        Article(id="a", text="- Advertisement -\nSource link"),
+        report=report,
+        config=CleanConfig(language=False),
+    )
     assert art.text == "- Advertisement -\nSource link" and art.removed == ()
     assert report.counters["all_boilerplate"] == 1
 

@@ -35,4 +35,6 @@ def test_language_batch_agrees_with_one_at_a_time() -> None:
         "Le président russe a rencontré son homologue chinois à Samarcande jeudi.",
         "",
     ]
-    assert detect_languages(texts) == [detect_language(t) for t in texts] == ["en", None, "fr", None]
+    assert (
+        detect_languages(texts) == [detect_language(t) for t in texts] == ["en", None, "fr", None]
+    )

@@ -7,7 +7,7 @@ same lines everywhere). Three sources of evidence, each recorded as a Removal wi
 
 * ``builtin``/``pattern``: a small list of lines and line shapes that are boilerplate anywhere;
 * ``read_more``: a read-more heading near the end cuts it and everything after it;
-* ``repeated``: a short line that occurs twice in one article (a sidebar ad, a widget);
+* ``repeated``: a short line both above and below an article, never inside it (an ad banner);
 * ``learned``: a short line that recurs in many *different voices* of the corpus.
 
 A voice is a copy group, or, before copy groups are known, the document's most distinctive
@@ -139,6 +139,8 @@ READ_MORE_HEADINGS: frozenset[str] = frozenset(
 )
 
 _SHORT = 25  # words: only lines this short are tested against the patterns or learned
+_REPEAT_MIN_LINES = 8  # the repeated-line rule needs an article with a top, a body and a bottom
+_REPEAT_MAX_WORDS = 8  # and applies to lines shorter than this
 _SHORT_CHARS = 400  # a line this long has more than _SHORT words in any language with spaces
 
 #: Line shapes that are boilerplate, by name. Each is matched at the start of the stripped line,
@@ -386,16 +388,28 @@ def _long_rule(line: Line) -> tuple[str, str] | None:
 def _mark_repeated(
     keys: list[str], verdicts: list[tuple[str, str] | None], title: str | None
 ) -> None:
-    """A short line twice in one article is a widget, unless it is the headline."""
+    """A short line both above and below the article, and nowhere inside it, is a widget (an ad
+    banner at the top and the bottom); a line repeated through the body (a recipe's "Lunch", a
+    list's headings) is the article's own."""
+    n = len(keys)
+    if n < _REPEAT_MIN_LINES:
+        return
+    edge = n // 4
     seen: dict[str, list[int]] = {}
     for i, key in enumerate(keys):
-        if key and key.count(" ") < 8 and verdicts[i] is None:
+        if key and key.count(" ") < _REPEAT_MAX_WORDS and verdicts[i] is None:
             seen.setdefault(key, []).append(i)
-    headline = line_key(title) if title else (keys[0] if keys else "")
+    headline = line_key(title) if title else keys[0]
     for key, where in seen.items():
-        if len(where) > 1 and key != headline:
+        if len(where) < 2 or key == headline:
+            continue
+        if (
+            where[0] < edge
+            and where[-1] >= n - edge
+            and all(i < edge or i >= n - edge for i in where)
+        ):
             for i in where:
-                verdicts[i] = ("repeated", f"{len(where)} times in the article")
+                verdicts[i] = ("repeated", f"{len(where)} times, above and below the article")
 
 
 def _join(kept: list[Line], text: str) -> str:

@@ -42,10 +42,13 @@ _TRAFILATURA: dict[str, tuple[dict[str, bool], ...]] = {
 }
 
 #: htmldate settings: the first publication date (not the last update), with its time and zone
-#: when the page gives them, searched for beyond the meta tags.
+#: when the page gives them, from the page's markup only. htmldate's extensive search also reads
+#: dates anywhere in the page and dated a test page by its footer's "Copyright 2024" (as
+#: 2024-01-01); a wrong date is worse than none, and the clean stage looks for a dateline in the
+#: article text itself (clean/dates.py).
 _DATE_PARAMS: dict[str, Any] = {
     "original_date": True,
-    "extensive_search": True,
+    "extensive_search": False,
     "outputformat": "%Y-%m-%dT%H:%M:%S%z",
 }
 

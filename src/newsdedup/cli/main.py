@@ -190,9 +190,10 @@ def dedup(
         console.print(summary_table(result.stats, title=f"newsdedup dedup → {output}"))
 
 
-def _single(path: Path, fields: FieldMap, format: str | None) -> Article:
+def _single(path: Path, fields: FieldMap, format: str | None, config: Config) -> Article:
     report = Report(strict=True)
-    articles = list(read_articles([path], fields=fields, format=format, report=report))
+    read = read_articles([path], fields=fields, format=format, report=report, clean=config.clean)
+    articles = list(read)
     if len(articles) != 1:
         raise typer.BadParameter(
             f"{path} holds {len(articles)} articles; compare needs exactly one"
@@ -224,7 +225,7 @@ def compare(
         config = _config(config_file, overrides)
         fields = FieldMap()
         first, second = (
-            clean_article(_single(path, fields, format), config=per_article(config.clean))
+            clean_article(_single(path, fields, format, config), config=per_article(config.clean))
             for path in (a, b)
         )
         result = compare_articles(first, second, config)
