@@ -113,7 +113,7 @@ def run_newsdedup_noclean(inp: Path, out: Path, k: int, threshold: float) -> Non
     from newsdedup import Config
     from newsdedup.jobs import dedup_files
 
-    config = Config().override({"clean.boilerplate": "false", "clean.dates_from_text": "false"})
+    config = Config().override({"clean.boilerplate": "false"})
     dedup_files([inp], output=out, config=config)
 
 

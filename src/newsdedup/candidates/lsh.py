@@ -80,7 +80,8 @@ def _band_pairs(
         order[start:end] = members[np.argsort(tiebreak[members], kind="stable")]
         report.oversized += 1
         report.oversized_sizes.append(int(end - start))
-    return _emit_pairs(docs[order], starts[multi], ends[multi], cap)
+    pairs: NDArray[np.int64] = _emit_pairs(docs[order], starts[multi], ends[multi], cap)
+    return pairs
 
 
 def _unique(codes: NDArray[np.int64]) -> NDArray[np.int64]:

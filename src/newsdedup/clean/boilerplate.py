@@ -147,7 +147,7 @@ _SHORT_CHARS = 400  # a line this long has more than _SHORT words in any languag
 #: except those in _SEARCHED, which may occur anywhere in a short line.
 PATTERNS: dict[str, re.Pattern[str]] = {
     # a video or audio teaser: a short title ending in its running time, "… Xi Jinping 5:28"
-    "media_duration": re.compile(r"[^.!?]*\s\d{1,2}:\d{2}(?::\d{2})?$"),
+    "media_duration": re.compile(r"[^.!?\n]*\s\d{1,2}:\d{2}(?::\d{2})?$"),
     # a CMS asset id heading a caption: "221230092257 putin xi file 111319 hp video …"
     "asset_caption": re.compile(r"\d{9,}\s"),
     # a single slug or tracking code: "afbl-general-01"
@@ -172,7 +172,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     # a dateline widget: "Published: Just now", "Updated 3 hours ago", "Posted on 12 May"
     "published_line": re.compile(
         r"(published|updated|posted|last updated|first published)\b(\s*(on|at))?\s*:?\s*"
-        r"[^.!?]{0,60}$",
+        r"[^.!?\n]{0,60}$",
         re.IGNORECASE,
     ),
     # a gallery or player control heading a caption: "full screen Russian President …"
@@ -187,7 +187,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "newsletter": re.compile(
-        r"(sign up|subscribe)\b[^.!?]{0,80}(newsletter|inbox|updates|alerts)\b",
+        r"(sign up|subscribe)\b[^.!?\n]{0,80}(newsletter|inbox|updates|alerts)\b",
         re.IGNORECASE,
     ),
 }
@@ -209,9 +209,9 @@ def _alternation(names: Iterable[str]) -> re.Pattern[str]:
 _START_PATTERN = _alternation(n for n in PATTERNS if n not in _SEARCHED)
 _ANYWHERE_PATTERN = _alternation(_SEARCHED)
 _LONG_PATTERN = _alternation(_ANY_LENGTH)
+_LONG_FIRST = frozenset("0123456789fFeEoOvVpPwWcC")  # the first characters _LONG_PATTERN allows
 
 _KEY_DROP = re.compile(r"[\W_]+", re.UNICODE)
-_LINE = re.compile(r"[^\r\n]+")
 
 
 class AllBoilerplate(Exception):
@@ -381,6 +381,8 @@ def _rule(line: Line, key: str, learned: Boilerplate | None) -> tuple[str, str] 
 
 
 def _long_rule(line: Line) -> tuple[str, str] | None:
+    if line.text[0] not in _LONG_FIRST:
+        return None
     m = _LONG_PATTERN.match(line.text)
     return None if m is None else ("pattern", str(m.lastgroup))
 

@@ -90,9 +90,14 @@ def headline(text: str) -> str | None:
 
 
 def per_article(config: CleanConfig) -> CleanConfig:
-    """The cleaning dedup and compare apply: each article on its own, so no learned lines (they
-    need the corpus) and no language (copy detection does not use it)."""
-    return dataclasses.replace(config, learn=False, language=False)
+    """The cleaning dedup and compare apply: boilerplate rules, each article on its own.
+
+    No learned lines (they need the corpus) and no language (copy detection does not use it).
+    No dates from the text either: a dateline survives in some copies and not in others, so the
+    earliest-first representative would flip between copies of one article; on 20,000 generated
+    articles without a date field this cut pair recall from 0.999 to 0.890 (docs/cleaning.md).
+    """
+    return dataclasses.replace(config, learn=False, language=False, dates_from_text=False)
 
 
 def _count(report: Report | None, name: str, n: int = 1) -> None:

@@ -47,7 +47,7 @@ def accuracy_table(groups: Iterable[Group], truth: dict[str, dict[str, str]]) ->
     for kind in KINDS:
         planted = {tuple(sorted((d, r["cluster"]))) for d, r in truth.items() if r["kind"] == kind}
         if planted:
-            score = pair_score(pred & planted, planted)  # type: ignore[arg-type, operator]
+            score = pair_score(pred & planted, planted)  # type: ignore[arg-type]
             table.add_row(
                 f"  {kind} (copy vs original)", f"{score.actual:,}", "", f"{score.recall:.4f}"
             )

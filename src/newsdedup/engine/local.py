@@ -90,7 +90,7 @@ def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
 
 def _threads(config: Config) -> int:
     """Threads for the compiled kernels: run.workers, or every core numba may use."""
-    limit = int(numba.config.NUMBA_NUM_THREADS)
+    limit = int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
     return min(config.run.workers, limit) if config.run.workers else limit
 
 
@@ -209,7 +209,7 @@ def _verify_all(
 
 def _cleaned(articles: Iterable[Article], clean: CleanConfig, report: Report) -> Iterable[Article]:
     """Per-article cleaning (see ``per_article``); ``newsdedup clean`` output reads as it is."""
-    if not (clean.boilerplate or clean.dates_from_text):
+    if not clean.boilerplate:
         return articles
     return clean_articles(articles, config=per_article(clean), report=report)
 

@@ -40,12 +40,12 @@ def _mix(x: np.uint64) -> np.uint64:
 
 @nb.njit(inline="always")
 def _is_word_byte(c: np.uint8) -> bool:
-    return (48 <= c <= 57) or (97 <= c <= 122) or (65 <= c <= 90) or c >= 128
+    return bool((48 <= c <= 57) or (97 <= c <= 122) or (65 <= c <= 90) or c >= 128)
 
 
 @nb.njit(inline="always")
 def _is_space(c: np.uint8) -> bool:
-    return c == 32 or 9 <= c <= 13 or 28 <= c <= 31  # the ASCII whitespace of str.split()
+    return bool(c == 32 or 9 <= c <= 13 or 28 <= c <= 31)  # the ASCII whitespace of str.split()
 
 
 @nb.njit(inline="always")

@@ -57,4 +57,5 @@ def classify(
 def classify_one(scores: Scores, len_a: int, len_b: int, config: VerifyConfig) -> Kind | None:
     """The kind of one pair, by the same rule as ``classify``."""
     row = np.array([scores.as_tuple()])
-    return KIND_CODES[classify(row, np.array([len_a]), np.array([len_b]), config)[0]]
+    code = int(classify(row, np.array([len_a]), np.array([len_b]), config)[0])
+    return KIND_CODES[code]
