@@ -7,28 +7,38 @@ from datetime import datetime
 from enum import StrEnum
 
 __all__ = [
+    "Alignment",
     "Article",
+    "Change",
     "Group",
     "Kind",
     "Member",
     "Origin",
+    "Passage",
     "Rejected",
     "Relation",
     "Removal",
     "Result",
     "Scores",
+    "Span",
     "Stats",
 ]
 
 
 class Kind(StrEnum):
-    """How a document relates to its group's representative."""
+    """How one article relates to another (relate/kind.py holds the one rule for each).
+
+    Copy groups use the first five: a member's kind against its representative. Two articles
+    that are not copies are ``same_story`` (other reports of one event) or ``unrelated``.
+    """
 
     ORIGINAL = "original"  # the representative itself, or a document with no copy
     EXACT = "exact"  # same normalised text
     NEAR = "near"  # same text up to small edits
     REWRITE = "rewrite"  # reworded copy: most of both texts align in order
     EXCERPT = "excerpt"  # most of one text lies, in order, inside the other
+    SAME_STORY = "same_story"  # not a copy, but a report of the same event
+    UNRELATED = "unrelated"  # neither a copy nor the same story
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +130,56 @@ class Scores:
             self.block_a,
             self.block_b,
         )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Passage:
+    """A stretch of text that one article reuses from the other, with character offsets into
+    both texts (end exclusive) and the share of its words that match (1.0 when verbatim)."""
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Span:
+    """Text on one side only. ``inserted``: in A and not in B (offsets into A); ``deleted``: in
+    B and not in A (offsets into B). Read A as the copy and B as its source: the captions a
+    scraper added to A are inserted, the paragraphs it dropped are deleted."""
+
+    kind: str  # "inserted" or "deleted"
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Change:
+    """A fact that differs inside an aligned passage: both values as written, with offsets."""
+
+    kind: str  # "number", "date", "name" or "quote"
+    a: str
+    b: str
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    unit: str | None = None  # for numbers: the unit after the value in A, e.g. "square kilometers"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Alignment:
+    """How two texts align: reused passages in order, one-sided spans, changed facts, and the
+    share of each text's words inside the passages."""
+
+    passages: tuple[Passage, ...]
+    spans: tuple[Span, ...]
+    changes: tuple[Change, ...]
+    coverage_a: float
+    coverage_b: float
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
