@@ -189,7 +189,7 @@ def _readability_text(html: str | bytes) -> str | None:
         from readability.readability import Unparseable
     except ImportError as exc:
         raise MissingExtraError(
-            "readability-lxml", extra="web", feature="The 'readability' extractor"
+            "readability-lxml", extra="bench", feature="The 'readability' extractor"
         ) from exc
     try:
         return html_text(Document(html).summary(html_partial=True))
