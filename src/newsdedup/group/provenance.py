@@ -13,8 +13,8 @@ Each pair of members is weighed on signals that point from a source to its copy:
 
 Each pair is decided by its net evidence (so one publication time outweighs a weak signal), and
 members are ordered by the pairs they win (ties: the group's own representative order, which
-puts the representative first), the first is the likely original, and the confidence is the share of the
-evidence about the original that points its way, smoothed by an even prior of weight 1 (no
+puts the representative first). The first is the likely original; the confidence is the share
+of the evidence about it that points its way, smoothed by an even prior of weight 1 (no
 evidence gives 0.5, one weak signal 0.75, a publication time alone 0.875).
 """
 
