@@ -56,6 +56,24 @@ def _kept(
             yield article
 
 
+def _explain(
+    inputs: Sequence[Path], result: Result, config: Config, fields: FieldMap, format: str | None
+) -> dict[str, dict[str, object]]:
+    """A second pass for the members of groups with copies: their texts, then the explanation."""
+    from newsdedup.relate.explain import explain_group
+
+    groups = [g for g in result.groups if g.size > 1]
+    wanted = {m.id for g in groups for m in g.members}
+    texts: dict[str, Article] = {}
+    for article in _read(inputs, config, fields, format, Report()):
+        if article.id in wanted:
+            texts.setdefault(article.id, article)  # a repeated id was rejected: the first counts
+    out: dict[str, dict[str, object]] = {}
+    for group in groups:
+        out.update(explain_group(group, texts, config))
+    return out
+
+
 def dedup_files(
     inputs: Sequence[Path],
     *,
@@ -66,6 +84,7 @@ def dedup_files(
     keep: str | None = None,
     corpus_output: Path | None = None,
     rejects_output: Path | None = None,
+    explain: bool = False,
     progress: Progress | None = None,
 ) -> Result:
     """Read ``inputs``, find copies and write the groups file (and, if asked, the dedup corpus).
@@ -78,7 +97,8 @@ def dedup_files(
     report = Report(strict=config.run.strict)
     articles = _read(inputs, config, fields, format, report)
     result = find_copies(articles, config, report=report, progress=progress)
-    write_groups(result.groups, output)
+    explanations = _explain(inputs, result, config, fields, format) if explain else None
+    write_groups(result.groups, output, explanations=explanations)
     if rejects_output is not None:
         write_rejects(result.rejected, rejects_output)
     if keep == "representatives":

@@ -9,7 +9,7 @@ float64 fields: a struct reads back as a dict in Python and filters by field in 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields
 from typing import Any
 
@@ -19,7 +19,7 @@ from newsdedup.types import Group, Kind, Member, Scores
 from newsdedup.write.atomic import StrPath
 from newsdedup.write.formats import write_records
 
-__all__ = ["GROUP_COLUMNS", "GROUP_SCHEMA", "group_rows", "write_groups"]
+__all__ = ["EXPLAIN_TYPE", "GROUP_COLUMNS", "GROUP_SCHEMA", "group_rows", "write_groups"]
 
 GROUP_COLUMNS = ["id", "group", "representative", "kind", "scores"]
 
@@ -34,19 +34,63 @@ GROUP_SCHEMA = pa.schema(
 )
 
 
-def group_rows(groups: Iterable[Group]) -> Iterator[dict[str, Any]]:
+_CHANGE = pa.struct(
+    [
+        ("kind", pa.string()),
+        ("a", pa.string()),
+        ("b", pa.string()),
+        ("a_start", pa.int64()),
+        ("a_end", pa.int64()),
+        ("b_start", pa.int64()),
+        ("b_end", pa.int64()),
+        ("unit", pa.string()),
+    ]
+)
+
+#: The ``explain`` column of ``dedup --explain`` (see relate/explain.py): null for a document
+#: without copies; ``coverage`` fields and ``changes`` are for copies against the representative.
+EXPLAIN_TYPE = pa.struct(
+    [
+        ("original", pa.string()),
+        ("confidence", pa.float64()),
+        ("order", pa.int64()),
+        ("coverage", pa.float64()),
+        ("coverage_representative", pa.float64()),
+        ("inserted", pa.int64()),
+        ("deleted", pa.int64()),
+        ("changes", pa.list_(_CHANGE)),
+    ]
+)
+
+
+def group_rows(
+    groups: Iterable[Group], explanations: Mapping[str, dict[str, Any]] | None = None
+) -> Iterator[dict[str, Any]]:
     """Rows ordered by group id (as strings), then by member order within the group.
 
-    The groups are sorted in memory; their members are not copied.
+    The groups are sorted in memory; their members are not copied. With ``explanations`` (per
+    document id), each row gains ``explain``.
     """
     for group in sorted(groups, key=lambda g: g.id):
         for member in group.members:
-            yield _member_row(group, member)
+            row = _member_row(group, member)
+            if explanations is not None:
+                row["explain"] = explanations.get(member.id)
+            yield row
 
 
-def write_groups(groups: Iterable[Group], path: StrPath) -> int:
+def write_groups(
+    groups: Iterable[Group],
+    path: StrPath,
+    *,
+    explanations: Mapping[str, dict[str, Any]] | None = None,
+) -> int:
     """Write ``group_rows(groups)`` atomically to ``path``; return the number of rows."""
-    return write_records(group_rows(groups), path, columns=GROUP_COLUMNS, schema=GROUP_SCHEMA)
+    schema = GROUP_SCHEMA
+    if explanations is not None:
+        schema = schema.append(pa.field("explain", EXPLAIN_TYPE))
+    rows = group_rows(groups, explanations)
+    return write_records(rows, path, columns=list(schema.names), schema=schema)
 
 
 def _member_row(group: Group, member: Member) -> dict[str, Any]:
