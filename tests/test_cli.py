@@ -331,7 +331,7 @@ def test_cli_compare_with_override(txt_folder: Path) -> None:
         "verify.rewrite_coverage=0.95",
     )
     assert result.exit_code == 0, result.output
-    assert orjson.loads(result.stdout)["kind"] == "unrelated"
+    assert orjson.loads(result.stdout)["kind"] == "same_story"  # no longer a copy
 
 
 def test_cli_compare_needs_one_article_per_file(jsonl_file: Path, txt_folder: Path) -> None:

@@ -59,9 +59,14 @@ def test_seeds_order_does_not_change_the_scores(seeds_dir: Path) -> None:
 @pytest.mark.parametrize(("a", "b"), list(combinations(SEED_IDS, 2)))
 def test_seeds_compare_verdicts(seeds_dir: Path, a: str, b: str) -> None:
     seeds = _seeds(seeds_dir)
-    expected = Kind.REWRITE if {a, b} == {"000", "001"} else None
-    assert compare(seeds[a], seeds[b]).kind is expected
-    assert compare(seeds[b], seeds[a]).kind is expected
+    # raw text, not cleaned: only the copy verdict is checked here (tests/relate/
+    # test_seeds_relation.py checks same_story and unrelated on cleaned text, as the CLI does)
+    forward, backward = compare(seeds[a], seeds[b]).kind, compare(seeds[b], seeds[a]).kind
+    if {a, b} == {"000", "001"}:
+        assert forward is backward is Kind.REWRITE
+    else:
+        assert forward is backward
+        assert forward in (Kind.SAME_STORY, Kind.UNRELATED)
 
 
 def test_seeds_rewrite_scores(seeds_dir: Path) -> None:

@@ -27,6 +27,7 @@ __all__ = [
     "NormalizeConfig",
     "RunConfig",
     "ShingleConfig",
+    "StoryConfig",
     "VerifyConfig",
 ]
 
@@ -206,6 +207,32 @@ class VerifyConfig:
 
 
 @dataclass(frozen=True, kw_only=True)
+class StoryConfig:
+    """When two articles that are not copies report the same story (see relate/kind.py).
+
+    Two articles alone give no corpus statistics, so words are weighted by how rare they are in
+    general English (wordfreq's Zipf scale, "web" extra). The thresholds were chosen on the odd
+    topics of ECB+ under the constraint that the seeds come out right; docs/evaluation.md
+    ("Relation verdict") reports them on the held-out even topics.
+    """
+
+    weights: Literal["wordfreq", "uniform"] = "wordfreq"  #: word weights (uniform: no extra)
+    similarity: float = 0.32  #: weighted cosine of content words at or above which: same story
+    corroborated: float = 0.22  #: lower cosine that is enough with a shared date or rare names
+    min_rare_names: int = 3  #: shared rare name words that corroborate a lower cosine
+    rare_zipf: float = 3.5  #: a name word is rare below this Zipf frequency (1 in ~300,000)
+    max_days: int = 14  #: publication dates further apart than this: never the same story
+
+    def __post_init__(self) -> None:
+        _check_choice(self, "weights", ("wordfreq", "uniform"))
+        for name in ("similarity", "corroborated"):
+            _check_range(self, name, 0.0, 1.0)
+        _check_int(self, "min_rare_names", 1, 1000)
+        _check_range(self, "rare_zipf", 0.0, 8.0)
+        _check_int(self, "max_days", 0, 100_000)
+
+
+@dataclass(frozen=True, kw_only=True)
 class GroupConfig:
     """How copy groups and their representatives are chosen."""
 
@@ -241,6 +268,7 @@ class Config:
     minhash: MinHashConfig = field(default_factory=MinHashConfig)
     lsh: LSHConfig = field(default_factory=LSHConfig)
     verify: VerifyConfig = field(default_factory=VerifyConfig)
+    story: StoryConfig = field(default_factory=StoryConfig)
     group: GroupConfig = field(default_factory=GroupConfig)
     run: RunConfig = field(default_factory=RunConfig)
 

@@ -21,6 +21,11 @@ _SCORE_KEYS = {
     "lsh_bands_shared",
     "lsh_bands",
     "exact",
+    "story_similarity",
+    "shared_names",
+    "shared_rare_names",
+    "shared_dates",
+    "shared_numbers",
 }
 
 
@@ -45,10 +50,10 @@ def test_compare_exact_copy(copy_texts: dict[str, str]) -> None:
         ("base", "excerpt", Kind.EXCERPT),
         ("excerpt", "base", Kind.EXCERPT),
         ("base", "rewrite", Kind.REWRITE),
-        ("base", "other", None),
+        ("base", "other", Kind.UNRELATED),
     ],
 )
-def test_compare_kinds(copy_texts: dict[str, str], a: str, b: str, kind: Kind | None) -> None:
+def test_compare_kinds(copy_texts: dict[str, str], a: str, b: str, kind: Kind) -> None:
     result = compare(_art(a, copy_texts[a]), _art(b, copy_texts[b]))
     assert result.kind is kind
     assert result.scores["exact"] == 0.0
@@ -96,13 +101,16 @@ def test_compare_reasons_name_the_thresholds(copy_texts: dict[str, str]) -> None
     assert "rewrite when both >= 0.4" in text
     assert "rewrite when both >= 0.15" in text
     assert "excerpt when <= 0.8 and >= 0.7" in text
-    assert result.reasons[-1] == f"0 of {config.lsh.bands} LSH bands shared (not a candidate pair)"
+    assert f"0 of {config.lsh.bands} LSH bands shared (not a candidate pair)" in result.reasons
 
 
 def test_compare_follows_the_config(copy_texts: dict[str, str]) -> None:
     a, b = _art("a", copy_texts["base"]), _art("b", copy_texts["rewrite"])
     assert compare(a, b).kind is Kind.REWRITE
-    assert compare(a, b, Config().override({"verify.rewrite_coverage": "0.9"})).kind is None
+    # no longer a copy, but the same text all along: the same story
+    assert compare(a, b, Config().override({"verify.rewrite_coverage": "0.9"})).kind is (
+        Kind.SAME_STORY
+    )
 
 
 def test_compare_empty_texts_are_exact() -> None:
@@ -141,4 +149,4 @@ def test_compare_one_shared_passage_is_not_a_rewrite(
     result = compare(a, b)
     assert result.scores["coverage_a"] == result.scores["coverage_b"] == 0.5
     assert result.scores["block_a"] == result.scores["block_b"] == 0.5
-    assert result.kind is None
+    assert result.kind is Kind.SAME_STORY  # not a copy; half of each text is shared

@@ -219,7 +219,8 @@ def compare(
 ) -> None:
     """Print every similarity figure of two articles and the verdict.
 
-    The verdict is exact, near, rewrite, excerpt or unrelated.
+    The verdict is exact, near, rewrite, excerpt (copies), same_story (other reports of one
+    event) or unrelated, with the figures that decided it.
     """
     try:
         config = _config(config_file, overrides)

@@ -1,4 +1,9 @@
-"""Every similarity figure of one pair, and its verdict, by the same code the engine runs."""
+"""Every similarity figure of one pair, and its verdict, by the same code the engine runs.
+
+The copy kinds come from the engine's fingerprints and rule; a pair that is not a copy is
+``same_story`` or ``unrelated`` by the story rule (relate/kind.py), so the verdict is never
+empty and its reasons name the figures that decided it.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,8 @@ import numpy as np
 
 from newsdedup.config import Config
 from newsdedup.fingerprint.batch import Fingerprints, fingerprint_articles
-from newsdedup.relate.kind import KIND_CODES, classify
+from newsdedup.relate.kind import KIND_CODES, classify, story_kind
+from newsdedup.relate.story import StoryFigures, story_figures
 from newsdedup.relate.verify import SCORE_COLUMNS, score_pairs
 from newsdedup.types import Article, Kind
 
@@ -17,20 +23,19 @@ __all__ = ["Comparison", "compare"]
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Comparison:
-    """The verdict on two articles (``kind`` is None when they are not copies) and its figures."""
+    """The verdict on two articles (one of the six kinds but ``original``) and its figures."""
 
     a: str
     b: str
-    kind: Kind | None
+    kind: Kind
     scores: dict[str, float]
     reasons: list[str]
 
     def as_dict(self) -> dict[str, object]:
-        kind = self.kind.value if self.kind else "unrelated"
         return {
             "a": self.a,
             "b": self.b,
-            "kind": kind,
+            "kind": self.kind.value,
             "scores": self.scores,
             "reasons": self.reasons,
         }
@@ -73,22 +78,77 @@ def _reasons(kind: Kind | None, s: dict[str, float], config: Config) -> list[str
     return lines
 
 
+def _story_scores(f: StoryFigures) -> dict[str, float]:
+    out = {
+        "story_similarity": f.similarity,
+        "shared_names": float(len(f.shared_names)),
+        "shared_rare_names": float(len(f.rare_names)),
+        "shared_dates": float(len(f.shared_dates)),
+        "shared_numbers": float(len(f.shared_numbers)),
+    }
+    if f.days_apart is not None:
+        out["days_apart"] = f.days_apart
+    return out
+
+
+def _listed(label: str, items: tuple[str, ...], limit: int = 12) -> str:
+    more = f" and {len(items) - limit} more" if len(items) > limit else ""
+    return f"{label}: {', '.join(items[:limit]) or 'none'}{more}"
+
+
+def _story_reasons(kind: Kind, f: StoryFigures, config: Config) -> list[str]:
+    """Why a pair that is not a copy is, or is not, the same story: the deciding figure first."""
+    c = config.story
+    sim = f"story similarity {f.similarity:.3f}"
+    corroborated = bool(f.shared_dates) or len(f.rare_names) >= c.min_rare_names
+    if f.days_apart is not None and f.days_apart > c.max_days:
+        lead = f"published {f.days_apart:.0f} days apart (> {c.max_days}): unrelated"
+    elif f.similarity >= c.similarity:
+        lead = f"{sim} >= {c.similarity}: same story"
+    elif f.similarity >= c.corroborated and corroborated:
+        why = "a shared date" if f.shared_dates else f"{len(f.rare_names)} shared rare names"
+        lead = f"{sim} >= {c.corroborated} with {why}: same story"
+    elif f.similarity >= c.corroborated:
+        lead = (
+            f"{sim} < {c.similarity}, and no shared date nor {c.min_rare_names} shared rare "
+            "names to corroborate it: unrelated"
+        )
+    else:
+        lead = f"{sim} < {c.corroborated}: unrelated"
+    assert (kind is Kind.SAME_STORY) == lead.endswith("same story")  # one rule, told once
+    return [
+        "not a copy: no copy rule above holds",
+        lead,
+        _listed("shared names", f.shared_names),
+        _listed(f"shared rare names (Zipf < {c.rare_zipf})", f.rare_names),
+        _listed("shared dates", f.shared_dates),
+        _listed("shared numbers", f.shared_numbers),
+    ]
+
+
 def compare(a: Article, b: Article, config: Config | None = None) -> Comparison:
     """Compare two articles with the engine's own fingerprints, scores and kind rule."""
     config = config or Config()
     fp = fingerprint_articles([a, b], config)
     s = _figures(fp, config)
+    copy_kind: Kind | None
     if (fp.exact[0] == fp.exact[1]).all():
-        kind: Kind | None = Kind.EXACT
+        copy_kind = Kind.EXACT
     else:
         row = np.array([[s[name] for name in SCORE_COLUMNS]])
         code = classify(row, fp.n_content[[0]], fp.n_content[[1]], config.verify)[0]
-        kind = KIND_CODES[code]
-    s["exact"] = float(kind is Kind.EXACT)
+        copy_kind = KIND_CODES[code]
+    s["exact"] = float(copy_kind is Kind.EXACT)
+    story = story_figures(a.text, b.text, config.story, a.published, b.published)
+    s.update(_story_scores(story))
+    kind = copy_kind or story_kind(story, config.story)
+    reasons = _reasons(copy_kind, s, config)
+    if copy_kind is None:
+        reasons += _story_reasons(kind, story, config)
     return Comparison(
         a=a.id,
         b=b.id,
         kind=kind,
         scores={k: round(v, 4) for k, v in s.items()},
-        reasons=_reasons(kind, s, config),
+        reasons=reasons,
     )

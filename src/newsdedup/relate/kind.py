@@ -11,6 +11,16 @@ In order of precedence, for two documents that are not exact copies:
   share a block, not their texts, while a rewrite reuses text all along its length.
 
 Lengths are counted in content words (after stopword removal).
+
+Two articles that are not copies are ``same_story`` or ``unrelated`` (``story_kind``, over the
+figures of relate/story.py):
+
+- unrelated whenever both publication dates are known and more than ``max_days`` apart;
+- same story when the rarity-weighted cosine of their content words is at least
+  ``similarity``, or at least ``corroborated`` and the texts also share a date (a weekday or a
+  month-day) or ``min_rare_names`` rare name words: two reports on the same actors months apart
+  share their vocabulary, but not the day and the place of the event;
+- unrelated otherwise.
 """
 
 from __future__ import annotations
@@ -18,11 +28,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from newsdedup.config import VerifyConfig
+from newsdedup.config import StoryConfig, VerifyConfig
+from newsdedup.relate.story import StoryFigures
 from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.types import Kind, Scores
 
-__all__ = ["KIND_CODES", "classify", "classify_one"]
+__all__ = ["KIND_CODES", "classify", "classify_one", "story_kind"]
 
 #: Integer codes used in arrays; 0 means "not a copy".
 KIND_CODES: tuple[Kind | None, ...] = (None, Kind.EXACT, Kind.NEAR, Kind.REWRITE, Kind.EXCERPT)
@@ -59,3 +70,15 @@ def classify_one(scores: Scores, len_a: int, len_b: int, config: VerifyConfig) -
     row = np.array([scores.as_tuple()])
     code = int(classify(row, np.array([len_a]), np.array([len_b]), config)[0])
     return KIND_CODES[code]
+
+
+def story_kind(figures: StoryFigures, config: StoryConfig) -> Kind:
+    """``same_story`` or ``unrelated`` for a pair that is not a copy (rule in the docstring)."""
+    if figures.days_apart is not None and figures.days_apart > config.max_days:
+        return Kind.UNRELATED
+    if figures.similarity >= config.similarity:
+        return Kind.SAME_STORY
+    corroborated = bool(figures.shared_dates) or len(figures.rare_names) >= config.min_rare_names
+    if figures.similarity >= config.corroborated and corroborated:
+        return Kind.SAME_STORY
+    return Kind.UNRELATED
