@@ -211,12 +211,13 @@ class StoryConfig:
     """When two articles that are not copies report the same story (see relate/kind.py).
 
     Two articles alone give no corpus statistics, so words are weighted by how rare they are in
-    general English (wordfreq's Zipf scale, "web" extra). The thresholds were chosen on the odd
-    topics of ECB+ under the constraint that the seeds come out right; docs/evaluation.md
-    ("Relation verdict") reports them on the held-out even topics.
+    general English (wordfreq's Zipf scale). The thresholds were chosen on the odd topics of ECB+
+    under the constraint that the seeds come out right; docs/evaluation.md ("Relation verdict")
+    reports them on the held-out even topics.
     """
 
-    weights: Literal["wordfreq", "uniform"] = "wordfreq"  #: word weights (uniform: no extra)
+    #: word weights: by rarity in general English ("wordfreq"), or all equal ("uniform")
+    weights: Literal["wordfreq", "uniform"] = "wordfreq"
     similarity: float = 0.32  #: weighted cosine of content words at or above which: same story
     corroborated: float = 0.22  #: lower cosine that is enough with a shared date or rare names
     min_rare_names: int = 3  #: shared rare name words that corroborate a lower cosine

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from newsdedup.config import StoryConfig
-from newsdedup.errors import MissingExtraError
 from newsdedup.fingerprint.stopwords import stopwords
 
 __all__ = ["StoryFigures", "story_figures"]
@@ -147,14 +146,7 @@ def _uniform_zipf(word: str) -> float:
 
 @functools.cache
 def _wordfreq_zipf() -> Callable[[str], float]:
-    try:
-        from wordfreq import zipf_frequency
-    except ImportError as exc:
-        raise MissingExtraError(
-            "wordfreq",
-            extra="web",
-            feature='Story similarity with word rarity (or set story.weights = "uniform")',
-        ) from exc
+    from wordfreq import zipf_frequency
 
     @functools.lru_cache(maxsize=1 << 18)
     def zipf(word: str) -> float:
