@@ -110,6 +110,15 @@ def dedup(
             "--rejects", help="Write every rejected record (file, line, reason, detail) here."
         ),
     ] = None,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Add an 'explain' column: for every member of a group with copies, the likely "
+            "original and its confidence, and for copies their aligned coverage against the "
+            "representative and the facts that changed (a second pass over the input).",
+        ),
+    ] = False,
     id_field: Annotated[
         str, typer.Option(help="Field holding the document id (JSONL/CSV/Parquet).")
     ] = "id",
@@ -182,6 +191,7 @@ def dedup(
                 keep=keep,
                 corpus_output=corpus_output,
                 rejects_output=rejects,
+                explain=explain,
                 progress=progress,
             )
     except NewsdedupError as exc:
@@ -309,8 +319,10 @@ def main(
 
 def _register() -> None:
     from newsdedup.cli.clean import clean
+    from newsdedup.cli.diff import diff
 
     app.command(name="clean")(clean)
+    app.command(name="diff")(diff)
 
 
 _register()
