@@ -213,3 +213,53 @@ def story() -> Callable[[int], tuple[str, str]]:
         return first.strip(), second
 
     return make
+
+
+from dataclasses import dataclass  # noqa: E402
+
+
+@dataclass(frozen=True, slots=True)
+class PlantedPair:
+    """A copy ``a`` of a source ``b`` with planted edits and their exact character offsets."""
+
+    a: str
+    b: str
+    inserted: tuple[tuple[int, int], ...]  # lines only in A (offsets into A)
+    deleted: tuple[tuple[int, int], ...]  # lines only in B (offsets into B)
+    numbers: tuple[tuple[str, str], ...]  # (value in A, value in B) of each changed figure
+
+
+def _planted(seed: int) -> PlantedPair:
+    """Twelve lines of distinct words; A drops line 4, gains a caption after line 7 and writes
+    another figure in line 9 (the unit stays). Offsets are recorded while A and B are built."""
+    rng = random.Random(seed)
+    words = iter(rng.sample(VOCABULARY[:3000], 12 * 14))
+    lines = [" ".join(next(words) for _ in range(14)) + "." for _ in range(12)]
+    old, new = f"{rng.randint(100, 999)},500", f"{rng.randint(1000, 9999)},250"
+    lines[9] = lines[9].replace(".", f" across {old} square kilometers.")
+    caption = " ".join(rng.sample(VOCABULARY[3000:], 9)).capitalize() + "."
+    b_parts, a_parts = [], []
+    for k, line in enumerate(lines):
+        b_parts.append((line, "deleted" if k == 4 else None))
+        if k != 4:
+            a_parts.append((line.replace(old, new) if k == 9 else line, None))
+        if k == 7:
+            a_parts.append((caption, "inserted"))
+    a, inserted = _joined(a_parts)
+    b, deleted = _joined(b_parts)
+    return PlantedPair(a=a, b=b, inserted=inserted, deleted=deleted, numbers=((new, old),))
+
+
+def _joined(parts: list[tuple[str, str | None]]) -> tuple[str, tuple[tuple[int, int], ...]]:
+    text, marked = "", []
+    for line, mark in parts:
+        if mark:
+            marked.append((len(text), len(text) + len(line)))
+        text += line + "\n\n"
+    return text, tuple(marked)
+
+
+@pytest.fixture
+def planted_pair() -> Callable[[int], PlantedPair]:
+    """``planted_pair(seed)``: a PlantedPair (see ``_planted``)."""
+    return _planted
