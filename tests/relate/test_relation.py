@@ -96,7 +96,7 @@ def test_relation_reasons_name_the_deciding_figures() -> None:
     assert set(result.as_dict()) == {"a", "b", "kind", "scores", "reasons"}
     s = result.scores["story_similarity"]
     assert f"story similarity {s:.3f} >= 0.32: same story" in result.reasons
-    assert "not a copy: no copy rule above holds" in result.reasons
+    assert "not a copy: no copy rule holds (copy figures below)" in result.reasons
     assert any(r.startswith("shared rare names") and "Samarkand" in r for r in result.reasons)
     assert "shared dates: thursday" in result.reasons
     unrelated = compare(Article(id="a", text=_SUMMIT), Article(id="b", text=_FLOOD))

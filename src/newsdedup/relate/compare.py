@@ -117,7 +117,7 @@ def _story_reasons(kind: Kind, f: StoryFigures, config: Config) -> list[str]:
         lead = f"{sim} < {c.corroborated}: unrelated"
     assert (kind is Kind.SAME_STORY) == lead.endswith("same story")  # one rule, told once
     return [
-        "not a copy: no copy rule above holds",
+        "not a copy: no copy rule holds (copy figures below)",
         lead,
         _listed("shared names", f.shared_names),
         _listed(f"shared rare names (Zipf < {c.rare_zipf})", f.rare_names),
@@ -143,8 +143,8 @@ def compare(a: Article, b: Article, config: Config | None = None) -> Comparison:
     s.update(_story_scores(story))
     kind = copy_kind or story_kind(story, config.story)
     reasons = _reasons(copy_kind, s, config)
-    if copy_kind is None:
-        reasons += _story_reasons(kind, story, config)
+    if copy_kind is None:  # the story figures decided: they come first, the copy figures after
+        reasons = _story_reasons(kind, story, config) + reasons
     return Comparison(
         a=a.id,
         b=b.id,
