@@ -22,6 +22,8 @@ __all__ = [
     "Scores",
     "Span",
     "Stats",
+    "Story",
+    "StoryResult",
 ]
 
 
@@ -242,3 +244,33 @@ class Result:
     def assignments(self) -> dict[str, tuple[str, Member]]:
         """Map each document id to (group id, its member record)."""
         return {m.id: (g.id, m) for g in self.groups for m in g.members}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Story:
+    """Every article about one event: a level above copy groups (group/stories.py)."""
+
+    id: str
+    label: tuple[str, ...]  #: its most telling entities and keywords, most telling first
+    headline: str | None  #: the title of its most central article
+    first_seen: datetime | None
+    last_seen: datetime | None
+    members: tuple[str, ...]  #: article ids in publication order
+    groups: tuple[str, ...]  #: the copy groups of its members (a group is one voice)
+    sources: tuple[str, ...]  #: distinct sources, most frequent first
+    timeline: tuple[tuple[str, int], ...]  #: (ISO day, articles first seen that day)
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoryResult:
+    """What ``find_stories`` returns: each valid article is in exactly one story."""
+
+    stories: tuple[Story, ...]
+    story_of: dict[str, str]  #: article id -> story id
+    group_of: dict[str, str]  #: article id -> copy group id
+    rejected: tuple[Rejected, ...] = ()
+    seconds: dict[str, float] = field(default_factory=dict)
