@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsdedup.api import find_copies
 from newsdedup.clean.pipeline import clean_corpus
@@ -12,7 +13,7 @@ from newsdedup.config import Config
 from newsdedup.engine.local import Progress
 from newsdedup.read import FieldMap, read_articles
 from newsdedup.report import Report
-from newsdedup.types import Article, Result
+from newsdedup.types import Article, Result, StoryResult
 from newsdedup.write import (
     write_cleaned,
     write_corpus,
@@ -20,8 +21,13 @@ from newsdedup.write import (
     write_rejects,
     write_removals,
 )
+from newsdedup.write.stories import write_assignments, write_stories
+from newsdedup.write.story_report import write_story_report
 
-__all__ = ["clean_files", "dedup_files", "default_corpus_path"]
+if TYPE_CHECKING:
+    from newsdedup.fingerprint.embed import Embedder
+
+__all__ = ["StoriesRun", "clean_files", "dedup_files", "default_corpus_path", "stories_files"]
 
 
 def default_corpus_path(output: Path) -> Path:
@@ -149,3 +155,58 @@ def _noted(
         if progress is not None:
             progress("clean", n)
         yield article
+
+
+@dataclass(frozen=True, slots=True)
+class StoriesRun:
+    """What ``stories_files`` found: the stories, the copy groups under them, and the Report."""
+
+    stories: StoryResult
+    copies: Result
+    report: Report
+
+
+def stories_files(
+    inputs: Sequence[Path],
+    *,
+    output: Path | None = None,
+    config: Config | None = None,
+    fields: FieldMap | None = None,
+    format: str | None = None,
+    groups_output: Path | None = None,
+    stories_output: Path | None = None,
+    report_output: Path | None = None,
+    rejects_output: Path | None = None,
+    embedder: Embedder | None = None,
+    progress: Progress | None = None,
+) -> StoriesRun:
+    """Copy groups and stories in one run: read once, find copies, then group the copy groups
+    into stories, and write what was asked: every document once with its ``group`` and ``story``
+    (``output``), the copy groups as ``dedup`` writes them (``groups_output``), one record per
+    story (``stories_output``) and the HTML report (``report_output``).
+
+    Stories replay the corpus in publication order and need every text, so the articles are
+    held in memory (about the size of their texts).
+    """
+    from newsdedup.group.stories import find_stories
+
+    config = config or Config()
+    fields = fields or FieldMap()
+    report = Report(strict=config.run.strict)
+    articles = list(_read(inputs, config, fields, format, report))
+    copies = find_copies(articles, config, report=report, progress=progress)
+    if groups_output is not None:
+        write_groups(copies.groups, groups_output)
+    if progress:
+        progress("stories", len(articles))
+    stories = find_stories(articles, config, copies=copies, embedder=embedder)
+    if output is not None:
+        write_assignments(stories, output)
+    if stories_output is not None:
+        write_stories(stories.stories, stories_output)
+    if report_output is not None:
+        titles = {a.id: a.title for a in articles if a.title}
+        write_story_report(stories, report_output, titles=titles)
+    if rejects_output is not None:
+        write_rejects(report.rejected, rejects_output)
+    return StoriesRun(stories=stories, copies=copies, report=report)

@@ -320,9 +320,12 @@ def main(
 def _register() -> None:
     from newsdedup.cli.clean import clean
     from newsdedup.cli.diff import diff
+    from newsdedup.cli.stories import run, stories
 
     app.command(name="clean")(clean)
     app.command(name="diff")(diff)
+    app.command(name="stories")(stories)
+    app.command(name="run")(run)
 
 
 _register()

@@ -62,6 +62,7 @@ def progress_display(console: Console, *, enabled: bool = True) -> Iterator[Prog
                 "fingerprint": "reading + fingerprinting",
                 "verify": "verifying + grouping",
                 "clean": "reading + cleaning",
+                "stories": "grouping stories",
             }
             bar.update(task, description=label.get(stage, stage), completed=done)
 
