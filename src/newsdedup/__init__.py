@@ -3,8 +3,21 @@
 from newsdedup.api import find_copies
 from newsdedup.config import Config
 from newsdedup.errors import ConfigError, InputError, MissingExtraError, NewsdedupError, StoreError
+from newsdedup.group.stories import find_stories
 from newsdedup.report import Report
-from newsdedup.types import Article, Group, Kind, Member, Origin, Rejected, Relation, Result, Scores
+from newsdedup.types import (
+    Article,
+    Group,
+    Kind,
+    Member,
+    Origin,
+    Rejected,
+    Relation,
+    Result,
+    Scores,
+    Story,
+    StoryResult,
+)
 
 __version__ = "0.1.0"
 
@@ -25,6 +38,9 @@ __all__ = [
     "Result",
     "Scores",
     "StoreError",
+    "Story",
+    "StoryResult",
     "__version__",
     "find_copies",
+    "find_stories",
 ]

@@ -1,0 +1,323 @@
+"""Stories: every article about one event, the level above copy groups (docs/stories.md).
+
+Articles are replayed in publication order, as a live stream would bring them, so batch and
+incremental runs agree. Each article is either a copy of an article already placed (it joins
+that article's story: a copy group is one voice) or a *voice*: it is compared with the open
+stories that share its heaviest terms or names (group/story_index.py), joins the most similar
+one at ``stories.join_similarity`` or above, or opens a story. When the runner-up is also at
+``stories.merge_similarity`` the article links two stories that are one: they merge.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Protocol
+
+import numpy as np
+
+from newsdedup.api import find_copies, group_id
+from newsdedup.clean.dates import find_date
+from newsdedup.clean.pipeline import clean_articles, per_article
+from newsdedup.config import Config, StoriesConfig
+from newsdedup.fingerprint.terms import (
+    DocumentFrequencies,
+    Vector,
+    content_terms,
+    dot,
+    entity_terms,
+    top_terms,
+)
+from newsdedup.group.story_index import OpenStory, StoryIndex, entity_key
+from newsdedup.group.story_summary import settle, summarize
+from newsdedup.report import Report
+from newsdedup.types import Article, Origin, Result, StoryResult
+
+__all__ = ["Embedder", "StoryAssigner", "find_stories", "publication_order"]
+
+_EMBED_BATCH = 256
+
+
+class Embedder(Protocol):
+    """Anything that turns texts into unit vectors, one row per text."""
+
+    def embed(self, texts: list[str]) -> np.ndarray: ...
+
+
+def find_stories(
+    articles: Iterable[Article],
+    config: Config | None = None,
+    *,
+    copies: Result | None = None,
+    embedder: Embedder | None = None,
+) -> StoryResult:
+    """Group ``articles`` into stories; each valid article lands in exactly one.
+
+    Articles are cleaned as ``find_copies`` cleans them; ``copies`` (a ``find_copies`` result
+    over the same articles) saves finding the copy groups again. A repeated id is rejected.
+    """
+    config = config or Config()
+    seconds: dict[str, float] = {}
+    start = time.perf_counter()
+    report = Report(strict=config.run.strict)
+    kept = _cleaned(_unique(articles, report), config)
+    seconds["clean"] = time.perf_counter() - start
+    if copies is None:
+        plain = dataclasses.replace(config.clean, boilerplate=False)
+        copies = find_copies(kept, dataclasses.replace(config, clean=plain))
+        seconds.update({f"copies.{k}": v for k, v in copies.stats.seconds.items()})
+    start = time.perf_counter()
+    group_of = {m.id: g.id for g in copies.groups for m in g.members}
+    group_of.update({a.id: group_id(a.id) for a in kept if a.id not in group_of})
+    order, when = publication_order(kept, config.stories)
+    assigner = StoryAssigner(config.stories, embedder=embedder)
+    assigner.run([kept[i] for i in order], when, [group_of[kept[i].id] for i in order])
+    result = assigner.result(group_of)
+    seconds["stories"] = time.perf_counter() - start
+    return dataclasses.replace(
+        result, rejected=tuple(report.rejected) + copies.rejected, seconds=seconds
+    )
+
+
+def _unique(articles: Iterable[Article], report: Report) -> Iterator[Article]:
+    seen: set[str] = set()
+    for a in articles:
+        if a.id in seen:
+            origin = a.origin or Origin(a.id)
+            report.reject(origin, "duplicate_id", f"id {a.id!r} was already used")
+            continue
+        seen.add(a.id)
+        yield a
+
+
+def _cleaned(articles: Iterable[Article], config: Config) -> list[Article]:
+    if not config.clean.boilerplate:
+        return list(articles)
+    return list(clean_articles(articles, config=per_article(config.clean)))
+
+
+def publication_order(
+    articles: Sequence[Article], config: StoriesConfig
+) -> tuple[list[int], list[datetime | None]]:
+    """Positions in the order a stream would bring them, and each article's date in that order.
+
+    Dated articles by (date, id); an undated one takes the date written in its text
+    (``find_date`` on the raw text, when ``dates_from_text``); the rest come last, by id, and
+    are placed against the stories open at the end of the stream (a live stream would see them
+    when they arrive; a batch has nothing better to place them by).
+    """
+    dates = [_date_of(a, config.dates_from_text) for a in articles]
+    dated = sorted(
+        (i for i, d in enumerate(dates) if d is not None),
+        key=lambda i: (dates[i], articles[i].id),
+    )
+    undated = sorted((i for i, d in enumerate(dates) if d is None), key=lambda i: articles[i].id)
+    order = dated + undated
+    return order, [dates[i] for i in order]
+
+
+def _date_of(article: Article, from_text: bool) -> datetime | None:
+    found = article.published
+    if found is None and from_text:
+        found = find_date(article.raw if article.raw is not None else article.text)
+    if found is not None and found.tzinfo is None:
+        found = found.replace(tzinfo=UTC)  # a naive date is read as UTC
+    return found
+
+
+def _day(when: datetime) -> float:
+    return when.timestamp() / 86400.0
+
+
+class StoryAssigner:
+    """Places articles, given in publication order, into stories (the incremental core)."""
+
+    def __init__(self, config: StoriesConfig, *, embedder: Embedder | None = None) -> None:
+        self.config = config
+        self.embedder = embedder
+        self.terms = DocumentFrequencies(prior_docs=config.prior_docs, background=config.background)
+        self.names = DocumentFrequencies(prior_docs=config.prior_docs, background=config.background)
+        self.index = StoryIndex(max_postings=config.max_postings)
+        self.open: dict[int, OpenStory] = {}
+        self.closed: dict[int, OpenStory] = {}
+        self.merged: dict[int, int] = {}  # absorbed story key -> the story that took it
+        self.story_of_group: dict[str, int] = {}
+        self.articles: list[Article] = []
+        self.when: list[datetime | None] = []
+        self.clock = -math.inf
+
+    def run(self, articles: list[Article], when: list[datetime | None], groups: list[str]) -> None:
+        """Place ``articles`` (publication order), with their dates and copy groups."""
+        dense = self._dense(articles, groups)
+        for article, date, group in zip(articles, when, groups, strict=True):
+            self.add(
+                article, date, group, next(dense) if group not in self.story_of_group else None
+            )
+
+    def _dense(self, articles: list[Article], groups: list[str]) -> Iterator[np.ndarray | None]:
+        """Embeddings of the voices (first article of each copy group), a batch at a time."""
+        first = {g: i for i, g in reversed(list(enumerate(groups)))}
+        voices = [articles[i] for i in sorted(first.values())]
+        if self.embedder is None:
+            yield from (None for _ in voices)
+            return
+        for lo in range(0, len(voices), _EMBED_BATCH):
+            batch = [_text_of(a) for a in voices[lo : lo + _EMBED_BATCH]]
+            yield from np.asarray(self.embedder.embed(batch), dtype=np.float32)
+
+    def add(
+        self, article: Article, when: datetime | None, group: str, dense: np.ndarray | None = None
+    ) -> int:
+        """Place one article; returns the key of its story. Articles must come in order."""
+        position = len(self.articles)
+        self.articles.append(article)
+        self.when.append(when)
+        if when is not None:
+            self.clock = max(self.clock, _day(when))
+            self._close_idle()
+        if group in self.story_of_group:  # a copy: one voice per group, it just joins
+            story = self._story(self.story_of_group[group])
+            story.members.append(position)
+            return story.key
+        story = self._place(position, article, dense)
+        self.story_of_group[group] = story.key
+        return story.key
+
+    def _place(self, position: int, article: Article, dense: np.ndarray | None) -> OpenStory:
+        text = _text_of(article)
+        counts = content_terms(text)
+        names = entity_terms(
+            text, rare_zipf=self.config.rare_zipf, background=self.config.background
+        )
+        self.terms.add(counts)
+        self.names.add(names)
+        lexical = self.terms.vector(counts, self.config.max_terms)
+        entities = self.names.vector(dict.fromkeys(names, 1), self.config.max_terms)
+        ranked = self._ranked(lexical, entities, dense)
+        if ranked and ranked[0][0] >= self.config.join_similarity:
+            story = self.open[ranked[0][1]]
+            if len(ranked) > 1 and ranked[1][0] >= self.config.merge_similarity:
+                story = self._merge(story, self.open[ranked[1][1]])
+        else:
+            story = OpenStory(key=position, first=position)
+            self.open[story.key] = story
+        self._join(story, position, lexical, entities, dense, names)
+        return story
+
+    def _ranked(
+        self, lexical: Vector, entities: Vector, dense: np.ndarray | None
+    ) -> list[tuple[float, int]]:
+        """Candidate stories by similarity, best first (ties: the older story)."""
+        c = self.config
+        query = [(t, lexical[t]) for t in top_terms(lexical, c.query_terms)]
+        query += [(entity_key(t), entities[t]) for t in top_terms(entities, c.query_terms)]
+        keys = self.index.candidates(query, c.max_candidates)
+        scored = [(self.similarity(self.open[k], lexical, entities, dense), k) for k in keys]
+        return sorted(scored, key=lambda sk: (-sk[0], sk[1]))
+
+    def similarity(
+        self, story: OpenStory, lexical: Vector, entities: Vector, dense: np.ndarray | None
+    ) -> float:
+        """Weighted mean of the cosines with the story's centroids, faded by its silence."""
+        c = self.config
+        total = c.lexical_weight * _cosine(lexical, story.centroid, story.norm2)
+        weight = c.lexical_weight
+        if entities and story.entities:
+            total += c.entity_weight * _cosine(entities, story.entities, story.entity_norm2)
+            weight += c.entity_weight
+        if dense is not None and story.dense is not None:
+            norm = float(np.linalg.norm(story.dense))
+            total += c.dense_weight * (float(dense @ story.dense) / norm if norm else 0.0)
+            weight += c.dense_weight
+        gap = max(0.0, self.now - story.last_voice)
+        fade: float = 0.5 ** (gap / c.half_life_days)
+        return (total / weight if weight else 0.0) * fade
+
+    def _join(
+        self,
+        story: OpenStory,
+        position: int,
+        lexical: Vector,
+        entities: Vector,
+        dense: np.ndarray | None,
+        names: dict[str, str],
+    ) -> None:
+        c = self.config
+        story.add_voice(position, lexical, entities, dense)
+        story.members.append(position)
+        story.prune(c.story_terms)
+        for word, surface in names.items():
+            story.names.setdefault(word, surface)
+        story.last_voice = max(story.last_voice, self.now)
+        terms = top_terms(lexical, c.index_terms)
+        self.index.add(story, terms + [entity_key(t) for t in top_terms(entities, c.index_terms)])
+        self.index.touch(story)
+
+    def _merge(self, keep: OpenStory, other: OpenStory) -> OpenStory:
+        """One story from two; the one that began first keeps its key (and so its id)."""
+        if other.first < keep.first:
+            keep, other = other, keep
+        indexed = list(other.indexed)
+        self.index.remove(other)
+        keep.absorb(other)
+        self.index.add(keep, indexed)
+        self.index.touch(keep)
+        del self.open[other.key]
+        self.merged[other.key] = keep.key
+        return keep
+
+    def _story(self, key: int) -> OpenStory:
+        while key in self.merged:
+            key = self.merged[key]
+        return self.open.get(key) or self.closed[key]
+
+    def _close_idle(self) -> None:
+        limit = self.clock - self.config.max_idle_days
+        for key in self.index.due(limit):
+            story = self.open.get(key)
+            if story is not None and story.last_voice < limit:
+                self._close(story)
+
+    def _close(self, story: OpenStory) -> None:
+        self.index.remove(story)
+        del self.open[story.key]
+        story.open = False
+        settle(story, self.config.label_size)
+        self.closed[story.key] = story
+
+    @property
+    def now(self) -> float:
+        """The stream's time in days: its latest date (0 before any date is seen)."""
+        return self.clock if self.clock > -math.inf else 0.0
+
+    def result(self, group_of: dict[str, str]) -> StoryResult:
+        """Every story, open or closed, as ``Story`` records in order of their first article."""
+        for story in self.open.values():
+            settle(story, self.config.label_size)
+        everything = sorted([*self.closed.values(), *self.open.values()], key=lambda s: s.first)
+        stories = tuple(summarize(s, self.articles, self.when, group_of) for s in everything)
+        story_of = {
+            self.articles[p].id: st.id
+            for s, st in zip(everything, stories, strict=True)
+            for p in s.members
+        }
+        return StoryResult(
+            stories=stories,
+            story_of=story_of,
+            group_of={a.id: group_of[a.id] for a in self.articles},
+        )
+
+
+def _cosine(vector: Vector, centroid: Vector, norm2: float) -> float:
+    return float(dot(vector, centroid) / math.sqrt(norm2)) if norm2 > 0 else 0.0
+
+
+def _text_of(article: Article) -> str:
+    """The title (when the text does not open with it) and the text."""
+    title = article.title
+    if title and title not in article.text[: len(title) + 200]:
+        return f"{title}\n{article.text}"
+    return article.text

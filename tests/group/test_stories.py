@@ -1,0 +1,230 @@
+"""Story grouping: similarity parts, incremental assignment, merges, the index, copies counted
+once, fading, and the invariants (hypothesis)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsdedup import Article, Config, StoryResult, find_stories
+from newsdedup.config import StoriesConfig
+from newsdedup.errors import ConfigError
+from newsdedup.fingerprint.terms import DocumentFrequencies, content_terms, dot, entity_terms
+from newsdedup.group.stories import StoryAssigner, publication_order
+from newsdedup.group.story_index import OpenStory, StoryIndex
+
+_DAY0 = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def _article(words: list[str], id: str, day: float | None = 0.0, **kw: object) -> Article:
+    published = None if day is None else _DAY0 + timedelta(days=day)
+    return Article(id=id, text=" ".join(words), published=published, **kw)  # type: ignore[arg-type]
+
+
+def _partition(result: StoryResult) -> set[frozenset[str]]:
+    return {frozenset(s.members) for s in result.stories}
+
+
+def _event(vocab: list[str], n: int, seed: int, words: int = 120) -> list[list[str]]:
+    """``n`` reports of one event: each draws its words from the event's 60-word vocabulary."""
+    rng = random.Random(seed)
+    return [[rng.choice(vocab) for _ in range(words)] for _ in range(n)]
+
+
+@pytest.fixture
+def events(unique_words: Callable[[int, int], list[str]]) -> list[list[list[str]]]:
+    return [_event(unique_words(60, 60 * e), 4, seed=e) for e in range(3)]
+
+
+def test_stories_terms_content_terms_drop_stopwords_and_possessives() -> None:
+    assert content_terms("The Kremlin's view of the summit, the summit.") == {
+        "kremlin": 1,
+        "view": 1,
+        "summit": 2,
+    }
+
+
+def test_stories_terms_entities_keep_rare_names_and_days() -> None:
+    text = "Putin met Xi Jinping in Samarkand on Thursday, September 15."
+    found = entity_terms(text, rare_zipf=3.5, background="wordfreq")
+    assert {"samarkand", "jinping", "@thursday", "@sep 15"} <= set(found)
+    assert "putin" not in found and "russia" not in found
+
+
+def test_stories_terms_idf_background_then_stream() -> None:
+    df = DocumentFrequencies(prior_docs=1000, background="wordfreq")
+    assert df.idf("samarkand") > df.idf("meeting") > df.idf("said")
+    for _ in range(5000):
+        df.add(["zorbix"])
+    assert df.idf("zorbix") < df.idf("meeting")  # the stream's own counts take over
+    assert df.df("zorbix") == 5000
+
+
+def test_stories_terms_vector_is_unit_and_cut() -> None:
+    df = DocumentFrequencies(prior_docs=10, background="uniform")
+    counts = {f"w{i}": i + 1 for i in range(30)}
+    df.add(counts)
+    vector = df.vector(counts, 10)
+    assert len(vector) == 10
+    assert dot(vector, vector) == pytest.approx(1.0)
+
+
+def test_stories_index_candidates_only_from_shared_terms() -> None:
+    index = StoryIndex(max_postings=100)
+    a, b = OpenStory(key=1, first=1), OpenStory(key=2, first=2)
+    index.add(a, ["alpha", "beta"])
+    index.add(b, ["gamma"])
+    assert index.candidates([("alpha", 1.0)], 10) == [1]
+    assert index.candidates([("delta", 1.0)], 10) == []
+    assert index.candidates([("alpha", 0.1), ("gamma", 0.9)], 1) == [2]
+    index.remove(a)
+    assert index.candidates([("alpha", 1.0), ("beta", 1.0)], 10) == []
+
+
+def test_stories_index_skips_overfull_postings() -> None:
+    index = StoryIndex(max_postings=2)
+    for k in range(3):
+        index.add(OpenStory(key=k, first=k), ["common"])
+    assert index.candidates([("common", 1.0)], 10) == []
+
+
+def test_stories_incremental_reports_of_one_event_form_one_story(
+    events: list[list[list[str]]],
+) -> None:
+    articles = [
+        _article(words, f"e{e}-{i}", day=i * 0.2) for e, ev in enumerate(events)
+        for i, words in enumerate(ev)
+    ]  # fmt: skip
+    result = find_stories(articles)
+    expected = {frozenset(f"e{e}-{i}" for i in range(4)) for e in range(3)}
+    assert _partition(result) == expected
+
+
+def test_stories_assigner_is_incremental(events: list[list[list[str]]]) -> None:
+    assigner = StoryAssigner(StoriesConfig())
+    keys = [
+        assigner.add(_article(words, f"a{i}"), _DAY0 + timedelta(hours=i), f"g{i}")
+        for i, words in enumerate(events[0])
+    ]
+    assert len(set(keys)) == 1
+    other = assigner.add(_article(events[1][0], "b"), _DAY0 + timedelta(hours=5), "gb")
+    assert other != keys[0]
+
+
+def test_stories_merge_when_an_article_links_two_stories(
+    unique_words: Callable[[int, int], list[str]],
+) -> None:
+    left, right = unique_words(40, 0), unique_words(40, 40)
+    stories = StoriesConfig(join_similarity=0.3, merge_similarity=0.3, query_terms=100)
+    config = Config(stories=stories)
+    articles = [
+        _article(left * 2, "a", day=0),
+        _article(right * 2, "b", day=0.1),
+        _article(left + right, "c", day=0.2),  # half of each: close to both
+    ]
+    result = find_stories(articles, config)
+    assert _partition(result) == {frozenset("abc")}
+    assert result.stories[0].id == find_stories(articles[:1]).stories[0].id  # first one's id
+
+
+def test_stories_copies_count_once(
+    make_words: Callable[[int, int], list[str]], unique_words: Callable[[int, int], list[str]]
+) -> None:
+    wire = make_words(200, 1)
+    copies = [_article(wire, f"copy{i:03d}", day=i * 0.01) for i in range(100)]
+    shared = wire[:5]
+    others = [
+        _article(shared + unique_words(150, 1000 + 200 * k), f"other{k}", day=1 + k * 0.1)
+        for k in range(5)
+    ]
+    result = find_stories(copies + others)
+    assert len({result.group_of[a.id] for a in copies}) == 1
+    wire_story = result.story_of["copy000"]
+    assert {result.story_of[a.id] for a in copies} == {wire_story}
+    assert all(result.story_of[a.id] != wire_story for a in others)
+
+
+def test_stories_fade_same_words_sixty_days_later_open_a_new_story(
+    make_words: Callable[[int, int], list[str]],
+) -> None:
+    words = make_words(150, 3)
+    rng = random.Random(4)
+    later = words[:]
+    rng.shuffle(later)  # same words, another text: not a copy
+    result = find_stories([_article(words, "early", day=0), _article(later, "late", day=60)])
+    assert result.story_of["early"] != result.story_of["late"]
+    soon = find_stories([_article(words, "early", day=0), _article(later, "late", day=1)])
+    assert soon.story_of["early"] == soon.story_of["late"]
+
+
+def test_stories_story_fields(events: list[list[list[str]]]) -> None:
+    articles = [
+        _article(words, f"a{i}", day=i * 0.7, title=f"Title {i}", source=f"site{i % 2}")
+        for i, words in enumerate(events[0])
+    ]
+    [story] = find_stories(articles).stories
+    assert story.id.startswith("s") and len(story.id) == 17
+    assert story.members == ("a0", "a1", "a2", "a3")
+    assert story.headline in {f"Title {i}" for i in range(4)}
+    assert story.first_seen == _DAY0 and story.last_seen == _DAY0 + timedelta(days=2.1)
+    assert story.sources == ("site0", "site1")
+    assert story.timeline == (("2024-01-01", 2), ("2024-01-02", 1), ("2024-01-03", 1))
+    assert 0 < len(story.label) <= StoriesConfig().label_size
+    assert len(story.groups) == 4
+
+
+def test_stories_undated_articles_take_the_text_date_or_come_last() -> None:
+    articles = [
+        Article(id="c", text="no date here at all"),
+        Article(id="b", text="Published on 3 May 2021\nbody text"),
+        Article(id="a", text="dated", published=datetime(2022, 1, 1, tzinfo=UTC)),
+        Article(id="0", text="also without a date"),
+    ]
+    order, when = publication_order(articles, StoriesConfig())
+    assert [articles[i].id for i in order] == ["b", "a", "0", "c"]
+    assert when[0] == datetime(2021, 5, 3, tzinfo=UTC) and when[2:] == [None, None]
+
+
+def test_stories_duplicate_ids_are_rejected() -> None:
+    result = find_stories([Article(id="x", text="one text"), Article(id="x", text="another")])
+    assert list(result.story_of) == ["x"]
+    assert [r.reason for r in result.rejected] == ["duplicate_id"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("join_similarity", 1.5), ("max_candidates", 0), ("background", "zipf"), ("max_terms", 2.5)],
+)
+def test_stories_config_validates(field: str, value: object) -> None:
+    with pytest.raises(ConfigError, match=rf"^The '{field}' parameter of StoriesConfig"):
+        StoriesConfig(**{field: value})  # type: ignore[arg-type]
+
+
+_WORDS = st.lists(st.sampled_from([f"w{i:02d}x" for i in range(40)]), min_size=3, max_size=30)
+_DOCS = st.lists(st.tuples(_WORDS, st.integers(0, 40)), min_size=1, max_size=12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(docs=_DOCS, seed=st.integers(0, 1000))
+def test_stories_invariants_order_and_completeness(
+    docs: list[tuple[list[str], int]], seed: int
+) -> None:
+    articles = [_article(words, f"d{i:02d}", day=day) for i, (words, day) in enumerate(docs)]
+    result = find_stories(articles)
+    members = [m for s in result.stories for m in s.members]
+    assert sorted(members) == sorted(a.id for a in articles)  # none lost, each once
+    assert set(result.story_of) == {a.id for a in articles}
+    shuffled = articles[:]
+    random.Random(seed).shuffle(shuffled)
+    again = find_stories(shuffled)
+    assert _partition(again) == _partition(result)
+    assert again.story_of == result.story_of
+    by_text: dict[str, set[str]] = {}
+    for a in articles:
+        by_text.setdefault(a.text, set()).add(result.story_of[a.id])
+    assert all(len(ids) == 1 for ids in by_text.values())  # identical texts: one story
