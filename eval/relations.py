@@ -15,64 +15,23 @@ from __future__ import annotations
 
 import argparse
 import random
-import re
 import sys
-import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # ecbplus, also when loaded by path
+
+from ecbplus import DEFAULT_ECB, EcbArticle, read_ecb, read_ecb_xml  # noqa: F401 (re-exported)
 
 from newsdedup import Article, Config
 from newsdedup.relate.compare import compare
 from newsdedup.synth import generate_corpus
 
-DEFAULT_ECB = Path(__file__).resolve().parents[2] / "shared" / "data" / "ecb-plus"
 PREDICTED = ("exact", "near", "rewrite", "excerpt", "same_story", "unrelated")
 COPIES = frozenset(PREDICTED[:4])
-_FILE = re.compile(r"^(\d+)_(\d+)(ecbplus|ecb)\.xml$")
-_URL = re.compile(r"^\s*(https?\b|www\.)")
-_SPACE_BEFORE = re.compile(r" ([,.;:!?%)\]}]|n't\b|'s\b|'re\b|'ve\b|'ll\b|'d\b|'m\b)")
-_SPACE_AFTER = re.compile(r"([(\[{$]) ")
-
-
-@dataclass(frozen=True, slots=True)
-class EcbArticle:
-    """One ECB+ document: its topic, its event ("ecb" or "ecbplus") and its text."""
-
-    topic: int
-    event: str
-    id: str
-    text: str
-
-
-def read_ecb_xml(source: str | Path) -> str:
-    """The text of one ECB+ token file: one line a sentence, punctuation re-attached, and a
-    first sentence that is only the source URL dropped."""
-    root = ET.parse(source).getroot()
-    sentences: dict[int, list[str]] = {}
-    for token in root.iter("token"):
-        sentences.setdefault(int(token.get("sentence", "0")), []).append(token.text or "")
-    lines = []
-    for number in sorted(sentences):
-        line = " ".join(sentences[number]).replace("``", '"').replace("''", '"')
-        if number == 0 and _URL.match(line):
-            continue
-        lines.append(_SPACE_AFTER.sub(r"\1", _SPACE_BEFORE.sub(r"\1", line)))
-    return "\n".join(lines)
-
-
-def read_ecb(root: Path) -> list[EcbArticle]:
-    """Every article under ``root/ECB+/<topic>/``, in file-name order."""
-    out = []
-    for path in sorted((root / "ECB+").glob("*/*.xml")):
-        m = _FILE.match(path.name)
-        if m:
-            out.append(EcbArticle(int(m.group(1)), m.group(3), path.stem, read_ecb_xml(path)))
-    return out
 
 
 def ecb_pairs(
