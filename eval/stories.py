@@ -389,10 +389,13 @@ def tune(args: argparse.Namespace, articles: list[EcbArticle]) -> None:
             + f" | {p:.3f} | {r:.3f} | {f:.3f} | {ari:.3f} |"
         )
     default = tuple(getattr(base, n) for n in grid)
-    rank = (
-        [s for s, _ in results].index(default) + 1 if default in [s for s, _ in results] else None
+    rank, (p, r, f, ari) = next(
+        (k, score) for k, (setting, score) in enumerate(results, 1) if setting == default
     )
-    print(f"\nDefaults {dict(zip(grid, default, strict=True))}: rank {rank} of {len(results)}.")
+    print(
+        f"\nDefaults {dict(zip(grid, default, strict=True))}: rank {rank} of {len(results)}, "
+        f"B3 P {p:.3f} R {r:.3f} F1 {f:.3f}, ARI {ari:.3f}."
+    )
 
 
 def sweep(
