@@ -249,7 +249,7 @@ class StoriesConfig:
     """
 
     join_similarity: float = 0.32  #: an article joins the best open story at or above this
-    merge_similarity: float = 0.4  #: the runner-up story also this close: the two merge
+    merge_similarity: float = 0.3  #: the runner-up story also this close: the two merge
     lexical_weight: float = 0.4  #: weight of the content-word cosine in the similarity
     entity_weight: float = 0.6  #: weight of the rare names and days (dropped when none)
     dense_weight: float = 0.5  #: weight of the embedding cosine (only with an embedder)
