@@ -17,18 +17,20 @@ terms and scaled to unit length.
 from __future__ import annotations
 
 import functools
-import heapq
 import math
 import re
-from collections import Counter
+from collections import Counter, _count_elements  # type: ignore[attr-defined]
 from collections.abc import Callable, Iterable
+from operator import mul
 
 from newsdedup.fingerprint.stopwords import stopwords
-from newsdedup.relate.story import dates_of
+from newsdedup.relate.story import _MONTH_DAY as _MONTH_DAY_PATTERN
+from newsdedup.relate.story import _WEEKDAY as _WEEKDAY_PATTERN
 
 __all__ = [
     "DocumentFrequencies",
     "Vector",
+    "background_probability",
     "content_terms",
     "dot",
     "entity_terms",
@@ -43,18 +45,28 @@ _STOP = frozenset(stopwords("en"))
 _WORD = re.compile(r"[^\W\d_]{3,}(?:['\u2019][^\W\d_]+)?")
 _POSSESSIVES = frozenset(("'s", "\u2019s"))
 _CAPITALISED = re.compile(r"\b[A-Z][\w'\u2019.-]*")
+_WEEKDAY = re.compile(r"(?=[MTWFS])" + _WEEKDAY_PATTERN.pattern)
+_MONTH_DAY = re.compile(r"(?=[JFMASOND][aceopu][bcglnprtvy])" + _MONTH_DAY_PATTERN.pattern)
 _DOC_WORDS = 300.0  # words of a typical article, for the background document probability
 
 
-def content_terms(text: str) -> Counter[str]:
+def content_terms(text: str) -> dict[str, int]:
     """Counts of lower-cased content words (3+ letters, no stopwords, possessive 's dropped);
-    the same words as relate/story.py's ``content_words``, counted in C before filtering."""
-    out: Counter[str] = Counter()
-    for word, n in Counter(_WORD.findall(text.lower())).items():
+    the same words as relate/story.py's ``content_words``, counted in C before filtering, in
+    order of first appearance."""
+    low = text.lower()
+    counts = Counter(_WORD.findall(low))
+    if "'" not in low and "\u2019" not in low:  # no possessives: one C-speed filter
+        return {w: n for w, n in counts.items() if w not in _STOP}
+    out: dict[str, int] = {}
+    get = out.get
+    for word, n in counts.items():
         if word[-2:] in _POSSESSIVES:
             word = word[:-2]
-        if word not in _STOP and len(word) >= 3:
-            out[word] += n
+            if len(word) < 3:
+                continue
+        if word not in _STOP:
+            out[word] = get(word, 0) + n
     return out
 
 
@@ -63,7 +75,7 @@ def name_words(text: str) -> dict[str, str]:
     words as relate/story.py's ``names_of`` (a sequence's connectors and a capitalised stopword
     opening a sentence are stopwords), in one regex pass."""
     out: dict[str, str] = {}
-    for token in _CAPITALISED.findall(text):
+    for token in dict.fromkeys(_CAPITALISED.findall(text)):  # a repeat adds nothing
         surface = token.strip(".'\u2019-")
         if surface[-2:] in _POSSESSIVES:
             surface = surface[:-2].strip(".'\u2019-")
@@ -80,8 +92,16 @@ def entity_terms(text: str, *, rare_zipf: float, background: str) -> dict[str, s
     it is written."""
     rare = _is_rare(rare_zipf, background)
     out = {w: s for w, s in name_words(text).items() if rare(w)}
-    out.update({f"@{d}": d for d in dates_of(text)})
+    out.update({f"@{d}": d for d in _dates_of(text)})
     return out
+
+
+def _dates_of(text: str) -> set[str]:
+    """relate/story.py's ``dates_of`` (same set), faster: a weekday needs "day" in the text,
+    and a lookahead on the first letters lets the regex engine skip most positions."""
+    found = {m.lower() for m in _WEEKDAY.findall(text)} if "day" in text else set()
+    found.update(f"{month.lower()} {int(day)}" for month, day in _MONTH_DAY.findall(text))
+    return found
 
 
 def _is_rare(rare_zipf: float, background: str) -> Callable[[str], bool]:
@@ -92,15 +112,16 @@ def _is_rare(rare_zipf: float, background: str) -> Callable[[str], bool]:
 
 
 def dot(a: Vector, b: Vector) -> float:
-    """The dot product of two sparse vectors (the shared terms are found in C)."""
-    return sum([a[t] * b[t] for t in a.keys() & b.keys()])
+    """The dot product of two sparse vectors (the shared terms are found and summed in C)."""
+    shared = a.keys() & b.keys()
+    total: float = sum(map(mul, map(a.__getitem__, shared), map(b.__getitem__, shared)))
+    return total
 
 
 def top_terms(vector: Vector, k: int) -> list[str]:
-    """The ``k`` heaviest terms, heaviest first (ties in the vector's order, so stable)."""
-    if len(vector) <= k:
-        return sorted(vector, key=vector.__getitem__, reverse=True)
-    return heapq.nlargest(k, vector, key=vector.__getitem__)
+    """The ``k`` heaviest terms, heaviest first (ties in the vector's order, so stable).
+    ``heapq.nlargest``'s result, which a C sort of a few hundred terms finds sooner."""
+    return sorted(vector, key=vector.__getitem__, reverse=True)[:k]
 
 
 class DocumentFrequencies:
@@ -116,7 +137,7 @@ class DocumentFrequencies:
         self.prior_docs = prior_docs
         self.docs = 0
         self.smoothed: dict[str, float] = {}
-        self._background = _background_probability(background)
+        self._background = background_probability(background)
 
     def add(self, terms: Iterable[str]) -> None:
         """Count one more document holding ``terms`` (each distinct term once)."""
@@ -142,21 +163,56 @@ class DocumentFrequencies:
         cut to ``max_terms`` terms."""
         log, smoothed = math.log, self.smoothed
         total = log(self.docs + self.prior_docs + 1.0)
-        weights = {t: (1.0 + log(c)) * (total - log(smoothed[t])) for t, c in counts.items()}
-        if len(weights) > max_terms:
-            weights = {
-                t: weights[t] for t in heapq.nlargest(max_terms, weights, key=weights.__getitem__)
-            }
-        return unit(weights)
+        tf = _TF
+        weights = {
+            t: (tf[c] if c < _TF_SIZE else 1.0 + log(c)) * (total - log(smoothed[t]))
+            for t, c in counts.items()
+        }
+        return _cut_unit(weights, max_terms)
+
+    def add_vector(
+        self, counts: dict[str, int], max_terms: int, known: dict[str, float] | None = None
+    ) -> Vector:
+        """``add(counts)`` then ``vector(counts, max_terms)`` (the same floats), with the
+        per-term work done by C iterators: only new terms take a Python step. ``known`` may
+        hold the background probability of new terms, found elsewhere (story_features.py)."""
+        smoothed, terms = self.smoothed, counts.keys()
+        new = set(terms).difference(smoothed)  # walks the terms, not the whole dict
+        _count_elements(smoothed, terms - new)  # d + 1 for each term seen before
+        prior, background, known = self.prior_docs, self._background, known or {}
+        for t in new:
+            p = known.get(t)
+            smoothed[t] = prior * (background(t) if p is None else p) + 1.5
+        self.docs += 1
+        total = math.log(self.docs + prior + 1.0)
+        if max(counts.values(), default=0) >= _TF_SIZE:
+            return self.vector(counts, max_terms)
+        idf = map(total.__sub__, map(math.log, map(smoothed.__getitem__, terms)))
+        tfs = map(_TF.__getitem__, counts.values())
+        weights = dict(zip(terms, map(mul, tfs, idf), strict=True))
+        return _cut_unit(weights, max_terms)
+
+
+_TF_SIZE = 1024
+_TF = [0.0] + [1.0 + math.log(c) for c in range(1, _TF_SIZE)]  # 1 + ln tf for small counts
+
+
+def _cut_unit(weights: Vector, max_terms: int) -> Vector:
+    if len(weights) > max_terms:
+        weights = {t: weights[t] for t in top_terms(weights, max_terms)}
+    return unit(weights)
 
 
 def unit(vector: Vector) -> Vector:
     """``vector`` scaled to length 1 (an empty or zero vector stays as it is)."""
-    norm = math.sqrt(sum(v * v for v in vector.values()))
+    values = vector.values()
+    norm = math.sqrt(sum(map(mul, values, values)))
     return {t: v / norm for t, v in vector.items()} if norm > 0 else vector
 
 
-def _background_probability(kind: str) -> Callable[[str], float]:
+def background_probability(kind: str) -> Callable[[str], float]:
+    """How likely a ~300-word general-English document holds a term ("wordfreq"; 0 for
+    "uniform"), as ``DocumentFrequencies`` smooths by it."""
     if kind == "uniform":
         return _uniform
     return _wordfreq_probability()
@@ -168,10 +224,14 @@ def _uniform(term: str) -> float:
 
 @functools.cache
 def _wordfreq_zipf() -> Callable[[str], float]:
-    from wordfreq import zipf_frequency
+    from wordfreq import get_frequency_dict, zipf_frequency
+
+    listed = get_frequency_dict("en")
 
     @functools.lru_cache(maxsize=1 << 20)
     def zipf(term: str) -> float:
+        if term.isascii() and term.isalpha() and term.islower() and term not in listed:
+            return 0.0  # one token, not in the list: what zipf_frequency says, 100x sooner
         return float(zipf_frequency(term, "en"))
 
     return zipf

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
@@ -30,6 +31,12 @@ from newsdedup.fingerprint.terms import (
     dot,
     entity_terms,
     top_terms,
+)
+from newsdedup.group.story_features import (
+    WORKER_AFTER,
+    FeatureFinder,
+    Features,
+    features_in_worker,
 )
 from newsdedup.group.story_index import OpenStory, StoryIndex, entity_key
 from newsdedup.group.story_summary import settle, summarize
@@ -73,7 +80,8 @@ def find_stories(
     group_of = {m.id: g.id for g in copies.groups for m in g.members}
     group_of.update({a.id: group_id(a.id) for a in kept if a.id not in group_of})
     order, when = publication_order(kept, config.stories)
-    assigner = StoryAssigner(config.stories, embedder=embedder)
+    workers = (config.run.workers or os.cpu_count() or 1) - 1  # the main process is one
+    assigner = StoryAssigner(config.stories, embedder=embedder, workers=workers)
     assigner.run([kept[i] for i in order], when, [group_of[kept[i].id] for i in order])
     result = assigner.result(group_of)
     seconds["stories"] = time.perf_counter() - start
@@ -132,12 +140,22 @@ def _day(when: datetime) -> float:
     return when.timestamp() / 86400.0
 
 
+class _Heaviest(NamedTuple):
+    """A voice's heaviest content words and names, heaviest first (for the index)."""
+
+    terms: list[str]
+    names: list[str]
+
+
 class StoryAssigner:
     """Places articles, given in publication order, into stories (the incremental core)."""
 
-    def __init__(self, config: StoriesConfig, *, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self, config: StoriesConfig, *, embedder: Embedder | None = None, workers: int = 0
+    ) -> None:
         self.config = config
         self.embedder = embedder
+        self.workers = workers  # processes finding voices' features (story_features.py)
         self.terms = DocumentFrequencies(prior_docs=config.prior_docs, background=config.background)
         self.names = DocumentFrequencies(prior_docs=config.prior_docs, background=config.background)
         self.index = StoryIndex(max_postings=config.max_postings)
@@ -151,16 +169,30 @@ class StoryAssigner:
 
     def run(self, articles: list[Article], when: list[datetime | None], groups: list[str]) -> None:
         """Place ``articles`` (publication order), with their dates and copy groups."""
-        dense = self._dense(articles, groups)
+        voices = self._voices(articles, groups)
+        dense, found = self._dense(voices), self._features(voices)
         for article, date, group in zip(articles, when, groups, strict=True):
-            self.add(
-                article, date, group, next(dense) if group not in self.story_of_group else None
-            )
+            if group in self.story_of_group:
+                self.add(article, date, group)
+            else:
+                self.add(article, date, group, next(dense), next(found))
 
-    def _dense(self, articles: list[Article], groups: list[str]) -> Iterator[np.ndarray | None]:
-        """Embeddings of the voices (first article of each copy group), a batch at a time."""
+    @staticmethod
+    def _voices(articles: list[Article], groups: list[str]) -> list[Article]:
+        """The first article of each copy group, in order."""
         first = {g: i for i, g in reversed(list(enumerate(groups)))}
-        voices = [articles[i] for i in sorted(first.values())]
+        return [articles[i] for i in sorted(first.values())]
+
+    def _features(self, voices: list[Article]) -> Iterator[Features]:
+        c = self.config
+        texts = (_text_of(a) for a in voices)
+        if self.workers >= 1 and len(voices) >= WORKER_AFTER:
+            yield from features_in_worker(texts, rare_zipf=c.rare_zipf, background=c.background)
+        else:
+            yield from map(FeatureFinder(rare_zipf=c.rare_zipf, background=c.background), texts)
+
+    def _dense(self, voices: list[Article]) -> Iterator[np.ndarray | None]:
+        """Embeddings of the voices, a batch at a time."""
         if self.embedder is None:
             yield from (None for _ in voices)
             return
@@ -169,7 +201,12 @@ class StoryAssigner:
             yield from np.asarray(self.embedder.embed(batch), dtype=np.float32)
 
     def add(
-        self, article: Article, when: datetime | None, group: str, dense: np.ndarray | None = None
+        self,
+        article: Article,
+        when: datetime | None,
+        group: str,
+        dense: np.ndarray | None = None,
+        found: Features | None = None,
     ) -> int:
         """Place one article; returns the key of its story. Articles must come in order."""
         position = len(self.articles)
@@ -182,38 +219,42 @@ class StoryAssigner:
             story = self._story(self.story_of_group[group])
             story.members.append(position)
             return story.key
-        story = self._place(position, article, dense)
+        story = self._place(position, article, dense, found)
         self.story_of_group[group] = story.key
         return story.key
 
-    def _place(self, position: int, article: Article, dense: np.ndarray | None) -> OpenStory:
-        text = _text_of(article)
-        counts = content_terms(text)
-        names = entity_terms(
-            text, rare_zipf=self.config.rare_zipf, background=self.config.background
-        )
-        self.terms.add(counts)
-        self.names.add(names)
-        lexical = self.terms.vector(counts, self.config.max_terms)
-        entities = self.names.vector(dict.fromkeys(names, 1), self.config.max_terms)
-        ranked = self._ranked(lexical, entities, dense)
-        if ranked and ranked[0][0] >= self.config.join_similarity:
+    def _place(
+        self, position: int, article: Article, dense: np.ndarray | None, found: Features | None
+    ) -> OpenStory:
+        c = self.config
+        if found is None:
+            counts = content_terms(text := _text_of(article))
+            names = entity_terms(text, rare_zipf=c.rare_zipf, background=c.background)
+            known = None
+        else:
+            counts, names, known = found
+        lexical = self.terms.add_vector(counts, c.max_terms, known)
+        entities = self.names.add_vector(dict.fromkeys(names, 1), c.max_terms, known)
+        most = max(c.query_terms, c.index_terms)  # top_terms(v, k) is top_terms(v, most)[:k]
+        heavy = _Heaviest(top_terms(lexical, most), top_terms(entities, most))
+        ranked = self._ranked(lexical, entities, dense, heavy)
+        if ranked and ranked[0][0] >= c.join_similarity:
             story = self.open[ranked[0][1]]
-            if len(ranked) > 1 and ranked[1][0] >= self.config.merge_similarity:
+            if len(ranked) > 1 and ranked[1][0] >= c.merge_similarity:
                 story = self._merge(story, self.open[ranked[1][1]])
         else:
             story = OpenStory(key=position, first=position)
             self.open[story.key] = story
-        self._join(story, position, lexical, entities, dense, names)
+        self._join(story, position, lexical, entities, dense, names, heavy)
         return story
 
     def _ranked(
-        self, lexical: Vector, entities: Vector, dense: np.ndarray | None
+        self, lexical: Vector, entities: Vector, dense: np.ndarray | None, heavy: _Heaviest
     ) -> list[tuple[float, int]]:
         """Candidate stories by similarity, best first (ties: the older story)."""
         c = self.config
-        query = [(t, lexical[t]) for t in top_terms(lexical, c.query_terms)]
-        query += [(entity_key(t), entities[t]) for t in top_terms(entities, c.query_terms)]
+        query = [(t, lexical[t]) for t in heavy.terms[: c.query_terms]]
+        query += [(entity_key(t), entities[t]) for t in heavy.names[: c.query_terms]]
         keys = self.index.candidates(query, c.max_candidates)
         scored = [(self.similarity(self.open[k], lexical, entities, dense), k) for k in keys]
         return sorted(scored, key=lambda sk: (-sk[0], sk[1]))
@@ -244,6 +285,7 @@ class StoryAssigner:
         entities: Vector,
         dense: np.ndarray | None,
         names: dict[str, str],
+        heavy: _Heaviest,
     ) -> None:
         c = self.config
         story.add_voice(position, lexical, entities, dense)
@@ -252,8 +294,8 @@ class StoryAssigner:
         for word, surface in names.items():
             story.names.setdefault(word, surface)
         story.last_voice = max(story.last_voice, self.now)
-        terms = top_terms(lexical, c.index_terms)
-        self.index.add(story, terms + [entity_key(t) for t in top_terms(entities, c.index_terms)])
+        terms = heavy.terms[: c.index_terms]
+        self.index.add(story, terms + [entity_key(t) for t in heavy.names[: c.index_terms]])
         self.index.touch(story)
 
     def _merge(self, keep: OpenStory, other: OpenStory) -> OpenStory:
