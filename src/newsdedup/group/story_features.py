@@ -2,10 +2,10 @@
 
 Finding the content words, names and days of a text is regex work under the GIL (about 0.3 ms
 of a voice's ~1 ms) and depends on nothing but the text, so a worker process can find them for
-the voices ahead while the main process weighs and places the current one. The worker is started
-as ``python -m newsdedup.group.story_features`` and talks pickles over its standard input and
-output, as the fingerprinting workers do (engine/pool.py): no re-import of the caller's script,
-no fork of numba's threads. One thread feeds it texts and another reads its results into a
+the voices ahead while the main process weighs and places the current one. The worker is a
+``python -c`` that runs ``serve`` and talks pickles over its standard input and output, as
+the fingerprinting workers do (engine/pool.py): no re-import of the caller's script, no fork
+of numba's threads. One thread feeds it texts and another reads its results into a
 queue, so neither side waits on a full pipe and the worker can run ``AHEAD`` messages ahead.
 Results come back in order and are the same dicts a ``FeatureFinder`` returns in process.
 """
@@ -43,6 +43,12 @@ AHEAD = 64
 #: Voices below which features are found in process (starting the worker costs ~0.5 s).
 WORKER_AFTER = 4096
 
+# Not ``-m newsdedup.group.story_features``: the package imports this module first (a warning).
+_WORKER = (
+    "import sys; from newsdedup.group.story_features import serve; "
+    "serve(sys.stdin.buffer, sys.stdout.buffer)"
+)
+
 #: Content-word counts, the names and days (word -> spelling) of one text, and the background
 #: probability (``DocumentFrequencies``) of those of its terms no earlier text held.
 Features = tuple[dict[str, int], dict[str, str], dict[str, float]]
@@ -70,7 +76,7 @@ def features_in_worker(
 ) -> Iterator[Features]:
     """A ``FeatureFinder``'s features of each text, in order, found by a worker process."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "newsdedup.group.story_features"],
+        [sys.executable, "-c", _WORKER],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
     )
@@ -140,7 +146,3 @@ def serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
         stdout.flush()
     pickle.dump(None, stdout)
     stdout.flush()
-
-
-if __name__ == "__main__":
-    serve(sys.stdin.buffer, sys.stdout.buffer)
