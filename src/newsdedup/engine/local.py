@@ -33,7 +33,7 @@ from newsdedup.relate.verify import score_pairs
 from newsdedup.report import Report
 from newsdedup.types import Article
 
-__all__ = ["CopyRun", "Progress", "fingerprint_stream", "run_copies"]
+__all__ = ["CopyRun", "Progress", "fingerprint_stream", "run_copies", "unique_ids"]
 
 #: Called with (stage name, documents done so far).
 Progress = Callable[[str, int], None]
@@ -59,7 +59,7 @@ def _timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
     seconds[stage] = seconds.get(stage, 0.0) + time.perf_counter() - start
 
 
-def _unique_ids(articles: Iterable[Article], report: Report) -> Iterator[Article]:
+def unique_ids(articles: Iterable[Article], report: Report) -> Iterator[Article]:
     """Reject a repeated id: two documents must never share a row of the output."""
     seen: set[str] = set()
     for article in articles:
@@ -140,7 +140,7 @@ def fingerprint_stream(
 ) -> Fingerprints:
     """Fingerprint a stream batch by batch: in process for small inputs, then in worker
     processes (see engine/pool.py) once the input proves large."""
-    batches = _batches(_unique_ids(articles, report), config.run.batch_size)
+    batches = _batches(unique_ids(articles, report), config.run.batch_size)
     workers = _processes(config)
     # on two cores the main thread plus the kernel's threads already keep both busy, and the
     # pool's pickling costs more than it gains (measured: 9.1 s against 8.0 s per 100k docs)

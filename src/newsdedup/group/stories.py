@@ -24,6 +24,7 @@ from newsdedup.api import find_copies, group_id
 from newsdedup.clean.dates import find_date
 from newsdedup.clean.pipeline import clean_articles, per_article
 from newsdedup.config import Config, StoriesConfig
+from newsdedup.engine.local import unique_ids
 from newsdedup.fingerprint.terms import (
     DocumentFrequencies,
     Vector,
@@ -41,7 +42,7 @@ from newsdedup.group.story_features import (
 from newsdedup.group.story_index import OpenStory, StoryIndex, entity_key
 from newsdedup.group.story_summary import settle, summarize
 from newsdedup.report import Report
-from newsdedup.types import Article, Origin, Result, StoryResult
+from newsdedup.types import Article, Result, StoryResult
 
 __all__ = ["Embedder", "StoryAssigner", "find_stories", "publication_order"]
 
@@ -70,7 +71,7 @@ def find_stories(
     seconds: dict[str, float] = {}
     start = time.perf_counter()
     report = Report(strict=config.run.strict)
-    kept = _cleaned(_unique(articles, report), config)
+    kept = _cleaned(unique_ids(articles, report), config)
     seconds["clean"] = time.perf_counter() - start
     if copies is None:
         plain = dataclasses.replace(config.clean, boilerplate=False)
@@ -88,17 +89,6 @@ def find_stories(
     return dataclasses.replace(
         result, rejected=tuple(report.rejected) + copies.rejected, seconds=seconds
     )
-
-
-def _unique(articles: Iterable[Article], report: Report) -> Iterator[Article]:
-    seen: set[str] = set()
-    for a in articles:
-        if a.id in seen:
-            origin = a.origin or Origin(a.id)
-            report.reject(origin, "duplicate_id", f"id {a.id!r} was already used")
-            continue
-        seen.add(a.id)
-        yield a
 
 
 def _cleaned(articles: Iterable[Article], config: Config) -> list[Article]:
