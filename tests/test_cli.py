@@ -344,3 +344,18 @@ def test_cli_help_lists_the_commands() -> None:
     result = _invoke("--help")
     assert result.exit_code == 0
     assert "dedup" in result.output and "compare" in result.output
+
+
+def test_cli_error_messages_keep_square_brackets(
+    jsonl_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An install hint such as newsdedup[web] must survive the terminal's markup."""
+    from newsdedup.errors import MissingExtraError
+
+    def missing(*args: Any, **kwargs: Any) -> None:
+        raise MissingExtraError("lingua-language-detector", extra="web", feature="Language")
+
+    monkeypatch.setattr("newsdedup.jobs.clean_files", missing)
+    result = _invoke("clean", jsonl_file, "-o", tmp_path / "x.jsonl")
+    assert result.exit_code == 2
+    assert "newsdedup[web]" in " ".join(result.output.split())

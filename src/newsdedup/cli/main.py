@@ -9,6 +9,7 @@ from typing import Annotated
 import orjson
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from newsdedup.clean.pipeline import clean_article, per_article
@@ -72,7 +73,8 @@ def _config(config_file: Path | None, overrides: list[str] | None, strict: bool 
 
 
 def _fail(exc: Exception) -> typer.Exit:
-    console.print(f"[red]error:[/red] {exc}", highlight=False)
+    # escaped: a message such as "pip install 'newsdedup[web]'" is not rich markup
+    console.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
     return typer.Exit(code=2)
 
 
