@@ -252,7 +252,10 @@ class StoriesConfig:
     merge_similarity: float = 0.3  #: the runner-up story also this close: the two merge
     lexical_weight: float = 0.4  #: weight of the content-word cosine in the similarity
     entity_weight: float = 0.6  #: weight of the rare names and days (dropped when none)
-    dense_weight: float = 0.5  #: weight of the embedding cosine (only with an embedder)
+    dense_weight: float = 0.15  #: weight of the embedding cosine (only with an embedder)
+    #: embedding cosine that counts as nothing shared: sentence models put any two news
+    #: articles near 0.2-0.4, so the cosine is rescaled from this floor to 1 before weighting
+    dense_floor: float = 0.6
     rare_zipf: float = 3.5  #: a name word is the event's own below this Zipf frequency
     half_life_days: float = 14.0  #: the similarity halves per this many days of story silence
     max_idle_days: float = 14.0  #: a story without a new voice for this long is closed
@@ -273,6 +276,7 @@ class StoriesConfig:
             _check_range(self, name, 0.0, 1.0)
         for name in ("lexical_weight", "entity_weight", "dense_weight"):
             _check_range(self, name, 0.0, 1000.0)
+        _check_range(self, "dense_floor", 0.0, 0.99)
         if self.lexical_weight + self.entity_weight <= 0:
             raise invalid_param(
                 "lexical_weight", "StoriesConfig", "positive when entity_weight is 0", 0.0

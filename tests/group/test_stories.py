@@ -162,6 +162,24 @@ def test_stories_fade_same_words_sixty_days_later_open_a_new_story(
     assert soon.story_of["early"] == soon.story_of["late"]
 
 
+def test_stories_undated_article_finds_a_story_closed_long_ago(
+    make_words: Callable[[int, int], list[str]],
+) -> None:
+    """With no date it has no place in time: it is compared with every story, unfaded."""
+    words = make_words(150, 3)
+    later = words[:]
+    random.Random(4).shuffle(later)
+    articles = [
+        _article(words, "old", day=0),
+        _article(make_words(150, 9), "new", day=400),  # closes "old" long before the end
+        _article(later, "undated", day=None),
+    ]
+    result = find_stories(articles)
+    assert result.story_of["undated"] == result.story_of["old"] != result.story_of["new"]
+    story = next(s for s in result.stories if "old" in s.members)
+    assert story.members == ("old", "undated") and story.last_seen == _DAY0  # no time taken
+
+
 def test_stories_story_fields(events: list[list[list[str]]]) -> None:
     articles = [
         _article(words, f"a{i}", day=i * 0.7, title=f"Title {i}", source=f"site{i % 2}")

