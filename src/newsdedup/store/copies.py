@@ -1,0 +1,340 @@
+"""Copy groups kept up to date one ``add`` at a time, equal to a batch run.
+
+The batch (engine/local.py) pairs exact-class heads that share an LSH band key, verifies the
+pairs, and runs ``star_groups`` then ``spread_exact``. ``star_groups`` only ever looks along
+verified edges (its order is a total order on the documents, its verifier is called on a
+document and the representative of a neighbour), so its result inside one connected component
+of the edge graph depends on that component alone. An add therefore: finds the new heads' band
+partners in the ``bands`` table, verifies them, stores the edges, and re-runs the batch's
+functions on the components the add touched, nothing else.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import xxhash
+from numpy.typing import NDArray
+
+from newsdedup.api import group_id
+from newsdedup.config import Config
+from newsdedup.engine.local import _verifier
+from newsdedup.fingerprint.batch import Fingerprints, fingerprint_texts
+from newsdedup.group.copies import Assignment, spread_exact, star_groups
+from newsdedup.group.representative import priority_ranks
+from newsdedup.relate.kind import classify
+from newsdedup.relate.verify import score_pairs
+from newsdedup.store.rows import load_fingerprints, signed
+
+__all__ = ["CopyUpdate", "rank_key", "update_groups"]
+
+_CHUNK = 500  # host parameters per IN (...) list
+
+
+@dataclass(slots=True)
+class CopyUpdate:
+    """What one add changed in the copy groups."""
+
+    recomputed: int = 0  #: heads whose component was regrouped
+    capped: int = 0  #: band buckets over ``lsh.max_bucket`` met (see docs/index.md)
+    verified: int = 0  #: candidate pairs verified
+    edges: int = 0  #: of them copies
+    changed: set[int] = field(default_factory=set)  #: articles whose group row was written
+
+
+def rank_key(policy: str) -> Callable[[tuple[int, int, str]], tuple[Any, ...]]:
+    """The order of ``priority_ranks`` as a key on (published, n_words, id)."""
+    if policy == "earliest":
+        return lambda r: (r[0], -r[1], r[2])
+    if policy == "longest":
+        return lambda r: (-r[1], r[0], r[2])
+    return lambda r: (r[2],)
+
+
+def tiebreak(article_id: str) -> int:
+    return xxhash.xxh3_64_intdigest(article_id.encode("utf-8", "surrogatepass"))
+
+
+def _chunks(values: Sequence[Any]) -> list[list[Any]]:
+    return [list(values[i : i + _CHUNK]) for i in range(0, len(values), _CHUNK)]
+
+
+def update_groups(
+    conn: sqlite3.Connection,
+    config: Config,
+    new: Fingerprints,
+    new_seqs: Sequence[int],
+    removed: Sequence[tuple[int, int, int]],
+) -> CopyUpdate:
+    """Bring the groups up to date after ``new`` (fingerprint rows already written, head 0)
+    arrived and the articles ``removed`` ((seq, ex0, ex1), superseded versions) left."""
+    update = CopyUpdate()
+    seeds: set[int] = set()
+    for seq, _, _ in removed:
+        seeds |= _drop_head(conn, config, seq)
+        conn.execute("DELETE FROM fingerprints WHERE seq = ?", (seq,))
+        conn.execute("DELETE FROM groups WHERE seq = ?", (seq,))
+    exact = new.exact.view(np.int64)
+    classes = {(int(e[0]), int(e[1])) for e in exact} | {(r[1], r[2]) for r in removed}
+    local = {seq: d for d, seq in enumerate(new_seqs)}
+    promoted: list[int] = []
+    for ex in sorted(classes):
+        promoted += _elect_head(conn, config, ex, seeds)
+    keys = _keys_of(conn, config, new, local, promoted)
+    seeds |= _link(conn, config, promoted, keys, update)
+    seeds |= set(new_seqs)
+    _regroup(conn, config, seeds, update)
+    return update
+
+
+def _drop_head(conn: sqlite3.Connection, config: Config, seq: int) -> set[int]:
+    """Take ``seq`` out of LSH and the edge graph; returns its former neighbours. Its band keys
+    are found again from its text (the table is keyed by band key, not by article)."""
+    partners = {r[0] for r in conn.execute("SELECT b FROM edges WHERE a = ?", (seq,))}
+    partners |= {r[0] for r in conn.execute("SELECT a FROM edges WHERE b = ?", (seq,))}
+    conn.execute("DELETE FROM edges WHERE a = ? OR b = ?", (seq, seq))
+    keys = _stored_keys(conn, config, seq)
+    conn.executemany("DELETE FROM bands WHERE key = ? AND seq = ?", [(k, seq) for k in keys])
+    conn.execute("UPDATE fingerprints SET head = 0 WHERE seq = ?", (seq,))
+    return partners | {seq}
+
+
+def _elect_head(
+    conn: sqlite3.Connection, config: Config, ex: tuple[int, int], seeds: set[int]
+) -> list[int]:
+    """Make the best-ranked member of an exact class its head (``exact_heads``' rule); returns
+    the new head when it changed and has shingles (it then needs LSH), else nothing."""
+    rows = conn.execute(
+        "SELECT f.seq, f.head, f.published, f.n_words, a.id, length(f.sets) "
+        "FROM fingerprints f JOIN articles a ON a.seq = f.seq WHERE ex0 = ? AND ex1 = ?",
+        ex,
+    ).fetchall()
+    if not rows:
+        return []
+    key = rank_key(config.group.representative)
+    best = min(rows, key=lambda r: key((r[2], r[3], r[4])))
+    seeds.update(r[0] for r in rows)
+    if best[1] == 1:
+        return []
+    for r in rows:
+        if r[1] == 1:
+            seeds |= _drop_head(conn, config, r[0])
+    conn.execute("UPDATE fingerprints SET head = 1 WHERE seq = ?", (best[0],))
+    return [best[0]] if best[5] > 0 else []
+
+
+def _keys_of(
+    conn: sqlite3.Connection,
+    config: Config,
+    new: Fingerprints,
+    local: dict[int, int],
+    seqs: list[int],
+) -> NDArray[np.uint64]:
+    """Band keys of ``seqs``: from this add's fingerprints, or (an older article that became a
+    head) from its stored text, fingerprinted again."""
+    keys = np.empty((len(seqs), config.lsh.bands), np.uint64)
+    for i, seq in enumerate(seqs):
+        if seq in local:
+            keys[i] = new.keys[local[seq]]
+            continue
+        keys[i] = np.array(_stored_keys(conn, config, seq), np.int64).view(np.uint64)
+    return keys
+
+
+def _stored_keys(conn: sqlite3.Connection, config: Config, seq: int) -> list[int]:
+    """Band keys (signed) of a stored article, from its stored text fingerprinted again."""
+    text, ts = conn.execute(
+        "SELECT a.text, f.published FROM articles a JOIN fingerprints f ON f.seq = a.seq "
+        "WHERE a.seq = ?",
+        (seq,),
+    ).fetchone()
+    return signed(fingerprint_texts([str(seq)], [text], [ts], config).keys[0])
+
+
+def _link(
+    conn: sqlite3.Connection,
+    config: Config,
+    heads: list[int],
+    keys: NDArray[np.uint64],
+    update: CopyUpdate,
+) -> set[int]:
+    """Pair the new heads with every head sharing a band key (``candidate_pairs``' rule), verify
+    the pairs, store the copy edges and the heads' band keys; returns the heads linked."""
+    if not heads:
+        return set()
+    bucket: dict[int, set[int]] = {}
+    flat = signed(keys.reshape(-1))
+    for i, key in enumerate(flat):
+        bucket.setdefault(key, set()).add(heads[i // keys.shape[1]])
+    for chunk in _chunks(list(bucket)):
+        marks = ",".join("?" * len(chunk))
+        for key, seq in conn.execute(f"SELECT key, seq FROM bands WHERE key IN ({marks})", chunk):
+            bucket[key].add(seq)
+    fresh = set(heads)
+    pairs: set[tuple[int, int]] = set()
+    for members in bucket.values():
+        if len(members) < 2:
+            continue
+        kept = _capped(conn, sorted(members), config.lsh.max_bucket, update)
+        for x in kept:
+            if x in fresh:
+                pairs.update((min(x, y), max(x, y)) for y in kept if y != x)
+    conn.executemany(
+        "INSERT INTO bands VALUES (?, ?)",
+        [(k, heads[i // keys.shape[1]]) for i, k in enumerate(flat)],
+    )
+    return _verify(conn, config, sorted(pairs), update)
+
+
+def _capped(
+    conn: sqlite3.Connection, members: list[int], cap: int, update: CopyUpdate
+) -> list[int]:
+    """A bucket's members that get paired: all, or the ``cap`` first by id hash (the batch's
+    rule over the bucket as it is now; pairs made before it filled up stay)."""
+    if len(members) <= cap:
+        return members
+    update.capped += 1
+    ids = dict(_ids(conn, members))
+    return sorted(members, key=lambda s: tiebreak(ids[s]))[:cap]
+
+
+def _ids(conn: sqlite3.Connection, seqs: Sequence[int]) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    for chunk in _chunks(list(seqs)):
+        marks = ",".join("?" * len(chunk))
+        out += conn.execute(f"SELECT seq, id FROM articles WHERE seq IN ({marks})", chunk)
+    return out
+
+
+def _verify(
+    conn: sqlite3.Connection, config: Config, pairs: list[tuple[int, int]], update: CopyUpdate
+) -> set[int]:
+    """Verify pairs (lower seq first, as the batch orders its pairs by input position)."""
+    if not pairs:
+        return set()
+    seqs = sorted({s for p in pairs for s in p})
+    fp, _ = load_fingerprints(conn, seqs, config.fingerprint_id)
+    at = {s: i for i, s in enumerate(seqs)}
+    local = np.array([[at[a], at[b]] for a, b in pairs], np.int64)
+    scores = score_pairs(
+        fp, local, size=config.shingle.size, min_containment=config.verify.min_candidate_containment
+    )
+    codes = classify(scores, fp.n_content[local[:, 0]], fp.n_content[local[:, 1]], config.verify)
+    keep = np.flatnonzero(codes > 0)
+    update.verified += len(pairs)
+    update.edges += len(keep)
+    conn.executemany(
+        "INSERT OR REPLACE INTO edges VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(*pairs[k], int(codes[k]), *scores[k].tolist()) for k in keep],
+    )
+    return {s for k in keep for s in pairs[k]}
+
+
+def _component(conn: sqlite3.Connection, start: set[int]) -> tuple[set[int], list[Any]]:
+    """Every head connected to ``start`` by copy edges, and those edges."""
+    seen, frontier, edges = set(start), list(start), {}
+    while frontier:
+        found = []
+        for chunk in _chunks(frontier):
+            marks = ",".join("?" * len(chunk))
+            found += conn.execute(
+                f"SELECT * FROM edges WHERE a IN ({marks}) UNION ALL "
+                f"SELECT * FROM edges WHERE b IN ({marks})",
+                chunk + chunk,
+            ).fetchall()
+        frontier = []
+        for row in found:
+            edges[(row[0], row[1])] = row
+            for s in row[:2]:
+                if s not in seen:
+                    seen.add(s)
+                    frontier.append(s)
+    return seen, list(edges.values())
+
+
+def _regroup(conn: sqlite3.Connection, config: Config, seeds: set[int], update: CopyUpdate) -> None:
+    """Re-run star_groups and spread_exact on the components of ``seeds`` (heads and members)."""
+    heads = _heads_of(conn, seeds)
+    done: set[int] = set()
+    for seed in sorted(heads):
+        if seed in done:
+            continue
+        nodes, edges = _component(conn, {seed})
+        done |= nodes
+        _group_component(conn, config, sorted(nodes), edges, update)
+
+
+def _heads_of(conn: sqlite3.Connection, seqs: set[int]) -> set[int]:
+    """The exact-class heads of ``seqs`` (still stored ones)."""
+    out: set[int] = set()
+    for chunk in _chunks(sorted(seqs)):
+        marks = ",".join("?" * len(chunk))
+        out.update(
+            r[0]
+            for r in conn.execute(
+                "SELECT h.seq FROM fingerprints f JOIN fingerprints h "
+                "ON h.ex0 = f.ex0 AND h.ex1 = f.ex1 AND h.head = 1 "
+                f"WHERE f.seq IN ({marks})",
+                chunk,
+            )
+        )
+    return out
+
+
+def _group_component(
+    conn: sqlite3.Connection,
+    config: Config,
+    nodes: list[int],
+    edges: list[Any],
+    update: CopyUpdate,
+) -> None:
+    members = _class_members(conn, nodes)
+    everyone = nodes + [m for ms in members.values() for m in ms]
+    ranked, _ = load_fingerprints(conn, everyone, config.fingerprint_id)
+    at = {s: i for i, s in enumerate(everyone)}
+    rank = priority_ranks(ranked.ids, ranked.published, ranked.n_words, config.group.representative)
+    pairs = np.array([[at[e[0]], at[e[1]]] for e in edges], np.int64).reshape(-1, 2)
+    codes = np.array([e[2] for e in edges], np.int8)
+    scores = np.array([e[3:9] for e in edges], np.float64).reshape(-1, 6)
+    stars = star_groups(len(everyone), rank, pairs, codes, scores, _verifier(ranked, config))
+    heads = np.arange(len(everyone), dtype=np.int64)
+    for head, ms in members.items():
+        heads[[at[m] for m in ms]] = at[head]
+    final = spread_exact(stars, heads)
+    _write(conn, everyone, ranked.ids, final, update)
+    update.recomputed += len(nodes)
+
+
+def _class_members(conn: sqlite3.Connection, heads: list[int]) -> dict[int, list[int]]:
+    """The other members of each head's exact class."""
+    out: dict[int, list[int]] = {}
+    for head in heads:
+        rows = conn.execute(
+            "SELECT f.seq FROM fingerprints h JOIN fingerprints f "
+            "ON f.ex0 = h.ex0 AND f.ex1 = h.ex1 AND f.head = 0 WHERE h.seq = ?",
+            (head,),
+        ).fetchall()
+        if rows:
+            out[head] = [r[0] for r in rows]
+    return out
+
+
+def _write(
+    conn: sqlite3.Connection,
+    seqs: list[int],
+    ids: list[str],
+    a: Assignment,
+    update: CopyUpdate,
+) -> None:
+    rows = []
+    for d, seq in enumerate(seqs):
+        rep = int(a.center[d])
+        sc = a.scores[d]
+        values = [None] * 6 if np.isnan(sc[0]) else sc.tolist()
+        rows.append((seq, seqs[rep], group_id(ids[rep]), int(a.kind[d]), *values))
+    conn.executemany("INSERT OR REPLACE INTO groups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    update.changed.update(seqs)

@@ -1,0 +1,362 @@
+"""The living index: ``IndexProtocol`` (store/contract.py) on one SQLite file in WAL mode.
+
+Reads run on any thread, each thread with its own connection; writes are serialised by a lock
+in the index, and ``add`` returns after its transaction committed. The story assigner lives in
+the writing process (store/story_state.py). See docs/index.md.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal
+
+from newsdedup.config import Config
+from newsdedup.errors import StoreError
+from newsdedup.group.stories import Embedder
+from newsdedup.relate.kind import KIND_CODES
+from newsdedup.report import Report
+from newsdedup.store.contract import (
+    AddResult,
+    CopyLink,
+    QueryResult,
+    StoredArticle,
+    StoryPage,
+)
+from newsdedup.store.ingest import ingest_run, prepare, unique_runs
+from newsdedup.store.lookup import query_article, scores_of
+from newsdedup.store.schema import SCHEMA_VERSION, check_scheme, connect, migrate, version
+from newsdedup.store.story_state import StoryState
+from newsdedup.types import Article, Story
+
+__all__ = ["Index"]
+
+#: Placed articles between two snapshots of the story assigner (and at most this many seconds).
+SNAPSHOT_EVERY = 20_000
+SNAPSHOT_SECONDS = 300.0
+
+_ARTICLE = (
+    "SELECT a.id, a.title, a.text, a.url, a.source, a.published, g.gid, s.story, a.version, "
+    "g.rep = a.seq FROM articles a LEFT JOIN groups g ON g.seq = a.seq "
+    "LEFT JOIN story_of s ON s.seq = a.seq "
+)
+
+
+class Index:
+    """Articles, copy groups and stories in one SQLite file, kept up to date by ``add``."""
+
+    def __init__(
+        self, path: str | Path, config: Config | None = None, *, embedder: Embedder | None = None
+    ) -> None:
+        self.path = Path(path)
+        self.config = config or Config()
+        self._lock = threading.RLock()
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+        self._writer = connect(self.path)
+        self.migrated_from = migrate(self._writer, self.path)
+        check_scheme(self._writer, self.config, self.path)
+        self._stories = StoryState(self.config, embedder)
+        self._stories.load(self._writer)
+        self._last_snapshot = time.monotonic()
+        self.snapshot_bytes = 0
+        self._closed = False
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def add(self, articles: Iterable[Article]) -> AddResult:
+        """Ingest ``articles`` (see IndexProtocol.add); one transaction per run of distinct ids."""
+        report = Report(strict=self.config.run.strict)
+        added = []
+        seconds: dict[str, float] = {}
+        with self._lock:
+            self._check_open()
+            for run in unique_runs(prepare(articles, self.config, report)):
+                batch = self._transaction(run)
+                added += batch.added
+                for k, v in batch.seconds.items():
+                    seconds[k] = seconds.get(k, 0.0) + v
+        return AddResult(added=tuple(added), rejected=tuple(report.rejected), seconds=seconds)
+
+    def _transaction(self, run: list[Article]):  # type: ignore[no-untyped-def]
+        conn = self._writer
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._stories.catch_up(conn)  # rows another writer committed since
+            batch = ingest_run(conn, self.config, self._stories, run)
+            self._count(conn, batch.copies.capped)
+            if self._snapshot_due():
+                self.snapshot_bytes = self._stories.snapshot(conn)
+                self._last_snapshot = time.monotonic()
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            self._stories = StoryState(self.config, self._stories.embedder)
+            self._stories.load(conn)  # the assigner saw rolled-back rows: rebuild it
+            raise
+        return batch
+
+    def _count(self, conn: sqlite3.Connection, capped: int) -> None:
+        if capped:
+            conn.execute(
+                "INSERT INTO counters VALUES ('capped_buckets', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = value + excluded.value",
+                (capped,),
+            )
+
+    def _snapshot_due(self) -> bool:
+        since = self._stories.since_snapshot
+        elapsed = time.monotonic() - self._last_snapshot
+        return since >= SNAPSHOT_EVERY or (since > 0 and elapsed >= SNAPSHOT_SECONDS)
+
+    def snapshot(self) -> int:
+        """Write the story assigner's snapshot now; returns its size in bytes."""
+        with self._lock:
+            self._check_open()
+            conn = self._writer
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.snapshot_bytes = self._stories.snapshot(conn)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            self._last_snapshot = time.monotonic()
+            return self.snapshot_bytes
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def _conn(self) -> sqlite3.Connection:
+        """This thread's read connection."""
+        self._check_open()
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = connect(self.path)
+            conn.execute("PRAGMA query_only=ON")
+            self._local.conn = conn
+            with self._readers_lock:
+                self._readers.append(conn)
+        return conn
+
+    def query(self, article: Article) -> QueryResult:
+        """The copies and the story ``article`` would have (see store/lookup.py)."""
+        start = time.perf_counter()
+        conn = self._conn()
+        copies, best = query_article(conn, self.config, article)
+        story = None
+        if best is not None:
+            row = conn.execute("SELECT story FROM story_of WHERE seq = ?", (best,)).fetchone()
+            story = row[0] if row else None
+        elif copies == () and self._stories is not None:
+            story = self._peek(article)
+        return QueryResult(copies=copies, story=story, seconds=time.perf_counter() - start)
+
+    def _peek(self, article: Article) -> str | None:
+        from newsdedup.group.stories import publication_order
+
+        cleaned = next(prepare([article], self.config, Report()), None)
+        if cleaned is None:
+            return None
+        _, when = publication_order([cleaned], self.config.stories)
+        with self._lock:
+            return self._stories.peek(cleaned, when[0])
+
+    def article(self, article_id: str) -> StoredArticle | None:
+        row = self._conn().execute(_ARTICLE + "WHERE a.id = ? AND a.current = 1", (article_id,))
+        found = row.fetchone()
+        return None if found is None else _stored(found)
+
+    def copies(self, article_id: str) -> tuple[CopyLink, ...]:
+        conn = self._conn()
+        row = conn.execute(
+            "SELECT g.gid, a.seq FROM articles a JOIN groups g ON g.seq = a.seq "
+            "WHERE a.id = ? AND a.current = 1",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return ()
+        rows = conn.execute(
+            "SELECT a.id, g.kind, g.s0, g.s1, g.s2, g.s3, g.s4, g.s5, a.title, a.source, "
+            "a.published, g.rep = a.seq FROM groups g JOIN articles a ON a.seq = g.seq "
+            "WHERE g.gid = ? AND g.seq != ?",
+            (row[0], row[1]),
+        ).fetchall()
+        links = [
+            CopyLink(
+                id=r[0],
+                kind=_kind(r[1]),
+                scores=scores_of(r[2:8]),
+                title=r[8],
+                source=r[9],
+                published=_date(r[10]),
+            )
+            for r in rows
+        ]
+        rep = {r[0] for r in rows if r[11]}
+        return tuple(
+            sorted(
+                links,
+                key=lambda c: (
+                    c.id not in rep,
+                    c.published is None,
+                    c.published or datetime.min,
+                    c.id,
+                ),
+            )
+        )
+
+    def stories(
+        self,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        source: str | None = None,
+        text: str | None = None,
+        order: Literal["recent", "size"] = "recent",
+        limit: int = 50,
+        offset: int = 0,
+    ) -> StoryPage:
+        from newsdedup.store.lookup import story_filter
+
+        where, params = story_filter(since=since, until=until, source=source, text=text)
+        conn = self._conn()
+        total = conn.execute(f"SELECT count(*) FROM stories s {where}", params).fetchone()[0]
+        by = "s.last_seen IS NULL, s.last_seen DESC" if order == "recent" else "s.size DESC"
+        rows = conn.execute(
+            f"SELECT s.* FROM stories s {where} ORDER BY {by}, s.id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        ).fetchall()
+        return StoryPage(
+            stories=tuple(_story(r) for r in rows), total=total, limit=limit, offset=offset
+        )
+
+    def story(self, story_id: str) -> Story | None:
+        row = self._conn().execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return None if row is None else _story(row)
+
+    def story_articles(self, story_id: str) -> tuple[StoredArticle, ...]:
+        story = self.story(story_id)
+        if story is None:
+            return ()
+        found = (self.article(i) for i in dict.fromkeys(story.members))
+        return tuple(a for a in found if a is not None)
+
+    def diff(self, a: str, b: str) -> dict[str, Any] | None:
+        from newsdedup.store.lookup import diff_articles
+
+        first, second = self.article(a), self.article(b)
+        if first is None or second is None:
+            return None
+        return diff_articles(self._conn(), self._lock, self._writer, self.config, first, second)
+
+    def search(self, q: str, *, limit: int = 20, offset: int = 0) -> tuple[StoredArticle, ...]:
+        phrase = '"' + q.replace('"', '""') + '"'  # one phrase: no FTS syntax errors from users
+        rows = (
+            self._conn()
+            .execute(
+                _ARTICLE + "JOIN fts ON fts.rowid = a.seq WHERE fts MATCH ? AND a.current = 1 "
+                "ORDER BY fts.rank LIMIT ? OFFSET ?",
+                (phrase, limit, offset),
+            )
+            .fetchall()
+        )
+        return tuple(_stored(r) for r in rows)
+
+    def stats(self) -> dict[str, Any]:
+        conn = self._conn()
+
+        def one(sql: str) -> int:
+            row = conn.execute(sql).fetchone()
+            return int(row[0] or 0) if row else 0
+
+        return {
+            "articles": one("SELECT count(*) FROM articles WHERE current = 1"),
+            "versions": one("SELECT count(*) FROM articles"),
+            "groups": one("SELECT count(DISTINCT gid) FROM groups"),
+            "copies": one("SELECT count(*) FROM groups WHERE rep != seq"),
+            "stories": one("SELECT count(*) FROM stories"),
+            "edges": one("SELECT count(*) FROM edges"),
+            "capped_buckets": one("SELECT value FROM counters WHERE key = 'capped_buckets'"),
+            "schema_version": version(conn),
+            "schema_known": SCHEMA_VERSION,
+            "scheme": self.config.fingerprint_id,
+            "snapshot_bytes": one("SELECT length(value) FROM state WHERE key = 'stories'"),
+            "file_bytes": _size(self.path),
+        }
+
+    # -- life cycle -------------------------------------------------------------------------
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreError(f"The index {self.path} is closed. Open a new Index to use it.")
+
+    def close(self) -> None:
+        """Snapshot the story assigner (so the next open replays nothing) and close."""
+        with self._lock:
+            if self._closed:
+                return
+            if self._stories.since_snapshot:
+                self.snapshot()
+            self._closed = True
+            self._writer.close()
+            with self._readers_lock:
+                for conn in self._readers:
+                    conn.close()
+                self._readers.clear()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def _size(path: Path) -> int:
+    return sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
+
+
+def _date(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _kind(code: int) -> str:
+    kind = KIND_CODES[code]
+    return "original" if kind is None else kind.value
+
+
+def _stored(r: Any) -> StoredArticle:
+    return StoredArticle(
+        id=r[0],
+        title=r[1],
+        text=r[2],
+        url=r[3],
+        source=r[4],
+        published=_date(r[5]),
+        group=r[6],
+        story=r[7],
+        version=r[8],
+        original=bool(r[9]),
+    )
+
+
+def _story(r: Any) -> Story:
+    return Story(
+        id=r[0],
+        label=tuple(json.loads(r[1])),
+        headline=r[2],
+        first_seen=_date(r[3]),
+        last_seen=_date(r[4]),
+        members=tuple(json.loads(r[6])),
+        groups=tuple(json.loads(r[7])),
+        sources=tuple(json.loads(r[8])),
+        timeline=tuple((d, n) for d, n in json.loads(r[9])),
+    )

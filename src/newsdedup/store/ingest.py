@@ -1,0 +1,202 @@
+"""One ``Index.add``: new, unchanged and new-version articles, their fingerprints, the copy
+groups and the stories, all written in one transaction."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+import xxhash
+
+from newsdedup.clean.pipeline import clean_articles, per_article
+from newsdedup.config import Config
+from newsdedup.fingerprint.batch import fingerprint_articles
+from newsdedup.group.stories import publication_order
+from newsdedup.report import Report
+from newsdedup.store.contract import Added
+from newsdedup.store.copies import CopyUpdate, update_groups
+from newsdedup.store.rows import fingerprint_rows
+from newsdedup.store.story_state import Placement, StoryState
+from newsdedup.types import Article, Origin
+
+__all__ = ["Batch", "content_hash", "ingest_run", "prepare", "unique_runs"]
+
+Status = Literal["new", "unchanged", "new_version"]
+
+
+def content_hash(article: Article) -> bytes:
+    """What makes two versions of an id the same article: its text as given."""
+    return xxhash.xxh3_128_digest(article.text.encode("utf-8", "surrogatepass"))
+
+
+def prepare(articles: Iterable[Article], config: Config, report: Report) -> Iterator[Article]:
+    """Clean each article on its own (as ``run_copies`` does) and reject empty ones."""
+    cleaned: Iterable[Article] = articles
+    if config.clean.boilerplate:
+        cleaned = clean_articles(articles, config=per_article(config.clean), report=report)
+    for article in cleaned:
+        if not article.text.strip():
+            origin = article.origin or Origin(f"<article {article.id}>")
+            report.reject(origin, "empty_text", f"article {article.id!r} has no text left")
+            continue
+        yield article
+
+
+def unique_runs(articles: Iterable[Article]) -> Iterator[list[Article]]:
+    """Consecutive runs without a repeated id: a repeat starts a new run, so the second copy is
+    compared with the first (unchanged or a new version), never merged with it."""
+    run: list[Article] = []
+    seen: set[str] = set()
+    for article in articles:
+        if article.id in seen:
+            yield run
+            run, seen = [], set()
+        run.append(article)
+        seen.add(article.id)
+    if run:
+        yield run
+
+
+@dataclass(slots=True)
+class Batch:
+    """The outcome of one run of ``ingest_run``."""
+
+    added: list[Added] = field(default_factory=list)
+    copies: CopyUpdate = field(default_factory=CopyUpdate)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _tick(seconds: dict[str, float], stage: str, start: float) -> float:
+    now = time.perf_counter()
+    seconds[stage] = seconds.get(stage, 0.0) + now - start
+    return now
+
+
+def ingest_run(
+    conn: sqlite3.Connection, config: Config, stories: StoryState, run: list[Article]
+) -> Batch:
+    """Store one run of articles with distinct ids (the caller holds the transaction)."""
+    batch = Batch()
+    start = time.perf_counter()
+    statuses: dict[str, tuple[Status, int]] = {}
+    fresh: list[tuple[int, Article]] = []
+    removed: list[tuple[int, int, int]] = []
+    for article in run:
+        status, version, seq, old = _store_article(conn, article)
+        statuses[article.id] = (status, version)
+        if status != "unchanged":
+            fresh.append((seq, article))
+        if old is not None:
+            removed.append(old)
+    start = _tick(batch.seconds, "store", start)
+    if fresh:
+        fp = fingerprint_articles([a for _, a in fresh], config)
+        seqs = [s for s, _ in fresh]
+        conn.executemany(
+            "INSERT INTO fingerprints VALUES (?,?,?,?,?,?,?,?,?)", fingerprint_rows(fp, seqs)
+        )
+        start = _tick(batch.seconds, "fingerprint", start)
+        batch.copies = update_groups(conn, config, fp, seqs, removed)
+        start = _tick(batch.seconds, "groups", start)
+        _place(conn, config, stories, fresh)
+        start = _tick(batch.seconds, "stories", start)
+    batch.added = _outcome(conn, run, statuses)
+    return batch
+
+
+def _store_article(
+    conn: sqlite3.Connection, article: Article
+) -> tuple[Status, int, int, tuple[int, int, int] | None]:
+    """Insert the article's row unless it is unchanged; returns (status, version, seq, the
+    superseded version's (seq, ex0, ex1) when there is one)."""
+    digest = content_hash(article)
+    row = conn.execute(
+        "SELECT seq, version, hash FROM articles WHERE id = ? AND current = 1", (article.id,)
+    ).fetchone()
+    if row is not None and row[2] == digest:
+        return "unchanged", row[1], row[0], None
+    old = None
+    version = 1
+    if row is not None:
+        version = row[1] + 1
+        old_seq = row[0]
+        ex = conn.execute("SELECT ex0, ex1 FROM fingerprints WHERE seq = ?", (old_seq,)).fetchone()
+        old = (old_seq, ex[0], ex[1])
+        conn.execute("UPDATE articles SET current = 0 WHERE seq = ?", (old_seq,))
+        conn.execute(
+            "INSERT INTO fts (fts, rowid, title, text) "
+            "SELECT 'delete', seq, title, text FROM articles WHERE seq = ?",
+            (old_seq,),
+        )
+    seq = conn.execute(
+        "INSERT INTO articles (id, version, current, hash, title, text, url, source, published, "
+        "meta) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            article.id,
+            version,
+            digest,
+            article.title,
+            article.text,
+            article.url,
+            article.source,
+            article.published.isoformat() if article.published else None,
+            _meta(article),
+        ),
+    ).lastrowid
+    assert seq is not None
+    conn.execute(
+        "INSERT INTO fts (rowid, title, text) VALUES (?, ?, ?)", (seq, article.title, article.text)
+    )
+    return ("new" if row is None else "new_version"), version, seq, old
+
+
+def _meta(article: Article) -> str:
+    origin = article.origin
+    return json.dumps(
+        {
+            "lang": article.lang,
+            "author": article.author,
+            "origin": None if origin is None else {"path": origin.path, "line": origin.line},
+        }
+    )
+
+
+def _place(
+    conn: sqlite3.Connection,
+    config: Config,
+    stories: StoryState,
+    fresh: list[tuple[int, Article]],
+) -> None:
+    """Feed the assigner the run's articles in publication order (``find_stories``' order)."""
+    articles = [a for _, a in fresh]
+    order, when = publication_order(articles, config.stories)
+    seqs = [fresh[i][0] for i in order]
+    groups = dict(
+        conn.execute(
+            f"SELECT seq, gid FROM groups WHERE seq IN ({','.join('?' * len(seqs))})", seqs
+        ).fetchall()
+    )
+    items = [
+        Placement(seq=s, article=articles[i], when=w, group=groups[s])
+        for s, i, w in zip(seqs, order, when, strict=True)
+    ]
+    stories.place(conn, items)
+
+
+def _outcome(
+    conn: sqlite3.Connection, run: list[Article], statuses: dict[str, tuple[Status, int]]
+) -> list[Added]:
+    out = []
+    for article in run:
+        status, version = statuses[article.id]
+        gid, story = conn.execute(
+            "SELECT g.gid, s.story FROM articles a JOIN groups g ON g.seq = a.seq "
+            "LEFT JOIN story_of s ON s.seq = a.seq WHERE a.id = ? AND a.current = 1",
+            (article.id,),
+        ).fetchone()
+        out.append(Added(id=article.id, status=status, group=gid, story=story, version=version))
+    return out

@@ -1,0 +1,83 @@
+"""Fingerprints to and from SQLite rows: blobs for the shingle arrays, signed 64-bit integers
+for the unsigned hashes (SQLite integers are signed)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from newsdedup.fingerprint.batch import Fingerprints
+
+__all__ = ["fingerprint_rows", "load_fingerprints", "signed", "unsigned"]
+
+
+def signed(values: NDArray[np.uint64]) -> list[int]:
+    """uint64 values as the int64 SQLite stores (same bits)."""
+    return np.ascontiguousarray(values, np.uint64).view(np.int64).tolist()  # type: ignore[no-any-return]
+
+
+def unsigned(value: int) -> int:
+    return value & 0xFFFFFFFFFFFFFFFF
+
+
+def fingerprint_rows(fp: Fingerprints, seqs: Sequence[int]) -> list[tuple[Any, ...]]:
+    """One ``fingerprints`` row per document (head is decided later, 0 here)."""
+    exact = fp.exact.view(np.int64)
+    rows = []
+    for d, seq in enumerate(seqs):
+        rows.append(
+            (
+                seq,
+                int(exact[d, 0]),
+                int(exact[d, 1]),
+                0,
+                fp.shingle_set(d).tobytes(),
+                fp.shingle_positions(d).tobytes(),
+                int(fp.n_words[d]),
+                int(fp.n_content[d]),
+                int(fp.published[d]),
+            )
+        )
+    return rows
+
+
+def load_fingerprints(
+    conn: sqlite3.Connection, seqs: Sequence[int], scheme: str
+) -> tuple[Fingerprints, list[str]]:
+    """Fingerprints of stored articles, in the order of ``seqs`` (no band keys), and their ids."""
+    found: dict[int, tuple[Any, ...]] = {}
+    for lo in range(0, len(seqs), 500):
+        chunk = list(seqs[lo : lo + 500])
+        marks = ",".join("?" * len(chunk))
+        sql = (
+            "SELECT f.seq, a.id, ex0, ex1, sets, positions, n_words, n_content, f.published "
+            f"FROM fingerprints f JOIN articles a ON a.seq = f.seq WHERE f.seq IN ({marks})"
+        )
+        found.update((row[0], row) for row in conn.execute(sql, chunk))
+    rows = [found[s] for s in seqs]
+    ids = [r[1] for r in rows]
+    sets = [np.frombuffer(r[4], np.uint32) for r in rows]
+    offsets = np.zeros(len(rows) + 1, np.int64)
+    np.cumsum([len(s) for s in sets], out=offsets[1:])
+    exact = np.array([[r[2], r[3]] for r in rows], np.int64).reshape(-1, 2).view(np.uint64)
+    fp = Fingerprints(
+        scheme=scheme,
+        ids=ids,
+        exact=exact,
+        keys=np.empty((len(rows), 0), np.uint64),
+        sets=np.concatenate(sets) if sets else np.empty(0, np.uint32),
+        positions=(
+            np.concatenate([np.frombuffer(r[5], np.int32) for r in rows])
+            if rows
+            else np.empty(0, np.int32)
+        ),
+        set_offsets=offsets,
+        n_words=np.array([r[6] for r in rows], np.int64),
+        n_content=np.array([r[7] for r in rows], np.int64),
+        published=np.array([r[8] for r in rows], np.int64),
+    )
+    return fp, ids

@@ -1,0 +1,134 @@
+"""The SQLite layout of the living index, its version and its migrations.
+
+``PRAGMA user_version`` holds the schema version; ``MIGRATIONS[v]`` takes a file from version v
+to v + 1 and every pending one runs, in order and in one transaction, when the file is opened.
+A file of a newer version than this code knows is refused, never touched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from newsdedup.config import Config
+from newsdedup.errors import StoreError
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "check_scheme", "connect", "migrate"]
+
+_V1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- every version of every article, in arrival order; current = 1 for the latest version of an id
+CREATE TABLE articles (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    current INTEGER NOT NULL,
+    hash BLOB NOT NULL,
+    title TEXT, text TEXT NOT NULL, url TEXT, source TEXT, published TEXT,
+    meta TEXT,                 -- JSON: lang, author, origin of the record
+    story_pos INTEGER,         -- position in the story assigner's stream
+    story_when TEXT,           -- the date the story assigner placed it by
+    arrival_group TEXT         -- its copy group when it was placed into a story
+);
+CREATE INDEX articles_id ON articles (id, current);
+CREATE UNIQUE INDEX articles_story_pos ON articles (story_pos);
+CREATE TABLE fingerprints (
+    seq INTEGER PRIMARY KEY,
+    ex0 INTEGER NOT NULL, ex1 INTEGER NOT NULL,   -- the 128-bit exact hash
+    head INTEGER NOT NULL,     -- 1: the best-ranked member of its exact class (only heads in LSH)
+    sets BLOB NOT NULL, positions BLOB NOT NULL,
+    n_words INTEGER NOT NULL, n_content INTEGER NOT NULL, published INTEGER NOT NULL
+);
+CREATE INDEX fingerprints_exact ON fingerprints (ex0, ex1);
+CREATE TABLE bands (key INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (key, seq))
+    WITHOUT ROWID;
+CREATE TABLE edges (
+    a INTEGER NOT NULL, b INTEGER NOT NULL, code INTEGER NOT NULL,
+    s0 REAL, s1 REAL, s2 REAL, s3 REAL, s4 REAL, s5 REAL,
+    PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+CREATE INDEX edges_b ON edges (b, a);
+CREATE TABLE groups (
+    seq INTEGER PRIMARY KEY, rep INTEGER NOT NULL, gid TEXT NOT NULL, kind INTEGER NOT NULL,
+    s0 REAL, s1 REAL, s2 REAL, s3 REAL, s4 REAL, s5 REAL
+);
+CREATE INDEX groups_gid ON groups (gid);
+CREATE TABLE stories (
+    id TEXT PRIMARY KEY, label TEXT NOT NULL, headline TEXT,
+    first_seen TEXT, last_seen TEXT, size INTEGER NOT NULL,
+    members TEXT NOT NULL, groups TEXT NOT NULL, sources TEXT NOT NULL, timeline TEXT NOT NULL
+);
+CREATE INDEX stories_last ON stories (last_seen);
+CREATE INDEX stories_size ON stories (size);
+CREATE TABLE story_of (seq INTEGER PRIMARY KEY, story TEXT NOT NULL);
+CREATE INDEX story_of_story ON story_of (story);
+CREATE TABLE state (key TEXT PRIMARY KEY, upto INTEGER NOT NULL, value BLOB NOT NULL);
+CREATE VIRTUAL TABLE fts USING fts5 (title, text, content='articles', content_rowid='seq');
+"""
+
+_V2 = """
+CREATE TABLE alignments (a TEXT NOT NULL, b TEXT NOT NULL, value TEXT NOT NULL,
+    PRIMARY KEY (a, b)) WITHOUT ROWID;
+CREATE TABLE counters (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+"""
+
+#: ``MIGRATIONS[v]`` brings a file from version v to v + 1 (version 0: an empty file).
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection in WAL mode. ``synchronous=NORMAL``: a commit survives a killed process
+    (the WAL is in the OS's hands), not a power cut; FULL would fsync every commit."""
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=60.0)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=OFF")
+    conn.execute("PRAGMA cache_size=-65536")  # 64 MiB of pages per connection
+    return conn
+
+
+def version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection, path: Path, *, upto: int = SCHEMA_VERSION) -> int:
+    """Apply the pending migrations (all in one transaction); returns the version before."""
+    before = version(conn)
+    if before > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path} has schema version {before}, but this newsdedup knows versions up to "
+            f"{SCHEMA_VERSION}. Upgrade newsdedup to open it."
+        )
+    if before >= upto:
+        return before
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for step in range(before, upto):
+            for statement in _statements(MIGRATIONS[step]):
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version={upto}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return before
+
+
+def _statements(script: str) -> list[str]:
+    lines = [line.split("--")[0] for line in script.splitlines()]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+def check_scheme(conn: sqlite3.Connection, config: Config, path: Path) -> None:
+    """Record the fingerprint scheme of a new file; refuse a file made under another one."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'scheme'").fetchone()
+    if row is None:
+        conn.execute("INSERT OR IGNORE INTO meta VALUES ('scheme', ?)", (config.fingerprint_id,))
+        return
+    if row[0] != config.fingerprint_id:
+        raise StoreError(
+            f"{path} holds fingerprints of scheme {row[0]!r}, but the configuration makes "
+            f"{config.fingerprint_id!r}. Open it with the configuration that built it, or "
+            "build a new index with this one."
+        )
