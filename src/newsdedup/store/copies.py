@@ -166,28 +166,40 @@ def _link(
     the pairs, store the copy edges and the heads' band keys; returns the heads linked."""
     if not heads:
         return set()
+    flat = np.ascontiguousarray(keys, np.uint64).reshape(-1).view(np.int64)
+    owner = np.repeat(np.asarray(heads, np.int64), keys.shape[1])
+    order = np.argsort(flat, kind="stable")
+    flat, owner = flat[order], owner[order]
     bucket: dict[int, set[int]] = {}
-    flat = signed(keys.reshape(-1))
-    for i, key in enumerate(flat):
-        bucket.setdefault(key, set()).add(heads[i // keys.shape[1]])
-    for chunk in _chunks(list(bucket)):
+    repeated = np.flatnonzero(flat[1:] == flat[:-1])
+    for i in repeated.tolist():  # keys shared inside this add
+        bucket.setdefault(int(flat[i]), set()).update((int(owner[i]), int(owner[i + 1])))
+    unique = np.unique(flat).tolist()
+    for chunk in _chunks(unique):
         marks = ",".join("?" * len(chunk))
         for key, seq in conn.execute(f"SELECT key, seq FROM bands WHERE key IN ({marks})", chunk):
+            if key not in bucket:
+                lo, hi = np.searchsorted(flat, [key, key + 1]) if key < _MAX else (0, 0)
+                bucket[key] = set(owner[lo:hi].tolist()) if hi > lo else _owners(flat, owner, key)
             bucket[key].add(seq)
     fresh = set(heads)
     pairs: set[tuple[int, int]] = set()
     for members in bucket.values():
-        if len(members) < 2:
-            continue
         kept = _capped(conn, sorted(members), config.lsh.max_bucket, update)
         for x in kept:
             if x in fresh:
                 pairs.update((min(x, y), max(x, y)) for y in kept if y != x)
     conn.executemany(
-        "INSERT INTO bands VALUES (?, ?)",
-        [(k, heads[i // keys.shape[1]]) for i, k in enumerate(flat)],
+        "INSERT INTO bands VALUES (?, ?)", zip(flat.tolist(), owner.tolist(), strict=True)
     )
     return _verify(conn, config, sorted(pairs), update)
+
+
+_MAX = np.iinfo(np.int64).max
+
+
+def _owners(flat: NDArray[np.int64], owner: NDArray[np.int64], key: int) -> set[int]:
+    return set(owner[flat == key].tolist())
 
 
 def _capped(
@@ -259,13 +271,44 @@ def _component(conn: sqlite3.Connection, start: set[int]) -> tuple[set[int], lis
 def _regroup(conn: sqlite3.Connection, config: Config, seeds: set[int], update: CopyUpdate) -> None:
     """Re-run star_groups and spread_exact on the components of ``seeds`` (heads and members)."""
     heads = _heads_of(conn, seeds)
+    lonely = heads - _linked(conn, heads)
+    _write_alone(conn, sorted(lonely), update)
     done: set[int] = set()
-    for seed in sorted(heads):
+    for seed in sorted(heads - lonely):
         if seed in done:
             continue
         nodes, edges = _component(conn, {seed})
         done |= nodes
         _group_component(conn, config, sorted(nodes), edges, update)
+
+
+def _linked(conn: sqlite3.Connection, heads: set[int]) -> set[int]:
+    """The heads with an edge or an exact copy (the rest are groups of one)."""
+    out: set[int] = set()
+    for chunk in _chunks(sorted(heads)):
+        marks = ",".join("?" * len(chunk))
+        out.update(
+            r[0]
+            for r in conn.execute(
+                f"SELECT a FROM edges WHERE a IN ({marks}) UNION "
+                f"SELECT b FROM edges WHERE b IN ({marks}) UNION "
+                "SELECT h.seq FROM fingerprints h JOIN fingerprints f "
+                "ON f.ex0 = h.ex0 AND f.ex1 = h.ex1 AND f.head = 0 "
+                f"WHERE h.seq IN ({marks})",
+                chunk * 3,
+            )
+        )
+    return out
+
+
+def _write_alone(conn: sqlite3.Connection, seqs: list[int], update: CopyUpdate) -> None:
+    """Groups of one: what star_groups gives a document with no edge and no exact copy."""
+    ids = dict(_ids(conn, seqs))
+    conn.executemany(
+        "INSERT OR REPLACE INTO groups VALUES (?, ?, ?, 0, NULL, NULL, NULL, NULL, NULL, NULL)",
+        [(s, s, group_id(ids[s])) for s in seqs],
+    )
+    update.changed.update(seqs)
 
 
 def _heads_of(conn: sqlite3.Connection, seqs: set[int]) -> set[int]:

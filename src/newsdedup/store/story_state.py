@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import pickle
 import sqlite3
 from collections.abc import Sequence
@@ -23,7 +24,7 @@ from newsdedup.api import group_id
 from newsdedup.clean.pipeline import headline
 from newsdedup.config import Config
 from newsdedup.fingerprint.terms import background_probability
-from newsdedup.group.stories import Embedder, StoryAssigner, _text_of
+from newsdedup.group.stories import Embedder, StoryAssigner
 from newsdedup.group.story_index import OpenStory
 from newsdedup.group.story_summary import settle, story_id, summarize
 from newsdedup.types import Article, Story
@@ -52,6 +53,7 @@ class StoryState:
         self.assigner = self._fresh()
         self.placed = 0
         self.since_snapshot = 0
+        self._voiced: set[str] = set()
 
     def _fresh(self) -> StoryAssigner:
         return StoryAssigner(self.config.stories, embedder=self.embedder, workers=0)
@@ -72,41 +74,57 @@ class StoryState:
             "FROM articles WHERE story_pos >= ? ORDER BY story_pos",
             (self.placed,),
         ).fetchall()
-        for r in rows:
-            article = Article(id=r[1], title=r[2], text=r[3], source=r[4])
-            when = datetime.fromisoformat(r[5]) if r[5] else None
-            self._add(article, when, r[6])
+        articles = [Article(id=r[1], title=r[2], text=r[3], source=r[4]) for r in rows]
+        when = [datetime.fromisoformat(r[5]) if r[5] else None for r in rows]
+        self._run(articles, when, [r[6] for r in rows])
         self.since_snapshot += len(rows)
         return len(rows)
 
-    def _add(self, article: Article, when: datetime | None, group: str) -> int:
-        dense = None
-        if self.embedder is not None and group not in self.assigner.story_of_group:
-            dense = self.embedder.embed([_text_of(article)])[0]
-        key = self.assigner.add(article, when, group, dense)
-        slim = Article(
-            id=article.id,
-            text="",
-            title=article.title or headline(article.text),
-            source=article.source,
-        )
-        self.assigner.articles[-1] = slim
-        self.placed += 1
-        return key
+    def _voice(self, group: str) -> bool:
+        """Whether an article of ``group`` will be a voice (the group's first, and new)."""
+        if group in self.assigner.story_of_group or group in self._voiced:
+            return False
+        self._voiced.add(group)
+        return True
+
+    def _run(self, articles: list[Article], when: list[datetime | None], groups: list[str]) -> None:
+        """``StoryAssigner.run`` (features in a worker process for big adds, as the batch
+        does), then keep only what ``summarize`` reads of each article."""
+        a = self.assigner
+        a.workers = (self.config.run.workers or os.cpu_count() or 1) - 1
+        first = len(a.articles)
+        # StoryAssigner.run's voices are the first article of each group in its input, which
+        # misaligns its features when a group already has a story: place them here instead
+        voices = [x for x, g in zip(articles, groups, strict=True) if self._voice(g)]
+        dense, found = a._dense(voices), a._features(voices)
+        for article, date, group in zip(articles, when, groups, strict=True):
+            if group in a.story_of_group:
+                a.add(article, date, group)
+            else:
+                a.add(article, date, group, next(dense), next(found))
+        self._voiced.clear()
+        for p in range(first, len(a.articles)):
+            full = a.articles[p]
+            title = full.title or headline(full.text)
+            a.articles[p] = Article(id=full.id, text="", title=title, source=full.source)
+        self.placed += len(articles)
 
     def place(self, conn: sqlite3.Connection, items: Sequence[Placement]) -> set[str]:
         """Place new articles (in the order given), record them, rewrite the touched stories;
         returns the ids of the stories written."""
         a = self.assigner
         merged_before = set(a.merged)
-        touched: set[int] = set()
-        for item in items:
-            conn.execute(
-                "UPDATE articles SET story_pos = ?, story_when = ?, arrival_group = ? "
-                "WHERE seq = ?",
-                (self.placed, item.when.isoformat() if item.when else None, item.group, item.seq),
-            )
-            touched.add(self._add(item.article, item.when, item.group))
+        conn.executemany(
+            "UPDATE articles SET story_pos = ?, story_when = ?, arrival_group = ? WHERE seq = ?",
+            [
+                (self.placed + i, it.when.isoformat() if it.when else None, it.group, it.seq)
+                for i, it in enumerate(items)
+            ],
+        )
+        self._run(
+            [it.article for it in items], [it.when for it in items], [it.group for it in items]
+        )
+        touched = {a.story_of_group[it.group] for it in items}
         self.since_snapshot += len(items)
         for gone in set(a.merged) - merged_before:
             conn.execute("DELETE FROM stories WHERE id = ?", (story_id(a.articles[gone].id),))
