@@ -322,12 +322,15 @@ def main(
 def _register() -> None:
     from newsdedup.cli.clean import clean
     from newsdedup.cli.diff import diff
+    from newsdedup.cli.index import index_app, query
     from newsdedup.cli.stories import run, stories
 
     app.command(name="clean")(clean)
     app.command(name="diff")(diff)
     app.command(name="stories")(stories)
     app.command(name="run")(run)
+    app.add_typer(index_app, name="index")
+    app.command(name="query")(query)
 
 
 _register()

@@ -64,7 +64,7 @@ class Index:
         self.migrated_from = migrate(self._writer, self.path)
         check_scheme(self._writer, self.config, self.path)
         self._stories = StoryState(self.config, embedder)
-        self._stories.load(self._writer)
+        self._stories_loaded = False  # loaded on the first add or peek: queries start fast
         self._last_snapshot = time.monotonic()
         self.snapshot_bytes = 0
         self._closed = False
@@ -78,6 +78,7 @@ class Index:
         seconds: dict[str, float] = {}
         with self._lock:
             self._check_open()
+            self._load_stories()
             for run in unique_runs(prepare(articles, self.config, report)):
                 batch = self._transaction(run)
                 added += batch.added
@@ -98,10 +99,17 @@ class Index:
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
+            # the assigner saw rolled-back rows: rebuild it from the committed ones
             self._stories = StoryState(self.config, self._stories.embedder)
-            self._stories.load(conn)  # the assigner saw rolled-back rows: rebuild it
+            self._stories_loaded = False
             raise
         return batch
+
+    def _load_stories(self) -> None:
+        """Restore the story assigner (snapshot + replay); the caller holds the lock."""
+        if not self._stories_loaded:
+            self._stories.load(self._writer)
+            self._stories_loaded = True
 
     def _count(self, conn: sqlite3.Connection, capped: int) -> None:
         if capped:
@@ -120,6 +128,7 @@ class Index:
         """Write the story assigner's snapshot now; returns its size in bytes."""
         with self._lock:
             self._check_open()
+            self._load_stories()
             conn = self._writer
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -166,6 +175,7 @@ class Index:
             return None
         _, when = publication_order([cleaned], self.config.stories)
         with self._lock:
+            self._load_stories()
             return self._stories.peek(cleaned, when[0])
 
     def article(self, article_id: str) -> StoredArticle | None:
@@ -302,7 +312,7 @@ class Index:
         with self._lock:
             if self._closed:
                 return
-            if self._stories.since_snapshot:
+            if self._stories_loaded and self._stories.since_snapshot:
                 self.snapshot()
             self._closed = True
             self._writer.close()

@@ -16,8 +16,10 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+import xxhash
 import zstandard
 
 from newsdedup.api import group_id
@@ -62,8 +64,9 @@ class StoryState:
         """Restore the last snapshot, then replay what came after it; returns how many replayed."""
         row = conn.execute("SELECT upto, value FROM state WHERE key = ?", (_KEY,)).fetchone()
         if row is not None and row[0] > self.placed:
-            self.assigner = _thaw(row[1], self.config, self.embedder)
-            self.placed = row[0]
+            thawed = _thaw(row[1], self.config, self.embedder)
+            if thawed is not None:  # else: made by other code, replay everything
+                self.assigner, self.placed = thawed, row[0]
         return self.catch_up(conn)
 
     def catch_up(self, conn: sqlite3.Connection) -> int:
@@ -204,6 +207,20 @@ def story_row(s: Story) -> tuple[Any, ...]:
     )
 
 
+def code_version() -> bytes:
+    """A hash of the code whose objects a snapshot pickles: a snapshot made by other code is
+    not trusted (its classes may have changed) and the stream is replayed instead."""
+    import newsdedup.fingerprint.terms as terms
+    import newsdedup.group.stories as stories
+    import newsdedup.group.story_index as story_index
+    import newsdedup.group.story_summary as summary
+
+    digest = xxhash.xxh3_64()
+    for module in (terms, stories, story_index, summary):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.digest()
+
+
 def _freeze(assigner: StoryAssigner) -> bytes:
     """pickle + zstd, without the background functions (closures) and the embedder."""
     frequencies = (assigner.terms, assigner.names)
@@ -217,12 +234,17 @@ def _freeze(assigner: StoryAssigner) -> bytes:
         for f, b in zip(frequencies, saved, strict=True):
             f._background = b
         assigner.embedder = embedder
-    return zstandard.ZstdCompressor(level=3).compress(raw)
+    return code_version() + zstandard.ZstdCompressor(level=3).compress(raw)
 
 
-def _thaw(blob: bytes, config: Config, embedder: Embedder | None) -> StoryAssigner:
+def _thaw(blob: bytes, config: Config, embedder: Embedder | None) -> StoryAssigner | None:
+    """The snapshot's assigner, or None when other code made it."""
+    tag = code_version()
+    if blob[: len(tag)] != tag:
+        return None
     # the blob was written by this index into its own file: unpickling it runs no foreign code
-    assigner: StoryAssigner = pickle.loads(zstandard.ZstdDecompressor().decompress(blob))
+    raw = zstandard.ZstdDecompressor().decompress(blob[len(tag) :])
+    assigner: StoryAssigner = pickle.loads(raw)
     for f in (assigner.terms, assigner.names):
         f._background = background_probability(config.stories.background)
     assigner.config = config.stories

@@ -1,0 +1,150 @@
+"""``newsdedup index add|stats`` and ``newsdedup query``: the living index from the shell."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from newsdedup.cli.main import ConfigFile, Format, Inputs, Overrides, _config, _fail, console
+from newsdedup.cli.summary import progress_display
+from newsdedup.config import Config
+from newsdedup.errors import NewsdedupError, StoreError
+from newsdedup.read import read_articles
+from newsdedup.report import Report
+from newsdedup.types import Article
+
+__all__ = ["index_app", "query"]
+
+index_app = typer.Typer(
+    help="A living index: add articles as they come, ask which copies and story one has.",
+    no_args_is_help=True,
+)
+
+Db = Annotated[Path, typer.Option("--db", help="The index file (SQLite).")]
+Strict = Annotated[bool, typer.Option("--strict", help="Stop at the first unreadable record.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
+
+
+def _existing(db: Path) -> Path:
+    if not db.exists():
+        raise StoreError(
+            f"No index at {db}. Build one first: newsdedup index add --db {db} INPUT..."
+        )
+    return db
+
+
+def _batches(articles: Iterator[Article], size: int) -> Iterator[list[Article]]:
+    while batch := list(itertools.islice(articles, size)):
+        yield batch
+
+
+@index_app.command("add")
+def add(
+    inputs: Inputs,
+    db: Db,
+    format: Format = None,
+    strict: Strict = False,
+    config_file: ConfigFile = None,
+    overrides: Overrides = None,
+    quiet: Quiet = False,
+) -> None:
+    """Add the articles in INPUTS to the index at --db (created when missing): new ids are
+    added, an id already there with the same text is left alone, another text is a new version."""
+    from newsdedup.store.index import Index
+
+    counts: Counter[str] = Counter()
+    try:
+        config = _config(config_file, overrides, strict)
+        report = Report(strict=config.run.strict)
+        with Index(db, config) as index, progress_display(console, enabled=not quiet) as progress:
+            read = read_articles(inputs, format=format, report=report, clean=config.clean)
+            for batch in _batches(read, config.run.batch_size):
+                result = index.add(batch)
+                counts.update(a.status for a in result.added)
+                report.rejected.extend(result.rejected)
+                progress("indexing", counts.total())
+            stats = index.stats()
+    except NewsdedupError as exc:
+        raise _fail(exc) from exc
+    if not quiet:
+        console.print(_summary(counts, report, stats, db))
+
+
+def _summary(counts: Counter[str], report: Report, stats: dict[str, object], db: Path) -> Table:
+    table = Table(title=f"newsdedup index add → {escape(str(db))}", show_header=False)
+    for label, key in (("new", "new"), ("unchanged", "unchanged"), ("new versions", "new_version")):
+        table.add_row(label, f"{counts[key]:,}")
+    table.add_row("rejected", f"{len(report.rejected):,}")
+    for reason, n in sorted(report.rejected_by_reason.items()):
+        table.add_row(f"  {reason}", f"{n:,}")
+    for key in ("articles", "groups", "stories"):
+        table.add_row(f"index {key}", f"{stats[key]:,}")
+    return table
+
+
+@index_app.command("stats")
+def stats(db: Db, config_file: ConfigFile = None, overrides: Overrides = None) -> None:
+    """Counts (articles, versions, groups, stories), schema version and file size, as JSON."""
+    from newsdedup.store.index import Index
+
+    try:
+        config = _config(config_file, overrides)
+        with Index(_existing(db), config) as index:
+            typer.echo(json.dumps(index.stats(), indent=2))
+    except NewsdedupError as exc:
+        raise _fail(exc) from exc
+
+
+def query(
+    db: Db,
+    file: Annotated[
+        Path | None, typer.Argument(help="A file of one or more articles (any input format).")
+    ] = None,
+    text: Annotated[str | None, typer.Option("--text", help="The article text itself.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    format: Format = None,
+    config_file: ConfigFile = None,
+    overrides: Overrides = None,
+) -> None:
+    """The copies and the story of an article that is not in the index (nothing is stored)."""
+    from newsdedup.store.index import Index
+
+    if (file is None) == (text is None):
+        raise typer.BadParameter("give FILE or --text, not both and not neither")
+    try:
+        config = _config(config_file, overrides)
+        articles = _query_articles(file, text, format, config)
+        with Index(_existing(db), config) as index:
+            results = [(a.id, index.query(a)) for a in articles]
+    except NewsdedupError as exc:
+        raise _fail(exc) from exc
+    for article_id, result in results:
+        if as_json:
+            out = result.as_json() if len(results) == 1 else {"id": article_id, **result.as_json()}
+            typer.echo(json.dumps(out))
+            continue
+        typer.echo(f"{article_id}: story {result.story or '-'}")
+        for c in result.copies:
+            jac = f" jaccard {c.scores.jaccard:.3f}" if c.scores else ""
+            typer.echo(f"  {c.kind:8} {c.id}{jac}")
+
+
+def _query_articles(
+    file: Path | None, text: str | None, format: str | None, config: Config
+) -> list[Article]:
+    if text is not None:
+        return [Article(id="query", text=text)]
+    assert file is not None
+    report = Report(strict=True)  # a query file must read cleanly: its error names file:line
+    found = list(read_articles([file], format=format, report=report, clean=config.clean))
+    if not found:
+        raise StoreError(f"{file} holds no article to query.")
+    return found
