@@ -181,10 +181,25 @@ def _place(
         ).fetchall()
     )
     items = [
-        Placement(seq=s, article=articles[i], when=w, group=groups[s])
+        Placement(seq=s, article=articles[i], when=w, group=_story_key(conn, groups[s]))
         for s, i, w in zip(seqs, order, when, strict=True)
     ]
     stories.place(conn, items)
+
+
+def _story_key(conn: sqlite3.Connection, gid: str) -> str:
+    """The group an article is placed under: the key its group's earliest placed member got.
+
+    A batch run places every member under the final group; here a group can gain a better-
+    ranked representative after some members were placed (an undated article, ranked last for
+    copies, that the stories date from its text), and its id then changes: the members placed
+    before keep the story, and so do the ones after."""
+    row = conn.execute(
+        "SELECT a.arrival_group FROM groups g JOIN articles a ON a.seq = g.seq "
+        "WHERE g.gid = ? AND a.story_pos IS NOT NULL ORDER BY a.story_pos LIMIT 1",
+        (gid,),
+    ).fetchone()
+    return gid if row is None else str(row[0])
 
 
 def _outcome(

@@ -1,0 +1,349 @@
+"""The living index: equal to the batch, incremental, versioned, migratable, thread-safe."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import sqlite3
+import threading
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsdedup import Config, find_copies
+from newsdedup.errors import StoreError
+from newsdedup.group.stories import find_stories, publication_order
+from newsdedup.store.contract import IndexProtocol
+from newsdedup.store.index import Index
+from newsdedup.store.schema import SCHEMA_VERSION, connect, migrate
+from newsdedup.synth import generate_corpus
+from newsdedup.types import Article
+
+CONFIG = Config()
+FIXTURE = HealthCheck.function_scoped_fixture
+
+
+@cache
+def corpus(n: int = 500, seed: int = 5) -> tuple[Article, ...]:
+    """Generated articles with planted copies of every kind, in publication order."""
+    articles = list(generate_corpus(n, seed=seed, words=120, copy_rate=0.35).articles)
+    order, _ = publication_order(articles, CONFIG.stories)
+    return tuple(articles[i] for i in order)
+
+
+@cache
+def batch_result(n: int = 500, seed: int = 5):  # type: ignore[no-untyped-def]
+    articles = list(corpus(n, seed))
+    copies = find_copies(articles, CONFIG)
+    return copies, find_stories(articles, CONFIG, copies=copies)
+
+
+def membership(index: Index, ids: list[str]) -> dict[str, tuple[str, str, object]]:
+    """id -> (group, kind, scores) as the index holds them."""
+    out = {}
+    for i in ids:
+        stored = index.article(i)
+        assert stored is not None, i
+        row = (
+            index._conn()
+            .execute(
+                "SELECT g.kind, g.s0 FROM groups g JOIN articles a ON a.seq = g.seq "
+                "WHERE a.id = ? AND a.current = 1",
+                (i,),
+            )
+            .fetchone()
+        )
+        kind, scores = row[0], None if row[1] is None else round(row[1], 9)
+        out[i] = (stored.group, kind, scores)
+    return out
+
+
+def batch_membership(result) -> dict[str, tuple[str, str, object]]:  # type: ignore[no-untyped-def]
+    codes = {"original": 0, "exact": 1, "near": 2, "rewrite": 3, "excerpt": 4}
+    return {
+        m.id: (g.id, codes[m.kind.value], None if m.scores is None else round(m.scores.jaccard, 9))
+        for g in result.groups
+        for m in g.members
+    }
+
+
+def ingest(path: Path, articles: list[Article], cuts: list[int]) -> Index:
+    index = Index(path, CONFIG)
+    bounds = [0, *sorted(set(cuts)), len(articles)]
+    for lo, hi in itertools.pairwise(bounds):
+        index.add(articles[lo:hi])
+    return index
+
+
+def test_index_implements_the_contract(tmp_path: Path) -> None:
+    with Index(tmp_path / "x.db") as index:
+        assert isinstance(index, Index)
+        protocol_methods = {m for m in dir(IndexProtocol) if not m.startswith("_")}
+        assert protocol_methods <= set(dir(index))
+
+
+def test_index_batches_equal_the_batch_run(tmp_path: Path) -> None:
+    articles = list(corpus())
+    copies, stories = batch_result()
+    with ingest(tmp_path / "x.db", articles, [37, 150, 151, 320]) as index:
+        ids = [a.id for a in articles]
+        assert membership(index, ids) == batch_membership(copies)
+        assert {i: index.article(i).story for i in ids} == stories.story_of  # type: ignore[union-attr]
+        for story in stories.stories:
+            assert index.story(story.id) == story
+        assert index.stats()["stories"] == len(stories.stories)
+
+
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(cuts=st.lists(st.integers(1, 199), max_size=5))
+def test_index_any_batching_gives_the_batch_groups(tmp_path_factory, cuts: list[int]) -> None:  # type: ignore[no-untyped-def]
+    articles = list(corpus(200, 9))
+    copies, stories = batch_result(200, 9)
+    path = tmp_path_factory.mktemp("db") / "x.db"
+    with ingest(path, articles, cuts) as index:
+        ids = [a.id for a in articles]
+        assert membership(index, ids) == batch_membership(copies)  # no article lost, same groups
+        assert {i: index.article(i).story for i in ids} == stories.story_of  # type: ignore[union-attr]
+
+
+@settings(
+    max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(picks=st.lists(st.integers(0, 199), min_size=1, max_size=30))
+def test_index_readding_is_a_noop(tmp_path_factory, picks: list[int]) -> None:  # type: ignore[no-untyped-def]
+    articles = list(corpus(200, 9))
+    path = tmp_path_factory.mktemp("db") / "x.db"
+    with Index(path, CONFIG) as index:
+        index.add(articles)
+        before = index.stats()
+        groups = membership(index, [a.id for a in articles])
+        again = index.add([articles[i] for i in picks])
+        assert {a.status for a in again.added} == {"unchanged"}
+        after = index.stats()
+        assert {k: after[k] for k in ("articles", "versions", "groups", "stories", "edges")} == {
+            k: before[k] for k in ("articles", "versions", "groups", "stories", "edges")
+        }
+        assert membership(index, [a.id for a in articles]) == groups
+
+
+def _components(n: int, pairs: np.ndarray) -> list[np.ndarray]:
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        parent[find(int(a))] = find(int(b))
+    roots = [find(d) for d in range(n)]
+    return [np.flatnonzero(np.array(roots) == r) for r in sorted(set(roots))]
+
+
+def test_index_component_regrouping_equals_the_whole_graph(tmp_path: Path) -> None:
+    """star_groups inside one connected component depends only on that component (the claim
+    incremental regrouping rests on), over the verified edges of a real corpus."""
+    from newsdedup.engine.local import _verifier
+    from newsdedup.group.copies import star_groups
+    from newsdedup.group.representative import priority_ranks
+    from newsdedup.store.rows import load_fingerprints
+
+    with Index(tmp_path / "x.db", CONFIG) as index:
+        index.add(list(corpus()))
+        conn = index._conn()
+        seqs = [r[0] for r in conn.execute("SELECT seq FROM fingerprints WHERE head = 1")]
+        edges = conn.execute("SELECT * FROM edges").fetchall()
+        fp, ids = load_fingerprints(conn, seqs, CONFIG.fingerprint_id)
+    at = {s: i for i, s in enumerate(seqs)}
+    pairs = np.array([[at[e[0]], at[e[1]]] for e in edges], np.int64)
+    codes = np.array([e[2] for e in edges], np.int8)
+    scores = np.array([e[3:9] for e in edges], np.float64)
+    assert len(pairs) > 20, "the corpus must have copies"
+    rank = priority_ranks(ids, fp.published, fp.n_words, CONFIG.group.representative)
+    verify = _verifier(fp, CONFIG)
+    whole = star_groups(len(seqs), rank, pairs, codes, scores, verify)
+    for nodes in _components(len(seqs), pairs):
+        local = {int(d): i for i, d in enumerate(nodes)}
+        keep = np.array([int(a) in local for a, _ in pairs])
+        sub = np.array([[local[int(a)], local[int(b)]] for a, b in pairs[keep]], np.int64)
+
+        def sub_verify(m: int, r: int, nodes: np.ndarray = nodes):  # type: ignore[no-untyped-def]
+            return verify(int(nodes[m]), int(nodes[r]))
+
+        part = star_groups(
+            len(nodes), rank[nodes], sub.reshape(-1, 2), codes[keep], scores[keep], sub_verify
+        )
+        assert (nodes[part.center] == whole.center[nodes]).all()
+        assert (part.kind == whole.kind[nodes]).all()
+
+
+def test_index_earlier_exact_copy_takes_over_the_head(tmp_path: Path) -> None:
+    base = corpus()[3]
+    later = dataclasses.replace(base, id="late", published=datetime(2030, 1, 2, tzinfo=UTC))
+    early = dataclasses.replace(base, id="early", published=datetime(2030, 1, 1, tzinfo=UTC))
+    near_words = base.text.split()
+    near = dataclasses.replace(
+        base, id="near", text=" ".join(near_words[:-3]), published=datetime(2030, 1, 3, tzinfo=UTC)
+    )
+    with Index(tmp_path / "x.db", CONFIG) as index:
+        index.add([later, near])
+        index.add([early])
+        expected = batch_membership(find_copies([later, near, early], CONFIG))
+        assert membership(index, ["late", "near", "early"]) == expected
+        assert index.article("early").original  # type: ignore[union-attr]
+
+
+def test_index_edited_article_is_a_new_version(tmp_path: Path) -> None:
+    articles = list(corpus())
+    copies, _ = batch_result()
+    group = next(g for g in copies.groups if len(g.members) == 2)
+    member = next(m.id for m in group.members[1:])
+    with Index(tmp_path / "x.db", CONFIG) as index:
+        index.add(articles)
+        assert index.copies(member)
+        other = next(a for a in articles if a.id not in {m.id for m in group.members})
+        edited = dataclasses.replace(other, id=member)
+        result = index.add([edited])
+        assert [(a.status, a.version) for a in result.added] == [("new_version", 2)]
+        stored = index.article(member)
+        assert stored is not None and stored.version == 2 and stored.text == other.text
+        assert member not in {c.id for c in index.copies(group.representative)}
+        assert index.stats()["versions"] == index.stats()["articles"] + 1
+        expected = [a for a in articles if a.id != member] + [edited]
+        assert membership(index, [a.id for a in expected]) == batch_membership(
+            find_copies(expected, CONFIG)
+        )
+
+
+def test_index_query_finds_copies_and_stores_nothing(tmp_path: Path) -> None:
+    articles = list(corpus())
+    copies, _ = batch_result()
+    group = next(g for g in copies.groups if len(g.members) >= 3)
+    held = next(m.id for m in group.members[1:])
+    stored_articles = [a for a in articles if a.id != held]
+    query = next(a for a in articles if a.id == held)
+    with Index(tmp_path / "x.db", CONFIG) as index:
+        index.add(stored_articles)
+        before = index.stats()
+        result = index.query(query)
+        assert index.stats() == before
+        assert result.copies, "a planted copy must find its group"
+        assert {c.id for c in result.copies} <= {m.id for m in group.members}
+        best = index.article(result.copies[0].id)
+        assert best is not None and result.story == best.story
+        assert result.as_json()["copies"][0]["kind"] in {"exact", "near", "rewrite", "excerpt"}
+
+
+def test_index_query_of_an_unrelated_text_finds_nothing(tmp_path: Path, make_words) -> None:  # type: ignore[no-untyped-def]
+    with Index(tmp_path / "x.db", CONFIG) as index:
+        index.add(list(corpus())[:100])
+        result = index.query(Article(id="q", text=" ".join(make_words(200, 3))))
+        assert result.copies == ()
+
+
+def test_index_migrates_an_older_file(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    conn = connect(path)
+    migrate(conn, path, upto=1)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    conn.close()
+    with Index(path, CONFIG) as index:
+        assert index.migrated_from == 1
+        index.add(list(corpus())[:20])
+        assert index.stats()["schema_version"] == SCHEMA_VERSION
+        first = corpus()[0].id
+        assert index.diff(first, corpus()[1].id) is not None  # the v2 alignment cache works
+
+
+def test_index_refuses_a_newer_schema(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    with pytest.raises(StoreError, match="schema version"):
+        Index(path, CONFIG)
+
+
+def test_index_refuses_another_fingerprint_scheme(tmp_path: Path) -> None:
+    path = tmp_path / "x.db"
+    Index(path, CONFIG).close()
+    other = CONFIG.override({"lsh.bands": "64"})
+    with pytest.raises(StoreError, match="scheme"):
+        Index(path, other)
+
+
+def test_index_reopened_continues_like_one_session(tmp_path: Path) -> None:
+    articles = list(corpus())
+    with ingest(tmp_path / "one.db", articles, [250]) as one:
+        expected = {a.id: one.article(a.id).story for a in articles}  # type: ignore[union-attr]
+    with Index(tmp_path / "two.db", CONFIG) as two:
+        two.add(articles[:250])
+    with Index(tmp_path / "two.db", CONFIG) as two:
+        two.add(articles[250:])
+        assert {a.id: two.article(a.id).story for a in articles} == expected  # type: ignore[union-attr]
+
+
+def test_index_reads_from_many_threads_while_writing(tmp_path: Path) -> None:
+    articles = list(corpus())
+    errors: list[BaseException] = []
+    with Index(tmp_path / "x.db", CONFIG) as index:
+        index.add(articles[:100])
+        done = threading.Event()
+
+        def read() -> None:
+            try:
+                while not done.is_set():
+                    for a in articles[:100:7]:
+                        assert index.article(a.id) is not None
+                        index.copies(a.id)
+                    index.stories(limit=5)
+                    index.query(articles[200])
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=read) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for lo in range(100, 500, 50):
+            index.add(articles[lo : lo + 50])
+        done.set()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert index.stats()["articles"] == 500
+
+
+def test_index_stories_filters_and_search(tmp_path: Path) -> None:
+    articles = list(corpus())
+    with Index(tmp_path / "x.db", CONFIG) as index:
+        index.add(articles)
+        page = index.stories(order="size", limit=3)
+        assert page.total == index.stats()["stories"]
+        assert [s.size for s in page.stories] == sorted(
+            (s.size for s in page.stories), reverse=True
+        )
+        big = page.stories[0]
+        members = index.story_articles(big.id)
+        assert [m.id for m in members] == list(dict.fromkeys(big.members))
+        source = big.sources[0]
+        assert all(source in s.sources for s in index.stories(source=source, limit=500).stories)
+        late = max(a.published for a in articles if a.published) - timedelta(days=2)
+        assert all(s.last_seen >= late for s in index.stories(since=late, limit=500).stories)  # type: ignore[operator]
+        word = next(w for w in articles[0].text.split() if len(w) > 6 and w.isalpha())
+        assert any(word in a.text for a in index.search(word))
+        assert index.search("zzqqxxnothing") == ()
+
+
+def test_index_rejects_empty_articles_by_name(tmp_path: Path) -> None:
+    with Index(tmp_path / "x.db", CONFIG) as index:
+        result = index.add([Article(id="blank", text="   "), corpus()[0]])
+        assert [r.reason for r in result.rejected] == ["empty_text"]
+        assert "blank" in result.rejected[0].detail
+        assert [a.id for a in result.added] == [corpus()[0].id]
