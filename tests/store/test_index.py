@@ -347,3 +347,45 @@ def test_index_rejects_empty_articles_by_name(tmp_path: Path) -> None:
         assert [r.reason for r in result.rejected] == ["empty_text"]
         assert "blank" in result.rejected[0].detail
         assert [a.id for a in result.added] == [corpus()[0].id]
+
+
+def test_index_peek_is_what_add_picks_and_changes_nothing(tmp_path: Path) -> None:
+    """For each article with no copy in the index, the story ``query`` reports is the one
+    ``add`` then puts it in (None: add opens a new story), and peeking leaves the assigner as
+    it was (its snapshot is byte-identical)."""
+    from newsdedup.group.story_summary import story_id
+    from newsdedup.store.story_state import _freeze
+
+    articles = list(corpus())
+    checked = opened = 0
+    with Index(tmp_path / "x.db", CONFIG) as index:
+        index.add(articles[:250])
+        for article in articles[250:330]:
+            result = index.query(article)
+            if result.copies:
+                index.add([article])
+                continue
+            before = _freeze(index._stories.assigner)
+            peeked = index._peek(article)
+            assert _freeze(index._stories.assigner) == before
+            added = index.add([article]).added[0]
+            if peeked is None:
+                opened += 1
+                assert added.story == story_id(article.id)  # a story of its own
+            else:
+                assert added.story == peeked
+            checked += 1
+    assert checked > 20 and 0 < opened < checked, (checked, opened)
+
+
+def test_document_frequencies_peek_vector_equals_add_vector() -> None:
+    from newsdedup.fingerprint.terms import DocumentFrequencies
+
+    seen = DocumentFrequencies(prior_docs=5.0, background="uniform")
+    for doc in ({"alpha": 2, "beta": 1}, {"beta": 3, "gamma": 1}):
+        seen.add_vector(doc, 10)
+    query = {"alpha": 1, "delta": 4, "beta": 2000}
+    state = (seen.docs, dict(seen.smoothed))
+    peeked = seen.peek_vector(query, 2)
+    assert (seen.docs, seen.smoothed) == state
+    assert peeked == seen.add_vector(query, 2)

@@ -192,6 +192,19 @@ class DocumentFrequencies:
         weights = dict(zip(terms, map(mul, tfs, idf), strict=True))
         return _cut_unit(weights, max_terms)
 
+    def peek_vector(self, counts: dict[str, int], max_terms: int) -> Vector:
+        """The vector ``add_vector(counts, max_terms)`` would return (the same floats), without
+        counting the document: a query against a live index must leave it as it was."""
+        smoothed, prior, background = self.smoothed, self.prior_docs, self._background
+        log = math.log
+        total = log(self.docs + 1 + prior + 1.0)
+        weights: Vector = {}
+        for t, c in counts.items():
+            d = smoothed.get(t)
+            d = prior * background(t) + 1.5 if d is None else d + 1
+            weights[t] = (_TF[c] if c < _TF_SIZE else 1.0 + log(c)) * (total - log(d))
+        return _cut_unit(weights, max_terms)
+
 
 _TF_SIZE = 1024
 _TF = [0.0] + [1.0 + math.log(c) for c in range(1, _TF_SIZE)]  # 1 + ln tf for small counts

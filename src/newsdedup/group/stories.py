@@ -401,6 +401,52 @@ class StoryAssigner:
             group_of={a.id: group_of[a.id] for a in self.articles},
         )
 
+    def peek(
+        self,
+        article: Article,
+        when: datetime | None,
+        group: str | None = None,
+        dense: np.ndarray | None = None,
+    ) -> int | None:
+        """The key of the story ``add`` would put ``article`` in, None when it would open one;
+        nothing changes (a query against a live index)."""
+        if group is not None and group in self.story_of_group:
+            return self._story(self.story_of_group[group]).key
+        c = self.config
+        text = _text_of(article)
+        names = entity_terms(text, rare_zipf=c.rare_zipf, background=c.background)
+        lexical = self.terms.peek_vector(content_terms(text), c.max_terms)
+        entities = self.names.peek_vector(dict.fromkeys(names, 1), c.max_terms)
+        most = max(c.query_terms, c.index_terms)
+        heavy = _Heaviest(top_terms(lexical, most), top_terms(entities, most))
+        clock = self.clock
+        try:  # the clock as ``add`` would move it, put back below
+            if when is not None:
+                self.clock = max(self.clock, _day(when))
+            limit = self.clock - c.max_idle_days
+            ranked = [
+                (score, key)
+                for score, key in self._ranked(
+                    lexical, entities, dense, heavy, timeless=when is None
+                )
+                if when is None or not _would_close(self._story(key), limit)
+            ]
+        finally:
+            self.clock = clock
+        if not ranked or ranked[0][0] < c.join_similarity:
+            return None
+        story = self._story(ranked[0][1])
+        if len(ranked) > 1 and ranked[1][0] >= c.merge_similarity:
+            other = self._story(ranked[1][1])
+            if other.open == story.open and other.first < story.first:
+                story = other  # a merge keeps the story that began first
+        return story.key
+
+
+def _would_close(story: OpenStory, limit: float) -> bool:
+    """Whether ``add``'s ``_close_idle`` would close ``story`` before placing an article."""
+    return story.open and story.last_voice < limit
+
 
 def _cosine(vector: Vector, centroid: Vector, norm2: float) -> float:
     return float(dot(vector, centroid) / math.sqrt(norm2)) if norm2 > 0 else 0.0

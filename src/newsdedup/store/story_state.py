@@ -167,10 +167,8 @@ class StoryState:
 
     def peek(self, article: Article, when: datetime | None) -> str | None:
         """The id of the story ``add`` would put ``article`` in (None: a new one), unchanged."""
-        peek = getattr(self.assigner, "peek", None)
-        if peek is None:
-            return None
-        key = peek(article, when)
+        dense = next(self.assigner._dense([article]))  # None without an embedder
+        key = self.assigner.peek(article, when, dense=dense)
         if key is None:
             return None
         return story_id(self.assigner.articles[self._resolve(key).first].id)
