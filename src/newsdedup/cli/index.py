@@ -76,6 +76,18 @@ def add(
         raise _fail(exc) from exc
     if not quiet:
         console.print(_summary(counts, report, stats, db))
+        _print_rejects(report)
+
+
+#: Rejected records listed after the summary (all are counted in it).
+SHOW_REJECTS = 10
+
+
+def _print_rejects(report: Report) -> None:
+    for r in report.rejected[:SHOW_REJECTS]:
+        console.print(f"rejected {escape(str(r.origin))}: {escape(r.detail)} ({r.reason})")
+    if len(report.rejected) > SHOW_REJECTS:
+        console.print(f"… and {len(report.rejected) - SHOW_REJECTS:,} more rejected records")
 
 
 def _summary(counts: Counter[str], report: Report, stats: dict[str, object], db: Path) -> Table:
