@@ -323,6 +323,7 @@ def _register() -> None:
     from newsdedup.cli.clean import clean
     from newsdedup.cli.diff import diff
     from newsdedup.cli.index import index_app, query
+    from newsdedup.cli.serve import serve
     from newsdedup.cli.stories import run, stories
 
     app.command(name="clean")(clean)
@@ -331,6 +332,7 @@ def _register() -> None:
     app.command(name="run")(run)
     app.add_typer(index_app, name="index")
     app.command(name="query")(query)
+    app.command(name="serve")(serve)
 
 
 _register()

@@ -10,7 +10,7 @@ from newsdedup.relate.explain import Segment, segments
 from newsdedup.types import Alignment, Article
 from newsdedup.write.atomic import StrPath, atomic_open
 
-__all__ = ["diff_html", "write_diff_html"]
+__all__ = ["diff_html", "marked_pieces", "write_diff_html"]
 
 _STYLE = """
 body{font:15px/1.5 system-ui,sans-serif;margin:2rem;color:#222}
@@ -22,18 +22,32 @@ mark{background:#ffe58a;padding:0 .1rem}.summary{color:#555}
 """
 
 
-def _marked(text: str, start: int, end: int, marks: tuple[tuple[int, int, str], ...]) -> str:
-    out: list[str] = []
+Mark = tuple[int, int, str]
+
+
+def marked_pieces(
+    text: str, start: int, end: int, marks: tuple[Mark, ...]
+) -> list[tuple[str, Mark | None]]:
+    """``text[start:end]`` cut at the marks inside it: (piece, its mark or None), in order.
+    Shared with the service's UI, which renders the pieces through its own templates."""
+    out: list[tuple[str, Mark | None]] = []
     pos = start
-    for m_start, m_end, label in sorted(marks):
+    for mark in sorted(marks):
+        m_start, m_end, _ = mark
         if m_start < pos or m_end > end:
             continue
-        out.append(escape(text[pos:m_start]))
-        shown = escape(text[m_start:m_end])
-        out.append(f'<mark title="{escape(label)}">{shown}</mark>')
+        out.append((text[pos:m_start], None))
+        out.append((text[m_start:m_end], mark))
         pos = m_end
-    out.append(escape(text[pos:end]))
-    return "".join(out)
+    out.append((text[pos:end], None))
+    return [(piece, mark) for piece, mark in out if piece or mark]
+
+
+def _marked(text: str, start: int, end: int, marks: tuple[Mark, ...]) -> str:
+    return "".join(
+        escape(piece) if mark is None else f'<mark title="{escape(mark[2])}">{escape(piece)}</mark>'
+        for piece, mark in marked_pieces(text, start, end, marks)
+    )
 
 
 def _row(seg: Segment, a: str, b: str) -> str:
