@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sqlite3
 import threading
 from datetime import datetime
 from typing import Any
 
+import numba
 import numpy as np
 
 from newsdedup.config import Config
 from newsdedup.errors import InputError
-from newsdedup.fingerprint.batch import concat, fingerprint_articles
+from newsdedup.fingerprint.batch import fingerprint_articles
 from newsdedup.relate.kind import KIND_CODES, classify
 from newsdedup.relate.verify import SCORE_COLUMNS, score_pairs
 from newsdedup.report import Report
 from newsdedup.store.contract import CopyLink, StoredArticle
-from newsdedup.store.rows import load_fingerprints, signed
+from newsdedup.store.rows import append, load_fingerprints, signed
 from newsdedup.types import Article, Origin, Scores
 
 __all__ = ["diff_articles", "query_article", "scores_of", "story_filter"]
@@ -48,7 +48,19 @@ def query_article(
 ) -> tuple[tuple[CopyLink, ...], int | None]:
     """The stored copies of ``article``, best first, and the seq of the best one. Exact copies
     come from the exact-hash index, the others from the band table and the batch's verifier;
-    ``scores`` have ``a`` = the queried article, ``b`` = the stored copy."""
+    ``scores`` have ``a`` = the queried article, ``b`` = the stored copy. The kernels run on
+    this thread alone: for one document, waking a pool of threads costs more than it saves."""
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)  # per calling thread in numba; put back below
+    try:
+        return _query(conn, config, article)
+    finally:
+        numba.set_num_threads(threads)
+
+
+def _query(
+    conn: sqlite3.Connection, config: Config, article: Article
+) -> tuple[tuple[CopyLink, ...], int | None]:
     fp = fingerprint_articles([_cleaned(article, config)], config)
     ex = fp.exact.view(np.int64)[0]
     exact = [
@@ -57,10 +69,9 @@ def query_article(
             "SELECT seq FROM fingerprints WHERE ex0 = ? AND ex1 = ?", (int(ex[0]), int(ex[1]))
         )
     ]
-    keys = signed(fp.keys[0])
-    marks = ",".join("?" * len(keys))
-    found = {r[0] for r in conn.execute(f"SELECT seq FROM bands WHERE key IN ({marks})", keys)}
-    candidates = sorted(found - set(exact))
+    candidates = sorted(
+        _band_partners(conn, signed(fp.keys[0]), config.lsh.max_bucket) - set(exact)
+    )
     hits: list[tuple[int, int, list[float]]] = [(s, 1, [1.0] * 6) for s in exact]
     if candidates and len(fp.set_offsets) > 1 and fp.set_offsets[1] > 0:
         hits += _verified(conn, config, fp, candidates)
@@ -69,12 +80,24 @@ def query_article(
     return links, (hits[0][0] if hits else None)
 
 
+def _band_partners(conn: sqlite3.Connection, keys: list[int], cap: int) -> set[int]:
+    """Stored heads sharing a band key, leaving out buckets already over ``cap`` (boilerplate:
+    the batch would pair a newcomer there only if its id hash ranked among the first ``cap``)."""
+    found: set[int] = set()
+    for key in keys:
+        rows = conn.execute("SELECT seq FROM bands WHERE key = ? LIMIT ?", (key, cap + 1))
+        seqs = [r[0] for r in rows]
+        if len(seqs) <= cap:
+            found.update(seqs)
+    return found
+
+
 def _verified(
     conn: sqlite3.Connection, config: Config, fp: Any, candidates: list[int]
 ) -> list[tuple[int, int, list[float]]]:
     stored, _ = load_fingerprints(conn, candidates, config.fingerprint_id)
     n = len(candidates)
-    joined = concat([stored, dataclasses.replace(fp, keys=fp.keys[:, :0])], config)
+    joined = append(stored, fp)
     pairs = np.column_stack((np.arange(n), np.full(n, n))).astype(np.int64)
     scores = score_pairs(
         joined,
