@@ -1,0 +1,175 @@
+"""Validation, size limits and the token: every refusal is a 4xx that says what was wrong."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("fastapi", reason="needs the serve extra")
+pytest.importorskip("httpx", reason="needs the serve extra")
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import orjson
+import pytest
+from fastapi.testclient import TestClient
+
+from newsdedup.errors import ConfigError
+from newsdedup.serve import create_app
+from newsdedup.store.index import Index
+
+GOOD = {"id": "g1", "text": "The harbour board approved the dredging plan on Tuesday."}
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"text": "no id"}, "body.id"),
+        ({"id": "x"}, "body.text"),
+        ({"id": "", "text": "t"}, "body.id"),
+        ({"id": " padded ", "text": "t"}, "body.id"),
+        ({"id": "x", "text": ""}, "body.text"),
+        ({"id": "x", "text": "t", "published": "last tuesday"}, "body.published"),
+        ({"id": "x", "text": "t", "pubdate": "2022-01-01"}, "body.pubdate"),
+        ({"id": 7, "text": "t"}, "body.id"),
+        ([GOOD, {"id": "y", "text": "t", "published": "2022-13-45"}], "body[1].published"),
+        ([GOOD, {"id": "y"}], "body[1].text"),
+        ("just a string", "body"),
+    ],
+)
+def test_guards_invalid_article_is_422_naming_the_field(
+    client: TestClient, body: Any, field: str
+) -> None:
+    response = client.post("/articles", json=body)
+    assert response.status_code == 422, response.text
+    got = response.json()
+    assert field in [e["field"] for e in got["errors"]]
+    assert field in got["detail"]
+    assert client.get("/health").json()["articles"] == 0
+
+
+def test_guards_union_errors_only_of_the_shape_sent(client: TestClient) -> None:
+    errors = client.post("/articles", json={"id": "x"}).json()["errors"]
+    assert [e["field"] for e in errors] == ["body.text"]
+
+
+def test_guards_empty_list_is_422(client: TestClient) -> None:
+    response = client.post("/articles", json=[])
+    assert response.status_code == 422
+    assert "at least one article" in response.json()["detail"]
+
+
+def test_guards_malformed_json_is_400(client: TestClient) -> None:
+    response = client.post(
+        "/articles", content=b'{"id": "x", "text": ', headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert "not valid JSON" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("kind", ["text/plain", "application/x-www-form-urlencoded", None])
+def test_guards_non_json_body_is_415(client: TestClient, kind: str | None) -> None:
+    headers = {"Content-Type": kind} if kind else {}
+    response = client.post("/articles", content=orjson.dumps(GOOD), headers=headers)
+    assert response.status_code == 415
+    assert "application/json" in response.json()["detail"]
+
+
+def test_guards_json_with_charset_is_accepted(client: TestClient) -> None:
+    response = client.post(
+        "/articles",
+        content=orjson.dumps(GOOD),
+        headers={"Content-Type": "application/json; charset=utf-8"},
+    )
+    assert response.status_code == 200
+
+
+def test_guards_body_over_the_limit_is_413(make_client: Callable[..., TestClient]) -> None:
+    client = make_client(max_body_bytes=1000)
+    big = {"id": "big", "text": "word " * 400}
+    response = client.post("/articles", json=big)
+    assert response.status_code == 413
+    assert "1,000 bytes" in response.json()["detail"]
+    assert client.post("/articles", json=GOOD).status_code == 200
+    assert client.get("/articles/big").status_code == 404
+
+
+def test_guards_streamed_body_over_the_limit_is_413(
+    make_client: Callable[..., TestClient],
+) -> None:
+    """Without a Content-Length (chunked), the limit is counted as the body arrives."""
+    client = make_client(max_body_bytes=1000)
+    payload = orjson.dumps({"id": "big", "text": "word " * 400})
+
+    def chunks() -> Iterator[bytes]:
+        for start in range(0, len(payload), 256):
+            yield payload[start : start + 256]
+
+    response = client.post(
+        "/articles", content=chunks(), headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert client.get("/articles/big").status_code == 404
+
+
+def test_guards_batch_over_max_batch_is_413(make_client: Callable[..., TestClient]) -> None:
+    client = make_client(max_batch=2)
+    batch = [{"id": f"b{i}", "text": f"article number {i} about the harbour"} for i in range(3)]
+    response = client.post("/articles", json=batch)
+    assert response.status_code == 413
+    assert "limit is 2" in response.json()["detail"]
+    assert client.post("/articles", json=batch[:2]).status_code == 200
+
+
+def test_guards_token_protects_writes_only(make_client: Callable[..., TestClient]) -> None:
+    client = make_client(token="s3cret")
+    missing = client.post("/articles", json=GOOD)
+    assert missing.status_code == 401
+    assert missing.headers["www-authenticate"] == "Bearer"
+    assert "Authorization: Bearer" in missing.json()["detail"]
+    wrong = client.post("/articles", json=GOOD, headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 403
+    basic = client.post("/articles", json=GOOD, headers={"Authorization": "Basic czNjcmV0"})
+    assert basic.status_code == 401
+    assert client.get("/articles/g1").status_code == 404
+    right = client.post("/articles", json=GOOD, headers={"Authorization": "Bearer s3cret"})
+    assert right.status_code == 200
+    assert client.get("/articles/g1").status_code == 200
+    assert client.get("/stories").status_code == 200
+    assert client.get("/ui/").status_code == 200
+
+
+def test_guards_no_token_means_open_writes(client: TestClient) -> None:
+    assert client.post("/articles", json=GOOD).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"limit": 0},
+        {"limit": 201},
+        {"offset": -1},
+        {"order": "oldest"},
+        {"since": "yesterday"},
+        {"since": "2022-09-20T00:00:00", "until": "2022-09-01T00:00:00"},
+    ],
+)
+def test_guards_bad_story_query_is_422(client: TestClient, params: dict[str, Any]) -> None:
+    response = client.get("/stories", params=params)
+    assert response.status_code == 422
+    assert response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        ({"max_body_bytes": 0}, "max_body_bytes"),
+        ({"max_batch": 0}, "max_batch"),
+        ({"token": ""}, "token"),
+    ],
+)
+def test_guards_create_app_checks_its_parameters(
+    index: Index, kwargs: dict[str, Any], name: str
+) -> None:
+    with pytest.raises(ConfigError, match=f"'{name}' parameter of create_app"):
+        create_app(index, **kwargs)
