@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import pytest
 
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
+
 pytest.importorskip("fastapi", reason="needs the serve extra")
-pytest.importorskip("httpx", reason="needs the serve extra")
-
-from typing import Any
-
-from fastapi.testclient import TestClient
 
 
 def test_api_post_seeds_groups_the_copy_pair_and_the_story(

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import pytest
-
-pytest.importorskip("fastapi", reason="needs the serve extra")
-pytest.importorskip("httpx", reason="needs the serve extra")
-
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 import pytest
-from fastapi.testclient import TestClient
 
 from newsdedup.errors import ConfigError
-from newsdedup.serve import create_app
 from newsdedup.store.index import Index
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
+
+pytest.importorskip("fastapi", reason="needs the serve extra")
 
 GOOD = {"id": "g1", "text": "The harbour board approved the dredging plan on Tuesday."}
 
@@ -171,5 +169,7 @@ def test_guards_bad_story_query_is_422(client: TestClient, params: dict[str, Any
 def test_guards_create_app_checks_its_parameters(
     index: Index, kwargs: dict[str, Any], name: str
 ) -> None:
+    from newsdedup.serve import create_app
+
     with pytest.raises(ConfigError, match=f"'{name}' parameter of create_app"):
         create_app(index, **kwargs)

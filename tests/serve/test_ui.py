@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
-
-pytest.importorskip("fastapi", reason="needs the serve extra")
-pytest.importorskip("httpx", reason="needs the serve extra")
-
 import re
+from typing import TYPE_CHECKING
 
 import pytest
-from fastapi.testclient import TestClient
 
 from newsdedup.serve.charts import daily, sparkline, timeline_chart
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
+
+pytest.importorskip("fastapi", reason="needs the serve extra")
 
 EVIL_TITLE = "<script>alert('title')</script>"
 EVIL_TEXT = 'Budget "><img src=x onerror=alert(1)> passed <script>alert("text")</script> today.'
