@@ -1,0 +1,28 @@
+#!/bin/sh
+# Install the project with its test extras, make sure Debian's chromium is there for the browser
+# tests (tests/browser), then run the test suite. Arguments go to pytest.
+set -eu
+cd "$(dirname "$0")/.."
+
+python3 -m pip install -q -e '.[test]'
+
+if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then
+        as_root=""
+    elif command -v sudo >/dev/null 2>&1; then
+        as_root="sudo -n"
+    else
+        as_root="none"
+    fi
+    if [ "$as_root" = none ]; then
+        echo "scripts/test.sh: not root and no sudo: cannot install chromium; the browser tests will skip" >&2
+    else
+        echo "scripts/test.sh: installing Debian's chromium for the browser tests" >&2
+        export DEBIAN_FRONTEND=noninteractive
+        $as_root apt-get update -qq >/dev/null
+        $as_root apt-get install -y -qq --no-install-recommends chromium >/dev/null \
+            || echo "scripts/test.sh: apt-get install chromium failed; the browser tests will skip" >&2
+    fi
+fi
+
+exec python3 -m pytest -q "$@"
