@@ -20,7 +20,7 @@ if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
         echo "scripts/test.sh: installing Debian's chromium for the browser tests" >&2
         export DEBIAN_FRONTEND=noninteractive
         $as_root apt-get update -qq >/dev/null
-        $as_root apt-get install -y -qq --no-install-recommends chromium >/dev/null \
+        $as_root apt-get install -y -qq chromium >/dev/null \
             || echo "scripts/test.sh: apt-get install chromium failed; the browser tests will skip" >&2
     fi
 fi
