@@ -19,9 +19,10 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections import Counter, _count_elements  # type: ignore[attr-defined]
+from collections import Counter
 from collections.abc import Callable, Iterable
-from operator import mul
+from itertools import repeat
+from operator import add, mul
 
 from newsdedup.fingerprint.stopwords import stopwords
 from newsdedup.relate.story import _MONTH_DAY as _MONTH_DAY_PATTERN
@@ -177,17 +178,25 @@ class DocumentFrequencies:
         per-term work done by C iterators: only new terms take a Python step. ``known`` may
         hold the background probability of new terms, found elsewhere (story_features.py)."""
         smoothed, terms = self.smoothed, counts.keys()
-        new = set(terms).difference(smoothed)  # walks the terms, not the whole dict
-        _count_elements(smoothed, terms - new)  # d + 1 for each term seen before
-        prior, background, known = self.prior_docs, self._background, known or {}
-        for t in new:
-            p = known.get(t)
-            smoothed[t] = prior * (background(t) if p is None else p) + 1.5
+        # one lookup per term for the old counts and one update for the new: a big dict's
+        # lookups are memory-bound, so they are what costs (the same floats as ``add``)
+        seen = list(map(smoothed.get, terms))
+        fresh = [i for i, d in enumerate(seen) if d is None]
+        for i in fresh:
+            seen[i] = 0.0
+        smoothed_now = list(map(add, seen, repeat(1.0)))  # d + 1 for each term seen before
+        if fresh:
+            prior, background, known = self.prior_docs, self._background, known or {}
+            listed = list(terms)
+            for i in fresh:
+                p = known.get(t := listed[i])
+                smoothed_now[i] = prior * (background(t) if p is None else p) + 1.5
+        smoothed.update(zip(terms, smoothed_now, strict=True))
         self.docs += 1
-        total = math.log(self.docs + prior + 1.0)
+        total = math.log(self.docs + self.prior_docs + 1.0)
         if max(counts.values(), default=0) >= _TF_SIZE:
             return self.vector(counts, max_terms)
-        idf = map(total.__sub__, map(math.log, map(smoothed.__getitem__, terms)))
+        idf = map(total.__sub__, map(math.log, smoothed_now))
         tfs = map(_TF.__getitem__, counts.values())
         weights = dict(zip(terms, map(mul, tfs, idf), strict=True))
         return _cut_unit(weights, max_terms)

@@ -296,10 +296,11 @@ class StoryAssigner:
         """Weighted mean of the cosines with the story's centroids, faded by its silence
         (a ``timeless`` article, one with no date, sees no fade)."""
         c = self.config
-        total = c.lexical_weight * _cosine(lexical, story.centroid, story.norm2)
+        centroid, names = story.centroids()  # a closed story kept in the archive is packed
+        total = c.lexical_weight * _cosine(lexical, centroid, story.norm2)
         weight = c.lexical_weight
-        if entities and story.entities:
-            total += c.entity_weight * _cosine(entities, story.entities, story.entity_norm2)
+        if entities and names:
+            total += c.entity_weight * _cosine(entities, names, story.entity_norm2)
             weight += c.entity_weight
         if dense is not None and story.dense is not None:
             norm = float(np.linalg.norm(story.dense))
@@ -374,6 +375,7 @@ class StoryAssigner:
         story.open = False
         if self.keep_closed:
             self.archive.add(story, indexed)
+            story.pack()  # unpacked again if an undated voice joins it, and when it settles
         else:
             settle(story, self.config.label_size)
         self.closed[story.key] = story

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import heapq
 import math
+from array import array
 from dataclasses import dataclass, field
+from itertools import chain
+from typing import TypeAlias
 
 import numpy as np
 
@@ -48,11 +51,37 @@ class OpenStory:
     open: bool = True
     central: int = -1  # its most central voice, set when it closes (see story_summary.settle)
     label: tuple[str, ...] = ()
+    packed: _Packed | None = None  # the vectors of a closed story kept for later (``pack``)
+
+    def pack(self) -> None:
+        """Keep the centroids and voice vectors as term tuples and float arrays (a quarter of
+        the memory of dicts): a closed story kept for undated articles waits in this form.
+        ``unpack`` gives back dicts equal to the originals, in the same order."""
+        if self.packed is None:
+            voices = [(p, tuple(v), array("d", v.values())) for p, v in self.voices]
+            self.packed = (*_pack(self.centroid), *_pack(self.entities), voices)
+            self.centroid, self.entities, self.voices = {}, {}, []
+
+    def unpack(self) -> None:
+        if self.packed is not None:
+            terms, weights, names, name_weights, voices = self.packed
+            self.centroid = dict(zip(terms, weights, strict=True))
+            self.entities = dict(zip(names, name_weights, strict=True))
+            self.voices = [(p, dict(zip(t, w, strict=True))) for p, t, w in voices]
+            self.packed = None
+
+    def centroids(self) -> tuple[Vector, Vector]:
+        """The content-word and name centroids, packed or not (a packed story stays packed)."""
+        if self.packed is None:
+            return self.centroid, self.entities
+        terms, weights, names, name_weights, _ = self.packed
+        return dict(zip(terms, weights, strict=True)), dict(zip(names, name_weights, strict=True))
 
     def add_voice(
         self, position: int, lexical: Vector, entities: Vector, dense: np.ndarray | None
     ) -> None:
         """Fold one voice into the centroids (norms kept incrementally: |c+a|^2 = ...)."""
+        self.unpack()
         self.norm2 += 2.0 * dot(lexical, self.centroid) + 1.0
         _add(self.centroid, lexical)
         if entities:
@@ -64,6 +93,8 @@ class OpenStory:
 
     def absorb(self, other: OpenStory) -> None:
         """Take in every voice and member of ``other`` (a merge)."""
+        self.unpack()
+        other.unpack()
         _add(self.centroid, other.centroid)
         _add(self.entities, other.entities)
         self.norm2 = sum(v * v for v in self.centroid.values())
@@ -83,48 +114,108 @@ class OpenStory:
             self.norm2 = sum(v * v for v in self.centroid.values())
 
 
+_Floats: TypeAlias = "array[float]"
+_Packed: TypeAlias = (
+    "tuple[tuple[str, ...], _Floats, tuple[str, ...], _Floats, "
+    "list[tuple[int, tuple[str, ...], _Floats]]]"
+)
+
+
+def _pack(vector: Vector) -> tuple[tuple[str, ...], _Floats]:
+    return tuple(vector), array("d", vector.values())
+
+
 def _add(into: Vector, vector: Vector) -> None:
     for t, v in vector.items():
         into[t] = into.get(t, 0.0) + v
 
 
 class StoryIndex:
-    """Inverted index term -> open story keys, and the queue of stories by last voice."""
+    """Inverted index term -> open stories, and the queue of stories by last voice.
 
-    __slots__ = ("_expiry", "max_postings", "postings")
+    Each indexed story holds a *slot*, a small integer reused once the story leaves, and the
+    postings are sets of slots, so ``candidates`` can sum a query's weights over all its
+    postings with one ``numpy.bincount`` instead of a Python step per posting (long postings
+    are common once tens of thousands of stories are open).
+    """
+
+    __slots__ = ("_expiry", "_free", "_keys", "_slot_of", "max_postings", "postings")
 
     def __init__(self, *, max_postings: int) -> None:
         self.max_postings = max_postings
-        self.postings: dict[str, set[int]] = {}
+        self.postings: dict[str, set[int]] = {}  # term -> slots of the stories indexed by it
+        self._slot_of: dict[int, int] = {}  # story key -> its slot
+        self._keys = np.zeros(64, dtype=np.int64)  # slot -> story key
+        self._free: list[int] = []  # slots given back, reused before new ones
         self._expiry: list[tuple[float, int]] = []
 
+    def __len__(self) -> int:
+        """Stories in the index."""
+        return len(self._slot_of)
+
+    def _slot(self, key: int) -> int:
+        slot = self._slot_of.get(key)
+        if slot is None:
+            slot = self._free.pop() if self._free else len(self._slot_of)
+            if slot >= len(self._keys):
+                self._keys = np.concatenate([self._keys, np.zeros_like(self._keys)])
+            self._keys[slot] = key
+            self._slot_of[key] = slot
+        return slot
+
     def add(self, story: OpenStory, terms: list[str]) -> None:
+        slot = -1
         for t in terms:
             if t not in story.indexed:
                 story.indexed.add(t)
-                self.postings.setdefault(t, set()).add(story.key)
+                if slot < 0:
+                    slot = self._slot(story.key)
+                self.postings.setdefault(t, set()).add(slot)
 
     def remove(self, story: OpenStory) -> None:
-        for t in story.indexed:
-            keys = self.postings.get(t)
-            if keys is not None:
-                keys.discard(story.key)
-                if not keys:
-                    del self.postings[t]
+        slot = self._slot_of.pop(story.key, None)
+        if slot is not None:
+            for t in story.indexed:
+                slots = self.postings.get(t)
+                if slots is not None:
+                    slots.discard(slot)
+                    if not slots:
+                        del self.postings[t]
+            self._free.append(slot)
         story.indexed = set()
 
+    def keys(self, term: str) -> set[int]:
+        """Keys of the stories indexed by ``term``."""
+        return {int(self._keys[s]) for s in self.postings.get(term, ())}
+
     def candidates(self, query: list[tuple[str, float]], limit: int) -> list[int]:
-        """Open stories sharing a query term, best ``limit`` by summed weight (ties by key)."""
-        score: dict[int, float] = {}
+        """Open stories sharing a query term, best ``limit`` by summed weight (ties by key).
+
+        A story's weights are summed in query order, as a Python loop over the query would
+        (``bincount`` adds its weights in input order), so the sums are the same floats."""
+        found: list[set[int]] = []
+        weights: list[float] = []
         for t, w in query:
-            keys = self.postings.get(t)
-            if keys is None or len(keys) > self.max_postings:
+            slots = self.postings.get(t)
+            if slots is None or len(slots) > self.max_postings:
                 continue
-            for k in keys:
-                score[k] = score.get(k, 0.0) + w
-        if len(score) <= limit:
-            return sorted(score)
-        return [k for k, _ in heapq.nsmallest(limit, score.items(), key=lambda kv: (-kv[1], kv[0]))]
+            found.append(slots)
+            weights.append(w)
+        if not found:
+            return []
+        sizes = list(map(len, found))
+        flat = np.fromiter(chain.from_iterable(found), dtype=np.intp, count=sum(sizes))
+        spread = np.repeat(np.array(weights, dtype=np.float64), sizes)
+        score = np.bincount(flat, spread)
+        hit = np.flatnonzero(np.bincount(flat))
+        keys, score = self._keys[hit], score[hit]
+        if len(keys) > limit:  # the best ``limit``: all above the limit-th score, ties by key
+            kth = np.partition(score, len(score) - limit)[len(score) - limit]
+            best = score >= kth
+            keys, score = keys[best], score[best]
+            ranked: list[int] = keys[np.lexsort((keys, -score))[:limit]].tolist()
+            return ranked
+        return sorted(keys.tolist())
 
     def touch(self, story: OpenStory) -> None:
         """Queue ``story`` for closing ``max_idle`` after its last voice (see ``due``)."""

@@ -27,6 +27,7 @@ def story_id(first_article: str) -> str:
 
 def settle(story: OpenStory, label_size: int) -> None:
     """Fix the central voice and the label, then free the vectors."""
+    story.unpack()
     if story.voices:
         story.central = max(story.voices, key=lambda v: (dot(v[1], story.centroid), -v[0]))[0]
     story.label = _label(story, label_size)
