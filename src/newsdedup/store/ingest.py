@@ -175,11 +175,11 @@ def _place(
     articles = [a for _, a in fresh]
     order, when = publication_order(articles, config.stories)
     seqs = [fresh[i][0] for i in order]
-    groups = dict(
-        conn.execute(
-            f"SELECT seq, gid FROM groups WHERE seq IN ({','.join('?' * len(seqs))})", seqs
-        ).fetchall()
-    )
+    groups: dict[int, str] = {}
+    for lo in range(0, len(seqs), 500):
+        chunk = seqs[lo : lo + 500]
+        marks = ",".join("?" * len(chunk))
+        groups.update(conn.execute(f"SELECT seq, gid FROM groups WHERE seq IN ({marks})", chunk))
     items = [
         Placement(seq=s, article=articles[i], when=w, group=_story_key(conn, groups[s]))
         for s, i, w in zip(seqs, order, when, strict=True)
