@@ -47,7 +47,9 @@ def test_ui_stories_page_lists_both_stories_with_counts_and_sparklines(
 
 
 def test_ui_stories_page_filters_and_pages(seeded: TestClient, seed_ids: dict[str, str]) -> None:
+    assert '<p class="summary">2 stories</p>' in seeded.get("/ui/").text
     html = seeded.get("/ui/", params={"source": "guardian"}).text
+    assert '<p class="summary">1 story matching</p>' in html
     recent = html.split('id="recent"')[1].split('id="biggest"')[0]
     assert _story_of(seeded, seed_ids["000"]) in recent
     assert _story_of(seeded, seed_ids["002"]) not in recent

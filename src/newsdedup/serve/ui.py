@@ -66,7 +66,6 @@ def ui_router(index: IndexProtocol) -> APIRouter:
             biggest=biggest.stories,
             q=q,
             source=source,
-            stats=index.stats(),
         )
 
     @router.get("/stories/{story_id}")
