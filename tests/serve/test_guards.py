@@ -173,3 +173,15 @@ def test_guards_create_app_checks_its_parameters(
 
     with pytest.raises(ConfigError, match=f"'{name}' parameter of create_app"):
         create_app(index, **kwargs)
+
+
+def test_guards_settings_belong_to_each_app(make_client: Callable[..., TestClient]) -> None:
+    """Two apps in one process keep their own token and limits (no module-level state)."""
+    guarded, open_ = make_client(token="a", max_batch=1), make_client()
+    pair = [GOOD, {**GOOD, "id": "g2"}]
+    assert (
+        guarded.post("/articles", json=pair, headers={"Authorization": "Bearer a"}).status_code
+        == 413
+    )
+    assert open_.post("/articles", json=pair).status_code == 200
+    assert guarded.post("/articles", json=GOOD).status_code == 401

@@ -14,8 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from newsdedup.errors import invalid_param
-from newsdedup.serve.api import api_router
-from newsdedup.serve.ui import ui_router
+from newsdedup.serve import api, ui
 from newsdedup.store.contract import IndexProtocol
 
 __all__ = ["create_app"]
@@ -53,9 +52,10 @@ def create_app(
         version="1",
         docs_url="/docs",
     )
-    app.state.index = index
-    app.include_router(api_router(index, token=token, max_batch=max_batch))
-    app.include_router(ui_router(index))
+    app.state.index = index  # the routes take it from here (no module-level state)
+    app.state.settings = api.Settings(token=token, max_batch=max_batch)
+    app.include_router(api.router)
+    app.include_router(ui.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
