@@ -246,3 +246,23 @@ def test_stories_invariants_order_and_completeness(
     for a in articles:
         by_text.setdefault(a.text, set()).add(result.story_of[a.id])
     assert all(len(ids) == 1 for ids in by_text.values())  # identical texts: one story
+
+
+def test_stories_run_in_parts_equals_one_run(events: list[list[list[str]]]) -> None:
+    """``run`` called again with articles of groups placed by an earlier call (as the index
+    does) gives each new voice its own features."""
+    articles = [
+        _article(words, f"e{e}-{i}", day=e * 0.3 + i * 0.01)
+        for e, ev in enumerate(events)
+        for i, words in enumerate(ev)
+    ]
+    when = [a.published for a in articles]
+    groups = [f"g{a.id[:3]}0" if a.id.endswith("-1") else f"g{a.id}" for a in articles]
+    whole = StoryAssigner(StoriesConfig())
+    whole.run(articles, when, groups)
+    parts = StoryAssigner(StoriesConfig())
+    for lo, hi in ((0, 5), (5, 12)):  # e1-0 in the first part, its copy e1-1 opens the next
+        parts.run(articles[lo:hi], when[lo:hi], groups[lo:hi])
+    group_of = {a.id: g for a, g in zip(articles, groups, strict=True)}
+    assert parts.result(group_of).story_of == whole.result(group_of).story_of
+    assert [s.centroid for s in parts.open.values()] == [s.centroid for s in whole.open.values()]

@@ -14,7 +14,7 @@ import dataclasses
 import math
 import os
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import NamedTuple, Protocol
 
@@ -82,11 +82,14 @@ def find_stories(
     group_of.update({a.id: group_id(a.id) for a in kept if a.id not in group_of})
     order, when = publication_order(kept, config.stories)
     workers = (config.run.workers or os.cpu_count() or 1) - 1  # the main process is one
-    keep_closed = any(d is None for d in when)
+    groups = [group_of[kept[i].id] for i in order]
+    # closed stories are kept only for undated voices (undated copies follow their group)
+    firsts = {g: i for i, g in reversed(list(enumerate(groups)))}
+    keep_closed = any(when[i] is None for i in firsts.values())
     assigner = StoryAssigner(
         config.stories, embedder=embedder, workers=workers, keep_closed=keep_closed
     )
-    assigner.run([kept[i] for i in order], when, [group_of[kept[i].id] for i in order])
+    assigner.run([kept[i] for i in order], when, groups)
     result = assigner.result(group_of)
     seconds["stories"] = time.perf_counter() - start
     return dataclasses.replace(
@@ -172,7 +175,7 @@ class StoryAssigner:
 
     def run(self, articles: list[Article], when: list[datetime | None], groups: list[str]) -> None:
         """Place ``articles`` (publication order), with their dates and copy groups."""
-        voices = self._voices(articles, groups)
+        voices = self._voices(articles, groups, known=self.story_of_group)
         dense, found = self._dense(voices), self._features(voices)
         for article, date, group in zip(articles, when, groups, strict=True):
             if group in self.story_of_group:
@@ -181,9 +184,12 @@ class StoryAssigner:
                 self.add(article, date, group, next(dense), next(found))
 
     @staticmethod
-    def _voices(articles: list[Article], groups: list[str]) -> list[Article]:
-        """The first article of each copy group, in order."""
-        first = {g: i for i, g in reversed(list(enumerate(groups)))}
+    def _voices(
+        articles: list[Article], groups: list[str], known: Mapping[str, int]
+    ) -> list[Article]:
+        """The first article of each copy group not ``known`` (placed by an earlier call), in
+        order: the articles that will be voices."""
+        first = {g: i for i, g in reversed(list(enumerate(groups))) if g not in known}
         return [articles[i] for i in sorted(first.values())]
 
     def _features(self, voices: list[Article]) -> Iterator[Features]:

@@ -55,7 +55,6 @@ class StoryState:
         self.assigner = self._fresh()
         self.placed = 0
         self.since_snapshot = 0
-        self._voiced: set[str] = set()
 
     def _fresh(self) -> StoryAssigner:
         return StoryAssigner(self.config.stories, embedder=self.embedder, workers=0)
@@ -83,29 +82,13 @@ class StoryState:
         self.since_snapshot += len(rows)
         return len(rows)
 
-    def _voice(self, group: str) -> bool:
-        """Whether an article of ``group`` will be a voice (the group's first, and new)."""
-        if group in self.assigner.story_of_group or group in self._voiced:
-            return False
-        self._voiced.add(group)
-        return True
-
     def _run(self, articles: list[Article], when: list[datetime | None], groups: list[str]) -> None:
         """``StoryAssigner.run`` (features in a worker process for big adds, as the batch
         does), then keep only what ``summarize`` reads of each article."""
         a = self.assigner
         a.workers = (self.config.run.workers or os.cpu_count() or 1) - 1
         first = len(a.articles)
-        # StoryAssigner.run's voices are the first article of each group in its input, which
-        # misaligns its features when a group already has a story: place them here instead
-        voices = [x for x, g in zip(articles, groups, strict=True) if self._voice(g)]
-        dense, found = a._dense(voices), a._features(voices)
-        for article, date, group in zip(articles, when, groups, strict=True):
-            if group in a.story_of_group:
-                a.add(article, date, group)
-            else:
-                a.add(article, date, group, next(dense), next(found))
-        self._voiced.clear()
+        a.run(articles, when, groups)
         for p in range(first, len(a.articles)):
             full = a.articles[p]
             title = full.title or headline(full.text)
