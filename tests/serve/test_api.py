@@ -176,5 +176,8 @@ def test_api_openapi_has_the_routes_and_schemas(client: TestClient) -> None:
         "/health",
     }
     assert {"ArticleIn", "AddOut", "StoryOut", "DiffOut"} <= set(spec["components"]["schemas"])
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "cdn" not in docs.text.lower()
+    for asset in ("/docs-assets/swagger-ui-bundle.js", "/docs-assets/swagger-ui.css"):
+        assert asset in docs.text and client.get(asset).status_code == 200
     assert not any(p.startswith("/ui") for p in paths)

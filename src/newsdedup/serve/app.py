@@ -50,7 +50,7 @@ def create_app(
         title="newsdedup",
         summary="Copies and stories of news articles, kept up to date as articles arrive.",
         version="1",
-        docs_url="/docs",
+        docs_url=None,  # served below with Swagger UI's files from the package, not a CDN
     )
     app.state.index = index  # the routes take it from here (no module-level state)
     app.state.settings = api.Settings(token=token, max_batch=max_batch)
@@ -64,8 +64,34 @@ def create_app(
     def root() -> RedirectResponse:
         return RedirectResponse("/ui/")
 
+    _swagger_docs(app)
+
     app.add_middleware(BodyGuard, max_body_bytes=max_body_bytes)
     return app
+
+
+def _swagger_docs(app: FastAPI) -> None:
+    """/docs with Swagger UI's files served from the swagger-ui-bundle package: a closed
+    network (or a reader offline) still gets the page; FastAPI's default loads them from a CDN."""
+    import swagger_ui_bundle
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+
+    app.mount(
+        "/docs-assets",
+        StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
+        name="swagger",
+    )
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="newsdedup API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+        )
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
