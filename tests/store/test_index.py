@@ -389,3 +389,33 @@ def test_document_frequencies_peek_vector_equals_add_vector() -> None:
     peeked = seen.peek_vector(query, 2)
     assert (seen.docs, seen.smoothed) == state
     assert peeked == seen.add_vector(query, 2)
+
+
+def test_index_diff_never_waits_for_a_write(tmp_path: Path) -> None:
+    """A diff asked while an ingest holds the writer answers at once, uncached; the next one
+    caches it."""
+    import threading
+
+    with Index(tmp_path / "d.db", CONFIG) as index:
+        index.add(list(corpus())[:20])
+        a, b = corpus()[0].id, corpus()[1].id
+        cached = "SELECT count(*) FROM alignments"
+        held, release = threading.Event(), threading.Event()
+
+        def writer() -> None:
+            with index._lock:
+                held.set()
+                release.wait(30)
+
+        thread = threading.Thread(target=writer)
+        thread.start()
+        held.wait(30)
+        try:
+            answer = index.diff(a, b)  # would hang here if it waited for the lock
+            assert answer is not None and answer["a"] == a
+            assert index._conn().execute(cached).fetchone()[0] == 0
+        finally:
+            release.set()
+            thread.join()
+        assert index.diff(a, b) == answer
+        assert index._conn().execute(cached).fetchone()[0] == 1

@@ -176,8 +176,13 @@ def diff_articles(
     second = Article(id=b.id, text=b.text, title=b.title, published=b.published)
     verdict = compare(first, second, config).kind.value
     out = {"a": a.id, "b": b.id, "verdict": verdict, **alignment_dict(align(a.text, b.text))}
-    with lock:
-        writer.execute(
-            "INSERT OR REPLACE INTO alignments VALUES (?, ?, ?)", (*key, json.dumps(out))
-        )
+    # cached only when no ingest holds the writer: a read never waits for a write (the next
+    # request for the pair caches it)
+    if lock.acquire(blocking=False):
+        try:
+            writer.execute(
+                "INSERT OR REPLACE INTO alignments VALUES (?, ?, ?)", (*key, json.dumps(out))
+            )
+        finally:
+            lock.release()
     return out
