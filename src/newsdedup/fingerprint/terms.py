@@ -132,13 +132,23 @@ class DocumentFrequencies:
     term is one lookup and one logarithm.
     """
 
-    __slots__ = ("_background", "docs", "prior_docs", "smoothed")
+    __slots__ = ("_background", "background", "docs", "prior_docs", "smoothed")
 
     def __init__(self, *, prior_docs: float, background: str) -> None:
         self.prior_docs = prior_docs
+        self.background = background
         self.docs = 0
         self.smoothed: dict[str, float] = {}
         self._background = background_probability(background)
+
+    def __getstate__(self) -> tuple[float, str, int, dict[str, float]]:
+        """The counts, not the background function (a closure): pickles for snapshots and
+        for the story worker (story_features.py)."""
+        return self.prior_docs, self.background, self.docs, self.smoothed
+
+    def __setstate__(self, state: tuple[float, str, int, dict[str, float]]) -> None:
+        self.prior_docs, self.background, self.docs, self.smoothed = state
+        self._background = background_probability(self.background)
 
     def add(self, terms: Iterable[str]) -> None:
         """Count one more document holding ``terms`` (each distinct term once)."""
@@ -171,12 +181,9 @@ class DocumentFrequencies:
         }
         return _cut_unit(weights, max_terms)
 
-    def add_vector(
-        self, counts: dict[str, int], max_terms: int, known: dict[str, float] | None = None
-    ) -> Vector:
+    def add_vector(self, counts: dict[str, int], max_terms: int) -> Vector:
         """``add(counts)`` then ``vector(counts, max_terms)`` (the same floats), with the
-        per-term work done by C iterators: only new terms take a Python step. ``known`` may
-        hold the background probability of new terms, found elsewhere (story_features.py)."""
+        per-term work done by C iterators: only new terms take a Python step."""
         smoothed, terms = self.smoothed, counts.keys()
         # one lookup per term for the old counts and one update for the new: a big dict's
         # lookups are memory-bound, so they are what costs (the same floats as ``add``)
@@ -186,11 +193,10 @@ class DocumentFrequencies:
             seen[i] = 0.0
         smoothed_now = list(map(add, seen, repeat(1.0)))  # d + 1 for each term seen before
         if fresh:
-            prior, background, known = self.prior_docs, self._background, known or {}
+            prior, background = self.prior_docs, self._background
             listed = list(terms)
             for i in fresh:
-                p = known.get(t := listed[i])
-                smoothed_now[i] = prior * (background(t) if p is None else p) + 1.5
+                smoothed_now[i] = prior * background(listed[i]) + 1.5
         smoothed.update(zip(terms, smoothed_now, strict=True))
         self.docs += 1
         total = math.log(self.docs + self.prior_docs + 1.0)

@@ -16,7 +16,7 @@ import os
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
 import numpy as np
 
@@ -33,12 +33,7 @@ from newsdedup.fingerprint.terms import (
     entity_terms,
     top_terms,
 )
-from newsdedup.group.story_features import (
-    WORKER_AFTER,
-    FeatureFinder,
-    Features,
-    features_in_worker,
-)
+from newsdedup.group.story_features import Voice, VoiceWeigher, use_worker, weigh_in_worker
 from newsdedup.group.story_index import OpenStory, StoryIndex, entity_key
 from newsdedup.group.story_summary import settle, summarize
 from newsdedup.report import Report
@@ -136,13 +131,6 @@ def _day(when: datetime) -> float:
     return when.timestamp() / 86400.0
 
 
-class _Heaviest(NamedTuple):
-    """A voice's heaviest content words and names, heaviest first (for the index)."""
-
-    terms: list[str]
-    names: list[str]
-
-
 class StoryAssigner:
     """Places articles, given in publication order, into stories (the incremental core)."""
 
@@ -156,7 +144,7 @@ class StoryAssigner:
     ) -> None:
         self.config = config
         self.embedder = embedder
-        self.workers = workers  # processes finding voices' features (story_features.py)
+        self.workers = workers  # processes weighing voices ahead (story_features.py)
         # Undated articles have no place in time: with ``keep_closed`` a closed story keeps its
         # centroids in ``archive`` so an undated article can still find it (batch runs turn it
         # on when some articles have no date; memory then grows with the stories).
@@ -176,12 +164,16 @@ class StoryAssigner:
     def run(self, articles: list[Article], when: list[datetime | None], groups: list[str]) -> None:
         """Place ``articles`` (publication order), with their dates and copy groups."""
         voices = self._voices(articles, groups, known=self.story_of_group)
-        dense, found = self._dense(voices), self._features(voices)
+        weigher = VoiceWeigher(self.config, self.terms, self.names)
+        dense, weighed = self._dense(voices), self._weighed(voices, weigher)
         for article, date, group in zip(articles, when, groups, strict=True):
             if group in self.story_of_group:
                 self.add(article, date, group)
             else:
-                self.add(article, date, group, next(dense), next(found))
+                self.add(article, date, group, next(dense), next(weighed))
+        for _ in weighed:  # the worker hands its document frequencies back at its end
+            pass
+        self.terms, self.names = weigher.terms, weigher.names
 
     @staticmethod
     def _voices(
@@ -192,13 +184,12 @@ class StoryAssigner:
         first = {g: i for i, g in reversed(list(enumerate(groups))) if g not in known}
         return [articles[i] for i in sorted(first.values())]
 
-    def _features(self, voices: list[Article]) -> Iterator[Features]:
-        c = self.config
+    def _weighed(self, voices: list[Article], weigher: VoiceWeigher) -> Iterator[Voice]:
         texts = (_text_of(a) for a in voices)
-        if self.workers >= 1 and len(voices) >= WORKER_AFTER:
-            yield from features_in_worker(texts, rare_zipf=c.rare_zipf, background=c.background)
+        if self.workers >= 1 and use_worker(len(voices), weigher):
+            yield from weigh_in_worker(texts, weigher)
         else:
-            yield from map(FeatureFinder(rare_zipf=c.rare_zipf, background=c.background), texts)
+            yield from map(weigher, texts)
 
     def _dense(self, voices: list[Article]) -> Iterator[np.ndarray | None]:
         """Embeddings of the voices, a batch at a time."""
@@ -215,7 +206,7 @@ class StoryAssigner:
         when: datetime | None,
         group: str,
         dense: np.ndarray | None = None,
-        found: Features | None = None,
+        voice: Voice | None = None,
     ) -> int:
         """Place one article; returns the key of its story. Articles must come in order."""
         position = len(self.articles)
@@ -228,31 +219,17 @@ class StoryAssigner:
             story = self._story(self.story_of_group[group])
             story.members.append(position)
             return story.key
-        story = self._place(position, article, dense, found, timeless=when is None)
+        if voice is None:
+            voice = VoiceWeigher(self.config, self.terms, self.names)(_text_of(article))
+        story = self._place(position, voice, dense, timeless=when is None)
         self.story_of_group[group] = story.key
         return story.key
 
     def _place(
-        self,
-        position: int,
-        article: Article,
-        dense: np.ndarray | None,
-        found: Features | None,
-        *,
-        timeless: bool = False,
+        self, position: int, voice: Voice, dense: np.ndarray | None, *, timeless: bool = False
     ) -> OpenStory:
         c = self.config
-        if found is None:
-            counts = content_terms(text := _text_of(article))
-            names = entity_terms(text, rare_zipf=c.rare_zipf, background=c.background)
-            known = None
-        else:
-            counts, names, known = found
-        lexical = self.terms.add_vector(counts, c.max_terms, known)
-        entities = self.names.add_vector(dict.fromkeys(names, 1), c.max_terms, known)
-        most = max(c.query_terms, c.index_terms)  # top_terms(v, k) is top_terms(v, most)[:k]
-        heavy = _Heaviest(top_terms(lexical, most), top_terms(entities, most))
-        ranked = self._ranked(lexical, entities, dense, heavy, timeless=timeless)
+        ranked = self._ranked(voice, dense, timeless=timeless)
         if ranked and ranked[0][0] >= c.join_similarity:
             story = self._story(ranked[0][1])
             if len(ranked) > 1 and ranked[1][0] >= c.merge_similarity:
@@ -262,25 +239,20 @@ class StoryAssigner:
         else:
             story = OpenStory(key=position, first=position)
             self.open[story.key] = story
-        self._join(story, position, lexical, entities, dense, names, heavy, timeless=timeless)
+        self._join(story, position, voice, dense, timeless=timeless)
         return story
 
     def _ranked(
-        self,
-        lexical: Vector,
-        entities: Vector,
-        dense: np.ndarray | None,
-        heavy: _Heaviest,
-        *,
-        timeless: bool = False,
+        self, voice: Voice, dense: np.ndarray | None, *, timeless: bool = False
     ) -> list[tuple[float, int]]:
         """Candidate stories by similarity, best first (ties: the older story).
 
         A ``timeless`` (undated) article also looks among the closed stories kept in the
         archive, and no story fades for it."""
         c = self.config
-        query = [(t, lexical[t]) for t in heavy.terms[: c.query_terms]]
-        query += [(entity_key(t), entities[t]) for t in heavy.names[: c.query_terms]]
+        lexical, entities = voice.lexical, voice.entities
+        query = [(t, lexical[t]) for t in voice.terms[: c.query_terms]]
+        query += [(entity_key(t), entities[t]) for t in voice.heavy_names[: c.query_terms]]
         keys = self.index.candidates(query, c.max_candidates)
         if timeless and self.keep_closed:
             keys += self.archive.candidates(query, c.max_candidates)
@@ -321,22 +293,19 @@ class StoryAssigner:
         self,
         story: OpenStory,
         position: int,
-        lexical: Vector,
-        entities: Vector,
+        voice: Voice,
         dense: np.ndarray | None,
-        names: dict[str, str],
-        heavy: _Heaviest,
         *,
         timeless: bool = False,
     ) -> None:
         c = self.config
-        story.add_voice(position, lexical, entities, dense)
+        story.add_voice(position, voice.lexical, voice.entities, dense)
         story.members.append(position)
         story.prune(c.story_terms)
-        for word, surface in names.items():
+        for word, surface in voice.names.items():
             story.names.setdefault(word, surface)
-        terms = heavy.terms[: c.index_terms]
-        terms += [entity_key(t) for t in heavy.names[: c.index_terms]]
+        terms = voice.terms[: c.index_terms]
+        terms += [entity_key(t) for t in voice.heavy_names[: c.index_terms]]
         if not story.open:  # an undated voice found a closed story: it stays closed
             self.archive.add(story, terms)
             return
@@ -426,7 +395,7 @@ class StoryAssigner:
         lexical = self.terms.peek_vector(content_terms(text), c.max_terms)
         entities = self.names.peek_vector(dict.fromkeys(names, 1), c.max_terms)
         most = max(c.query_terms, c.index_terms)
-        heavy = _Heaviest(top_terms(lexical, most), top_terms(entities, most))
+        voice = Voice(lexical, entities, names, top_terms(lexical, most), top_terms(entities, most))
         clock = self.clock
         try:  # the clock as ``add`` would move it, put back below
             if when is not None:
@@ -434,9 +403,7 @@ class StoryAssigner:
             limit = self.clock - c.max_idle_days
             ranked = [
                 (score, key)
-                for score, key in self._ranked(
-                    lexical, entities, dense, heavy, timeless=when is None
-                )
+                for score, key in self._ranked(voice, dense, timeless=when is None)
                 if when is None or not _would_close(self._story(key), limit)
             ]
         finally:

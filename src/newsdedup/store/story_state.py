@@ -25,7 +25,6 @@ import zstandard
 from newsdedup.api import group_id
 from newsdedup.clean.pipeline import headline
 from newsdedup.config import Config
-from newsdedup.fingerprint.terms import background_probability
 from newsdedup.group.stories import Embedder, StoryAssigner
 from newsdedup.group.story_index import OpenStory
 from newsdedup.group.story_summary import settle, story_id, summarize
@@ -203,17 +202,11 @@ def code_version() -> bytes:
 
 
 def _freeze(assigner: StoryAssigner) -> bytes:
-    """pickle + zstd, without the background functions (closures) and the embedder."""
-    frequencies = (assigner.terms, assigner.names)
-    saved = [f._background for f in frequencies]
+    """pickle + zstd, without the embedder (document frequencies pickle their counts only)."""
     embedder, assigner.embedder = assigner.embedder, None
     try:
-        for f in frequencies:
-            f._background = None  # type: ignore[assignment]
         raw = pickle.dumps(assigner, protocol=pickle.HIGHEST_PROTOCOL)
     finally:
-        for f, b in zip(frequencies, saved, strict=True):
-            f._background = b
         assigner.embedder = embedder
     return code_version() + zstandard.ZstdCompressor(level=3).compress(raw)
 
@@ -226,8 +219,6 @@ def _thaw(blob: bytes, config: Config, embedder: Embedder | None) -> StoryAssign
     # the blob was written by this index into its own file: unpickling it runs no foreign code
     raw = zstandard.ZstdDecompressor().decompress(blob[len(tag) :])
     assigner: StoryAssigner = pickle.loads(raw)
-    for f in (assigner.terms, assigner.names):
-        f._background = background_probability(config.stories.background)
     assigner.config = config.stories
     assigner.embedder = embedder
     return assigner
