@@ -93,7 +93,7 @@ def entity_terms(text: str, *, rare_zipf: float, background: str) -> dict[str, s
     it is written."""
     rare = _is_rare(rare_zipf, background)
     out = {w: s for w, s in name_words(text).items() if rare(w)}
-    out.update({f"@{d}": d for d in _dates_of(text)})
+    out.update({f"@{d}": d for d in sorted(_dates_of(text))})  # not in string-hash order
     return out
 
 
