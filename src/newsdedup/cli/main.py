@@ -20,7 +20,7 @@ from newsdedup.jobs import dedup_files
 from newsdedup.read import FieldMap, read_articles
 from newsdedup.relate.compare import compare as compare_articles
 from newsdedup.report import Report
-from newsdedup.types import Article
+from newsdedup.types import Article, Stats
 
 app = typer.Typer(
     name="newsdedup",
@@ -78,16 +78,28 @@ def _fail(exc: Exception) -> typer.Exit:
     return typer.Exit(code=2)
 
 
+SparkInputs = Annotated[
+    list[str],
+    typer.Argument(
+        help="Files or folders: .txt folders, JSONL, CSV, Parquet, HTML pages, WARC archives, "
+        "RSS/Atom feeds (optionally .gz/.zst; a name that tells no format is sniffed). With "
+        "--engine spark: JSONL or Parquet at any path Spark reads (hdfs://, s3a://, ...).",
+        show_default=False,
+    ),
+]
+
+
 @app.command()
 def dedup(
-    inputs: Inputs,
+    inputs: SparkInputs,
     output: Annotated[
-        Path,
+        str,
         typer.Option(
             "--output",
             "-o",
             help="Groups file to write: .jsonl, .csv or .parquet (.gz/.zst for text formats). "
-            "One row per document: id, group, representative, kind, scores.",
+            "One row per document: id, group, representative, kind, scores. With --engine "
+            "spark, a folder of Parquet parts (JSON lines when it ends in .jsonl).",
         ),
     ],
     keep: Annotated[
@@ -99,7 +111,7 @@ def dedup(
         ),
     ] = None,
     corpus_output: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--corpus-output",
             help="Where --keep writes the corpus "
@@ -107,9 +119,31 @@ def dedup(
         ),
     ] = None,
     rejects: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--rejects", help="Write every rejected record (file, line, reason, detail) here."
+        ),
+    ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="local: this process (and its workers); spark: an Apache Spark job "
+            "(the spark extra; see docs/scaling.md).",
+        ),
+    ] = "local",
+    master: Annotated[
+        str | None,
+        typer.Option(
+            help="With --engine spark: the Spark master, e.g. local[2], spark://host:7077 or "
+            "yarn (default local[*]; spark-submit users run newsdedup/spark/submit.py).",
+        ),
+    ] = None,
+    spark_conf: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--conf",
+            help="With --engine spark: a Spark setting KEY=VALUE, e.g. "
+            "spark.sql.shuffle.partitions=400 (repeatable).",
         ),
     ] = None,
     explain: Annotated[
@@ -168,6 +202,12 @@ def dedup(
     """Group copies in INPUTS and write one row per document to OUTPUT."""
     if keep not in (None, "representatives"):
         raise typer.BadParameter("the only value is 'representatives'", param_hint="--keep")
+    if engine not in ("local", "spark"):
+        raise typer.BadParameter("local or spark", param_hint="--engine")
+    if engine == "local" and (master or spark_conf):
+        raise typer.BadParameter("only with --engine spark", param_hint="--master/--conf")
+    if engine == "spark" and explain:
+        raise typer.BadParameter("not with --engine spark", param_hint="--explain")
     sets = list(overrides or [])
     if representative:
         sets.append(f"group.representative={representative}")
@@ -183,23 +223,68 @@ def dedup(
             url=url_field,
             source=source_field,
         )
-        with progress_display(console, enabled=not quiet) as progress:
-            result = dedup_files(
-                inputs,
-                output=output,
-                config=config,
-                fields=fields,
-                format=format,
-                keep=keep,
-                corpus_output=corpus_output,
-                rejects_output=rejects,
-                explain=explain,
-                progress=progress,
-            )
+        if engine == "spark":
+            stats = _dedup_on_spark(
+                inputs, output, master, spark_conf, config, fields, format, keep,
+                corpus_output, rejects,
+            )  # fmt: skip
+        else:
+            with progress_display(console, enabled=not quiet) as progress:
+                stats = dedup_files(
+                    [Path(i) for i in inputs],
+                    output=Path(output),
+                    config=config,
+                    fields=fields,
+                    format=format,
+                    keep=keep,
+                    corpus_output=Path(corpus_output) if corpus_output else None,
+                    rejects_output=Path(rejects) if rejects else None,
+                    explain=explain,
+                    progress=progress,
+                ).stats
     except NewsdedupError as exc:
         raise _fail(exc) from exc
     if not quiet:
-        console.print(summary_table(result.stats, title=f"newsdedup dedup → {output}"))
+        console.print(summary_table(stats, title=f"newsdedup dedup → {output}"))
+
+
+def _dedup_on_spark(
+    inputs: list[str],
+    output: str,
+    master: str | None,
+    conf: list[str] | None,
+    config: Config,
+    fields: FieldMap,
+    format: str | None,
+    keep: str | None,
+    corpus_output: str | None,
+    rejects: str | None,
+) -> Stats:
+    """The same job on Spark (newsdedup.spark); the session ends with the command."""
+    from newsdedup.spark import dedup as spark_dedup
+    from newsdedup.spark import session
+
+    settings: dict[str, str] = {}
+    for item in conf or []:
+        key, eq, value = item.partition("=")
+        if not eq:
+            raise typer.BadParameter(f"--conf needs KEY=VALUE, got {item!r}", param_hint="--conf")
+        settings[key.strip()] = value.strip()
+    spark = session(master or "local[*]", settings)
+    try:
+        return spark_dedup(
+            spark,
+            inputs,
+            output=output,
+            config=config,
+            fields=fields,
+            format=format,
+            keep=keep,
+            corpus_output=corpus_output,
+            rejects_output=rejects,
+        ).stats
+    finally:
+        spark.stop()
 
 
 def _single(path: Path, fields: FieldMap, format: str | None, config: Config) -> Article:

@@ -31,10 +31,10 @@ def read_jsonl(
         if n == 1:
             line = line.removeprefix(_BOM)
         if line.strip():
-            yield _record(source, n, line, fields, report)
+            yield parse_record(source, n, line, fields, report)
 
 
-def _record(
+def parse_record(
     source: Source, n: int, line: bytes, fields: FieldMap, report: Report
 ) -> Article | Rejected:
     try:

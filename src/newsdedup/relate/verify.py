@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 from newsdedup.fingerprint.batch import Fingerprints
 from newsdedup.relate.align import align_sets
 
-__all__ = ["SCORE_COLUMNS", "score_pairs"]
+__all__ = ["SCORE_COLUMNS", "score_pairs", "score_shingles"]
 
 #: Columns of the score matrix ``score_pairs`` returns.
 SCORE_COLUMNS = ("jaccard", "containment", "coverage_a", "coverage_b", "block_a", "block_b")
@@ -67,7 +67,30 @@ def score_pairs(
     fp: Fingerprints, pairs: NDArray[np.int64], *, size: int, min_containment: float
 ) -> NDArray[np.float64]:
     """An (m, 6) matrix of scores, one row per pair of ``pairs``, columns SCORE_COLUMNS."""
+    return score_shingles(
+        pairs,
+        fp.sets,
+        fp.positions,
+        fp.set_offsets,
+        fp.n_content,
+        size=size,
+        min_containment=min_containment,
+    )
+
+
+def score_shingles(
+    pairs: NDArray[np.int64],
+    sets: NDArray[np.uint32],
+    positions: NDArray[np.int32],
+    set_offsets: NDArray[np.int64],
+    n_content: NDArray[np.int64],
+    *,
+    size: int,
+    min_containment: float,
+) -> NDArray[np.float64]:
+    """``score_pairs`` over the shingle columns alone (``Fingerprints``' layout), for callers
+    that hold only some documents' shingles, such as a Spark partition (spark/stages.py)."""
     pairs = np.ascontiguousarray(pairs, dtype=np.int64).reshape(-1, 2)
     return _score(  # type: ignore[no-any-return]
-        pairs, fp.sets, fp.positions, fp.set_offsets, fp.n_content, size, min_containment
+        pairs, sets, positions, set_offsets, n_content, size, min_containment
     )

@@ -1,0 +1,434 @@
+"""The copy-detection pipeline as a Spark DataFrame job (docs/scaling.md).
+
+    read ─ mapInArrow(read + clean + fingerprint) ─ first of each id ─ exact heads (window)
+      ─ LSH: explode band keys, groupBy (band, key), cap buckets, pairs ─ join shingles
+      ─ mapInArrow(verify) ─ connected components (large-star/small-star)
+      ─ cogroup by component: star_groups ─ exact copies follow their head ─ write Parquet
+
+Every step that touches an article runs the local engine's functions (spark/stages.py); Spark
+only moves rows. The groups and representatives equal ``find_copies``' on the same input
+(tests/spark): each piece is the local engine's, and ``star_groups`` inside one connected
+component depends on that component alone.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from newsdedup.api import group_id
+from newsdedup.config import Config
+from newsdedup.errors import InputError, MissingExtraError
+from newsdedup.read.fields import FieldMap
+from newsdedup.relate.kind import KIND_CODES
+from newsdedup.relate.verify import SCORE_COLUMNS
+from newsdedup.spark import stages
+from newsdedup.spark.components import connected_components
+from newsdedup.types import Stats
+
+if TYPE_CHECKING:
+    from pyspark.sql import Column, DataFrame, SparkSession
+
+try:  # the spark extra brings pandas; the UDF's type hints must be real classes
+    import pandas as pd
+except ImportError:  # pragma: no cover - without the extra this module is never run
+    pd = None
+
+__all__ = ["DEFAULT_CONF", "SparkRun", "dedup", "session"]
+
+#: Settings newsdedup gives a session it starts; any can be overridden (``--conf KEY=VALUE``).
+DEFAULT_CONF: Mapping[str, str] = {
+    "spark.sql.execution.arrow.maxRecordsPerBatch": "2048",  # rows per mapInArrow batch
+    "spark.sql.adaptive.enabled": "true",  # coalesces the many small shuffle partitions
+    "spark.python.worker.reuse": "true",  # numba's compiled kernels load once per worker
+    "spark.ui.showConsoleProgress": "false",
+    # one kernel thread per task: Spark already runs a task per core
+    "spark.executorEnv.NUMBA_NUM_THREADS": "1",
+}
+
+_EXACT = 1  # relate.kind: the code of an exact copy
+_FORMATS = {"parquet": "parquet", "jsonl": "jsonl", "json": "jsonl", "ndjson": "jsonl"}
+
+
+@dataclass(frozen=True, slots=True)
+class SparkRun:
+    """What the Spark job found: the summary counts, and where each output went."""
+
+    stats: Stats
+    outputs: dict[str, str] = field(default_factory=dict)
+    largest_bucket: int = 0
+
+
+def session(master: str | None = None, conf: Mapping[str, str] | None = None) -> SparkSession:
+    """A Spark session with newsdedup's defaults (``conf`` wins); ``master`` None keeps what
+    spark-submit or the environment set."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise MissingExtraError("pyspark", extra="spark", feature="The Spark engine") from exc
+    builder = SparkSession.builder.appName("newsdedup")
+    if master:
+        builder = builder.master(master)
+    for key, value in {**DEFAULT_CONF, **(conf or {})}.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
+def input_format(paths: Sequence[str], format: str | None) -> str:
+    """jsonl or parquet, forced or told from the names (a folder needs ``format``)."""
+    if format is not None:
+        found = _FORMATS.get(format)
+        if found is None:
+            raise InputError(f"the Spark engine reads jsonl or parquet, not {format!r}")
+        return found
+    kinds = set()
+    for path in paths:
+        name = path.rstrip("/").rsplit("/", 1)[-1].lower()
+        parts = [p for p in name.split(".")[1:] if p not in ("gz", "bz2", "zst", "snappy")]
+        kind = _FORMATS.get(parts[-1]) if parts else None
+        if kind is None:
+            raise InputError(f"{path}: cannot tell jsonl from parquet by the name; pass --format")
+        kinds.add(kind)
+    if len(kinds) > 1:
+        raise InputError("the Spark engine reads one format per run; pass --format")
+    return kinds.pop()
+
+
+def _raw(spark: SparkSession, paths: Sequence[str], format: str) -> DataFrame:
+    from pyspark.sql import functions as F
+
+    frame = spark.read.text(list(paths)) if format == "jsonl" else spark.read.parquet(*paths)
+    return frame.select(
+        "*",
+        F.col("_metadata.file_path").alias("_file"),
+        F.col("_metadata.file_block_start").alias("_block"),
+    )
+
+
+def _lines(raw: DataFrame, paths: Sequence[str], format: str) -> stages.Lines:
+    """Where each split starts (one pass counting rows per file split; only the counts reach
+    the driver), and the files in input order: a folder's files sorted, as the local reader."""
+    counts = raw.groupBy("_file", "_block").count().collect()
+    by_file: dict[str, list[tuple[int, int]]] = {}
+    for row in counts:
+        by_file.setdefault(row["_file"], []).append((row["_block"], row["count"]))
+    first_line: dict[tuple[str, int], int] = {}
+    for path, blocks in by_file.items():
+        line = 1
+        for block, n in sorted(blocks):
+            first_line[(path, block)] = line
+            line += n
+    files = sorted(by_file, key=lambda f: (_input_index(f, paths), f))
+    return stages.Lines(files=tuple(files), first_line=first_line, format=format)
+
+
+def _input_index(file: str, paths: Sequence[str]) -> int:
+    bare = file.removeprefix("file:").lstrip("/")
+    for i, path in enumerate(paths):
+        given = path.removeprefix("file:").strip("/")
+        if given and (bare == given or bare.startswith(given + "/") or given in bare):
+            return i
+    return len(paths)
+
+
+def _rank_order(policy: str) -> list[Column]:
+    """``priority_ranks``' total order as sort columns (0 is the best representative)."""
+    from pyspark.sql import functions as F
+
+    earliest, longest, ident = F.col("published").asc(), F.col("n_words").desc(), F.col("id").asc()
+    if policy == "earliest":
+        return [earliest, longest, ident]
+    if policy == "longest":
+        return [longest, earliest, ident]
+    return [ident]
+
+
+def _fingerprints(
+    spark: SparkSession, raw: DataFrame, lines: stages.Lines, fields: FieldMap, config: Config
+) -> DataFrame:
+    schema = _spark_schema(stages.FINGERPRINT_SCHEMA)
+    work = functools.partial(stages.fingerprints_of, lines=lines, fields=fields, config=config)
+    return raw.mapInArrow(work, schema)
+
+
+def _spark_schema(schema: Any) -> Any:
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    return from_arrow_schema(schema)
+
+
+def dedup(
+    spark: SparkSession,
+    inputs: Sequence[str],
+    *,
+    output: str,
+    config: Config | None = None,
+    fields: FieldMap | None = None,
+    format: str | None = None,
+    keep: str | None = None,
+    corpus_output: str | None = None,
+    rejects_output: str | None = None,
+) -> SparkRun:
+    """Group copies in ``inputs`` (JSONL or Parquet, any path Spark reads) and write one row
+    per document to ``output`` (Parquet, or JSON lines when it ends in .jsonl), like
+    ``dedup_files``; ``keep="representatives"`` also writes the deduplicated corpus."""
+    from pyspark import StorageLevel
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    config = config or Config()
+    fields = fields or FieldMap()
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    fmt = input_format(inputs, format)
+    raw = _raw(spark, inputs, fmt)
+    lines = _lines(raw, inputs, fmt)
+    seconds["read.index"] = time.perf_counter() - started
+
+    rows = _fingerprints(spark, raw, lines, fields, config).persist(StorageLevel.MEMORY_AND_DISK)
+    first = Window.partitionBy("id").orderBy("file", "line")
+    docs = (
+        rows.where(F.col("reason").isNull())
+        .withColumn("_nth", F.row_number().over(first))
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
+    repeated = docs.where(F.col("_nth") > 1).select(
+        "file",
+        "line",
+        F.lit("duplicate_id").alias("reason"),
+        F.concat(F.lit("id '"), F.col("id"), F.lit("' was already used")).alias("detail"),
+    )
+    rejects = rows.where(F.col("reason").isNotNull()).select("file", "line", "reason", "detail")
+    rejects = rejects.unionByName(repeated)
+    heads = Window.partitionBy("exact_hi", "exact_lo").orderBy(
+        *_rank_order(config.group.representative)
+    )
+    docs = (
+        docs.where(F.col("_nth") == 1)
+        .drop("_nth", "reason", "detail")
+        # input order (file, line) as one long: pairs are then scored in the local engine's
+        # orientation (earlier document first; the alignment's coverage is not symmetric)
+        .withColumn("vertex", F.shiftleft(F.col("file").cast("long"), 40) + F.col("line"))
+        .withColumn("head", F.first("vertex").over(heads))
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
+    n_docs = docs.count()
+    seconds["fingerprint"] = time.perf_counter() - started - seconds["read.index"]
+
+    mark = time.perf_counter()
+    cap = config.lsh.max_bucket
+    eligible = docs.where((F.col("head") == F.col("vertex")) & (F.length("sets") > 0))
+    buckets = (
+        eligible.select("vertex", "tiebreak", F.posexplode("keys").alias("band", "key"))
+        .groupBy("band", "key")
+        .agg(
+            F.count(F.lit(1)).alias("size"),
+            F.collect_list(F.struct("tiebreak", "vertex")).alias("members"),
+        )
+        .where(F.col("size") >= 2)
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
+    capped = F.when(F.col("size") > cap, F.slice(F.sort_array("members"), 1, cap)).otherwise(
+        F.col("members")
+    )
+    listed = buckets.select(capped.getField("vertex").alias("vs"))
+    pairs = (
+        listed.select(F.explode("vs").alias("a"), "vs")
+        .select("a", F.explode("vs").alias("b"))
+        .where(F.col("a") < F.col("b"))
+        .distinct()
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
+    lsh = buckets.agg(
+        F.sum(F.when(F.col("size") > cap, 1).otherwise(0)).alias("oversized"),
+        F.max("size").alias("largest"),
+    ).first()
+    n_pairs = pairs.count()
+    seconds["candidates"] = time.perf_counter() - mark
+
+    mark = time.perf_counter()
+    shingles = docs.select("vertex", "sets", "positions", "n_content")
+    side_a = shingles.select(
+        F.col("vertex").alias("a"), *(F.col(c).alias(f"{c}_a") for c in shingles.columns[1:])
+    )
+    side_b = shingles.select(
+        F.col("vertex").alias("b"), *(F.col(c).alias(f"{c}_b") for c in shingles.columns[1:])
+    )
+    candidates = (
+        pairs.join(side_a, "a")
+        .join(side_b, "b")
+        .select(F.col("a").alias("u"), F.col("b").alias("v"), "*")
+        .drop("a", "b")
+    )
+    verify = functools.partial(stages.verified, config=config)
+    edges = candidates.mapInArrow(verify, _spark_schema(stages.EDGE_SCHEMA)).persist(
+        StorageLevel.MEMORY_AND_DISK
+    )
+    n_edges = edges.count()
+    seconds["verify"] = time.perf_counter() - mark
+
+    mark = time.perf_counter()
+    components = connected_components(edges.select("u", "v"))
+    members = docs.join(components, "vertex").select(
+        "component", "vertex", "id", "published", "n_words", "n_content", "sets", "positions"
+    )
+    # its own projection of the components: the two sides of the cogroup must not share columns
+    owner = components.select(
+        F.col("vertex").alias("u"), (F.col("component") + 0).alias("component")
+    )
+    linked = edges.join(owner, "u")
+    star = functools.partial(_stars, config=config)
+    placed = (
+        members.groupBy("component")
+        .cogroup(linked.groupBy("component"))
+        .applyInPandas(star, schema=_spark_schema(stages.STAR_SCHEMA))
+    )
+    assigned = _assignment(docs, placed)
+    groups = _group_rows(assigned).persist(StorageLevel.MEMORY_AND_DISK)
+    n_groups = groups.where(F.col("kind") != "original").select("group").distinct().count()
+    seconds["group"] = time.perf_counter() - mark
+
+    mark = time.perf_counter()
+    outputs = {"groups": _write(spark, groups.drop("file", "line"), output)}
+    if rejects_output is not None:
+        named = _file_names(spark, rejects, lines)
+        outputs["rejects"] = _write(spark, named, rejects_output)
+    if keep == "representatives":
+        outputs["corpus"] = _write(
+            spark, _corpus(raw, lines, fields, groups), corpus_output or _corpus_path(output)
+        )
+    seconds["write"] = time.perf_counter() - mark
+    by_reason = {r["reason"]: r["count"] for r in rejects.groupBy("reason").count().collect()}
+    by_kind = {
+        r["kind"]: r["count"]
+        for r in groups.where(F.col("kind") != "original").groupBy("kind").count().collect()
+    }
+    rejected = sum(by_reason.values())
+    stats = Stats(
+        documents_read=n_docs + rejected,
+        rejected=rejected,
+        rejected_by_reason=by_reason,
+        documents=n_docs,
+        groups=n_groups,
+        copies_by_kind=by_kind,
+        candidate_pairs=n_pairs,
+        verified_pairs=n_edges,
+        oversized_buckets=int(lsh["oversized"] or 0) if lsh else 0,
+        seconds={k: round(v, 3) for k, v in seconds.items()},
+    )
+    for frame in (rows, docs, buckets, pairs, edges, groups):
+        frame.unpersist()
+    largest = int(lsh["largest"] or 0) if lsh else 0
+    return SparkRun(stats=stats, outputs=outputs, largest_bucket=largest)
+
+
+def _stars(members: Any, edges: Any, config: Config) -> Any:
+    return stages.stars_of(members, edges, config)
+
+
+def _assignment(docs: DataFrame, placed: DataFrame) -> DataFrame:
+    """``spread_exact``: an exact copy takes its head's group; under a representative head it
+    is an exact copy, else it shares the head's kind and scores."""
+    from pyspark.sql import functions as F
+
+    s = placed.alias("s")
+    d = docs.alias("d")
+    joined = d.join(s, F.col("d.head") == F.col("s.vertex"), "left")
+    center = F.coalesce(F.col("s.center"), F.col("d.head"))
+    duplicate = F.col("d.vertex") != F.col("d.head")
+    exact = duplicate & (center == F.col("d.head"))
+    code = F.when(exact, F.lit(_EXACT)).otherwise(F.coalesce(F.col("s.code"), F.lit(0)))
+    scores = [
+        F.when(exact, F.lit(1.0)).otherwise(F.col(f"s.{name}")).alias(name)
+        for name in SCORE_COLUMNS
+    ]
+    return joined.select(
+        F.col("d.vertex").alias("vertex"),
+        F.col("d.id").alias("id"),
+        F.col("d.file").alias("file"),
+        F.col("d.line").alias("line"),
+        center.alias("center"),
+        code.cast("int").alias("code"),
+        *scores,
+    )
+
+
+def _group_rows(assigned: DataFrame) -> DataFrame:
+    """write/groups.py's columns: id, group, representative, kind, scores (null for a
+    representative)."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.pandas.functions import pandas_udf
+
+    reps = assigned.select(F.col("vertex").alias("center"), F.col("id").alias("representative"))
+    named = assigned.join(reps, "center")
+
+    group_of = pandas_udf(_group_ids, "string")  # type: ignore[call-overload]
+
+    kinds = F.array(*(F.lit(k.value if k else "original") for k in KIND_CODES))
+    scores = F.struct(*(F.col(name) for name in SCORE_COLUMNS))
+    return named.select(
+        "id",
+        group_of("representative").alias("group"),
+        "representative",
+        F.element_at(kinds, F.col("code") + 1).alias("kind"),
+        F.when(F.col("code") > 0, scores).alias("scores"),
+        "file",
+        "line",
+    )
+
+
+def _group_ids(representative: pd.Series) -> pd.Series:
+    """``group_id`` of each representative (a scalar pandas UDF: one call per batch)."""
+    return representative.map(group_id)
+
+
+def _file_names(spark: SparkSession, rejects: DataFrame, lines: stages.Lines) -> DataFrame:
+    from pyspark.sql import functions as F
+
+    names = spark.createDataFrame(
+        [(i, path) for i, path in enumerate(lines.files)], "file int, path string"
+    )
+    joined = rejects.join(F.broadcast(names), "file", "left")
+    return joined.select(F.col("path").alias("file"), "line", "reason", "detail")
+
+
+def _corpus(raw: DataFrame, lines: stages.Lines, fields: FieldMap, groups: DataFrame) -> DataFrame:
+    """The representatives as read: a second pass over the input, as the local job does."""
+    from pyspark.sql import functions as F
+
+    work = functools.partial(stages.articles_of, lines=lines, fields=fields)
+    articles = raw.mapInArrow(work, _spark_schema(stages.ARTICLE_SCHEMA))
+    reps = groups.where(F.col("kind") == "original").select("file", "line")
+    kept = articles.join(reps, ["file", "line"])
+    return kept.select("id", "title", "text", "published", "url", "source", "lang")
+
+
+def _corpus_path(output: str) -> str:
+    head, _, name = output.rstrip("/").rpartition("/")
+    stem, dot, rest = name.partition(".")
+    renamed = f"{stem}.dedup{dot}{rest}" if dot else f"{stem}.dedup"
+    return f"{head}/{renamed}" if head else renamed
+
+
+def _write(spark: SparkSession, frame: DataFrame, path: str) -> str:
+    """Write beside ``path`` and rename into place once complete, so a failed run leaves the
+    old output (or none), never half of a new one."""
+    jvm: Any = spark.sparkContext._jvm
+    hadoop = spark.sparkContext._jsc.hadoopConfiguration()
+    target = jvm.org.apache.hadoop.fs.Path(path)
+    fs = target.getFileSystem(hadoop)
+    staging = jvm.org.apache.hadoop.fs.Path(f"{path.rstrip('/')}.tmp-{uuid.uuid4().hex[:12]}")
+    writer = frame.write.mode("errorifexists")
+    if path.rstrip("/").lower().endswith((".jsonl", ".json", ".ndjson")):
+        writer.json(staging.toString())
+    else:
+        writer.parquet(staging.toString())
+    if fs.exists(target):
+        fs.delete(target, True)
+    if not fs.rename(staging, target):
+        raise InputError(f"could not move the finished output into place at {path}")
+    return path

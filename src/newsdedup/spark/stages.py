@@ -1,0 +1,353 @@
+"""What Spark runs on each partition: the local engine's own functions over Arrow batches.
+
+Every function here takes and yields ``pyarrow.RecordBatch`` (``DataFrame.mapInArrow``) or a
+pandas frame per group (``applyInPandas``), turns the rows into what the core expects and calls
+the core: ``to_article`` and ``read_jsonl``'s record parser, ``clean_articles``,
+``fingerprint_articles``, ``score_shingles`` + ``classify``, ``priority_ranks`` and
+``star_groups``. Nothing of the pipeline is written a second time here; only the plumbing
+between Arrow columns and the core's arrays is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import xxhash
+from numpy.typing import NDArray
+
+from newsdedup.clean.pipeline import clean_articles, per_article
+from newsdedup.config import Config
+from newsdedup.fingerprint.batch import fingerprint_articles
+from newsdedup.group.copies import star_groups
+from newsdedup.group.representative import priority_ranks
+from newsdedup.read.compression import Source
+from newsdedup.read.fields import FieldMap, to_article
+from newsdedup.read.jsonl import parse_record
+from newsdedup.relate.kind import classify
+from newsdedup.relate.verify import SCORE_COLUMNS, score_shingles
+from newsdedup.report import Report
+from newsdedup.types import Article, Origin, Rejected
+
+__all__ = [
+    "ARTICLE_SCHEMA",
+    "EDGE_SCHEMA",
+    "FINGERPRINT_SCHEMA",
+    "STAR_SCHEMA",
+    "Lines",
+    "articles_of",
+    "fingerprints_of",
+    "stars_of",
+    "tiebreak",
+    "verified",
+]
+
+_SCORES = [(name, pa.float64()) for name in SCORE_COLUMNS]
+
+#: Stage 1 (read + clean + fingerprint): one row per input record, an article's fingerprint or a
+#: rejection (``reason`` set). ``file``/``line`` say where the record was; ``tiebreak`` orders a
+#: capped LSH bucket (xxh3 of the id, sign bit flipped so signed order is unsigned order).
+FINGERPRINT_SCHEMA = pa.schema(
+    [
+        ("file", pa.int32()),
+        ("line", pa.int64()),
+        ("id", pa.string()),
+        ("reason", pa.string()),
+        ("detail", pa.string()),
+        ("published", pa.int64()),
+        ("n_words", pa.int64()),
+        ("n_content", pa.int64()),
+        ("exact_hi", pa.int64()),
+        ("exact_lo", pa.int64()),
+        ("tiebreak", pa.int64()),
+        ("keys", pa.list_(pa.int64())),
+        ("sets", pa.binary()),
+        ("positions", pa.binary()),
+    ]
+)
+
+#: The articles as read (for the deduplicated corpus): write/corpus.py's columns.
+ARTICLE_SCHEMA = pa.schema(
+    [
+        ("file", pa.int32()),
+        ("line", pa.int64()),
+        ("id", pa.string()),
+        ("title", pa.string()),
+        ("text", pa.string()),
+        ("published", pa.timestamp("us", tz="UTC")),
+        ("url", pa.string()),
+        ("source", pa.string()),
+        ("lang", pa.string()),
+    ]
+)
+
+#: A verified copy edge between two vertices, with its kind code and scores (a = ``u``).
+EDGE_SCHEMA = pa.schema([("u", pa.int64()), ("v", pa.int64()), ("code", pa.int8()), *_SCORES])
+
+#: A document's place in its copy group: its representative's vertex, kind code and scores.
+STAR_SCHEMA = pa.schema(
+    [("vertex", pa.int64()), ("center", pa.int64()), ("code", pa.int8()), *_SCORES]
+)
+
+_SIGN = np.uint64(1 << 63)
+
+
+@dataclass(frozen=True, slots=True)
+class Lines:
+    """Where each (file, split) of the input starts: the 1-based line (row) number of the split's
+    first record, so a record's line is known without reading the splits before it."""
+
+    files: tuple[str, ...]  #: every input file, in input order (``file`` is an index here)
+    first_line: Mapping[tuple[str, int], int]  #: (file path, split start byte) -> first line
+    format: str  #: "jsonl" or "parquet"
+
+
+def tiebreak(ids: list[str]) -> NDArray[np.int64]:
+    """The local engine's LSH tiebreak (xxh3 of the id) as signed longs in the same order."""
+    raw = np.fromiter(
+        (xxhash.xxh3_64_intdigest(i.encode("utf-8", "surrogatepass")) for i in ids),
+        np.uint64,
+        len(ids),
+    )
+    return (raw ^ _SIGN).view(np.int64)
+
+
+def _records(
+    batches: Iterator[pa.RecordBatch], lines: Lines, fields: FieldMap, report: Report
+) -> Iterator[tuple[int, int, Article | Rejected]]:
+    """(file index, line, article or rejection) of each input row, in order."""
+    index = {path: i for i, path in enumerate(lines.files)}
+    seen: dict[tuple[str, int], int] = {}
+    for batch in batches:
+        rows = batch.to_pylist()
+        for row in rows:
+            path, block = row.pop("_file"), row.pop("_block")
+            at = seen.get((path, block), 0)
+            seen[(path, block)] = at + 1
+            line = lines.first_line.get((path, block), 1) + at
+            source = Source(path=Path(_local(path)), name=path)
+            if lines.format == "jsonl":
+                raw = row["value"] if line > 1 else row["value"].removeprefix("\ufeff")
+                if not raw.strip():
+                    continue  # a blank line is no record (read/jsonl.py)
+                item = parse_record(source, line, raw.encode("utf-8"), fields, report)
+            else:
+                item = to_article(
+                    row, fields=fields, source=source, line=line, report=report, keys=list(row)
+                )
+            yield index.get(path, -1), line, item
+
+
+def _local(uri: str) -> str:
+    return uri.removeprefix("file://").removeprefix("file:")
+
+
+def articles_of(
+    batches: Iterator[pa.RecordBatch], lines: Lines, fields: FieldMap
+) -> Iterator[pa.RecordBatch]:
+    """The articles as read (no cleaning: the corpus keeps the text as given)."""
+    rows: dict[str, list[Any]] = {name: [] for name in ARTICLE_SCHEMA.names}
+    for file, line, item in _records(batches, lines, fields, Report()):
+        if isinstance(item, Rejected):
+            continue
+        values = (file, line, item.id, item.title, item.text, _utc(item.published))
+        for name, value in zip(
+            ARTICLE_SCHEMA.names, (*values, item.url, item.source, item.lang), strict=True
+        ):
+            rows[name].append(value)
+        if len(rows["id"]) >= 1024:
+            yield pa.RecordBatch.from_pydict(rows, schema=ARTICLE_SCHEMA)
+            rows = {name: [] for name in ARTICLE_SCHEMA.names}
+    if rows["id"]:
+        yield pa.RecordBatch.from_pydict(rows, schema=ARTICLE_SCHEMA)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def fingerprints_of(
+    batches: Iterator[pa.RecordBatch], lines: Lines, fields: FieldMap, config: Config
+) -> Iterator[pa.RecordBatch]:
+    """Read, clean (each article on its own, as ``run_copies`` does) and fingerprint a
+    partition, ``config.run.batch_size`` articles at a time; rejections become rows too."""
+    index = {path: i for i, path in enumerate(lines.files)}
+    kept: list[Article] = []
+    rejected: list[tuple[int, int, Rejected]] = []
+    for file, line, item in _records(batches, lines, fields, Report()):
+        if isinstance(item, Rejected):
+            rejected.append((file, line, item))
+        else:
+            kept.append(item)
+        if len(kept) >= config.run.batch_size:
+            yield from _fingerprint_batch(kept, rejected, index, config)
+            kept, rejected = [], []
+    if kept or rejected:
+        yield from _fingerprint_batch(kept, rejected, index, config)
+
+
+def _fingerprint_batch(
+    kept: list[Article],
+    rejected: list[tuple[int, int, Rejected]],
+    index: Mapping[str, int],
+    config: Config,
+) -> Iterator[pa.RecordBatch]:
+    report = Report()
+    if config.clean.boilerplate:
+        kept = list(clean_articles(kept, config=per_article(config.clean), report=report))
+    for r in report.rejected:
+        rejected.append((*_place(r.origin, index), r))
+    if rejected:
+        yield _rejections(rejected)
+    if kept:
+        yield _fingerprint_rows(kept, [_place(a.origin, index) for a in kept], config)
+
+
+def _place(origin: Origin | None, index: Mapping[str, int]) -> tuple[int, int]:
+    """(file index, line) of a record; every record read here has an origin."""
+    if origin is None:
+        return -1, 0
+    return index.get(origin.path, -1), origin.line or 0
+
+
+def _rejections(rejected: list[tuple[int, int, Rejected]]) -> pa.RecordBatch:
+    n = len(rejected)
+    data: dict[str, Any] = {name: [None] * n for name in FINGERPRINT_SCHEMA.names}
+    data["file"] = [f for f, _, _ in rejected]
+    data["line"] = [line for _, line, _ in rejected]
+    data["reason"] = [r.reason for _, _, r in rejected]
+    data["detail"] = [f"{r.origin}: {r.detail}" for _, _, r in rejected]
+    return pa.RecordBatch.from_pydict(data, schema=FINGERPRINT_SCHEMA)
+
+
+def _fingerprint_rows(
+    cleaned: list[Article], places: list[tuple[int, int]], config: Config
+) -> pa.RecordBatch:
+    fp = fingerprint_articles(cleaned, config)
+    offsets = fp.set_offsets
+    sets = [fp.sets[offsets[d] : offsets[d + 1]].tobytes() for d in range(len(fp))]
+    positions = [fp.positions[offsets[d] : offsets[d + 1]].tobytes() for d in range(len(fp))]
+    exact = fp.exact.view(np.int64)
+    return pa.RecordBatch.from_pydict(
+        {
+            "file": [f for f, _ in places],
+            "line": [line for _, line in places],
+            "id": fp.ids,
+            "reason": [None] * len(fp),
+            "detail": [None] * len(fp),
+            "published": fp.published,
+            "n_words": fp.n_words,
+            "n_content": fp.n_content,
+            "exact_hi": exact[:, 0],
+            "exact_lo": exact[:, 1],
+            "tiebreak": tiebreak(fp.ids),
+            "keys": list(fp.keys.view(np.int64)),
+            "sets": sets,
+            "positions": positions,
+        },
+        schema=FINGERPRINT_SCHEMA,
+    )
+
+
+def _shingles(
+    sets: list[bytes], positions: list[bytes]
+) -> tuple[NDArray[np.uint32], NDArray[np.int32], NDArray[np.int64]]:
+    """Concatenated shingle sets and positions with their offsets (``Fingerprints`` layout)."""
+    lengths = np.fromiter((len(s) // 4 for s in sets), np.int64, len(sets))
+    offsets = np.zeros(len(sets) + 1, np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    joined_sets = np.frombuffer(b"".join(sets), np.uint32)
+    joined_positions = np.frombuffer(b"".join(positions), np.int32)
+    return joined_sets, joined_positions, offsets
+
+
+def verified(batches: Iterator[pa.RecordBatch], config: Config) -> Iterator[pa.RecordBatch]:
+    """Candidate pairs, each row holding both documents' shingles -> the verified copy edges
+    (kind code > 0), scored and classified by the local engine's functions."""
+    for batch in batches:
+        if batch.num_rows == 0:
+            continue
+        c = batch.to_pydict()
+        n = batch.num_rows
+        interleaved_sets = [s for pair in zip(c["sets_a"], c["sets_b"], strict=True) for s in pair]
+        interleaved_pos = [
+            p for pair in zip(c["positions_a"], c["positions_b"], strict=True) for p in pair
+        ]
+        sets, positions, offsets = _shingles(interleaved_sets, interleaved_pos)
+        n_content = np.empty(2 * n, np.int64)
+        n_content[0::2], n_content[1::2] = c["n_content_a"], c["n_content_b"]
+        pairs = np.arange(2 * n, dtype=np.int64).reshape(n, 2)
+        scores = score_shingles(
+            pairs,
+            sets,
+            positions,
+            offsets,
+            n_content,
+            size=config.shingle.size,
+            min_containment=config.verify.min_candidate_containment,
+        )
+        codes = classify(scores, n_content[0::2], n_content[1::2], config.verify)
+        keep = codes > 0
+        if not keep.any():
+            continue
+        out: dict[str, Any] = {
+            "u": np.asarray(c["u"], np.int64)[keep],
+            "v": np.asarray(c["v"], np.int64)[keep],
+            "code": codes[keep],
+        }
+        for k, name in enumerate(SCORE_COLUMNS):
+            out[name] = scores[keep, k]
+        yield pa.RecordBatch.from_pydict(out, schema=EDGE_SCHEMA)
+
+
+def stars_of(members: Any, edges: Any, config: Config) -> Any:
+    """One connected component of the verified edges (pandas frames from ``cogroup``) -> each
+    member's representative, kind code and scores, by ``star_groups`` itself. Within a
+    component its result depends on that component alone, so the pieces equal the whole."""
+    import pandas as pd
+
+    members = members.reset_index(drop=True)
+    n = len(members)
+    vertex = members["vertex"].to_numpy(np.int64)
+    local = {int(v): i for i, v in enumerate(vertex)}
+    ids = members["id"].tolist()
+    rank = priority_ranks(
+        ids,
+        members["published"].to_numpy(np.int64),
+        members["n_words"].to_numpy(np.int64),
+        config.group.representative,
+    )
+    sets, positions, offsets = _shingles(members["sets"].tolist(), members["positions"].tolist())
+    n_content = members["n_content"].to_numpy(np.int64)
+    pairs = np.array(
+        [[local[int(u)], local[int(v)]] for u, v in zip(edges["u"], edges["v"], strict=True)],
+        dtype=np.int64,
+    ).reshape(-1, 2)
+    scores = edges[list(SCORE_COLUMNS)].to_numpy(np.float64).reshape(-1, len(SCORE_COLUMNS))
+    codes = edges["code"].to_numpy(np.int8)
+
+    def verify(member: int, rep: int) -> tuple[int, NDArray[np.float64]]:
+        found = score_shingles(
+            np.array([[member, rep]]),
+            sets,
+            positions,
+            offsets,
+            n_content,
+            size=config.shingle.size,
+            min_containment=config.verify.min_candidate_containment,
+        )
+        code = classify(found, n_content[[member]], n_content[[rep]], config.verify)
+        return int(code[0]), found[0]
+
+    stars = star_groups(n, rank, pairs, codes, scores, verify)
+    out = {"vertex": vertex, "center": vertex[stars.center], "code": stars.kind}
+    for k, name in enumerate(SCORE_COLUMNS):  # rounded as ``Scores.as_dict`` rounds them
+        out[name] = [round(v, 4) for v in stars.scores[:, k].tolist()]
+    return pd.DataFrame(out)
