@@ -189,14 +189,26 @@ def dedup(
     lines = _lines(raw, inputs, fmt)
     seconds["read.index"] = time.perf_counter() - started
 
-    rows = _fingerprints(spark, raw, lines, fields, config).persist(StorageLevel.MEMORY_AND_DISK)
-    first = Window.partitionBy("id").orderBy("file", "line")
-    docs = (
-        rows.where(F.col("reason").isNull())
-        .withColumn("_nth", F.row_number().over(first))
+    # input order (file, line) as one long: pairs are then scored in the local engine's
+    # orientation (earlier document first; the alignment's coverage is not symmetric)
+    vertex = F.shiftleft(F.col("file").cast("long"), 40) + F.col("line")
+    rows = (
+        _fingerprints(spark, raw, lines, fields, config)
+        .withColumn("vertex", vertex)
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
-    repeated = docs.where(F.col("_nth") > 1).select(
+    # the windows below move only this narrow table; the shingles (most of a row's bytes)
+    # move once, to meet their candidate pairs
+    meta = rows.where(F.col("reason").isNull()).select(
+        "vertex", "file", "line", "id", "published", "n_words", "exact_hi", "exact_lo",
+        "tiebreak", "keys", (F.length("sets") > 0).alias("shingled"),
+    )  # fmt: skip
+    shingles = rows.where(F.col("reason").isNull()).select(
+        "vertex", "sets", "positions", "n_content"
+    )
+    first = Window.partitionBy("id").orderBy("file", "line")
+    meta = meta.withColumn("_nth", F.row_number().over(first))
+    repeated = meta.where(F.col("_nth") > 1).select(
         "file",
         "line",
         F.lit("duplicate_id").alias("reason"),
@@ -208,11 +220,8 @@ def dedup(
         *_rank_order(config.group.representative)
     )
     docs = (
-        docs.where(F.col("_nth") == 1)
-        .drop("_nth", "reason", "detail")
-        # input order (file, line) as one long: pairs are then scored in the local engine's
-        # orientation (earlier document first; the alignment's coverage is not symmetric)
-        .withColumn("vertex", F.shiftleft(F.col("file").cast("long"), 40) + F.col("line"))
+        meta.where(F.col("_nth") == 1)
+        .drop("_nth")
         .withColumn("head", F.first("vertex").over(heads))
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
@@ -221,7 +230,7 @@ def dedup(
 
     mark = time.perf_counter()
     cap = config.lsh.max_bucket
-    eligible = docs.where((F.col("head") == F.col("vertex")) & (F.length("sets") > 0))
+    eligible = docs.where((F.col("head") == F.col("vertex")) & F.col("shingled"))
     buckets = (
         eligible.select("vertex", "tiebreak", F.posexplode("keys").alias("band", "key"))
         .groupBy("band", "key")
@@ -251,7 +260,6 @@ def dedup(
     seconds["candidates"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
-    shingles = docs.select("vertex", "sets", "positions", "n_content")
     side_a = shingles.select(
         F.col("vertex").alias("a"), *(F.col(c).alias(f"{c}_a") for c in shingles.columns[1:])
     )
@@ -273,8 +281,13 @@ def dedup(
 
     mark = time.perf_counter()
     components = connected_components(edges.select("u", "v"))
-    members = docs.join(components, "vertex").select(
-        "component", "vertex", "id", "published", "n_words", "n_content", "sets", "positions"
+    members = (
+        docs.select("vertex", "id", "published", "n_words")
+        .join(components, "vertex")
+        .join(shingles, "vertex")
+        .select(
+            "component", "vertex", "id", "published", "n_words", "n_content", "sets", "positions"
+        )
     )
     # its own projection of the components: the two sides of the cogroup must not share columns
     owner = components.select(
