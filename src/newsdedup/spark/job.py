@@ -60,7 +60,10 @@ class SparkRun:
 
     stats: Stats
     outputs: dict[str, str] = field(default_factory=dict)
+    #: documents in the largest LSH bucket before capping (``lsh.max_bucket``)
     largest_bucket: int = 0
+    #: documents in the largest connected component: one task holds it whole (``star_groups``)
+    largest_component: int = 0
 
 
 def session(master: str | None = None, conf: Mapping[str, str] | None = None) -> SparkSession:
@@ -280,24 +283,25 @@ def dedup(
     seconds["verify"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
-    components = connected_components(edges.select("u", "v"))
+    components = connected_components(edges.select("u", "v")).persist(StorageLevel.MEMORY_AND_DISK)
+    biggest = components.groupBy("component").count().agg(F.max("count")).first()
+    # many components per task: star_groups over disjoint components is star_groups over
+    # each, and one pandas call per component would cost more than the grouping itself
+    shelves = _shelves(spark)
+    shelf = F.pmod(F.xxhash64("component"), F.lit(shelves)).alias("shelf")
     members = (
         docs.select("vertex", "id", "published", "n_words")
-        .join(components, "vertex")
+        .join(components.select("vertex", shelf), "vertex")
         .join(shingles, "vertex")
-        .select(
-            "component", "vertex", "id", "published", "n_words", "n_content", "sets", "positions"
-        )
+        .select("shelf", "vertex", "id", "published", "n_words", "n_content", "sets", "positions")
     )
     # its own projection of the components: the two sides of the cogroup must not share columns
-    owner = components.select(
-        F.col("vertex").alias("u"), (F.col("component") + 0).alias("component")
-    )
+    owner = components.select(F.col("vertex").alias("u"), shelf)
     linked = edges.join(owner, "u")
     star = functools.partial(_stars, config=config)
     placed = (
-        members.groupBy("component")
-        .cogroup(linked.groupBy("component"))
+        members.groupBy("shelf")
+        .cogroup(linked.groupBy("shelf"))
         .applyInPandas(star, schema=_spark_schema(stages.STAR_SCHEMA))
     )
     assigned = _assignment(docs, placed)
@@ -335,8 +339,18 @@ def dedup(
     )
     for frame in (rows, docs, buckets, pairs, edges, groups):
         frame.unpersist()
-    largest = int(lsh["largest"] or 0) if lsh else 0
-    return SparkRun(stats=stats, outputs=outputs, largest_bucket=largest)
+    components.unpersist()
+    return SparkRun(
+        stats=stats,
+        outputs=outputs,
+        largest_bucket=int(lsh["largest"] or 0) if lsh else 0,
+        largest_component=int(biggest[0] or 0) if biggest else 0,
+    )
+
+
+def _shelves(spark: SparkSession) -> int:
+    """How many groups the components are spread over for ``star_groups``: a few per core."""
+    return max(1, 4 * spark.sparkContext.defaultParallelism)
 
 
 def _stars(members: Any, edges: Any, config: Config) -> Any:

@@ -308,9 +308,10 @@ def verified(batches: Iterator[pa.RecordBatch], config: Config) -> Iterator[pa.R
 
 
 def stars_of(members: Any, edges: Any, config: Config) -> Any:
-    """One connected component of the verified edges (pandas frames from ``cogroup``) -> each
-    member's representative, kind code and scores, by ``star_groups`` itself. Within a
-    component its result depends on that component alone, so the pieces equal the whole."""
+    """Whole connected components of the verified edges (pandas frames from ``cogroup``: their
+    members and edges) -> each member's representative, kind code and scores, by
+    ``star_groups`` itself. Within a component its result depends on that component alone, so
+    running it over several components at once, or over each apart, equals the whole."""
     import pandas as pd
 
     members = members.reset_index(drop=True)

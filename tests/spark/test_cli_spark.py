@@ -1,0 +1,62 @@
+"""``newsdedup dedup --engine spark`` from the command line, and its refusals."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pyarrow.dataset as ds
+import pytest
+from typer.testing import CliRunner
+
+from newsdedup.cli.main import app
+
+runner = CliRunner()
+
+TEXT = "Putin and Xi met in Samarkand on Thursday to talk about trade, energy and the war."
+
+
+def _corpus(tmp_path: Path) -> Path:
+    records = [
+        {"id": "a", "text": TEXT},
+        {"id": "b", "text": TEXT},
+        {"id": "c", "text": "Markets fell in Tokyo as exporters slid on a stronger yen today."},
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"\n".join(orjson.dumps(r) for r in records) + b"\n")
+    return path
+
+
+@pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs Java")
+def test_cli_dedup_on_spark_local_master(tmp_path: Path) -> None:
+    out = tmp_path / "groups.parquet"
+    done = subprocess.run(
+        [sys.executable, "-c", "from newsdedup.cli.main import app; app()",
+         "dedup", str(_corpus(tmp_path)), "-o", str(out), "--engine", "spark",
+         "--master", "local[1]", "--conf", "spark.ui.enabled=false", "--keep", "representatives"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = {r["id"]: r for r in ds.dataset(out, format="parquet").to_table().to_pylist()}
+    assert rows["b"]["representative"] == "a" and rows["b"]["kind"] == "exact"
+    assert rows["c"]["representative"] == "c"
+    kept = ds.dataset(tmp_path / "groups.dedup.parquet", format="parquet").to_table()
+    assert sorted(kept.column("id").to_pylist()) == ["a", "c"]
+    assert "groups" in done.stderr  # the summary table
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--engine", "spark", "--explain"], "not with --engine spark"),
+        (["--master", "local[2]"], "only with --engine spark"),
+        (["--engine", "flink"], "local or spark"),
+    ],
+)
+def test_cli_spark_options_refused(tmp_path: Path, extra: list[str], message: str) -> None:
+    result = runner.invoke(app, ["dedup", str(_corpus(tmp_path)), "-o", "x.parquet", *extra])
+    assert result.exit_code == 2
+    assert message in result.output
