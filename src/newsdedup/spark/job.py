@@ -14,6 +14,8 @@ component depends on that component alone.
 from __future__ import annotations
 
 import functools
+import os
+import re
 import time
 import uuid
 from collections.abc import Mapping, Sequence
@@ -74,11 +76,24 @@ def session(master: str | None = None, conf: Mapping[str, str] | None = None) ->
     except ImportError as exc:
         raise MissingExtraError("pyspark", extra="spark", feature="The Spark engine") from exc
     builder = SparkSession.builder.appName("newsdedup")
+    settings = dict(DEFAULT_CONF)
     if master:
         builder = builder.master(master)
-    for key, value in {**DEFAULT_CONF, **(conf or {})}.items():
+        settings.update(_local_settings(master))
+    for key, value in {**settings, **(conf or {})}.items():
         builder = builder.config(key, value)
     return builder.getOrCreate()
+
+
+def _local_settings(master: str) -> dict[str, str]:
+    """On one machine, a few shuffle partitions per core: Spark's default of 200 makes every
+    shuffle (a connected-components round has four) pay for 200 tiny tasks."""
+    match = re.fullmatch(r"local\[(\d+|\*)(?:,\d+)?\]|local", master)
+    if match is None:
+        return {}
+    given = match.group(1)
+    cores = 1 if given is None else (os.cpu_count() or 1) if given == "*" else int(given)
+    return {"spark.sql.shuffle.partitions": str(4 * cores)}
 
 
 def input_format(paths: Sequence[str], format: str | None) -> str:
