@@ -60,3 +60,22 @@ def test_cli_spark_options_refused(tmp_path: Path, extra: list[str], message: st
     result = runner.invoke(app, ["dedup", str(_corpus(tmp_path)), "-o", "x.parquet", *extra])
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_spark_submit_entry_point_with_stories(
+    spark: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``submit.py`` runs in the session spark-submit made (here the tests' own)."""
+    from newsdedup.spark.submit import main
+
+    out = tmp_path / "groups.parquet"
+    assert (
+        main([str(_corpus(tmp_path)), "-o", str(out), "--stories", str(tmp_path / "s.parquet")])
+        == 0
+    )
+    printed = orjson.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert printed["stats"]["documents"] == 3 and printed["stats"]["groups"] == 1
+    stories = {
+        r["id"]: r["story"] for r in ds.dataset(tmp_path / "s.parquet").to_table().to_pylist()
+    }
+    assert stories["a"] == stories["b"] and stories["c"] != stories["a"]

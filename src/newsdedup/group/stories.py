@@ -387,8 +387,19 @@ class StoryAssigner:
     ) -> int | None:
         """The key of the story ``add`` would put ``article`` in, None when it would open one;
         nothing changes (a query against a live index)."""
+        found = self.peek_scored(article, when, group, dense)
+        return None if found is None else found[0]
+
+    def peek_scored(
+        self,
+        article: Article,
+        when: datetime | None,
+        group: str | None = None,
+        dense: np.ndarray | None = None,
+    ) -> tuple[int, float] | None:
+        """``peek``, with the similarity that decided it (1.0 for a copy of a placed group)."""
         if group is not None and group in self.story_of_group:
-            return self._story(self.story_of_group[group]).key
+            return self._story(self.story_of_group[group]).key, 1.0
         c = self.config
         text = _text_of(article)
         names = entity_terms(text, rare_zipf=c.rare_zipf, background=c.background)
@@ -415,7 +426,7 @@ class StoryAssigner:
             other = self._story(ranked[1][1])
             if other.open == story.open and other.first < story.first:
                 story = other  # a merge keeps the story that began first
-        return story.key
+        return story.key, ranked[0][0]
 
 
 def _would_close(story: OpenStory, limit: float) -> bool:

@@ -331,7 +331,7 @@ def dedup(
         outputs["rejects"] = _write(spark, named, rejects_output)
     if keep == "representatives":
         outputs["corpus"] = _write(
-            spark, _corpus(raw, lines, fields, groups), corpus_output or _corpus_path(output)
+            spark, _corpus(raw, lines, fields, groups), corpus_output or sibling(output, "dedup")
         )
     seconds["write"] = time.perf_counter() - mark
     by_reason = {r["reason"]: r["count"] for r in rejects.groupBy("reason").count().collect()}
@@ -449,10 +449,12 @@ def _corpus(raw: DataFrame, lines: stages.Lines, fields: FieldMap, groups: DataF
     return kept.select("id", "title", "text", "published", "url", "source", "lang")
 
 
-def _corpus_path(output: str) -> str:
+def sibling(output: str, tag: str) -> str:
+    """``.../groups.parquet`` -> ``.../groups.<tag>.parquet``: where a second output goes by
+    default (``default_corpus_path``'s rule, for any Spark path)."""
     head, _, name = output.rstrip("/").rpartition("/")
     stem, dot, rest = name.partition(".")
-    renamed = f"{stem}.dedup{dot}{rest}" if dot else f"{stem}.dedup"
+    renamed = f"{stem}.{tag}{dot}{rest}" if dot else f"{stem}.{tag}"
     return f"{head}/{renamed}" if head else renamed
 
 

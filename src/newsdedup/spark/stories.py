@@ -50,8 +50,7 @@ from newsdedup.api import group_id
 from newsdedup.clean.pipeline import clean_articles, per_article
 from newsdedup.config import Config
 from newsdedup.errors import invalid_param
-from newsdedup.fingerprint.terms import content_terms, entity_terms
-from newsdedup.group.stories import StoryAssigner, _date_of, _text_of, publication_order
+from newsdedup.group.stories import StoryAssigner, _date_of, publication_order
 from newsdedup.group.story_summary import story_id
 from newsdedup.read.fields import FieldMap
 from newsdedup.spark import job, stages
@@ -262,18 +261,8 @@ def _text(value: Any) -> str | None:
 
 def _probe(assigner: StoryAssigner, article: Article) -> tuple[int, float] | None:
     """The key of the story an undated ``article`` would join and its similarity to it (no fade:
-    undated); None when it would open one. Nothing changes: the voice is weighed as ``peek``
-    weighs it, against the document frequencies as they are."""
-    key = assigner.peek(article, None)
-    if key is None:
-        return None
-    c = assigner.config
-    text = _text_of(article)
-    names = entity_terms(text, rare_zipf=c.rare_zipf, background=c.background)
-    lexical = assigner.terms.peek_vector(content_terms(text), c.max_terms)
-    entities = assigner.names.peek_vector(dict.fromkeys(names, 1), c.max_terms)
-    story = assigner.open.get(key) or assigner.closed[key]
-    return key, assigner.similarity(story, lexical, entities, None, timeless=True)
+    undated); None when it would open one. Nothing changes (``peek``)."""
+    return assigner.peek_scored(article, None)
 
 
 def _piece_frame(
@@ -390,15 +379,29 @@ def write_stories(
     fields: FieldMap | None = None,
     format: str | None = None,
     window_days: float = 7.0,
+    keep: str | None = None,
+    corpus_output: str | None = None,
+    rejects_output: str | None = None,
 ) -> job.SparkRun:
     """``job.dedup`` (copy groups to ``output``), then the stories of the same input: one row
     per article (id, group, story) to ``stories_output`` (default beside ``output``:
     ``groups.parquet`` -> ``groups.stories.parquet``), the story records to ``records_output``
     when given. The groups are read back from ``output`` (the one place they are whole), and
-    the input is read a second time for the texts, as ``dedup``'s corpus output does."""
+    the input is read a second time for the texts, as ``dedup``'s corpus output does.
+    ``keep``, ``corpus_output`` and ``rejects_output`` are ``dedup``'s."""
     config = config or Config()
     fields = fields or FieldMap()
-    run = job.dedup(spark, inputs, output=output, config=config, fields=fields, format=format)
+    run = job.dedup(
+        spark,
+        inputs,
+        output=output,
+        config=config,
+        fields=fields,
+        format=format,
+        keep=keep,
+        corpus_output=corpus_output,
+        rejects_output=rejects_output,
+    )
     fmt = job.input_format(inputs, format)
     raw = job._raw(spark, inputs, fmt)
     work = functools.partial(stages.articles_of, lines=job._lines(raw, inputs, fmt), fields=fields)
@@ -406,7 +409,9 @@ def write_stories(
     assigned, records = stories(
         spark, articles, _read(spark, output), config, window_days=window_days
     )
-    outputs = {"stories": job._write(spark, assigned, stories_output or _beside(output))}
+    outputs = {
+        "stories": job._write(spark, assigned, stories_output or job.sibling(output, "stories"))
+    }
     if records_output is not None:
         outputs["story_records"] = job._write(spark, records, records_output)
     return dataclasses.replace(run, outputs={**run.outputs, **outputs})
@@ -416,10 +421,3 @@ def _read(spark: SparkSession, path: str) -> DataFrame:
     if path.rstrip("/").lower().endswith((".jsonl", ".json", ".ndjson")):
         return spark.read.json(path)
     return spark.read.parquet(path)
-
-
-def _beside(output: str) -> str:
-    head, _, name = output.rstrip("/").rpartition("/")
-    stem, dot, rest = name.partition(".")
-    renamed = f"{stem}.stories{dot}{rest}" if dot else f"{stem}.stories"
-    return f"{head}/{renamed}" if head else renamed

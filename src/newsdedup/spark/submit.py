@@ -30,6 +30,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--keep", choices=["representatives"], help="also write the dedup corpus")
     p.add_argument("--corpus-output", help="where --keep writes the corpus")
     p.add_argument("--rejects", help="where the rejected records are written")
+    p.add_argument(
+        "--stories",
+        help="also group stories per time window (newsdedup.spark.stories): one row per "
+        "article (id, group, story) here",
+    )
+    p.add_argument("--story-records", help="with --stories: one row per story here")
+    p.add_argument("--window-days", type=float, default=7.0, help="story window (days)")
     p.add_argument("--format", choices=["jsonl", "parquet"], help="input format")
     p.add_argument("--config", help="TOML config file (as for newsdedup dedup)")
     p.add_argument("--set", action="append", default=[], help="KEY=VALUE config override")
@@ -44,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from newsdedup.spark.job import dedup, session
+    from newsdedup.spark.stories import write_stories
 
     config = Config.from_toml(args.config) if args.config else Config()
     if args.set:
@@ -56,17 +64,27 @@ def main(argv: list[str] | None = None) -> int:
         url=args.url_field,
         source=args.source_field,
     )
-    run = dedup(
-        session(),
-        args.inputs,
-        output=args.output,
-        config=config,
-        fields=fields,
-        format=args.format,
-        keep=args.keep,
-        corpus_output=args.corpus_output,
-        rejects_output=args.rejects,
-    )
+    common = {
+        "output": args.output,
+        "config": config,
+        "fields": fields,
+        "format": args.format,
+        "keep": args.keep,
+        "corpus_output": args.corpus_output,
+        "rejects_output": args.rejects,
+    }
+    spark = session()
+    if args.stories:
+        run = write_stories(
+            spark,
+            args.inputs,
+            stories_output=args.stories,
+            records_output=args.story_records,
+            window_days=args.window_days,
+            **common,
+        )
+    else:
+        run = dedup(spark, args.inputs, **common)
     print(json.dumps({"outputs": run.outputs, "stats": dataclasses.asdict(run.stats)}))
     return 0
 
