@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ from newsdedup.relate.kind import classify
 from newsdedup.relate.verify import SCORE_COLUMNS, score_shingles
 from newsdedup.report import Report
 from newsdedup.types import Article, Origin, Rejected
+from newsdedup.write.corpus import CORPUS_SCHEMA, article_row
 
 __all__ = [
     "ARTICLE_SCHEMA",
@@ -71,20 +71,9 @@ FINGERPRINT_SCHEMA = pa.schema(
     ]
 )
 
-#: The articles as read (for the deduplicated corpus): write/corpus.py's columns.
-ARTICLE_SCHEMA = pa.schema(
-    [
-        ("file", pa.int32()),
-        ("line", pa.int64()),
-        ("id", pa.string()),
-        ("title", pa.string()),
-        ("text", pa.string()),
-        ("published", pa.timestamp("us", tz="UTC")),
-        ("url", pa.string()),
-        ("source", pa.string()),
-        ("lang", pa.string()),
-    ]
-)
+#: The articles as read (for the deduplicated corpus): where each was, then write/corpus.py's
+#: columns.
+ARTICLE_SCHEMA = pa.schema([("file", pa.int32()), ("line", pa.int64()), *CORPUS_SCHEMA])
 
 #: A verified copy edge between two vertices, with its kind code and scores (a = ``u``).
 EDGE_SCHEMA = pa.schema([("u", pa.int64()), ("v", pa.int64()), ("code", pa.int8()), *_SCORES])
@@ -150,27 +139,18 @@ def _local(uri: str) -> str:
 def articles_of(
     batches: Iterator[pa.RecordBatch], lines: Lines, fields: FieldMap
 ) -> Iterator[pa.RecordBatch]:
-    """The articles as read (no cleaning: the corpus keeps the text as given)."""
-    rows: dict[str, list[Any]] = {name: [] for name in ARTICLE_SCHEMA.names}
+    """The articles as read (no cleaning: the corpus keeps the text as given), as
+    write/corpus.py's rows with where each was."""
+    rows: list[dict[str, Any]] = []
     for file, line, item in _records(batches, lines, fields, Report()):
         if isinstance(item, Rejected):
             continue
-        values = (file, line, item.id, item.title, item.text, _utc(item.published))
-        for name, value in zip(
-            ARTICLE_SCHEMA.names, (*values, item.url, item.source, item.lang), strict=True
-        ):
-            rows[name].append(value)
-        if len(rows["id"]) >= 1024:
-            yield pa.RecordBatch.from_pydict(rows, schema=ARTICLE_SCHEMA)
-            rows = {name: [] for name in ARTICLE_SCHEMA.names}
-    if rows["id"]:
-        yield pa.RecordBatch.from_pydict(rows, schema=ARTICLE_SCHEMA)
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        rows.append({"file": file, "line": line, **article_row(item)})
+        if len(rows) >= 1024:
+            yield pa.RecordBatch.from_pylist(rows, schema=ARTICLE_SCHEMA)
+            rows = []
+    if rows:
+        yield pa.RecordBatch.from_pylist(rows, schema=ARTICLE_SCHEMA)
 
 
 def fingerprints_of(
