@@ -87,6 +87,15 @@ def seeds_dir() -> Path:
     return SEEDS_DIR
 
 
+@pytest.fixture
+def seeds(seeds_dir: Path) -> list[Article]:
+    """The five seeds as Articles with ids 000..004 (text only: dates come from the text)."""
+    files = sorted(seeds_dir.glob("*.txt"))
+    if [p.name[:3] for p in files] != ["000", "001", "002", "003", "004"]:
+        pytest.skip(f"expected the five seeds in {seeds_dir}")
+    return [Article(id=p.name[:3], text=p.read_text(encoding="utf-8")) for p in files]
+
+
 def rewrite_of(words: list[str], fresh: list[str], block: int = 10) -> list[str]:
     """Every other block of ``block`` words replaced by fresh ones: about half aligns, in order."""
     out = list(words)

@@ -4,8 +4,6 @@ seeds."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from newsdedup import Article, find_stories
@@ -14,14 +12,6 @@ from newsdedup.config import CleanConfig, StoriesConfig
 from newsdedup.group.stories import StoryAssigner, publication_order
 
 _SAME_EVENT = {"000", "001", "003", "004"}
-
-
-@pytest.fixture
-def seeds(seeds_dir: Path) -> list[Article]:
-    files = sorted(seeds_dir.glob("*.txt"))
-    if [p.name[:3] for p in files] != ["000", "001", "002", "003", "004"]:
-        pytest.skip(f"expected the five seeds in {seeds_dir}")
-    return [Article(id=p.name[:3], text=p.read_text(encoding="utf-8")) for p in files]
 
 
 def test_stories_seeds_one_event_one_story(seeds: list[Article]) -> None:

@@ -80,14 +80,6 @@ def generated(
     return articles, find_copies(articles, Config()), truth
 
 
-@pytest.fixture
-def seeds(seeds_dir: Path) -> list[Article]:
-    files = sorted(seeds_dir.glob("*.txt"))
-    if [p.name[:3] for p in files] != ["000", "001", "002", "003", "004"]:
-        pytest.skip(f"expected the five seeds in {seeds_dir}")
-    return [Article(id=p.name[:3], text=p.read_text(encoding="utf-8")) for p in files]
-
-
 def test_stories_seeds_as_the_local_stage(spark: Any, seeds: list[Article]) -> None:
     """000/001/003/004 one story (001 and 003 straddle a weekly boundary; 000 follows its copy
     001; 004 is undated and probed), 002 apart, with the local stage's story ids."""

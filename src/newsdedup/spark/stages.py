@@ -248,6 +248,25 @@ def _shingles(
     return joined_sets, joined_positions, offsets
 
 
+_Shingled = tuple[NDArray[np.uint32], NDArray[np.int32], NDArray[np.int64], NDArray[np.int64]]
+
+
+def _judged(
+    pairs: NDArray[np.int64], shingled: _Shingled, config: Config
+) -> tuple[NDArray[np.float64], NDArray[np.int8]]:
+    """Scores and kind codes of ``pairs`` over (sets, positions, offsets, n_content), as the
+    local engine verifies (``score_pairs`` + ``classify``)."""
+    n_content = shingled[3]
+    scores = score_shingles(
+        pairs,
+        *shingled,
+        size=config.shingle.size,
+        min_containment=config.verify.min_candidate_containment,
+    )
+    codes = classify(scores, n_content[pairs[:, 0]], n_content[pairs[:, 1]], config.verify)
+    return scores, codes
+
+
 def verified(batches: Iterator[pa.RecordBatch], config: Config) -> Iterator[pa.RecordBatch]:
     """Candidate pairs, each row holding both documents' shingles -> the verified copy edges
     (kind code > 0), scored and classified by the local engine's functions."""
@@ -264,16 +283,7 @@ def verified(batches: Iterator[pa.RecordBatch], config: Config) -> Iterator[pa.R
         n_content = np.empty(2 * n, np.int64)
         n_content[0::2], n_content[1::2] = c["n_content_a"], c["n_content_b"]
         pairs = np.arange(2 * n, dtype=np.int64).reshape(n, 2)
-        scores = score_shingles(
-            pairs,
-            sets,
-            positions,
-            offsets,
-            n_content,
-            size=config.shingle.size,
-            min_containment=config.verify.min_candidate_containment,
-        )
-        codes = classify(scores, n_content[0::2], n_content[1::2], config.verify)
+        scores, codes = _judged(pairs, (sets, positions, offsets, n_content), config)
         keep = codes > 0
         if not keep.any():
             continue
@@ -306,7 +316,7 @@ def stars_of(members: Any, edges: Any, config: Config) -> Any:
         config.group.representative,
     )
     sets, positions, offsets = _shingles(members["sets"].tolist(), members["positions"].tolist())
-    n_content = members["n_content"].to_numpy(np.int64)
+    shingled = (sets, positions, offsets, members["n_content"].to_numpy(np.int64))
     pairs = np.array(
         [[local[int(u)], local[int(v)]] for u, v in zip(edges["u"], edges["v"], strict=True)],
         dtype=np.int64,
@@ -315,16 +325,7 @@ def stars_of(members: Any, edges: Any, config: Config) -> Any:
     codes = edges["code"].to_numpy(np.int8)
 
     def verify(member: int, rep: int) -> tuple[int, NDArray[np.float64]]:
-        found = score_shingles(
-            np.array([[member, rep]]),
-            sets,
-            positions,
-            offsets,
-            n_content,
-            size=config.shingle.size,
-            min_containment=config.verify.min_candidate_containment,
-        )
-        code = classify(found, n_content[[member]], n_content[[rep]], config.verify)
+        found, code = _judged(np.array([[member, rep]]), shingled, config)
         return int(code[0]), found[0]
 
     stars = star_groups(n, rank, pairs, codes, scores, verify)
