@@ -79,3 +79,19 @@ def test_spark_submit_entry_point_with_stories(
         r["id"]: r["story"] for r in ds.dataset(tmp_path / "s.parquet").to_table().to_pylist()
     }
     assert stories["a"] == stories["b"] and stories["c"] != stories["a"]
+
+
+def test_local_masters_get_partitions_per_core_and_this_interpreter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from newsdedup.spark.job import _local_settings
+
+    monkeypatch.delenv("PYSPARK_PYTHON", raising=False)
+    assert _local_settings("local[2]") == {
+        "spark.sql.shuffle.partitions": "8",
+        "spark.pyspark.python": sys.executable,
+    }
+    assert _local_settings("local")["spark.sql.shuffle.partitions"] == "4"
+    assert _local_settings("yarn") == {}  # a cluster's settings are the user's
+    monkeypatch.setenv("PYSPARK_PYTHON", "/opt/py/bin/python")
+    assert "spark.pyspark.python" not in _local_settings("local[2]")

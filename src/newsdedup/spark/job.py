@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import sys
 import time
 import uuid
 from collections.abc import Mapping, Sequence
@@ -87,13 +88,17 @@ def session(master: str | None = None, conf: Mapping[str, str] | None = None) ->
 
 def _local_settings(master: str) -> dict[str, str]:
     """On one machine, a few shuffle partitions per core: Spark's default of 200 makes every
-    shuffle (a connected-components round has four) pay for 200 tiny tasks."""
+    shuffle (a connected-components round has four) pay for 200 tiny tasks. And the Python
+    workers run the interpreter that runs newsdedup (a virtualenv's, when not activated)."""
     match = re.fullmatch(r"local\[(\d+|\*)(?:,\d+)?\]|local", master)
     if match is None:
         return {}
     given = match.group(1)
     cores = 1 if given is None else (os.cpu_count() or 1) if given == "*" else int(given)
-    return {"spark.sql.shuffle.partitions": str(4 * cores)}
+    settings = {"spark.sql.shuffle.partitions": str(4 * cores)}
+    if "PYSPARK_PYTHON" not in os.environ:  # the workers run this interpreter, not PATH's
+        settings["spark.pyspark.python"] = sys.executable  # python3, which may lack newsdedup
+    return settings
 
 
 def input_format(paths: Sequence[str], format: str | None) -> str:
