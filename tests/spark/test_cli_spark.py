@@ -84,14 +84,18 @@ def test_spark_submit_entry_point_with_stories(
 def test_local_masters_get_partitions_per_core_and_this_interpreter(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from newsdedup.spark.job import _local_settings
+    import os
 
-    monkeypatch.delenv("PYSPARK_PYTHON", raising=False)
-    assert _local_settings("local[2]") == {
-        "spark.sql.shuffle.partitions": "8",
-        "spark.pyspark.python": sys.executable,
-    }
+    from newsdedup.spark.job import _local_python, _local_settings
+
+    assert _local_settings("local[2]") == {"spark.sql.shuffle.partitions": "8"}
     assert _local_settings("local")["spark.sql.shuffle.partitions"] == "4"
     assert _local_settings("yarn") == {}  # a cluster's settings are the user's
+    monkeypatch.delenv("PYSPARK_PYTHON", raising=False)
+    _local_python("yarn")
+    assert "PYSPARK_PYTHON" not in os.environ
+    _local_python("local[2]")
+    assert os.environ["PYSPARK_PYTHON"] == sys.executable
     monkeypatch.setenv("PYSPARK_PYTHON", "/opt/py/bin/python")
-    assert "spark.pyspark.python" not in _local_settings("local[2]")
+    _local_python("local[2]")
+    assert os.environ["PYSPARK_PYTHON"] == "/opt/py/bin/python"  # the user's choice stays

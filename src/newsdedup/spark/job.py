@@ -81,6 +81,7 @@ def session(master: str | None = None, conf: Mapping[str, str] | None = None) ->
     if master:
         builder = builder.master(master)
         settings.update(_local_settings(master))
+        _local_python(master)
     for key, value in {**settings, **(conf or {})}.items():
         builder = builder.config(key, value)
     return builder.getOrCreate()
@@ -88,17 +89,21 @@ def session(master: str | None = None, conf: Mapping[str, str] | None = None) ->
 
 def _local_settings(master: str) -> dict[str, str]:
     """On one machine, a few shuffle partitions per core: Spark's default of 200 makes every
-    shuffle (a connected-components round has four) pay for 200 tiny tasks. And the Python
-    workers run the interpreter that runs newsdedup (a virtualenv's, when not activated)."""
+    shuffle (a connected-components round has four) pay for 200 tiny tasks."""
     match = re.fullmatch(r"local\[(\d+|\*)(?:,\d+)?\]|local", master)
     if match is None:
         return {}
     given = match.group(1)
     cores = 1 if given is None else (os.cpu_count() or 1) if given == "*" else int(given)
-    settings = {"spark.sql.shuffle.partitions": str(4 * cores)}
-    if "PYSPARK_PYTHON" not in os.environ:  # the workers run this interpreter, not PATH's
-        settings["spark.pyspark.python"] = sys.executable  # python3, which may lack newsdedup
-    return settings
+    return {"spark.sql.shuffle.partitions": str(4 * cores)}
+
+
+def _local_python(master: str) -> None:
+    """A local master's Python workers run this interpreter, not PATH's ``python3``, which may
+    lack newsdedup (a virtualenv that is not activated). PySpark reads only the environment
+    variable for this; one already set is kept."""
+    if master == "local" or master.startswith("local["):
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 
 
 def input_format(paths: Sequence[str], format: str | None) -> str:
