@@ -73,6 +73,8 @@ def _stats(run: CopyRun, report: Report, groups: tuple[Group, ...]) -> Stats:
         candidate_pairs=run.candidate_pairs,
         verified_pairs=run.verified_pairs,
         oversized_buckets=run.lsh.oversized,
+        short_documents=run.contained.short_documents,
+        short_pairs=run.contained.pairs,
         seconds=dict(run.seconds),
     )
 

@@ -34,7 +34,7 @@ __all__ = [
 
 #: Version of the tokenising and hashing scheme. Bump it whenever a change would alter any
 #: fingerprint value, so persisted signatures of an old scheme are never mixed with new ones.
-FINGERPRINT_SCHEME = 1
+FINGERPRINT_SCHEME = 2  # 2: positions carry a quote flag
 
 
 def _check_range(owner: object, name: str, lo: float, hi: float) -> None:
@@ -186,25 +186,36 @@ class LSHConfig:
 
 @dataclass(frozen=True, kw_only=True)
 class VerifyConfig:
-    """Thresholds that turn a candidate pair into a relation kind (see relate/kind.py)."""
+    """What turns a candidate pair into a relation kind (see relate/kind.py).
+
+    Whether a pair is a copy is decided by the derivation model (``model``), fitted on real
+    news pairs labelled by reading (eval/copy_pairs.py, docs/evaluation.md); the fields below
+    only name the kind of a copy, and bound the work.
+    """
 
     near_jaccard: float = 0.75  #: shingle-set Jaccard at or above which a pair is a near copy
-    rewrite_coverage: float = 0.25  #: in-order coverage both texts need to be a rewrite
-    rewrite_dispersed: float = 0.10  #: coverage outside the largest verbatim block, both texts
-    excerpt_coverage: float = 0.70  #: in-order coverage of the shorter text to be an excerpt
     excerpt_max_ratio: float = 0.80  #: an excerpt is at most this share of the longer's length
+    excerpt_block: float = 0.60  #: share of an excerpt inside one verbatim block of the longer
+    condensed_max_ratio: float = 0.50  #: a shorter copy at most this share of the longer's
+    #: length is ``condensed`` (a brief or summary written from it), unless it is an excerpt
     min_candidate_containment: float = 0.10  #: pairs below this set containment are not aligned
+    model: str = ""  #: a derivation model JSON (eval/copy_pairs.py --fit); "" = the built-in one
+    short_doc_words: int = 150  #: documents with at most this many content words are also
+    #: matched by shared shingles (candidates/contained.py): a brief's Jaccard with its source is
+    #: too small for LSH; 0 turns the path off
+    short_doc_max_bucket: int = 200  #: shingles in more documents than this are not followed
 
     def __post_init__(self) -> None:
         for name in (
             "near_jaccard",
-            "rewrite_coverage",
-            "rewrite_dispersed",
-            "excerpt_coverage",
             "excerpt_max_ratio",
+            "excerpt_block",
+            "condensed_max_ratio",
             "min_candidate_containment",
         ):
             _check_range(self, name, 0.0, 1.0)
+        _check_int(self, "short_doc_words", 0, 1_000_000)
+        _check_int(self, "short_doc_max_bucket", 2, 1_000_000_000)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, fields, dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -30,7 +30,7 @@ __all__ = [
 class Kind(StrEnum):
     """How one article relates to another (relate/kind.py holds the one rule for each).
 
-    Copy groups use the first five: a member's kind against its representative. Two articles
+    Copy groups use the first six: a member's kind against its representative. Two articles
     that are not copies are ``same_story`` (other reports of one event) or ``unrelated``.
     """
 
@@ -38,7 +38,8 @@ class Kind(StrEnum):
     EXACT = "exact"  # same normalised text
     NEAR = "near"  # same text up to small edits
     REWRITE = "rewrite"  # reworded copy: most of both texts align in order
-    EXCERPT = "excerpt"  # most of one text lies, in order, inside the other
+    EXCERPT = "excerpt"  # one text is mostly one verbatim part of the other
+    CONDENSED = "condensed"  # a much shorter text written from the other (a brief, a summary)
     SAME_STORY = "same_story"  # not a copy, but a report of the same event
     UNRELATED = "unrelated"  # neither a copy nor the same story
 
@@ -109,8 +110,11 @@ class Scores:
 
     ``jaccard`` and ``containment`` are over the shingle sets; ``coverage_a`` and ``coverage_b``
     are the share of each text's content words inside one in-order alignment of the two, and
-    ``block_a``/``block_b`` the share inside its largest verbatim block alone. In a group, ``a``
-    is the member and ``b`` its representative.
+    ``block_a``/``block_b`` the share inside its largest verbatim block alone; ``derived_a`` and
+    ``derived_b`` the share inside reused narration (aligned spans, small edits included, shared
+    quotations left out), ``quoted`` the share of the reuse that is quotation, and ``order`` the
+    share of shared anchors that keep their order. In a group, ``a`` is the member and ``b`` its
+    representative.
     """
 
     jaccard: float
@@ -119,19 +123,17 @@ class Scores:
     coverage_b: float
     block_a: float = 0.0
     block_b: float = 0.0
+    derived_a: float = 0.0
+    derived_b: float = 0.0
+    quoted: float = 0.0
+    order: float = 0.0
 
     def as_dict(self) -> dict[str, float]:
         return {k: round(v, 4) for k, v in asdict(self).items()}
 
     def as_tuple(self) -> tuple[float, ...]:
-        return (
-            self.jaccard,
-            self.containment,
-            self.coverage_a,
-            self.coverage_b,
-            self.block_a,
-            self.block_b,
-        )
+        """The figures in the column order of relate.verify.SCORE_COLUMNS."""
+        return tuple(getattr(self, f.name) for f in fields(self))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -229,6 +231,8 @@ class Stats:
     candidate_pairs: int = 0
     verified_pairs: int = 0
     oversized_buckets: int = 0
+    short_documents: int = 0  #: documents also matched on their shingles (short texts)
+    short_pairs: int = 0  #: candidate pairs the short-document path proposed
     seconds: dict[str, float] = field(default_factory=dict)
 
 

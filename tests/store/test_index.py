@@ -167,7 +167,7 @@ def test_index_component_regrouping_equals_the_whole_graph(tmp_path: Path) -> No
     codes = np.array([e[2] for e in edges], np.int8)
     scores = np.array([e[3:9] for e in edges], np.float64)
     assert len(pairs) > 20, "the corpus must have copies"
-    rank = priority_ranks(ids, fp.published, fp.n_words, CONFIG.group.representative)
+    rank = priority_ranks(ids, fp.published, fp.n_words, fp.traces, CONFIG.group.representative)
     verify = _verifier(fp, CONFIG)
     whole = star_groups(len(seqs), rank, pairs, codes, scores, verify)
     for nodes in _components(len(seqs), pairs):

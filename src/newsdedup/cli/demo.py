@@ -15,7 +15,7 @@ from newsdedup.types import Group
 
 __all__ = ["accuracy_table", "load_truth"]
 
-KINDS = ("exact", "near", "rewrite", "excerpt")
+KINDS = ("exact", "near", "rewrite", "excerpt", "condensed")
 
 
 def load_truth(path: Path) -> dict[str, dict[str, str]]:

@@ -29,12 +29,17 @@ def summary_table(stats: Stats, title: str = "newsdedup") -> Table:
     table.add_row("copy groups (2+ documents)", f"{stats.groups:,}")
     copies = sum(stats.copies_by_kind.values())
     table.add_row("copies", f"{copies:,}")
-    for kind in ("exact", "near", "rewrite", "excerpt"):
+    for kind in ("exact", "near", "rewrite", "excerpt", "condensed"):
         table.add_row(f"  {kind}", f"{stats.copies_by_kind.get(kind, 0):,}")
     table.add_row("unique after dedup", f"{stats.documents - copies:,}")
     table.add_row(
         "candidate pairs / verified", f"{stats.candidate_pairs:,} / {stats.verified_pairs:,}"
     )
+    if stats.short_documents:
+        table.add_row(
+            "short documents / their candidate pairs",
+            f"{stats.short_documents:,} / {stats.short_pairs:,}",
+        )
     if stats.oversized_buckets:
         table.add_row("[yellow]oversized LSH buckets (capped)", f"{stats.oversized_buckets:,}")
     for stage, sec in stats.seconds.items():

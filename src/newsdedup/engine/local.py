@@ -20,6 +20,7 @@ import numpy as np
 import xxhash
 from numpy.typing import NDArray
 
+from newsdedup.candidates.contained import ContainedReport, contained_pairs, union_pairs
 from newsdedup.candidates.lsh import LSHReport, candidate_pairs
 from newsdedup.clean.pipeline import clean_articles, per_article
 from newsdedup.config import CleanConfig, Config
@@ -29,7 +30,7 @@ from newsdedup.group.copies import Assignment, exact_heads, spread_exact, star_g
 from newsdedup.group.representative import priority_ranks
 from newsdedup.memory import release_memory
 from newsdedup.relate.kind import classify
-from newsdedup.relate.verify import score_pairs
+from newsdedup.relate.verify import SCORE_COLUMNS, score_pairs
 from newsdedup.report import Report
 from newsdedup.types import Article
 
@@ -47,6 +48,7 @@ class CopyRun:
     rank: NDArray[np.int64]
     assignment: Assignment
     lsh: LSHReport
+    contained: ContainedReport  #: the short-document path (candidates/contained.py)
     candidate_pairs: int
     verified_pairs: int
     seconds: dict[str, float]
@@ -199,7 +201,7 @@ def _verify_all(
         keep = codes > 0
         kept.append((chunk[keep], codes[keep], scores[keep]))
     if not kept:
-        return np.empty((0, 2), np.int64), np.empty(0, np.int8), np.empty((0, 6))
+        return np.empty((0, 2), np.int64), np.empty(0, np.int8), np.empty((0, len(SCORE_COLUMNS)))
     return (
         np.concatenate([k[0] for k in kept]),
         np.concatenate([k[1] for k in kept]),
@@ -228,7 +230,9 @@ def run_copies(
         fp = fingerprint_stream(articles, config, report, progress)
     n = len(fp)
     with _timed(seconds, "candidates"):
-        rank = priority_ranks(fp.ids, fp.published, fp.n_words, config.group.representative)
+        rank = priority_ranks(
+            fp.ids, fp.published, fp.n_words, fp.traces, config.group.representative
+        )
         heads = exact_heads(fp.exact, rank) if n else np.empty(0, np.int64)
         eligible = (heads == np.arange(n)) & (np.diff(fp.set_offsets) > 0)
         tiebreak = np.fromiter(
@@ -237,6 +241,17 @@ def run_copies(
             n,
         )
         pairs, lsh = candidate_pairs(fp.keys, eligible, tiebreak, max_bucket=config.lsh.max_bucket)
+        short, contained = contained_pairs(
+            fp.sets,
+            fp.set_offsets,
+            eligible,
+            tiebreak,
+            short_words=fp.n_content <= config.verify.short_doc_words,
+            max_bucket=config.verify.short_doc_max_bucket,
+            min_containment=config.verify.min_candidate_containment,
+        )
+        if len(short):
+            pairs = union_pairs(pairs, short, n)
         # band keys are a third of the fingerprints and no later stage reads them
         fp = dataclasses.replace(fp, keys=fp.keys[:0])
         release_memory()
@@ -252,6 +267,7 @@ def run_copies(
         rank=rank,
         assignment=assignment,
         lsh=lsh,
+        contained=contained,
         candidate_pairs=len(pairs),
         verified_pairs=len(edges),
         seconds=seconds,

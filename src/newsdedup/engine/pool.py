@@ -42,7 +42,12 @@ _DONE = object()
 
 
 def payload(batch: list[Article]) -> Payload:
-    return [a.id for a in batch], [a.text for a in batch], [timestamp(a.published) for a in batch]
+    return (
+        [a.id for a in batch],
+        [a.text for a in batch],
+        [timestamp(a.published) for a in batch],
+        [len(a.removed) for a in batch],
+    )
 
 
 class _Worker:
@@ -132,6 +137,6 @@ def serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
     numba.set_num_threads(1)  # one process per core already
     config = pickle.load(stdin)
     while (data := pickle.load(stdin)) is not None:
-        result = fingerprint_texts(data[0], data[1], data[2], config)
+        result = fingerprint_texts(data[0], data[1], data[2], config, data[3])
         pickle.dump(result, stdout, protocol=pickle.HIGHEST_PROTOCOL)
         stdout.flush()

@@ -50,6 +50,7 @@ class Fingerprints:
     n_words: NDArray[np.int64]
     n_content: NDArray[np.int64]
     published: NDArray[np.int64]  # epoch seconds, NO_DATE when unknown
+    traces: NDArray[np.int32]  # boilerplate lines cleaning removed: a scraped copy's trace
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -67,7 +68,11 @@ def timestamp(value: datetime | None) -> int:
 
 
 def fingerprint_texts(
-    ids: list[str], texts: Sequence[str], published: Sequence[int], config: Config
+    ids: list[str],
+    texts: Sequence[str],
+    published: Sequence[int],
+    config: Config,
+    traces: Sequence[int] | None = None,
 ) -> Fingerprints:
     """Fingerprint normalised-on-the-fly texts; the kernel releases the GIL while it runs."""
     norm = config.normalize
@@ -103,6 +108,7 @@ def fingerprint_texts(
         n_words=n_words,
         n_content=n_content,
         published=np.asarray(published, np.int64),
+        traces=np.zeros(len(ids), np.int32) if traces is None else np.asarray(traces, np.int32),
     )
 
 
@@ -112,6 +118,7 @@ def fingerprint_articles(articles: Sequence[Article], config: Config) -> Fingerp
         [a.text for a in articles],
         [timestamp(a.published) for a in articles],
         config,
+        [len(a.removed) for a in articles],
     )
 
 
@@ -156,7 +163,7 @@ def concat(parts: list[Fingerprints], config: Config) -> Fingerprints:
         )
     scheme, offsets = parts[0].scheme, _offsets(parts)
     ids = [i for p in parts for i in p.ids]
-    names = ("exact", "keys", "sets", "positions", "n_words", "n_content", "published")
+    names = ("exact", "keys", "sets", "positions", "n_words", "n_content", "published", "traces")
     columns = {name: [getattr(p, name) for p in parts] for name in names}
     parts.clear()  # from here on only ``columns`` holds the batches' arrays
     joined = {name: _drain(columns.pop(name)) for name in names}

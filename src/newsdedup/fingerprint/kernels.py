@@ -6,7 +6,11 @@ docs/s); here one numba kernel reads the UTF-8 bytes of a batch and runs one doc
 Scheme (version ``FINGERPRINT_SCHEME`` in config.py): a word is a maximal run of bytes that are
 ASCII letters or digits or any non-ASCII byte; its hash is FNV-1a 64 finalised by splitmix64.
 Stopwords are dropped; a shingle hashes ``size`` consecutive remaining words; MinHash uses the
-multiply-add-shift family ``((a * x + b) mod 2**64) >> 32`` with odd 64-bit ``a``.
+multiply-add-shift family ``((a * x + b) mod 2**64) >> 32`` with odd 64-bit ``a``. A word is
+*quoted* when it stands between double quotes (curly quotes are unified to ``"`` first) in one
+paragraph: a newline closes any quote left open, as news style leaves a quote that runs on into
+the next paragraph unclosed. Independent reports share quotations; the copy verdict weighs them
+apart from narration (relate/align.py).
 """
 
 from __future__ import annotations
@@ -15,7 +19,14 @@ import numba as nb
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["band_keys", "compact", "fingerprint_batch", "hash_word", "index_shingles"]
+__all__ = [
+    "band_keys",
+    "compact",
+    "fingerprint_batch",
+    "hash_word",
+    "index_quoted_shingles",
+    "index_shingles",
+]
 
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)
@@ -80,10 +91,11 @@ def hash_word(word: NDArray[np.uint8]) -> np.uint64:
 
 
 @nb.njit(inline="always")
-def _end_word(h, stop, out, n_content):  # type: ignore[no-untyped-def]
+def _end_word(h, stop, out, quoted, in_quote, n_content):  # type: ignore[no-untyped-def]
     h = _mix(h)
     if not _is_stop(h, stop):
         out[n_content] = h
+        quoted[n_content] = in_quote
         return n_content + 1
     return n_content
 
@@ -127,8 +139,9 @@ def _plain(buf, i, end, unify):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(inline="always")
-def _scan(buf, start, end, stop, out, lower, collapse, unify):  # type: ignore[no-untyped-def]
-    """One pass over a text: its exact hash and its content-word hashes (written to ``out``).
+def _scan(buf, start, end, stop, out, quoted, lower, collapse, unify):  # type: ignore[no-untyped-def]
+    """One pass over a text: its exact hash and its content-word hashes (written to ``out``,
+    with whether each stands inside a quotation written to ``quoted``).
 
     The exact hash covers the text with ASCII case folded and whitespace runs collapsed: two
     64-bit streams (FNV-1a and a multiply-add), finalised by splitmix64. Both hash chains and the
@@ -142,6 +155,7 @@ def _scan(buf, start, end, stop, out, lower, collapse, unify):  # type: ignore[n
     started = False
     word = _FNV_OFFSET
     in_word = False
+    in_quote = False
     n_content = 0
     n_words = 0
     i = start
@@ -169,12 +183,17 @@ def _scan(buf, start, end, stop, out, lower, collapse, unify):  # type: ignore[n
                 word = _FNV_OFFSET
                 in_word = True
             word = (word ^ x) * _FNV_PRIME
-        elif in_word:
-            n_content = _end_word(word, stop, out, n_content)
-            n_words += 1
-            in_word = False
+        else:
+            if in_word:
+                n_content = _end_word(word, stop, out, quoted, in_quote, n_content)
+                n_words += 1
+                in_word = False
+            if c == 0x22:
+                in_quote = not in_quote
+            elif c == 10:
+                in_quote = False
     if in_word:
-        n_content = _end_word(word, stop, out, n_content)
+        n_content = _end_word(word, stop, out, quoted, in_quote, n_content)
         n_words += 1
     return _mix(h1), _mix(h2), n_content, n_words
 
@@ -224,7 +243,14 @@ def _radix_order(seq):  # type: ignore[no-untyped-def]
 @nb.njit(cache=True)
 def index_shingles(seq):  # type: ignore[no-untyped-def]
     """A shingle sequence as its sorted set, with each shingle's first position and a repeat
-    flag packed as ``(first << 1) | repeats`` (what relate.align needs, without the sequence)."""
+    flag packed as ``(first << 2) | repeats`` (what relate.align needs, without the sequence)."""
+    return index_quoted_shingles(seq, np.zeros(seq.size, np.bool_))
+
+
+@nb.njit(cache=True)
+def index_quoted_shingles(seq, quoted):  # type: ignore[no-untyped-def]
+    """``index_shingles`` with a quote flag per shingle (its first word stands inside a
+    quotation), packed as ``(first << 2) | (quoted << 1) | repeats``."""
     order = _radix_order(seq)
     values = np.empty(seq.size, np.uint32)
     pos = np.empty(seq.size, np.int32)
@@ -235,7 +261,7 @@ def index_shingles(seq):  # type: ignore[no-untyped-def]
             pos[u - 1] |= 1
             continue
         values[u] = v
-        pos[u] = np.int32(order[r] << 1)
+        pos[u] = np.int32((order[r] << 2) | (np.int64(quoted[order[r]]) << 1))
         u += 1
     return values[:u], pos[:u]
 
@@ -246,8 +272,8 @@ def fingerprint_batch(buf, offsets, stop, size, a, b, lower, collapse, unify):  
 
     ``buf[offsets[d]:offsets[d + 1]]`` is document d's UTF-8 text, already normalised except for
     ASCII case and whitespace, which are folded here. Returns the exact hashes (uint64[n, 2]);
-    the per-document sorted shingle sets (uint32) and their packed first positions (int32, see
-    ``index_shingles``), as slices of arrays laid out by ``bounds``; shingle counts with and
+    the per-document sorted shingle sets (uint32) and their packed first positions and quote
+    flags (int32, see ``index_quoted_shingles``), as slices of arrays laid out by ``bounds``; shingle counts with and
     without repeats; word and content-word counts; and the MinHash signatures
     (uint32[n, num_perm]).
     """
@@ -265,8 +291,9 @@ def fingerprint_batch(buf, offsets, stop, size, a, b, lower, collapse, unify):  
     sig = np.full((n, a.size), _U32_MAX, np.uint32)
     for d in nb.prange(n):
         toks = np.empty(bounds[d + 1] - bounds[d], np.uint64)
+        quoted = np.empty(bounds[d + 1] - bounds[d], np.bool_)
         exact[d, 0], exact[d, 1], m, w = _scan(
-            buf, offsets[d], offsets[d + 1], stop, toks, lower, collapse, unify
+            buf, offsets[d], offsets[d + 1], stop, toks, quoted, lower, collapse, unify
         )
         n_words[d] = w
         n_content[d] = m
@@ -279,7 +306,7 @@ def fingerprint_batch(buf, offsets, stop, size, a, b, lower, collapse, unify):  
             sh[i] = _shingle_hash(toks, i, k)
             seq[i] = np.uint32(sh[i] >> _S32)
         _minhash(sh, s, a, b, sig[d])
-        values, pos = index_shingles(seq)
+        values, pos = index_quoted_shingles(seq, quoted[:s])
         base = bounds[d]
         sets[base : base + values.size] = values
         positions[base : base + values.size] = pos

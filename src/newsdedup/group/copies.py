@@ -1,12 +1,19 @@
-"""Copy groups from verified pairs, without chaining.
+"""Copy groups (families) from verified pairs, without chaining.
 
 Union-find over "is a copy of" edges would chain: A rewrites B, B excerpts C, C is near D, and
-A and D, which share nothing, end up together. Instead groups are stars. Documents are taken in
-representative order (see representative.py); an unassigned document first tries to join the
-group of any neighbour it links to, by verifying itself directly against that group's
-representative; if none verifies, it becomes a representative and claims its unassigned
-neighbours. So every member is verified directly against its representative, and its kind and
-scores describe that relation, never a path.
+A and D, which share nothing, end up together; one weak pair would bridge two stories. Pure
+stars (every member verified against the representative) split real families instead: four
+reposts of one press release, each a copy of the others but two of them only a loose rewrite of
+the chosen representative, came out as two groups.
+
+So: documents are taken in representative order (the likely original first, see
+representative.py). An unassigned document joins the group of a neighbour it links to when it
+verifies directly against that group's representative, or, failing that, when it is a verified
+copy of at least ``FAMILY_LINKS`` members of the group: a copy of copies belongs to their
+family, while a single link to one member (a bridge) is not enough. If it joins no group, it
+becomes a representative and claims its unassigned neighbours. A member's kind and scores are
+against its representative when it verified against it, else against the member it copies most
+closely.
 """
 
 from __future__ import annotations
@@ -18,21 +25,25 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsdedup.relate.kind import _EXACT
+from newsdedup.relate.verify import SWAP as _SWAP
 
 __all__ = ["Assignment", "exact_heads", "spread_exact", "star_groups"]
 
 #: Scores of a member against its representative (a = member, b = representative), in the
 #: columns of relate.verify.SCORE_COLUMNS; NaN for representatives.
-_SWAP = [0, 1, 3, 2, 5, 4]  # the same scores seen from the other document
 
 Verifier = Callable[[int, int], tuple[int, NDArray[np.float64]]]
+
+#: Verified copy links to distinct members that let a document join a family whose
+#: representative it does not verify against directly.
+FAMILY_LINKS = 2
 
 
 @dataclass(frozen=True, slots=True)
 class Assignment:
     center: NDArray[np.int64]  #: index of each document's representative
     kind: NDArray[np.int8]  #: kind code against the representative (0 for the representative)
-    scores: NDArray[np.float64]  #: (n, 6), member vs representative, NaN for representatives
+    scores: NDArray[np.float64]  #: (n, len(SCORE_COLUMNS)), member vs representative, NaN for representatives
 
 
 def exact_heads(exact: NDArray[np.uint64], rank: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -87,6 +98,9 @@ def star_groups(
         lo, hi = offsets[v], offsets[v + 1]
         if _join_via_neighbour(v, nbr[lo:hi], rank, center, kind, out_scores, verify):
             continue
+        links = (nbr[lo:hi], nbr_code[lo:hi], nbr_scores[lo:hi])
+        if _join_family(v, links, rank, center, kind, out_scores):
+            continue
         for e in range(lo, hi):
             u = nbr[e]
             if not assigned[u]:
@@ -110,6 +124,30 @@ def _join_via_neighbour(
         code, sc = verify(v, rep)
         if code != 0:
             center[v], kind[v], out_scores[v] = rep, code, sc
+            return True
+    return False
+
+
+def _join_family(
+    v: int,
+    links: tuple[NDArray[np.int64], NDArray[np.int8], NDArray[np.float64]],
+    rank: NDArray[np.int64],
+    center: NDArray[np.int64],
+    kind: NDArray[np.int8],
+    out_scores: NDArray[np.float64],
+) -> bool:
+    """Join the best-ranked group holding at least FAMILY_LINKS of ``v``'s copy partners; kind
+    and scores against the best-ranked of those partners."""
+    neighbours, codes, scores = links
+    partners: dict[int, list[int]] = {}
+    for e, u in enumerate(neighbours):
+        if kind[u] != 0 or center[u] != u:  # u is assigned: a member or a representative
+            partners.setdefault(int(center[u]), []).append(e)
+    for rep in sorted(partners, key=lambda r: rank[r]):
+        found = partners[rep]
+        if len({int(neighbours[e]) for e in found}) >= FAMILY_LINKS:
+            e = min(found, key=lambda e: rank[neighbours[e]])
+            center[v], kind[v], out_scores[v] = rep, codes[e], scores[e]
             return True
     return False
 

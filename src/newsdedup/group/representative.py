@@ -24,18 +24,21 @@ def priority_ranks(
     ids: Sequence[str],
     published: NDArray[np.int64],
     length: NDArray[np.int64],
+    traces: NDArray[np.int32],
     policy: str,
 ) -> NDArray[np.int64]:
-    """Rank of each document as a representative (0 is the best).
+    """Rank of each document as a representative (0 is the best): the likely original first.
 
-    "earliest": earliest published (unknown dates last), then longest, then smallest id;
-    "longest": longest, then earliest, then smallest id; "id": smallest id.
+    "earliest": earliest published (unknown dates last), then fewest scraping traces (the
+    boilerplate lines cleaning removed: ad lines, captions and widgets are what a scraped copy
+    picks up, group/provenance.py), then longest, then smallest id; "longest": longest, then
+    earliest, then fewest traces, then smallest id; "id": smallest id.
     """
     id_rank = _id_ranks(ids)
     if policy == "earliest":
-        order = np.lexsort((id_rank, -length, published))
+        order = np.lexsort((id_rank, -length, traces, published))
     elif policy == "longest":
-        order = np.lexsort((id_rank, published, -length))
+        order = np.lexsort((id_rank, traces, published, -length))
     else:
         order = np.argsort(id_rank)
     ranks = np.empty(len(ids), np.int64)

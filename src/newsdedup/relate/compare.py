@@ -13,7 +13,15 @@ import numpy as np
 
 from newsdedup.config import Config
 from newsdedup.fingerprint.batch import Fingerprints, fingerprint_articles
-from newsdedup.relate.kind import KIND_CODES, classify, story_kind
+from newsdedup.relate.kind import (
+    FEATURES,
+    KIND_CODES,
+    classify,
+    copy_probability,
+    derivation_features,
+    derivation_model,
+    story_kind,
+)
 from newsdedup.relate.story import StoryFigures, story_figures
 from newsdedup.relate.verify import SCORE_COLUMNS, score_pairs
 from newsdedup.types import Article, Kind
@@ -57,21 +65,32 @@ def _figures(fp: Fingerprints, config: Config) -> dict[str, float]:
 
 
 def _reasons(kind: Kind | None, s: dict[str, float], config: Config) -> list[str]:
+    """The derivation verdict's evidence: each figure, what it weighs, and the kind rule."""
     v = config.verify
-    shorter = min(s["content_words_a"], s["content_words_b"])
-    ratio = shorter / max(s["content_words_a"], s["content_words_b"], 1)
-    cov_short = s["coverage_a"] if s["content_words_a"] <= s["content_words_b"] else s["coverage_b"]
+    model = derivation_model(v.model)
+    lens = np.array([s["content_words_a"]]), np.array([s["content_words_b"]])
+    row = np.array([[s[name] for name in SCORE_COLUMNS]])
+    feats = derivation_features(row, *lens)[0]
+    p = float(copy_probability(feats[None, :], model)[0])
+    z = (feats - np.asarray(model.mean)) / np.asarray(model.scale) * np.asarray(model.coef)
+    short = "A" if s["content_words_a"] <= s["content_words_b"] else "B"
+    verdict = "a copy" if p >= model.threshold else "not a copy"
     lines = [
+        f"derivation model: p(copy) {p:.3f} (a copy at >= {model.threshold:.3f}): {verdict}",
+        f"derived narration (aligned spans, quotes left out): {s['derived_a']:.3f} of A and "
+        f"{s['derived_b']:.3f} of B; the shorter text is {short}",
+        f"in-order coverage {s['coverage_a']:.3f} of A and {s['coverage_b']:.3f} of B; "
+        f"largest verbatim block {s['block_a']:.3f} of A and {s['block_b']:.3f} of B",
+        f"quotation: {s['quoted']:.3f} of the reused spans; order kept by "
+        f"{s['order']:.3f} of the shared anchors",
+        "weights: "
+        + ", ".join(f"{name} {value:+.2f}" for name, value in zip(FEATURES, z, strict=True)),
         f"shingle Jaccard {s['jaccard']:.3f} (near copy at >= {v.near_jaccard})",
-        f"in-order coverage {s['coverage_a']:.3f} of A and {s['coverage_b']:.3f} of B "
-        f"(rewrite when both >= {v.rewrite_coverage})",
-        f"outside the largest verbatim block: {s['coverage_a'] - s['block_a']:.3f} of A and "
-        f"{s['coverage_b'] - s['block_b']:.3f} of B (rewrite when both >= {v.rewrite_dispersed}; "
-        "one shared quote is not a rewrite)",
-        f"shorter text is {ratio:.2f} of the longer and {cov_short:.3f} of it aligns "
-        f"(excerpt when <= {v.excerpt_max_ratio} and >= {v.excerpt_coverage})",
+        f"shorter text is {feats[FEATURES.index('length_ratio')]:.2f} of the longer (condensed "
+        f"at <= {v.condensed_max_ratio}; excerpt at <= {v.excerpt_max_ratio} with >= "
+        f"{v.excerpt_block} of it in one verbatim block)",
         f"{int(s['lsh_bands_shared'])} of {int(s['lsh_bands'])} LSH bands shared "
-        f"({'a candidate pair' if s['lsh_bands_shared'] else 'not a candidate pair'})",
+        f"({'a candidate pair' if s['lsh_bands_shared'] else 'not an LSH candidate'})",
     ]
     if kind is Kind.EXACT:
         lines.insert(0, "identical after normalisation")

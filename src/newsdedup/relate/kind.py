@@ -1,16 +1,22 @@
 """The one definition of each copy kind, applied to verified pair scores.
 
-In order of precedence, for two documents that are not exact copies:
+Whether a pair is a copy at all is a *derivation* verdict, fitted on real labelled news
+(``derivation.json`` beside this module; eval/copy_pairs.py rebuilds it from ECB+ pairs labelled
+by reading, see docs/evaluation.md): a logistic model over the alignment's figures, seen from
+the shorter and the longer text. What weighs most is how much of the *shorter* text lies inside
+derived narration (aligned spans with small edits allowed, shared quotations left out): a brief
+cut from a wire story is a copy whatever it covers of the story, while two reports of one event
+share names, numbers and quotes, not their narration. The share of the reuse that is quotation,
+and whether shared words keep their order, weigh too.
 
-- near: shingle-set Jaccard >= ``near_jaccard`` (the same text up to small edits);
-- excerpt: the shorter text is at most ``excerpt_max_ratio`` of the longer's length and at least
-  ``excerpt_coverage`` of it aligns, in order, inside the longer (containment, not Jaccard);
-- rewrite: at least ``rewrite_coverage`` of *both* texts aligns in order, and at least
-  ``rewrite_dispersed`` of both lies outside the largest verbatim block. Set overlap alone is
-  never enough, and neither is one shared passage: two reports that quote one long statement
-  share a block, not their texts, while a rewrite reuses text all along its length.
+A copy's kind, in order of precedence (lengths in content words, after stopword removal):
 
-Lengths are counted in content words (after stopword removal).
+- near: shingle-set Jaccard >= ``near_jaccard`` (the same text up to small edits), always a copy;
+- excerpt: a copy whose shorter text is at most ``excerpt_max_ratio`` of the longer's length and
+  lies mostly (``excerpt_block``) inside one verbatim block of it;
+- condensed: a copy whose shorter text is at most ``condensed_max_ratio`` of the longer's length
+  (a brief or summary written from it: its sentences come from the longer, trimmed and picked);
+- rewrite: any other copy (the same text reworded, re-edited in another house style, garbled).
 
 Two articles that are not copies are ``same_story`` or ``unrelated`` (``story_kind``, over the
 figures of relate/story.py):
@@ -25,19 +31,141 @@ figures of relate/story.py):
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
 import numpy as np
 from numpy.typing import NDArray
 
 from newsdedup.config import StoryConfig, VerifyConfig
+from newsdedup.errors import ConfigError
 from newsdedup.relate.story import StoryFigures
 from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.types import Kind, Scores
 
-__all__ = ["KIND_CODES", "classify", "classify_one", "story_kind"]
+__all__ = [
+    "FEATURES",
+    "KIND_CODES",
+    "DerivationModel",
+    "classify",
+    "classify_one",
+    "copy_probability",
+    "derivation_features",
+    "derivation_model",
+    "story_kind",
+]
 
 #: Integer codes used in arrays; 0 means "not a copy".
-KIND_CODES: tuple[Kind | None, ...] = (None, Kind.EXACT, Kind.NEAR, Kind.REWRITE, Kind.EXCERPT)
-_EXACT, _NEAR, _REWRITE, _EXCERPT = 1, 2, 3, 4
+KIND_CODES: tuple[Kind | None, ...] = (
+    None,
+    Kind.EXACT,
+    Kind.NEAR,
+    Kind.REWRITE,
+    Kind.EXCERPT,
+    Kind.CONDENSED,
+)
+_EXACT, _NEAR, _REWRITE, _EXCERPT, _CONDENSED = 1, 2, 3, 4, 5
+
+#: What the derivation model reads of a pair: the alignment seen from the shorter text and from
+#: the longer one, and the pair's shape.
+FEATURES = (
+    "derived_short",
+    "derived_long",
+    "coverage_short",
+    "coverage_long",
+    "block_short",
+    "quoted",
+    "order",
+    "jaccard",
+    "length_ratio",
+    "log_short_words",
+)
+_COL = {name: k for k, name in enumerate(SCORE_COLUMNS)}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DerivationModel:
+    """A logistic model over FEATURES (standardised by ``mean`` and ``scale``) and the
+    probability at or above which a pair is a copy; ``source`` says where it was fitted."""
+
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    threshold: float
+    source: str
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object], where: str) -> DerivationModel:
+        try:
+            if list(data["features"]) != list(FEATURES):  # type: ignore[call-overload]
+                raise ValueError(f"features {data['features']} are not {list(FEATURES)}")
+            return cls(
+                mean=tuple(map(float, data["mean"])),  # type: ignore[call-overload]
+                scale=tuple(map(float, data["scale"])),  # type: ignore[call-overload]
+                coef=tuple(map(float, data["coef"])),  # type: ignore[call-overload]
+                intercept=float(data["intercept"]),  # type: ignore[arg-type]
+                threshold=float(data["threshold"]),  # type: ignore[arg-type]
+                source=str(data.get("source", where)),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ConfigError(
+                f"The derivation model {where} cannot be read: {exc}. It must be a JSON object "
+                "with features, mean, scale, coef, intercept and threshold, as written by "
+                "eval/copy_pairs.py --fit; leave verify.model empty for the built-in model."
+            ) from exc
+
+
+@cache
+def derivation_model(path: str = "") -> DerivationModel:
+    """The built-in model (``path`` empty) or one fitted by the user (a JSON file)."""
+    if not path:
+        text = resources.files("newsdedup.relate").joinpath("derivation.json").read_text()
+        return DerivationModel.from_dict(json.loads(text), "derivation.json")
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"The derivation model {path} cannot be read: {exc}.") from exc
+    return DerivationModel.from_dict(data, path)
+
+
+def derivation_features(
+    scores: NDArray[np.float64], len_a: NDArray[np.int64], len_b: NDArray[np.int64]
+) -> NDArray[np.float64]:
+    """An (m, len(FEATURES)) matrix: each pair's figures seen from its shorter text."""
+    scores = scores.reshape(-1, len(SCORE_COLUMNS))
+    a_short = np.asarray(len_a) <= np.asarray(len_b)
+
+    def side(name: str, short: bool) -> NDArray[np.float64]:
+        a, b = scores[:, _COL[f"{name}_a"]], scores[:, _COL[f"{name}_b"]]
+        return np.where(a_short == short, a, b)
+
+    shorter = np.minimum(len_a, len_b).astype(np.float64)
+    longer = np.maximum(np.maximum(len_a, len_b), 1).astype(np.float64)
+    return np.column_stack(
+        (
+            side("derived", True),
+            side("derived", False),
+            side("coverage", True),
+            side("coverage", False),
+            side("block", True),
+            scores[:, _COL["quoted"]],
+            scores[:, _COL["order"]],
+            scores[:, _COL["jaccard"]],
+            shorter / longer,
+            np.log1p(shorter),
+        )
+    )
+
+
+def copy_probability(features: NDArray[np.float64], model: DerivationModel) -> NDArray[np.float64]:
+    """The model's probability that each pair (a row of ``derivation_features``) is a copy."""
+    z = (features - np.asarray(model.mean)) / np.asarray(model.scale)
+    logit = z @ np.asarray(model.coef) + model.intercept
+    return 1.0 / (1.0 + np.exp(-logit))  # type: ignore[no-any-return]
 
 
 def classify(
@@ -48,20 +176,20 @@ def classify(
 ) -> NDArray[np.int8]:
     """Kind code of each pair (see KIND_CODES); ``scores`` has the columns of SCORE_COLUMNS."""
     scores = scores.reshape(-1, len(SCORE_COLUMNS))
-    jaccard, cov_a, cov_b = scores[:, 0], scores[:, 2], scores[:, 3]
-    dispersed = np.minimum(cov_a - scores[:, 4], cov_b - scores[:, 5])
-    shorter_is_a = len_a <= len_b
-    cov_short = np.where(shorter_is_a, cov_a, cov_b)
-    ratio = np.minimum(len_a, len_b) / np.maximum(np.maximum(len_a, len_b), 1)
-    near = jaccard >= config.near_jaccard
-    excerpt = (ratio <= config.excerpt_max_ratio) & (cov_short >= config.excerpt_coverage)
-    rewrite = (np.minimum(cov_a, cov_b) >= config.rewrite_coverage) & (
-        dispersed >= config.rewrite_dispersed
+    features = derivation_features(scores, len_a, len_b)
+    model = derivation_model(config.model)
+    copy = (scores[:, _COL["containment"]] >= config.min_candidate_containment) & (
+        copy_probability(features, model) >= model.threshold
     )
-    codes = np.zeros(len(jaccard), np.int8)
-    codes[rewrite] = _REWRITE
-    codes[excerpt] = _EXCERPT
-    codes[near] = _NEAR
+    ratio = features[:, FEATURES.index("length_ratio")]
+    block_short = features[:, FEATURES.index("block_short")]
+    codes = np.zeros(len(scores), np.int8)
+    codes[copy] = _REWRITE
+    codes[copy & (ratio <= config.condensed_max_ratio)] = _CONDENSED
+    codes[copy & (ratio <= config.excerpt_max_ratio) & (block_short >= config.excerpt_block)] = (
+        _EXCERPT
+    )
+    codes[scores[:, _COL["jaccard"]] >= config.near_jaccard] = _NEAR
     return codes
 
 

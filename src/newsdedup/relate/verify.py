@@ -14,12 +14,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsdedup.fingerprint.batch import Fingerprints
-from newsdedup.relate.align import align_sets
+from newsdedup.relate.align import ALIGN_FIGURES, align_sets
 
-__all__ = ["SCORE_COLUMNS", "score_pairs", "score_shingles"]
+__all__ = ["SCORE_COLUMNS", "SWAP", "score_pairs", "score_shingles"]
 
 #: Columns of the score matrix ``score_pairs`` returns.
-SCORE_COLUMNS = ("jaccard", "containment", "coverage_a", "coverage_b", "block_a", "block_b")
+SCORE_COLUMNS = ("jaccard", "containment", *ALIGN_FIGURES)
+#: Column order of the same scores seen from the other document (a and b swapped).
+SWAP = [SCORE_COLUMNS.index(c.replace("_a", "_?").replace("_b", "_a").replace("_?", "_b"))
+        for c in SCORE_COLUMNS]
 
 
 @nb.njit(inline="always")
@@ -38,7 +41,7 @@ def _intersection(sets, i, end_i, j, end_j):  # type: ignore[no-untyped-def]
 @nb.njit(parallel=True, cache=True)
 def _score(pairs, sets, positions, set_off, n_content, size, min_containment):  # type: ignore[no-untyped-def]
     m = pairs.shape[0]
-    out = np.zeros((m, 6))
+    out = np.zeros((m, 2 + len(ALIGN_FIGURES)))
     for p in nb.prange(m):
         x, y = pairs[p, 0], pairs[p, 1]
         lo_x, hi_x, lo_y, hi_y = set_off[x], set_off[x + 1], set_off[y], set_off[y + 1]
@@ -50,7 +53,7 @@ def _score(pairs, sets, positions, set_off, n_content, size, min_containment):  
         out[p, 1] = shared / min(size_x, size_y)
         if out[p, 1] < min_containment:
             continue  # most candidates stop here, before any alignment
-        _, out[p, 2], out[p, 3], out[p, 4], out[p, 5] = align_sets(
+        _, out[p, 2:] = align_sets(
             sets[lo_x:hi_x],
             positions[lo_x:hi_x],
             sets[lo_y:hi_y],
@@ -66,7 +69,7 @@ def _score(pairs, sets, positions, set_off, n_content, size, min_containment):  
 def score_pairs(
     fp: Fingerprints, pairs: NDArray[np.int64], *, size: int, min_containment: float
 ) -> NDArray[np.float64]:
-    """An (m, 6) matrix of scores, one row per pair of ``pairs``, columns SCORE_COLUMNS."""
+    """An (m, len(SCORE_COLUMNS)) matrix of scores, one row per pair of ``pairs``."""
     return score_shingles(
         pairs,
         fp.sets,

@@ -168,10 +168,11 @@ def _rank_order(policy: str) -> list[Column]:
     from pyspark.sql import functions as F
 
     earliest, longest, ident = F.col("published").asc(), F.col("n_words").desc(), F.col("id").asc()
+    cleaner = F.col("traces").asc()
     if policy == "earliest":
-        return [earliest, longest, ident]
+        return [earliest, cleaner, longest, ident]
     if policy == "longest":
-        return [longest, earliest, ident]
+        return [longest, earliest, cleaner, ident]
     return [ident]
 
 
@@ -228,7 +229,7 @@ def dedup(
     # the windows below move only this narrow table; the shingles (most of a row's bytes)
     # move once, to meet their candidate pairs
     meta = rows.where(F.col("reason").isNull()).select(
-        "vertex", "file", "line", "id", "published", "n_words", "exact_hi", "exact_lo",
+        "vertex", "file", "line", "id", "published", "n_words", "traces", "exact_hi", "exact_lo",
         "tiebreak", "keys", (F.length("sets") > 0).alias("shingled"),
     )  # fmt: skip
     shingles = rows.where(F.col("reason").isNull()).select(
@@ -315,10 +316,13 @@ def dedup(
     shelves = _shelves(spark)
     shelf = F.pmod(F.xxhash64("component"), F.lit(shelves)).alias("shelf")
     members = (
-        docs.select("vertex", "id", "published", "n_words")
+        docs.select("vertex", "id", "published", "n_words", "traces")
         .join(components.select("vertex", shelf), "vertex")
         .join(shingles, "vertex")
-        .select("shelf", "vertex", "id", "published", "n_words", "n_content", "sets", "positions")
+        .select(
+            "shelf", "vertex", "id", "published", "n_words", "traces", "n_content", "sets",
+            "positions",
+        )  # fmt: skip
     )
     # its own projection of the components: the two sides of the cogroup must not share columns
     owner = components.select(F.col("vertex").alias("u"), shelf)

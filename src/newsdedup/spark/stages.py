@@ -62,6 +62,7 @@ FINGERPRINT_SCHEMA = pa.schema(
         ("published", pa.int64()),
         ("n_words", pa.int64()),
         ("n_content", pa.int64()),
+        ("traces", pa.int32()),
         ("exact_hi", pa.int64()),
         ("exact_lo", pa.int64()),
         ("tiebreak", pa.int64()),
@@ -225,6 +226,7 @@ def _fingerprint_rows(
             "published": fp.published,
             "n_words": fp.n_words,
             "n_content": fp.n_content,
+            "traces": fp.traces,
             "exact_hi": exact[:, 0],
             "exact_lo": exact[:, 1],
             "tiebreak": tiebreak(fp.ids),
@@ -313,6 +315,7 @@ def stars_of(members: Any, edges: Any, config: Config) -> Any:
         ids,
         members["published"].to_numpy(np.int64),
         members["n_words"].to_numpy(np.int64),
+        members["traces"].to_numpy(np.int32),
         config.group.representative,
     )
     sets, positions, offsets = _shingles(members["sets"].tolist(), members["positions"].tolist())

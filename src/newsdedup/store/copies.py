@@ -27,7 +27,7 @@ from newsdedup.fingerprint.batch import Fingerprints, fingerprint_texts
 from newsdedup.group.copies import Assignment, spread_exact, star_groups
 from newsdedup.group.representative import priority_ranks
 from newsdedup.relate.kind import classify
-from newsdedup.relate.verify import score_pairs
+from newsdedup.relate.verify import SCORE_COLUMNS, score_pairs
 from newsdedup.store.rows import load_fingerprints, signed
 
 __all__ = ["CopyUpdate", "rank_key", "update_groups"]
@@ -45,6 +45,10 @@ class CopyUpdate:
     edges: int = 0  #: of them copies
     changed: set[int] = field(default_factory=set)  #: articles whose group row was written
 
+
+
+def _marks(n: int) -> str:
+    return ", ".join("?" * n)
 
 def rank_key(policy: str) -> Callable[[tuple[int, int, str]], tuple[Any, ...]]:
     """The order of ``priority_ranks`` as a key on (published, n_words, id)."""
@@ -240,7 +244,7 @@ def _verify(
     update.verified += len(pairs)
     update.edges += len(keep)
     conn.executemany(
-        "INSERT OR REPLACE INTO edges VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT OR REPLACE INTO edges VALUES ({_marks(3 + len(SCORE_COLUMNS))})",
         [(*pairs[k], int(codes[k]), *scores[k].tolist()) for k in keep],
     )
     return {s for k in keep for s in pairs[k]}
@@ -339,10 +343,13 @@ def _group_component(
     everyone = nodes + [m for ms in members.values() for m in ms]
     ranked, _ = load_fingerprints(conn, everyone, config.fingerprint_id)
     at = {s: i for i, s in enumerate(everyone)}
-    rank = priority_ranks(ranked.ids, ranked.published, ranked.n_words, config.group.representative)
+    rank = priority_ranks(
+        ranked.ids, ranked.published, ranked.n_words, ranked.traces, config.group.representative
+    )
     pairs = np.array([[at[e[0]], at[e[1]]] for e in edges], np.int64).reshape(-1, 2)
     codes = np.array([e[2] for e in edges], np.int8)
-    scores = np.array([e[3:9] for e in edges], np.float64).reshape(-1, 6)
+    scores = np.array([e[3 : 3 + len(SCORE_COLUMNS)] for e in edges], np.float64)
+    scores = scores.reshape(-1, len(SCORE_COLUMNS))
     stars = star_groups(len(everyone), rank, pairs, codes, scores, _verifier(ranked, config))
     heads = np.arange(len(everyone), dtype=np.int64)
     for head, ms in members.items():
@@ -377,7 +384,7 @@ def _write(
     for d, seq in enumerate(seqs):
         rep = int(a.center[d])
         sc = a.scores[d]
-        values = [None] * 6 if np.isnan(sc[0]) else sc.tolist()
+        values = [None] * len(SCORE_COLUMNS) if np.isnan(sc[0]) else sc.tolist()
         rows.append((seq, seqs[rep], group_id(ids[rep]), int(a.kind[d]), *values))
-    conn.executemany("INSERT OR REPLACE INTO groups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.executemany(f"INSERT OR REPLACE INTO groups VALUES ({_marks(4 + len(SCORE_COLUMNS))})", rows)
     update.changed.update(seqs)

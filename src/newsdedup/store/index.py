@@ -21,6 +21,7 @@ from newsdedup.config import Config
 from newsdedup.errors import StoreError
 from newsdedup.group.stories import Embedder
 from newsdedup.relate.kind import KIND_CODES
+from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.report import Report
 from newsdedup.store.contract import (
     AddResult,
@@ -46,6 +47,8 @@ _ARTICLE = (
     "g.rep = a.seq FROM articles a LEFT JOIN groups g ON g.seq = a.seq "
     "LEFT JOIN story_of s ON s.seq = a.seq "
 )
+
+_SCORE_SQL = ", ".join(f"g.s{k}" for k in range(len(SCORE_COLUMNS)))
 
 
 class Index:
@@ -193,7 +196,7 @@ class Index:
         if row is None:
             return ()
         rows = conn.execute(
-            "SELECT a.id, g.kind, g.s0, g.s1, g.s2, g.s3, g.s4, g.s5, a.title, a.source, "
+            f"SELECT a.id, g.kind, {_SCORE_SQL}, a.title, a.source, "
             "a.published, g.rep = a.seq FROM groups g JOIN articles a ON a.seq = g.seq "
             "WHERE g.gid = ? AND g.seq != ?",
             (row[0], row[1]),
@@ -202,14 +205,14 @@ class Index:
             CopyLink(
                 id=r[0],
                 kind=_kind(r[1]),
-                scores=scores_of(r[2:8]),
-                title=r[8],
-                source=r[9],
-                published=_date(r[10]),
+                scores=scores_of(r[2 : 2 + len(SCORE_COLUMNS)]),
+                title=r[-4],
+                source=r[-3],
+                published=_date(r[-2]),
             )
             for r in rows
         ]
-        rep = {r[0] for r in rows if r[11]}
+        rep = {r[0] for r in rows if r[-1]}
         return tuple(
             sorted(
                 links,

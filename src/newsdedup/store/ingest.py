@@ -97,7 +97,7 @@ def ingest_run(
         fp = fingerprint_articles([a for _, a in fresh], config)
         seqs = [s for s, _ in fresh]
         conn.executemany(
-            "INSERT INTO fingerprints VALUES (?,?,?,?,?,?,?,?,?)", fingerprint_rows(fp, seqs)
+            "INSERT INTO fingerprints VALUES (?,?,?,?,?,?,?,?,?,?)", fingerprint_rows(fp, seqs)
         )
         start = _tick(batch.seconds, "fingerprint", start)
         batch.copies = update_groups(conn, config, fp, seqs, removed)

@@ -15,7 +15,7 @@ from newsdedup.config import Config
 from newsdedup.errors import InputError
 from newsdedup.fingerprint.batch import fingerprint_articles
 from newsdedup.relate.kind import KIND_CODES, classify
-from newsdedup.relate.verify import SCORE_COLUMNS, score_pairs
+from newsdedup.relate.verify import SCORE_COLUMNS, SWAP, score_pairs
 from newsdedup.report import Report
 from newsdedup.store.contract import CopyLink, StoredArticle
 from newsdedup.store.rows import append, load_fingerprints, signed
@@ -23,7 +23,6 @@ from newsdedup.types import Article, Origin, Scores
 
 __all__ = ["diff_articles", "query_article", "scores_of", "story_filter"]
 
-_SWAP = [0, 1, 3, 2, 5, 4]  # the same scores seen from the other article
 
 
 def scores_of(values: Any) -> Scores | None:
@@ -72,7 +71,7 @@ def _query(
     candidates = sorted(
         _band_partners(conn, signed(fp.keys[0]), config.lsh.max_bucket) - set(exact)
     )
-    hits: list[tuple[int, int, list[float]]] = [(s, 1, [1.0] * 6) for s in exact]
+    hits: list[tuple[int, int, list[float]]] = [(s, 1, [1.0] * len(SCORE_COLUMNS)) for s in exact]
     if candidates and len(fp.set_offsets) > 1 and fp.set_offsets[1] > 0:
         hits += _verified(conn, config, fp, candidates)
     hits.sort(key=lambda h: (h[1], -h[2][0], h[0]))
@@ -107,7 +106,7 @@ def _verified(
     )
     codes = classify(scores, joined.n_content[:n], joined.n_content[[n] * n], config.verify)
     return [
-        (candidates[i], int(codes[i]), scores[i][_SWAP].tolist()) for i in np.flatnonzero(codes > 0)
+        (candidates[i], int(codes[i]), scores[i][SWAP].tolist()) for i in np.flatnonzero(codes > 0)
     ]
 
 

@@ -40,6 +40,7 @@ def fingerprint_rows(fp: Fingerprints, seqs: Sequence[int]) -> list[tuple[Any, .
                 int(fp.n_words[d]),
                 int(fp.n_content[d]),
                 int(fp.published[d]),
+                int(fp.traces[d]),
             )
         )
     return rows
@@ -54,7 +55,8 @@ def load_fingerprints(
         chunk = list(seqs[lo : lo + 500])
         marks = ",".join("?" * len(chunk))
         sql = (
-            "SELECT f.seq, a.id, ex0, ex1, sets, positions, n_words, n_content, f.published "
+            "SELECT f.seq, a.id, ex0, ex1, sets, positions, n_words, n_content, f.published, "
+            "f.traces "
             f"FROM fingerprints f JOIN articles a ON a.seq = f.seq WHERE f.seq IN ({marks})"
         )
         found.update((row[0], row) for row in conn.execute(sql, chunk))
@@ -79,6 +81,7 @@ def load_fingerprints(
         n_words=np.array([r[6] for r in rows], np.int64),
         n_content=np.array([r[7] for r in rows], np.int64),
         published=np.array([r[8] for r in rows], np.int64),
+        traces=np.array([r[9] for r in rows], np.int32),
     )
     return fp, ids
 
@@ -98,4 +101,5 @@ def append(fp: Fingerprints, extra: Fingerprints) -> Fingerprints:
         n_words=np.concatenate((fp.n_words, extra.n_words)),
         n_content=np.concatenate((fp.n_content, extra.n_content)),
         published=np.concatenate((fp.published, extra.published)),
+        traces=np.concatenate((fp.traces, extra.traces)),
     )

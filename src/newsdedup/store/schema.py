@@ -72,8 +72,18 @@ CREATE TABLE alignments (a TEXT NOT NULL, b TEXT NOT NULL, value TEXT NOT NULL,
 CREATE TABLE counters (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
 
+# the derivation figures of relate/verify.SCORE_COLUMNS (derived_a, derived_b, quoted, order),
+# and the boilerplate lines cleaning removed from each article (group/representative.py)
+_V3 = """
+ALTER TABLE edges ADD COLUMN s6 REAL; ALTER TABLE edges ADD COLUMN s7 REAL;
+ALTER TABLE edges ADD COLUMN s8 REAL; ALTER TABLE edges ADD COLUMN s9 REAL;
+ALTER TABLE groups ADD COLUMN s6 REAL; ALTER TABLE groups ADD COLUMN s7 REAL;
+ALTER TABLE groups ADD COLUMN s8 REAL; ALTER TABLE groups ADD COLUMN s9 REAL;
+ALTER TABLE fingerprints ADD COLUMN traces INTEGER NOT NULL DEFAULT 0;
+"""
+
 #: ``MIGRATIONS[v]`` brings a file from version v to v + 1 (version 0: an empty file).
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
