@@ -122,7 +122,12 @@ def test_cli_dedup_reads_web_pages(
     first, second = story(7)
     (folder / "site-a.html").write_bytes(news_page(first, second, title="Seven"))
     (folder / "site-b.html").write_bytes(news_page(first, "Source link", second, title="Seven"))
-    (folder / "other.html").write_bytes(news_page(*story(8), title="Eight"))
+    # another story in other words (story(8) is story(7) with its numbers changed: a copy)
+    other = (
+        "A storm closed the harbour on Friday and the ferries stayed in port. " * 3,
+        " ".join(f"Boat {i} was tied up at the northern pier overnight." for i in range(8)),
+    )
+    (folder / "other.html").write_bytes(news_page(*other, title="Eight"))
     out = tmp_path / "groups.jsonl"
     result = _invoke("dedup", folder, "-o", out, "-q")
     assert result.exit_code == 0, result.output

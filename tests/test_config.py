@@ -275,7 +275,7 @@ def test_config_fingerprint_id() -> None:
         lsh=LSHConfig(bands=32, rows=2),
         normalize=NormalizeConfig(nfkc=False),
     )
-    assert config.fingerprint_id == "v1-norm0111-sh3-multi-mh64-s9-lsh32x2"
+    assert config.fingerprint_id == "v2-norm0111-sh3-multi-mh64-s9-lsh32x2"
 
 
 @pytest.mark.parametrize(

@@ -76,7 +76,7 @@ def test_kernels_hash_word_is_fnv1a_then_splitmix64(word: bytes) -> None:
 
 def test_kernels_hash_values_are_pinned() -> None:
     # Changing any of these values needs a bump of FINGERPRINT_SCHEME (persisted signatures).
-    assert FINGERPRINT_SCHEME == 1
+    assert FINGERPRINT_SCHEME == 2
     assert _hash("news") == 4401901319378016843
     config = Config(
         normalize=NormalizeConfig(),
@@ -182,7 +182,7 @@ def test_kernels_shingle_set_is_the_sorted_unique_sequence() -> None:
     assert sets == sorted(sets)
     assert len(sets) == 3  # alpha-beta, beta-alpha, beta-gamma
     assert sorted(flags) == [0, 1, 1]  # beta-gamma once; the other two repeat
-    assert [s >> 1 for s in sorted(raw["positions"][start : start + 3].tolist())] == [0, 1, 5]
+    assert [s >> 2 for s in sorted(raw["positions"][start : start + 3].tolist())] == [0, 1, 5]
 
 
 def test_kernels_shingle_order_matters_and_words_do_not_bleed() -> None:
@@ -296,3 +296,21 @@ def test_kernels_stopword_lists() -> None:
     assert {"the", "of", "and", "said"} <= set(en)
     assert set(en) < set(stopwords("multi"))
     assert {"der", "les", "och"} <= set(stopwords("multi"))
+
+
+def test_kernels_words_inside_quotes_are_flagged_per_paragraph() -> None:
+    """Bit 1 of a position marks a shingle whose first word stands inside double quotes; a
+    newline closes a quote left open (news style leaves run-on quotes unclosed)."""
+    text = 'Police said \u201cthe driver fled north quickly\u201d after noon\n"open quote runs on\nplain words here'
+    raw = _batch([text])
+    start = raw["bounds"][0]
+    n = raw["n_set"][0]
+    pos = raw["positions"][start : start + n]
+    quoted = {int(p) >> 2: bool(int(p) & 2) for p in pos}
+    first = sorted(quoted)
+    flags = [quoted[i] for i in first]
+    assert not flags[0]  # "police ..." stands outside
+    assert sum(flags) >= 3  # driver fled north quickly, then the run-on quote
+    assert not flags[-1]  # the last paragraph is outside any quote
+    plain = _batch([text.replace("\u201c", "").replace("\u201d", "").replace('"', "")])
+    assert not any(int(p) & 2 for p in plain["positions"][: plain["n_set"][0]])

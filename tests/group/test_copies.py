@@ -5,7 +5,7 @@ import pytest
 
 from newsdedup.group.copies import Assignment, exact_heads, spread_exact, star_groups
 from newsdedup.relate.kind import KIND_CODES
-from newsdedup.relate.verify import SCORE_COLUMNS
+from newsdedup.relate.verify import SCORE_COLUMNS, SWAP
 from newsdedup.types import Kind
 
 EXACT, NEAR, REWRITE, EXCERPT = (
@@ -13,7 +13,8 @@ EXACT, NEAR, REWRITE, EXCERPT = (
 )
 
 
-VERIFIED = [0.5, 0.6, 0.7, 0.8, 0.1, 0.2]  # what FakeVerifier returns for an accepted pair
+#: What FakeVerifier returns for an accepted pair, one value per column of SCORE_COLUMNS.
+VERIFIED = [0.5, 0.6, 0.7, 0.8, 0.1, 0.2, 0.3, 0.4, 0.05, 0.95]
 
 
 class FakeVerifier:
@@ -79,15 +80,18 @@ def test_copies_star_rep_is_the_best_ranked_document() -> None:
 
 
 def test_copies_star_member_scores_are_member_then_representative_coverage() -> None:
-    # doc 0: coverage 0.7, block 0.1; doc 1: coverage 0.8, block 0.2
-    edge_scores = [[0.5, 0.6, 0.7, 0.8, 0.1, 0.2]]
+    # doc 0: coverage 0.7, block 0.1, derived 0.3; doc 1: coverage 0.8, block 0.2, derived 0.4;
+    # the pair: jaccard 0.5, containment 0.6, quoted 0.05, order 0.95
+    assert len(VERIFIED) == len(SCORE_COLUMNS)
+    edge_scores = [VERIFIED]
     rep_first = _stars(2, [0, 1], [(0, 1, REWRITE)], FakeVerifier(), edge_scores)
     assert rep_first.center.tolist() == [0, 0]
-    assert rep_first.scores[1].tolist() == [0.5, 0.6, 0.8, 0.7, 0.2, 0.1]
+    assert rep_first.scores[1].tolist() == [0.5, 0.6, 0.8, 0.7, 0.2, 0.1, 0.4, 0.3, 0.05, 0.95]
+    assert rep_first.scores[1].tolist() == np.asarray(VERIFIED)[SWAP].tolist()
     assert np.isnan(rep_first.scores[0]).all()
     rep_second = _stars(2, [1, 0], [(0, 1, REWRITE)], FakeVerifier(), edge_scores)
     assert rep_second.center.tolist() == [1, 1]
-    assert rep_second.scores[0].tolist() == [0.5, 0.6, 0.7, 0.8, 0.1, 0.2]
+    assert rep_second.scores[0].tolist() == VERIFIED
 
 
 def test_copies_star_tries_reachable_groups_in_rank_order() -> None:
@@ -119,9 +123,12 @@ def test_copies_star_unlinked_documents_stay_alone() -> None:
     assert np.isnan(result.scores).all()
 
 
+_TEXT_DEPENDENT = ("derived_a", "derived_b", "quoted")
+
+
 def test_copies_spread_exact_gives_copies_their_heads_group() -> None:
-    s = [0.4, 0.5, 0.6, 0.7, 0.2, 0.3]
-    nan = [np.nan] * 6
+    s = [0.4, 0.5, 0.6, 0.7, 0.2, 0.3, 0.25, 0.35, 0.1, 0.9]
+    nan = [np.nan] * len(SCORE_COLUMNS)
     stars = Assignment(
         center=np.array([0, 0, 2, 3, 4, 5], np.int64),
         kind=np.array([0, REWRITE, 0, 0, 0, 0], np.int8),
@@ -132,9 +139,13 @@ def test_copies_spread_exact_gives_copies_their_heads_group() -> None:
     out = spread_exact(stars, heads)
     assert out.center.tolist() == [0, 0, 0, 0, 4, 4]
     assert out.kind.tolist() == [0, REWRITE, EXACT, REWRITE, 0, EXACT]
-    assert out.scores[2].tolist() == [1.0] * 6
+    # an exact copy aligns all of itself, verbatim and in order (how much of it is derived
+    # narration or quotation depends on the text's own quotes, not on the pair)
+    full = [k for k, name in enumerate(SCORE_COLUMNS) if name not in _TEXT_DEPENDENT]
+    assert len(full) == 7
+    assert out.scores[2][full].tolist() == [1.0] * len(full)
     assert out.scores[3].tolist() == s
-    assert out.scores[5].tolist() == [1.0] * 6
+    assert out.scores[5][full].tolist() == [1.0] * len(full)
     assert np.isnan(out.scores[[0, 4]]).all()
 
 

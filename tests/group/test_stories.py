@@ -125,7 +125,8 @@ def test_stories_merge_when_an_article_links_two_stories(
     articles = [
         _article(left * 2, "a", day=0),
         _article(right * 2, "b", day=0.1),
-        _article(left + right, "c", day=0.2),  # half of each: close to both
+        # half of each, interleaved: close to both in words, a copy of neither
+        _article([w for pair in zip(left, right, strict=True) for w in pair], "c", day=0.2),
     ]
     result = find_stories(articles, config)
     assert _partition(result) == {frozenset("abc")}

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
 
 import pytest
 
 from newsdedup import Article, Config, Kind
+from newsdedup.errors import ConfigError
 from newsdedup.relate.compare import compare
+from newsdedup.relate.kind import derivation_model
 
 _SCORE_KEYS = {
     "jaccard",
@@ -14,6 +19,10 @@ _SCORE_KEYS = {
     "coverage_b",
     "block_a",
     "block_b",
+    "derived_a",
+    "derived_b",
+    "quoted",
+    "order",
     "words_a",
     "words_b",
     "content_words_a",
@@ -71,6 +80,8 @@ def test_compare_scores(copy_texts: dict[str, str]) -> None:
     assert s["coverage_a"] == pytest.approx(100 / 300, abs=1e-4)
     assert s["coverage_b"] == 1.0
     assert (s["block_a"], s["block_b"]) == (s["coverage_a"], s["coverage_b"])  # one passage
+    assert (s["derived_a"], s["derived_b"]) == (s["coverage_a"], s["coverage_b"])  # narration
+    assert (s["quoted"], s["order"]) == (0.0, 1.0)
     assert s["lsh_bands"] == Config().lsh.bands
     assert 0 < s["lsh_bands_shared"] <= s["lsh_bands"]
     assert all(v == round(v, 4) for v in s.values())
@@ -89,28 +100,72 @@ def test_compare_reasons_name_the_thresholds(copy_texts: dict[str, str]) -> None
     config = Config().override(
         {
             "verify.near_jaccard": "0.9",
-            "verify.rewrite_coverage": "0.4",
-            "verify.rewrite_dispersed": "0.15",
             "verify.excerpt_max_ratio": "0.8",
-            "verify.excerpt_coverage": "0.7",
+            "verify.excerpt_block": "0.7",
+            "verify.condensed_max_ratio": "0.4",
         }
     )
+    threshold = derivation_model().threshold
     result = compare(_art("a", copy_texts["base"]), _art("b", copy_texts["other"]), config)
     text = " | ".join(result.reasons)
+    assert f"(a copy at >= {threshold:.3f}): not a copy" in text
     assert "near copy at >= 0.9" in text
-    assert "rewrite when both >= 0.4" in text
-    assert "rewrite when both >= 0.15" in text
-    assert "excerpt when <= 0.8 and >= 0.7" in text
-    assert f"0 of {config.lsh.bands} LSH bands shared (not a candidate pair)" in result.reasons
+    assert "condensed at <= 0.4" in text
+    assert "excerpt at <= 0.8 with >= 0.7 of it in one verbatim block" in text
+    assert f"0 of {config.lsh.bands} LSH bands shared (not an LSH candidate)" in result.reasons
 
 
-def test_compare_follows_the_config(copy_texts: dict[str, str]) -> None:
+def test_compare_reasons_give_the_derivation_evidence(copy_texts: dict[str, str]) -> None:
+    model = derivation_model()
+    result = compare(_art("base", copy_texts["base"]), _art("excerpt", copy_texts["excerpt"]))
+    s = result.scores
+    text = " | ".join(result.reasons)
+    verdict = next(r for r in result.reasons if r.startswith("derivation model: p(copy) "))
+    p = float(verdict.removeprefix("derivation model: p(copy) ").split()[0])
+    assert p >= model.threshold and verdict.endswith(": a copy")
+    assert (
+        f"derived narration (aligned spans, quotes left out): {s['derived_a']:.3f} of A and "
+        f"{s['derived_b']:.3f} of B; the shorter text is B"
+    ) in text
+    assert f"quotation: {s['quoted']:.3f} of the reused spans" in text
+    [weights] = [r for r in result.reasons if r.startswith("weights: ")]
+    assert "derived_short +" in weights  # all of the excerpt is derived: it weighs for a copy
+    assert "shorter text is 0.33 of the longer" in text
+
+
+def _model_file(tmp_path: Path, **changes: object) -> str:
+    data = json.loads(resources.files("newsdedup.relate").joinpath("derivation.json").read_text())
+    data.update(changes)
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return str(path)
+
+
+def test_compare_follows_the_config(copy_texts: dict[str, str], tmp_path: Path) -> None:
     a, b = _art("a", copy_texts["base"]), _art("b", copy_texts["rewrite"])
     assert compare(a, b).kind is Kind.REWRITE
-    # no longer a copy, but the same text all along: the same story
-    assert compare(a, b, Config().override({"verify.rewrite_coverage": "0.9"})).kind is (
-        Kind.SAME_STORY
+    # a user's model that asks more of a copy: no longer a copy, but the same text all along,
+    # so the same story
+    strict = _model_file(tmp_path, threshold=0.9999)
+    assert compare(a, b, Config().override({"verify.model": strict})).kind is Kind.SAME_STORY
+    # the kind of a copy follows the length ratios: the excerpt is a third of the base
+    base, excerpt = _art("base", copy_texts["base"]), _art("excerpt", copy_texts["excerpt"])
+    assert compare(base, excerpt).kind is Kind.EXCERPT
+    no_excerpt = Config().override({"verify.excerpt_max_ratio": "0.3"})
+    assert compare(base, excerpt, no_excerpt).kind is Kind.CONDENSED
+    nor_condensed = no_excerpt.override({"verify.condensed_max_ratio": "0.3"})
+    assert compare(base, excerpt, nor_condensed).kind is Kind.REWRITE
+    # and its verbatim share: the excerpt is one block, so any excerpt_block keeps it
+    assert compare(base, excerpt, Config().override({"verify.excerpt_block": "1.0"})).kind is (
+        Kind.EXCERPT
     )
+
+
+def test_compare_rejects_an_unreadable_model(tmp_path: Path, copy_texts: dict[str, str]) -> None:
+    wrong = _model_file(tmp_path, features=["jaccard"])
+    config = Config().override({"verify.model": wrong})
+    with pytest.raises(ConfigError, match="cannot be read"):
+        compare(_art("a", copy_texts["base"]), _art("b", copy_texts["rewrite"]), config)
 
 
 def test_compare_empty_texts_are_exact() -> None:
@@ -139,14 +194,31 @@ def test_compare_is_symmetric_when_a_text_repeats_a_passage(
     assert forward.scores["coverage_a"] == backward.scores["coverage_b"]
 
 
-def test_compare_one_shared_passage_is_not_a_rewrite(
+def test_compare_one_shared_quotation_is_not_a_copy(
     unique_words: Callable[..., list[str]],
 ) -> None:
     # two different reports quoting the same long statement: half of each text is one block
-    quote = unique_words(100)
-    a = _art("a", " ".join(unique_words(100, 1000) + quote))
-    b = _art("b", " ".join(quote + unique_words(100, 2000)))
+    quote = '"' + " ".join(unique_words(100)) + '"'
+    a = _art("a", " ".join(unique_words(100, 1000)) + " " + quote)
+    b = _art("b", quote + " " + " ".join(unique_words(100, 2000)))
     result = compare(a, b)
     assert result.scores["coverage_a"] == result.scores["coverage_b"] == 0.5
     assert result.scores["block_a"] == result.scores["block_b"] == 0.5
+    # all of the reuse is quotation: none of it is derived narration
+    assert result.scores["quoted"] == 1.0
+    assert result.scores["derived_a"] == result.scores["derived_b"] == 0.0
     assert result.kind is Kind.SAME_STORY  # not a copy; half of each text is shared
+    assert any(r.endswith(": not a copy") for r in result.reasons)
+
+
+def test_compare_one_shared_passage_of_narration_is_a_copy(
+    unique_words: Callable[..., list[str]],
+) -> None:
+    # the same texts without the quotation marks: half of each is the same narration
+    passage = unique_words(100)
+    a = _art("a", " ".join(unique_words(100, 1000) + passage))
+    b = _art("b", " ".join(passage + unique_words(100, 2000)))
+    result = compare(a, b)
+    assert result.scores["quoted"] == 0.0
+    assert result.scores["derived_a"] == result.scores["derived_b"] == 0.5
+    assert result.kind is Kind.REWRITE  # a copy, of equal length and not near

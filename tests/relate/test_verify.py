@@ -7,7 +7,8 @@ import pytest
 
 from newsdedup import Config
 from newsdedup.fingerprint.batch import fingerprint_texts
-from newsdedup.relate.verify import SCORE_COLUMNS, score_pairs
+from newsdedup.relate.align import ALIGN_FIGURES
+from newsdedup.relate.verify import SCORE_COLUMNS, SWAP, score_pairs
 
 
 def _matrix(
@@ -24,6 +25,10 @@ def _score(texts: list[str], pairs: list[tuple[int, int]], min_containment: floa
     return tuple(_matrix(texts, pairs, min_containment).T[:4])
 
 
+def _named(row: np.ndarray) -> dict[str, float]:
+    return dict(zip(SCORE_COLUMNS, row.tolist(), strict=True))
+
+
 def test_verify_score_columns() -> None:
     assert SCORE_COLUMNS == (
         "jaccard",
@@ -32,14 +37,45 @@ def test_verify_score_columns() -> None:
         "coverage_b",
         "block_a",
         "block_b",
+        "derived_a",
+        "derived_b",
+        "quoted",
+        "order",
     )
+    assert SCORE_COLUMNS[2:] == ALIGN_FIGURES
+
+
+def test_verify_swap_exchanges_the_a_and_b_columns() -> None:
+    swapped = [SCORE_COLUMNS[k] for k in SWAP]
+    assert swapped == [
+        "jaccard",
+        "containment",
+        "coverage_b",
+        "coverage_a",
+        "block_b",
+        "block_a",
+        "derived_b",
+        "derived_a",
+        "quoted",
+        "order",
+    ]
+    assert [SWAP[k] for k in SWAP] == list(range(len(SCORE_COLUMNS)))  # its own inverse
 
 
 def test_verify_identical_texts_score_one(make_words: Callable[..., list[str]]) -> None:
     text = " ".join(make_words(80, seed=1))
     matrix = _matrix([text, text], [(0, 1)])
     assert matrix.shape == (1, len(SCORE_COLUMNS))
-    assert matrix[0].tolist() == [1.0] * len(SCORE_COLUMNS)
+    # every figure is 1 but the quoted share: the text has no quotation
+    assert _named(matrix[0]) == {name: 0.0 if name == "quoted" else 1.0 for name in SCORE_COLUMNS}
+
+
+def test_verify_identical_quotation_is_all_quoted(make_words: Callable[..., list[str]]) -> None:
+    text = '"' + " ".join(make_words(80, seed=1)) + '"'
+    s = _named(_matrix([text, text], [(0, 1)])[0])
+    assert s["jaccard"] == s["coverage_a"] == s["block_a"] == s["order"] == 1.0
+    assert s["quoted"] == 1.0
+    assert s["derived_a"] == s["derived_b"] == 0.0  # a shared quotation is not narration
 
 
 def test_verify_unrelated_texts_score_zero(unique_words: Callable[..., list[str]]) -> None:
@@ -52,29 +88,34 @@ def test_verify_unrelated_texts_score_zero(unique_words: Callable[..., list[str]
 def test_verify_excerpt_scores(unique_words: Callable[..., list[str]]) -> None:
     words = unique_words(200)
     long, short = " ".join(words), " ".join(words[50:100])
-    jac, con, cov_a, cov_b, block_a, block_b = _matrix([long, short], [(0, 1)])[0]
-    assert jac == pytest.approx(49 / 199)
-    assert con == 1.0
-    assert cov_a == pytest.approx(50 / 200)
-    assert cov_b == 1.0
-    assert (block_a, block_b) == (cov_a, cov_b)  # one verbatim passage
+    s = _named(_matrix([long, short], [(0, 1)])[0])
+    assert s["jaccard"] == pytest.approx(49 / 199)
+    assert s["containment"] == 1.0
+    assert s["coverage_a"] == pytest.approx(50 / 200)
+    assert s["coverage_b"] == 1.0
+    # one verbatim passage, all of it derived narration, in order
+    assert (s["block_a"], s["block_b"]) == (s["coverage_a"], s["coverage_b"])
+    assert (s["derived_a"], s["derived_b"]) == (s["coverage_a"], s["coverage_b"])
+    assert (s["quoted"], s["order"]) == (0.0, 1.0)
 
 
 def test_verify_rewrite_scores_are_dispersed(unique_words: Callable[..., list[str]]) -> None:
     words, fresh = unique_words(200), unique_words(200, 1000)
     mixed = [w if (i // 10) % 2 == 0 else fresh[i] for i, w in enumerate(words)]
-    jac, _, cov_a, cov_b, block_a, block_b = _matrix([" ".join(words), " ".join(mixed)], [(0, 1)])[
-        0
-    ]
-    assert cov_a == cov_b == pytest.approx(100 / 200)
-    assert block_a == block_b == pytest.approx(10 / 200)
-    assert jac == pytest.approx(90 / (199 + 199 - 90))
+    s = _named(_matrix([" ".join(words), " ".join(mixed)], [(0, 1)])[0])
+    assert s["coverage_a"] == s["coverage_b"] == pytest.approx(100 / 200)
+    assert s["block_a"] == s["block_b"] == pytest.approx(10 / 200)
+    assert s["jaccard"] == pytest.approx(90 / (199 + 199 - 90))
+    # 10 fresh words between runs split the derived spans: the shared runs alone are derived
+    assert s["derived_a"] == s["derived_b"] == pytest.approx(100 / 200)
+    assert (s["quoted"], s["order"]) == (0.0, 1.0)
 
 
 def test_verify_pair_order_swaps_coverages(unique_words: Callable[..., list[str]]) -> None:
     words = unique_words(200)
     forward, backward = _matrix([" ".join(words), " ".join(words[50:100])], [(0, 1), (1, 0)])
-    assert backward.tolist() == forward[[0, 1, 3, 2, 5, 4]].tolist()
+    assert forward[2] != forward[3] and forward[6] != forward[7]  # the swap is visible
+    assert backward.tolist() == forward[SWAP].tolist()
 
 
 def test_verify_skips_alignment_below_min_containment(
@@ -87,6 +128,10 @@ def test_verify_skips_alignment_below_min_containment(
     assert con[0] == pytest.approx(9 / 99)
     assert jac[0] > 0
     assert (cov_a[0], cov_b[0]) == (0.0, 0.0)
+    # no alignment at all: every figure of it is 0
+    assert _matrix([a, b], [(0, 1)], min_containment=0.10)[0, 2:].tolist() == [0.0] * len(
+        ALIGN_FIGURES
+    )
     *_, cov_a, cov_b = _score([a, b], [(0, 1)], min_containment=0.05)
     assert cov_a[0] == pytest.approx(10 / 100)
 
@@ -117,5 +162,5 @@ def test_verify_scores_do_not_depend_on_pair_order() -> None:
         fp = fingerprint_texts(["x", "y"], texts, [0, 0], Config())
         forward = score_pairs(fp, np.array([[0, 1]]), size=2, min_containment=0.0)[0]
         backward = score_pairs(fp, np.array([[1, 0]]), size=2, min_containment=0.0)[0]
-        assert forward == pytest.approx(backward[[0, 1, 3, 2, 5, 4]])
+        assert forward == pytest.approx(backward[SWAP])
         assert max(forward[2], forward[3]) == pytest.approx(1.0)  # the passage is found

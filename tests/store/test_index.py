@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup import Config, find_copies
 from newsdedup.errors import StoreError
 from newsdedup.group.stories import find_stories, publication_order
@@ -24,7 +25,9 @@ from newsdedup.store.schema import SCHEMA_VERSION, connect, migrate
 from newsdedup.synth import generate_corpus
 from newsdedup.types import Article
 
-CONFIG = Config()
+# the short-document candidate path (candidates/contained.py) runs in the batch engine only: the
+# index does not have it yet, so the equivalence is checked with it off
+CONFIG = Config().override({"verify.short_doc_words": "0"})
 FIXTURE = HealthCheck.function_scoped_fixture
 
 
@@ -64,7 +67,7 @@ def membership(index: Index, ids: list[str]) -> dict[str, tuple[str, str, object
 
 
 def batch_membership(result) -> dict[str, tuple[str, str, object]]:  # type: ignore[no-untyped-def]
-    codes = {"original": 0, "exact": 1, "near": 2, "rewrite": 3, "excerpt": 4}
+    codes = {"original": 0, "exact": 1, "near": 2, "rewrite": 3, "excerpt": 4, "condensed": 5}
     return {
         m.id: (g.id, codes[m.kind.value], None if m.scores is None else round(m.scores.jaccard, 9))
         for g in result.groups
@@ -165,7 +168,7 @@ def test_index_component_regrouping_equals_the_whole_graph(tmp_path: Path) -> No
     at = {s: i for i, s in enumerate(seqs)}
     pairs = np.array([[at[e[0]], at[e[1]]] for e in edges], np.int64)
     codes = np.array([e[2] for e in edges], np.int8)
-    scores = np.array([e[3:9] for e in edges], np.float64)
+    scores = np.array([e[3 : 3 + len(SCORE_COLUMNS)] for e in edges], np.float64)
     assert len(pairs) > 20, "the corpus must have copies"
     rank = priority_ranks(ids, fp.published, fp.n_words, fp.traces, CONFIG.group.representative)
     verify = _verifier(fp, CONFIG)
@@ -239,7 +242,7 @@ def test_index_query_finds_copies_and_stores_nothing(tmp_path: Path) -> None:
         assert {c.id for c in result.copies} <= {m.id for m in group.members}
         best = index.article(result.copies[0].id)
         assert best is not None and result.story == best.story
-        assert result.as_json()["copies"][0]["kind"] in {"exact", "near", "rewrite", "excerpt"}
+        assert result.as_json()["copies"][0]["kind"] in {"exact", "near", "rewrite", "excerpt", "condensed"}
 
 
 def test_index_query_of_an_unrelated_text_finds_nothing(tmp_path: Path, make_words) -> None:  # type: ignore[no-untyped-def]

@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsdedup.relate.kind import _EXACT
+from newsdedup.relate.verify import EXACT_SCORES
 from newsdedup.relate.verify import SWAP as _SWAP
 
 __all__ = ["Assignment", "exact_heads", "spread_exact", "star_groups"]
@@ -161,7 +162,7 @@ def spread_exact(assignment: Assignment, heads: NDArray[np.int64]) -> Assignment
     kind = assignment.kind[heads].copy()
     scores = assignment.scores[heads].copy()
     kind[dup & head_is_rep] = _EXACT
-    scores[dup & head_is_rep] = 1.0
+    scores[dup & head_is_rep] = EXACT_SCORES
     kind[~dup] = assignment.kind[~dup]
     scores[~dup] = assignment.scores[~dup]
     return Assignment(center=center, kind=kind, scores=scores)

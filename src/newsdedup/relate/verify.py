@@ -4,7 +4,8 @@ No pair is accepted on the sketch alone: Jaccard and containment are exact over 
 hashed) shingle sets, and the in-order coverage comes from aligning the two texts (see
 relate/align.py). Coverage is reported as 0 for pairs whose containment is below
 ``min_candidate_containment``: they cannot reach any copy threshold. Every figure is symmetric:
-scoring (y, x) gives the a/b columns of (x, y) swapped.
+scoring (y, x) gives the a/b columns of (x, y) swapped, because every pair is aligned in one
+orientation (the larger set first) whichever way it is asked.
 """
 
 from __future__ import annotations
@@ -16,13 +17,18 @@ from numpy.typing import NDArray
 from newsdedup.fingerprint.batch import Fingerprints
 from newsdedup.relate.align import ALIGN_FIGURES, align_sets
 
-__all__ = ["SCORE_COLUMNS", "SWAP", "score_pairs", "score_shingles"]
+__all__ = ["EXACT_SCORES", "SCORE_COLUMNS", "SWAP", "score_pairs", "score_shingles"]
 
 #: Columns of the score matrix ``score_pairs`` returns.
 SCORE_COLUMNS = ("jaccard", "containment", *ALIGN_FIGURES)
 #: Column order of the same scores seen from the other document (a and b swapped).
-SWAP = [SCORE_COLUMNS.index(c.replace("_a", "_?").replace("_b", "_a").replace("_?", "_b"))
-        for c in SCORE_COLUMNS]
+SWAP = [
+    SCORE_COLUMNS.index(c.replace("_a", "_?").replace("_b", "_a").replace("_?", "_b"))
+    for c in SCORE_COLUMNS
+]
+_SWAP_ARRAY = np.array(SWAP, np.int64)
+#: The scores of an exact copy against its head: all 1, but no part of it is told quotation.
+EXACT_SCORES = np.array([0.0 if c == "quoted" else 1.0 for c in SCORE_COLUMNS])
 
 
 @nb.njit(inline="always")
@@ -38,8 +44,20 @@ def _intersection(sets, i, end_i, j, end_j):  # type: ignore[no-untyped-def]
     return k
 
 
+@nb.njit(inline="always")
+def _after(sets, lo_x, hi_x, lo_y, hi_y):  # type: ignore[no-untyped-def]
+    """Whether set x orders after set y (larger first, then by its values): a fixed
+    orientation for the alignment of any pair."""
+    if hi_x - lo_x != hi_y - lo_y:
+        return hi_x - lo_x > hi_y - lo_y
+    for k in range(hi_x - lo_x):
+        if sets[lo_x + k] != sets[lo_y + k]:
+            return sets[lo_x + k] > sets[lo_y + k]
+    return False
+
+
 @nb.njit(parallel=True, cache=True)
-def _score(pairs, sets, positions, set_off, n_content, size, min_containment):  # type: ignore[no-untyped-def]
+def _score(pairs, sets, positions, set_off, n_content, size, min_containment, swap):  # type: ignore[no-untyped-def]
     m = pairs.shape[0]
     out = np.zeros((m, 2 + len(ALIGN_FIGURES)))
     for p in nb.prange(m):
@@ -53,7 +71,10 @@ def _score(pairs, sets, positions, set_off, n_content, size, min_containment):  
         out[p, 1] = shared / min(size_x, size_y)
         if out[p, 1] < min_containment:
             continue  # most candidates stop here, before any alignment
-        _, out[p, 2:] = align_sets(
+        if _after(sets, lo_x, hi_x, lo_y, hi_y):  # align in one orientation: ties in the
+            x, y = y, x  # chain would make the figures depend on which text came first
+            lo_x, hi_x, lo_y, hi_y = lo_y, hi_y, lo_x, hi_x
+        _, figures = align_sets(
             sets[lo_x:hi_x],
             positions[lo_x:hi_x],
             sets[lo_y:hi_y],
@@ -63,6 +84,11 @@ def _score(pairs, sets, positions, set_off, n_content, size, min_containment):  
             size,
             True,
         )
+        if x != pairs[p, 0]:
+            for k in range(2, out.shape[1]):
+                out[p, k] = figures[swap[k] - 2]
+        else:
+            out[p, 2:] = figures
     return out
 
 
@@ -95,5 +121,5 @@ def score_shingles(
     that hold only some documents' shingles, such as a Spark partition (spark/stages.py)."""
     pairs = np.ascontiguousarray(pairs, dtype=np.int64).reshape(-1, 2)
     return _score(  # type: ignore[no-any-return]
-        pairs, sets, positions, set_offsets, n_content, size, min_containment
+        pairs, sets, positions, set_offsets, n_content, size, min_containment, _SWAP_ARRAY
     )

@@ -309,7 +309,9 @@ def _write_alone(conn: sqlite3.Connection, seqs: list[int], update: CopyUpdate) 
     """Groups of one: what star_groups gives a document with no edge and no exact copy."""
     ids = dict(_ids(conn, seqs))
     conn.executemany(
-        "INSERT OR REPLACE INTO groups VALUES (?, ?, ?, 0, NULL, NULL, NULL, NULL, NULL, NULL)",
+        "INSERT OR REPLACE INTO groups VALUES (?, ?, ?, 0"
+        + ", NULL" * len(SCORE_COLUMNS)
+        + ")",
         [(s, s, group_id(ids[s])) for s in seqs],
     )
     update.changed.update(seqs)
@@ -386,5 +388,6 @@ def _write(
         sc = a.scores[d]
         values = [None] * len(SCORE_COLUMNS) if np.isnan(sc[0]) else sc.tolist()
         rows.append((seq, seqs[rep], group_id(ids[rep]), int(a.kind[d]), *values))
-    conn.executemany(f"INSERT OR REPLACE INTO groups VALUES ({_marks(4 + len(SCORE_COLUMNS))})", rows)
+    marks = _marks(4 + len(SCORE_COLUMNS))
+    conn.executemany(f"INSERT OR REPLACE INTO groups VALUES ({marks})", rows)
     update.changed.update(seqs)

@@ -15,7 +15,7 @@ from newsdedup.config import Config
 from newsdedup.errors import InputError
 from newsdedup.fingerprint.batch import fingerprint_articles
 from newsdedup.relate.kind import KIND_CODES, classify
-from newsdedup.relate.verify import SCORE_COLUMNS, SWAP, score_pairs
+from newsdedup.relate.verify import EXACT_SCORES, SCORE_COLUMNS, SWAP, score_pairs
 from newsdedup.report import Report
 from newsdedup.store.contract import CopyLink, StoredArticle
 from newsdedup.store.rows import append, load_fingerprints, signed
@@ -71,7 +71,7 @@ def _query(
     candidates = sorted(
         _band_partners(conn, signed(fp.keys[0]), config.lsh.max_bucket) - set(exact)
     )
-    hits: list[tuple[int, int, list[float]]] = [(s, 1, [1.0] * len(SCORE_COLUMNS)) for s in exact]
+    hits: list[tuple[int, int, list[float]]] = [(s, 1, EXACT_SCORES.tolist()) for s in exact]
     if candidates and len(fp.set_offsets) > 1 and fp.set_offsets[1] > 0:
         hits += _verified(conn, config, fp, candidates)
     hits.sort(key=lambda h: (h[1], -h[2][0], h[0]))

@@ -30,13 +30,18 @@ def iter_corpus(
     words: int = 500,
     stories: int | None = None,
     intensity: tuple[float, float] = (0.0, 1.0),
+    shared_quotes: float = 0.0,
 ) -> Iterator[tuple[Article, TruthRecord]]:
     """Yield ``n_articles`` (article, truth) pairs in id order, holding two blocks of 1,000.
 
     ``copy_rate`` is the share of articles that are planted copies; ``kinds`` the mix of their
-    kinds (weights over "exact", "near", "rewrite", "excerpt"; default 0.2/0.3/0.3/0.2);
-    ``words`` the mean article length; ``stories`` the number of stories (default: one per
-    three originals); ``intensity`` the range each rewrite's strength is drawn from.
+    kinds: weights over ``KINDS`` (default exact/near/rewrite/excerpt at 0.2/0.3/0.3/0.2).
+    "condensed" briefs, "house" restyled copies and "repost" families of press releases are
+    opt-in, so that a default corpus never changes. ``words`` is the mean article length;
+    ``stories`` the number of stories (default: one per three originals); ``intensity`` the
+    range each rewrite's strength is drawn from; ``shared_quotes`` the share of originals that
+    also quote 2-4 long passages verbatim as another original of their story does (independent
+    reports, not copies: see ``SynthCorpus.shared_quote_pairs``).
     Parameters are checked before the first article is made.
     """
     spec = CorpusSpec(
@@ -47,6 +52,7 @@ def iter_corpus(
         words=words,
         stories=stories,
         intensity=intensity,
+        shared_quotes=shared_quotes,
     )
     return iter(CorpusGenerator(spec))
 
@@ -60,6 +66,7 @@ def generate_corpus(
     words: int = 500,
     stories: int | None = None,
     intensity: tuple[float, float] = (0.0, 1.0),
+    shared_quotes: float = 0.0,
 ) -> SynthCorpus:
     """A labelled corpus in memory; see ``iter_corpus`` for the parameters."""
     pairs = iter_corpus(
@@ -70,6 +77,7 @@ def generate_corpus(
         words=words,
         stories=stories,
         intensity=intensity,
+        shared_quotes=shared_quotes,
     )
     articles: list[Article] = []
     truth: list[TruthRecord] = []
@@ -103,6 +111,7 @@ def write_corpus_jsonl(
     words: int = 500,
     stories: int | None = None,
     intensity: tuple[float, float] = (0.0, 1.0),
+    shared_quotes: float = 0.0,
 ) -> tuple[Path, Path]:
     """Write articles to ``path`` and truth to ``truth_path`` (default ``<path>.truth.jsonl``),
     one JSON object a line, streaming. Both files appear whole or not at all (temp + rename).
@@ -117,6 +126,7 @@ def write_corpus_jsonl(
         words=words,
         stories=stories,
         intensity=intensity,
+        shared_quotes=shared_quotes,
     )
     with ExitStack() as stack:
         a_tmp, a_file = _temp(stack, out)

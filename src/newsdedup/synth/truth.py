@@ -2,7 +2,9 @@
 
 A *copy cluster* is an original and every article copied from it, directly or through other
 copies; ``TruthRecord.kind`` is each copy's relation to the cluster's original and ``edit`` the
-operation that made it from its direct ``parent``. The measures (word n-gram Jaccard and
+operation that made it from its direct ``parent``. Independent originals of one story that
+quote the same long passages verbatim (``TruthRecord.quotes``) stay in their own clusters: they
+are the hardest negatives, similar only where they quote. The measures (word n-gram Jaccard and
 containment after light normalisation) are the yardstick the generator is tuned against, not
 the project's fingerprints: they are kept simple so that the evaluation can cite them.
 """
@@ -30,8 +32,11 @@ __all__ = [
     "word_ngrams",
 ]
 
-#: Copy kinds, from the closest to the farthest relation to the original.
-KINDS = ("exact", "near", "excerpt", "rewrite")
+#: Copy kinds, from the closest to the farthest relation to the original: a repost is a press
+#: release with a site's own lines around it, a house-style copy keeps most sentences, a
+#: condensed brief keeps a few of them. The default mix uses the four original kinds only;
+#: their relative order is kept, as the corpus plan lays out copy slots in this order.
+KINDS = ("exact", "near", "repost", "excerpt", "house", "rewrite", "condensed")
 _SEVERITY = {"original": 0, **{k: i + 1 for i, k in enumerate(KINDS)}}
 _QUOTES = str.maketrans({"“": '"', "”": '"', "\u2018": "'", "\u2019": "'"})
 _WORD = re.compile(r"\w+")
@@ -49,10 +54,16 @@ class TruthRecord:
     parent: str | None = None  # the article it was made from (None for originals)
     edit: str | None = None  # the operation applied to ``parent``: one of KINDS
     intensity: float | None = None  # for rewrites: the strength it was made with
+    #: For an original that quotes long passages verbatim, as another original of its story
+    #: does: the id of the first article that quoted them (its own id for that one).
+    quotes: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        """The record as a plain dict (spelled out: ``dataclasses.asdict`` costs 10x more)."""
-        return {
+        """The record as a plain dict (spelled out: ``dataclasses.asdict`` costs 10x more).
+
+        ``quotes`` appears only when set, so corpora made without shared quotes keep the
+        bytes they always had."""
+        out: dict[str, Any] = {
             "id": self.id,
             "story": self.story,
             "topic": self.topic,
@@ -62,6 +73,9 @@ class TruthRecord:
             "edit": self.edit,
             "intensity": self.intensity,
         }
+        if self.quotes is not None:
+            out["quotes"] = self.quotes
+        return out
 
 
 def pair_kind(a: str, b: str) -> str:
@@ -94,12 +108,22 @@ class SynthCorpus:
         }
 
     def same_story_pairs(self) -> set[tuple[str, str]]:
-        """Unordered id pairs in the same story but in different copy clusters."""
+        """Unordered id pairs in the same story but in different copy clusters (including the
+        ``shared_quote_pairs``, which are not copies however much they quote alike)."""
         return {
             (a.id, b.id)
             for group in _groups(self.truth, lambda t: t.story)
             for a, b in combinations(group, 2)
             if a.cluster != b.cluster
+        }
+
+    def shared_quote_pairs(self) -> set[tuple[str, str]]:
+        """Unordered id pairs of independent originals quoting the same long passages
+        verbatim: the hard negatives whose only shared text is the quotes."""
+        return {
+            (a.id, b.id)
+            for group in _groups((t for t in self.truth if t.quotes), lambda t: t.quotes or "")
+            for a, b in combinations(group, 2)
         }
 
 
