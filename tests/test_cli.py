@@ -309,7 +309,7 @@ def test_cli_compare_json(txt_folder: Path, a: str, b: str, kind: str) -> None:
     result = _invoke("compare", txt_folder / f"{a}.txt", txt_folder / f"{b}.txt", "--json")
     assert result.exit_code == 0, result.output
     data = orjson.loads(result.stdout)
-    assert set(data) == {"a", "b", "kind", "scores", "reasons"}
+    assert set(data) == {"a", "b", "kind", "scores", "reasons", "passages"}
     assert (data["a"], data["b"], data["kind"]) == (a, b, kind)
     assert {"jaccard", "containment", "coverage_a", "coverage_b"} <= set(data["scores"])
     assert all(isinstance(r, str) for r in data["reasons"])

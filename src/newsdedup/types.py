@@ -139,13 +139,16 @@ class Scores:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Passage:
     """A stretch of text that one article reuses from the other, with character offsets into
-    both texts (end exclusive) and the share of its words that match (1.0 when verbatim)."""
+    both texts (end exclusive), the share of its words that match (1.0 when verbatim), and the
+    share of it inside quotation marks in either text: independent reports share quotations,
+    while copies share narration (relate/kind.py)."""
 
     a_start: int
     a_end: int
     b_start: int
     b_end: int
     similarity: float
+    quoted: float = 0.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

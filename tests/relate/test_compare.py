@@ -89,8 +89,13 @@ def test_compare_scores(copy_texts: dict[str, str]) -> None:
 
 def test_compare_as_dict(copy_texts: dict[str, str]) -> None:
     related = compare(_art("x", copy_texts["base"]), _art("y", copy_texts["near"])).as_dict()
-    assert set(related) == {"a", "b", "kind", "scores", "reasons"}
+    assert set(related) == {"a", "b", "kind", "scores", "reasons", "passages"}
     assert (related["a"], related["b"], related["kind"]) == ("x", "y", "near")
+    # the near copy aligns as passages whose offsets point at the same words in both texts
+    assert related["passages"]
+    for p in related["passages"]:
+        (a0, a1), (b0, b1) = p["a"], p["b"]
+        assert copy_texts["base"][a0:a1].split()[:3] == copy_texts["near"][b0:b1].split()[:3]
     unrelated = compare(_art("x", copy_texts["base"]), _art("y", copy_texts["other"])).as_dict()
     assert unrelated["kind"] == "unrelated"
     assert unrelated["scores"]["lsh_bands_shared"] == 0.0
@@ -128,7 +133,7 @@ def test_compare_reasons_give_the_derivation_evidence(copy_texts: dict[str, str]
         f"{s['derived_b']:.3f} of B; the shorter text is B"
     ) in text
     assert f"quotation: {s['quoted']:.3f} of the reused spans" in text
-    [weights] = [r for r in result.reasons if r.startswith("weights: ")]
+    [weights] = [r for r in result.reasons if r.startswith("contributions to the log-odds: ")]
     assert "derived_short +" in weights  # all of the excerpt is derived: it weighs for a copy
     assert "shorter text is 0.33 of the longer" in text
 
@@ -222,3 +227,31 @@ def test_compare_one_shared_passage_of_narration_is_a_copy(
     assert result.scores["quoted"] == 0.0
     assert result.scores["derived_a"] == result.scores["derived_b"] == 0.5
     assert result.kind is Kind.REWRITE  # a copy, of equal length and not near
+
+
+def test_compare_marks_a_shared_quotation_apart_from_narration() -> None:
+    """Two reports that share only a statement (a paragraph of their own): the aligned passage
+    is a quotation, and the verdict says why it is not a copy."""
+    statement = (
+        "\u201cWe have reached an agreement that protects every worker in the three plants and "
+        "secures the pension fund for the next ten years,\u201d the union president said."
+    )
+    a = _art(
+        "a",
+        "Workers at the carmaker voted on Monday to end a strike that had closed production "
+        "for almost three weeks.\n" + statement + "\nManagement confirmed the vote in a short "
+        "note to suppliers and said production would resume on Wednesday morning.",
+    )
+    b = _art(
+        "b",
+        "A three-week walkout at the car factories is over after a ballot of members late on "
+        "Monday evening.\n" + statement + "\nAnalysts expect the company to report lower "
+        "quarterly sales because of the lost output, which they put at forty thousand cars.",
+    )
+    result = compare(a, b)
+    assert result.kind.value in {"same_story", "unrelated"}
+    quoted = [p for p in result.passages if p["quoted"] >= 0.5]
+    assert quoted, result.passages
+    assert "agreement" in str(quoted[0]["text_a"]) + str(quoted[0]["text_b"])
+    assert result.scores["quoted"] >= 0.5
+    assert any("of them quotations" in r and not r.startswith("0 ") for r in result.reasons)

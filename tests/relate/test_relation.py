@@ -93,7 +93,7 @@ def test_relation_publication_dates_far_apart_are_unrelated() -> None:
 def test_relation_reasons_name_the_deciding_figures() -> None:
     result = compare(Article(id="a", text=_SUMMIT), Article(id="b", text=_SUMMIT_OTHER))
     assert result.as_dict()["kind"] == "same_story"
-    assert set(result.as_dict()) == {"a", "b", "kind", "scores", "reasons"}
+    assert set(result.as_dict()) == {"a", "b", "kind", "scores", "reasons", "passages"}
     s = result.scores["story_similarity"]
     assert f"story similarity {s:.3f} >= 0.32: same story" in result.reasons
     assert "not a copy: no copy rule holds (copy figures below)" in result.reasons

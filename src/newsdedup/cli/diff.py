@@ -85,7 +85,7 @@ def _one(path: Path, format: str | None) -> Article:
     return articles[0]
 
 
-_STYLES = {"passage": "", "inserted": "green", "deleted": "red"}
+_STYLES = {"passage": "", "quotation": "italic", "inserted": "green", "deleted": "red"}
 
 
 def _text(
@@ -112,7 +112,9 @@ def _row(seg: Segment, a: Article, b: Article) -> tuple[Text, Text, Text]:
 
 def _view(a: Article, b: Article, alignment: Alignment) -> Table:
     caption = (
-        f"{len(alignment.passages)} reused passages covering {alignment.coverage_a:.0%} of A and "
+        f"{len(alignment.passages)} reused passages "
+        f"({sum(p.quoted >= 0.5 for p in alignment.passages)} of them quotations) covering "
+        f"{alignment.coverage_a:.0%} of A and "
         f"{alignment.coverage_b:.0%} of B · {len(alignment.changes)} changed facts "
         "(highlighted) · green: only in A · red: only in B"
     )

@@ -386,11 +386,43 @@ def generate(
     copy_rate: Annotated[
         float, typer.Option(help="Share of articles that are planted copies.")
     ] = 0.3,
+    kinds: Annotated[
+        str | None,
+        typer.Option(
+            help="Mix of copy kinds as KIND=WEIGHT pairs, e.g. exact=0.2,near=0.3,condensed=0.5 "
+            "(kinds: exact, near, repost, excerpt, house, rewrite, condensed; default "
+            "exact=0.2,near=0.3,rewrite=0.3,excerpt=0.2).",
+            show_default=False,
+        ),
+    ] = None,
+    shared_quotes: Annotated[
+        float,
+        typer.Option(
+            help="Share of originals that also quote long passages verbatim, as another "
+            "original of their story does (hard negatives, not copies)."
+        ),
+    ] = 0.0,
 ) -> None:
     """Write a labelled synthetic news corpus with planted copies and same-story hard negatives."""
-    from newsdedup.synth import write_corpus_jsonl
+    from newsdedup.errors import ConfigError
+    from newsdedup.synth import parse_kinds, write_corpus_jsonl
 
-    corpus, truth = write_corpus_jsonl(output, docs, seed, words=words, copy_rate=copy_rate)
+    try:
+        mix = None if kinds is None else parse_kinds(kinds)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--kinds") from exc
+    try:
+        corpus, truth = write_corpus_jsonl(
+            output,
+            docs,
+            seed,
+            words=words,
+            copy_rate=copy_rate,
+            kinds=mix,
+            shared_quotes=shared_quotes,
+        )
+    except ConfigError as exc:
+        raise _fail(exc) from exc
     console.print(f"wrote {docs:,} articles to {corpus} and their truth to {truth}")
 
 

@@ -7,7 +7,7 @@ empty and its reasons name the figures that decided it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -38,6 +38,9 @@ class Comparison:
     kind: Kind
     scores: dict[str, float]
     reasons: list[str]
+    #: the aligned passages (relate/passages.py) with offsets into the texts as given, their
+    #: word match and quoted share, and the start of each side's text
+    passages: list[dict[str, object]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -46,6 +49,7 @@ class Comparison:
             "kind": self.kind.value,
             "scores": self.scores,
             "reasons": self.reasons,
+            "passages": self.passages,
         }
 
 
@@ -83,7 +87,7 @@ def _reasons(kind: Kind | None, s: dict[str, float], config: Config) -> list[str
         f"largest verbatim block {s['block_a']:.3f} of A and {s['block_b']:.3f} of B",
         f"quotation: {s['quoted']:.3f} of the reused spans; order kept by "
         f"{s['order']:.3f} of the shared anchors",
-        "weights: "
+        "contributions to the log-odds: "
         + ", ".join(f"{name} {value:+.2f}" for name, value in zip(FEATURES, z, strict=True)),
         f"shingle Jaccard {s['jaccard']:.3f} (near copy at >= {v.near_jaccard})",
         f"shorter text is {feats[FEATURES.index('length_ratio')]:.2f} of the longer (condensed "
@@ -162,6 +166,11 @@ def compare(a: Article, b: Article, config: Config | None = None) -> Comparison:
     s.update(_story_scores(story))
     kind = copy_kind or story_kind(story, config.story)
     reasons = _reasons(copy_kind, s, config)
+    passages = _passages(a.text, b.text)
+    quoted = sum(p["quoted"] >= 0.5 for p in passages)  # type: ignore[operator]
+    reasons.append(
+        f"{len(passages)} aligned passages, {quoted} of them quotations (listed in --json)"
+    )
     if copy_kind is None:  # the story figures decided: they come first, the copy figures after
         reasons = _story_reasons(kind, story, config) + reasons
     return Comparison(
@@ -170,4 +179,22 @@ def compare(a: Article, b: Article, config: Config | None = None) -> Comparison:
         kind=kind,
         scores={k: round(v, 4) for k, v in s.items()},
         reasons=reasons,
+        passages=passages,
     )
+
+
+def _passages(a: str, b: str, preview: int = 80) -> list[dict[str, object]]:
+    """The passages of ``align(a, b)`` as plain data, each with the start of both sides."""
+    from newsdedup.relate.passages import align
+
+    return [
+        {
+            "a": [p.a_start, p.a_end],
+            "b": [p.b_start, p.b_end],
+            "similarity": round(p.similarity, 4),
+            "quoted": p.quoted,
+            "text_a": a[p.a_start : min(p.a_end, p.a_start + preview)],
+            "text_b": b[p.b_start : min(p.b_end, p.b_start + preview)],
+        }
+        for p in align(a, b).passages
+    ]

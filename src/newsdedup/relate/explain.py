@@ -81,7 +81,7 @@ class Segment:
     inside, as (start, end, label) offsets into the same text.
     """
 
-    kind: str  # "passage", "inserted" or "deleted"
+    kind: str  # "passage", "quotation" (a passage mostly inside quotes), "inserted" or "deleted"
     a: tuple[int, int] | None
     b: tuple[int, int] | None
     marks_a: tuple[tuple[int, int, str], ...] = ()
@@ -104,7 +104,7 @@ def segments(alignment: Alignment) -> list[Segment]:
         inside = [c for c in alignment.changes if p.a_start <= c.a_start < p.a_end]
         rows.append(
             Segment(
-                "passage",
+                "quotation" if p.quoted >= 0.5 else "passage",
                 (p.a_start, p.a_end),
                 (p.b_start, p.b_end),
                 tuple((c.a_start, c.a_end, f"{c.kind}: {c.b}") for c in inside),

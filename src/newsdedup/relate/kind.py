@@ -6,8 +6,10 @@ by reading, see docs/evaluation.md): a logistic model over the alignment's figur
 the shorter and the longer text. What weighs most is how much of the *shorter* text lies inside
 derived narration (aligned spans with small edits allowed, shared quotations left out): a brief
 cut from a wire story is a copy whatever it covers of the story, while two reports of one event
-share names, numbers and quotes, not their narration. The share of the reuse that is quotation,
-and whether shared words keep their order, weigh too.
+share names, numbers and quotes, not their narration. The share of the reuse that is quotation
+counts against a copy. (Order is derived text's mark too, but the alignment is in order by
+construction, and the share of shared words that keep their order took a negative weight on
+real pairs, an artefact of pairs sharing one or two bigrams: it is shown, not weighed.)
 
 A copy's kind, in order of precedence (lengths in content words, after stopword removal):
 
@@ -78,7 +80,6 @@ FEATURES = (
     "coverage_long",
     "block_short",
     "quoted",
-    "order",
     "jaccard",
     "length_ratio",
     "log_short_words",
@@ -153,7 +154,6 @@ def derivation_features(
             side("coverage", False),
             side("block", True),
             scores[:, _COL["quoted"]],
-            scores[:, _COL["order"]],
             scores[:, _COL["jaccard"]],
             shorter / longer,
             np.log1p(shorter),

@@ -24,9 +24,18 @@ from newsdedup.clean.normalize import prenormalize
 from newsdedup.errors import invalid_param
 from newsdedup.types import Alignment, Change, Passage, Span
 
-__all__ = ["AlignConfig", "Tokens", "align", "fill_gaps", "match_words", "tokenize"]
+__all__ = [
+    "AlignConfig",
+    "Tokens",
+    "align",
+    "fill_gaps",
+    "match_words",
+    "quote_spans",
+    "tokenize",
+]
 
 Pair = tuple[int, int]
+_QUOTE_OR_LINE = re.compile('["\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033]|\n')
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -331,6 +340,7 @@ def _passages(
     ext_a = _extents([(r[0][0], r[-1][0]) for r in runs], ta, cfg.max_gap)
     ext_b = _extents([(r[0][1], r[-1][1]) for r in runs], tb, cfg.max_gap)
     a, b = texts
+    quotes_a, quotes_b = quote_spans(a), quote_spans(b)
     out = []
     end_a = end_b = 0
     for pairs, (sa, ea), (sb, eb) in zip(filled, ext_a, ext_b, strict=True):
@@ -339,10 +349,45 @@ def _passages(
         b0, b1 = _widen(b, tb.starts[sb], tb.ends[eb], end_b)
         end_a, end_b = a1, b1
         words = (ea - sa + 1) + (eb - sb + 1)
+        quoted = max(_quoted_share(quotes_a, a0, a1), _quoted_share(quotes_b, b0, b1))
         out.append(
-            Passage(a_start=a0, a_end=a1, b_start=b0, b_end=b1, similarity=2 * matched / words)
+            Passage(
+                a_start=a0,
+                a_end=a1,
+                b_start=b0,
+                b_end=b1,
+                similarity=2 * matched / words,
+                quoted=round(quoted, 4),
+            )
         )
     return tuple(out)
+
+
+def quote_spans(text: str) -> list[Pair]:
+    """Character spans between double quotes (straight, curly or angle), each closed at the end
+    of its line at the latest: the quotation rule of the fingerprint kernel, on characters."""
+    spans: list[Pair] = []
+    start = -1
+    for m in _QUOTE_OR_LINE.finditer(text):
+        if m.group() == "\n":
+            if start >= 0:
+                spans.append((start, m.start()))
+            start = -1
+        elif start < 0:
+            start = m.end()
+        else:
+            spans.append((start, m.start()))
+            start = -1
+    if start >= 0:
+        spans.append((start, len(text)))
+    return spans
+
+
+def _quoted_share(spans: list[Pair], start: int, end: int) -> float:
+    if end <= start:
+        return 0.0
+    inside = sum(max(0, min(end, e) - max(start, s)) for s, e in spans)
+    return inside / (end - start)
 
 
 def _extents(firsts_lasts: list[Pair], tokens: Tokens, reach: int) -> list[Pair]:
@@ -412,6 +457,7 @@ def _mirror(al: Alignment, a: str, b: str) -> Alignment:
                 b_start=p.a_start,
                 b_end=p.a_end,
                 similarity=p.similarity,
+                quoted=p.quoted,
             )
             for p in al.passages
         ),

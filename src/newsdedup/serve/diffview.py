@@ -30,7 +30,7 @@ class Piece:
 
 @dataclass(frozen=True, slots=True)
 class DiffRow:
-    kind: str  #: "passage", "inserted" (A only) or "deleted" (B only)
+    kind: str  #: "passage", "quotation" (mostly inside quotes), "inserted" (A only) or "deleted"
     a: tuple[Piece, ...]
     b: tuple[Piece, ...]
 

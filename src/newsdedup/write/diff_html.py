@@ -17,7 +17,7 @@ body{font:15px/1.5 system-ui,sans-serif;margin:2rem;color:#222}
 h1{font-size:1.2rem}table{border-collapse:collapse;width:100%;table-layout:fixed}
 td,th{vertical-align:top;padding:.4rem .6rem;border-bottom:1px solid #eee;white-space:pre-wrap}
 th{text-align:left;background:#f6f6f6}td.kind{width:5.5rem;color:#777;font-size:.8rem}
-tr.inserted td.a{background:#e6ffec}tr.deleted td.b{background:#ffebe9}
+tr.inserted td.a{background:#e6ffec}tr.deleted td.b{background:#ffebe9}tr.quotation td{font-style:italic;color:#555}
 mark{background:#ffe58a;padding:0 .1rem}.summary{color:#555}
 """
 
