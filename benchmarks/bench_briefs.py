@@ -43,13 +43,18 @@ def main() -> None:
     ap.add_argument("--briefs", type=int, default=2000)
     args = ap.parse_args()
     corpus = generate_corpus(args.docs, seed=3, copy_rate=0.3)
-    originals = [a for a, t in zip(corpus.articles, corpus.truth, strict=True) if t.kind == "original"]
+    originals = [
+        a for a, t in zip(corpus.articles, corpus.truth, strict=True) if t.kind == "original"
+    ]
     rng = random.Random(5)
     sources = rng.sample(originals, args.briefs)
     briefs = [Article(id=f"brief-{a.id}", text=brief(a.text, rng)) for a in sources]
     articles = [*corpus.articles, *briefs]
     print(f"{len(articles):,} articles: {args.docs:,} generated + {len(briefs):,} briefs")
-    for label, words in (("LSH only", 0), ("LSH + short-document path", Config().verify.short_doc_words)):
+    for label, words in (
+        ("LSH only", 0),
+        ("LSH + short-document path", Config().verify.short_doc_words),
+    ):
         config = Config().override({"verify.short_doc_words": str(words)})
         start = time.perf_counter()
         result = find_copies(articles, config)

@@ -111,7 +111,15 @@ def report(rows: list[dict], codes: np.ndarray, title: str) -> dict[str, object]
     print(f"\n{title}: {int(known.sum())} pairs (+{int((~known).sum())} partial)")
     print(f"  copy  precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}")
     by_relation: dict[str, dict[str, int]] = {}
-    for rel in ("same_text", "rewrite", "condensed", "excerpt", "partial", "quotes_only", "independent"):
+    for rel in (
+        "same_text",
+        "rewrite",
+        "condensed",
+        "excerpt",
+        "partial",
+        "quotes_only",
+        "independent",
+    ):
         mine = [k for k, r in enumerate(rows) if r["relation"] == rel]
         if not mine:
             continue
@@ -137,15 +145,19 @@ def baselines(rows: list[dict], scores: np.ndarray, lengths: np.ndarray) -> dict
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--data", type=Path, default=DEFAULT_ECB)
     ap.add_argument("--labels", type=Path, default=LABELS)
-    ap.add_argument("--fit", action="store_true", help="refit on the odd topics and write the model")
+    ap.add_argument(
+        "--fit", action="store_true", help="refit on the odd topics and write the model"
+    )
     ap.add_argument(
         "--precision",
         type=float,
         default=0.0,
-        help="place the threshold where training precision reaches this (default: best training F1)",
+        help="put the threshold where training precision reaches this (default: best training F1)",
     )
     ap.add_argument("--json", type=Path, help="write the figures here too")
     args = ap.parse_args()
@@ -168,15 +180,25 @@ def main() -> None:
     prob = copy_probability(x, m)
     print(f"model: {m.source}; threshold {m.threshold:.3f}")
     print("weights (standardised):", dict(zip(FEATURES, m.coef, strict=True)))
+    held_out = [r for r, o in zip(rows, odd, strict=True) if not o]
+    training = [r for r, o in zip(rows, odd, strict=True) if o]
     out = {
-        "held_out_even_topics": report([r for r, o in zip(rows, odd) if not o], codes[~odd], "held-out (even topics)"),
-        "training_odd_topics": report([r for r, o in zip(rows, odd) if o], codes[odd], "training (odd topics)"),
+        "held_out_even_topics": report(held_out, codes[~odd], "held-out (even topics)"),
+        "training_odd_topics": report(training, codes[odd], "training (odd topics)"),
     }
     out["baselines_held_out"] = {
-        name: report([r for r, o in zip(rows, odd) if not o], pred[~odd].astype(np.int8), f"baseline, held-out: {name}")
+        name: report(
+            held_out,
+            pred[~odd].astype(np.int8),
+            f"baseline, held-out: {name}",
+        )
         for name, pred in baselines(rows, scores, lengths).items()
     }
-    errors = [(r, p) for r, p, c, o in zip(rows, prob, codes, odd) if not o and r["relation"] in COPY | NOT_COPY and (c > 0) != (r["relation"] in COPY)]
+    errors = [
+        (r, p)
+        for r, p, c, o in zip(rows, prob, codes, odd, strict=True)
+        if not o and r["relation"] in COPY | NOT_COPY and (c > 0) != (r["relation"] in COPY)
+    ]
     print("\nheld-out errors (relation, p(copy), pair, note):")
     for r, p in sorted(errors, key=lambda e: e[1]):
         print(f"  {r['relation']:12s} {p:.2f} {r['a']} {r['b']}: {r['note'][:110]}")

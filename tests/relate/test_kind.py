@@ -116,7 +116,9 @@ def test_kind_classify_is_vectorised_and_matches_classify_one(step_model: str) -
 
 
 def test_kind_features_are_seen_from_the_shorter_text() -> None:
-    row = np.array([_scores(derived_a=0.1, derived_b=0.7, coverage_a=0.2, coverage_b=0.8).as_tuple()])
+    row = np.array(
+        [_scores(derived_a=0.1, derived_b=0.7, coverage_a=0.2, coverage_b=0.8).as_tuple()]
+    )
     f_ab = derivation_features(row, np.array([100]), np.array([50]))[0]
     f = dict(zip(FEATURES, f_ab, strict=True))
     assert (f["derived_short"], f["derived_long"]) == (0.7, 0.1)
@@ -158,7 +160,7 @@ def test_kind_more_derived_narration_never_lowers_the_copy_probability(
 def test_kind_unreadable_model_names_the_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"features": ["x"], "coef": [1.0]}))
-    with pytest.raises(ConfigError, match="bad.json"):
+    with pytest.raises(ConfigError, match=r"bad\.json"):
         derivation_model(str(bad))
-    with pytest.raises(ConfigError, match="missing.json"):
+    with pytest.raises(ConfigError, match=r"missing\.json"):
         derivation_model(str(tmp_path / "missing.json"))

@@ -55,11 +55,11 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_spark_groups_equal_local_groups(spark: Any, corpus: Path, tmp_path: Path) -> None:
-    # the short-document candidate path runs in the local engine only: Spark does not have it yet
-    config = Config().override({"verify.short_doc_words": "0"})
+    config = Config()
     local = dedup_files([corpus], output=tmp_path / "local.parquet", config=config)
     run = spark_dedup(spark, [str(corpus)], output=str(tmp_path / "spark.parquet"), config=config)
     assert local.stats.groups > 100  # the corpus really has copies
+    assert local.stats.short_pairs > 0  # and short documents: both candidate paths are compared
     _same(_rows(tmp_path / "local.parquet"), _rows(tmp_path / "spark.parquet"))
     assert run.stats.documents == local.stats.documents
     assert run.stats.groups == local.stats.groups

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numba as nb
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["ContainedReport", "contained_pairs", "union_pairs"]
+from newsdedup.candidates.lsh import bucket_pairs
+
+__all__ = ["ContainedReport", "contained_pairs", "short_pair_filter", "union_pairs"]
 
 
 @dataclass(slots=True)
@@ -30,27 +31,6 @@ class ContainedReport:
     oversized: int = 0  #: shingles capped at max_bucket documents
     raw_pairs: int = 0  #: (short document, document) shingle matches before counting
     pairs: int = 0  #: candidate pairs kept
-
-
-@nb.njit(cache=True)
-def _bucket_pairs(docs, is_short, starts, ends, cap):  # type: ignore[no-untyped-def]
-    """Pairs (lower index first) inside each bucket that hold at least one short document."""
-    total = 0
-    for r in range(starts.size):
-        m = min(ends[r] - starts[r], cap)
-        total += m * (m - 1) // 2
-    out = np.empty((total, 2), np.int64)
-    k = 0
-    for r in range(starts.size):
-        s = starts[r]
-        m = min(ends[r] - s, cap)
-        for x in range(m):
-            for y in range(x + 1, m):
-                a, b = docs[s + x], docs[s + y]
-                if is_short[a] or is_short[b]:
-                    out[k, 0], out[k, 1] = min(a, b), max(a, b)
-                    k += 1
-    return out[:k]
 
 
 def contained_pairs(
@@ -86,14 +66,30 @@ def contained_pairs(
     ends = np.concatenate((change, [len(shingle)]))
     report.oversized = int((ends - starts > max_bucket).sum())
     multi = ends - starts >= 2
-    found = _bucket_pairs(docs, is_short, starts[multi], ends[multi], max_bucket)
+    found = bucket_pairs(docs, starts[multi], ends[multi], max_bucket, is_short)
     report.raw_pairs = len(found)
     codes, shared = np.unique(found[:, 0] * n + found[:, 1], return_counts=True)
     a, b = codes // n, codes % n
-    short_size = np.where(is_short[a] & (~is_short[b] | (sizes[a] <= sizes[b])), sizes[a], sizes[b])
-    keep = (shared >= min_shared) & (shared >= min_containment * short_size)
+    keep = short_pair_filter(
+        shared, sizes[a], sizes[b], is_short[a], is_short[b], min_containment, min_shared
+    )
     report.pairs = int(keep.sum())
     return np.stack((a[keep], b[keep]), axis=1), report
+
+
+def short_pair_filter(
+    shared: NDArray[np.int64],
+    size_a: NDArray[np.int64],
+    size_b: NDArray[np.int64],
+    short_a: NDArray[np.bool_],
+    short_b: NDArray[np.bool_],
+    min_containment: float,
+    min_shared: int = 3,
+) -> NDArray[np.bool_]:
+    """Which pairs keep: the shared shingles reach ``min_shared`` and ``min_containment`` of the
+    short document's set (of the smaller one when both are short)."""
+    short_size = np.where(short_a & (~short_b | (size_a <= size_b)), size_a, size_b)
+    return (shared >= min_shared) & (shared >= min_containment * short_size)  # type: ignore[no-any-return]
 
 
 def _member(values: NDArray[np.uint32], vocabulary: NDArray[np.uint32]) -> NDArray[np.bool_]:

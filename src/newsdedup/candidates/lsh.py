@@ -16,7 +16,7 @@ import numba as nb
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["LSHReport", "candidate_pairs"]
+__all__ = ["LSHReport", "bucket_pairs", "candidate_pairs"]
 
 _BANDS_PER_CHUNK = 8
 
@@ -38,7 +38,9 @@ class LSHReport:
 
 
 @nb.njit(cache=True)
-def _emit_pairs(members, starts, ends, cap):  # type: ignore[no-untyped-def]
+def bucket_pairs(members, starts, ends, cap, wanted):  # type: ignore[no-untyped-def]
+    """Pairs (lower index first) of the first ``cap`` members of each bucket
+    ``members[starts[r]:ends[r]]``, keeping those with at least one ``wanted`` document."""
     total = 0
     for r in range(starts.size):
         m = min(ends[r] - starts[r], cap)
@@ -51,9 +53,10 @@ def _emit_pairs(members, starts, ends, cap):  # type: ignore[no-untyped-def]
         for x in range(m):
             for y in range(x + 1, m):
                 a, b = members[s + x], members[s + y]
-                out[k, 0], out[k, 1] = min(a, b), max(a, b)
-                k += 1
-    return out
+                if wanted[a] or wanted[b]:
+                    out[k, 0], out[k, 1] = min(a, b), max(a, b)
+                    k += 1
+    return out[:k]
 
 
 def _band_pairs(
@@ -62,6 +65,7 @@ def _band_pairs(
     tiebreak: NDArray[np.uint64],
     cap: int,
     report: LSHReport,
+    wanted: NDArray[np.bool_],
 ) -> NDArray[np.int64]:
     # numpy's argsort of one uint64 key is vectorised (AVX-512 where present), several times
     # faster than a lexsort with the tiebreak; only capped buckets need the tiebreak order
@@ -80,7 +84,7 @@ def _band_pairs(
         order[start:end] = members[np.argsort(tiebreak[members], kind="stable")]
         report.oversized += 1
         report.oversized_sizes.append(int(end - start))
-    pairs: NDArray[np.int64] = _emit_pairs(docs[order], starts[multi], ends[multi], cap)
+    pairs: NDArray[np.int64] = bucket_pairs(docs[order], starts[multi], ends[multi], cap, wanted)
     return pairs
 
 
@@ -109,11 +113,12 @@ def candidate_pairs(
         return np.empty((0, 2), np.int64), report
     n = np.int64(len(eligible))
     doc_tiebreak = tiebreak[docs]
+    everyone = np.ones(len(eligible), np.bool_)
 
     def band_chunk(first: int) -> tuple[NDArray[np.int64], LSHReport]:
         local = LSHReport()  # one per thread: no shared counters
         found = [
-            _band_pairs(keys[docs, band], docs, doc_tiebreak, max_bucket, local)
+            _band_pairs(keys[docs, band], docs, doc_tiebreak, max_bucket, local, everyone)
             for band in range(first, min(first + _BANDS_PER_CHUNK, keys.shape[1]))
         ]
         codes = np.concatenate([p[:, 0] * n + p[:, 1] for p in found])

@@ -44,7 +44,9 @@ FAMILY_LINKS = 2
 class Assignment:
     center: NDArray[np.int64]  #: index of each document's representative
     kind: NDArray[np.int8]  #: kind code against the representative (0 for the representative)
-    scores: NDArray[np.float64]  #: (n, len(SCORE_COLUMNS)), member vs representative, NaN for representatives
+    scores: NDArray[
+        np.float64
+    ]  #: (n, len(SCORE_COLUMNS)), member vs representative, NaN for representatives
 
 
 def exact_heads(exact: NDArray[np.uint64], rank: NDArray[np.int64]) -> NDArray[np.int64]:

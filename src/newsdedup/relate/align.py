@@ -74,7 +74,9 @@ def _anchors(set_a, pos_a, set_b, pos_b):  # type: ignore[no-untyped-def]
             shared += 1
             if (pos_a[i] & 1) == 0 or (pos_b[j] & 1) == 0:
                 q = np.uint64(((pos_a[i] | pos_b[j]) >> 1) & 1)
-                packed[k] = (np.uint64(pos_a[i] >> 2) << _S33) | (np.uint64(pos_b[j] >> 2) << _S1) | q
+                packed[k] = (
+                    (np.uint64(pos_a[i] >> 2) << _S33) | (np.uint64(pos_b[j] >> 2) << _S1) | q
+                )
                 k += 1
             i += 1
             j += 1

@@ -19,7 +19,8 @@ import re
 import sys
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +29,7 @@ from newsdedup.config import Config
 from newsdedup.errors import InputError, MissingExtraError
 from newsdedup.read.fields import FieldMap
 from newsdedup.relate.kind import KIND_CODES
-from newsdedup.relate.verify import SCORE_COLUMNS
+from newsdedup.relate.verify import EXACT_SCORES, SCORE_COLUMNS
 from newsdedup.spark import stages
 from newsdedup.spark.components import connected_components
 from newsdedup.types import Stats
@@ -84,18 +85,37 @@ def session(master: str | None = None, conf: Mapping[str, str] | None = None) ->
         _local_python(master)
     for key, value in {**settings, **(conf or {})}.items():
         builder = builder.config(key, value)
-    return builder.getOrCreate()
+    with _loopback(master):
+        return builder.getOrCreate()
 
 
 def _local_settings(master: str) -> dict[str, str]:
     """On one machine, a few shuffle partitions per core: Spark's default of 200 makes every
-    shuffle (a connected-components round has four) pay for 200 tiny tasks."""
+    shuffle (a connected-components round has four) pay for 200 tiny tasks. And no web UI
+    unless asked for (``--conf spark.ui.enabled=true``): it would listen on port 4040 of every
+    interface; one asked for listens on 127.0.0.1 (``_loopback``)."""
     match = re.fullmatch(r"local\[(\d+|\*)(?:,\d+)?\]|local", master)
     if match is None:
         return {}
     given = match.group(1)
     cores = 1 if given is None else (os.cpu_count() or 1) if given == "*" else int(given)
-    return {"spark.sql.shuffle.partitions": str(4 * cores)}
+    return {"spark.sql.shuffle.partitions": str(4 * cores), "spark.ui.enabled": "false"}
+
+
+@contextmanager
+def _loopback(master: str | None) -> Iterator[None]:
+    """A local master's JVM, started inside this block, binds its driver and web UI to
+    127.0.0.1. Spark's UI binds to ``SPARK_LOCAL_IP`` or else every interface (no setting
+    changes that: ``spark.driver.bindAddress`` does not), so the variable is set for the JVM's
+    start; one already set is kept, and it is removed again afterwards."""
+    if master is None or _local_settings(master) == {} or "SPARK_LOCAL_IP" in os.environ:
+        yield
+        return
+    os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
+    try:
+        yield
+    finally:
+        os.environ.pop("SPARK_LOCAL_IP", None)
 
 
 def _local_python(master: str) -> None:
@@ -285,6 +305,9 @@ def dedup(
         F.sum(F.when(F.col("size") > cap, 1).otherwise(0)).alias("oversized"),
         F.max("size").alias("largest"),
     ).first()
+    short_pairs, n_short = _contained(eligible, shingles, config)
+    if n_short:
+        pairs = pairs.unionByName(short_pairs).distinct().persist(StorageLevel.MEMORY_AND_DISK)
     n_pairs = pairs.count()
     seconds["candidates"] = time.perf_counter() - mark
 
@@ -364,6 +387,7 @@ def dedup(
         candidate_pairs=n_pairs,
         verified_pairs=n_edges,
         oversized_buckets=int(lsh["oversized"] or 0) if lsh else 0,
+        short_documents=n_short,
         seconds={k: round(v, 3) for k, v in seconds.items()},
     )
     for frame in (rows, docs, buckets, pairs, edges, groups):
@@ -375,6 +399,63 @@ def dedup(
         largest_bucket=int(lsh["largest"] or 0) if lsh else 0,
         largest_component=int(biggest[0] or 0) if biggest else 0,
     )
+
+
+def _contained(
+    eligible: DataFrame, shingles: DataFrame, config: Config
+) -> tuple[DataFrame, int]:
+    """candidates/contained.py's rule as a DataFrame of pairs (a, b), and the number of short
+    documents: the shingles of every document that a short document also has, bucketed by
+    shingle (capped by the id hash as the local engine caps), counted per pair and kept by the
+    same ``short_pair_filter``."""
+    from pyspark.sql import functions as F
+
+    v = config.verify
+    docs = (
+        eligible.select("vertex", "tiebreak")
+        .join(shingles.select("vertex", "sets", "n_content"), "vertex")
+        .withColumn("size", (F.length("sets") / 4).cast("long"))
+        .withColumn("short", (F.col("n_content") <= v.short_doc_words) & (F.col("size") > 0))
+    )
+    n_short = docs.where("short").count()
+    if n_short == 0:
+        return docs.select(F.col("vertex").alias("a"), F.col("vertex").alias("b")).limit(0), 0
+    schema = _spark_schema(stages.SHINGLE_SCHEMA)
+    rows = docs.select("vertex", "sets").mapInArrow(stages.shingle_rows, schema)
+    vocabulary = (
+        docs.where("short").select("vertex", "sets").mapInArrow(stages.shingle_rows, schema)
+    ).select("shingle").distinct()
+    hits = rows.join(vocabulary, "shingle", "left_semi").join(
+        docs.select("vertex", "tiebreak", "short"), "vertex"
+    )
+    cap = v.short_doc_max_bucket
+    buckets = (
+        hits.groupBy("shingle")
+        .agg(
+            F.count(F.lit(1)).alias("n"),
+            F.collect_list(F.struct("tiebreak", "vertex", "short")).alias("members"),
+        )
+        .where(F.col("n") >= 2)
+    )
+    capped = F.when(F.col("n") > cap, F.slice(F.sort_array("members"), 1, cap)).otherwise(
+        F.col("members")
+    )
+    listed = buckets.select(capped.alias("ms"))
+    found = (
+        listed.select(F.explode("ms").alias("x"), "ms")
+        .select("x", F.explode("ms").alias("y"))
+        .where((F.col("x.vertex") < F.col("y.vertex")) & (F.col("x.short") | F.col("y.short")))
+        .groupBy(F.col("x.vertex").alias("a"), F.col("y.vertex").alias("b"))
+        .agg(F.count(F.lit(1)).alias("shared"))
+    )
+    side = docs.select("vertex", "size", "short")
+    joined = found.join(
+        side.select(F.col("vertex").alias("a"), F.col("size").alias("size_a"), F.col("short").alias("short_a")), "a"
+    ).join(
+        side.select(F.col("vertex").alias("b"), F.col("size").alias("size_b"), F.col("short").alias("short_b")), "b"
+    )  # fmt: skip
+    kept = functools.partial(stages.kept_short_pairs, min_containment=v.min_candidate_containment)
+    return joined.mapInArrow(kept, _spark_schema(stages.PAIR_SCHEMA)), n_short
 
 
 def _shelves(spark: SparkSession) -> int:
@@ -399,8 +480,8 @@ def _assignment(docs: DataFrame, placed: DataFrame) -> DataFrame:
     exact = duplicate & (center == F.col("d.head"))
     code = F.when(exact, F.lit(_EXACT)).otherwise(F.coalesce(F.col("s.code"), F.lit(0)))
     scores = [
-        F.when(exact, F.lit(1.0)).otherwise(F.col(f"s.{name}")).alias(name)
-        for name in SCORE_COLUMNS
+        F.when(exact, F.lit(float(value))).otherwise(F.col(f"s.{name}")).alias(name)
+        for name, value in zip(SCORE_COLUMNS, EXACT_SCORES, strict=True)
     ]
     return joined.select(
         F.col("d.vertex").alias("vertex"),

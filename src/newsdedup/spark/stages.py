@@ -20,6 +20,7 @@ import pyarrow as pa
 import xxhash
 from numpy.typing import NDArray
 
+from newsdedup.candidates.contained import short_pair_filter
 from newsdedup.clean.pipeline import clean_articles, per_article
 from newsdedup.config import Config
 from newsdedup.fingerprint.batch import fingerprint_articles
@@ -297,6 +298,46 @@ def verified(batches: Iterator[pa.RecordBatch], config: Config) -> Iterator[pa.R
         for k, name in enumerate(SCORE_COLUMNS):
             out[name] = scores[keep, k]
         yield pa.RecordBatch.from_pydict(out, schema=EDGE_SCHEMA)
+
+
+#: One row per (shingle, document) of the short-document candidate path.
+SHINGLE_SCHEMA = pa.schema([("shingle", pa.int64()), ("vertex", pa.int64())])
+
+
+def shingle_rows(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """(vertex, sets) rows -> one (shingle, vertex) row per shingle of each document (the
+    inverted index of candidates/contained.py)."""
+    for batch in batches:
+        vertex = batch.column("vertex").to_numpy()
+        arrays = [np.frombuffer(s, np.uint32) for s in batch.column("sets").to_pylist()]
+        owner = np.repeat(vertex, [len(a) for a in arrays])
+        values = np.concatenate(arrays) if arrays else np.empty(0, np.uint32)
+        yield pa.RecordBatch.from_pydict(
+            {"shingle": values.astype(np.int64), "vertex": owner.astype(np.int64)},
+            schema=SHINGLE_SCHEMA,
+        )
+
+
+#: Candidate pairs, lower vertex first.
+PAIR_SCHEMA = pa.schema([("a", pa.int64()), ("b", pa.int64())])
+
+
+def kept_short_pairs(
+    batches: Iterator[pa.RecordBatch], min_containment: float
+) -> Iterator[pa.RecordBatch]:
+    """(a, b, shared, size_a, size_b, short_a, short_b) rows -> the pairs ``short_pair_filter``
+    keeps (the local engine's rule, called, not restated)."""
+    for batch in batches:
+        col = {
+            name: batch.column(name).to_numpy(zero_copy_only=False) for name in batch.schema.names
+        }
+        keep = short_pair_filter(
+            col["shared"], col["size_a"], col["size_b"], col["short_a"], col["short_b"],
+            min_containment,
+        )  # fmt: skip
+        yield pa.RecordBatch.from_pydict(
+            {"a": col["a"][keep], "b": col["b"][keep]}, schema=PAIR_SCHEMA
+        )
 
 
 def stars_of(members: Any, edges: Any, config: Config) -> Any:

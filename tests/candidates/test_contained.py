@@ -1,0 +1,108 @@
+"""The short-document candidate path: a brief reaches the verdict whatever its Jaccard."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsdedup import Article, Config, find_copies
+from newsdedup.candidates.contained import contained_pairs, union_pairs
+from newsdedup.fingerprint.batch import fingerprint_texts
+
+
+def _csr(sets: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[type-arg]
+    values = [np.unique(np.asarray(s, np.uint32)) for s in sets]
+    offsets = np.zeros(len(values) + 1, np.int64)
+    np.cumsum([len(v) for v in values], out=offsets[1:])
+    flat = np.concatenate(values) if values else np.empty(0, np.uint32)
+    return flat, offsets
+
+
+def _pairs(sets: list[list[int]], short: list[bool], **kw: object) -> set[tuple[int, int]]:
+    flat, offsets = _csr(sets)
+    n = len(sets)
+    args = {"max_bucket": 200, "min_containment": 0.5, **kw}
+    found, _ = contained_pairs(
+        flat,
+        offsets,
+        np.ones(n, bool),
+        np.arange(n, dtype=np.uint64),
+        short_words=np.asarray(short),
+        **args,  # type: ignore[arg-type]
+    )
+    return {(int(a), int(b)) for a, b in found}
+
+
+def test_contained_brief_inside_a_long_text_is_a_candidate() -> None:
+    long_text = list(range(100, 300))
+    brief = list(range(150, 160)) + [9001, 9002]  # 10 of its 12 shingles are in the long text
+    other = list(range(5000, 5200))
+    assert _pairs([long_text, brief, other], [False, True, False]) == {(0, 1)}
+
+
+def test_contained_needs_a_short_document() -> None:
+    a, b = list(range(0, 200)), list(range(100, 300))  # share half, neither short
+    assert _pairs([a, b], [False, False]) == set()
+
+
+def test_contained_share_of_the_short_document_decides() -> None:
+    long_text = list(range(0, 300))
+    brief = list(range(0, 4)) + list(range(1000, 1006))  # 4 of 10: below 0.5
+    assert _pairs([long_text, brief], [False, True]) == set()
+    assert _pairs([long_text, brief], [False, True], min_containment=0.4) == {(0, 1)}
+
+
+def test_contained_formulaic_shingle_pairs_only_its_first_documents() -> None:
+    # one shingle in 6 documents, capped at 3 by the id hash (here the index): pairs among 0..2
+    sets = [[7, 100 + i, 200 + i] for i in range(6)]
+    found = _pairs(sets, [True] * 6, max_bucket=3, min_containment=0.0, min_shared=1)
+    assert found == {(0, 1), (0, 2), (1, 2)}
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    sets=st.lists(st.lists(st.integers(0, 40), min_size=1, max_size=15), min_size=2, max_size=8),
+    seed=st.integers(0, 1000),
+)
+def test_contained_pairs_do_not_depend_on_input_order(sets: list[list[int]], seed: int) -> None:
+    short = [len(set(s)) <= 8 for s in sets]
+    found = _pairs(sets, short, min_containment=0.3, min_shared=1)
+    perm = np.random.default_rng(seed).permutation(len(sets))
+    flat, offsets = _csr([sets[i] for i in perm])
+    permuted, _ = contained_pairs(
+        flat,
+        offsets,
+        np.ones(len(sets), bool),
+        perm.astype(np.uint64),  # the same id hash follows each document
+        short_words=np.asarray(short)[perm],
+        max_bucket=200,
+        min_containment=0.3,
+        min_shared=1,
+    )
+    back = {tuple(sorted((int(perm[a]), int(perm[b])))) for a, b in permuted}
+    assert back == found
+
+
+def test_contained_union_keeps_each_pair_once() -> None:
+    a = np.array([[0, 1], [2, 3]], np.int64)
+    b = np.array([[2, 3], [1, 4]], np.int64)
+    assert union_pairs(a, b, 5).tolist() == [[0, 1], [1, 4], [2, 3]]
+
+
+def test_contained_engine_groups_a_brief_with_its_source() -> None:
+    """A 60-word brief cut from a 450-word story: LSH alone misses it, the path does not."""
+    words = [f"w{i:03d}x" for i in range(450)]
+    story = " ".join(words)
+    brief = " ".join(words[20:50] + words[120:150])  # two cut passages, in order
+    articles = [Article(id="story", text=story), Article(id="brief", text=brief)]
+    fp = fingerprint_texts(["story", "brief"], [story, brief], [0, 0], Config())
+    assert fp.n_content[1] <= Config().verify.short_doc_words
+    off = Config().override({"verify.short_doc_words": "0", "lsh.bands": "16", "lsh.rows": "4"})
+    on = Config().override({"lsh.bands": "16", "lsh.rows": "4"})
+    assert find_copies(articles, off).stats.groups == 0
+    result = find_copies(articles, on)
+    assert result.stats.groups == 1 and result.stats.short_pairs == 1
+    [group] = [g for g in result.groups if g.size == 2]
+    assert group.representative == "story"
+    assert {m.id: m.kind.value for m in group.members}["brief"] == "condensed"
