@@ -83,7 +83,7 @@ def _reasons(kind: Kind | None, s: dict[str, float], config: Config) -> list[str
         f"derivation model: p(copy) {p:.3f} (a copy at >= {model.threshold:.3f}): {verdict}",
         f"derived narration (aligned spans, quotes left out): {s['derived_a']:.3f} of A and "
         f"{s['derived_b']:.3f} of B; the shorter text is {short}",
-        f"in-order coverage {s['coverage_a']:.3f} of A and {s['coverage_b']:.3f} of B; "
+        f"aligned bigram coverage {s['coverage_a']:.3f} of A and {s['coverage_b']:.3f} of B; "
         f"largest verbatim block {s['block_a']:.3f} of A and {s['block_b']:.3f} of B",
         f"quotation: {s['quoted']:.3f} of the reused spans; order kept by "
         f"{s['order']:.3f} of the shared anchors",

@@ -36,9 +36,11 @@ def explain_group(
     group: Group, articles: Mapping[str, Article], config: Config
 ) -> dict[str, dict[str, Any]]:
     """Per member of ``group``: its place in the order of who copied whom and, for copies, its
-    aligned coverage against the representative and the facts that changed.
+    passage coverage against the representative and the facts that changed.
 
-    ``articles`` holds the members as read; offsets point into their ``text``.
+    ``articles`` holds the members as read. Like ``diff``, the alignment is of the *cleaned*
+    texts (relate/coverage.py: one text for every view), so change offsets point into the
+    cleaned text of each member.
     """
     from newsdedup.relate.passages import align
 
@@ -47,9 +49,10 @@ def explain_group(
     cleaned = [clean_article(a, config=clean) for a in members]
     provenance = trace(cleaned, {m.id: m.kind for m in group.members})
     position = {i: n for n, i in enumerate(provenance.order)}
-    representative = articles[group.representative]
+    by_id = {a.id: a for a in cleaned}
+    representative = by_id[group.representative]
     out: dict[str, dict[str, Any]] = {}
-    for member in members:
+    for member in cleaned:
         row: dict[str, Any] = {
             "original": provenance.original,
             "confidence": round(provenance.confidence, 3),
