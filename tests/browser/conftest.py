@@ -1,7 +1,7 @@
 """Fixtures of the browser tests: one service (uvicorn in a thread, real Index) holding the
 seeds, and one headless Debian chromium driven by Playwright, both for the whole session.
 
-Screenshots go to $NEWSDEDUP_SCREENSHOTS, else tests/browser/screenshots/ (ignored by git); the
+Screenshots go to $NEWSDEDUP_SCREENSHOTS, else tests/browser/screenshots/ (ignored by git); every
 path is printed at the end of the run."""
 
 from __future__ import annotations
@@ -46,9 +46,62 @@ DATES = {
 _saved: list[Path] = []
 
 
+#: A copy family of three outlets (a copy, then a copy of the copy), with a number changed at
+#: each step, about an invented event: it forms a story of its own beside the seeds'.
+HARBOUR = """Harbourtown council approves flood barrier after decade of delays
+
+Harbourtown's council voted on Tuesday to build a flood barrier across the mouth of the Kestrel \
+estuary, ending a dispute that has divided the coastal town for more than ten years.
+
+The barrier will cost 84 million euros and protect about 4,500 homes from storm surges, the \
+council's engineering office said in a report published before the vote.
+
+Mayor Ines Calloway said the decision came after three winters in which the old sea wall failed. \
+"We could not ask families to keep bailing water out of their kitchens," she told reporters \
+outside the town hall.
+
+Opponents, led by the fishermen's cooperative, argued that the gates would change the tides in \
+the estuary and harm the oyster beds that employ nearly 300 people. The cooperative's chair, \
+Tomas Rendel, said the group would ask the regional court to review the plan.
+
+Construction is due to start in March and last four years. The regional government has \
+promised to pay 60 percent of the cost, and the rest will come from a new local levy on \
+property sales.
+
+Engineers from the university of Lowmere modelled the barrier's effect on the tides for two \
+years. Their study found that the gates, closed only during storms, would leave the oyster beds \
+unchanged in ordinary weather.
+
+Residents of the lower town, where the water reached the first floor in February, welcomed the \
+vote. Several hundred gathered on the quay after the meeting, some carrying the sandbags they \
+had used all winter.
+
+The council will publish the tender for the construction work next month. Companies from three \
+countries have already said they intend to bid."""
+
+
+def harbour_family() -> list[dict[str, Any]]:
+    """h1 (first), h2 copying it with 4,500 -> 4,800, h3 copying h2 with 84 -> 48."""
+    copy = HARBOUR.replace("4,500 homes", "4,800 homes").replace(
+        "Harbourtown council approves", "Town approves"
+    )
+    copy += "\n\nRead more: coastal news from around the region."
+    copy2 = copy.replace("84 million", "48 million")
+    return [
+        {"id": "h1", "text": HARBOUR, "title": "Harbourtown approves flood barrier",
+         "source": "harbour-times", "published": "2023-03-07T09:00:00+00:00"},
+        {"id": "h2", "text": copy, "title": "Town approves flood barrier", "source": "coastwire",
+         "published": "2023-03-07T13:00:00+00:00"},
+        {"id": "h3", "text": copy2, "title": "Flood barrier approved", "source": "newsbot.example",
+         "published": "2023-03-08T06:00:00+00:00"},
+    ]  # fmt: skip
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if _saved:
-        terminalreporter.write_line(f"browser screenshots ({len(_saved)}) saved in {SCREENSHOTS}")
+        terminalreporter.write_line(f"browser screenshots ({len(_saved)}) saved in {SCREENSHOTS}:")
+        for path in _saved:
+            terminalreporter.write_line(f"  {path}")
 
 
 def _records(seeds_dir: Path) -> list[dict[str, Any]]:
@@ -118,6 +171,8 @@ def seeded(service: str) -> dict[str, str]:
         pytest.skip(f"the five seed articles are not in {SEEDS_DIR}")
     response = httpx.post(f"{service}/articles", json=_records(SEEDS_DIR), timeout=120)
     assert response.status_code == 200, response.text
+    family = httpx.post(f"{service}/articles", json=harbour_family(), timeout=120)
+    assert family.status_code == 200, family.text
     return {a["id"][:3]: a["id"] for a in response.json()["articles"]}
 
 
@@ -137,22 +192,42 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A fresh page that fails the test on any JS dialog (alert() means an injection ran)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def _watched(browser: Browser, width: int, height: int) -> Iterator[Page]:
+    """A fresh page that fails the test on any JS dialog (alert() means an injection ran) and
+    on any script error or request to another host."""
+    context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     dialogs: list[str] = []
+    errors: list[str] = []
+    outside: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on(
+        "request",
+        lambda r: (
+            None if r.url.startswith(("http://127.0.0.1", "data:")) else outside.append(r.url)
+        ),
+    )
     yield page
     context.close()
     assert dialogs == [], f"a dialog opened: {dialogs}"
+    assert errors == [], f"script errors: {errors}"
+    assert outside == [], f"requests to other hosts: {outside}"
 
 
 @pytest.fixture
-def shot(page: Page) -> Any:
-    """``shot(name, full_page=True)``: a screenshot saved as SCREENSHOTS/name.png."""
+def page(browser: Browser) -> Iterator[Page]:
+    """A desktop-sized page (1280 x 900)."""
+    yield from _watched(browser, 1280, 900)
 
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    """A phone-sized page (420 px wide)."""
+    yield from _watched(browser, 420, 860)
+
+
+def _saver(page: Page) -> Any:
     def save(name: str, full_page: bool = True) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
@@ -161,3 +236,15 @@ def shot(page: Page) -> Any:
         return path
 
     return save
+
+
+@pytest.fixture
+def shot(page: Page) -> Any:
+    """``shot(name, full_page=True)``: a screenshot of ``page`` saved as SCREENSHOTS/name.png."""
+    return _saver(page)
+
+
+@pytest.fixture
+def phone_shot(phone: Page) -> Any:
+    """The same for the ``phone`` page."""
+    return _saver(phone)

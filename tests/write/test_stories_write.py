@@ -72,12 +72,14 @@ def test_stories_report_escapes_and_orders(tmp_path: Path) -> None:
     page = story_report_html(_result(), titles={"a": f"<b>{EVIL}</b>"})
     assert "<img" not in page and "&lt;img" in page and "<b>" not in page
     assert page.index('id="s1"') < page.index('id="s2"')
-    assert "1 copy groups" in page  # g1 holds a and b
-    assert "<svg" in page
+    assert "<summary>1 copy group</summary>" in page  # g1 holds a and b
+    assert "3 articles · 2 voices" in page and "2 sources: cnn.com" in page
+    assert "1 article · 1 voice · undated" in page and "0 sources</div>" in page
+    assert page.count("<svg") == 1  # s2 has no timeline
     out = tmp_path / "report.html"
     write_story_report(_result(), out, limit=1)
     text = out.read_text(encoding="utf-8")
-    assert 'id="s2"' not in text and "1 smaller stories not shown" in text
+    assert 'id="s2"' not in text and "1 smaller story not shown" in text
 
 
 def test_stories_sparkline_spans_the_days() -> None:
@@ -85,3 +87,6 @@ def test_stories_sparkline_spans_the_days() -> None:
     assert svg.count("<rect") == 2
     assert 'height="28.0"' in svg and 'height="14.0"' in svg
     assert sparkline(()) == ""
+    assert sparkline((("2022-09-14", 3),)) == ""  # one day: flat, not drawn
+    assert sparkline((("2022-09-14", 2), ("2022-09-15", 2))) == ""
+    assert sparkline((("2022-09-14", 2), ("2022-09-16", 2))).count("<rect") == 2  # a gap

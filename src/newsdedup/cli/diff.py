@@ -1,4 +1,9 @@
-"""``newsdedup diff A B``: two articles side by side, reused passages aligned, changes marked."""
+"""``newsdedup diff A B``: two articles side by side, reused passages aligned, changes marked.
+
+The view (or ``--json``) goes to stdout, errors to stderr. Both texts are cleaned as the engine
+and the index clean them before they are aligned (relate/coverage.py), so the passages and both
+coverage measures are those of ``compare`` and of the service's article page for the same pair.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,14 @@ from typing import Annotated
 
 import orjson
 import typer
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from newsdedup.errors import InputError, NewsdedupError
 from newsdedup.relate.explain import Segment, alignment_dict, segments
 from newsdedup.report import Report
-from newsdedup.types import Alignment, Article
+from newsdedup.types import Alignment, Article, Scores
 
 __all__ = ["diff"]
 
@@ -38,23 +44,48 @@ def diff(
     format: Annotated[str | None, typer.Option("--format", help="Force the input format.")] = None,
 ) -> None:
     """Align two articles: reused passages side by side, inserted and deleted text, changed
-    facts (numbers, dates, names, quotes). A is read as the copy and B as its source."""
-    from newsdedup.cli.main import _fail, console
+    facts (numbers, dates, names, quotes). A is read as the copy and B as its source. Both are
+    cleaned first (boilerplate lines out), as the engine compares them; offsets in --json point
+    into the cleaned texts, which --json includes."""
+    from newsdedup.cli.main import _fail
+    from newsdedup.relate.coverage import bigram_scores, cleaned
     from newsdedup.relate.passages import align
     from newsdedup.write.diff_html import write_diff_html
 
     try:
-        first, second = _articles(a, b, corpus, format)
+        first, second = (cleaned(x) for x in _articles(a, b, corpus, format))
         alignment = align(first.text, second.text)
+        scores = bigram_scores(first, [second])[0]
         if html is not None:
-            write_diff_html(first, second, alignment, html)
+            write_diff_html(first, second, alignment, html, scores=scores)
     except NewsdedupError as exc:
         raise _fail(exc) from exc
     if as_json:
-        payload = {"a": first.id, "b": second.id, **alignment_dict(alignment)}
-        typer.echo(orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode())
+        typer.echo(
+            orjson.dumps(
+                _payload(first, second, alignment, scores), option=orjson.OPT_INDENT_2
+            ).decode()
+        )
         return
-    console.print(_view(first, second, alignment), soft_wrap=False)
+    Console().print(_view(first, second, alignment, scores), soft_wrap=False)
+
+
+def _payload(a: Article, b: Article, alignment: Alignment, scores: Scores) -> dict[str, object]:
+    """``--json``: the alignment (``coverage_*`` is passage coverage), the aligned bigram
+    coverage, the cleaned texts the offsets point into, and what cleaning removed (offsets into
+    the texts as given)."""
+    return {
+        "a": a.id,
+        "b": b.id,
+        "aligned_text": "cleaned",
+        **alignment_dict(alignment),
+        "bigram_coverage_a": round(scores.coverage_a, 4),
+        "bigram_coverage_b": round(scores.coverage_b, 4),
+        "text_a": a.text,
+        "text_b": b.text,
+        "removed_a": [{"start": r.start, "end": r.end, "text": r.text} for r in a.removed],
+        "removed_b": [{"start": r.start, "end": r.end, "text": r.text} for r in b.removed],
+    }
 
 
 def _articles(
@@ -110,13 +141,14 @@ def _row(seg: Segment, a: Article, b: Article) -> tuple[Text, Text, Text]:
     )
 
 
-def _view(a: Article, b: Article, alignment: Alignment) -> Table:
+def _view(a: Article, b: Article, alignment: Alignment, scores: Scores) -> Table:
+    from newsdedup.relate.coverage import ALIGNED_TEXT
+    from newsdedup.write.diff_html import measures_summary
+
     caption = (
-        f"{len(alignment.passages)} reused passages "
-        f"({sum(p.quoted >= 0.5 for p in alignment.passages)} of them quotations) covering "
-        f"{alignment.coverage_a:.0%} of A and "
-        f"{alignment.coverage_b:.0%} of B · {len(alignment.changes)} changed facts "
-        "(highlighted) · green: only in A · red: only in B"
+        f"{measures_summary(alignment, scores)} (highlighted) · green: only in A · red: only "
+        f"in B\nAligned and measured on {ALIGNED_TEXT}: {len(a.removed)} lines removed from A, "
+        f"{len(b.removed)} from B"
     )
     table = Table(title=f"A: {a.id}  ·  B: {b.id}", caption=caption, show_lines=True, expand=True)
     table.add_column("", width=9, no_wrap=True)

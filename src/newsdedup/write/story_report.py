@@ -27,9 +27,14 @@ svg{vertical-align:middle}.orig{font-weight:600}
 _WIDTH, _HEIGHT = 160, 28
 
 
+def _plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
 def sparkline(timeline: tuple[tuple[str, int], ...]) -> str:
-    """Daily article counts as a small inline SVG bar chart (days without articles left blank)."""
-    if not timeline:
+    """Daily article counts as a small inline SVG bar chart (days without articles left blank);
+    nothing for a flat one (a single day, or the same count on every day in a row)."""
+    if not timeline or _flat(timeline):
         return ""
     from datetime import date
 
@@ -50,6 +55,14 @@ def sparkline(timeline: tuple[tuple[str, int], ...]) -> str:
     )
 
 
+def _flat(timeline: tuple[tuple[str, int], ...]) -> bool:
+    from datetime import date
+
+    days = [date.fromisoformat(d) for d, _ in timeline]
+    consecutive = (days[-1] - days[0]).days + 1 == len(days)
+    return consecutive and len({n for _, n in timeline}) == 1
+
+
 def _groups(story: Story, result: StoryResult, titles: Mapping[str, str]) -> str:
     members: dict[str, list[str]] = defaultdict(list)
     for doc in story.members:
@@ -66,7 +79,10 @@ def _groups(story: Story, result: StoryResult, titles: Mapping[str, str]) -> str
         + "</li>"
         for g, docs in sorted(copied, key=lambda item: -len(item[1]))
     )
-    return f"<details><summary>{len(copied)} copy groups</summary><ul>{items}</ul></details>"
+    return (
+        f"<details><summary>{_plural(len(copied), 'copy group')}</summary><ul>{items}</ul>"
+        "</details>"
+    )
 
 
 def _story(story: Story, result: StoryResult, titles: Mapping[str, str]) -> str:
@@ -76,14 +92,16 @@ def _story(story: Story, result: StoryResult, titles: Mapping[str, str]) -> str:
     )
     sources = ", ".join(escape(s) for s in story.sources[:10])
     more = f" and {len(story.sources) - 10} more" if len(story.sources) > 10 else ""
+    voices = len(set(story.groups))
     docs = "".join(f"<li>{escape(titles.get(d, d))}</li>" for d in story.members[:50])
     return (
         f'<section class="story" id="{escape(story.id)}">'
         f"<h2>{escape(story.headline or story.id)}</h2>"
         f'<div class="label">{label}</div>'
-        f'<div class="meta">{story.size} articles · {len(story.groups)} voices · {seen} '
-        f"{sparkline(story.timeline)}</div>"
-        f'<div class="meta">sources: {sources or "unknown"}{more}</div>'
+        f'<div class="meta">{_plural(story.size, "article")} · {_plural(voices, "voice")} · '
+        f"{seen or 'undated'} {sparkline(story.timeline)}</div>"
+        f'<div class="meta">{_plural(len(story.sources), "source")}'
+        f"{': ' + sources if sources else ''}{more}</div>"
         f"{_groups(story, result, titles)}"
         f"<details><summary>articles</summary><ul>{docs}</ul></details></section>"
     )
@@ -97,11 +115,16 @@ def story_report_html(
     ordered = sorted(result.stories, key=lambda s: (-s.size, s.id))
     shown = "\n".join(_story(s, result, titles) for s in ordered[:limit])
     hidden = len(ordered) - min(limit, len(ordered))
-    tail = f"<p class='meta'>{hidden} smaller stories not shown.</p>" if hidden else ""
+    tail = (
+        f"<p class='meta'>{_plural(hidden, 'smaller story', 'smaller stories')} not shown.</p>"
+        if hidden
+        else ""
+    )
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>newsdedup stories</title><style>{_STYLE}</style></head><body>\n"
-        f"<h1>{len(result.stories)} stories, {len(result.story_of)} articles</h1>\n"
+        f"<h1>{_plural(len(result.stories), 'story', 'stories')}, "
+        f"{_plural(len(result.story_of), 'article')}</h1>\n"
         f"{shown}\n{tail}</body></html>\n"
     )
 
