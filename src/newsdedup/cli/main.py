@@ -29,7 +29,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=True)
+#: Results (a comparison, a diff, a demo's scores) go to stdout, so ``> file`` captures them.
+console = Console()
+#: Progress bars, run summaries, notes and errors go to stderr.
+err_console = Console(stderr=True)
 
 Inputs = Annotated[
     list[Path],
@@ -73,8 +76,9 @@ def _config(config_file: Path | None, overrides: list[str] | None, strict: bool 
 
 
 def _fail(exc: Exception) -> typer.Exit:
-    # escaped: a message such as "pip install 'newsdedup[web]'" is not rich markup
-    console.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
+    # escaped: a message such as "pip install -e '.[web]'" is not rich markup; one line, never
+    # wrapped at the terminal's width
+    err_console.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
     return typer.Exit(code=2)
 
 
@@ -199,7 +203,14 @@ def dedup(
         bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")
     ] = False,
 ) -> None:
-    """Group copies in INPUTS and write one row per document to OUTPUT."""
+    """Group copies in INPUTS and write one row per document to OUTPUT.
+
+    Each row's kind: original (the group's likely original, or a document with no copy),
+    exact, near (the same text up to small edits), rewrite (reworded or re-edited), excerpt
+    (mostly one verbatim part of the other) or condensed (a much shorter text written from
+    the other: a brief, a summary). Copy or not is decided by a model fitted on real news
+    (docs/evaluation.md); `newsdedup compare A B` shows the evidence for one pair.
+    """
     if keep not in (None, "representatives"):
         raise typer.BadParameter("the only value is 'representatives'", param_hint="--keep")
     if engine not in ("local", "spark"):
@@ -229,7 +240,7 @@ def dedup(
                 corpus_output, rejects,
             )  # fmt: skip
         else:
-            with progress_display(console, enabled=not quiet) as progress:
+            with progress_display(err_console, enabled=not quiet) as progress:
                 stats = dedup_files(
                     [Path(i) for i in inputs],
                     output=Path(output),
@@ -245,7 +256,7 @@ def dedup(
     except NewsdedupError as exc:
         raise _fail(exc) from exc
     if not quiet:
-        console.print(summary_table(stats, title=f"newsdedup dedup → {output}"))
+        err_console.print(summary_table(stats, title=f"newsdedup dedup → {output}"))
 
 
 def _dedup_on_spark(
@@ -316,8 +327,10 @@ def compare(
 ) -> None:
     """Print every similarity figure of two articles and the verdict.
 
-    The verdict is exact, near, rewrite, excerpt (copies), same_story (other reports of one
-    event) or unrelated, with the figures that decided it.
+    The verdict is exact, near, rewrite, excerpt, condensed (copies), same_story (other
+    reports of one event) or unrelated, with the figures that decided it: the derivation
+    model's probability and each figure's contribution, and (with --json) the aligned
+    passages, each with its quoted share.
     """
     try:
         config = _config(config_file, overrides)
@@ -340,9 +353,9 @@ def compare(
     table.add_column("value", justify="right")
     for name, value in result.scores.items():
         table.add_row(name, f"{value:g}")
-    Console().print(table)
+    console.print(table)
     for reason in result.reasons:
-        Console().print(f"• {reason}", highlight=False)
+        console.print(f"• {reason}", highlight=False)
 
 
 @app.command()
@@ -359,7 +372,7 @@ def demo(
 
     corpus, truth = write_corpus_jsonl(out / "sample.jsonl", docs, seed)
     console.print(f"sample corpus: {corpus} ({docs:,} generated articles; truth in {truth})")
-    with progress_display(console) as progress:
+    with progress_display(err_console) as progress:
         result = dedup_files(
             [corpus], output=out / "groups.jsonl", keep="representatives", progress=progress
         )

@@ -1,5 +1,8 @@
 """The four ways a copy is made from its parent: exact, near, rewrite and excerpt.
 
+(Condensed briefs, house-style copies and press-release reposts, the later kinds, have
+modules of their own: brief, house and release.)
+
 Each edit returns a new document and never touches its parent's lists, so one parent can be
 copied many times. ``rewrite`` takes an ``intensity`` in [0, 1]: at 0 its word 3-gram Jaccard
 with the parent is about 0.5, at 1 about 0.2 (5-grams: about 0.35 and 0.1), around the

@@ -39,9 +39,9 @@ def iter_corpus(
     "condensed" briefs, "house" restyled copies and "repost" families of press releases are
     opt-in, so that a default corpus never changes. ``words`` is the mean article length;
     ``stories`` the number of stories (default: one per three originals); ``intensity`` the
-    range each rewrite's strength is drawn from; ``shared_quotes`` the share of originals that
-    also quote 2-4 long passages verbatim as another original of their story does (independent
-    reports, not copies: see ``SynthCorpus.shared_quote_pairs``).
+    range each rewrite's (and house-style copy's) strength is drawn from; ``shared_quotes``
+    the share of originals that also quote 2-4 long passages verbatim as another original of
+    their story does (independent reports, not copies: see ``SynthCorpus.shared_quote_pairs``).
     Parameters are checked before the first article is made.
     """
     spec = CorpusSpec(

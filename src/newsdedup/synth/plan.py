@@ -232,6 +232,8 @@ def _families(gen: np.random.Generator, kinds: list[str], stories: list[int]) ->
     for at, f in zip(reposts, labels, strict=True):
         members.setdefault(f, []).append(at)
     free = {i for i, k in enumerate(kinds) if k == "original"}
+    if n_orig > 1:  # the block's first original stays plain: other copies need one to copy
+        free.discard(kinds.index("original"))
     out: dict[int, int] = {}
     for f, slots in sorted(members.items(), key=lambda kv: kv[1][0]):
         first = slots[0]
@@ -258,8 +260,9 @@ def _quoting(
     stories: list[int],
     families: dict[int, int],
 ) -> frozenset[int]:
-    """About ``shared_quotes`` of the originals, in pairs or more per story: an original is
-    only chosen where another original of its story (not a press release) can quote with it.
+    """About ``shared_quotes`` of the originals (one more at most), two or more per story: an
+    original is chosen with a partner of its story (not a press release) that quotes with it,
+    so the share is bounded by the originals whose story has another.
     """
     by_story: dict[int, list[int]] = {}
     for i, k in enumerate(kinds):
@@ -268,11 +271,15 @@ def _quoting(
     eligible = [i for slots in by_story.values() if len(slots) > 1 for i in slots]
     target = round(spec.shared_quotes * sum(len(s) for s in by_story.values()))
     chosen: set[int] = set()
-    for j in gen.permutation(len(eligible)).tolist()[:target]:
-        chosen.add(eligible[j])
-    for slots in by_story.values():
-        mine = [i for i in slots if i in chosen]
-        if len(mine) == 1:
-            rest = [i for i in slots if i not in chosen]
+    for j in gen.permutation(len(eligible)).tolist():
+        if len(chosen) >= target:
+            break
+        i = eligible[j]
+        if i in chosen:
+            continue
+        slots = by_story[stories[i]]
+        if not any(k in chosen for k in slots):  # the first of its story: give it a partner
+            rest = [k for k in slots if k != i]
             chosen.add(rest[int(gen.integers(len(rest)))])
+        chosen.add(i)
     return frozenset(chosen)

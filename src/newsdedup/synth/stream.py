@@ -41,6 +41,7 @@ _RESERVOIR = 4096
 _DELAY_MIN = math.log(720.0)  # copies appear 12 minutes to 30 days after their parent
 _DELAY_MAX = math.log(2_592_000.0)
 _SLUG = re.compile(r"[^a-z0-9]+")
+_STRENGTH = ("rewrite", "house")  # edits drawn with a strength from CorpusSpec.intensity
 _BRIEF_SOURCE = 300  # words: a brief is cut from a long article when one is at hand
 _BRIEF_TRIES = 8
 _REPOST_OF_REPOST = 0.4  # share of reposts made from an earlier repost of the family
@@ -149,8 +150,8 @@ class CorpusGenerator:
                     yield self._release(index, story, family, d)
                 else:
                     yield self._original(index, story, d, offset in plan.quoting)
-            elif kind == "repost" and family is not None:
-                yield self._repost(index, family, d)
+            elif kind == "repost":  # the plan gives every repost a family
+                yield self._repost(index, plan.families[offset], d)
             else:
                 yield self._copy(index, kind, d)
 
@@ -260,7 +261,7 @@ class CorpusGenerator:
 
     def _copy(self, index: int, kind: str, d: Draws) -> tuple[Article, TruthRecord]:
         parent, edit = self._parent(kind, d)
-        intensity = d.uniform(*self.spec.intensity) if edit == "rewrite" else None
+        intensity = d.uniform(*self.spec.intensity) if edit in _STRENGTH else None
         title, text, doc = self._apply(edit, parent, d, intensity or 0.0)
         delay = timedelta(seconds=round(math.exp(d.uniform(_DELAY_MIN, _DELAY_MAX))))
         item = _Item(
@@ -312,7 +313,7 @@ class CorpusGenerator:
             doc = brief.condense(vocab, parent.document(), d)
             return brief.condensed_title(vocab, d, story, parent.title), render(doc), doc
         if edit == "house":
-            doc, style = house.house(vocab, parent.document(), d, story=story)
+            doc, style = house.house(vocab, parent.document(), d, story=story, strength=strength)
             return house.house_title(vocab, parent.title, style), render(doc), doc
         captions = [t for _ in range(d.between(0, 2)) if (t := self._other_title(story, d))]
         doc = edits.rewrite(

@@ -53,7 +53,7 @@ class TruthRecord:
     kind: str  # "original" or one of KINDS, relative to the cluster's original
     parent: str | None = None  # the article it was made from (None for originals)
     edit: str | None = None  # the operation applied to ``parent``: one of KINDS
-    intensity: float | None = None  # for rewrites: the strength it was made with
+    intensity: float | None = None  # for rewrite and house edits: the strength it was made with
     #: For an original that quotes long passages verbatim, as another original of its story
     #: does: the id of the first article that quoted them (its own id for that one).
     quotes: str | None = None
