@@ -1,6 +1,12 @@
 from __future__ import annotations
 
 import csv
+import errno
+import os
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -214,7 +220,9 @@ def test_cli_dedup_set_override_reaches_the_engine(
 
 def test_cli_dedup_set_override_changes_the_result(jsonl_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "g.jsonl"
-    result = _invoke("dedup", jsonl_file, "-o", out, "--set", "verify.min_candidate_containment=0.99", "-q")
+    result = _invoke(
+        "dedup", jsonl_file, "-o", out, "--set", "verify.min_candidate_containment=0.99", "-q"
+    )
     assert result.exit_code == 0, result.output
     kinds = {r["id"]: (r["representative"], r["kind"]) for r in _rows(out)}
     assert kinds["rewrite"] == ("rewrite", "original")  # no longer a copy of base
@@ -362,3 +370,151 @@ def test_cli_error_messages_keep_square_brackets(
     result = _invoke("clean", jsonl_file, "-o", tmp_path / "x.jsonl")
     assert result.exit_code == 2
     assert "newsdedup[web]" in " ".join(result.output.split())
+
+
+# -- streams: results to stdout, progress, summaries and errors to stderr ----------------------
+
+
+def test_cli_diff_view_goes_to_stdout(txt_folder: Path) -> None:
+    result = _invoke("diff", txt_folder / "near.txt", txt_folder / "base.txt")
+    assert result.exit_code == 0, result.output
+    assert "A: near" in result.stdout and "B: base" in result.stdout  # `> out` captures it
+    assert result.stderr == ""
+
+
+def test_cli_compare_table_goes_to_stdout(txt_folder: Path) -> None:
+    result = _invoke("compare", txt_folder / "near.txt", txt_folder / "base.txt")
+    assert result.exit_code == 0, result.output
+    assert "jaccard" in result.stdout and result.stderr == ""
+
+
+def test_cli_dedup_summary_and_errors_go_to_stderr(jsonl_file: Path, tmp_path: Path) -> None:
+    result = _invoke("dedup", jsonl_file, "-o", tmp_path / "g.jsonl")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "" and "documents read 6" in _flat(result.stderr)
+    failed = _invoke("dedup", tmp_path / "nope.jsonl", "-o", tmp_path / "g.jsonl")
+    assert failed.exit_code == 2 and failed.stdout == ""
+    [line] = failed.stderr.splitlines()  # one line, never wrapped at the terminal's width
+    assert line.startswith("error: ") and "no such file or folder" in line
+
+
+# -- a folder that cannot be listed, a pipe in a folder ----------------------------------------
+
+
+@contextmanager
+def _guarded_fifo(path: Path) -> Iterator[Path]:
+    """A named pipe whose writer waits for a reader: opening it reads "opened", never hangs."""
+    os.mkfifo(path)
+
+    def write() -> None:
+        with open(path, "wb") as fh:
+            fh.write(b"opened")
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    try:
+        yield path
+    finally:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        writer.join()
+        os.close(fd)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
+def test_cli_dedup_goes_on_past_a_pipe_and_an_unlistable_folder(
+    txt_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    locked = txt_folder / "locked"
+    locked.mkdir()
+    (locked / "x.txt").write_text("never read")
+    real = os.scandir
+
+    def scandir(path: Any = ".") -> Any:  # as without permission (the tests may run as root)
+        if Path(path) == locked:
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    out, rejects = tmp_path / "g.jsonl", tmp_path / "rejects.jsonl"
+    with _guarded_fifo(txt_folder / "pipe.txt") as fifo:
+        result = _invoke("dedup", txt_folder, "-o", out, "--rejects", rejects)
+    assert result.exit_code == 0, result.output
+    _check_groups(_rows(out))
+    rows = {r["path"]: r for r in _rows(rejects)}
+    assert rows[str(fifo)]["reason"] == "not_a_file"
+    assert "named pipe" in rows[str(fifo)]["detail"]
+    assert rows[str(locked)]["reason"] == "unreadable_folder"
+    assert "Permission denied" in rows[str(locked)]["detail"]
+    summary = _flat(result.stderr)
+    assert "rejected 2" in summary
+    assert "not_a_file 1" in summary and "unreadable_folder 1" in summary
+
+
+# -- field options that match no field ------------------------------------------------------
+
+
+def test_cli_dedup_misspelt_field_option_is_one_error(jsonl_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "g.jsonl"
+    result = _invoke("dedup", jsonl_file, "-o", out, "--date-field", "pubdat", "-q")
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert f"error: {jsonl_file}: --date-field 'pubdat' (FieldMap.date) matches no field" in line
+    assert "Fields in its first 6 records: id, text, title, published" in line
+    assert not out.exists()
+
+
+def test_cli_dedup_csv_without_the_text_column_is_one_error(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("id,headline,body_html\n1,A,<p>a</p>\n2,B,<p>b</p>\n")
+    result = _invoke("dedup", path, "-o", tmp_path / "g.jsonl", "-q")
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert "no field holds the article text (tried text, maintext" in line
+    assert "Fields in the header: id, headline, body_html." in line
+    assert "--text-field" in line
+    fixed = _invoke("dedup", path, "-o", tmp_path / "g.jsonl", "--text-field", "body_html", "-q")
+    assert fixed.exit_code == 0, fixed.output
+
+
+# -- install hints and serve ----------------------------------------------------------------
+
+
+def test_cli_install_hint_works_from_a_checkout(monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsdedup.errors as errors
+
+    root = Path(errors.__file__).resolve().parents[2]
+    message = str(errors.MissingExtraError("fastapi", extra="serve", feature="newsdedup serve"))
+    if (root / "pyproject.toml").is_file():  # an editable install: the checkout, by its path
+        assert f"Install it with: pip install -e '{root}[serve]' (this newsdedup's checkout;" in (
+            message
+        )
+    monkeypatch.setattr(errors, "_checkout", lambda: None)
+    hint = errors.install_hint("web")
+    assert hint.startswith("pip install -e '.[web]' in a newsdedup checkout")
+    assert "not on PyPI" in hint
+
+
+def test_cli_serve_on_a_busy_port_is_one_line_and_announces_nothing(tmp_path: Path) -> None:
+    pytest.importorskip("uvicorn", reason="needs the serve extra")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = _invoke("serve", "--db", tmp_path / "x.db", "--port", str(port))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"error: Cannot listen on 127.0.0.1:{port}: the port is already in use. Stop what "
+        "listens there or give another --port.\n"
+    )
+    assert not (tmp_path / "x.db").exists()  # refused before the index was opened
+
+
+def test_cli_serve_checks_the_index_settings(tmp_path: Path, jsonl_file: Path) -> None:
+    pytest.importorskip("uvicorn", reason="needs the serve extra")
+    db = tmp_path / "x.db"
+    assert _invoke("index", "add", "--db", db, jsonl_file, "-q").exit_code == 0
+    result = _invoke("serve", "--db", db, "--port", "0", "--set", "lsh.max_bucket=20")
+    assert result.exit_code == 2
+    assert "lsh.max_bucket is 200 in the index, 20 here" in result.stderr
+    assert "serving" not in result.output

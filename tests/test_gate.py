@@ -22,6 +22,15 @@ def test_gate_accuracy_stays_above_the_pinned_floors() -> None:
     assert gate.check(figures, baseline["floors"]) == []
 
 
+def test_gate_reuse_phenomena_stay_above_their_floors() -> None:
+    """Briefs, house-style rewrites, repost families and independent reports sharing quotes."""
+    gate = _gate()
+    baseline = json.loads((EVAL / "baseline.json").read_text())
+    figures = gate.measure(**baseline["corpus"], **gate.REUSE)
+    assert set(baseline["reuse_floors"]) <= set(figures)
+    assert gate.check(figures, baseline["reuse_floors"]) == []
+
+
 def test_gate_reports_a_figure_below_its_floor() -> None:
     gate = _gate()
     assert gate.check({"precision": 0.5, "recall": 1.0}, {"precision": 0.99, "recall": 0.9}) == [

@@ -11,12 +11,21 @@ Messages name the thing, say what is allowed, and say what to do.
 
 from __future__ import annotations
 
+import shlex
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from newsdedup.types import Origin
 
-__all__ = ["ConfigError", "InputError", "MissingExtraError", "NewsdedupError", "StoreError"]
+__all__ = [
+    "ConfigError",
+    "InputError",
+    "MissingExtraError",
+    "NewsdedupError",
+    "StoreError",
+    "install_hint",
+]
 
 
 class NewsdedupError(Exception):
@@ -41,8 +50,36 @@ class MissingExtraError(NewsdedupError, ImportError):
     def __init__(self, package: str, *, extra: str, feature: str) -> None:
         super().__init__(
             f"{feature} needs the package '{package}', which is not installed. "
-            f"Install it with: pip install 'newsdedup[{extra}]'"
+            f"Install it with: {install_hint(extra)}"
         )
+
+
+def install_hint(extra: str) -> str:
+    """The pip command that adds ``extra`` to this installation.
+
+    newsdedup is not on PyPI, so ``pip install 'newsdedup[x]'`` finds nothing there: the
+    command names the checkout this package runs from (an editable install), else a checkout.
+    """
+    root = _checkout()
+    command = (
+        f"pip install -e {shlex.quote(f'{root}[{extra}]')} (this newsdedup's checkout; "
+        if root is not None
+        else f"pip install -e '.[{extra}]' in a newsdedup checkout ("
+    )
+    return (
+        f"{command}newsdedup is not on PyPI, so pip install 'newsdedup[{extra}]' works only "
+        "from a package index that serves it)"
+    )
+
+
+def _checkout() -> Path | None:
+    """The source checkout this package runs from (an editable install), or None."""
+    root = Path(__file__).resolve().parents[2]
+    try:
+        project = (root / "pyproject.toml").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    return root if 'name = "newsdedup"' in project else None
 
 
 class StoreError(NewsdedupError):

@@ -36,7 +36,7 @@ def _pairs(sets: list[list[int]], short: list[bool], **kw: object) -> set[tuple[
 
 def test_contained_brief_inside_a_long_text_is_a_candidate() -> None:
     long_text = list(range(100, 300))
-    brief = list(range(150, 160)) + [9001, 9002]  # 10 of its 12 shingles are in the long text
+    brief = [*range(150, 160), 9001, 9002]  # 10 of its 12 shingles are in the long text
     other = list(range(5000, 5200))
     assert _pairs([long_text, brief, other], [False, True, False]) == {(0, 1)}
 

@@ -301,7 +301,10 @@ def test_kernels_stopword_lists() -> None:
 def test_kernels_words_inside_quotes_are_flagged_per_paragraph() -> None:
     """Bit 1 of a position marks a shingle whose first word stands inside double quotes; a
     newline closes a quote left open (news style leaves run-on quotes unclosed)."""
-    text = 'Police said \u201cthe driver fled north quickly\u201d after noon\n"open quote runs on\nplain words here'
+    text = (
+        "Police said \u201cthe driver fled north quickly\u201d after noon\n"
+        '"open quote runs on\nplain words here'
+    )
     raw = _batch([text])
     start = raw["bounds"][0]
     n = raw["n_set"][0]

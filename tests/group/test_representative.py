@@ -72,7 +72,8 @@ def test_representative_empty_input() -> None:
     assert (
         priority_ranks(
             [], np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int32), "earliest"
-        ).tolist() == []
+        ).tolist()
+        == []
     )
 
 

@@ -1,7 +1,11 @@
+import errno
 import gzip
 import os
-from collections.abc import Generator
+import threading
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -10,8 +14,9 @@ import pytest
 import newsdedup.read
 from newsdedup.errors import ConfigError, InputError
 from newsdedup.read import FORMATS, detect_format, read_articles
+from newsdedup.read.compression import NotAFileError, Source, open_file, read_all
 from newsdedup.report import Report
-from newsdedup.types import Origin
+from newsdedup.types import Origin, Rejected
 
 
 def test_base_public_api() -> None:
@@ -184,3 +189,109 @@ def test_base_abandoned_stream_closes_files(tmp_path: Path) -> None:
 def test_base_rejects_a_lone_path(paths: str | Path) -> None:
     with pytest.raises(ConfigError, match="The 'paths' parameter of read_articles must be a list"):
         read_articles(paths, report=Report())  # type: ignore[arg-type]
+
+
+@contextmanager
+def guarded_fifo(path: Path) -> Iterator[Path]:
+    """A named pipe at ``path`` whose writer waits for a reader: code that opens the pipe reads
+    "opened" instead of hanging (and fails the test); the writer is released on exit."""
+    os.mkfifo(path)
+
+    def write() -> None:
+        with open(path, "wb") as fh:  # blocks until someone opens the read end
+            fh.write(b"opened")
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    try:
+        yield path
+    finally:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # releases the writer if still waiting
+        writer.join()
+        os.close(fd)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
+def test_base_fifo_in_a_folder_is_rejected_unopened(tmp_path: Path) -> None:
+    (tmp_path / "b.txt").write_text("B")
+    report = Report()
+    with guarded_fifo(tmp_path / "a.txt") as fifo:
+        ids = [a.id for a in read_articles([tmp_path], report=report)]
+    assert ids == ["b"]  # reading went on past the pipe
+    [rejected] = report.rejected
+    assert (rejected.origin, rejected.reason) == (Origin(str(fifo)), "not_a_file")
+    assert rejected.detail == "a named pipe (FIFO), not a regular file; it was not opened"
+    assert report.read == 2
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
+def test_base_fifo_given_as_input_is_a_usage_error(tmp_path: Path) -> None:
+    with guarded_fifo(tmp_path / "news.jsonl") as fifo, pytest.raises(InputError) as info:
+        read_articles([fifo], report=Report())
+    assert info.value.origin == Origin(str(fifo))
+    assert "a named pipe (FIFO), not a file or folder" in str(info.value)
+    assert "Write the stream to a file first" in str(info.value)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
+def test_base_open_file_refuses_a_pipe_without_blocking(tmp_path: Path) -> None:
+    """The last guard, for a pipe that appears after the folder was listed."""
+    with guarded_fifo(tmp_path / "a.txt") as fifo:
+        with pytest.raises(NotAFileError, match="named pipe"):
+            open_file(fifo)
+        rejected = read_all(Source(path=fifo, name="a.txt"))
+    assert isinstance(rejected, Rejected) and rejected.reason == "not_a_file"
+
+
+def _unlistable(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """``folder`` cannot be listed: os.walk's scandir raises as it does without permission (the
+    tests may run as root, for whom chmod 000 changes nothing)."""
+    real = os.scandir
+
+    def scandir(path: Any = ".") -> Any:
+        if Path(path) == folder:
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+def test_base_unlistable_subfolder_is_rejected_and_reading_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.txt").write_text("A")
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "x.txt").write_text("X")
+    (tmp_path / "z.txt").write_text("Z")
+    _unlistable(monkeypatch, tmp_path / "locked")
+    report = Report()
+    assert [a.id for a in read_articles([tmp_path], report=report)] == ["a", "z"]
+    [rejected] = report.rejected
+    assert rejected.origin == Origin(str(tmp_path / "locked"))
+    assert rejected.reason == "unreadable_folder"
+    assert rejected.detail == (
+        "the folder cannot be listed (Permission denied); its files were not read"
+    )
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs a non-root POSIX user")
+def test_base_folder_without_permission_is_rejected(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (tmp_path / "a.txt").write_text("A")
+    locked.chmod(0)
+    try:
+        report = Report()
+        assert [a.id for a in read_articles([tmp_path], report=report)] == ["a"]
+    finally:
+        locked.chmod(0o755)
+    assert [r.reason for r in report.rejected] == ["unreadable_folder"]
+
+
+def test_base_unlistable_folder_under_strict_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "locked").mkdir()
+    _unlistable(monkeypatch, tmp_path / "locked")
+    with pytest.raises(InputError, match="unreadable_folder"):
+        list(read_articles([tmp_path], report=Report(strict=True)))

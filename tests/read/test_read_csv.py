@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from newsdedup.errors import InputError
 from newsdedup.read import FieldMap, read_articles
 from newsdedup.read.fields import DEFAULT_FIELDS
 from newsdedup.report import Report
@@ -92,9 +93,18 @@ def test_csv_rejects_bad_row_and_goes_on(
     assert report.read == 3
 
 
-def test_csv_missing_text_column_rejects_each_row(tmp_path: Path) -> None:
-    articles, report = read_csv_bytes(tmp_path, b"id,title\n1,T\n2,U\n")
-    assert articles == []
-    assert [r.origin.line for r in report.rejected] == [2, 3]
-    assert report.rejected[0].reason == "missing_field"
-    assert report.rejected[0].detail.endswith("the record has: id, title")
+def test_csv_missing_text_column_is_one_header_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as info:
+        read_csv_bytes(tmp_path, b"id,title\n1,T\n2,U\n")
+    assert info.value.origin == Origin(str(tmp_path / "news.csv"))
+    message = str(info.value)
+    assert "no field holds the article text (tried text, maintext" in message
+    assert "Fields in the header: id, title." in message and "--text-field" in message
+
+
+def test_csv_field_option_missing_from_the_header_is_an_error(tmp_path: Path) -> None:
+    content = b"id,text,pubdate\n1,T,2024-01-01\n"
+    with pytest.raises(InputError, match=r"--date-field 'pubdat' .* matches no field"):
+        read_csv_bytes(tmp_path, content, FieldMap(date="pubdat"))
+    [article], _ = read_csv_bytes(tmp_path, content, FieldMap(date="pubdate"))
+    assert article.published is not None

@@ -5,10 +5,11 @@ from typing import Any
 import orjson
 import pytest
 
-from newsdedup.errors import ConfigError
+from newsdedup.errors import ConfigError, InputError
 from newsdedup.read import ALIASES, DEFAULT_FIELDS, FieldMap, read_articles
+from newsdedup.read.fields import PROBE_RECORDS
 from newsdedup.report import Report
-from newsdedup.types import Article
+from newsdedup.types import Article, Origin
 
 
 def read_records(
@@ -120,8 +121,9 @@ def test_fields_user_names_are_used(tmp_path: Path) -> None:
 
 def test_fields_user_names_get_no_aliases(tmp_path: Path) -> None:
     fields = FieldMap(text="story")
-    articles, report = read_records(tmp_path, [{"text": "T", "maintext": "M"}], fields)
-    assert articles == []
+    records = [{"story": "S"}, {"text": "T", "maintext": "M"}]
+    articles, report = read_records(tmp_path, records, fields)
+    assert [a.text for a in articles] == ["S"]
     [rejected] = report.rejected
     assert rejected.reason == "missing_field"
     assert "'story'" in rejected.detail
@@ -130,19 +132,21 @@ def test_fields_user_names_get_no_aliases(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("part", ["id", "title", "date", "url", "source"])
 def test_fields_missing_user_field_is_rejected(tmp_path: Path, part: str) -> None:
+    """A record without a field set by hand is rejected when other records have it."""
     fields = FieldMap(**{part: "custom"})
-    articles, report = read_records(tmp_path, [{"text": "T", "id": "a"}], fields)
-    assert articles == []
+    records = [{"text": "T", "id": "a", "custom": "x"}, {"text": "T", "id": "b"}]
+    articles, report = read_records(tmp_path, records, fields)
+    assert len(articles) == 1
     [rejected] = report.rejected
-    assert rejected.reason == "missing_field"
+    assert (rejected.reason, rejected.origin.line) == ("missing_field", 2)
     assert rejected.detail == "no field 'custom'; the record has: text, id"
 
 
 def test_fields_missing_text_lists_names_tried_and_present(tmp_path: Path) -> None:
-    _, report = read_records(tmp_path, [{"id": "a", "headline": "H"}])
+    _, report = read_records(tmp_path, [{"text": "T"}, {"id": "a", "headline": "H"}])
     [rejected] = report.rejected
     assert rejected.reason == "missing_field"
-    assert rejected.origin.line == 1
+    assert rejected.origin.line == 2
     assert rejected.detail == (
         "no field 'text' (also tried: maintext, content, body, article); "
         "the record has: id, headline"
@@ -150,8 +154,58 @@ def test_fields_missing_text_lists_names_tried_and_present(tmp_path: Path) -> No
 
 
 def test_fields_missing_text_in_empty_object(tmp_path: Path) -> None:
-    _, report = read_records(tmp_path, [{}])
+    _, report = read_records(tmp_path, [{"text": "T"}, {}])
     assert report.rejected[0].detail.endswith("the record has no fields")
+
+
+@pytest.mark.parametrize(
+    ("part", "option"),
+    [("date", "--date-field"), ("id", "--id-field"), ("source", "--source-field")],
+)
+def test_fields_option_matching_no_field_is_an_error(
+    tmp_path: Path, part: str, option: str
+) -> None:
+    """A misspelt field option fails once, naming the option and the fields there, instead of
+    rejecting every record."""
+    records = [{"id": str(i), "text": "T", "pubdate": "2024-01-01"} for i in range(3)]
+    with pytest.raises(InputError) as info:
+        read_records(tmp_path, records, FieldMap(**{part: "pubdat"}))
+    message = str(info.value)
+    assert info.value.origin == Origin(str(tmp_path / "news.jsonl"))
+    assert f"{option} 'pubdat' (FieldMap.{part}) matches no field" in message
+    assert "Fields in its first 3 records: id, text, pubdate" in message
+    assert "leave an option out for its default names" in message
+
+
+def test_fields_without_any_text_field_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as info:
+        read_records(tmp_path, [{"id": "a", "headline": "H"}, {"id": "b", "body2": "B"}])
+    message = str(info.value)
+    tried = "text, maintext, content, body, article"
+    assert f"no field holds the article text (tried {tried}; set --text-field)" in message
+    assert "Fields in its first 2 records: id, headline, body2" in message
+
+
+def test_fields_probe_looks_at_the_first_hundred_records_only(tmp_path: Path) -> None:
+    """The field only after the first PROBE_RECORDS records: an error (the mapping is wrong for
+    what the file starts with); inside them: per-record rejects."""
+    assert PROBE_RECORDS == 100
+    late = [{"text": "T"}] * 100 + [{"text": "T", "pubdat": "2024-01-01"}]
+    with pytest.raises(InputError, match="its first 100 records"):
+        read_records(tmp_path, late, FieldMap(date="pubdat"))
+    early = [{"text": "T"}] * 99 + [{"text": "T", "pubdat": "2024-01-01"}, {"text": "U"}]
+    articles, report = read_records(tmp_path, early, FieldMap(date="pubdat"))
+    assert len(articles) == 1 and len(report.rejected) == 100
+    assert {r.reason for r in report.rejected} == {"missing_field"}
+
+
+def test_fields_probe_skips_malformed_lines(tmp_path: Path) -> None:
+    """Lines that are no JSON object are rejected as before and do not count as records."""
+    path = tmp_path / "news.jsonl"
+    path.write_bytes(b'{not json\n[1]\n{"body": "B"}\n')
+    report = Report()
+    assert [a.text for a in read_articles([path], report=report)] == ["B"]
+    assert [r.reason for r in report.rejected] == ["malformed_json", "not_an_object"]
 
 
 @pytest.mark.parametrize(

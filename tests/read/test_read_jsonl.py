@@ -108,6 +108,7 @@ LINES = st.one_of(
 def test_jsonl_every_record_is_yielded_or_rejected_once(
     tmp_path: Path, lines: list[tuple[bytes, bool | None]]
 ) -> None:
+    lines = [(orjson.dumps({"text": "first"}), True), *lines]  # the text field exists
     path = write_lines(tmp_path / "p.jsonl", [line for line, _ in lines])
     articles, report = read_file(path)
     yielded = [a.origin.line for a in articles if a.origin]

@@ -7,6 +7,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from newsdedup.errors import InputError
 from newsdedup.read import FieldMap, read_articles
 from newsdedup.read.fields import DEFAULT_FIELDS
 from newsdedup.read.parquet import BATCH_ROWS
@@ -106,11 +107,11 @@ def test_parquet_non_string_text_is_bad_field(tmp_path: Path) -> None:
     assert [r.reason for r in report.rejected] == ["bad_field", "bad_field"]
 
 
-def test_parquet_missing_text_column_lists_all_columns(tmp_path: Path) -> None:
-    _, report = read_table(tmp_path, pa.table({"id": ["a"], "html": ["<p>"]}))
-    [rejected] = report.rejected
-    assert rejected.reason == "missing_field"
-    assert rejected.detail.endswith("the record has: id, html")
+def test_parquet_missing_text_column_is_one_error_listing_all_columns(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as info:
+        read_table(tmp_path, pa.table({"id": ["a", "b"], "html": ["<p>", "<p>"]}))
+    assert info.value.origin == Origin(str(tmp_path / "news.parquet"))
+    assert "Fields in the schema: id, html." in str(info.value)
 
 
 @pytest.mark.parametrize("content", [b"not parquet at all", b"PAR1" + b"\0" * 100])

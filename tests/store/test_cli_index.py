@@ -79,3 +79,81 @@ def test_cli_index_refuses_another_scheme(tmp_path: Path) -> None:
     done = _invoke("index", "stats", "--db", db, "--set", "lsh.bands=64")
     assert done.exit_code == 2
     assert "scheme" in done.output
+
+
+def test_cli_index_refuses_other_settings_and_names_them(tmp_path: Path) -> None:
+    db = tmp_path / "x.db"
+    records = _records(40)
+    built = _invoke("index", "add", "--db", db, _write(tmp_path / "a.jsonl", records[:20]), "-q")
+    assert built.exit_code == 0, built.output
+    more = _write(tmp_path / "b.jsonl", records[20:])
+    done = _invoke("index", "add", "--db", db, more, "--set", "verify.near_jaccard=0.3")
+    assert done.exit_code == 2
+    assert done.stdout == ""
+    [line] = done.stderr.splitlines()  # one line, never wrapped
+    assert line.startswith(f"error: {db} was built with other settings: ")
+    assert "verify.near_jaccard is 0.75 in the index, 0.3 here" in line
+    assert "(--set verify.near_jaccard=0.75, or the --config that built it)" in line
+    assert "Traceback" not in done.output
+    with sqlite3.connect(db) as conn:  # nothing of b.jsonl went in
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 20
+    conn.close()
+    # run settings change no result: accepted
+    ok = _invoke("index", "add", "--db", db, more, "--set", "run.workers=1", "-q")
+    assert ok.exit_code == 0, ok.output
+
+
+def test_cli_index_settings_from_a_config_file_are_checked_too(tmp_path: Path) -> None:
+    db = tmp_path / "x.db"
+    toml = tmp_path / "loose.toml"
+    toml.write_text("[verify]\nnear_jaccard = 0.3\n[lsh]\nmax_bucket = 50\n[run]\nworkers = 1\n")
+    data = _write(tmp_path / "a.jsonl", _records(10))
+    assert _invoke("index", "add", "--db", db, data, "--config", toml, "-q").exit_code == 0
+    for command in (["index", "stats"], ["query", "--text", "some words"]):
+        done = _invoke(*command, "--db", db)
+        assert done.exit_code == 2, command
+        flat = " ".join(done.output.split())
+        assert "lsh.max_bucket is 50 in the index, 200 here" in flat
+        assert "verify.near_jaccard is 0.3 in the index, 0.75 here" in flat
+        assert _invoke(*command, "--db", db, "--config", toml).exit_code == 0
+
+
+def test_cli_index_older_file_adopts_the_settings_and_says_so(tmp_path: Path) -> None:
+    db = tmp_path / "x.db"
+    _invoke("index", "add", "--db", db, _write(tmp_path / "a.jsonl", _records(10)), "-q")
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM meta WHERE key = 'settings'")  # as an older newsdedup made it
+    conn.close()
+    done = _invoke("index", "stats", "--db", db)
+    assert done.exit_code == 0, done.output
+    assert done.stderr.startswith(f"note: {db} recorded no settings")
+    assert "it now records this run's settings" in done.stderr
+    assert json.loads(done.stdout)["articles"] == 10
+    again = _invoke("index", "stats", "--db", db)
+    assert again.stderr == ""
+
+
+def test_cli_index_db_that_is_not_an_index(tmp_path: Path) -> None:
+    data = _write(tmp_path / "a.jsonl", _records(5))
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a database\n")
+    other = tmp_path / "app.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE users (id)")
+    conn.close()
+    before = other.read_bytes()
+    cases = [
+        (notes, "is not an SQLite file, so not a newsdedup index; it was left untouched."),
+        (other, "is an SQLite database of another program (tables: users)"),
+        (tmp_path / "missing" / "x.db", "the folder"),
+        (tmp_path, "is a folder; an index is one file."),
+    ]
+    for db, expected in cases:
+        done = _invoke("index", "add", "--db", db, data)
+        assert done.exit_code == 2, db
+        [line] = done.stderr.splitlines()
+        assert line.startswith("error: ") and str(db) in line and expected in line
+        assert "Traceback" not in done.output
+    assert notes.read_text() == "not a database\n"
+    assert other.read_bytes() == before
+    assert not (tmp_path / "app.db-wal").exists() and not (tmp_path / "missing").exists()

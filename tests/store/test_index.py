@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup import Config, find_copies
 from newsdedup.errors import StoreError
 from newsdedup.group.stories import find_stories, publication_order
+from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.store.contract import IndexProtocol
 from newsdedup.store.index import Index
 from newsdedup.store.schema import SCHEMA_VERSION, connect, migrate
@@ -242,7 +242,13 @@ def test_index_query_finds_copies_and_stores_nothing(tmp_path: Path) -> None:
         assert {c.id for c in result.copies} <= {m.id for m in group.members}
         best = index.article(result.copies[0].id)
         assert best is not None and result.story == best.story
-        assert result.as_json()["copies"][0]["kind"] in {"exact", "near", "rewrite", "excerpt", "condensed"}
+        assert result.as_json()["copies"][0]["kind"] in {
+            "exact",
+            "near",
+            "rewrite",
+            "excerpt",
+            "condensed",
+        }
 
 
 def test_index_query_of_an_unrelated_text_finds_nothing(tmp_path: Path, make_words) -> None:  # type: ignore[no-untyped-def]

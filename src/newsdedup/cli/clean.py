@@ -74,7 +74,7 @@ def clean(
     ] = False,
 ) -> None:
     """Extract and clean every article in INPUTS and write each once to OUTPUT."""
-    from newsdedup.cli.main import _config, _fail, console
+    from newsdedup.cli.main import _config, _fail, err_console
     from newsdedup.cli.summary import clean_table, progress_display
     from newsdedup.jobs import clean_files
 
@@ -84,7 +84,7 @@ def clean(
     started = time.perf_counter()
     try:
         config = _config(config_file, sets, strict)
-        with progress_display(console, enabled=not quiet) as progress:
+        with progress_display(err_console, enabled=not quiet) as progress:
             report = clean_files(
                 inputs,
                 output=output,
@@ -99,4 +99,4 @@ def clean(
         raise _fail(exc) from exc
     if not quiet:
         seconds = time.perf_counter() - started
-        console.print(clean_table(report, title=f"newsdedup clean → {output}", seconds=seconds))
+        err_console.print(clean_table(report, title=f"newsdedup clean → {output}", seconds=seconds))

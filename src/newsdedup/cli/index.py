@@ -7,13 +7,21 @@ import json
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from newsdedup.cli.main import ConfigFile, Format, Inputs, Overrides, _config, _fail, console
+from newsdedup.cli.main import (
+    ConfigFile,
+    Format,
+    Inputs,
+    Overrides,
+    _config,
+    _fail,
+    err_console,
+)
 from newsdedup.cli.summary import progress_display
 from newsdedup.config import Config
 from newsdedup.errors import NewsdedupError, StoreError
@@ -21,7 +29,10 @@ from newsdedup.read import read_articles
 from newsdedup.report import Report
 from newsdedup.types import Article
 
-__all__ = ["index_app", "query"]
+if TYPE_CHECKING:
+    from newsdedup.store.index import Index
+
+__all__ = ["index_app", "open_index", "query"]
 
 index_app = typer.Typer(
     help="A living index: add articles as they come, ask which copies and story one has.",
@@ -41,6 +52,22 @@ def _existing(db: Path) -> Path:
     return db
 
 
+def open_index(db: Path, config: Config) -> Index:
+    """The index at ``db`` under ``config``; a note on stderr when an older file, made before
+    settings were recorded, adopts those of ``config`` (docs/index.md)."""
+    from newsdedup.store.index import Index
+
+    index = Index(db, config)
+    if index.settings_adopted:
+        err_console.print(
+            f"note: {escape(str(db))} recorded no settings (it was made by an older newsdedup); "
+            "it now records this run's settings, and later opens must use the same ones.",
+            highlight=False,
+            soft_wrap=True,
+        )
+    return index
+
+
 def _batches(articles: Iterator[Article], size: int) -> Iterator[list[Article]]:
     while batch := list(itertools.islice(articles, size)):
         yield batch
@@ -57,14 +84,14 @@ def add(
     quiet: Quiet = False,
 ) -> None:
     """Add the articles in INPUTS to the index at --db (created when missing): new ids are
-    added, an id already there with the same text is left alone, another text is a new version."""
-    from newsdedup.store.index import Index
-
+    added, an id already there with the same text is left alone, another text is a new version.
+    An index keeps the settings it was made with: later runs must give the same ones."""
     counts: Counter[str] = Counter()
     try:
         config = _config(config_file, overrides, strict)
         report = Report(strict=config.run.strict)
-        with Index(db, config) as index, progress_display(console, enabled=not quiet) as progress:
+        index = open_index(db, config)
+        with index, progress_display(err_console, enabled=not quiet) as progress:
             read = read_articles(inputs, format=format, report=report, clean=config.clean)
             for batch in _batches(read, config.run.batch_size):
                 result = index.add(batch)
@@ -75,7 +102,7 @@ def add(
     except NewsdedupError as exc:
         raise _fail(exc) from exc
     if not quiet:
-        console.print(_summary(counts, report, stats, db))
+        err_console.print(_summary(counts, report, stats, db))
         _print_rejects(report)
 
 
@@ -85,9 +112,9 @@ SHOW_REJECTS = 10
 
 def _print_rejects(report: Report) -> None:
     for r in report.rejected[:SHOW_REJECTS]:
-        console.print(f"rejected {escape(str(r.origin))}: {escape(r.detail)} ({r.reason})")
+        err_console.print(f"rejected {escape(str(r.origin))}: {escape(r.detail)} ({r.reason})")
     if len(report.rejected) > SHOW_REJECTS:
-        console.print(f"… and {len(report.rejected) - SHOW_REJECTS:,} more rejected records")
+        err_console.print(f"… and {len(report.rejected) - SHOW_REJECTS:,} more rejected records")
 
 
 def _summary(counts: Counter[str], report: Report, stats: dict[str, object], db: Path) -> Table:
@@ -105,11 +132,9 @@ def _summary(counts: Counter[str], report: Report, stats: dict[str, object], db:
 @index_app.command("stats")
 def stats(db: Db, config_file: ConfigFile = None, overrides: Overrides = None) -> None:
     """Counts (articles, versions, groups, stories), schema version and file size, as JSON."""
-    from newsdedup.store.index import Index
-
     try:
         config = _config(config_file, overrides)
-        with Index(_existing(db), config) as index:
+        with open_index(_existing(db), config) as index:
             typer.echo(json.dumps(index.stats(), indent=2))
     except NewsdedupError as exc:
         raise _fail(exc) from exc
@@ -127,14 +152,12 @@ def query(
     overrides: Overrides = None,
 ) -> None:
     """The copies and the story of an article that is not in the index (nothing is stored)."""
-    from newsdedup.store.index import Index
-
     if (file is None) == (text is None):
         raise typer.BadParameter("give FILE or --text, not both and not neither")
     try:
         config = _config(config_file, overrides)
         articles = _query_articles(file, text, format, config)
-        with Index(_existing(db), config) as index:
+        with open_index(_existing(db), config) as index:
             results = [(a.id, index.query(a)) for a in articles]
     except NewsdedupError as exc:
         raise _fail(exc) from exc

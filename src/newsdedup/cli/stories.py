@@ -159,7 +159,7 @@ def _run(
     quiet: bool,
     title: str,
 ) -> None:
-    from newsdedup.cli.main import _config, _fail, console
+    from newsdedup.cli.main import _config, _fail, err_console
     from newsdedup.cli.summary import progress_display
     from newsdedup.jobs import stories_files
 
@@ -171,7 +171,7 @@ def _run(
             from newsdedup.fingerprint.embed import Embedder
 
             embedder = Embedder(model_path=model)
-        with progress_display(console, enabled=not quiet) as progress:
+        with progress_display(err_console, enabled=not quiet) as progress:
             done = stories_files(
                 inputs,
                 output=output,
@@ -187,7 +187,7 @@ def _run(
     except NewsdedupError as exc:
         raise _fail(exc) from exc
     if not quiet:
-        console.print(_summary(done, title, time.perf_counter() - started))
+        err_console.print(_summary(done, title, time.perf_counter() - started))
 
 
 def _summary(done: object, title: str, seconds: float) -> Table:

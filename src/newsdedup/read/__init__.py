@@ -16,7 +16,9 @@ codes, and reading goes on:
     bad_field        the text is not a string, or the id is neither a string nor an integer
     corrupt_file     a compressed stream, Parquet file or WARC archive (or a WARC record's HTTP
                      body) is damaged; what was lost is stated
-    unreadable_file  the file cannot be opened or read (permissions, say)
+    unreadable_file  the file cannot be opened or read (permissions, say; or a dangling link)
+    unreadable_folder  a folder inside an input folder cannot be listed; its files are not read
+    not_a_file       a named pipe, socket or device found in a folder: never opened
     not_html         an HTML file or WARC response is binary, or shows no markup near its start
     no_main_text     the extractor found no main text in the page (also for unparseable markup)
     extract_failed   the extractor raised on the page, or its worker process died; the error
@@ -29,6 +31,12 @@ Counters (``report.counters``): ``derived_id`` (a record without an id gets "<fi
 ``ignored_source`` (a value that is not a string is dropped), ``skipped_file`` and
 ``skipped_record`` (a WARC record that is no page: requests, metadata, images, style sheets,
 non-2xx responses, empty bodies).
+
+Errors that stop reading (InputError): a path given that does not exist or is neither a regular
+file nor a folder, a file whose format cannot be told, and a field that ``FieldMap`` requires
+(the text, or a name set by hand) matching no column of a CSV header or Parquet schema, or no
+field of the first 100 records of a JSON Lines file: a misspelt field option would otherwise
+reject every record one by one.
 """
 
 from newsdedup.read.base import FORMATS, SUFFIXES, detect_format, read_articles

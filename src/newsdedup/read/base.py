@@ -1,8 +1,10 @@
 """The read stage's entry point: paths in, a stream of Articles out, every bad record reported.
 
-Usage errors (a path that does not exist, a file whose type cannot be told) abort at once, before
-anything is read. Bad records never abort: each one is rejected through the Report with a reason
-code and its origin, and reading goes on (``Report(strict=True)`` turns the first into an error).
+Usage errors (a path that does not exist or is not a file or folder, a file whose type cannot be
+told, a field option that names no field of a file) abort at once. Bad records never abort: each
+one is rejected through the Report with a reason code and its origin, and reading goes on
+(``Report(strict=True)`` turns the first into an error); so do a folder that cannot be listed
+and anything in a folder that is not a regular file (a named pipe is never opened).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+import stat
 from collections.abc import Generator, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
@@ -18,7 +21,12 @@ from typing import Protocol
 
 from newsdedup.config import CleanConfig
 from newsdedup.errors import InputError, MissingExtraError, invalid_param
-from newsdedup.read.compression import COMPRESSION_SUFFIXES, Source, strip_compression
+from newsdedup.read.compression import (
+    COMPRESSION_SUFFIXES,
+    Source,
+    file_kind,
+    strip_compression,
+)
 from newsdedup.read.csv import read_csv
 from newsdedup.read.feed import read_feed
 from newsdedup.read.fields import DEFAULT_FIELDS, FieldMap
@@ -102,6 +110,7 @@ class _Options:
 
 
 _Input = tuple[Source, str | None]  # a file and its format, or a folder (None)
+_Entry = tuple[Source, str] | Rejected  # a file to read and its format, or why it is not read
 
 
 def detect_format(path: str | Path) -> str:
@@ -139,7 +148,10 @@ def read_articles(
     told from each file name, else from the file's first bytes, and files in folders whose
     format cannot be told are skipped and counted as ``skipped_file``; hidden files and folders
     (".name") are not inputs. Paths are checked before anything is read: one that does not
-    exist, or a file whose format cannot be told, raises InputError at once.
+    exist or is neither a regular file nor a folder, or a file whose format cannot be told,
+    raises InputError at once. Inside folders, a subfolder that cannot be listed
+    (``unreadable_folder``) and a named pipe, socket or device (``not_a_file``, never opened)
+    are rejected and reading goes on.
 
     Web pages (HTML files, WARC records) go through ``clean.extractor``, in ``workers``
     processes (0: one per CPU core); pages over ``clean.max_page_bytes`` are rejected.
@@ -164,6 +176,13 @@ def _check(path: str | Path, format: str | None) -> _Input:
         return source, None
     if not source.path.exists():
         raise InputError("no such file or folder; check the path", origin=source.origin())
+    mode = source.path.stat().st_mode
+    if not stat.S_ISREG(mode):
+        raise InputError(
+            f"{file_kind(mode)}, not a file or folder: newsdedup reads only regular files, "
+            "and never opens a pipe or device. Write the stream to a file first and pass that.",
+            origin=source.origin(),
+        )
     found = format or detect_format(source.path)
     _require(found)
     return source, found
@@ -189,7 +208,11 @@ def _stream(inputs: list[_Input], options: _Options, report: Report) -> Iterator
 
 
 def _items(inputs: list[_Input], options: _Options, report: Report) -> Iterator[Item]:
-    for source, found in _files(inputs, options.format, report):
+    for entry in _files(inputs, options.format, report):
+        if isinstance(entry, Rejected):
+            yield entry
+            continue
+        source, found = entry
         with closing(_open(source, found, options, report)) as items:
             yield from items
 
@@ -204,9 +227,7 @@ def _open(
     return _READERS[found](source, fields=options.fields, report=report)
 
 
-def _files(
-    inputs: list[_Input], format: str | None, report: Report
-) -> Iterator[tuple[Source, str]]:
+def _files(inputs: list[_Input], format: str | None, report: Report) -> Iterator[_Entry]:
     for source, found in inputs:
         if found is not None:
             yield source, found
@@ -214,26 +235,55 @@ def _files(
             yield from _folder(source, format, report)
 
 
-def _folder(folder: Source, format: str | None, report: Report) -> Iterator[tuple[Source, str]]:
-    for path in _files_under(folder.path):
+def _folder(folder: Source, format: str | None, report: Report) -> Iterator[_Entry]:
+    for path, problem in _files_under(folder):
+        if problem is not None:
+            yield problem
+            continue
         found = format or _format_of(path)
         if found is None:
             report.count("skipped_file")
             log.info("%s: skipped, neither its name nor its content tells its format", path)
             continue
-        name = os.path.join(folder.name, *path.relative_to(folder.path).parts)
-        yield Source(path=path, name=name), found
+        yield Source(path=path, name=_shown(folder, path)), found
 
 
-def _files_under(root: Path) -> list[Path]:
-    """Every file under ``root`` in sorted order; hidden files and folders are not inputs."""
+def _shown(folder: Source, path: Path) -> str:
+    """A path under ``folder`` as reports name it: under the folder as the user gave it."""
+    return os.path.join(folder.name, *path.relative_to(folder.path).parts)
 
-    def fail(exc: OSError) -> None:
-        where = Origin(os.fspath(exc.filename or root))
-        raise InputError(f"cannot list the folder ({exc.strerror or exc})", origin=where)
 
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root, onerror=fail):
+def _files_under(folder: Source) -> list[tuple[Path, Rejected | None]]:
+    """Every file under ``folder`` in sorted order, each with why it is not read (or None): a
+    subfolder that cannot be listed, or an entry that is not a regular file (never opened).
+    Hidden files and folders are not inputs."""
+    found: list[tuple[Path, Rejected | None]] = []
+
+    def unlisted(exc: OSError) -> None:
+        where = Path(exc.filename) if exc.filename else folder.path
+        detail = f"the folder cannot be listed ({exc.strerror or exc}); its files were not read"
+        origin = Origin(_shown(folder, where))
+        found.append((where, Rejected(origin=origin, reason="unreadable_folder", detail=detail)))
+
+    for dirpath, dirnames, filenames in os.walk(folder.path, onerror=unlisted):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        found.extend(Path(dirpath, f) for f in filenames if not f.startswith("."))
-    return sorted(found)
+        for name in filenames:
+            if not name.startswith("."):
+                path = Path(dirpath, name)
+                found.append((path, _not_a_file(folder, path)))
+    return sorted(found, key=lambda entry: entry[0])
+
+
+def _not_a_file(folder: Source, path: Path) -> Rejected | None:
+    """Why ``path`` (found in a folder) is not read without opening it, or None for a file."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        reason, detail = "unreadable_file", f"the file cannot be read ({exc.strerror or exc})"
+        if path.is_symlink():
+            detail = "a link to a file that does not exist"
+        return Rejected(origin=Origin(_shown(folder, path)), reason=reason, detail=detail)
+    if stat.S_ISREG(mode):
+        return None
+    detail = f"{file_kind(mode)}, not a regular file; it was not opened"
+    return Rejected(origin=Origin(_shown(folder, path)), reason="not_a_file", detail=detail)

@@ -2,13 +2,16 @@
 
 Inputs are decompressed as a stream so a file of any size is read in constant memory. A
 truncated or corrupt stream is reported as far as it could be read: the records before the
-damage are kept and one ``corrupt_file`` rejection says what was lost.
+damage are kept and one ``corrupt_file`` rejection says what was lost. Only regular files are
+ever opened: a named pipe, socket or device is refused without blocking (``open_file``).
 """
 
 from __future__ import annotations
 
 import gzip
 import io
+import os
+import stat
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,9 +29,12 @@ if TYPE_CHECKING:
 __all__ = [
     "COMPRESSION_SUFFIXES",
     "CORRUPT_ERRORS",
+    "NotAFileError",
     "Source",
     "compression_of",
+    "file_kind",
     "numbered_lines",
+    "open_file",
     "open_stream",
     "read_all",
     "read_head",
@@ -89,9 +95,42 @@ class Source:
         return Origin(self.name, line)
 
 
+class NotAFileError(OSError):
+    """The path is a named pipe, socket, device or folder: not a file newsdedup opens."""
+
+
+def file_kind(mode: int) -> str:
+    """What a path of this ``st_mode`` is, in words, when it is not a regular file."""
+    kinds = (
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISDIR, "a folder"),
+    )
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
+
+
+def open_file(path: Path) -> io.BufferedReader:
+    """``open(path, "rb")`` for a regular file only. Anything else raises NotAFileError, and
+    never blocks: the file is opened non-blocking (a FIFO's open would wait for a writer) and
+    checked before a byte is read."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotAFileError(f"{file_kind(mode)}, not a regular file")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def compression_of(path: Path) -> str | None:
     """The compression of ``path`` by its magic bytes (a mislabelled suffix does not matter)."""
-    with open(path, "rb") as fh:
+    with open_file(path) as fh:
         return _sniff(fh.read(4))
 
 
@@ -106,7 +145,7 @@ def _sniff(head: bytes) -> str | None:
 @contextmanager
 def open_stream(path: Path) -> Iterator[BinaryIO]:
     """Open ``path`` for reading bytes, decompressing gzip or zstd when the content is."""
-    with open(path, "rb") as raw:
+    with open_file(path) as raw:
         kind = _sniff(raw.peek(4)[:4])
         if kind == "gzip":
             with gzip.GzipFile(fileobj=raw) as fh:
@@ -200,5 +239,9 @@ def read_head(path: Path, size: int) -> bytes:
 
 
 def unreadable(source: Source, exc: OSError) -> Rejected:
+    """``not_a_file`` for a pipe, socket or device; ``unreadable_file`` for any other failure."""
+    if isinstance(exc, NotAFileError):
+        detail = f"{exc}; it was not opened (only regular files are read)"
+        return Rejected(origin=source.origin(), reason="not_a_file", detail=detail)
     detail = f"the file cannot be read ({exc.strerror or exc}); check its permissions"
     return Rejected(origin=source.origin(), reason="unreadable_file", detail=detail)

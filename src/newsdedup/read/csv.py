@@ -1,7 +1,8 @@
 """CSV with a header row; fields may span lines, and line numbers stay physical.
 
 The csv module reads from our own line source, so each row can be traced to the physical line it
-starts on and to any line in it that was not valid UTF-8; one such line costs only its row.
+starts on and to any line in it that was not valid UTF-8; one such line costs only its row. A
+header without the text column (or a column set by hand) is one error, not one reject a row.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING
 
 from newsdedup.read.compression import Source, numbered_lines
-from newsdedup.read.fields import FieldMap, to_article
+from newsdedup.read.fields import FieldMap, check_fields, to_article
 from newsdedup.report import Report
 from newsdedup.types import Article, Rejected
 
@@ -69,6 +70,7 @@ def read_csv(
     if isinstance(header, Rejected):
         yield header
     elif header is not None:
+        check_fields(fields, header, source=source, where="the header")
         yield from _rows(rows, header, lines, fields, report)
     if lines.problem is not None:
         yield lines.problem

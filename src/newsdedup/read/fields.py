@@ -2,26 +2,37 @@
 
 JSONL, CSV and Parquet records all become a mapping of field names to values first; this module
 is the one place that decides what such a record means, so every format accepts the same field
-names and rejects a record for the same reasons.
+names and rejects a record for the same reasons. A field the map requires (the text, and any
+name set by hand) that matches no field of a file's header, schema or first records is an
+InputError naming the option and the fields there (``check_fields``): a misspelt option would
+otherwise reject every record one by one.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
-from newsdedup.errors import invalid_param
+from newsdedup.errors import InputError, invalid_param
 from newsdedup.read.compression import Source
 from newsdedup.read.dates import parse_date
 from newsdedup.report import Report
 from newsdedup.types import Article, Rejected
 
-__all__ = ["ALIASES", "DEFAULT_FIELDS", "FieldMap", "to_article"]
+__all__ = [
+    "ALIASES",
+    "DEFAULT_FIELDS",
+    "PROBE_RECORDS",
+    "FieldMap",
+    "check_fields",
+    "probe_fields",
+    "to_article",
+]
 
 #: Names news scrapers use (news-please, Common Crawl news dumps, CMS exports), tried in this order
 #: after the default name when a field is left at its default.
@@ -37,6 +48,9 @@ ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
 )
 
 _SHOWN_KEYS = 30  # at most this many of a record's fields are listed in a missing_field detail
+
+#: Records of a file without a header (JSON Lines) whose fields a required field must be among.
+PROBE_RECORDS = 100
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -80,6 +94,73 @@ DEFAULT_FIELDS = FieldMap()
 
 _DEFAULTS: dict[str, str] = dataclasses.asdict(DEFAULT_FIELDS)
 _PARTS: tuple[str, ...] = tuple(_DEFAULTS)
+
+#: What each part holds, for messages.
+_HOLDS = {
+    "id": "the document id",
+    "text": "the article text",
+    "title": "the title",
+    "date": "the publication date",
+    "url": "the URL",
+    "source": "the source",
+}
+
+
+def check_fields(
+    fields: FieldMap, available: Collection[str], *, source: Source, where: str
+) -> None:
+    """Raise InputError when a required field (the text, or a name set by hand) is none of
+    ``available``: the columns of a header or schema, or the fields of the first records
+    (``where`` says which, e.g. "the header")."""
+    missing = [
+        (part, names)
+        for part, names, required in _lookups(fields)
+        if required and not any(name in available for name in names)
+    ]
+    if missing:
+        problems = "; ".join(_no_field(fields, part, names) for part, names in missing)
+        raise InputError(
+            f"{problems}. Fields in {where}: {_listed(list(available)) or 'none'}. Name the "
+            "field that holds each part with its option (--text-field, --date-field..., or "
+            "FieldMap), or leave an option out for its default names.",
+            origin=source.origin(),
+        )
+
+
+def _no_field(fields: FieldMap, part: str, names: tuple[str, ...]) -> str:
+    option = f"--{part}-field"
+    if fields.is_default(part):
+        return f"no field holds {_HOLDS[part]} (tried {', '.join(names)}; set {option})"
+    return f"{option} {names[0]!r} (FieldMap.{part}) matches no field"
+
+
+def _listed(keys: Sequence[str]) -> str:
+    return ", ".join(keys[:_SHOWN_KEYS]) + (", ..." if len(keys) > _SHOWN_KEYS else "")
+
+
+_Record = tuple[int, Mapping[str, Any]] | Rejected  # a parsed record and its line, or why not
+
+
+def probe_fields(records: Iterable[_Record], fields: FieldMap, source: Source) -> Iterator[_Record]:
+    """``records`` unchanged, once the fields of the first ``PROBE_RECORDS`` of them (or all,
+    when fewer) were checked by ``check_fields``; rejected lines pass and are not counted."""
+    held: list[_Record] = []
+    keys: dict[str, None] = {}
+    seen = 0
+    it = iter(records)
+    for item in it:
+        held.append(item)
+        if not isinstance(item, Rejected):
+            keys.update(dict.fromkeys(item[1]))
+            seen += 1
+            if seen == PROBE_RECORDS:
+                break
+    if seen:
+        where = f"its first {seen} records" if seen > 1 else "its first record"
+        check_fields(fields, list(keys), source=source, where=where)
+    yield from held
+    yield from it
+
 
 _Picked = tuple[str, Any] | None  # (field name, value) as found in the record, or nothing
 
@@ -160,8 +241,7 @@ def _pick(
 
 def _missing_detail(names: tuple[str, ...], keys: Sequence[str]) -> str:
     tried = f" (also tried: {', '.join(names[1:])})" if len(names) > 1 else ""
-    shown = ", ".join(keys[:_SHOWN_KEYS]) + (", ..." if len(keys) > _SHOWN_KEYS else "")
-    has = f"the record has: {shown}" if keys else "the record has no fields"
+    has = f"the record has: {_listed(keys)}" if keys else "the record has no fields"
     return f"no field {names[0]!r}{tried}; {has}"
 
 

@@ -1,16 +1,18 @@
 """JSON Lines (.jsonl, .json, .ndjson): one JSON object per line.
 
-A bad line costs only that line: it is rejected with its line number and reading goes on.
+A bad line costs only that line: it is rejected with its line number and reading goes on. A
+required field that none of the first records has is an error (``probe_fields``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
+from typing import Any
 
 import orjson
 
 from newsdedup.read.compression import Source, numbered_lines
-from newsdedup.read.fields import FieldMap, to_article
+from newsdedup.read.fields import FieldMap, probe_fields, to_article
 from newsdedup.report import Report
 from newsdedup.types import Article, Rejected
 
@@ -23,6 +25,15 @@ def read_jsonl(
     source: Source, *, fields: FieldMap, report: Report
 ) -> Generator[Article | Rejected, None, None]:
     """One Article or Rejected per non-blank line; blank lines are not records."""
+    for item in probe_fields(_records(source), fields, source):
+        if isinstance(item, Rejected):
+            yield item
+        else:
+            n, record = item
+            yield to_article(record, fields=fields, source=source, line=n, report=report)
+
+
+def _records(source: Source) -> Iterator[tuple[int, dict[str, Any]] | Rejected]:
     for item in numbered_lines(source):
         if isinstance(item, Rejected):
             yield item
@@ -31,12 +42,20 @@ def read_jsonl(
         if n == 1:
             line = line.removeprefix(_BOM)
         if line.strip():
-            yield parse_record(source, n, line, fields, report)
+            record = _object(source, n, line)
+            yield record if isinstance(record, Rejected) else (n, record)
 
 
 def parse_record(
     source: Source, n: int, line: bytes, fields: FieldMap, report: Report
 ) -> Article | Rejected:
+    record = _object(source, n, line)
+    if isinstance(record, Rejected):
+        return record
+    return to_article(record, fields=fields, source=source, line=n, report=report)
+
+
+def _object(source: Source, n: int, line: bytes) -> dict[str, Any] | Rejected:
     try:
         record = orjson.loads(line)
     except orjson.JSONDecodeError as exc:
@@ -44,7 +63,7 @@ def parse_record(
     if not isinstance(record, dict):
         detail = f"line {n} is a JSON {_json_type(record)}, not an object"
         return Rejected(origin=source.origin(n), reason="not_an_object", detail=detail)
-    return to_article(record, fields=fields, source=source, line=n, report=report)
+    return record
 
 
 def _undecodable(source: Source, n: int, line: bytes, exc: orjson.JSONDecodeError) -> Rejected:

@@ -1,7 +1,8 @@
 """Parquet, streamed batch by batch with only the columns an article needs.
 
 A file is never loaded whole: ``iter_batches`` reads a bounded number of rows at a time, and
-columns other than the mapped fields (raw HTML, say) are never read at all.
+columns other than the mapped fields (raw HTML, say) are never read at all. A schema without the
+text column (or a column set by hand) is one error, not one reject a row.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from collections.abc import Generator
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from newsdedup.read.compression import Source, compression_of
-from newsdedup.read.fields import FieldMap, to_article
+from newsdedup.read.compression import Source, compression_of, unreadable
+from newsdedup.read.fields import FieldMap, check_fields, to_article
 from newsdedup.report import Report
 from newsdedup.types import Article, Rejected
 
@@ -32,6 +33,7 @@ def read_parquet(
         yield opened
         return
     names = opened.schema_arrow.names
+    check_fields(fields, names, source=source, where="the schema")
     columns = fields.columns(names) or None  # none of ours: read all, so no row goes unseen
     row = 0
     try:
@@ -46,7 +48,10 @@ def read_parquet(
 
 
 def _open(source: Source) -> pq.ParquetFile | Rejected:
-    packed = compression_of(source.path)
+    try:
+        packed = compression_of(source.path)  # also refuses a pipe or device, unopened
+    except OSError as exc:
+        return unreadable(source, exc)
     if packed is not None:
         detail = (
             f"the file is {packed}-compressed; Parquet compresses internally, so decompress it "

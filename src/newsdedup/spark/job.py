@@ -55,6 +55,10 @@ DEFAULT_CONF: Mapping[str, str] = {
 }
 
 _EXACT = 1  # relate.kind: the code of an exact copy
+#: What ``stages.stars_of`` reads of each member of a component.
+_MEMBER_COLUMNS = (
+    "shelf", "vertex", "id", "published", "n_words", "traces", "n_content", "sets", "positions",
+)  # fmt: skip
 _FORMATS = {"parquet": "parquet", "jsonl": "jsonl", "json": "jsonl", "ndjson": "jsonl"}
 
 
@@ -342,10 +346,7 @@ def dedup(
         docs.select("vertex", "id", "published", "n_words", "traces")
         .join(components.select("vertex", shelf), "vertex")
         .join(shingles, "vertex")
-        .select(
-            "shelf", "vertex", "id", "published", "n_words", "traces", "n_content", "sets",
-            "positions",
-        )  # fmt: skip
+        .select(*_MEMBER_COLUMNS)
     )
     # its own projection of the components: the two sides of the cogroup must not share columns
     owner = components.select(F.col("vertex").alias("u"), shelf)
@@ -401,9 +402,7 @@ def dedup(
     )
 
 
-def _contained(
-    eligible: DataFrame, shingles: DataFrame, config: Config
-) -> tuple[DataFrame, int]:
+def _contained(eligible: DataFrame, shingles: DataFrame, config: Config) -> tuple[DataFrame, int]:
     """candidates/contained.py's rule as a DataFrame of pairs (a, b), and the number of short
     documents: the shingles of every document that a short document also has, bucketed by
     shingle (capped by the id hash as the local engine caps), counted per pair and kept by the
@@ -423,8 +422,10 @@ def _contained(
     schema = _spark_schema(stages.SHINGLE_SCHEMA)
     rows = docs.select("vertex", "sets").mapInArrow(stages.shingle_rows, schema)
     vocabulary = (
-        docs.where("short").select("vertex", "sets").mapInArrow(stages.shingle_rows, schema)
-    ).select("shingle").distinct()
+        (docs.where("short").select("vertex", "sets").mapInArrow(stages.shingle_rows, schema))
+        .select("shingle")
+        .distinct()
+    )
     hits = rows.join(vocabulary, "shingle", "left_semi").join(
         docs.select("vertex", "tiebreak", "short"), "vertex"
     )
@@ -449,13 +450,20 @@ def _contained(
         .agg(F.count(F.lit(1)).alias("shared"))
     )
     side = docs.select("vertex", "size", "short")
-    joined = found.join(
-        side.select(F.col("vertex").alias("a"), F.col("size").alias("size_a"), F.col("short").alias("short_a")), "a"
-    ).join(
-        side.select(F.col("vertex").alias("b"), F.col("size").alias("size_b"), F.col("short").alias("short_b")), "b"
-    )  # fmt: skip
+    joined = found.join(_side(side, "a"), "a").join(_side(side, "b"), "b")
     kept = functools.partial(stages.kept_short_pairs, min_containment=v.min_candidate_containment)
     return joined.mapInArrow(kept, _spark_schema(stages.PAIR_SCHEMA)), n_short
+
+
+def _side(side: DataFrame, name: str) -> DataFrame:
+    """(vertex, size, short) renamed for one side of a pair: a, size_a, short_a."""
+    from pyspark.sql import functions as F
+
+    return side.select(
+        F.col("vertex").alias(name),
+        F.col("size").alias(f"size_{name}"),
+        F.col("short").alias(f"short_{name}"),
+    )
 
 
 def _shelves(spark: SparkSession) -> int:

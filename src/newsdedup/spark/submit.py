@@ -5,9 +5,10 @@
         "$(python -c 'import newsdedup.spark.submit as m; print(m.__file__)')" \\
         s3a://bucket/news/*.parquet -o s3a://bucket/out/groups.parquet --keep representatives
 
-Every executor needs newsdedup installed (``pip install 'newsdedup[spark]'`` in the image or a
-bootstrap action). The options are those of ``newsdedup dedup``; the master and resources come
-from spark-submit (docs/scaling.md lists the settings that matter).
+Every executor needs newsdedup installed (``pip install '/path/to/newsdedup[spark]'`` from a
+checkout or a built wheel, in the image or a bootstrap action). The options are those of
+``newsdedup dedup``; the master and resources come from spark-submit (docs/scaling.md lists
+the settings that matter).
 """
 
 from __future__ import annotations

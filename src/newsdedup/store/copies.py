@@ -46,9 +46,9 @@ class CopyUpdate:
     changed: set[int] = field(default_factory=set)  #: articles whose group row was written
 
 
-
 def _marks(n: int) -> str:
     return ", ".join("?" * n)
+
 
 def rank_key(policy: str) -> Callable[[tuple[int, int, str]], tuple[Any, ...]]:
     """The order of ``priority_ranks`` as a key on (published, n_words, id)."""
@@ -309,9 +309,7 @@ def _write_alone(conn: sqlite3.Connection, seqs: list[int], update: CopyUpdate) 
     """Groups of one: what star_groups gives a document with no edge and no exact copy."""
     ids = dict(_ids(conn, seqs))
     conn.executemany(
-        "INSERT OR REPLACE INTO groups VALUES (?, ?, ?, 0"
-        + ", NULL" * len(SCORE_COLUMNS)
-        + ")",
+        "INSERT OR REPLACE INTO groups VALUES (?, ?, ?, 0" + ", NULL" * len(SCORE_COLUMNS) + ")",
         [(s, s, group_id(ids[s])) for s in seqs],
     )
     update.changed.update(seqs)

@@ -11,7 +11,8 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -30,14 +31,27 @@ from newsdedup.store.contract import (
     StoredArticle,
     StoryPage,
 )
+from newsdedup.store.identity import check_settings
 from newsdedup.store.ingest import ingest_run, prepare, unique_runs
-from newsdedup.store.lookup import query_article, scores_of
-from newsdedup.store.schema import SCHEMA_VERSION, check_scheme, connect, migrate, version
+from newsdedup.store.lookup import Diffs, query_article, scores_of
+from newsdedup.store.schema import (
+    SCHEMA_VERSION,
+    check_scheme,
+    connect,
+    migrate,
+    open_index,
+    version,
+)
 from newsdedup.store.story_state import StoryState
 from newsdedup.types import Article, Story
 
 __all__ = ["Index"]
 
+#: Runs of fewer articles are fingerprinted on the calling thread alone (as ``query`` does):
+#: for a few documents numba's thread pool costs more than it saves, and when the CPUs are
+#: busy (a service answering reads) its start waits for all of its threads: one article took
+#: 25 ms there instead of 0.3 ms.
+PARALLEL_RUN = 64
 #: Placed articles between two snapshots of the story assigner (and at most this many seconds).
 SNAPSHOT_EVERY = 20_000
 SNAPSHOT_SECONDS = 300.0
@@ -52,7 +66,14 @@ _SCORE_SQL = ", ".join(f"g.s{k}" for k in range(len(SCORE_COLUMNS)))
 
 
 class Index:
-    """Articles, copy groups and stories in one SQLite file, kept up to date by ``add``."""
+    """Articles, copy groups and stories in one SQLite file, kept up to date by ``add``.
+
+    Opening checks the file (store/schema.py ``open_index``: an SQLite file of another program is
+    refused, never changed), migrates it, and checks its identity: the fingerprint scheme and
+    every setting that changes results (store/identity.py), recorded when the file was created;
+    ``config`` must agree with them. ``settings_adopted`` is True when a file made before
+    settings were recorded took those of ``config``.
+    """
 
     def __init__(
         self, path: str | Path, config: Config | None = None, *, embedder: Embedder | None = None
@@ -63,13 +84,19 @@ class Index:
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
-        self._writer = connect(self.path)
-        self.migrated_from = migrate(self._writer, self.path)
-        check_scheme(self._writer, self.config, self.path)
+        self._writer = open_index(self.path)
+        try:
+            self.migrated_from = migrate(self._writer, self.path)
+            check_scheme(self._writer, self.config, self.path)
+            self.settings_adopted = check_settings(self._writer, self.config, self.path)
+        except BaseException:
+            self._writer.close()
+            raise
         self._stories = StoryState(self.config, embedder)
         self._stories_loaded = False  # loaded on the first add or peek: queries start fast
         self._last_snapshot = time.monotonic()
         self.snapshot_bytes = 0
+        self.diffs = Diffs()  # limits and cache of diff(); replace it to change them
         self._closed = False
 
     # -- writing ----------------------------------------------------------------------------
@@ -83,7 +110,8 @@ class Index:
             self._check_open()
             self._load_stories()
             for run in unique_runs(prepare(articles, self.config, report)):
-                batch = self._transaction(run)
+                with _kernel_threads(1 if len(run) < PARALLEL_RUN else None):
+                    batch = self._transaction(run)
                 added += batch.added
                 for k, v in batch.seconds.items():
                     seconds[k] = seconds.get(k, 0.0) + v
@@ -244,7 +272,7 @@ class Index:
         by = "s.last_seen IS NULL, s.last_seen DESC" if order == "recent" else "s.size DESC"
         rows = conn.execute(
             f"SELECT s.* FROM stories s {where} ORDER BY {by}, s.id LIMIT ? OFFSET ?",
-            [*params, limit, offset],
+            [*params, _sql_int(limit), _sql_int(offset)],
         ).fetchall()
         return StoryPage(
             stories=tuple(_story(r) for r in rows), total=total, limit=limit, offset=offset
@@ -262,21 +290,25 @@ class Index:
         return tuple(a for a in found if a is not None)
 
     def diff(self, a: str, b: str) -> dict[str, Any] | None:
-        from newsdedup.store.lookup import diff_articles
-
+        """The alignment of ``a`` with ``b`` (None when either is unknown), through
+        ``self.diffs``: refused for texts over its ``max_chars`` (``DiffTooLargeError``), and
+        cached within its bounds (store/lookup.py ``Diffs``)."""
         first, second = self.article(a), self.article(b)
         if first is None or second is None:
             return None
-        return diff_articles(self._conn(), self._lock, self._writer, self.config, first, second)
+        return self.diffs.diff(self._conn(), self._lock, self._writer, self.config, first, second)
 
     def search(self, q: str, *, limit: int = 20, offset: int = 0) -> tuple[StoredArticle, ...]:
-        phrase = '"' + q.replace('"', '""') + '"'  # one phrase: no FTS syntax errors from users
+        words = q.replace("\x00", " ")  # FTS5 reads a NUL as the end of the query
+        if not words.strip():
+            return ()
+        phrase = '"' + words.replace('"', '""') + '"'  # one phrase: no FTS syntax errors
         rows = (
             self._conn()
             .execute(
                 _ARTICLE + "JOIN fts ON fts.rowid = a.seq WHERE fts MATCH ? AND a.current = 1 "
                 "ORDER BY fts.rank LIMIT ? OFFSET ?",
-                (phrase, limit, offset),
+                (phrase, _sql_int(limit), _sql_int(offset)),
             )
             .fetchall()
         )
@@ -331,6 +363,27 @@ class Index:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+@contextmanager
+def _kernel_threads(n: int | None) -> Iterator[None]:
+    """numba kernels of this thread run on ``n`` threads inside the block (None: unchanged)."""
+    if n is None:
+        yield
+        return
+    import numba
+
+    before = numba.get_num_threads()
+    numba.set_num_threads(n)  # per calling thread in numba
+    try:
+        yield
+    finally:
+        numba.set_num_threads(before)
+
+
+def _sql_int(value: int) -> int:
+    """A limit or offset SQLite can bind (a 64-bit int): larger ones mean "all" / "past the end"."""
+    return max(0, min(int(value), 2**63 - 1))
 
 
 def _size(path: Path) -> int:

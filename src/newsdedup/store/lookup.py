@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +13,7 @@ import numba
 import numpy as np
 
 from newsdedup.config import Config
-from newsdedup.errors import InputError
+from newsdedup.errors import InputError, NewsdedupError, invalid_param
 from newsdedup.fingerprint.batch import fingerprint_articles
 from newsdedup.relate.kind import KIND_CODES, classify
 from newsdedup.relate.verify import EXACT_SCORES, SCORE_COLUMNS, SWAP, score_pairs
@@ -21,8 +22,29 @@ from newsdedup.store.contract import CopyLink, StoredArticle
 from newsdedup.store.rows import append, load_fingerprints, signed
 from newsdedup.types import Article, Origin, Scores
 
-__all__ = ["diff_articles", "query_article", "scores_of", "story_filter"]
+__all__ = [
+    "DIFF_CACHE_BYTES",
+    "DIFF_CACHE_ROWS",
+    "DIFF_MAX_CHARS",
+    "DIFF_WAIT_SECONDS",
+    "DIFF_WORKERS",
+    "DiffBusyError",
+    "DiffTooLargeError",
+    "Diffs",
+    "query_article",
+    "scores_of",
+    "story_filter",
+]
 
+#: Longest text, in characters, of either article of a diff (about 15,000 words: a long
+#: feature; the alignment and the verdict of two such texts take about a second).
+DIFF_MAX_CHARS = 100_000
+#: Most cached alignments, and most bytes of their JSON, in the ``alignments`` table.
+DIFF_CACHE_ROWS = 2_000
+DIFF_CACHE_BYTES = 32 * 1024 * 1024
+#: Most alignments computed at once, and the longest wait for a free slot (seconds).
+DIFF_WORKERS = 2
+DIFF_WAIT_SECONDS = 10.0
 
 
 def scores_of(values: Any) -> Scores | None:
@@ -144,44 +166,175 @@ def story_filter(
     if source is not None:
         clauses.append("EXISTS (SELECT 1 FROM json_each(s.sources) WHERE value = ?)")
         params.append(source)
-    if text:
-        like = f"%{text}%"
+    if text:  # instr, not LIKE: '%' and '_' are text here, and a NUL matches nothing
         clauses.append(
-            "(s.label LIKE ? OR s.headline LIKE ? OR EXISTS (SELECT 1 FROM story_of o "
-            "JOIN articles a ON a.seq = o.seq WHERE o.story = s.id AND a.title LIKE ?))"
+            "(instr(lower(s.label), lower(?)) OR instr(lower(s.headline), lower(?)) OR EXISTS "
+            "(SELECT 1 FROM story_of o JOIN articles a ON a.seq = o.seq WHERE o.story = s.id "
+            "AND instr(lower(a.title), lower(?))))"
         )
-        params += [like, like, like]
+        params += [text, text, text]
     return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
-def diff_articles(
-    reader: sqlite3.Connection,
-    lock: threading.RLock,
-    writer: sqlite3.Connection,
-    config: Config,
-    a: StoredArticle,
-    b: StoredArticle,
-) -> dict[str, Any]:
-    """The alignment of two stored texts, cached in ``alignments`` per (id@version) pair."""
+class DiffTooLargeError(NewsdedupError, ValueError):
+    """An article is too long to align on request (``param`` names it: ``a`` or ``b``)."""
+
+    def __init__(self, param: str, article_id: str, chars: int, limit: int) -> None:
+        self.param, self.chars, self.limit = param, chars, limit
+        super().__init__(
+            f"The text of article {param} {article_id!r} has {chars:,} characters; a diff is "
+            f"computed only for texts of at most {limit:,}. Compare the two files with "
+            "'newsdedup diff' instead."
+        )
+
+
+class DiffBusyError(NewsdedupError):
+    """Every diff slot stayed busy for ``retry_after`` seconds."""
+
+    def __init__(self, workers: int, waited: float) -> None:
+        self.retry_after = waited
+        super().__init__(
+            f"The service is already computing {workers} diffs and none finished within "
+            f"{waited:g} s. Retry later."
+        )
+
+
+class Diffs:
+    """The diffs of an index: alignments of two stored articles, bounded three ways.
+
+    A text over ``max_chars`` characters is refused (``DiffTooLargeError``); at most
+    ``workers`` alignments are computed at once, and a request waits at most ``wait_seconds``
+    for a slot (``DiffBusyError``); results are cached in the ``alignments`` table under
+    (id@version, id@version), at most ``max_rows`` rows and ``max_bytes`` bytes of JSON, the
+    least recently used evicted first (``max_rows=0`` turns the cache off). The order of use
+    is kept in memory: after a restart the rows from before go first."""
+
+    def __init__(
+        self,
+        *,
+        max_chars: int = DIFF_MAX_CHARS,
+        max_rows: int = DIFF_CACHE_ROWS,
+        max_bytes: int = DIFF_CACHE_BYTES,
+        workers: int = DIFF_WORKERS,
+        wait_seconds: float = DIFF_WAIT_SECONDS,
+    ) -> None:
+        for name, value, low in (
+            ("max_chars", max_chars, 1),
+            ("max_rows", max_rows, 0),
+            ("max_bytes", max_bytes, 0),
+            ("workers", workers, 1),
+        ):
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise invalid_param(name, "Diffs", f"an int >= {low}", value)
+        if not wait_seconds >= 0:
+            raise invalid_param("wait_seconds", "Diffs", "a number >= 0", wait_seconds)
+        self.max_chars, self.max_rows, self.max_bytes = max_chars, max_rows, max_bytes
+        self.workers, self.wait_seconds = workers, wait_seconds
+        self._slots = threading.BoundedSemaphore(workers)
+        self._lock = threading.Lock()
+        self._used: OrderedDict[tuple[str, str], int] = OrderedDict()  # oldest first: bytes
+        self._bytes = 0
+        self._synced = False  # _used mirrors the table (set by _sync, under the write lock)
+
+    def diff(
+        self,
+        reader: sqlite3.Connection,
+        lock: threading.RLock,
+        writer: sqlite3.Connection,
+        config: Config,
+        a: StoredArticle,
+        b: StoredArticle,
+    ) -> dict[str, Any]:
+        """The alignment of ``a`` with ``b``, from the cache or computed (and then cached when
+        no ingest holds ``lock``: a read never waits for a write)."""
+        for param, article in (("a", a), ("b", b)):
+            if len(article.text) > self.max_chars:
+                raise DiffTooLargeError(param, article.id, len(article.text), self.max_chars)
+        key = (f"{a.id}@{a.version}", f"{b.id}@{b.version}")
+        found = self._cached(reader, key)
+        if found is not None:
+            return found
+        if not self._slots.acquire(timeout=self.wait_seconds):
+            raise DiffBusyError(self.workers, self.wait_seconds)
+        try:
+            found = self._cached(reader, key)  # computed while this request waited
+            out = found if found is not None else _aligned(config, a, b)
+        finally:
+            self._slots.release()
+        if found is None and self.max_rows and lock.acquire(blocking=False):
+            try:
+                self._store(writer, key, json.dumps(out))
+            finally:
+                lock.release()
+        return out
+
+    def _cached(self, reader: sqlite3.Connection, key: tuple[str, str]) -> dict[str, Any] | None:
+        row = reader.execute("SELECT value FROM alignments WHERE a = ? AND b = ?", key).fetchone()
+        if row is None:
+            return None
+        with self._lock:
+            self._used[key] = self._used.pop(key, len(row[0]))
+        return json.loads(row[0])  # type: ignore[no-any-return]
+
+    def _store(self, writer: sqlite3.Connection, key: tuple[str, str], value: str) -> None:
+        """Insert and evict in one transaction; the caller holds the write lock. An entry over
+        an eighth of ``max_bytes`` is not kept (it would push out many others)."""
+        if len(value) > self.max_bytes // 8:
+            return
+        writer.execute("BEGIN IMMEDIATE")
+        try:
+            self._sync(writer)
+            writer.execute("INSERT OR REPLACE INTO alignments VALUES (?, ?, ?)", (*key, value))
+            writer.executemany(
+                "DELETE FROM alignments WHERE a = ? AND b = ?", self._admit(key, len(value))
+            )
+            writer.execute("COMMIT")
+        except BaseException:
+            writer.execute("ROLLBACK")
+            self._synced = False
+            raise
+
+    def _sync(self, writer: sqlite3.Connection) -> None:
+        """Reload the sizes from the table when it is not known or another process changed
+        it; rows not used since this process started go first, in table order."""
+        rows = writer.execute("SELECT count(*) FROM alignments").fetchone()[0]
+        with self._lock:
+            if self._synced and rows == len(self._used):
+                return
+            sizes = {
+                (r[0], r[1]): r[2]
+                for r in writer.execute("SELECT a, b, length(value) FROM alignments")
+            }
+            recent = [k for k in self._used if k in sizes]
+            self._used = OrderedDict((k, n) for k, n in sizes.items() if k not in self._used)
+            self._used.update((k, sizes[k]) for k in recent)
+            self._bytes = sum(self._used.values())
+            self._synced = True
+
+    def _admit(self, key: tuple[str, str], size: int) -> list[tuple[str, str]]:
+        """Record ``key`` as the newest row; the keys to evict to stay within the bounds."""
+        with self._lock:
+            self._bytes += size - self._used.pop(key, 0)
+            self._used[key] = size
+            evicted = []
+            while len(self._used) > self.max_rows or self._bytes > self.max_bytes:
+                old, old_size = self._used.popitem(last=False)
+                self._bytes -= old_size
+                evicted.append(old)
+            return evicted
+
+    def stats(self) -> dict[str, int]:
+        """Rows and bytes of the cache as this process last saw them."""
+        with self._lock:
+            return {"rows": len(self._used), "bytes": self._bytes}
+
+
+def _aligned(config: Config, a: StoredArticle, b: StoredArticle) -> dict[str, Any]:
     from newsdedup.relate.compare import compare
     from newsdedup.relate.explain import alignment_dict
     from newsdedup.relate.passages import align
 
-    key = (f"{a.id}@{a.version}", f"{b.id}@{b.version}")
-    row = reader.execute("SELECT value FROM alignments WHERE a = ? AND b = ?", key).fetchone()
-    if row is not None:
-        return json.loads(row[0])  # type: ignore[no-any-return]
     first = Article(id=a.id, text=a.text, title=a.title, published=a.published)
     second = Article(id=b.id, text=b.text, title=b.title, published=b.published)
     verdict = compare(first, second, config).kind.value
-    out = {"a": a.id, "b": b.id, "verdict": verdict, **alignment_dict(align(a.text, b.text))}
-    # cached only when no ingest holds the writer: a read never waits for a write (the next
-    # request for the pair caches it)
-    if lock.acquire(blocking=False):
-        try:
-            writer.execute(
-                "INSERT OR REPLACE INTO alignments VALUES (?, ?, ?)", (*key, json.dumps(out))
-            )
-        finally:
-            lock.release()
-    return out
+    return {"a": a.id, "b": b.id, "verdict": verdict, **alignment_dict(align(a.text, b.text))}

@@ -2,7 +2,9 @@
 
 ``PRAGMA user_version`` holds the schema version; ``MIGRATIONS[v]`` takes a file from version v
 to v + 1 and every pending one runs, in order and in one transaction, when the file is opened.
-A file of a newer version than this code knows is refused, never touched.
+A file of a newer version than this code knows is refused, never touched, and so is a file that
+is not a newsdedup index: ``open_index`` looks at it before anything is written (a non-empty
+SQLite database of another program is never turned into an index, nor switched to WAL mode).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 from newsdedup.config import Config
 from newsdedup.errors import StoreError
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "check_scheme", "connect", "migrate"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "check_scheme", "connect", "migrate", "open_index"]
 
 _V1 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -87,15 +89,104 @@ MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+#: The first bytes of every SQLite 3 database file.
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """A connection in WAL mode. ``synchronous=NORMAL``: a commit survives a killed process
     (the WAL is in the OS's hands), not a power cut; FULL would fsync every commit."""
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=60.0)
+    return _configure(conn)
+
+
+def open_index(path: Path) -> sqlite3.Connection:
+    """``connect`` to an index file, or to a new one, after checking that it is one.
+
+    Refused with a StoreError, before anything is written: a folder, a path whose folder does
+    not exist, a file that is not SQLite, an SQLite database of another program (tables but no
+    newsdedup schema), a newer schema version, and any file SQLite cannot open.
+    """
+    _check_path(path)
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=60.0)
+    except sqlite3.Error as exc:
+        raise _unopenable(path, exc) from exc
+    try:
+        _check_owner(conn, path)
+        return _configure(conn)
+    except sqlite3.Error as exc:
+        conn.close()
+        raise _unopenable(path, exc) from exc
+    except BaseException:
+        conn.close()
+        raise
+
+
+def _configure(conn: sqlite3.Connection) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=OFF")
     conn.execute("PRAGMA cache_size=-65536")  # 64 MiB of pages per connection
     return conn
+
+
+def _check_path(path: Path) -> None:
+    if path.is_dir():
+        raise StoreError(
+            f"{path} is a folder; an index is one file. Give the path of a file, e.g. "
+            f"{path / 'news.db'}."
+        )
+    if not path.parent.is_dir():
+        raise StoreError(
+            f"Cannot create the index {path}: the folder {path.parent} does not exist. Create "
+            "it first, or give a path in an existing folder."
+        )
+    if not path.exists():
+        return  # a new index
+    if not path.is_file():
+        raise StoreError(
+            f"{path} is not a regular file (a pipe, socket or device); an index is an SQLite "
+            "file. Give the path of an index, or a new path to create one."
+        )
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(
+            f"Cannot read the index {path} ({exc.strerror or exc}). Check its permissions."
+        ) from exc
+    if head and head != SQLITE_HEADER:
+        raise StoreError(
+            f"{path} is not an SQLite file, so not a newsdedup index; it was left untouched. "
+            "Give the path of an index, or a new path to create one."
+        )
+
+
+def _check_owner(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a database this code did not make, or made by a newer version of it."""
+    found = version(conn)
+    if found > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path} has schema version {found}, but this newsdedup knows versions up to "
+            f"{SCHEMA_VERSION}. Upgrade newsdedup to open it."
+        )
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    ours = found > 0 and {"meta", "articles"} <= tables
+    if (found == 0 and tables) or (found > 0 and not ours):
+        shown = ", ".join(sorted(tables)[:8]) + (", ..." if len(tables) > 8 else "")
+        raise StoreError(
+            f"{path} is an SQLite database of another program (tables: {shown or 'none'}), "
+            "not a newsdedup index; it was left untouched. Give the path of an index, or a "
+            "new path to create one."
+        )
+
+
+def _unopenable(path: Path, exc: sqlite3.Error) -> StoreError:
+    return StoreError(
+        f"Cannot open the index {path} ({exc}). Check that the file and its folder can be "
+        "read and written, or give a new path to create an index."
+    )
 
 
 def version(conn: sqlite3.Connection) -> int:
