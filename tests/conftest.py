@@ -83,8 +83,55 @@ def article_factory() -> Callable[..., Article]:
 def seeds_dir() -> Path:
     """The five seed articles in /work/shared/seeds (skips when they are not there)."""
     if not SEEDS_DIR.is_dir() or not any(SEEDS_DIR.glob("*.txt")):
-        pytest.skip(f"seed corpus not found at {SEEDS_DIR}")
+        pytest.skip(
+            f"seed corpus not found at {SEEDS_DIR}: it lives beside the checkout, not in the "
+            "repository; tests that need news articles use tests/fixtures/news (news_records)"
+        )
     return SEEDS_DIR
+
+
+#: The project's own five news articles (invented names and events), one file each; the id is
+#: the file stem. 001 is an original analysis, 000 a scraped machine rewrite of it (ad lines
+#: inserted, "6,000 square kilometers" written as "3,000"); 003 and 004 report the same
+#: meeting, so 000, 001, 003 and 004 are one story; 002 has the same leaders months later.
+NEWS_DIR = Path(__file__).parent / "fixtures" / "news"
+#: Short name to (source, published) of each article of NEWS_DIR; the sources are those the
+#: tests gave the seeds (the outlets' names only: the texts are the project's own).
+NEWS_META = {
+    "000": ("scraper.example", "2022-09-15T08:00:00+00:00"),
+    "001": ("cnn", "2022-09-14T10:00:00+00:00"),
+    "002": ("cnn", "2023-03-18T09:00:00+00:00"),
+    "003": ("guardian", "2022-09-15T12:00:00+00:00"),
+    "004": ("ap", "2022-09-16T07:30:00+00:00"),
+}
+
+
+def news_records() -> list[dict[str, str]]:
+    """The articles of NEWS_DIR as POST /articles records: id (the file stem), text, title
+    (the first line), source, published and url."""
+    out = []
+    for path in sorted(NEWS_DIR.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        source, published = NEWS_META[path.stem[:3]]
+        out.append(
+            {
+                "id": path.stem,
+                "text": text,
+                "title": text.strip().splitlines()[0][:100],
+                "source": source,
+                "published": published,
+                "url": f"https://{source.removesuffix('.example')}.example/{path.stem[:3]}",
+            }
+        )
+    return out
+
+
+@pytest.fixture(scope="session")
+def news_corpus() -> tuple[dict[str, str], ...]:
+    """``news_records()`` for the whole session (copy a record before changing it)."""
+    records = news_records()
+    assert [r["id"][:3] for r in records] == list(NEWS_META), f"expected five files in {NEWS_DIR}"
+    return tuple(records)
 
 
 @pytest.fixture

@@ -203,7 +203,8 @@ class VerifyConfig:
     short_doc_words: int = 150  #: documents with at most this many content words are also
     #: matched by shared shingles (candidates/contained.py): a brief's Jaccard with its source is
     #: too small for LSH; 0 turns the path off
-    short_doc_max_bucket: int = 200  #: shingles in more documents than this are not followed
+    short_doc_max_bucket: int = 50  #: a shingle in more documents than this is no evidence of
+    #: reuse (a name in every report of a story): skipped, which bounds the path's pairs
 
     def __post_init__(self) -> None:
         for name in (

@@ -1,5 +1,6 @@
 """Fixtures of the browser tests: one service (uvicorn in a thread, real Index) holding the
-seeds, and one headless Debian chromium driven by Playwright, both for the whole session.
+project's five news articles (tests/fixtures/news), and one headless Debian chromium driven by
+Playwright, both for the whole session.
 
 Screenshots go to $NEWSDEDUP_SCREENSHOTS, else tests/browser/screenshots/ (ignored by git); every
 path is printed at the end of the run."""
@@ -33,16 +34,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SEEDS_DIR = Path(__file__).parents[2].parent / "shared" / "seeds"
 SCREENSHOTS = Path(os.environ.get("NEWSDEDUP_SCREENSHOTS", Path(__file__).parent / "screenshots"))
-SOURCES = {"000": "scraper.example", "001": "cnn", "002": "cnn", "003": "guardian", "004": "ap"}
-DATES = {
-    "000": "2022-09-15T08:00:00+00:00",
-    "001": "2022-09-14T10:00:00+00:00",
-    "002": "2022-03-01T09:00:00+00:00",
-    "003": "2022-09-15T12:00:00+00:00",
-    "004": "2022-09-16T07:30:00+00:00",
-}
 _saved: list[Path] = []
 
 
@@ -104,24 +96,6 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             terminalreporter.write_line(f"  {path}")
 
 
-def _records(seeds_dir: Path) -> list[dict[str, Any]]:
-    out = []
-    for path in sorted(seeds_dir.glob("*.txt")):
-        text = path.read_text(encoding="utf-8")
-        short = path.stem[:3]
-        title = text.strip().splitlines()[0][:100]
-        out.append(
-            {
-                "id": path.stem,
-                "text": text,
-                "title": title,
-                "source": SOURCES[short],
-                "published": DATES[short],
-            }
-        )
-    return out
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -163,13 +137,13 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def seeded(service: str) -> dict[str, str]:
-    """Posts the five seeds through the API, as a user would; short name ("000") to id."""
+def seeded(service: str, news_corpus: tuple[dict[str, str], ...]) -> dict[str, str]:
+    """Posts the project's five news articles (tests/fixtures/news, in the seeds' roles: see
+    ``news_records`` in tests/conftest.py) through the API, as a user would; short name
+    ("000") to id."""
     import httpx
 
-    if not SEEDS_DIR.is_dir() or len(list(SEEDS_DIR.glob("*.txt"))) != 5:
-        pytest.skip(f"the five seed articles are not in {SEEDS_DIR}")
-    response = httpx.post(f"{service}/articles", json=_records(SEEDS_DIR), timeout=120)
+    response = httpx.post(f"{service}/articles", json=list(news_corpus), timeout=120)
     assert response.status_code == 200, response.text
     family = httpx.post(f"{service}/articles", json=harbour_family(), timeout=120)
     assert family.status_code == 200, family.text

@@ -27,7 +27,6 @@ def _pairs(sets: list[list[int]], short: list[bool], **kw: object) -> set[tuple[
         flat,
         offsets,
         np.ones(n, bool),
-        np.arange(n, dtype=np.uint64),
         short_words=np.asarray(short),
         **args,  # type: ignore[arg-type]
     )
@@ -53,11 +52,20 @@ def test_contained_share_of_the_short_document_decides() -> None:
     assert _pairs([long_text, brief], [False, True], min_containment=0.4) == {(0, 1)}
 
 
-def test_contained_formulaic_shingle_pairs_only_its_first_documents() -> None:
-    # one shingle in 6 documents, capped at 3 by the id hash (here the index): pairs among 0..2
+def test_contained_formulaic_shingle_is_no_evidence() -> None:
+    # shingle 7 is in 6 documents (over the bound of 3): skipped; shingle 8 in 3 pairs them
     sets = [[7, 100 + i, 200 + i] for i in range(6)]
+    sets[0].append(8)
+    sets[1].append(8)
+    sets[2].append(8)
     found = _pairs(sets, [True] * 6, max_bucket=3, min_containment=0.0, min_shared=1)
     assert found == {(0, 1), (0, 2), (1, 2)}
+    assert _pairs(sets, [True] * 6, max_bucket=6, min_containment=0.0, min_shared=2) == {
+        (0, 1),
+        (0, 2),
+        (1, 2),
+    }
+    assert len(_pairs(sets, [True] * 6, max_bucket=6, min_containment=0.0, min_shared=1)) == 15
 
 
 @settings(max_examples=40, deadline=None)
@@ -74,7 +82,6 @@ def test_contained_pairs_do_not_depend_on_input_order(sets: list[list[int]], see
         flat,
         offsets,
         np.ones(len(sets), bool),
-        perm.astype(np.uint64),  # the same id hash follows each document
         short_words=np.asarray(short)[perm],
         max_bucket=200,
         min_containment=0.3,

@@ -1,4 +1,7 @@
-"""Fixtures of the service tests: a real ``Index`` in tmp_path behind FastAPI's TestClient."""
+"""Fixtures of the service tests: a real ``Index`` in tmp_path behind FastAPI's TestClient, and
+the project's own five news articles (tests/fixtures/news, see ``news_records`` in
+tests/conftest.py) under the seeds' short names: 000 rewrites 001 (6,000 became 3,000, ad lines
+inserted), 000, 001, 003 and 004 are one story, 002 is apart."""
 
 from __future__ import annotations
 
@@ -13,47 +16,17 @@ from newsdedup.store.index import Index
 if TYPE_CHECKING:  # the serve extra: imported in the fixtures, the test modules skip without it
     from fastapi.testclient import TestClient
 
-#: The seeds by their short names (000 rewrites 001; 000, 001, 003, 004 are one story).
-SEED_SOURCES = {
-    "000": "scraper.example",
-    "001": "cnn",
-    "002": "cnn",
-    "003": "guardian",
-    "004": "ap",
-}
-SEED_DATES = {
-    "000": "2022-09-15T08:00:00+00:00",
-    "001": "2022-09-14T10:00:00+00:00",
-    "002": "2022-03-01T09:00:00+00:00",
-    "003": "2022-09-15T12:00:00+00:00",
-    "004": "2022-09-16T07:30:00+00:00",
-}
+
+@pytest.fixture
+def seed_records(news_corpus: tuple[dict[str, str], ...]) -> list[dict[str, Any]]:
+    """The five articles as POST /articles records (ids are the file stems), fresh copies."""
+    return [dict(r) for r in news_corpus]
 
 
 @pytest.fixture
-def seed_records(seeds_dir: Path) -> list[dict[str, Any]]:
-    """The five seeds as POST /articles records (ids are the file stems)."""
-    out = []
-    for path in sorted(seeds_dir.glob("*.txt")):
-        text = path.read_text(encoding="utf-8")
-        short = path.stem[:3]
-        out.append(
-            {
-                "id": path.stem,
-                "text": text,
-                "title": text.strip().splitlines()[0][:100],
-                "source": SEED_SOURCES[short],
-                "published": SEED_DATES[short],
-                "url": f"https://{SEED_SOURCES[short]}/{short}",
-            }
-        )
-    return out
-
-
-@pytest.fixture
-def seed_ids(seeds_dir: Path) -> dict[str, str]:
+def seed_ids(news_corpus: tuple[dict[str, str], ...]) -> dict[str, str]:
     """Short name ("000") to id."""
-    return {p.stem[:3]: p.stem for p in seeds_dir.glob("*.txt")}
+    return {r["id"][:3]: r["id"] for r in news_corpus}
 
 
 @pytest.fixture
@@ -83,7 +56,7 @@ def client(make_client: Callable[..., TestClient]) -> TestClient:
 
 @pytest.fixture
 def seeded(client: TestClient, seed_records: list[dict[str, Any]]) -> TestClient:
-    """A client whose index holds the five seeds."""
+    """A client whose index holds the five articles."""
     response = client.post("/articles", json=seed_records)
     assert response.status_code == 200, response.text
     return client

@@ -163,6 +163,7 @@ def test_guards_bad_story_query_is_422(client: TestClient, params: dict[str, Any
     [
         ({"max_body_bytes": 0}, "max_body_bytes"),
         ({"max_batch": 0}, "max_batch"),
+        ({"max_reads": 0}, "max_reads"),
         ({"token": ""}, "token"),
     ],
 )
@@ -185,3 +186,144 @@ def test_guards_settings_belong_to_each_app(make_client: Callable[..., TestClien
     )
     assert open_.post("/articles", json=pair).status_code == 200
     assert guarded.post("/articles", json=GOOD).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/stories?offset=1000000000000000000000", "query.offset"),
+        ("/search?q=harbour&offset=1000000000000000000000", "query.offset"),
+        ("/ui/?offset=1000000000000000000000", "query.offset"),
+        ("/ui/search?q=harbour&offset=1000000000000000000000", "query.offset"),
+        ("/stories?offset=1000000001", "query.offset"),
+        ("/search?q=harbour&limit=100000000000000000000", "query.limit"),
+    ],
+)
+def test_guards_offset_past_its_bound_is_422_json(client: TestClient, url: str, field: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/json"
+    assert field in response.json()["detail"]
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
+def test_guards_the_largest_offset_is_an_empty_page(client: TestClient) -> None:
+    from newsdedup.serve.api import MAX_OFFSET
+
+    assert client.post("/articles", json=GOOD).status_code == 200
+    page = client.get("/stories", params={"offset": MAX_OFFSET}).json()
+    assert (page["stories"], page["total"], page["next_offset"]) == ([], 1, None)
+    hits = client.get("/search", params={"q": "harbour", "offset": MAX_OFFSET}).json()
+    assert hits["results"] == []
+    assert client.get("/ui/", params={"offset": MAX_OFFSET}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/search?q=%00", "q"),
+        ("/search?q=harbour%00board", "q"),
+        ("/stories?q=%00", "q"),
+        ("/stories?source=cnn%00", "source"),
+    ],
+)
+def test_guards_nul_in_a_query_is_422_naming_it(client: TestClient, url: str, name: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 422, response.text
+    assert f"'{name}' parameter contains a NUL" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("q", ["%00", "harbour%00board", "%00%00%22"])
+def test_guards_nul_in_the_ui_search_is_no_error(client: TestClient, q: str) -> None:
+    assert client.post("/articles", json=GOOD).status_code == 200
+    response = client.get(f"/ui/search?q={q}")
+    assert response.status_code == 200
+    assert "text/html" in response.headers["content-type"]
+
+
+def test_guards_index_search_and_stories_take_any_text_and_offset(index: Index) -> None:
+    """The store calls behind the UI never fail on a NUL, FTS or LIKE syntax, or a huge page."""
+    from newsdedup.types import Article
+
+    index.add([Article(id="h", text=GOOD["text"], title="Harbour 100% dredged")])
+    assert index.search("\x00") == ()
+    assert [a.id for a in index.search("harbour\x00board")] == ["h"]
+    assert index.search("harbour", offset=10**30) == ()
+    assert index.stories(offset=10**30, limit=10**30).stories == ()
+    for text in ("1%d", "_", "\x00", 'a" OR "b'):  # LIKE would match '1%d' and '_'
+        assert index.stories(text=text).total == 0, text
+    for text in ("100% d", "HARBOUR"):
+        assert index.stories(text=text).total == 1, text
+
+
+def test_guards_a_crash_answers_json_500(index: Index, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fastapi.testclient import TestClient
+
+    from newsdedup.serve import create_app
+
+    def broken() -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(index, "stats", broken)
+    client = TestClient(create_app(index), raise_server_exceptions=False)
+    response = client.get("/health")
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/json"
+    assert "Internal error" in response.json()["detail"]
+    assert "secret" not in response.text
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_guards_missing_docs_package_names_the_extra(
+    index: Index, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from newsdedup.errors import MissingExtraError
+    from newsdedup.serve import create_app
+
+    monkeypatch.setitem(sys.modules, "fastapi_offline", None)  # importing it raises
+    with pytest.raises(MissingExtraError, match=r"fastapi-offline.*newsdedup\[serve\]"):
+        create_app(index)
+
+
+def test_guards_read_gate_runs_at_most_its_limit_and_never_holds_writes() -> None:
+    """Eight GETs through a gate of 2 run two at a time, each slot freed when its response
+    starts; a POST passes while both slots are taken."""
+    import asyncio
+
+    from newsdedup.serve.app import ReadGate
+
+    running: dict[str, int] = {"GET": 0, "POST": 0}
+    most: dict[str, int] = {"GET": 0, "POST": 0}
+    order: list[str] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        method = scope["method"]
+        running[method] += 1
+        most[method] = max(most[method], running[method])
+        order.append(method)
+        await asyncio.sleep(0.01 if method == "GET" else 0)
+        running[method] -= 1
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await asyncio.sleep(0.02)  # a slow body: the slot is already free
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    async def sink(message: Any) -> None:
+        pass
+
+    async def main() -> None:
+        gate = ReadGate(app, limit=2)  # type: ignore[arg-type]
+
+        async def call(method: str) -> None:
+            await gate({"type": "http", "method": method}, None, sink)  # type: ignore[arg-type]
+
+        gets = [asyncio.create_task(call("GET")) for _ in range(8)]
+        await asyncio.sleep(0)  # the first two GETs hold both slots
+        await call("POST")
+        assert order[:3] == ["GET", "GET", "POST"]
+        await asyncio.gather(*gets)
+
+    asyncio.run(main())
+    assert most == {"GET": 2, "POST": 1}
+    assert order.count("GET") == 8

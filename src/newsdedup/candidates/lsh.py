@@ -41,10 +41,13 @@ class LSHReport:
 def bucket_pairs(members, starts, ends, cap, wanted):  # type: ignore[no-untyped-def]
     """Pairs (lower index first) of the first ``cap`` members of each bucket
     ``members[starts[r]:ends[r]]``, keeping those with at least one ``wanted`` document."""
-    total = 0
+    total = 0  # counted exactly, so memory holds the kept pairs only
     for r in range(starts.size):
         m = min(ends[r] - starts[r], cap)
-        total += m * (m - 1) // 2
+        w = 0
+        for x in range(m):
+            w += wanted[members[starts[r] + x]]
+        total += m * (m - 1) // 2 - (m - w) * (m - w - 1) // 2
     out = np.empty((total, 2), np.int64)
     k = 0
     for r in range(starts.size):

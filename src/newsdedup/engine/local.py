@@ -245,7 +245,6 @@ def run_copies(
             fp.sets,
             fp.set_offsets,
             eligible,
-            tiebreak,
             short_words=fp.n_content <= config.verify.short_doc_words,
             max_bucket=config.verify.short_doc_max_bucket,
             min_containment=config.verify.min_candidate_containment,

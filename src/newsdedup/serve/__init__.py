@@ -4,6 +4,6 @@
 
 from __future__ import annotations
 
-from newsdedup.serve.app import MAX_BATCH, MAX_BODY_BYTES, create_app
+from newsdedup.serve.app import MAX_BATCH, MAX_BODY_BYTES, MAX_READS, create_app
 
-__all__ = ["MAX_BATCH", "MAX_BODY_BYTES", "create_app"]
+__all__ = ["MAX_BATCH", "MAX_BODY_BYTES", "MAX_READS", "create_app"]

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from newsdedup.serve.models import (
+    MAX_ID,
     AddedOut,
     AddOut,
     ArticleBrief,
@@ -33,10 +34,12 @@ from newsdedup.serve.models import (
 from newsdedup.store.contract import IndexProtocol, StoredArticle
 from newsdedup.types import Rejected
 
-__all__ = ["MAX_PAGE", "Settings", "router"]
+__all__ = ["MAX_OFFSET", "MAX_PAGE", "Settings", "router"]
 
 #: Most stories or search hits in one page.
 MAX_PAGE = 200
+#: Largest ``offset`` of a page (far past the end of any index; it bounds the SQL integer).
+MAX_OFFSET = 1_000_000_000
 
 _ERRORS: dict[int | str, dict[str, object]] = {
     code: {"model": ErrorOut} for code in (400, 401, 403, 404, 413, 415, 422)
@@ -118,16 +121,17 @@ def list_stories(
     index: Index,
     since: datetime | None = None,
     until: datetime | None = None,
-    source: str | None = None,
+    source: Annotated[str | None, Query(max_length=500)] = None,
     q: Annotated[str | None, Query(max_length=500)] = None,
     order: Literal["recent", "size"] = "recent",
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> StoriesOut:
     """Stories overlapping [since, until], with a member from ``source``, matching ``q``;
     newest first (``order=recent``) or biggest first (``order=size``)."""
     if since is not None and until is not None and since > until:
         raise HTTPException(422, "'since' is after 'until': no story can match.")
+    _no_nul(q=q, source=source)
     page = index.stories(
         since=since, until=until, source=source, text=q, order=order, limit=limit, offset=offset
     )
@@ -151,11 +155,17 @@ def get_story(story_id: str, index: Index) -> StoryDetailOut:
     return StoryDetailOut(**StoryOut.of(story).model_dump(), articles=members)
 
 
-@router.get("/diff", tags=["articles"])
-def diff(
-    index: Index, a: Annotated[str, Query(min_length=1)], b: Annotated[str, Query(min_length=1)]
-) -> DiffOut:
-    """How article ``a`` aligns with ``b``: passages, one-sided spans, changed facts."""
+_ID = Query(min_length=1, max_length=MAX_ID)
+_DIFF_ERRORS: dict[int | str, dict[str, object]] = {
+    413: {"model": ErrorOut, "description": "A text is over the diff size limit."},
+    503: {"model": ErrorOut, "description": "Every diff slot stayed busy; see Retry-After."},
+}
+
+
+@router.get("/diff", tags=["articles"], responses=_DIFF_ERRORS)
+def diff(index: Index, a: Annotated[str, _ID], b: Annotated[str, _ID]) -> DiffOut:
+    """How article ``a`` aligns with ``b``: passages, one-sided spans, changed facts. Texts
+    over the index's limit (100,000 characters by default) are refused with 413."""
     for name, value in (("a", a), ("b", b)):
         _article(index, value, param=name)
     found = index.diff(a, b)
@@ -169,9 +179,10 @@ def search(
     index: Index,
     q: Annotated[str, Query(min_length=1, max_length=500)],
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> SearchOut:
     """Articles whose title or text contain the phrase ``q``, best first."""
+    _no_nul(q=q)
     if not q.strip():
         raise HTTPException(422, "The 'q' parameter is blank: give words to search for.")
     hits = index.search(q, limit=limit, offset=offset)
@@ -189,6 +200,15 @@ def health(index: Index) -> HealthOut:
         groups=stats.get("groups", 0),
         schema_version=stats.get("schema_version", 0),
     )
+
+
+def _no_nul(**params: str | None) -> None:
+    """422 for a query parameter holding a NUL character (no stored text has one)."""
+    for name, value in params.items():
+        if value is not None and "\x00" in value:
+            raise HTTPException(
+                422, f"The '{name}' parameter contains a NUL character (%00): send it without."
+            )
 
 
 def _article(index: IndexProtocol, article_id: str, *, param: str = "id") -> StoredArticle:

@@ -405,13 +405,13 @@ def dedup(
 def _contained(eligible: DataFrame, shingles: DataFrame, config: Config) -> tuple[DataFrame, int]:
     """candidates/contained.py's rule as a DataFrame of pairs (a, b), and the number of short
     documents: the shingles of every document that a short document also has, bucketed by
-    shingle (capped by the id hash as the local engine caps), counted per pair and kept by the
-    same ``short_pair_filter``."""
+    shingle (a shingle in more than ``verify.short_doc_max_bucket`` documents skipped, as the
+    local engine skips it), counted per pair and kept by the same ``short_pair_filter``."""
     from pyspark.sql import functions as F
 
     v = config.verify
     docs = (
-        eligible.select("vertex", "tiebreak")
+        eligible.select("vertex")
         .join(shingles.select("vertex", "sets", "n_content"), "vertex")
         .withColumn("size", (F.length("sets") / 4).cast("long"))
         .withColumn("short", (F.col("n_content") <= v.short_doc_words) & (F.col("size") > 0))
@@ -427,21 +427,17 @@ def _contained(eligible: DataFrame, shingles: DataFrame, config: Config) -> tupl
         .distinct()
     )
     hits = rows.join(vocabulary, "shingle", "left_semi").join(
-        docs.select("vertex", "tiebreak", "short"), "vertex"
+        docs.select("vertex", "short"), "vertex"
     )
-    cap = v.short_doc_max_bucket
-    buckets = (
+    listed = (
         hits.groupBy("shingle")
         .agg(
             F.count(F.lit(1)).alias("n"),
-            F.collect_list(F.struct("tiebreak", "vertex", "short")).alias("members"),
+            F.collect_list(F.struct("vertex", "short")).alias("ms"),
         )
-        .where(F.col("n") >= 2)
+        .where((F.col("n") >= 2) & (F.col("n") <= v.short_doc_max_bucket))
+        .select("ms")
     )
-    capped = F.when(F.col("n") > cap, F.slice(F.sort_array("members"), 1, cap)).otherwise(
-        F.col("members")
-    )
-    listed = buckets.select(capped.alias("ms"))
     found = (
         listed.select(F.explode("ms").alias("x"), "ms")
         .select("x", F.explode("ms").alias("y"))
