@@ -228,3 +228,19 @@ def test_browser_hostile_article_is_shown_as_text(page: Page, service: str, shot
     assert "<script>alert('text')</script>" in page.locator("div.text").inner_text()
     assert page.locator("svg.family text.node-source").first.text_content() == "<b>x</b>"
     shot("hostile")
+
+
+def test_browser_api_docs_render_every_operation(page: Page, service: str, shot: Any) -> None:
+    """/docs is Swagger UI from a package (no CDN) reading FastAPI's OpenAPI 3.1: it must show
+    the operations, not "Unable to render this definition"."""
+    page.goto(f"{service}/docs")
+    operations = page.locator(".opblock")
+    operations.first.wait_for(timeout=15_000)
+    assert operations.count() >= 5
+    body = page.locator("body").inner_text()
+    assert "Unable to render this definition" not in body
+    assert "/articles" in body and "/stories" in body
+    operations.first.locator(".opblock-summary").click()  # an operation opens and renders
+    page.locator(".opblock-body").first.wait_for(timeout=10_000)
+    assert page.locator(".opblock-body").first.is_visible()
+    shot("api-docs")

@@ -7,12 +7,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdedup import Article, Config, find_copies
-from newsdedup.candidates.contained import contained_pairs, union_pairs
+from newsdedup.candidates.contained import SAMPLE, contained_pairs, union_pairs
 from newsdedup.fingerprint.batch import fingerprint_texts
 
 
 def _csr(sets: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[type-arg]
-    values = [np.unique(np.asarray(s, np.uint32)) for s in sets]
+    """Shingle values scaled into the fixed sample (multiples of SAMPLE), so each counts."""
+    values = [np.unique(np.asarray(s, np.uint32) * SAMPLE) for s in sets]
     offsets = np.zeros(len(values) + 1, np.int64)
     np.cumsum([len(v) for v in values], out=offsets[1:])
     flat = np.concatenate(values) if values else np.empty(0, np.uint32)
@@ -113,3 +114,23 @@ def test_contained_engine_groups_a_brief_with_its_source() -> None:
     [group] = [g for g in result.groups if g.size == 2]
     assert group.representative == "story"
     assert {m.id: m.kind.value for m in group.members}["brief"] == "condensed"
+
+
+def test_contained_shingles_outside_the_sample_are_not_followed() -> None:
+    flat, offsets = _csr([list(range(100, 300)), list(range(150, 160))])
+    odd = flat + 1  # the same sets, every value outside the sample
+    found, report = contained_pairs(
+        odd,
+        offsets,
+        np.ones(2, bool),
+        short_words=np.array([False, True]),
+        max_bucket=200,
+        min_containment=0.5,
+    )
+    assert len(found) == 0 and report.short_documents == 1
+
+
+def test_contained_union_of_disjoint_and_overlapping_pairs() -> None:
+    a = np.empty((0, 2), np.int64)
+    b = np.array([[3, 4], [0, 1], [3, 4]], np.int64)
+    assert union_pairs(a, b, 5).tolist() == [[0, 1], [3, 4]]

@@ -445,7 +445,13 @@ def _contained(eligible: DataFrame, shingles: DataFrame, config: Config) -> tupl
         .groupBy(F.col("x.vertex").alias("a"), F.col("y.vertex").alias("b"))
         .agg(F.count(F.lit(1)).alias("shared"))
     )
-    side = docs.select("vertex", "size", "short")
+    # the containment is measured on the sample, as the local engine measures it
+    sampled = rows.groupBy("vertex").agg(F.count(F.lit(1)).alias("sampled"))
+    side = (
+        docs.select("vertex", "short")
+        .join(sampled, "vertex", "left")
+        .select("vertex", F.coalesce("sampled", F.lit(0)).cast("long").alias("size"), "short")
+    )
     joined = found.join(_side(side, "a"), "a").join(_side(side, "b"), "b")
     kept = functools.partial(stages.kept_short_pairs, min_containment=v.min_candidate_containment)
     return joined.mapInArrow(kept, _spark_schema(stages.PAIR_SCHEMA)), n_short

@@ -20,7 +20,7 @@ import pyarrow as pa
 import xxhash
 from numpy.typing import NDArray
 
-from newsdedup.candidates.contained import short_pair_filter
+from newsdedup.candidates.contained import SAMPLE, short_pair_filter
 from newsdedup.clean.pipeline import clean_articles, per_article
 from newsdedup.config import Config
 from newsdedup.fingerprint.batch import fingerprint_articles
@@ -305,13 +305,15 @@ SHINGLE_SCHEMA = pa.schema([("shingle", pa.int64()), ("vertex", pa.int64())])
 
 
 def shingle_rows(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """(vertex, sets) rows -> one (shingle, vertex) row per shingle of each document (the
-    inverted index of candidates/contained.py)."""
+    """(vertex, sets) rows -> one (shingle, vertex) row per shingle of each document in the
+    fixed sample of candidates/contained.py (its inverted index)."""
     for batch in batches:
         vertex = batch.column("vertex").to_numpy()
         arrays = [np.frombuffer(s, np.uint32) for s in batch.column("sets").to_pylist()]
         owner = np.repeat(vertex, [len(a) for a in arrays])
         values = np.concatenate(arrays) if arrays else np.empty(0, np.uint32)
+        sampled = (values & np.uint32(SAMPLE - 1)) == 0
+        values, owner = values[sampled], owner[sampled]
         yield pa.RecordBatch.from_pydict(
             {"shingle": values.astype(np.int64), "vertex": owner.astype(np.int64)},
             schema=SHINGLE_SCHEMA,
