@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -324,6 +325,9 @@ def test_guards_read_gate_runs_at_most_its_limit_and_never_holds_writes() -> Non
         assert order[:3] == ["GET", "GET", "POST"]
         await asyncio.gather(*gets)
 
-    asyncio.run(main())
+    # a loop of its own in a thread: Playwright's sync API (tests/browser) may leave one
+    # running in this thread, and asyncio.run refuses to start inside it
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, main()).result()
     assert most == {"GET": 2, "POST": 1}
     assert order.count("GET") == 8

@@ -75,7 +75,8 @@ def contained_pairs(
     first = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
     shared = np.diff(np.concatenate((first, [len(codes)])))
     a, b = codes[first] // n, codes[first] % n
-    sample_sizes = np.add.reduceat(sampled.astype(np.int64), set_offsets[:-1]) * (sizes > 0)
+    running = np.concatenate(([0], np.cumsum(sampled, dtype=np.int64)))
+    sample_sizes = running[set_offsets[1:]] - running[set_offsets[:-1]]
     keep = short_pair_filter(
         shared,
         sample_sizes[a],
