@@ -102,7 +102,7 @@ def test_contained_engine_groups_a_brief_with_its_source() -> None:
     """A 60-word brief cut from a 450-word story: LSH alone misses it, the path does not."""
     words = [f"w{i:03d}x" for i in range(450)]
     story = " ".join(words)
-    brief = " ".join(words[20:50] + words[120:150])  # two cut passages, in order
+    brief = " ".join(words[20:40] + words[120:140] + words[300:320])  # three cut passages
     articles = [Article(id="story", text=story), Article(id="brief", text=brief)]
     fp = fingerprint_texts(["story", "brief"], [story, brief], [0, 0], Config())
     assert fp.n_content[1] <= Config().verify.short_doc_words

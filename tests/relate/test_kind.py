@@ -81,7 +81,7 @@ def test_kind_copy_follows_the_shorter_texts_derived_share(step_model: str) -> N
 def test_kind_of_a_copy_by_length_ratio_and_block(
     step_model: str, len_short: int, block: float, expected: Kind
 ) -> None:
-    config = VerifyConfig(model=step_model)
+    config = VerifyConfig(model=step_model, condensed_max_ratio=0.5, excerpt_block=0.6)
     scores = _scores(derived_a=0.5, block_a=block)
     assert _kind(scores, len_short, 100, config) is expected
 
@@ -100,7 +100,7 @@ def test_kind_below_the_candidate_containment_is_never_a_copy(step_model: str) -
 
 
 def test_kind_classify_is_vectorised_and_matches_classify_one(step_model: str) -> None:
-    config = VerifyConfig(model=step_model)
+    config = VerifyConfig(model=step_model, condensed_max_ratio=0.5, excerpt_block=0.6)
     cases = [
         (_scores(jaccard=0.9), 100, 100),
         (_scores(derived_a=0.5, block_a=0.9), 30, 100),
