@@ -112,9 +112,13 @@ def file_kind(mode: int) -> str:
 
 
 def open_file(path: Path) -> io.BufferedReader:
-    """``open(path, "rb")`` for a regular file only. Anything else raises NotAFileError, and
-    never blocks: the file is opened non-blocking (a FIFO's open would wait for a writer) and
-    checked before a byte is read."""
+    """``open(path, "rb")`` for a regular file only. Anything else raises NotAFileError and is
+    never opened (opening a FIFO's read end would release a writer waiting on it); should the
+    path change between that check and the open, the open is non-blocking and checked again
+    before a byte is read."""
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):
+        raise NotAFileError(f"{file_kind(mode)}, not a regular file")
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     fd = os.open(path, flags)
     try:
