@@ -4,7 +4,9 @@
      ├── ConfigError(ValueError)      a setting is out of range or of the wrong type
      ├── InputError                   a record or file cannot be read (carries ``origin``)
      ├── MissingExtraError(ImportError)  an optional dependency is not installed
-     └── StoreError                   a persisted artefact is missing, corrupt or incompatible
+     ├── StoreError                   a persisted artefact is missing, corrupt or incompatible
+     ├── DiffTooLargeError(ValueError)  a text too long to align on request (the service's 413)
+     └── DiffBusyError                every diff slot stayed busy (the service's 503)
 
 Messages name the thing, say what is allowed, and say what to do.
 """
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ConfigError",
+    "DiffBusyError",
+    "DiffTooLargeError",
     "InputError",
     "MissingExtraError",
     "NewsdedupError",
@@ -84,6 +88,29 @@ def _checkout() -> Path | None:
 
 class StoreError(NewsdedupError):
     """A persisted artefact (signatures, index) cannot be used."""
+
+
+class DiffTooLargeError(NewsdedupError, ValueError):
+    """An article is too long to align on request (``param`` names it: ``a`` or ``b``)."""
+
+    def __init__(self, param: str, article_id: str, chars: int, limit: int) -> None:
+        self.param, self.chars, self.limit = param, chars, limit
+        super().__init__(
+            f"The text of article {param} {article_id!r} has {chars:,} characters; a diff is "
+            f"computed only for texts of at most {limit:,}. Compare the two files with "
+            "'newsdedup diff' instead."
+        )
+
+
+class DiffBusyError(NewsdedupError):
+    """Every diff slot stayed busy for ``retry_after`` seconds."""
+
+    def __init__(self, workers: int, waited: float) -> None:
+        self.retry_after = waited
+        super().__init__(
+            f"The service is already computing {workers} diffs and none finished within "
+            f"{waited:g} s. Retry later."
+        )
 
 
 def invalid_param(name: str, owner: str, allowed: str, got: object) -> ConfigError:

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from newsdedup.errors import ConfigError
+from newsdedup.errors import ConfigError, DiffTooLargeError
 from newsdedup.store import lookup
 from newsdedup.store.index import Index
-from newsdedup.store.lookup import Diffs, DiffTooLargeError
+from newsdedup.store.lookup import Diffs
 from newsdedup.types import Article
 
 if TYPE_CHECKING:

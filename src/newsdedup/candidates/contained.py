@@ -7,10 +7,9 @@ document of at most ``short_words`` content words is matched directly on its shi
 inverted index over the shingles of the short documents alone (every document's shingles are
 looked up in a hash table of them, then grouped by a counting sort), and a pair is a candidate
 when the shared shingles reach ``min_containment`` of the short document's set (and at least
-``min_shared``). A shingle
-found in more than ``max_bucket`` documents (a formulaic phrase, a name in every report of a
-story) is no evidence of reuse: it is skipped and counted, which bounds the pairs a shingle can
-make. A corpus without short documents pays one comparison.
+``min_shared``). A shingle found in more than ``max_bucket`` documents (a formulaic phrase, a
+name in every report of a story) is no evidence of reuse: it is skipped and counted, which
+bounds the pairs a shingle can make. A corpus without short documents pays one comparison.
 """
 
 from __future__ import annotations

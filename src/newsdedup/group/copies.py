@@ -30,9 +30,6 @@ from newsdedup.relate.verify import SWAP as _SWAP
 
 __all__ = ["Assignment", "exact_heads", "spread_exact", "star_groups"]
 
-#: Scores of a member against its representative (a = member, b = representative), in the
-#: columns of relate.verify.SCORE_COLUMNS; NaN for representatives.
-
 Verifier = Callable[[int, int], tuple[int, NDArray[np.float64]]]
 
 #: Verified copy links to distinct members that let a document join a family whose
@@ -44,9 +41,9 @@ FAMILY_LINKS = 2
 class Assignment:
     center: NDArray[np.int64]  #: index of each document's representative
     kind: NDArray[np.int8]  #: kind code against the representative (0 for the representative)
-    scores: NDArray[
-        np.float64
-    ]  #: (n, len(SCORE_COLUMNS)), member vs representative, NaN for representatives
+    #: scores of a member against its representative (a = member, b = representative), in the
+    #: columns of relate.verify.SCORE_COLUMNS; NaN for representatives
+    scores: NDArray[np.float64]
 
 
 def exact_heads(exact: NDArray[np.uint64], rank: NDArray[np.int64]) -> NDArray[np.int64]:

@@ -15,10 +15,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from newsdedup.errors import MissingExtraError, invalid_param
+from newsdedup.errors import DiffBusyError, DiffTooLargeError, MissingExtraError, invalid_param
 from newsdedup.serve import api, ui
 from newsdedup.store.contract import IndexProtocol
-from newsdedup.store.lookup import DiffBusyError, DiffTooLargeError
 
 __all__ = ["CSP", "create_app"]
 

@@ -13,7 +13,7 @@ import numba
 import numpy as np
 
 from newsdedup.config import Config
-from newsdedup.errors import InputError, NewsdedupError, invalid_param
+from newsdedup.errors import DiffBusyError, DiffTooLargeError, InputError, invalid_param
 from newsdedup.fingerprint.batch import fingerprint_articles
 from newsdedup.relate.kind import KIND_CODES, classify
 from newsdedup.relate.verify import EXACT_SCORES, SCORE_COLUMNS, SWAP, score_pairs
@@ -28,8 +28,6 @@ __all__ = [
     "DIFF_MAX_CHARS",
     "DIFF_WAIT_SECONDS",
     "DIFF_WORKERS",
-    "DiffBusyError",
-    "DiffTooLargeError",
     "Diffs",
     "query_article",
     "scores_of",
@@ -174,29 +172,6 @@ def story_filter(
         )
         params += [text, text, text]
     return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
-
-
-class DiffTooLargeError(NewsdedupError, ValueError):
-    """An article is too long to align on request (``param`` names it: ``a`` or ``b``)."""
-
-    def __init__(self, param: str, article_id: str, chars: int, limit: int) -> None:
-        self.param, self.chars, self.limit = param, chars, limit
-        super().__init__(
-            f"The text of article {param} {article_id!r} has {chars:,} characters; a diff is "
-            f"computed only for texts of at most {limit:,}. Compare the two files with "
-            "'newsdedup diff' instead."
-        )
-
-
-class DiffBusyError(NewsdedupError):
-    """Every diff slot stayed busy for ``retry_after`` seconds."""
-
-    def __init__(self, workers: int, waited: float) -> None:
-        self.retry_after = waited
-        super().__init__(
-            f"The service is already computing {workers} diffs and none finished within "
-            f"{waited:g} s. Retry later."
-        )
 
 
 class Diffs:
