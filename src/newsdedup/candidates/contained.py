@@ -57,14 +57,12 @@ def contained_pairs(
     if report.short_documents == 0 or int(eligible.sum()) < 2:
         return np.empty((0, 2), np.int64), report
     n = len(sizes)
-    sampled = (sets & np.uint32(SAMPLE - 1)) == 0
-    vocabulary = np.unique(sets[np.repeat(is_short, sizes) & sampled])
+    unsampled = np.uint32(SAMPLE - 1)
+    vocabulary = np.unique(_short_sample(sets, set_offsets, is_short, unsampled))
     report.shingles = len(vocabulary)
-    found_at = _lookup(_table(vocabulary), vocabulary, sets, set_offsets, eligible, SAMPLE - 1)
-    docs, starts, ends, report.oversized = _group(
-        found_at, set_offsets, len(vocabulary), max_bucket
-    )
-    del found_at
+    keys, holders = _matches(_table(vocabulary), vocabulary, sets, set_offsets, eligible, unsampled)
+    docs, starts, ends, report.oversized = _group(keys, holders, len(vocabulary), max_bucket)
+    del keys, holders
     found = bucket_pairs(docs, starts, ends, max_bucket, is_short)
     report.raw_pairs = len(found)
     if not len(found):
@@ -74,8 +72,7 @@ def contained_pairs(
     first = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
     shared = np.diff(np.concatenate((first, [len(codes)])))
     a, b = codes[first] // n, codes[first] % n
-    running = np.concatenate(([0], np.cumsum(sampled, dtype=np.int64)))
-    sample_sizes = running[set_offsets[1:]] - running[set_offsets[:-1]]
+    sample_sizes = _sample_sizes(sets, set_offsets, unsampled)
     keep = short_pair_filter(
         shared,
         sample_sizes[a],
@@ -104,10 +101,10 @@ def short_pair_filter(
     return (shared >= min_shared) & (shared >= min_containment * short_size)  # type: ignore[no-any-return]
 
 
-def _table(vocabulary: NDArray[np.uint32]) -> NDArray[np.int64]:
+def _table(vocabulary: NDArray[np.uint32]) -> NDArray[np.int32]:
     """An open-addressing table of ``vocabulary``'s positions (-1: a free slot), at most half
     full: a probe per shingle instead of a binary search (3.5 s of 6 at 100,000 documents)."""
-    table = np.full(1 << max(4, int(2 * len(vocabulary)).bit_length()), -1, np.int64)
+    table = np.full(1 << max(4, int(2 * len(vocabulary)).bit_length()), -1, np.int32)
     _fill(table, vocabulary)
     return table
 
@@ -137,28 +134,96 @@ def _fill(table, vocabulary):  # type: ignore[no-untyped-def]
         table[i] = k
 
 
-@nb.njit(parallel=True, cache=True)
-def _lookup(table, vocabulary, sets, set_offsets, eligible, unsampled):  # type: ignore[no-untyped-def]
-    """The position in ``vocabulary`` of every sampled shingle of the eligible documents (-1:
-    absent, or not in the sample)."""
-    mask = np.uint64(table.size - 1)
-    out = np.full(sets.size, -1, np.int32)
-    for d in nb.prange(set_offsets.size - 1):
-        if eligible[d]:
+@nb.njit(cache=True)
+def _short_sample(sets, set_offsets, is_short, unsampled):  # type: ignore[no-untyped-def]
+    """The sampled shingles of the short documents (with repeats)."""
+    total = 0
+    for d in range(set_offsets.size - 1):
+        if is_short[d]:
+            for e in range(set_offsets[d], set_offsets[d + 1]):
+                total += (sets[e] & unsampled) == 0
+    out = np.empty(total, np.uint32)
+    k = 0
+    for d in range(set_offsets.size - 1):
+        if is_short[d]:
             for e in range(set_offsets[d], set_offsets[d + 1]):
                 if (sets[e] & unsampled) == 0:
-                    out[e] = _find(table, vocabulary, sets[e], mask)
+                    out[k] = sets[e]
+                    k += 1
     return out
 
 
+@nb.njit(parallel=True, cache=True)
+def _sample_sizes(sets, set_offsets, unsampled):  # type: ignore[no-untyped-def]
+    """How many of each document's shingles are in the sample."""
+    out = np.zeros(set_offsets.size - 1, np.int64)
+    for d in nb.prange(set_offsets.size - 1):
+        for e in range(set_offsets[d], set_offsets[d + 1]):
+            out[d] += (sets[e] & unsampled) == 0
+    return out
+
+
+#: Bits of the membership filter probed before the hash table (2 MiB: it stays in cache, while
+#: the table does not; almost every shingle of a long document misses it).
+FILTER_BITS = 1 << 24
+
+
 @nb.njit(cache=True)
-def _group(found, set_offsets, n_vocab, cap):  # type: ignore[no-untyped-def]
-    """The documents of each shingle held by 2 to ``cap`` of them, grouped by shingle (a
-    counting sort), and how many shingles were held by more than ``cap``."""
+def _filter(vocabulary):  # type: ignore[no-untyped-def]
+    bits = np.zeros(FILTER_BITS // 64, np.uint64)
+    for v in vocabulary:
+        h = (v >> 1) & (FILTER_BITS - 1)
+        bits[h >> 6] |= np.uint64(1) << np.uint64(h & 63)
+    return bits
+
+
+@nb.njit(inline="always")
+def _position(bits, table, vocabulary, value, unsampled, mask):  # type: ignore[no-untyped-def]
+    if (value & unsampled) != 0:
+        return -1
+    h = (value >> 1) & (FILTER_BITS - 1)
+    if (bits[h >> 6] >> np.uint64(h & 63)) & np.uint64(1) == 0:
+        return -1
+    return _find(table, vocabulary, value, mask)
+
+
+@nb.njit(parallel=True, cache=True)
+def _matches(table, vocabulary, sets, set_offsets, eligible, unsampled):  # type: ignore[no-untyped-def]
+    """(position in ``vocabulary``, document) of every sampled shingle of the eligible documents
+    that a short document holds, in document order. Two passes (count, then fill) keep memory to
+    the matches: a shingle array's worth of positions was a third of the run's peak."""
+    n = set_offsets.size - 1
+    mask = np.uint64(table.size - 1)
+    bits = _filter(vocabulary)
+    counts = np.zeros(n + 1, np.int64)
+    for d in nb.prange(n):
+        if eligible[d]:
+            for e in range(set_offsets[d], set_offsets[d + 1]):
+                if _position(bits, table, vocabulary, sets[e], unsampled, mask) >= 0:
+                    counts[d + 1] += 1
+    at = np.cumsum(counts)
+    keys = np.empty(at[n], np.int32)
+    docs = np.empty(at[n], np.int64)
+    for d in nb.prange(n):
+        if eligible[d] and at[d + 1] > at[d]:
+            k = at[d]
+            for e in range(set_offsets[d], set_offsets[d + 1]):
+                v = _position(bits, table, vocabulary, sets[e], unsampled, mask)
+                if v >= 0:
+                    keys[k] = v
+                    docs[k] = d
+                    k += 1
+    return keys, docs
+
+
+@nb.njit(cache=True)
+def _group(keys, holders, n_vocab, cap):  # type: ignore[no-untyped-def]
+    """The documents of each shingle held by 2 to ``cap`` of them, grouped by shingle (a stable
+    counting sort: documents stay in order), and how many shingles were held by more than
+    ``cap``."""
     counts = np.zeros(n_vocab, np.int64)
-    for e in range(found.size):
-        if found[e] >= 0:
-            counts[found[e]] += 1
+    for e in range(keys.size):
+        counts[keys[e]] += 1
     place = np.full(n_vocab, -1, np.int64)
     starts = np.empty(n_vocab, np.int64)
     ends = np.empty(n_vocab, np.int64)
@@ -172,12 +237,11 @@ def _group(found, set_offsets, n_vocab, cap):  # type: ignore[no-untyped-def]
             ends[b] = total
             b += 1
     docs = np.empty(total, np.int64)
-    for d in range(set_offsets.size - 1):
-        for e in range(set_offsets[d], set_offsets[d + 1]):
-            k = found[e]
-            if k >= 0 and place[k] >= 0:
-                docs[place[k]] = d
-                place[k] += 1
+    for e in range(keys.size):
+        k = keys[e]
+        if place[k] >= 0:
+            docs[place[k]] = holders[e]
+            place[k] += 1
     return docs, starts[:b], ends[:b], oversized
 
 

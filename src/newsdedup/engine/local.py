@@ -179,7 +179,7 @@ def _verifier(fp: Fingerprints, config: Config):  # type: ignore[no-untyped-def]
 
 #: Candidate pairs verified per step: scores are kept only for pairs that are copies, so memory
 #: stays flat however many candidates LSH proposes.
-VERIFY_CHUNK = 1 << 20
+VERIFY_CHUNK = 1 << 18
 
 
 def _verify_all(
@@ -241,6 +241,9 @@ def run_copies(
             n,
         )
         pairs, lsh = candidate_pairs(fp.keys, eligible, tiebreak, max_bucket=config.lsh.max_bucket)
+        # band keys are a third of the fingerprints and no later stage reads them
+        fp = dataclasses.replace(fp, keys=fp.keys[:0])
+        release_memory()
         short, contained = contained_pairs(
             fp.sets,
             fp.set_offsets,
@@ -251,9 +254,7 @@ def run_copies(
         )
         if len(short):
             pairs = union_pairs(pairs, short, n)
-        # band keys are a third of the fingerprints and no later stage reads them
-        fp = dataclasses.replace(fp, keys=fp.keys[:0])
-        release_memory()
+        del short
     if progress:
         progress("verify", n)
     with _timed(seconds, "verify"):

@@ -176,19 +176,21 @@ def classify(
 ) -> NDArray[np.int8]:
     """Kind code of each pair (see KIND_CODES); ``scores`` has the columns of SCORE_COLUMNS."""
     scores = scores.reshape(-1, len(SCORE_COLUMNS))
-    features = derivation_features(scores, len_a, len_b)
-    model = derivation_model(config.model)
-    copy = (scores[:, _COL["containment"]] >= config.min_candidate_containment) & (
-        copy_probability(features, model) >= model.threshold
-    )
-    ratio = features[:, FEATURES.index("length_ratio")]
-    block_short = features[:, FEATURES.index("block_short")]
     codes = np.zeros(len(scores), np.int8)
-    codes[copy] = _REWRITE
-    codes[copy & (ratio <= config.condensed_max_ratio)] = _CONDENSED
-    codes[copy & (ratio <= config.excerpt_max_ratio) & (block_short >= config.excerpt_block)] = (
-        _EXCERPT
-    )
+    # most candidates stop at the containment floor: the model reads the others only
+    at = np.flatnonzero(scores[:, _COL["containment"]] >= config.min_candidate_containment)
+    if len(at):
+        features = derivation_features(scores[at], np.asarray(len_a)[at], np.asarray(len_b)[at])
+        model = derivation_model(config.model)
+        copy = copy_probability(features, model) >= model.threshold
+        ratio = features[:, FEATURES.index("length_ratio")]
+        block_short = features[:, FEATURES.index("block_short")]
+        sub = np.where(copy, _REWRITE, 0).astype(np.int8)
+        sub[copy & (ratio <= config.condensed_max_ratio)] = _CONDENSED
+        sub[copy & (ratio <= config.excerpt_max_ratio) & (block_short >= config.excerpt_block)] = (
+            _EXCERPT
+        )
+        codes[at] = sub
     codes[scores[:, _COL["jaccard"]] >= config.near_jaccard] = _NEAR
     return codes
 
