@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import re
 import sys
 import time
 from pathlib import Path
@@ -21,20 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from newsdedup import Article, Config, find_copies
 from newsdedup.synth import generate_corpus
-
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
-
-
-def brief(text: str, rng: random.Random) -> str:
-    sentences = [s for s in _SENTENCE.split(text) if s.strip()]
-    head = sentences[: max(4, len(sentences) // 2)]
-    for _ in range(20):
-        k = rng.randint(3, min(5, len(head)))
-        picked = sorted(rng.sample(range(len(head)), k))
-        out = " ".join(head[i] for i in picked)
-        if 40 <= len(out.split()) <= 120:
-            return out
-    return " ".join(out.split()[:100])
+from newsdedup.synth.brief import cut_brief
 
 
 def main() -> None:
@@ -48,7 +34,7 @@ def main() -> None:
     ]
     rng = random.Random(5)
     sources = rng.sample(originals, args.briefs)
-    briefs = [Article(id=f"brief-{a.id}", text=brief(a.text, rng)) for a in sources]
+    briefs = [Article(id=f"brief-{a.id}", text=cut_brief(a.text, rng)) for a in sources]
     articles = [*corpus.articles, *briefs]
     print(f"{len(articles):,} articles: {args.docs:,} generated + {len(briefs):,} briefs")
     for label, words in (

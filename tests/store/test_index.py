@@ -25,9 +25,8 @@ from newsdedup.store.schema import SCHEMA_VERSION, connect, migrate
 from newsdedup.synth import generate_corpus
 from newsdedup.types import Article
 
-# the short-document candidate path (candidates/contained.py) runs in the batch engine only: the
-# index does not have it yet, so the equivalence is checked with it off
-CONFIG = Config().override({"verify.short_doc_words": "0"})
+# the default settings: the short-document candidate path (candidates/contained.py) included
+CONFIG = Config()
 FIXTURE = HealthCheck.function_scoped_fixture
 
 

@@ -1,12 +1,14 @@
 """Copy groups kept up to date one ``add`` at a time, equal to a batch run.
 
-The batch (engine/local.py) pairs exact-class heads that share an LSH band key, verifies the
-pairs, and runs ``star_groups`` then ``spread_exact``. ``star_groups`` only ever looks along
+The batch (engine/local.py) pairs exact-class heads that share an LSH band key, or enough
+sampled shingles when one is short (candidates/contained.py; here store/contained.py), verifies
+the pairs, and runs ``star_groups`` then ``spread_exact``. ``star_groups`` only ever looks along
 verified edges (its order is a total order on the documents, its verifier is called on a
 document and the representative of a neighbour), so its result inside one connected component
 of the edge graph depends on that component alone. An add therefore: finds the new heads' band
-partners in the ``bands`` table, verifies them, stores the edges, and re-runs the batch's
-functions on the components the add touched, nothing else.
+partners in the ``bands`` table and their short-path partners in ``shingles``, verifies them,
+stores the edges, and re-runs the batch's functions on the components the add touched, nothing
+else.
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ from newsdedup.group.copies import Assignment, spread_exact, star_groups
 from newsdedup.group.representative import priority_ranks
 from newsdedup.relate.kind import classify
 from newsdedup.relate.verify import SCORE_COLUMNS, score_pairs
+from newsdedup.store.contained import drop_shingles, short_pairs, stored_short_pairs
 from newsdedup.store.rows import load_fingerprints, signed
 
-__all__ = ["CopyUpdate", "rank_key", "update_groups"]
+__all__ = ["CopyUpdate", "catch_up_short_pairs", "rank_key", "update_groups"]
 
 _CHUNK = 500  # host parameters per IN (...) list
 
@@ -41,6 +44,7 @@ class CopyUpdate:
 
     recomputed: int = 0  #: heads whose component was regrouped
     capped: int = 0  #: band buckets over ``lsh.max_bucket`` met (see docs/index.md)
+    short_pairs: int = 0  #: candidate pairs of the short-document path (before the union)
     verified: int = 0  #: candidate pairs verified
     edges: int = 0  #: of them copies
     changed: set[int] = field(default_factory=set)  #: articles whose group row was written
@@ -103,6 +107,7 @@ def _drop_head(conn: sqlite3.Connection, config: Config, seq: int) -> set[int]:
     conn.execute("DELETE FROM edges WHERE a = ? OR b = ?", (seq, seq))
     keys = _stored_keys(conn, config, seq)
     conn.executemany("DELETE FROM bands WHERE key = ? AND seq = ?", [(k, seq) for k in keys])
+    drop_shingles(conn, seq)
     conn.execute("UPDATE fingerprints SET head = 0 WHERE seq = ?", (seq,))
     return partners | {seq}
 
@@ -166,8 +171,9 @@ def _link(
     keys: NDArray[np.uint64],
     update: CopyUpdate,
 ) -> set[int]:
-    """Pair the new heads with every head sharing a band key (``candidate_pairs``' rule), verify
-    the pairs, store the copy edges and the heads' band keys; returns the heads linked."""
+    """Pair the new heads with every head sharing a band key (``candidate_pairs``' rule) or, one
+    of the two short, enough sampled shingles (``contained_pairs``' rule), verify the pairs,
+    store the copy edges, the heads' band keys and shingles; returns the heads linked."""
     if not heads:
         return set()
     flat = np.ascontiguousarray(keys, np.uint64).reshape(-1).view(np.int64)
@@ -196,7 +202,9 @@ def _link(
     conn.executemany(
         "INSERT INTO bands VALUES (?, ?)", zip(flat.tolist(), owner.tolist(), strict=True)
     )
-    return _verify(conn, config, sorted(pairs), update)
+    short = short_pairs(conn, config, heads)
+    update.short_pairs += len(short)
+    return _verify(conn, config, sorted(pairs | short), update)
 
 
 _MAX = np.iinfo(np.int64).max
@@ -248,6 +256,18 @@ def _verify(
         [(*pairs[k], int(codes[k]), *scores[k].tolist()) for k in keep],
     )
     return {s for k in keep for s in pairs[k]}
+
+
+def catch_up_short_pairs(conn: sqlite3.Connection, config: Config) -> None:
+    """A file migrated to schema 4 (store/schema.py) holds its heads' shingles but not the copy
+    edges the short path makes among them: verify those pairs once and regroup (no-op after)."""
+    pairs = stored_short_pairs(conn, config)
+    if not pairs:
+        return
+    known = set(conn.execute("SELECT a, b FROM edges").fetchall())
+    update = CopyUpdate()
+    linked = _verify(conn, config, [p for p in pairs if p not in known], update)
+    _regroup(conn, config, linked, update)
 
 
 def _component(conn: sqlite3.Connection, start: set[int]) -> tuple[set[int], list[Any]]:

@@ -18,7 +18,7 @@ from newsdedup.fingerprint.batch import fingerprint_articles
 from newsdedup.group.stories import publication_order
 from newsdedup.report import Report
 from newsdedup.store.contract import Added
-from newsdedup.store.copies import CopyUpdate, update_groups
+from newsdedup.store.copies import CopyUpdate, catch_up_short_pairs, update_groups
 from newsdedup.store.rows import fingerprint_rows
 from newsdedup.store.story_state import Placement, StoryState
 from newsdedup.types import Article, Origin
@@ -82,6 +82,7 @@ def ingest_run(
     """Store one run of articles with distinct ids (the caller holds the transaction)."""
     batch = Batch()
     start = time.perf_counter()
+    catch_up_short_pairs(conn, config)  # once, on a file migrated to schema 4
     statuses: dict[str, tuple[Status, int]] = {}
     fresh: list[tuple[int, Article]] = []
     removed: list[tuple[int, int, int]] = []

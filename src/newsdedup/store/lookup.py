@@ -18,6 +18,7 @@ from newsdedup.fingerprint.batch import fingerprint_articles
 from newsdedup.relate.kind import KIND_CODES, classify
 from newsdedup.relate.verify import EXACT_SCORES, SCORE_COLUMNS, SWAP, score_pairs
 from newsdedup.report import Report
+from newsdedup.store.contained import query_partners
 from newsdedup.store.contract import CopyLink, StoredArticle
 from newsdedup.store.rows import append, load_fingerprints, signed
 from newsdedup.types import Article, Origin, Scores
@@ -88,9 +89,10 @@ def _query(
             "SELECT seq FROM fingerprints WHERE ex0 = ? AND ex1 = ?", (int(ex[0]), int(ex[1]))
         )
     ]
-    candidates = sorted(
-        _band_partners(conn, signed(fp.keys[0]), config.lsh.max_bucket) - set(exact)
-    )
+    partners = _band_partners(conn, signed(fp.keys[0]), config.lsh.max_bucket)
+    if config.verify.short_doc_words:
+        partners |= query_partners(conn, config, fp.sets, int(fp.n_content[0]))
+    candidates = sorted(partners - set(exact))
     hits: list[tuple[int, int, list[float]]] = [(s, 1, EXACT_SCORES.tolist()) for s in exact]
     if candidates and len(fp.set_offsets) > 1 and fp.set_offsets[1] > 0:
         hits += _verified(conn, config, fp, candidates)

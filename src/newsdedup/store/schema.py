@@ -1,7 +1,8 @@
 """The SQLite layout of the living index, its version and its migrations.
 
 ``PRAGMA user_version`` holds the schema version; ``MIGRATIONS[v]`` takes a file from version v
-to v + 1 and every pending one runs, in order and in one transaction, when the file is opened.
+to v + 1 and every pending one runs, in order and in one transaction, when the file is opened;
+a step that needs more than SQL (rows computed from stored ones) also runs ``FILLS[v]`` there.
 A file of a newer version than this code knows is refused, never touched, and so is a file that
 is not a newsdedup index: ``open_index`` looks at it before anything is written (a non-empty
 SQLite database of another program is never turned into an index, nor switched to WAL mode).
@@ -10,12 +11,21 @@ SQLite database of another program is never turned into an index, nor switched t
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from newsdedup.config import Config
 from newsdedup.errors import StoreError
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "check_scheme", "connect", "migrate", "open_index"]
+__all__ = [
+    "FILLS",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "check_scheme",
+    "connect",
+    "migrate",
+    "open_index",
+]
 
 _V1 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -84,8 +94,24 @@ ALTER TABLE groups ADD COLUMN s8 REAL; ALTER TABLE groups ADD COLUMN s9 REAL;
 ALTER TABLE fingerprints ADD COLUMN traces INTEGER NOT NULL DEFAULT 0;
 """
 
+# the sampled shingles (hash % SAMPLE == 0) of every exact-class head, for the short-document
+# candidate path (store/contained.py); rows of the heads already stored: _fill_shingles
+_V4 = """
+CREATE TABLE shingles (key INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (key, seq))
+    WITHOUT ROWID;
+"""
+
+
+def _fill_shingles(conn: sqlite3.Connection) -> None:
+    from newsdedup.store.contained import fill_shingles  # numba: only when a file migrates
+
+    fill_shingles(conn)
+
+
 #: ``MIGRATIONS[v]`` brings a file from version v to v + 1 (version 0: an empty file).
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+#: ``FILLS[v]`` runs after ``MIGRATIONS[v]``, in its transaction.
+FILLS: dict[int, Callable[[sqlite3.Connection], None]] = {3: _fill_shingles}
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -208,6 +234,8 @@ def migrate(conn: sqlite3.Connection, path: Path, *, upto: int = SCHEMA_VERSION)
         for step in range(before, upto):
             for statement in _statements(MIGRATIONS[step]):
                 conn.execute(statement)
+            if step in FILLS:
+                FILLS[step](conn)
         conn.execute(f"PRAGMA user_version={upto}")
         conn.execute("COMMIT")
     except BaseException:

@@ -10,6 +10,7 @@ which neither near-duplicate nor excerpt detection is built for, and it is still
 
 from __future__ import annotations
 
+import random
 import re
 
 from newsdedup.synth.edits import rewrite_title
@@ -18,7 +19,7 @@ from newsdedup.synth.story import Story
 from newsdedup.synth.text import Doc, Sentence, cap, sentences, title
 from newsdedup.synth.vocab import Vocabulary
 
-__all__ = ["MAX_WORDS", "MIN_WORDS", "condense", "condensed_title"]
+__all__ = ["MAX_WORDS", "MIN_WORDS", "condense", "condensed_title", "cut_brief"]
 
 MIN_WORDS, MAX_WORDS = 40, 120
 _SHARE = (0.08, 0.15)  # of the source's words, before the bounds above
@@ -168,3 +169,20 @@ def condensed_title(vocab: Vocabulary, d: Draws, story: Story, parent_title: str
     """A new headline half the time, else the source's reworded; "In brief:" now and then."""
     text = title(vocab, d, story) if d.chance(0.5) else rewrite_title(vocab, parent_title, d, 0.5)
     return ("In brief: " if d.chance(0.15) else "") + text
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def cut_brief(text: str, rng: random.Random) -> str:
+    """A plain cut of any text: 3-5 of its first half's sentences, in order, 40-120 words (no
+    rewording), the brief the benchmarks and the index tests pair with its source."""
+    parts = [s for s in _SENTENCE_END.split(text) if s.strip()]
+    head = parts[: max(4, len(parts) // 2)]
+    out = text
+    for _ in range(20):
+        k = rng.randint(3, min(5, len(head)))
+        out = " ".join(head[i] for i in sorted(rng.sample(range(len(head)), k)))
+        if MIN_WORDS <= len(out.split()) <= MAX_WORDS:
+            return out
+    return " ".join(out.split()[:100])
