@@ -284,8 +284,25 @@ class StoriesConfig:
     max_postings: int = 2000  #: terms in more active stories than this are not looked up
     label_size: int = 6  #: names and keywords in a story's label
     dates_from_text: bool = True  #: undated articles take the date written in their text
+    # the story graph (group/story_graph.py), chosen on ECB+'s odd topics (eval/stories.py)
+    story_similarity: float = 0.28  #: mean similarity of two clusters' voices: one story
+    topic_similarity: float = 0.12  #: mean similarity of two stories' voices: one topic
+    text_weight: float = 1.0  #: weight of the content-word cosine in a pair's similarity
+    names_weight: float = 1.0  #: weight of the name-and-number cosine
+    lead_weight: float = 0.25  #: weight of the title (or first line) cosine
+    edge_floor: float = 0.1  #: pairs less alike than this are no edge (they count 0)
+    window_days: float = 14.0  #: voices further apart in time are never one story
+    key_postings: int = 100  #: a key term held by more voices than this pairs nobody
 
     def __post_init__(self) -> None:
+        for name in ("story_similarity", "topic_similarity", "edge_floor"):
+            _check_range(self, name, 0.0, 1.0)
+        for name in ("text_weight", "names_weight", "lead_weight"):
+            _check_range(self, name, 0.0, 1000.0)
+        if self.text_weight + self.names_weight + self.lead_weight <= 0:
+            raise invalid_param("text_weight", "StoriesConfig", "a positive channel weight", 0.0)
+        _check_range(self, "window_days", 0.0, 1e6)
+        _check_int(self, "key_postings", 2, 10**9)
         for name in ("join_similarity", "merge_similarity"):
             _check_range(self, name, 0.0, 1.0)
         for name in ("lexical_weight", "entity_weight", "dense_weight"):

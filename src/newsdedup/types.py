@@ -24,6 +24,7 @@ __all__ = [
     "Stats",
     "Story",
     "StoryResult",
+    "Topic",
 ]
 
 
@@ -266,10 +267,24 @@ class Story:
     groups: tuple[str, ...]  #: the copy groups of its members (a group is one voice)
     sources: tuple[str, ...]  #: distinct sources, most frequent first
     timeline: tuple[tuple[str, int], ...]  #: (ISO day, articles first seen that day)
+    topic: str | None = None  #: the topic that holds it (the level above stories)
 
     @property
     def size(self) -> int:
         return len(self.members)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Topic:
+    """The recurring subject above stories (two summits of the same leaders months apart are
+    two stories of one topic): a union of whole stories (group/story_graph.py)."""
+
+    id: str
+    label: tuple[str, ...]  #: the names and keywords its stories share most
+    stories: tuple[str, ...]  #: story ids, in order of their first article
+    first_seen: datetime | None
+    last_seen: datetime | None
+    size: int  #: articles
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -279,5 +294,7 @@ class StoryResult:
     stories: tuple[Story, ...]
     story_of: dict[str, str]  #: article id -> story id
     group_of: dict[str, str]  #: article id -> copy group id
+    topics: tuple[Topic, ...] = ()
+    topic_of: dict[str, str] = field(default_factory=dict)  #: article id -> topic id
     rejected: tuple[Rejected, ...] = ()
     seconds: dict[str, float] = field(default_factory=dict)

@@ -116,21 +116,41 @@ def test_stories_assigner_is_incremental(events: list[list[list[str]]]) -> None:
     assert other != keys[0]
 
 
-def test_stories_merge_when_an_article_links_two_stories(
+def test_stories_a_bridge_does_not_chain_unrelated_stories(
     unique_words: Callable[[int, int], list[str]],
 ) -> None:
+    """Average link: an article half like each of two unrelated ones joins one of them, and
+    the two stay apart (their mean similarity counts the pair that shares nothing)."""
     left, right = unique_words(40, 0), unique_words(40, 40)
-    stories = StoriesConfig(join_similarity=0.3, merge_similarity=0.3, query_terms=100)
-    config = Config(stories=stories)
     articles = [
         _article(left * 2, "a", day=0),
         _article(right * 2, "b", day=0.1),
         # half of each, interleaved: close to both in words, a copy of neither
         _article([w for pair in zip(left, right, strict=True) for w in pair], "c", day=0.2),
     ]
+    result = find_stories(articles)
+    assert len(result.stories) == 2
+    assert result.story_of["a"] != result.story_of["b"]
+
+
+def test_stories_merge_when_a_report_links_two_halves(
+    unique_words: Callable[[int, int], list[str]],
+) -> None:
+    """Two reports of one event that share 30 of their 70 words are apart alone; a third
+    report close to both makes the three one story, under the first one's id."""
+    shared, one, two = unique_words(30, 0), unique_words(40, 30), unique_words(40, 70)
+    mixed = [w for pair in zip(one[:20], two[:20], strict=True) for w in pair]
+    articles = [  # the shared words in another order each time: no shingle in common
+        _article(shared + one, "a", day=0),
+        _article(two + shared[::-1], "b", day=0.1),
+        _article(shared[::2] + mixed + shared[1::2], "c", day=0.2),
+    ]
+    config = Config(stories=StoriesConfig(story_similarity=0.24))  # a-b 0.19; {a, c}-b 0.27
+    alone = find_stories(articles[:2], config)
+    assert len(alone.stories) == 2
     result = find_stories(articles, config)
     assert _partition(result) == {frozenset("abc")}
-    assert result.stories[0].id == find_stories(articles[:1]).stories[0].id  # first one's id
+    assert result.stories[0].id == alone.story_of["a"]  # the first article's id stays
 
 
 def test_stories_copies_count_once(
@@ -267,3 +287,20 @@ def test_stories_run_in_parts_equals_one_run(events: list[list[list[str]]]) -> N
     group_of = {a.id: g for a, g in zip(articles, groups, strict=True)}
     assert parts.result(group_of).story_of == whole.result(group_of).story_of
     assert [s.centroid for s in parts.open.values()] == [s.centroid for s in whole.open.values()]
+
+
+@settings(max_examples=5, deadline=None)
+@given(seed=st.integers(0, 10_000))
+def test_stories_topics_hold_whole_stories_whatever_the_order(seed: int) -> None:
+    """Every article has one story and one topic; a topic is a union of whole stories; input
+    order changes neither (generated coverage with dates)."""
+    from newsdedup.synth import generate_corpus
+
+    articles = list(generate_corpus(60, seed=seed, words=120, copy_rate=0.3).articles)
+    result = find_stories(articles)
+    assert set(result.story_of) == set(result.topic_of) == {a.id for a in articles}
+    for story in result.stories:
+        assert {result.topic_of[m] for m in story.members} == {story.topic}
+    assert sum(t.size for t in result.topics) == len(articles)
+    shuffled = find_stories(random.Random(seed).sample(articles, len(articles)))
+    assert shuffled.story_of == result.story_of and shuffled.topic_of == result.topic_of

@@ -48,7 +48,7 @@ def test_stories_write_every_document_once(tmp_path: Path) -> None:
     out = tmp_path / "docs.jsonl"
     assert write_assignments(_result(), out) == 4
     rows = [orjson.loads(x) for x in out.read_bytes().splitlines()]
-    assert rows[0] == {"id": "a", "group": "g1", "story": "s1"}
+    assert rows[0] == {"id": "a", "group": "g1", "story": "s1", "topic": None}
     assert [r["id"] for r in rows] == ["a", "b", "c", "d"]
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "Vector",
     "background_probability",
     "content_terms",
+    "dates_of",
     "dot",
     "entity_terms",
     "name_words",
@@ -93,11 +94,11 @@ def entity_terms(text: str, *, rare_zipf: float, background: str) -> dict[str, s
     it is written."""
     rare = _is_rare(rare_zipf, background)
     out = {w: s for w, s in name_words(text).items() if rare(w)}
-    out.update({f"@{d}": d for d in sorted(_dates_of(text))})  # not in string-hash order
+    out.update({f"@{d}": d for d in sorted(dates_of(text))})  # not in string-hash order
     return out
 
 
-def _dates_of(text: str) -> set[str]:
+def dates_of(text: str) -> set[str]:
     """relate/story.py's ``dates_of`` (same set), faster: a weekday needs "day" in the text,
     and a lookahead on the first letters lets the regex engine skip most positions."""
     found = {m.lower() for m in _WEEKDAY.findall(text)} if "day" in text else set()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import os
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
@@ -34,8 +33,11 @@ from newsdedup.fingerprint.terms import (
     top_terms,
 )
 from newsdedup.group.story_features import Voice, VoiceWeigher, use_worker, weigh_in_worker
+from newsdedup.group.story_graph import cluster, story_edges
 from newsdedup.group.story_index import OpenStory, StoryIndex, entity_key
+from newsdedup.group.story_records import story_result
 from newsdedup.group.story_summary import settle, summarize
+from newsdedup.group.story_vectors import story_vectors
 from newsdedup.report import Report
 from newsdedup.types import Article, Result, StoryResult
 
@@ -76,20 +78,47 @@ def find_stories(
     group_of = {m.id: g.id for g in copies.groups for m in g.members}
     group_of.update({a.id: group_id(a.id) for a in kept if a.id not in group_of})
     order, when = publication_order(kept, config.stories)
-    workers = (config.run.workers or os.cpu_count() or 1) - 1  # the main process is one
-    groups = [group_of[kept[i].id] for i in order]
-    # closed stories are kept only for undated voices (undated copies follow their group)
-    firsts = {g: i for i, g in reversed(list(enumerate(groups)))}
-    keep_closed = any(when[i] is None for i in firsts.values())
-    assigner = StoryAssigner(
-        config.stories, embedder=embedder, workers=workers, keep_closed=keep_closed
-    )
-    assigner.run([kept[i] for i in order], when, groups)
-    result = assigner.result(group_of)
+    ordered = [kept[i] for i in order]
+    result = story_graph_result(ordered, when, group_of, config.stories, embedder)
     seconds["stories"] = time.perf_counter() - start
     return dataclasses.replace(
         result, rejected=tuple(report.rejected) + copies.rejected, seconds=seconds
     )
+
+
+def story_graph_result(
+    ordered: Sequence[Article],
+    when: Sequence[datetime | None],
+    group_of: dict[str, str],
+    config: StoriesConfig,
+    embedder: Embedder | None = None,
+) -> StoryResult:
+    """Stories and topics of articles in publication order (group/story_graph.py): one voice
+    per copy group, its first article."""
+    voices: list[int] = []
+    seen: set[str] = set()
+    for pos, article in enumerate(ordered):
+        if group_of[article.id] not in seen:
+            seen.add(group_of[article.id])
+            voices.append(pos)
+    spoken = [ordered[p] for p in voices]
+    vectors = story_vectors(spoken, config.max_terms)
+    if embedder is not None and spoken:
+        dense = np.concatenate(
+            [
+                np.asarray(embedder.embed([_text_of(a) for a in spoken[lo : lo + _EMBED_BATCH]]))
+                for lo in range(0, len(spoken), _EMBED_BATCH)
+            ]
+        ).astype(np.float32)
+        vectors = dataclasses.replace(vectors, dense=dense)
+    # the window reads published dates only: a date found in the text orders an article but
+    # may be another day it mentions (ECB+ held-out ARI 0.835 with it, 0.874 without)
+    days = np.array(
+        [_day(_utc(d)) if (d := spoken[v].published) else np.nan for v in range(len(voices))]
+    )
+    edges = story_edges(vectors, days, config)
+    story, topic = cluster(len(voices), edges, config)
+    return story_result(ordered, when, group_of, voices, story, topic, edges, config.label_size)
 
 
 def _cleaned(articles: Iterable[Article], config: Config) -> list[Article]:
@@ -125,6 +154,10 @@ def _date_of(article: Article, from_text: bool) -> datetime | None:
     if found is not None and found.tzinfo is None:
         found = found.replace(tzinfo=UTC)  # a naive date is read as UTC
     return found
+
+
+def _utc(when: datetime) -> datetime:
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def _day(when: datetime) -> float:

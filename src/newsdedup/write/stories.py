@@ -21,11 +21,14 @@ __all__ = [
     "write_stories",
 ]
 
-ASSIGNMENT_SCHEMA = pa.schema([("id", pa.string()), ("group", pa.string()), ("story", pa.string())])
+ASSIGNMENT_SCHEMA = pa.schema(
+    [("id", pa.string()), ("group", pa.string()), ("story", pa.string()), ("topic", pa.string())]
+)
 
 STORY_SCHEMA = pa.schema(
     [
         ("id", pa.string()),
+        ("topic", pa.string()),
         ("size", pa.int64()),
         ("label", pa.list_(pa.string())),
         ("headline", pa.string()),
@@ -40,9 +43,15 @@ STORY_SCHEMA = pa.schema(
 
 
 def assignment_rows(result: StoryResult) -> Iterator[dict[str, Any]]:
-    """Every document once, in id order: ``id``, ``group`` (copy group), ``story``."""
+    """Every document once, in id order: ``id``, ``group`` (copy group), ``story``, ``topic``
+    (None where the executor gives no topics)."""
     for doc in sorted(result.story_of):
-        yield {"id": doc, "group": result.group_of.get(doc), "story": result.story_of[doc]}
+        yield {
+            "id": doc,
+            "group": result.group_of.get(doc),
+            "story": result.story_of[doc],
+            "topic": result.topic_of.get(doc),
+        }
 
 
 def write_assignments(result: StoryResult, path: StrPath) -> int:
@@ -53,6 +62,7 @@ def write_assignments(result: StoryResult, path: StrPath) -> int:
 def story_row(story: Story) -> dict[str, Any]:
     return {
         "id": story.id,
+        "topic": story.topic,
         "size": story.size,
         "label": list(story.label),
         "headline": story.headline,

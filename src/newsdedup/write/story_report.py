@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from html import escape
 
-from newsdedup.types import Story, StoryResult
+from newsdedup.types import Story, StoryResult, Topic
 from newsdedup.write.atomic import StrPath, atomic_open
 
 __all__ = ["sparkline", "story_report_html", "write_story_report"]
@@ -23,6 +23,7 @@ padding:.8rem 0}.meta{color:#666;font-size:.85rem}.label span{display:inline-blo
 background:#eef3ff;border-radius:.3rem;padding:0 .35rem;margin:0 .2rem .2rem 0;font-size:.8rem}
 details{margin:.3rem 0}summary{cursor:pointer;color:#345}ul{margin:.2rem 0 .2rem 1.2rem;padding:0}
 svg{vertical-align:middle}.orig{font-weight:600}
+.topic{border-left:3px solid #c9d6f2;padding-left:.8rem;margin:1rem 0}
 """
 _WIDTH, _HEIGHT = 160, 28
 
@@ -107,14 +108,37 @@ def _story(story: Story, result: StoryResult, titles: Mapping[str, str]) -> str:
     )
 
 
+def _topic(
+    topic: Topic | None, stories: list[Story], result: StoryResult, titles: Mapping[str, str]
+) -> str:
+    """A topic and the stories of it shown (biggest first); stories without one stand alone."""
+    inner = "\n".join(_story(s, result, titles) for s in stories)
+    if topic is None or len(topic.stories) < 2:
+        return inner
+    label = "".join(f"<span>{escape(term)}</span>" for term in topic.label)
+    return (
+        f'<section class="topic" id="{escape(topic.id)}"><div class="meta">topic · '
+        f"{_plural(len(topic.stories), 'story', 'stories')} · "
+        f"{_plural(topic.size, 'article')}</div>"
+        f'<div class="label">{label}</div>\n{inner}</section>'
+    )
+
+
 def story_report_html(
     result: StoryResult, *, titles: Mapping[str, str] | None = None, limit: int = 200
 ) -> str:
     """The report as a string: the ``limit`` biggest stories, biggest first."""
     titles = titles or {}
-    ordered = sorted(result.stories, key=lambda s: (-s.size, s.id))
-    shown = "\n".join(_story(s, result, titles) for s in ordered[:limit])
-    hidden = len(ordered) - min(limit, len(ordered))
+    ordered = sorted(result.stories, key=lambda s: (-s.size, s.id))[:limit]
+    hidden = len(result.stories) - len(ordered)
+    topics = {t.id: t for t in result.topics}
+    held: dict[str | None, list[Story]] = {}
+    for story in ordered:  # topics in the order of their biggest shown story
+        held.setdefault(story.topic if story.topic in topics else None, []).append(story)
+    shown = "\n".join(
+        _topic(topics.get(tid) if tid else None, items, result, titles)
+        for tid, items in held.items()
+    )
     tail = (
         f"<p class='meta'>{_plural(hidden, 'smaller story', 'smaller stories')} not shown.</p>"
         if hidden
@@ -123,7 +147,8 @@ def story_report_html(
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>newsdedup stories</title><style>{_STYLE}</style></head><body>\n"
-        f"<h1>{_plural(len(result.stories), 'story', 'stories')}, "
+        f"<h1>{_plural(len(result.topics), 'topic')}, "
+        f"{_plural(len(result.stories), 'story', 'stories')}, "
         f"{_plural(len(result.story_of), 'article')}</h1>\n"
         f"{shown}\n{tail}</body></html>\n"
     )

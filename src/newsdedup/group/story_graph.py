@@ -1,0 +1,145 @@
+"""The story graph: which voices are alike, and the stories and topics it holds.
+
+Voices (one article per copy group) that share one of their heaviest name terms or content words
+are scored (group/story_vectors.py: the weighted mean of the text, names and lead cosines); a
+pair at ``stories.edge_floor`` or more is an edge. A term held by more than
+``stories.key_postings`` voices (a name in every report of a year) pairs nobody: it bounds the
+pairs a term can make. Stories are the average-link clusters (group/linkage.py) of the edges
+between voices at most ``stories.window_days`` apart (or undated), cut at
+``stories.story_similarity``; topics continue the same clustering from the stories over every
+edge, whatever the time between, cut at ``stories.topic_similarity``: so a topic is a union of
+whole stories, and two meetings of the same leaders half a year apart are two stories of one
+topic, kept apart by time and not by a thin margin of wording.
+
+Everything is a function of the voices and their publication order alone (no arrival order, no
+state): the batch, the living index (re-clustering only the components an add touched) and
+Spark get the same partition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numba as nb
+import numpy as np
+from numpy.typing import NDArray
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
+
+from newsdedup.candidates.lsh import bucket_pairs
+from newsdedup.config import StoriesConfig
+from newsdedup.group.linkage import average_link, pair_sums
+from newsdedup.group.story_vectors import CHANNELS, StoryVectors, key_terms
+
+__all__ = ["StoryEdges", "cluster", "components", "pair_similarity", "story_edges"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryEdges:
+    """Scored pairs of voices (lower position first), with whether they are close in time."""
+
+    a: NDArray[np.int64]
+    b: NDArray[np.int64]
+    similarity: NDArray[np.float64]
+    near: NDArray[np.bool_]
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+
+@nb.njit(cache=True)
+def _dots(indptr, indices, data, a, b):  # type: ignore[no-untyped-def]
+    """Dot products of rows a[k] and b[k] of one CSR matrix (sorted column indices)."""
+    out = np.zeros(a.size)
+    for k in range(a.size):
+        i, end_i = indptr[a[k]], indptr[a[k] + 1]
+        j, end_j = indptr[b[k]], indptr[b[k] + 1]
+        total = 0.0
+        while i < end_i and j < end_j:
+            if indices[i] < indices[j]:
+                i += 1
+            elif indices[i] > indices[j]:
+                j += 1
+            else:
+                total += data[i] * data[j]
+                i += 1
+                j += 1
+        out[k] = total
+    return out
+
+
+def pair_similarity(
+    vectors: StoryVectors, a: NDArray[np.int64], b: NDArray[np.int64], config: StoriesConfig
+) -> NDArray[np.float64]:
+    """The weighted mean of the channels' cosines of rows ``a`` and ``b``."""
+    weights = {"text": config.text_weight, "names": config.names_weight, "lead": config.lead_weight}
+    total = np.zeros(len(a))
+    for name in CHANNELS:
+        if weights[name]:
+            m = vectors.channel(name)
+            total += weights[name] * _dots(m.indptr, m.indices, m.data, a, b)
+    weight = sum(w for w in weights.values() if w)
+    if vectors.dense is not None and config.dense_weight:
+        # sentence models put any two news articles near 0.2-0.4: rescaled from dense_floor
+        cosine = np.einsum("ij,ij->i", vectors.dense[a], vectors.dense[b]).astype(np.float64)
+        floor = config.dense_floor
+        total += config.dense_weight * np.maximum(0.0, cosine - floor) / (1.0 - floor)
+        weight += config.dense_weight
+    return total / weight
+
+
+def story_edges(
+    vectors: StoryVectors, days: NDArray[np.float64], config: StoriesConfig
+) -> StoryEdges:
+    """Every pair of voices sharing a key term and at least ``edge_floor`` alike."""
+    n = len(vectors)
+    rows, keys = key_terms(vectors, config.index_terms)
+    order = np.lexsort((rows, keys))
+    rows, keys = rows[order], keys[order]
+    change = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+    starts = np.concatenate(([0], change)).astype(np.int64)
+    ends = np.concatenate((change, [len(keys)])).astype(np.int64)
+    sizes = ends - starts
+    useful = (sizes >= 2) & (sizes <= config.key_postings)
+    starts, ends = starts[useful], ends[useful]
+    if not len(starts):
+        return _no_edges()
+    found = bucket_pairs(rows, starts, ends, config.key_postings, np.ones(n, np.bool_))
+    codes = np.unique(found[:, 0] * n + found[:, 1])
+    a, b = codes // n, codes % n
+    similarity = pair_similarity(vectors, a, b, config)
+    keep = similarity >= config.edge_floor
+    a, b, similarity = a[keep], b[keep], similarity[keep]
+    apart = np.abs(days[a] - days[b])
+    near = ~(apart > config.window_days)  # undated (nan) is near everything
+    return StoryEdges(a, b, similarity, near)
+
+
+def _no_edges() -> StoryEdges:
+    empty = np.empty(0, np.int64)
+    return StoryEdges(empty, empty, np.empty(0), np.empty(0, np.bool_))
+
+
+def components(n: int, edges: StoryEdges) -> NDArray[np.int64]:
+    """The connected component of each voice over every edge (the unit an index re-clusters)."""
+    graph = csr_matrix((np.ones(len(edges)), (edges.a, edges.b)), shape=(n, n))
+    return connected_components(graph, directed=False)[1].astype(np.int64)  # type: ignore[no-any-return]
+
+
+def cluster(
+    n: int, edges: StoryEdges, config: StoriesConfig
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """(story, topic) of each voice, each the lowest position among its members; positions are
+    publication order, which breaks ties."""
+    near = edges.near
+    story = average_link(
+        n, edges.a[near], edges.b[near], edges.similarity[near], config.story_similarity
+    )
+    # topics: the stories, each of its size, linked by every edge between their members
+    heads, of = np.unique(story, return_inverse=True)
+    sa, sb, sums = pair_sums(of[edges.a], of[edges.b], edges.similarity, len(heads))
+    topic_of_story = average_link(
+        len(heads), sa, sb, sums, config.topic_similarity, sizes=np.bincount(of)
+    )
+    topic = heads[topic_of_story][of]
+    return story, topic

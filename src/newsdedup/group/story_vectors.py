@@ -1,0 +1,163 @@
+"""What an article says about its event, as three sparse vectors that depend on it alone.
+
+Stories are found by how alike articles are (group/story_graph.py); the likeness is a weighted
+mean of three cosines, each over a vector of one article's terms weighted by how rare each term
+is in general English (wordfreq's document probability, not the corpus's own counts):
+
+- ``text``: its content words (title included), sublinear in their counts;
+- ``names``: the capitalised words that do not open a sentence, and the numbers it writes: the
+  people, places, organisations and figures of the event, which re-told reports keep;
+- ``lead``: the content words of its title (or first line), the angle an outlet chose.
+
+Weighting by a fixed background instead of document frequencies fitted on the corpus costs
+little on real coverage (ECB+ odd topics: held-out ARI 0.875 against 0.877, eval/stories.py)
+and makes a vector a function of its article only: the batch, the living index and Spark
+compute the same vector whatever else has arrived, so stories cannot depend on arrival order.
+Terms become columns by a 32-bit hash (no vocabulary to share between executors).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import xxhash
+from numpy.typing import NDArray
+from scipy.sparse import csr_matrix
+
+from newsdedup.fingerprint.stopwords import stopwords
+from newsdedup.fingerprint.terms import background_probability, content_terms, dates_of
+from newsdedup.types import Article
+
+__all__ = ["CHANNELS", "StoryVectors", "key_terms", "name_terms", "story_text", "story_vectors"]
+
+CHANNELS = ("text", "names", "lead")
+_COLUMNS = 1 << 31  # hashed term columns (int32 indices)
+_FLOOR = 1e-5  # background probability of a term wordfreq does not list (idf about 11.5)
+_TOKEN = re.compile(r"[^\W\d_][\w'\u2019.-]*|\d+(?:[.,]\d+)*")
+_SENTENCE = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+|\n+")
+_SPLIT_DECIMAL = re.compile(r"(\d)\. (\d)")  # "4. 6" as some tokenised corpora write 4.6
+_LEAD_WORDS = 40
+_STOP = frozenset(stopwords("en"))
+
+
+@dataclass(frozen=True, slots=True)
+class StoryVectors:
+    """One row per article in each channel (L2-normalised; an empty row is all zero)."""
+
+    text: csr_matrix
+    names: csr_matrix
+    lead: csr_matrix
+    dense: NDArray[np.float32] | None = None  #: unit sentence embeddings, with an embedder
+
+    def __len__(self) -> int:
+        return int(self.text.shape[0])
+
+    def channel(self, name: str) -> csr_matrix:
+        return getattr(self, name)  # type: ignore[no-any-return]
+
+    def rows(self, at: Sequence[int] | NDArray[np.int64]) -> StoryVectors:
+        index = np.asarray(at, np.int64)
+        dense = None if self.dense is None else self.dense[index]
+        return StoryVectors(self.text[index], self.names[index], self.lead[index], dense)
+
+
+def story_text(article: Article) -> str:
+    """The title (when the text does not open with it) and the text."""
+    title = article.title
+    if title and title not in article.text[: len(title) + 200]:
+        return f"{title}\n{article.text}"
+    return article.text
+
+
+def _lead(article: Article) -> str:
+    if article.title:
+        return article.title
+    for line in article.text.split("\n"):
+        if line.strip():
+            return " ".join(line.split()[:_LEAD_WORDS])
+    return ""
+
+
+def name_terms(text: str) -> Counter[str]:
+    """Name words (capitalised, not opening a sentence, lower-cased), numbers and the days it
+    names ("@sep 15", "@thursday"); a sentence mostly in capitals (a shouted headline) gives its
+    numbers only."""
+    out: Counter[str] = Counter()
+    for sentence in _SENTENCE.split(_SPLIT_DECIMAL.sub(r"\1.\2", text)):
+        tokens = _TOKEN.findall(sentence)
+        shouted = sum(t.isupper() for t in tokens) > 0.6 * max(1, len(tokens))
+        for i, token in enumerate(tokens):
+            if token[0].isdigit():
+                out[token.replace(",", "")] += 1
+            elif i > 0 and token[0].isupper() and not shouted:
+                word = token.lower().rstrip(".")
+                if word[-2:] in ("'s", "\u2019s"):
+                    word = word[:-2]
+                if len(word) > 1 and word not in _STOP:
+                    out[word] += 1
+    for day in dates_of(text):  # "sep 15", "thursday": the event's own days
+        out[f"@{day}"] += 1
+    return out
+
+
+def _column(term: str) -> int:
+    return xxhash.xxh32_intdigest(term.encode("utf-8", "surrogatepass")) & (_COLUMNS - 1)
+
+
+def _weights(counts: Counter[str] | dict[str, int], max_terms: int) -> dict[int, float]:
+    """Sublinear count times background rarity, the heaviest ``max_terms``, unit length."""
+    probability = background_probability("wordfreq")
+    weighted = sorted(
+        (
+            ((1.0 + math.log(n)) * -math.log(max(probability(t), _FLOOR)), t)
+            for t, n in counts.items()
+        ),
+        key=lambda wt: (-wt[0], wt[1]),
+    )[:max_terms]
+    norm = math.sqrt(sum(w * w for w, _ in weighted)) or 1.0
+    out: dict[int, float] = {}
+    for w, t in weighted:
+        c = _column(t)
+        out[c] = out.get(c, 0.0) + w / norm
+    return out
+
+
+def _matrix(rows: list[dict[int, float]]) -> csr_matrix:
+    indptr = np.zeros(len(rows) + 1, np.int64)
+    indptr[1:] = np.cumsum([len(r) for r in rows])
+    indices = np.fromiter((c for r in rows for c in sorted(r)), np.int32, int(indptr[-1]))
+    data = np.fromiter((r[c] for r in rows for c in sorted(r)), np.float64, int(indptr[-1]))
+    return csr_matrix((data, indices, indptr), shape=(len(rows), _COLUMNS))
+
+
+def story_vectors(articles: Sequence[Article], max_terms: int = 100) -> StoryVectors:
+    """The three channels' vectors of ``articles``, in their order."""
+    texts = [story_text(a) for a in articles]
+    return StoryVectors(
+        text=_matrix([_weights(content_terms(t), max_terms) for t in texts]),
+        names=_matrix([_weights(name_terms(t), max_terms) for t in texts]),
+        lead=_matrix([_weights(content_terms(_lead(a)), max_terms) for a in articles]),
+    )
+
+
+def key_terms(vectors: StoryVectors, k: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """(row, term column) of each article's ``k`` heaviest name terms and ``k`` heaviest content
+    words: the keys under which a story graph looks for its neighbours. Columns of the two
+    channels are kept apart (names shifted above the text's)."""
+    rows, cols = [], []
+    for shift, matrix in ((0, vectors.text), (_COLUMNS, vectors.names)):
+        for r in range(matrix.shape[0]):
+            lo, hi = matrix.indptr[r], matrix.indptr[r + 1]
+            if hi == lo:
+                continue
+            top = np.argsort(-matrix.data[lo:hi], kind="stable")[:k]
+            rows.append(np.full(len(top), r, np.int64))
+            cols.append(matrix.indices[lo:hi][top].astype(np.int64) + shift)
+    if not rows:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    return np.concatenate(rows), np.concatenate(cols)
