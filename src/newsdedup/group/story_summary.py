@@ -10,19 +10,13 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
-import xxhash
-
 from newsdedup.clean.pipeline import headline
 from newsdedup.fingerprint.terms import dot, top_terms
 from newsdedup.group.story_index import OpenStory
+from newsdedup.group.story_records import story_id
 from newsdedup.types import Article, Story
 
 __all__ = ["settle", "story_id", "summarize"]
-
-
-def story_id(first_article: str) -> str:
-    """A story's id, from its first article's id: stable across runs and input order."""
-    return "s" + xxhash.xxh3_64_hexdigest(first_article.encode("utf-8", "surrogatepass"))
 
 
 def settle(story: OpenStory, label_size: int) -> None:

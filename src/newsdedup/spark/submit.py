@@ -33,11 +33,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--rejects", help="where the rejected records are written")
     p.add_argument(
         "--stories",
-        help="also group stories per time window (newsdedup.spark.stories): one row per "
-        "article (id, group, story) here",
+        help="also group stories and topics (newsdedup.spark.stories, as find_stories): one "
+        "row per article (id, group, story, topic) here",
     )
     p.add_argument("--story-records", help="with --stories: one row per story here")
-    p.add_argument("--window-days", type=float, default=7.0, help="story window (days)")
     p.add_argument("--format", choices=["jsonl", "parquet"], help="input format")
     p.add_argument("--config", help="TOML config file (as for newsdedup dedup)")
     p.add_argument("--set", action="append", default=[], help="KEY=VALUE config override")
@@ -81,7 +80,6 @@ def main(argv: list[str] | None = None) -> int:
             args.inputs,
             stories_output=args.stories,
             records_output=args.story_records,
-            window_days=args.window_days,
             **common,
         )
     else:
