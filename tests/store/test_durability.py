@@ -19,14 +19,13 @@ from newsdedup.synth import generate_corpus
 N, SEED = 240, 21
 
 # The child ingests in small batches and prints each id once ``add`` has returned (committed);
-# it snapshots the story assigner every 25 articles, so a kill lands before, during or after one.
+# the story graph is written in the same transaction, so a kill loses nothing acknowledged.
 CHILD = f"""
 import sys
 import newsdedup.store.index as ix
 from newsdedup import Config
 from newsdedup.group.stories import publication_order
 from newsdedup.synth import generate_corpus
-ix.SNAPSHOT_EVERY = 25
 arts = list(generate_corpus({N}, seed={SEED}, words=120, copy_rate=0.35).articles)
 order, _ = publication_order(arts, Config().stories)
 arts = [arts[i] for i in order]
@@ -86,3 +85,5 @@ def test_durability_killed_ingest_keeps_every_acknowledged_article(tmp_path: Pat
         group_of = {m.id: g.id for g in copies.groups for m in g.members}
         assert {a.id: index.article(a.id).group for a in arts} == group_of  # type: ignore[union-attr]
         assert {a.id: index.article(a.id).story for a in arts} == stories.story_of  # type: ignore[union-attr]
+        topics = {a.id: index.story(stories.story_of[a.id]).topic for a in arts}  # type: ignore[union-attr]
+        assert topics == stories.topic_of

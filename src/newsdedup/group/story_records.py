@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import numpy as np
@@ -22,7 +22,7 @@ from newsdedup.group.story_graph import StoryEdges
 from newsdedup.group.story_vectors import name_terms, story_text
 from newsdedup.types import Article, Story, StoryResult, Topic
 
-__all__ = ["story_id", "story_result", "topic_id"]
+__all__ = ["story_id", "story_records", "story_result", "topic_id"]
 
 
 def story_id(first_article: str) -> str:
@@ -66,6 +66,40 @@ def _central(
     return best
 
 
+def story_records(
+    ordered: Sequence[Article],
+    when: Sequence[datetime | None],
+    group_of: dict[str, str],
+    voices: list[int],
+    voice_story: NDArray[np.int64],
+    edges: StoryEdges,
+    label_size: int,
+    topic_of: Mapping[str, str | None],
+) -> list[Story]:
+    """The ``Story`` record of every cluster of ``voice_story``, in order of first article.
+    ``ordered`` is in publication order; ``voices`` are positions in it (the first article of
+    each copy group); ``topic_of`` maps a story id to its topic id."""
+    voice_of_group = {group_of[ordered[p].id]: v for v, p in enumerate(voices)}
+    members: dict[int, list[int]] = {}
+    for pos, article in enumerate(ordered):
+        members.setdefault(int(voice_story[voice_of_group[group_of[article.id]]]), []).append(pos)
+    central = _central(voices, edges, voice_story)
+    texts = [story_text(ordered[p]) for p in voices]
+    voices_of: dict[int, list[int]] = {}
+    for v in range(len(voices)):
+        voices_of.setdefault(int(voice_story[v]), []).append(v)
+    out = []
+    for key in sorted(members, key=lambda k: members[k][0]):
+        fields = _story(
+            ordered, when, group_of, members[key], voices_of[key], texts, voices, central[key]
+        )
+        texts_of = fields.pop("texts")
+        out.append(
+            Story(label=_label(texts_of, label_size), topic=topic_of.get(fields["id"]), **fields)
+        )
+    return out
+
+
 def story_result(
     ordered: Sequence[Article],
     when: Sequence[datetime | None],
@@ -76,46 +110,36 @@ def story_result(
     edges: StoryEdges,
     label_size: int,
 ) -> StoryResult:
-    """The records of every story and topic. ``ordered`` is in publication order; ``voices``
-    are positions in it (the first article of each copy group) and ``voice_story`` /
-    ``voice_topic`` their clusters."""
+    """``story_records`` and the ``Topic`` records above them (``voice_topic``: each voice's
+    topic cluster)."""
+    first: dict[int, int] = {}  # cluster -> position of its first article
+    topic_first: dict[int, int] = {}
     voice_of_group = {group_of[ordered[p].id]: v for v, p in enumerate(voices)}
-    members: dict[int, list[int]] = {}
     for pos, article in enumerate(ordered):
         v = voice_of_group[group_of[article.id]]
-        members.setdefault(int(voice_story[v]), []).append(pos)
-    central = _central(voices, edges, voice_story)
-    story_topic = {int(voice_story[v]): int(voice_topic[v]) for v in range(len(voices))}
-    texts = [story_text(ordered[p]) for p in voices]
-    topic_members: dict[int, list[int]] = {}
-    for key, positions in members.items():
-        topic_members.setdefault(story_topic[key], []).extend(positions)
-    topic_ids = {k: topic_id(ordered[min(ps)].id) for k, ps in topic_members.items()}
-    voice_text = {ordered[p].id: texts[v] for v, p in enumerate(voices)}
-    voices_of: dict[int, list[int]] = {}
-    for v in range(len(voices)):
-        voices_of.setdefault(int(voice_story[v]), []).append(v)
-    stories = []
-    for key in sorted(members, key=lambda k: members[k][0]):
-        positions = members[key]
-        story_voices = voices_of[key]
-        stories.append(
-            _story(ordered, when, group_of, positions, story_voices, texts, voices, central[key])
-            | {"topic": topic_ids[story_topic[key]], "label_size": label_size}
+        first.setdefault(int(voice_story[v]), pos)
+        topic_first.setdefault(int(voice_topic[v]), pos)
+    topic_of = {
+        story_id(ordered[first[int(voice_story[v])]].id): topic_id(
+            ordered[topic_first[int(voice_topic[v])]].id
         )
-    records = tuple(_record(s) for s in stories)
+        for v in range(len(voices))
+    }
+    records = story_records(
+        ordered, when, group_of, voices, voice_story, edges, label_size, topic_of
+    )
+    texts = [story_text(ordered[p]) for p in voices]
+    voice_text = {ordered[p].id: texts[v] for v, p in enumerate(voices)}
     by_topic: dict[str, list[Story]] = {}
     for record in records:
         by_topic.setdefault(record.topic or "", []).append(record)
     topics = tuple(_topic(tid, items, voice_text, label_size) for tid, items in by_topic.items())
-    story_of = {m: r.id for r in records for m in r.members}
-    topic_of = {m: r.topic or "" for r in records for m in r.members}
     return StoryResult(
-        stories=records,
-        story_of=story_of,
+        stories=tuple(records),
+        story_of={m: r.id for r in records for m in r.members},
         group_of={a.id: group_of[a.id] for a in ordered},
         topics=topics,
-        topic_of=topic_of,
+        topic_of={m: r.topic or "" for r in records for m in r.members},
     )
 
 
@@ -136,12 +160,6 @@ def _story(  # type: ignore[no-untyped-def]
         "sources": tuple(s for s, _ in sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))),
         "timeline": tuple(sorted(Counter(d.date().isoformat() for d in dates).items())),
     }
-
-
-def _record(fields: dict) -> Story:  # type: ignore[type-arg]
-    texts = fields.pop("texts")
-    size = fields.pop("label_size")
-    return Story(label=_label(texts, size), **fields)
 
 
 def _topic(tid: str, items: list[Story], voice_text: dict[str, str], size: int) -> Topic:

@@ -1,8 +1,9 @@
 """The living index: ``IndexProtocol`` (store/contract.py) on one SQLite file in WAL mode.
 
 Reads run on any thread, each thread with its own connection; writes are serialised by a lock
-in the index, and ``add`` returns after its transaction committed. The story assigner lives in
-the writing process (store/story_state.py). See docs/index.md.
+in the index, and ``add`` returns after its transaction committed. Everything, the story graph
+included (store/story_state.py), lives in the file: nothing is replayed on open. See
+docs/index.md.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from newsdedup.store.contract import (
 )
 from newsdedup.store.identity import check_settings
 from newsdedup.store.ingest import ingest_run, prepare, unique_runs
-from newsdedup.store.lookup import Diffs, query_article, scores_of
+from newsdedup.store.lookup import Diffs, query_article, query_story, scores_of
 from newsdedup.store.schema import (
     SCHEMA_VERSION,
     check_scheme,
@@ -52,10 +53,6 @@ __all__ = ["Index"]
 #: busy (a service answering reads) its start waits for all of its threads: one article took
 #: 25 ms there instead of 0.3 ms.
 PARALLEL_RUN = 64
-#: Placed articles between two snapshots of the story assigner (and at most this many seconds).
-SNAPSHOT_EVERY = 20_000
-SNAPSHOT_SECONDS = 300.0
-
 _ARTICLE = (
     "SELECT a.id, a.title, a.text, a.url, a.source, a.published, g.gid, s.story, a.version, "
     "g.rep = a.seq FROM articles a LEFT JOIN groups g ON g.seq = a.seq "
@@ -89,13 +86,11 @@ class Index:
             self.migrated_from = migrate(self._writer, self.path)
             check_scheme(self._writer, self.config, self.path)
             self.settings_adopted = check_settings(self._writer, self.config, self.path)
+            StoryState.check(self._writer, self.path)
         except BaseException:
             self._writer.close()
             raise
         self._stories = StoryState(self.config, embedder)
-        self._stories_loaded = False  # loaded on the first add or peek: queries start fast
-        self._last_snapshot = time.monotonic()
-        self.snapshot_bytes = 0
         self.diffs = Diffs()  # limits and cache of diff(); replace it to change them
         self._closed = False
 
@@ -108,7 +103,6 @@ class Index:
         seconds: dict[str, float] = {}
         with self._lock:
             self._check_open()
-            self._load_stories()
             for run in unique_runs(prepare(articles, self.config, report)):
                 with _kernel_threads(1 if len(run) < PARALLEL_RUN else None):
                     batch = self._transaction(run)
@@ -121,26 +115,13 @@ class Index:
         conn = self._writer
         conn.execute("BEGIN IMMEDIATE")
         try:
-            self._stories.catch_up(conn)  # rows another writer committed since
             batch = ingest_run(conn, self.config, self._stories, run)
             self._count(conn, batch.copies.capped)
-            if self._snapshot_due():
-                self.snapshot_bytes = self._stories.snapshot(conn)
-                self._last_snapshot = time.monotonic()
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
-            # the assigner saw rolled-back rows: rebuild it from the committed ones
-            self._stories = StoryState(self.config, self._stories.embedder)
-            self._stories_loaded = False
             raise
         return batch
-
-    def _load_stories(self) -> None:
-        """Restore the story assigner (snapshot + replay); the caller holds the lock."""
-        if not self._stories_loaded:
-            self._stories.load(self._writer)
-            self._stories_loaded = True
 
     def _count(self, conn: sqlite3.Connection, capped: int) -> None:
         if capped:
@@ -149,27 +130,6 @@ class Index:
                 "ON CONFLICT(key) DO UPDATE SET value = value + excluded.value",
                 (capped,),
             )
-
-    def _snapshot_due(self) -> bool:
-        since = self._stories.since_snapshot
-        elapsed = time.monotonic() - self._last_snapshot
-        return since >= SNAPSHOT_EVERY or (since > 0 and elapsed >= SNAPSHOT_SECONDS)
-
-    def snapshot(self) -> int:
-        """Write the story assigner's snapshot now; returns its size in bytes."""
-        with self._lock:
-            self._check_open()
-            self._load_stories()
-            conn = self._writer
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                self.snapshot_bytes = self._stories.snapshot(conn)
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            self._last_snapshot = time.monotonic()
-            return self.snapshot_bytes
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -194,20 +154,25 @@ class Index:
         if best is not None:
             row = conn.execute("SELECT story FROM story_of WHERE seq = ?", (best,)).fetchone()
             story = row[0] if row else None
-        elif copies == () and self._stories is not None:
+        elif copies == ():
             story = self._peek(article)
         return QueryResult(copies=copies, story=story, seconds=time.perf_counter() - start)
 
     def _peek(self, article: Article) -> str | None:
-        from newsdedup.group.stories import publication_order
-
+        """The story ``article`` would join (store/lookup.py ``query_story``); no lock."""
         cleaned = next(prepare([article], self.config, Report()), None)
         if cleaned is None:
             return None
-        _, when = publication_order([cleaned], self.config.stories)
-        with self._lock:
-            self._load_stories()
-            return self._stories.peek(cleaned, when[0])
+        return query_story(self._conn(), self.config, cleaned, self._stories.embedder)
+
+    def story_moves(self, since: datetime | None = None) -> tuple[tuple[datetime, str, str], ...]:
+        """(when, old story id, new story id) of each change of story id since ``since``, oldest
+        first: a story merged into an older one, or renamed when its first article left."""
+        rows = self._conn().execute(
+            "SELECT at, old, new FROM story_moves WHERE at >= ? ORDER BY rowid",
+            (since.isoformat() if since else "",),
+        )
+        return tuple((datetime.fromisoformat(r[0]), r[1], r[2]) for r in rows)
 
     def article(self, article_id: str) -> StoredArticle | None:
         row = self._conn().execute(_ARTICLE + "WHERE a.id = ? AND a.current = 1", (article_id,))
@@ -332,7 +297,9 @@ class Index:
             "schema_version": version(conn),
             "schema_known": SCHEMA_VERSION,
             "scheme": self.config.fingerprint_id,
-            "snapshot_bytes": one("SELECT length(value) FROM state WHERE key = 'stories'"),
+            "topics": one("SELECT count(DISTINCT topic) FROM stories"),
+            "story_edges": one("SELECT count(*) FROM story_edges"),
+            "story_moves": one("SELECT count(*) FROM story_moves"),
             "file_bytes": _size(self.path),
         }
 
@@ -343,12 +310,10 @@ class Index:
             raise StoreError(f"The index {self.path} is closed. Open a new Index to use it.")
 
     def close(self) -> None:
-        """Snapshot the story assigner (so the next open replays nothing) and close."""
+        """Close the file (every add has committed already)."""
         with self._lock:
             if self._closed:
                 return
-            if self._stories_loaded and self._stories.since_snapshot:
-                self.snapshot()
             self._closed = True
             self._writer.close()
             with self._readers_lock:
@@ -425,4 +390,5 @@ def _story(r: Any) -> Story:
         groups=tuple(json.loads(r[7])),
         sources=tuple(json.loads(r[8])),
         timeline=tuple((d, n) for d, n in json.loads(r[9])),
+        topic=r[10],
     )

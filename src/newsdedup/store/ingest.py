@@ -20,7 +20,7 @@ from newsdedup.report import Report
 from newsdedup.store.contract import Added
 from newsdedup.store.copies import CopyUpdate, catch_up_short_pairs, update_groups
 from newsdedup.store.rows import fingerprint_rows
-from newsdedup.store.story_state import Placement, StoryState
+from newsdedup.store.story_state import StoryState, StoryUpdate
 from newsdedup.types import Article, Origin
 
 __all__ = ["Batch", "content_hash", "ingest_run", "prepare", "unique_runs"]
@@ -67,6 +67,7 @@ class Batch:
 
     added: list[Added] = field(default_factory=list)
     copies: CopyUpdate = field(default_factory=CopyUpdate)
+    stories: StoryUpdate = field(default_factory=StoryUpdate)
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -83,6 +84,7 @@ def ingest_run(
     batch = Batch()
     start = time.perf_counter()
     catch_up_short_pairs(conn, config)  # once, on a file migrated to schema 4
+    stories.rebuild_if_pending(conn)  # once, on a file migrated to schema 5
     statuses: dict[str, tuple[Status, int]] = {}
     fresh: list[tuple[int, Article]] = []
     removed: list[tuple[int, int, int]] = []
@@ -103,7 +105,7 @@ def ingest_run(
         start = _tick(batch.seconds, "fingerprint", start)
         batch.copies = update_groups(conn, config, fp, seqs, removed)
         start = _tick(batch.seconds, "groups", start)
-        _place(conn, config, stories, fresh)
+        _place(conn, config, stories, fresh, batch, removed)
         start = _tick(batch.seconds, "stories", start)
     batch.added = _outcome(conn, run, statuses)
     return batch
@@ -171,36 +173,20 @@ def _place(
     config: Config,
     stories: StoryState,
     fresh: list[tuple[int, Article]],
+    batch: Batch,
+    removed: list[tuple[int, int, int]],
 ) -> None:
-    """Feed the assigner the run's articles in publication order (``find_stories``' order)."""
+    """Date the run's articles as ``find_stories`` dates them (``publication_order``), then
+    bring the stories up to date (store/story_state.py)."""
     articles = [a for _, a in fresh]
     order, when = publication_order(articles, config.stories)
-    seqs = [fresh[i][0] for i in order]
-    groups: dict[int, str] = {}
-    for lo in range(0, len(seqs), 500):
-        chunk = seqs[lo : lo + 500]
-        marks = ",".join("?" * len(chunk))
-        groups.update(conn.execute(f"SELECT seq, gid FROM groups WHERE seq IN ({marks})", chunk))
-    items = [
-        Placement(seq=s, article=articles[i], when=w, group=_story_key(conn, groups[s]))
-        for s, i, w in zip(seqs, order, when, strict=True)
-    ]
-    stories.place(conn, items)
-
-
-def _story_key(conn: sqlite3.Connection, gid: str) -> str:
-    """The group an article is placed under: the key its group's earliest placed member got.
-
-    A batch run places every member under the final group; here a group can gain a better-
-    ranked representative after some members were placed (an undated article, ranked last for
-    copies, that the stories date from its text), and its id then changes: the members placed
-    before keep the story, and so do the ones after."""
-    row = conn.execute(
-        "SELECT a.arrival_group FROM groups g JOIN articles a ON a.seq = g.seq "
-        "WHERE g.gid = ? AND a.story_pos IS NOT NULL ORDER BY a.story_pos LIMIT 1",
-        (gid,),
-    ).fetchone()
-    return gid if row is None else str(row[0])
+    conn.executemany(
+        "UPDATE articles SET story_when = ? WHERE seq = ?",
+        [(w.isoformat() if w else None, fresh[i][0]) for i, w in zip(order, when, strict=True)],
+    )
+    batch.stories = stories.update(
+        conn, [s for s, _ in fresh], batch.copies.changed, [r[0] for r in removed]
+    )
 
 
 def _outcome(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import threading
@@ -31,6 +32,7 @@ __all__ = [
     "DIFF_WORKERS",
     "Diffs",
     "query_article",
+    "query_story",
     "scores_of",
     "story_filter",
 ]
@@ -99,6 +101,63 @@ def _query(
     hits.sort(key=lambda h: (h[1], -h[2][0], h[0]))
     links = tuple(_link(conn, seq, code, sc) for seq, code, sc in hits)
     return links, (hits[0][0] if hits else None)
+
+
+def query_story(
+    conn: sqlite3.Connection, config: Config, article: Article, embedder: Any = None
+) -> str | None:
+    """The story ``article`` (cleaned, with no stored copy) would join: the one whose voices it
+    is most alike on average (a voice it has no edge with counts 0, as in average-link) at
+    ``stories.story_similarity`` or more; None when none is. Partners are found as ``add``
+    finds them (a shared key term held by at most ``key_postings`` voices, the article counted),
+    edges are the pairs at ``edge_floor`` or more within ``window_days`` (or undated). An
+    approximation of what ``add`` does (it re-clusters), read only."""
+    from newsdedup.group.stories import publication_order
+    from newsdedup.group.story_graph import pair_similarity
+    from newsdedup.group.story_vectors import story_text, story_vectors
+    from newsdedup.store.story_graph import _in, _stack, keys_of, load_vectors
+
+    c = config.stories
+    vectors = story_vectors([article], c.max_terms)
+    if embedder is not None:
+        dense = np.asarray(embedder.embed([story_text(article)]), np.float32)
+        vectors = dataclasses.replace(vectors, dense=dense)
+    _, keys = keys_of(vectors, c.index_terms)
+    holders: dict[int, list[int]] = {}
+    sql = "SELECT key, voice FROM story_keys WHERE key IN ({marks})"
+    for key, voice in _in(conn, sql, keys.tolist()):
+        holders.setdefault(key, []).append(voice)
+    partners = sorted({v for vs in holders.values() if len(vs) < c.key_postings for v in vs})
+    if not partners:
+        return None
+    joined = _stack(vectors, load_vectors(conn, partners))
+    n = len(partners)
+    similarity = pair_similarity(joined, np.zeros(n, np.int64), np.arange(1, n + 1), c)
+    _, when = publication_order([article], c)
+    day = np.nan if when[0] is None else when[0].timestamp() / 86400.0
+    info = _in(
+        conn,
+        "SELECT v.seq, v.day, s.story FROM story_voices v JOIN story_of s ON s.seq = v.seq "
+        "WHERE v.seq IN ({marks})",
+        partners,
+    )
+    found = {r[0]: (np.nan if r[1] is None else r[1], r[2]) for r in info}
+    sums: dict[str, float] = {}
+    for seq, sim in zip(partners, similarity.tolist(), strict=True):
+        their_day, story = found.get(seq, (np.nan, None))
+        if story is not None and sim >= c.edge_floor and not abs(day - their_day) > c.window_days:
+            sums[story] = sums.get(story, 0.0) + sim
+    best: tuple[float, str] | None = None
+    for story, total in sums.items():
+        size = conn.execute(
+            "SELECT count(*) FROM story_of s JOIN story_voices v ON v.seq = s.seq "
+            "WHERE s.story = ?",
+            (story,),
+        ).fetchone()[0]
+        mean = total / max(size, 1)
+        if mean >= c.story_similarity and (best is None or (-mean, story) < (-best[0], best[1])):
+            best = (mean, story)
+    return None if best is None else best[1]
 
 
 def _band_partners(conn: sqlite3.Connection, keys: list[int], cap: int) -> set[int]:

@@ -108,10 +108,47 @@ def _fill_shingles(conn: sqlite3.Connection) -> None:
     fill_shingles(conn)
 
 
+# the story graph (store/story_graph.py): per voice its vectors (int32 column indices and
+# float64 weights per channel; float32 embedding), its key terms, its scored edges; the topic of
+# each story (_stories_graph); the story id changes clients follow. The streaming assigner's
+# snapshot goes.
+_V5 = """
+CREATE TABLE IF NOT EXISTS story_voices (
+    seq INTEGER PRIMARY KEY,   -- the first article of its copy group in publication order
+    gid TEXT NOT NULL,         -- that copy group
+    day REAL,                  -- publication day (unix days); NULL: undated
+    text_i BLOB NOT NULL, text_d BLOB NOT NULL, names_i BLOB NOT NULL, names_d BLOB NOT NULL,
+    lead_i BLOB NOT NULL, lead_d BLOB NOT NULL, dense BLOB
+);
+CREATE INDEX IF NOT EXISTS story_voices_gid ON story_voices (gid);
+CREATE TABLE IF NOT EXISTS story_keys (key INTEGER NOT NULL, voice INTEGER NOT NULL,
+    PRIMARY KEY (key, voice)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS story_keys_voice ON story_keys (voice);
+CREATE TABLE IF NOT EXISTS story_edges (a INTEGER NOT NULL, b INTEGER NOT NULL,
+    similarity REAL NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS story_edges_b ON story_edges (b, a);
+CREATE TABLE IF NOT EXISTS story_moves (at TEXT NOT NULL, old TEXT NOT NULL, new TEXT NOT NULL,
+    articles INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS story_moves_at ON story_moves (at);
+DELETE FROM state WHERE key = 'stories';
+"""
+
+
+def _stories_graph(conn: sqlite3.Connection) -> None:
+    """``stories.topic`` (added here: a file turned back from a later version may have it);
+    the stories of a file with articles are rebuilt from them by its next add (Index)."""
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(stories)")}
+    if "topic" not in columns:
+        conn.execute("ALTER TABLE stories ADD COLUMN topic TEXT")
+    conn.execute("CREATE INDEX IF NOT EXISTS stories_topic ON stories (topic)")
+    if conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is not None:
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('stories_pending', '1')")
+
+
 #: ``MIGRATIONS[v]`` brings a file from version v to v + 1 (version 0: an empty file).
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 #: ``FILLS[v]`` runs after ``MIGRATIONS[v]``, in its transaction.
-FILLS: dict[int, Callable[[sqlite3.Connection], None]] = {3: _fill_shingles}
+FILLS: dict[int, Callable[[sqlite3.Connection], None]] = {3: _fill_shingles, 4: _stories_graph}
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

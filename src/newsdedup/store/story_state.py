@@ -1,175 +1,367 @@
-"""The story assigner of a living index: kept in memory by the writer, snapshotted into the
-``state`` table, replayed from the articles placed after the snapshot when the file is opened.
+"""Stories of a living index, equal to ``find_stories`` over the stored articles.
 
-``StoryAssigner`` is incremental already; the index feeds it each add's articles in publication
-order (as ``find_stories`` replays a corpus) and writes the rows of the stories they touched.
-Its ``articles`` list keeps only what ``story_summary.summarize`` reads (id, source, headline).
+Everything lives in the file (store/story_graph.py: voices, key terms, edges); nothing is kept
+in memory between adds. An add brings new articles and changes some copy groups; for the groups
+it touched, the voice (first article in publication order) is found again as the batch finds
+it, new voices are paired and scored, and the connected components of the story graph that
+changed are clustered again with the batch's ``cluster``: average-link inside one component
+depends on that component alone (group/linkage.py), so the stories and topics are the batch's.
+Only stories whose members, topic, voices or edges changed are written again; an article whose
+story id changes is recorded in ``story_moves`` (old id, new id) for clients that follow ids.
 """
 
 from __future__ import annotations
 
-import copy
 import json
-import os
-import pickle
 import sqlite3
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import xxhash
-import zstandard
+import numpy as np
 
-from newsdedup.api import group_id
-from newsdedup.clean.pipeline import headline
 from newsdedup.config import Config
-from newsdedup.group.stories import Embedder, StoryAssigner
-from newsdedup.group.story_index import OpenStory
-from newsdedup.group.story_summary import settle, story_id, summarize
+from newsdedup.errors import StoreError
+from newsdedup.group import story_records as records_of
+from newsdedup.group.stories import Embedder, publication_order
+from newsdedup.group.story_graph import StoryEdges, cluster
+from newsdedup.group.story_records import story_id, topic_id
+from newsdedup.group.story_vectors import StoryVectors, story_text, story_vectors
+from newsdedup.store.story_graph import _in, component_edges, drop_voices, link, write_voices
 from newsdedup.types import Article, Story
 
-__all__ = ["Placement", "StoryState", "story_row"]
+__all__ = ["STORY_STATE", "StoryState", "StoryUpdate", "story_row"]
 
-_KEY = "stories"
+#: The layout of the story state (vectors: xxh32 columns, int32 + float64 blobs). A file whose
+#: ``meta`` names another one is refused (rebuild it), never read as this one.
+STORY_STATE = "graph-1"
+_EMBED_BATCH = 256
+_VECTOR_CHUNK = 2_000  # voices whose vectors are computed at once
 
 
-@dataclass(frozen=True, slots=True)
-class Placement:
-    """One article to place: its row, its (cleaned) article, its date and copy group."""
+@dataclass(slots=True)
+class StoryUpdate:
+    """What one add changed in the stories."""
 
-    seq: int
-    article: Article
-    when: datetime | None
-    group: str
+    voices: int = 0  #: new voices
+    dropped: int = 0  #: voices that stopped being one (their group changed)
+    edges: int = 0  #: story edges added
+    reclustered: int = 0  #: voices of the components clustered again
+    written: set[str] = field(default_factory=set)  #: story ids written
+    moves: int = 0  #: articles whose story id changed
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _key(when: datetime | None, article_id: str) -> tuple[Any, ...]:
+    """``publication_order``'s order: dated by (date, id), then undated by id."""
+    return (0, when, article_id) if when is not None else (1, article_id)
+
+
+def _day(when: datetime | None) -> float | None:
+    return None if when is None else when.timestamp() / 86400.0
 
 
 class StoryState:
-    """The writer's assigner and how far into the stream (``placed``) it has got."""
+    """Keeps the stories of an index file up to date (the caller holds the transaction)."""
 
     def __init__(self, config: Config, embedder: Embedder | None = None) -> None:
         self.config = config
         self.embedder = embedder
-        self.assigner = self._fresh()
-        self.placed = 0
-        self.since_snapshot = 0
 
-    def _fresh(self) -> StoryAssigner:
-        return StoryAssigner(self.config.stories, embedder=self.embedder, workers=0)
-
-    def load(self, conn: sqlite3.Connection) -> int:
-        """Restore the last snapshot, then replay what came after it; returns how many replayed."""
-        row = conn.execute("SELECT upto, value FROM state WHERE key = ?", (_KEY,)).fetchone()
-        if row is not None and row[0] > self.placed:
-            thawed = _thaw(row[1], self.config, self.embedder)
-            if thawed is not None:  # else: made by other code, replay everything
-                self.assigner, self.placed = thawed, row[0]
-        return self.catch_up(conn)
-
-    def catch_up(self, conn: sqlite3.Connection) -> int:
-        """Place the stored articles this assigner has not seen (written by a process that
-        died before its snapshot, or by another writer)."""
-        rows = conn.execute(
-            "SELECT seq, id, title, text, source, story_when, arrival_group, story_pos "
-            "FROM articles WHERE story_pos >= ? ORDER BY story_pos",
-            (self.placed,),
-        ).fetchall()
-        articles = [Article(id=r[1], title=r[2], text=r[3], source=r[4]) for r in rows]
-        when = [datetime.fromisoformat(r[5]) if r[5] else None for r in rows]
-        self._run(articles, when, [r[6] for r in rows])
-        self.since_snapshot += len(rows)
-        return len(rows)
-
-    def _run(self, articles: list[Article], when: list[datetime | None], groups: list[str]) -> None:
-        """``StoryAssigner.run`` (features in a worker process for big adds, as the batch
-        does), then keep only what ``summarize`` reads of each article."""
-        a = self.assigner
-        a.workers = (self.config.run.workers or os.cpu_count() or 1) - 1
-        first = len(a.articles)
-        a.run(articles, when, groups)
-        for p in range(first, len(a.articles)):
-            full = a.articles[p]
-            title = full.title or headline(full.text)
-            a.articles[p] = Article(id=full.id, text="", title=title, source=full.source)
-        self.placed += len(articles)
-
-    def place(self, conn: sqlite3.Connection, items: Sequence[Placement]) -> set[str]:
-        """Place new articles (in the order given), record them, rewrite the touched stories;
-        returns the ids of the stories written."""
-        a = self.assigner
-        merged_before = set(a.merged)
-        conn.executemany(
-            "UPDATE articles SET story_pos = ?, story_when = ?, arrival_group = ? WHERE seq = ?",
-            [
-                (self.placed + i, it.when.isoformat() if it.when else None, it.group, it.seq)
-                for i, it in enumerate(items)
-            ],
-        )
-        self._run(
-            [it.article for it in items], [it.when for it in items], [it.group for it in items]
-        )
-        touched = {a.story_of_group[it.group] for it in items}
-        self.since_snapshot += len(items)
-        for gone in set(a.merged) - merged_before:
-            conn.execute("DELETE FROM stories WHERE id = ?", (story_id(a.articles[gone].id),))
-        return {self._write(conn, self._resolve(k)) for k in touched}
-
-    def _resolve(self, key: int) -> OpenStory:
-        return self.assigner._story(key)
-
-    def _write(self, conn: sqlite3.Connection, story: OpenStory) -> str:
-        a = self.assigner
-        view = copy.copy(story)
-        if view.open or not view.label:
-            settle(view, self.config.stories.label_size)
-        ids = [a.articles[p].id for p in story.members]
-        groups = _current_groups(conn, ids)
-        record = summarize(view, a.articles, a.when, groups)
-        conn.execute(
-            "INSERT OR REPLACE INTO stories VALUES (?,?,?,?,?,?,?,?,?,?)", story_row(record)
-        )
-        positions = sorted(story.members)
-        for lo in range(0, len(positions), 500):
-            chunk = positions[lo : lo + 500]
-            marks = ",".join("?" * len(chunk))
-            conn.execute(
-                "INSERT OR REPLACE INTO story_of SELECT seq, ? FROM articles "
-                f"WHERE story_pos IN ({marks})",
-                [record.id, *chunk],
+    @staticmethod
+    def check(conn: sqlite3.Connection, path: Path) -> None:
+        """Record the story state layout of a file; refuse one this code cannot read."""
+        row = conn.execute("SELECT value FROM meta WHERE key = 'story_state'").fetchone()
+        if row is None:
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('story_state', ?)", (STORY_STATE,))
+        elif row[0] != STORY_STATE:
+            raise StoreError(
+                f"{path} holds story state {row[0]!r}, but this newsdedup reads "
+                f"{STORY_STATE!r}. Open it with the newsdedup that built it, or build a new "
+                "index from the articles."
             )
-        return record.id
 
-    def snapshot(self, conn: sqlite3.Connection) -> int:
-        """Write the assigner into ``state`` (inside the caller's transaction); returns bytes."""
-        blob = _freeze(self.assigner)
-        conn.execute("INSERT OR REPLACE INTO state VALUES (?, ?, ?)", (_KEY, self.placed, blob))
-        self.since_snapshot = 0
-        return len(blob)
+    def rebuild_if_pending(self, conn: sqlite3.Connection) -> bool:
+        """Build the story state from the stored articles once, on a file migrated from schema
+        4 (whose stories came from the streaming assigner)."""
+        if conn.execute("SELECT 1 FROM meta WHERE key = 'stories_pending'").fetchone() is None:
+            return False
+        for table in ("story_voices", "story_keys", "story_edges", "stories", "story_of"):
+            conn.execute(f"DELETE FROM {table}")
+        rows = conn.execute(
+            "SELECT seq, id, title, text, published, story_when FROM articles WHERE current = 1"
+        ).fetchall()
+        undated = [r for r in rows if r[5] is None]
+        if undated:  # placed by no assigner: dated as ingest dates them (text dates included)
+            found = [
+                Article(id=r[1], title=r[2], text=r[3], published=_when(r[4])) for r in undated
+            ]
+            order, when = publication_order(found, self.config.stories)
+            conn.executemany(
+                "UPDATE articles SET story_when = ? WHERE seq = ?",
+                [
+                    (w.isoformat() if w else None, undated[i][0])
+                    for i, w in zip(order, when, strict=True)
+                ],
+            )
+        self.update(conn, [r[0] for r in rows], set(), [])
+        conn.execute("DELETE FROM meta WHERE key = 'stories_pending'")
+        return True
 
-    def peek(self, article: Article, when: datetime | None) -> str | None:
-        """The id of the story ``add`` would put ``article`` in (None: a new one), unchanged."""
-        dense = next(self.assigner._dense([article]))  # None without an embedder
-        key = self.assigner.peek(article, when, dense=dense)
-        if key is None:
-            return None
-        return story_id(self.assigner.articles[self._resolve(key).first].id)
-
-
-def _current_groups(conn: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
-    out = {i: group_id(i) for i in ids}
-    unique = sorted(set(ids))
-    for lo in range(0, len(unique), 500):
-        chunk = unique[lo : lo + 500]
-        marks = ",".join("?" * len(chunk))
-        out.update(
-            conn.execute(
-                "SELECT a.id, g.gid FROM articles a JOIN groups g ON g.seq = a.seq "
-                f"WHERE a.current = 1 AND a.id IN ({marks})",
-                chunk,
-            ).fetchall()
+    def update(
+        self,
+        conn: sqlite3.Connection,
+        fresh: Sequence[int],
+        changed: set[int],
+        removed: Sequence[int],
+    ) -> StoryUpdate:
+        """Bring the stories up to date after the articles ``fresh`` (their ``story_when``
+        written) arrived, the groups of ``changed`` were rewritten and the versions ``removed``
+        left."""
+        out = StoryUpdate()
+        c = self.config.stories
+        before = dict(
+            _in(
+                conn,
+                "SELECT a.id, s.story FROM story_of s JOIN articles a ON a.seq = s.seq "
+                "WHERE s.seq IN ({marks})",
+                removed,
+            )
         )
-    return out
+        _in(conn, "DELETE FROM story_of WHERE seq IN ({marks})", removed)
+        seeds = set(fresh) | changed
+        gids = {g for (g,) in _in(conn, "SELECT gid FROM groups WHERE seq IN ({marks})", seeds)}
+        old = _in(
+            conn, "SELECT seq, gid FROM story_voices WHERE seq IN ({marks})", seeds | set(removed)
+        )
+        gids |= {g for _, g in old}
+        old_voices = {s for s, _ in old}
+        old_voices |= {
+            s for (s,) in _in(conn, "SELECT seq FROM story_voices WHERE gid IN ({marks})", gids)
+        }
+        first: dict[str, tuple[tuple[Any, ...], int, float | None]] = {}
+        for gid, seq, article_id, when in _in(
+            conn,
+            "SELECT g.gid, a.seq, a.id, a.story_when FROM groups g JOIN articles a "
+            "ON a.seq = g.seq WHERE g.gid IN ({marks})",
+            gids,
+        ):
+            key = _key(_when(when), article_id)
+            if gid not in first or key < first[gid][0]:
+                first[gid] = (key, seq, _day(_when(when)))
+        desired = {v[1]: gid for gid, v in first.items()}
+        new_voices = sorted(set(desired) - old_voices)
+        dropped = sorted(old_voices - set(desired))
+        partners, counts = drop_voices(conn, dropped)
+        conn.executemany(
+            "UPDATE story_voices SET gid = ? WHERE seq = ?",
+            [(g, s) for s, g in desired.items() if s in old_voices],
+        )
+        touched = set(desired) | partners
+        vectors = self._vectors(conn, new_voices)
+        write_voices(
+            conn,
+            new_voices,
+            [desired[s] for s in new_voices],
+            [first[desired[s]][2] for s in new_voices],
+            vectors,
+            c.index_terms,
+        )
+        linked = link(conn, c, new_voices, vectors, counts)
+        touched |= linked.touched
+        out.voices, out.dropped, out.edges = len(new_voices), len(dropped), linked.added
+        # stories to write whatever happens: those of new voices, of changed groups, and of
+        # voices whose edges among stored voices changed (not the partners of a new voice:
+        # their story changes only if its members do, which is checked anyway)
+        marked = set(desired) | partners | linked.rewired
+        self._recluster(conn, touched, marked, set(fresh), before, out)
+        return out
+
+    def _vectors(self, conn: sqlite3.Connection, seqs: list[int]) -> StoryVectors:
+        rows = _in(conn, "SELECT seq, id, title, text FROM articles WHERE seq IN ({marks})", seqs)
+        by_seq = {r[0]: Article(id=r[1], title=r[2], text=r[3]) for r in rows}
+        articles = [by_seq[s] for s in seqs]
+        parts = [
+            story_vectors(articles[lo : lo + _VECTOR_CHUNK], self.config.stories.max_terms)
+            for lo in range(0, max(len(articles), 1), _VECTOR_CHUNK)
+        ]
+        from scipy.sparse import vstack
+
+        vectors = StoryVectors(
+            *(
+                vstack([p.channel(n) for p in parts], format="csr")
+                for n in ("text", "names", "lead")
+            )
+        )
+        if self.embedder is not None and articles:
+            dense = np.concatenate(
+                [
+                    np.asarray(
+                        self.embedder.embed(
+                            [story_text(a) for a in articles[lo : lo + _EMBED_BATCH]]
+                        )
+                    )
+                    for lo in range(0, len(articles), _EMBED_BATCH)
+                ]
+            ).astype(np.float32)
+            vectors = replace(vectors, dense=dense)
+        return vectors
+
+    def _recluster(
+        self,
+        conn: sqlite3.Connection,
+        seeds: set[int],
+        marked: set[int],
+        fresh: set[int],
+        removed_story: dict[str, str],
+        out: StoryUpdate,
+    ) -> None:
+        """Cluster the components of ``seeds`` again; write the stories that changed."""
+        c = self.config.stories
+        nodes, found = component_edges(conn, seeds)
+        rows = _in(
+            conn,
+            "SELECT v.seq, v.gid, v.day, a.id, a.story_when FROM story_voices v "
+            "JOIN articles a ON a.seq = v.seq WHERE v.seq IN ({marks})",
+            nodes,
+        )
+        rows.sort(key=lambda r: _key(_when(r[4]), r[3]))
+        out.reclustered = len(rows)
+        at = {r[0]: i for i, r in enumerate(rows)}
+        pairs = sorted((min(at[a], at[b]), max(at[a], at[b]), s) for a, b, s in found)
+        edges = _edges(
+            pairs, np.array([np.nan if r[2] is None else r[2] for r in rows]), c.window_days
+        )
+        story, topic = cluster(len(rows), edges, c)
+        voice_story = {r[1]: story_id(rows[int(story[i])][3]) for i, r in enumerate(rows)}
+        story_topic = {
+            voice_story[r[1]]: topic_id(rows[int(topic[i])][3]) for i, r in enumerate(rows)
+        }
+        articles = _in(
+            conn,
+            "SELECT a.seq, a.id, g.gid, a.source, a.story_when, s.story FROM groups g "
+            "JOIN articles a ON a.seq = g.seq LEFT JOIN story_of s ON s.seq = a.seq "
+            "WHERE g.gid IN ({marks})",
+            list(voice_story),
+        )
+        stored_topic = dict(
+            _in(
+                conn,
+                "SELECT id, topic FROM stories WHERE id IN ({marks})",
+                set(story_topic) | {r[5] for r in articles if r[5]},
+            )
+        )
+        new_ids = set(story_topic)
+        dirty = {voice_story[r[1]] for r in rows if r[0] in marked}
+        retopic = {s for s, t in story_topic.items() if stored_topic.get(s) != t}
+        moves: Counter[tuple[str, str]] = Counter()
+        gone: set[str] = set(removed_story.values())
+        for seq, article_id, gid, _, _, old in articles:
+            new = voice_story[gid]
+            if old is None and seq in fresh:
+                old = removed_story.get(article_id)  # a new version: its id's story before
+                dirty.add(new)
+            if old != new:
+                dirty.add(new)
+                if old is not None:
+                    moves[(old, new)] += 1
+                    gone.add(old)
+                    if old in new_ids:
+                        dirty.add(old)
+        retopic -= dirty
+        retopic = {s for s in retopic if s in stored_topic}  # a new story is in ``dirty``
+        conn.executemany(
+            "UPDATE stories SET topic = ? WHERE id = ?", [(story_topic[s], s) for s in retopic]
+        )
+        self._write(conn, rows, edges, story, articles, voice_story, story_topic, dirty)
+        out.written |= dirty | retopic
+        for old in sorted(gone - new_ids):
+            if (
+                conn.execute("SELECT 1 FROM story_of WHERE story = ? LIMIT 1", (old,)).fetchone()
+                is None
+            ):
+                conn.execute("DELETE FROM stories WHERE id = ?", (old,))
+        if moves:
+            at_time = datetime.now(UTC).isoformat()
+            conn.executemany(
+                "INSERT INTO story_moves VALUES (?, ?, ?, ?)",
+                [(at_time, o, n, k) for (o, n), k in sorted(moves.items())],
+            )
+            out.moves += sum(moves.values())
+
+    def _write(  # type: ignore[no-untyped-def]
+        self, conn, rows, edges, story, articles, voice_story, story_topic, dirty
+    ) -> None:
+        """Records of the ``dirty`` stories, with ``story_result`` over their articles alone
+        (a story's record depends on its own articles, voices and inner edges); the topic id
+        comes from the whole component."""
+        if not dirty:
+            return
+        keep = [i for i, r in enumerate(rows) if voice_story[r[1]] in dirty]
+        texts = {
+            r[0]: (r[1], r[2])
+            for r in _in(
+                conn,
+                "SELECT seq, title, text FROM articles WHERE seq IN ({marks})",
+                [rows[i][0] for i in keep],
+            )
+        }
+        members = [r for r in articles if voice_story[r[2]] in dirty]
+        members.sort(key=lambda r: _key(_when(r[4]), r[1]))
+        ordered = []
+        for seq, article_id, _, source, _, _ in members:
+            title, text = texts.get(seq, (None, ""))
+            ordered.append(Article(id=article_id, title=title, text=text, source=source))
+        when = [_when(r[4]) for r in members]
+        group_of = {r[1]: r[2] for r in members}
+        position = {r[0]: p for p, r in enumerate(members)}
+        voices = [position[rows[i][0]] for i in keep]
+        local = {g: k for k, g in enumerate(keep)}
+        inside = [
+            k for k in range(len(edges)) if int(edges.a[k]) in local and int(edges.b[k]) in local
+        ]
+        sub = StoryEdges(
+            np.array([local[int(edges.a[k])] for k in inside], np.int64),
+            np.array([local[int(edges.b[k])] for k in inside], np.int64),
+            edges.similarity[inside],
+            edges.near[inside],
+        )
+        clusters = np.array([int(story[i]) for i in keep], np.int64)
+        label_size = self.config.stories.label_size
+        records = _records(ordered, when, group_of, voices, clusters, sub, label_size, story_topic)
+        conn.executemany(
+            "INSERT OR REPLACE INTO stories VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [story_row(s) for s in records],
+        )
+        seq_of = {r[1]: r[0] for r in members}
+        conn.executemany(
+            "INSERT OR REPLACE INTO story_of VALUES (?, ?)",
+            [(seq_of[m], s.id) for s in records for m in s.members],
+        )
+
+
+def _records(  # type: ignore[no-untyped-def]
+    ordered, when, group_of, voices, clusters, edges, label_size, story_topic
+) -> list[Story]:
+    """``story_records`` (group/story_records.py) without the topic records: a topic here spans
+    stories not rewritten, and its label would cost as much as the stories' again."""
+    return records_of.story_records(
+        ordered, when, group_of, voices, clusters, edges, label_size, story_topic
+    )
+
+
+def _edges(pairs: list[tuple[int, int, float]], days: Any, window: float) -> StoryEdges:
+    a = np.array([p[0] for p in pairs], np.int64)
+    b = np.array([p[1] for p in pairs], np.int64)
+    similarity = np.array([p[2] for p in pairs], np.float64)
+    near = ~(np.abs(days[a] - days[b]) > window) if len(pairs) else np.empty(0, np.bool_)
+    return StoryEdges(a, b, similarity, near)
 
 
 def story_row(s: Story) -> tuple[Any, ...]:
@@ -184,41 +376,5 @@ def story_row(s: Story) -> tuple[Any, ...]:
         json.dumps(list(s.groups)),
         json.dumps(list(s.sources)),
         json.dumps([list(t) for t in s.timeline]),
+        s.topic,
     )
-
-
-def code_version() -> bytes:
-    """A hash of the code whose objects a snapshot pickles: a snapshot made by other code is
-    not trusted (its classes may have changed) and the stream is replayed instead."""
-    import newsdedup.fingerprint.terms as terms
-    import newsdedup.group.stories as stories
-    import newsdedup.group.story_index as story_index
-    import newsdedup.group.story_summary as summary
-
-    digest = xxhash.xxh3_64()
-    for module in (terms, stories, story_index, summary):
-        digest.update(Path(str(module.__file__)).read_bytes())
-    return digest.digest()
-
-
-def _freeze(assigner: StoryAssigner) -> bytes:
-    """pickle + zstd, without the embedder (document frequencies pickle their counts only)."""
-    embedder, assigner.embedder = assigner.embedder, None
-    try:
-        raw = pickle.dumps(assigner, protocol=pickle.HIGHEST_PROTOCOL)
-    finally:
-        assigner.embedder = embedder
-    return code_version() + zstandard.ZstdCompressor(level=3).compress(raw)
-
-
-def _thaw(blob: bytes, config: Config, embedder: Embedder | None) -> StoryAssigner | None:
-    """The snapshot's assigner, or None when other code made it."""
-    tag = code_version()
-    if blob[: len(tag)] != tag:
-        return None
-    # the blob was written by this index into its own file: unpickling it runs no foreign code
-    raw = zstandard.ZstdDecompressor().decompress(blob[len(tag) :])
-    assigner: StoryAssigner = pickle.loads(raw)
-    assigner.config = config.stories
-    assigner.embedder = embedder
-    return assigner

@@ -1,0 +1,330 @@
+"""The story graph of a living index, kept in SQLite: voices, their key terms, their edges.
+
+Mirrors ``group/story_graph.py`` ``story_edges``: per voice (the first article of a copy group
+in publication order) the index keeps its three sparse vectors (``story_voices``: int32 column
+indices and float64 weights per channel, as blobs; float32 embedding with an embedder), its key
+terms in a postings table (``story_keys``), and its edges (``story_edges``, lower seq first).
+
+An edge joins two voices that share a key term held by at most ``key_postings`` voices, and are
+at least ``edge_floor`` alike. Voices come (a new copy group, or a group whose first article
+changed) and go (their group merged into one with an earlier first article, or a new version
+replaced them); the holders of their keys change, so a key can become useful or stop being
+useful: ``link`` re-checks the pairs of such keys' holders, so the edges are always those the
+batch would find over the voices stored (docs/index.md, "Stories").
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.sparse import csr_matrix, vstack
+
+from newsdedup.candidates.lsh import bucket_pairs
+from newsdedup.config import StoriesConfig
+from newsdedup.group.story_graph import pair_similarity
+from newsdedup.group.story_vectors import CHANNELS, StoryVectors, key_terms
+
+__all__ = [
+    "Linked",
+    "chunks",
+    "component_edges",
+    "drop_voices",
+    "keys_of",
+    "link",
+    "load_vectors",
+    "write_voices",
+]
+
+_CHUNK = 500  # host parameters per IN (...) list
+_COLUMNS = 1 << 31  # group/story_vectors.py: hashed term columns
+
+
+def chunks(values: Iterable[Any]) -> list[list[Any]]:
+    items = list(values)
+    return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+
+
+def _in(conn: sqlite3.Connection, sql: str, values: Iterable[Any]) -> list[Any]:
+    """``sql`` with one ``({marks})`` IN-list, run over ``values`` in chunks."""
+    out: list[Any] = []
+    for chunk in chunks(values):
+        out += conn.execute(sql.format(marks=",".join("?" * len(chunk))), chunk).fetchall()
+    return out
+
+
+def _row_blobs(vectors: StoryVectors, r: int) -> list[bytes | None]:
+    blobs: list[bytes | None] = []
+    for name in CHANNELS:
+        m = vectors.channel(name)
+        lo, hi = m.indptr[r], m.indptr[r + 1]
+        blobs += [m.indices[lo:hi].astype(np.int32).tobytes(), m.data[lo:hi].tobytes()]
+    blobs.append(None if vectors.dense is None else vectors.dense[r].tobytes())
+    return blobs
+
+
+def write_voices(
+    conn: sqlite3.Connection,
+    seqs: Sequence[int],
+    gids: Sequence[str],
+    days: Sequence[float | None],
+    vectors: StoryVectors,
+    index_terms: int,
+) -> None:
+    """Store new voices' vectors and their key terms."""
+    conn.executemany(
+        "INSERT OR REPLACE INTO story_voices VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [
+            (s, g, d, *_row_blobs(vectors, r))
+            for r, (s, g, d) in enumerate(zip(seqs, gids, days, strict=True))
+        ],
+    )
+    rows, keys = keys_of(vectors, index_terms)
+    owner = np.asarray(seqs, np.int64)[rows]
+    conn.executemany(
+        "INSERT OR IGNORE INTO story_keys VALUES (?, ?)",
+        zip(keys.tolist(), owner.tolist(), strict=True),
+    )
+
+
+def keys_of(vectors: StoryVectors, index_terms: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """(row, key) of each voice's key terms, each pair once (``story_edges`` pairs on them)."""
+    rows, keys = key_terms(vectors, index_terms)
+    if not len(rows):
+        return rows, keys
+    codes = np.unique(rows * (2 * _COLUMNS) + keys)
+    return codes // (2 * _COLUMNS), codes % (2 * _COLUMNS)
+
+
+def load_vectors(conn: sqlite3.Connection, seqs: Sequence[int]) -> StoryVectors:
+    """The stored vectors of ``seqs``, one row each in their order."""
+    found: dict[int, Any] = {}
+    for row in _in(conn, "SELECT * FROM story_voices WHERE seq IN ({marks})", seqs):
+        found[row[0]] = row
+    missing = [s for s in seqs if s not in found]
+    if missing:
+        raise KeyError(f"no stored story vectors for articles {missing[:5]}")
+    rows = [found[s] for s in seqs]
+    channels = []
+    for c in range(len(CHANNELS)):
+        indices = [np.frombuffer(r[3 + 2 * c], np.int32) for r in rows]
+        data = [np.frombuffer(r[4 + 2 * c], np.float64) for r in rows]
+        indptr = np.zeros(len(rows) + 1, np.int64)
+        indptr[1:] = np.cumsum([len(i) for i in indices])
+        flat_i = np.concatenate(indices) if rows else np.empty(0, np.int32)
+        flat_d = np.concatenate(data) if rows else np.empty(0)
+        channels.append(csr_matrix((flat_d, flat_i, indptr), shape=(len(rows), _COLUMNS)))
+    dense = None
+    if rows and all(r[9] is not None for r in rows):
+        dense = np.stack([np.frombuffer(r[9], np.float32) for r in rows])
+    return StoryVectors(channels[0], channels[1], channels[2], dense)
+
+
+def _stack(first: StoryVectors, second: StoryVectors) -> StoryVectors:
+    if not len(second):
+        return first
+    if not len(first):
+        return second
+    dense = None
+    if first.dense is not None and second.dense is not None:
+        dense = np.concatenate([first.dense, second.dense])
+    channels = [vstack([first.channel(n), second.channel(n)], format="csr") for n in CHANNELS]
+    return StoryVectors(channels[0], channels[1], channels[2], dense)
+
+
+def _edges_of(conn: sqlite3.Connection, seqs: Iterable[int]) -> list[tuple[int, int]]:
+    found = _in(conn, "SELECT a, b FROM story_edges WHERE a IN ({marks})", seqs)
+    found += _in(conn, "SELECT a, b FROM story_edges WHERE b IN ({marks})", seqs)
+    return sorted(set(found))
+
+
+def _counts(conn: sqlite3.Connection, keys: Iterable[int]) -> dict[int, int]:
+    sql = "SELECT key, count(*) FROM story_keys WHERE key IN ({marks}) GROUP BY key"
+    return dict(_in(conn, sql, sorted(set(keys))))
+
+
+def drop_voices(conn: sqlite3.Connection, seqs: Sequence[int]) -> tuple[set[int], dict[int, int]]:
+    """Remove voices, their keys and edges; returns their former neighbours and the count of
+    each of their keys before (to find the keys that became useful again)."""
+    if not seqs:
+        return set(), {}
+    keys = {k for (k,) in _in(conn, "SELECT key FROM story_keys WHERE voice IN ({marks})", seqs)}
+    before = _counts(conn, keys)
+    partners = {x for pair in _edges_of(conn, seqs) for x in pair} - set(seqs)
+    for sql in (
+        "DELETE FROM story_edges WHERE a IN ({marks})",
+        "DELETE FROM story_edges WHERE b IN ({marks})",
+        "DELETE FROM story_keys WHERE voice IN ({marks})",
+        "DELETE FROM story_voices WHERE seq IN ({marks})",
+    ):
+        _in(conn, sql, seqs)
+    return partners, before
+
+
+class Linked:
+    """What ``link`` changed: the voices whose edges changed, and of them those with a changed
+    edge between two stored voices (their story's headline may change with no new member)."""
+
+    def __init__(self) -> None:
+        self.touched: set[int] = set()
+        self.rewired: set[int] = set()
+        self.added = 0
+        self.removed = 0
+
+
+def link(
+    conn: sqlite3.Connection,
+    config: StoriesConfig,
+    seqs: Sequence[int],
+    vectors: StoryVectors,
+    dropped_counts: dict[int, int],
+) -> Linked:
+    """Pair the new voices ``seqs`` (their keys already stored) with every voice sharing a
+    useful key, score and store the edges; then re-check the stored pairs of the keys whose
+    usefulness changed (``dropped_counts``: keys of voices dropped, with their counts before)."""
+    out = Linked()
+    limit = config.key_postings
+    _, keys = keys_of(vectors, config.index_terms)
+    new_keys = np.unique(keys).tolist()
+    counts = _counts(conn, set(new_keys) | set(dropped_counts))  # final counts
+    new_per_key = dict(zip(*np.unique(keys, return_counts=True), strict=True))
+    holders: dict[int, list[int]] = {}
+    for key, voice in _in(
+        conn,
+        "SELECT key, voice FROM story_keys WHERE key IN ({marks})",
+        [k for k in new_keys if counts.get(k, 0) <= limit],
+    ):
+        holders.setdefault(key, []).append(voice)
+    fresh = set(seqs)
+    # pairs with a new voice, as ``story_edges`` pairs them (a key over the bound pairs nobody)
+    local = {s: i for i, s in enumerate(seqs)}
+    partners = sorted({v for vs in holders.values() for v in vs} - fresh)
+    local.update({s: len(seqs) + i for i, s in enumerate(partners)})
+    members: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for voices in holders.values():
+        if len(voices) >= 2:
+            starts.append(len(members))
+            members += sorted(local[v] for v in voices)
+            ends.append(len(members))
+    wanted = np.zeros(len(local), np.bool_)
+    wanted[: len(seqs)] = True
+    pairs = bucket_pairs(
+        np.asarray(members, np.int64),
+        np.asarray(starts, np.int64),
+        np.asarray(ends, np.int64),
+        limit,
+        wanted,
+    )
+    everyone = list(seqs) + partners
+    candidates = {(everyone[a], everyone[b]) for a, b in pairs.tolist()}
+    # keys whose usefulness changed: stored holders' pairs gain or lose the key
+    before = {k: counts.get(k, 0) - int(new_per_key.get(k, 0)) for k in new_keys}
+    for key, count in dropped_counts.items():
+        before[key] = count  # the count before this add's drops (and additions)
+    crossed = [k for k, c in before.items() if (c <= limit) != (counts.get(k, 0) <= limit)]
+    suspects = _stored_pairs(conn, crossed, fresh)
+    revived, lost = _recheck(conn, suspects, limit)
+    candidates |= revived
+    _score(conn, config, sorted(candidates), seqs, vectors, out)
+    if lost:
+        conn.executemany("DELETE FROM story_edges WHERE a = ? AND b = ?", sorted(lost))
+        out.removed += len(lost)
+        out.touched |= {x for pair in lost for x in pair}
+        out.rewired |= {x for pair in lost for x in pair}
+    return out
+
+
+def _stored_pairs(
+    conn: sqlite3.Connection, keys: list[int], fresh: set[int]
+) -> set[tuple[int, int]]:
+    """The pairs of stored (not new) holders of ``keys``."""
+    holders: dict[int, list[int]] = {}
+    for key, voice in _in(conn, "SELECT key, voice FROM story_keys WHERE key IN ({marks})", keys):
+        if voice not in fresh:
+            holders.setdefault(key, []).append(voice)
+    out: set[tuple[int, int]] = set()
+    for voices in holders.values():
+        voices.sort()
+        out |= {(a, b) for i, a in enumerate(voices) for b in voices[i + 1 :]}
+    return out
+
+
+def _recheck(
+    conn: sqlite3.Connection, pairs: set[tuple[int, int]], limit: int
+) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """Of stored pairs whose shared keys changed: those now sharing a useful key with no edge
+    (to score), and the edges whose pair no longer shares one (to remove)."""
+    if not pairs:
+        return set(), set()
+    voices = {x for pair in pairs for x in pair}
+    keys: dict[int, set[int]] = {}
+    for voice, key in _in(
+        conn, "SELECT voice, key FROM story_keys WHERE voice IN ({marks})", voices
+    ):
+        keys.setdefault(voice, set()).add(key)
+    counts = _counts(conn, {k for ks in keys.values() for k in ks})
+    edges = set(_edges_of(conn, voices))
+    revived, lost = set(), set()
+    for a, b in pairs:
+        useful = any(counts[k] <= limit for k in keys.get(a, set()) & keys.get(b, set()))
+        if useful and (a, b) not in edges:
+            revived.add((a, b))
+        elif not useful and (a, b) in edges:
+            lost.add((a, b))
+    return revived, lost
+
+
+def _score(
+    conn: sqlite3.Connection,
+    config: StoriesConfig,
+    pairs: list[tuple[int, int]],
+    seqs: Sequence[int],
+    vectors: StoryVectors,
+    out: Linked,
+) -> None:
+    """Score ``pairs`` of seqs (new voices' vectors given, the others loaded) and store the
+    edges at ``edge_floor`` or more, lower seq first."""
+    if not pairs:
+        return
+    at = {s: i for i, s in enumerate(seqs)}
+    at_new = set(at)
+    stored = sorted({x for pair in pairs for x in pair} - set(at))
+    at.update({s: len(seqs) + i for i, s in enumerate(stored)})
+    joined = _stack(vectors, load_vectors(conn, stored))
+    a = np.array([at[p[0]] for p in pairs], np.int64)
+    b = np.array([at[p[1]] for p in pairs], np.int64)
+    similarity = pair_similarity(joined, a, b, config)
+    keep = np.flatnonzero(similarity >= config.edge_floor)
+    rows = [(min(pairs[i]), max(pairs[i]), float(similarity[i])) for i in keep.tolist()]
+    conn.executemany("INSERT OR REPLACE INTO story_edges VALUES (?, ?, ?)", rows)
+    out.added += len(rows)
+    out.touched |= {x for r in rows for x in r[:2]}
+    out.rewired |= {x for r in rows if r[0] not in at_new and r[1] not in at_new for x in r[:2]}
+
+
+def component_edges(
+    conn: sqlite3.Connection, seeds: set[int]
+) -> tuple[set[int], list[tuple[int, int, float]]]:
+    """The voices connected to ``seeds`` over every story edge, and their edges."""
+    seen = set(seeds)
+    frontier = sorted(seeds)
+    edges: dict[tuple[int, int], float] = {}
+    while frontier:
+        found = _in(conn, "SELECT a, b, similarity FROM story_edges WHERE a IN ({marks})", frontier)
+        found += _in(
+            conn, "SELECT a, b, similarity FROM story_edges WHERE b IN ({marks})", frontier
+        )
+        nxt = set()
+        for a, b, s in found:
+            edges[(a, b)] = s
+            for x in (a, b):
+                if x not in seen:
+                    seen.add(x)
+                    nxt.add(x)
+        frontier = sorted(nxt)
+    return seen, [(a, b, s) for (a, b), s in edges.items()]
