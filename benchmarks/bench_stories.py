@@ -1,7 +1,7 @@
 """Story grouping at scale: N generated articles, no embeddings, scored against the story truth.
 
     python benchmarks/bench_stories.py --docs 100000
-    python benchmarks/bench_stories.py --docs 1000000 --set stories.join_similarity=0.3
+    python benchmarks/bench_stories.py --docs 1000000 --set stories.story_similarity=0.3
 
 The corpus is the one bench_dedup.py generates (``bench-data/``, reused when present). The
 generator spreads any corpus over three years (2020-2022); ``--days`` maps that span linearly

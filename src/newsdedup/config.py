@@ -250,77 +250,44 @@ class StoryConfig:
 
 @dataclass(frozen=True, kw_only=True)
 class StoriesConfig:
-    """Story grouping: the level above copy groups (group/stories.py, docs/stories.md).
+    """Stories and topics: the levels above copy groups (group/story_graph.py, docs/stories.md).
 
-    Articles are taken in publication order; each joins the most similar *active* story when
-    the similarity reaches ``join_similarity``, else opens a story. The similarity is a weighted
-    mean of the cosines of the article with the story's centroids: content words (TF-IDF with
-    document frequencies kept online over the stream, smoothed by general-English rarity),
-    name words, and with an embedder the dense vectors; it fades by half every
-    ``half_life_days`` since the story's last voice. Copies count once: only the first member
-    of a copy group shapes a story. The defaults were chosen on the seeds and the generated
-    corpus (docs/stories.md); every threshold is a field, so a sweep is a list of overrides.
+    One voice per copy group; voices sharing a key term are scored by the weighted mean of their
+    text, names and lead cosines (and, with an embedder, the dense one); stories are the
+    average-link clusters of those within ``window_days``, cut at ``story_similarity``, and
+    topics continue the clustering over every edge down to ``topic_similarity``. The
+    thresholds and weights were chosen on ECB+'s odd topics (docs/evaluation.md, "Stories").
     """
 
-    join_similarity: float = 0.32  #: an article joins the best open story at or above this
-    merge_similarity: float = 0.3  #: the runner-up story also this close: the two merge
-    lexical_weight: float = 0.4  #: weight of the content-word cosine in the similarity
-    entity_weight: float = 0.6  #: weight of the rare names and days (dropped when none)
-    dense_weight: float = 0.15  #: weight of the embedding cosine (only with an embedder)
-    #: embedding cosine that counts as nothing shared: sentence models put any two news
-    #: articles near 0.2-0.4, so the cosine is rescaled from this floor to 1 before weighting
-    dense_floor: float = 0.6
-    rare_zipf: float = 3.5  #: a name word is the event's own below this Zipf frequency
-    half_life_days: float = 14.0  #: the similarity halves per this many days of story silence
-    max_idle_days: float = 14.0  #: a story without a new voice for this long is closed
-    #: word rarity before the stream has its own counts: wordfreq's lists, or all equal
-    background: Literal["wordfreq", "uniform"] = "wordfreq"
-    prior_docs: float = 1000.0  #: weight of the background, in pseudo-documents
-    max_terms: int = 100  #: heaviest content words kept per article vector
-    story_terms: int = 1000  #: a story centroid is cut to its heaviest terms beyond this
-    index_terms: int = 12  #: terms and names each voice adds to the inverted index
-    query_terms: int = 24  #: an article's heaviest terms and names looked up in the index
-    max_candidates: int = 8  #: stories scored in full per article (best by shared terms)
-    max_postings: int = 2000  #: terms in more active stories than this are not looked up
-    label_size: int = 6  #: names and keywords in a story's label
-    dates_from_text: bool = True  #: undated articles take the date written in their text
-    # the story graph (group/story_graph.py), chosen on ECB+'s odd topics (eval/stories.py)
     story_similarity: float = 0.28  #: mean similarity of two clusters' voices: one story
     topic_similarity: float = 0.12  #: mean similarity of two stories' voices: one topic
     text_weight: float = 1.0  #: weight of the content-word cosine in a pair's similarity
     names_weight: float = 1.0  #: weight of the name-and-number cosine
     lead_weight: float = 0.25  #: weight of the title (or first line) cosine
+    dense_weight: float = 0.15  #: weight of the embedding cosine (only with an embedder)
+    #: embedding cosine that counts as nothing shared: sentence models put any two news
+    #: articles near 0.2-0.4, so the cosine is rescaled from this floor to 1 before weighting
+    dense_floor: float = 0.6
     edge_floor: float = 0.1  #: pairs less alike than this are no edge (they count 0)
     window_days: float = 14.0  #: voices further apart in time are never one story
+    max_terms: int = 100  #: heaviest terms kept per article vector and channel
+    index_terms: int = 12  #: heaviest content words and names of a voice it is paired on
     key_postings: int = 100  #: a key term held by more voices than this pairs nobody
+    label_size: int = 6  #: names and keywords in a story's label
+    dates_from_text: bool = True  #: undated articles take the date written in their text
 
     def __post_init__(self) -> None:
         for name in ("story_similarity", "topic_similarity", "edge_floor"):
             _check_range(self, name, 0.0, 1.0)
-        for name in ("text_weight", "names_weight", "lead_weight"):
+        for name in ("text_weight", "names_weight", "lead_weight", "dense_weight"):
             _check_range(self, name, 0.0, 1000.0)
         if self.text_weight + self.names_weight + self.lead_weight <= 0:
             raise invalid_param("text_weight", "StoriesConfig", "a positive channel weight", 0.0)
-        _check_range(self, "window_days", 0.0, 1e6)
-        _check_int(self, "key_postings", 2, 10**9)
-        for name in ("join_similarity", "merge_similarity"):
-            _check_range(self, name, 0.0, 1.0)
-        for name in ("lexical_weight", "entity_weight", "dense_weight"):
-            _check_range(self, name, 0.0, 1000.0)
         _check_range(self, "dense_floor", 0.0, 0.99)
-        if self.lexical_weight + self.entity_weight <= 0:
-            raise invalid_param(
-                "lexical_weight", "StoriesConfig", "positive when entity_weight is 0", 0.0
-            )
-        _check_range(self, "rare_zipf", 0.0, 8.0)
-        _check_range(self, "half_life_days", 0.001, 1e6)
-        _check_range(self, "max_idle_days", 0.0, 1e6)
-        _check_choice(self, "background", ("wordfreq", "uniform"))
-        _check_range(self, "prior_docs", 0.0, 1e9)
-        for name in ("max_terms", "story_terms", "index_terms", "query_terms", "label_size"):
+        _check_range(self, "window_days", 0.0, 1e6)
+        for name in ("max_terms", "index_terms", "label_size"):
             _check_int(self, name, 1, 100_000)
-        _check_int(self, "max_candidates", 1, 100_000)
-        _check_int(self, "max_postings", 1, 10**9)
+        _check_int(self, "key_postings", 2, 10**9)
         _check_bools(self)
 
 

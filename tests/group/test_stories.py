@@ -7,6 +7,7 @@ import random
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,9 +15,10 @@ from hypothesis import strategies as st
 from newsdedup import Article, Config, StoryResult, find_stories
 from newsdedup.config import StoriesConfig
 from newsdedup.errors import ConfigError
-from newsdedup.fingerprint.terms import DocumentFrequencies, content_terms, dot, entity_terms
-from newsdedup.group.stories import StoryAssigner, publication_order
-from newsdedup.group.story_index import OpenStory, StoryIndex
+from newsdedup.fingerprint.terms import content_terms
+from newsdedup.group.stories import publication_order
+from newsdedup.group.story_graph import story_edges
+from newsdedup.group.story_vectors import name_terms, story_vectors
 
 _DAY0 = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -49,48 +51,34 @@ def test_stories_terms_content_terms_drop_stopwords_and_possessives() -> None:
     }
 
 
-def test_stories_terms_entities_keep_rare_names_and_days() -> None:
-    text = "Putin met Xi Jinping in Samarkand on Thursday, September 15."
-    found = entity_terms(text, rare_zipf=3.5, background="wordfreq")
-    assert {"samarkand", "jinping", "@thursday", "@sep 15"} <= set(found)
-    assert "putin" not in found and "russia" not in found
+def test_stories_names_keep_names_numbers_and_days() -> None:
+    """Capitalised words that do not open a sentence, the figures and the days named."""
+    text = "Putin met Xi Jinping in Samarkand on Thursday, September 15. The 2 leaders spoke."
+    found = name_terms(text)
+    assert {"xi", "jinping", "samarkand", "2", "@thursday", "@sep 15"} <= set(found)
+    assert "putin" not in found  # it opens the sentence
+    assert "the" not in found
 
 
-def test_stories_terms_idf_background_then_stream() -> None:
-    df = DocumentFrequencies(prior_docs=1000, background="wordfreq")
-    assert df.idf("samarkand") > df.idf("meeting") > df.idf("said")
-    for _ in range(5000):
-        df.add(["zorbix"])
-    assert df.idf("zorbix") < df.idf("meeting")  # the stream's own counts take over
-    assert df.df("zorbix") == 5000
+def test_stories_vectors_are_unit_and_cut() -> None:
+    text = " ".join(f"word{chr(97 + i)}" * 1 for i in range(26)) + " Alpha Beta Gamma"
+    vectors = story_vectors([Article(id="x", text=text)], max_terms=10)
+    for name in ("text", "names", "lead"):
+        row = vectors.channel(name)
+        assert row.nnz <= 10
+        assert float(row.multiply(row).sum()) == pytest.approx(1.0)
 
 
-def test_stories_terms_vector_is_unit_and_cut() -> None:
-    df = DocumentFrequencies(prior_docs=10, background="uniform")
-    counts = {f"w{i}": i + 1 for i in range(30)}
-    df.add(counts)
-    vector = df.vector(counts, 10)
-    assert len(vector) == 10
-    assert dot(vector, vector) == pytest.approx(1.0)
-
-
-def test_stories_index_candidates_only_from_shared_terms() -> None:
-    index = StoryIndex(max_postings=100)
-    a, b = OpenStory(key=1, first=1), OpenStory(key=2, first=2)
-    index.add(a, ["alpha", "beta"])
-    index.add(b, ["gamma"])
-    assert index.candidates([("alpha", 1.0)], 10) == [1]
-    assert index.candidates([("delta", 1.0)], 10) == []
-    assert index.candidates([("alpha", 0.1), ("gamma", 0.9)], 1) == [2]
-    index.remove(a)
-    assert index.candidates([("alpha", 1.0), ("beta", 1.0)], 10) == []
-
-
-def test_stories_index_skips_overfull_postings() -> None:
-    index = StoryIndex(max_postings=2)
-    for k in range(3):
-        index.add(OpenStory(key=k, first=k), ["common"])
-    assert index.candidates([("common", 1.0)], 10) == []
+def test_stories_an_overfull_key_pairs_nobody(
+    unique_words: Callable[[int, int], list[str]],
+) -> None:
+    """Voices sharing only a term held by more than ``key_postings`` of them are no edge."""
+    common = unique_words(1, 500)
+    texts = [" ".join(common * 5 + unique_words(20, 20 * k)) for k in range(4)]
+    vectors = story_vectors([Article(id=str(k), text=t) for k, t in enumerate(texts)])
+    days = np.full(4, np.nan)
+    assert len(story_edges(vectors, days, StoriesConfig())) == 6
+    assert len(story_edges(vectors, days, StoriesConfig(key_postings=3))) == 0
 
 
 def test_stories_incremental_reports_of_one_event_form_one_story(
@@ -103,17 +91,6 @@ def test_stories_incremental_reports_of_one_event_form_one_story(
     result = find_stories(articles)
     expected = {frozenset(f"e{e}-{i}" for i in range(4)) for e in range(3)}
     assert _partition(result) == expected
-
-
-def test_stories_assigner_is_incremental(events: list[list[list[str]]]) -> None:
-    assigner = StoryAssigner(StoriesConfig())
-    keys = [
-        assigner.add(_article(words, f"a{i}"), _DAY0 + timedelta(hours=i), f"g{i}")
-        for i, words in enumerate(events[0])
-    ]
-    assert len(set(keys)) == 1
-    other = assigner.add(_article(events[1][0], "b"), _DAY0 + timedelta(hours=5), "gb")
-    assert other != keys[0]
 
 
 def test_stories_a_bridge_does_not_chain_unrelated_stories(
@@ -170,7 +147,7 @@ def test_stories_copies_count_once(
     assert all(result.story_of[a.id] != wire_story for a in others)
 
 
-def test_stories_fade_same_words_sixty_days_later_open_a_new_story(
+def test_stories_same_words_sixty_days_later_are_another_story(
     make_words: Callable[[int, int], list[str]],
 ) -> None:
     words = make_words(150, 3)
@@ -186,7 +163,7 @@ def test_stories_fade_same_words_sixty_days_later_open_a_new_story(
 def test_stories_undated_article_finds_a_story_closed_long_ago(
     make_words: Callable[[int, int], list[str]],
 ) -> None:
-    """With no date it has no place in time: it is compared with every story, unfaded."""
+    """With no date it has no place in time: the window does not keep it from any story."""
     words = make_words(150, 3)
     later = words[:]
     random.Random(4).shuffle(later)
@@ -237,7 +214,7 @@ def test_stories_duplicate_ids_are_rejected() -> None:
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("join_similarity", 1.5), ("max_candidates", 0), ("background", "zipf"), ("max_terms", 2.5)],
+    [("story_similarity", 1.5), ("key_postings", 1), ("window_days", -1.0), ("max_terms", 2.5)],
 )
 def test_stories_config_validates(field: str, value: object) -> None:
     with pytest.raises(ConfigError, match=rf"^The '{field}' parameter of StoriesConfig"):
@@ -267,26 +244,6 @@ def test_stories_invariants_order_and_completeness(
     for a in articles:
         by_text.setdefault(a.text, set()).add(result.story_of[a.id])
     assert all(len(ids) == 1 for ids in by_text.values())  # identical texts: one story
-
-
-def test_stories_run_in_parts_equals_one_run(events: list[list[list[str]]]) -> None:
-    """``run`` called again with articles of groups placed by an earlier call (as the index
-    does) gives each new voice its own features."""
-    articles = [
-        _article(words, f"e{e}-{i}", day=e * 0.3 + i * 0.01)
-        for e, ev in enumerate(events)
-        for i, words in enumerate(ev)
-    ]
-    when = [a.published for a in articles]
-    groups = [f"g{a.id[:3]}0" if a.id.endswith("-1") else f"g{a.id}" for a in articles]
-    whole = StoryAssigner(StoriesConfig())
-    whole.run(articles, when, groups)
-    parts = StoryAssigner(StoriesConfig())
-    for lo, hi in ((0, 5), (5, 12)):  # e1-0 in the first part, its copy e1-1 opens the next
-        parts.run(articles[lo:hi], when[lo:hi], groups[lo:hi])
-    group_of = {a.id: g for a, g in zip(articles, groups, strict=True)}
-    assert parts.result(group_of).story_of == whole.result(group_of).story_of
-    assert [s.centroid for s in parts.open.values()] == [s.centroid for s in whole.open.values()]
 
 
 @settings(max_examples=5, deadline=None)

@@ -33,7 +33,6 @@ def _other_value(key: str, value: Any) -> Any:
             "clean.extractor": EXTRACTORS[1],
             "shingle.stopwords": "multi",
             "story.weights": "uniform",
-            "stories.background": "uniform",
             "group.representative": "longest",
             "verify.model": "other-model.json",
         }
@@ -60,7 +59,7 @@ def test_identity_holds_every_result_setting_and_no_run_setting() -> None:
         for f in dataclasses.fields(getattr(config, part.name))
     }
     assert set(DEFAULTS) == {k for k in every if not k.startswith("run.")} - NOT_IDENTITY
-    for key in ("verify.near_jaccard", "lsh.max_bucket", "stories.join_similarity",
+    for key in ("verify.near_jaccard", "lsh.max_bucket", "stories.story_similarity",
                 "group.representative", "story.similarity", "clean.extractor"):  # fmt: skip
         assert key in DEFAULTS
     assert not any(k.startswith("run.") for k in DEFAULTS)
@@ -146,13 +145,13 @@ def test_identity_an_older_file_adopts_the_settings_of_its_first_open(tmp_path: 
     with Index(path, Config()) as index:
         index.add(list(generate_corpus(10, seed=1, words=60).articles))
     _forget_settings(path)  # as a file made before settings were recorded
-    first = Config().override({"stories.join_similarity": "0.4"})
+    first = Config().override({"stories.story_similarity": "0.4"})
     with Index(path, first) as index:
         assert index.settings_adopted is True
         assert stored_settings(index._writer) == settings_of(first)
     with Index(path, first) as index:
         assert index.settings_adopted is False
-    with pytest.raises(StoreError, match=r"stories\.join_similarity is 0\.4 in the index"):
+    with pytest.raises(StoreError, match=r"stories\.story_similarity is 0\.4 in the index"):
         Index(path, Config())
 
 

@@ -447,19 +447,6 @@ def test_index_query_story_changes_nothing_and_mostly_is_what_add_picks(tmp_path
     assert agreed >= 0.8 * checked, (agreed, checked)
 
 
-def test_document_frequencies_peek_vector_equals_add_vector() -> None:
-    from newsdedup.fingerprint.terms import DocumentFrequencies
-
-    seen = DocumentFrequencies(prior_docs=5.0, background="uniform")
-    for doc in ({"alpha": 2, "beta": 1}, {"beta": 3, "gamma": 1}):
-        seen.add_vector(doc, 10)
-    query = {"alpha": 1, "delta": 4, "beta": 2000}
-    state = (seen.docs, dict(seen.smoothed))
-    peeked = seen.peek_vector(query, 2)
-    assert (seen.docs, seen.smoothed) == state
-    assert peeked == seen.add_vector(query, 2)
-
-
 def test_index_diff_never_waits_for_a_write(tmp_path: Path) -> None:
     """A diff asked while an ingest holds the writer answers at once, uncached; the next one
     caches it."""

@@ -55,7 +55,7 @@ ConfigFile = Annotated[
 ]
 Overrides = Annotated[
     list[str] | None,
-    typer.Option("--set", help="Override one setting, e.g. --set stories.max_idle_days=3."),
+    typer.Option("--set", help="Override one setting, e.g. --set stories.window_days=3."),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
 
