@@ -27,16 +27,25 @@ from dataclasses import dataclass
 import numpy as np
 import xxhash
 from numpy.typing import NDArray
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, vstack
 
 from newsdedup.fingerprint.stopwords import stopwords
 from newsdedup.fingerprint.terms import background_probability, content_terms, dates_of
 from newsdedup.types import Article
 
-__all__ = ["CHANNELS", "StoryVectors", "key_terms", "name_terms", "story_text", "story_vectors"]
+__all__ = [
+    "CHANNELS",
+    "COLUMNS",
+    "StoryVectors",
+    "key_terms",
+    "name_terms",
+    "stack_vectors",
+    "story_text",
+    "story_vectors",
+]
 
 CHANNELS = ("text", "names", "lead")
-_COLUMNS = 1 << 31  # hashed term columns (int32 indices)
+COLUMNS = 1 << 31  #: hashed term columns of a channel (int32 indices)
 _FLOOR = 1e-5  # background probability of a term wordfreq does not list (idf about 11.5)
 _TOKEN = re.compile(r"[^\W\d_][\w'\u2019.-]*|\d+(?:[.,]\d+)*")
 _SENTENCE = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+|\n+")
@@ -106,7 +115,7 @@ def name_terms(text: str) -> Counter[str]:
 
 
 def _column(term: str) -> int:
-    return xxhash.xxh32_intdigest(term.encode("utf-8", "surrogatepass")) & (_COLUMNS - 1)
+    return xxhash.xxh32_intdigest(term.encode("utf-8", "surrogatepass")) & (COLUMNS - 1)
 
 
 def _weights(counts: Counter[str] | dict[str, int], max_terms: int) -> dict[int, float]:
@@ -132,7 +141,7 @@ def _matrix(rows: list[dict[int, float]]) -> csr_matrix:
     indptr[1:] = np.cumsum([len(r) for r in rows])
     indices = np.fromiter((c for r in rows for c in sorted(r)), np.int32, int(indptr[-1]))
     data = np.fromiter((r[c] for r in rows for c in sorted(r)), np.float64, int(indptr[-1]))
-    return csr_matrix((data, indices, indptr), shape=(len(rows), _COLUMNS))
+    return csr_matrix((data, indices, indptr), shape=(len(rows), COLUMNS))
 
 
 def story_vectors(articles: Sequence[Article], max_terms: int = 100) -> StoryVectors:
@@ -145,12 +154,25 @@ def story_vectors(articles: Sequence[Article], max_terms: int = 100) -> StoryVec
     )
 
 
+def stack_vectors(first: StoryVectors, second: StoryVectors) -> StoryVectors:
+    """The rows of ``first`` then ``second`` (dense only when both have it)."""
+    if not len(second):
+        return first
+    if not len(first):
+        return second
+    dense = None
+    if first.dense is not None and second.dense is not None:
+        dense = np.concatenate([first.dense, second.dense])
+    channels = [vstack([first.channel(n), second.channel(n)], format="csr") for n in CHANNELS]
+    return StoryVectors(channels[0], channels[1], channels[2], dense)
+
+
 def key_terms(vectors: StoryVectors, k: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """(row, term column) of each article's ``k`` heaviest name terms and ``k`` heaviest content
     words: the keys under which a story graph looks for its neighbours. Columns of the two
     channels are kept apart (names shifted above the text's)."""
     rows, cols = [], []
-    for shift, matrix in ((0, vectors.text), (_COLUMNS, vectors.names)):
+    for shift, matrix in ((0, vectors.text), (COLUMNS, vectors.names)):
         for r in range(matrix.shape[0]):
             lo, hi = matrix.indptr[r], matrix.indptr[r + 1]
             if hi == lo:

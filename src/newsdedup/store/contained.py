@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 from newsdedup.candidates.contained import SAMPLE, short_pair_filter
 from newsdedup.candidates.lsh import bucket_pairs
 from newsdedup.config import Config
+from newsdedup.store.rows import select_in
 
 __all__ = [
     "PENDING",
@@ -35,7 +36,6 @@ __all__ = [
     "stored_short_pairs",
 ]
 
-_CHUNK = 500  # host parameters per IN (...) list
 
 #: A ``meta`` key present while a file migrated to schema 4 still lacks the short-path pairs
 #: among the articles it held before (``stored_short_pairs`` finds them on the next add).
@@ -55,31 +55,17 @@ def _rows(seq: int, keys: NDArray[np.int32]) -> Iterator[tuple[int, int]]:
 
 def _blobs(conn: sqlite3.Connection, seqs: Sequence[int]) -> dict[int, tuple[int, bytes]]:
     """seq -> (n_content, sets blob) of stored articles."""
-    out: dict[int, tuple[int, bytes]] = {}
-    for lo in range(0, len(seqs), _CHUNK):
-        chunk = list(seqs[lo : lo + _CHUNK])
-        marks = ",".join("?" * len(chunk))
-        out.update(
-            (r[0], (r[1], r[2]))
-            for r in conn.execute(
-                f"SELECT seq, n_content, sets FROM fingerprints WHERE seq IN ({marks})", chunk
-            )
-        )
-    return out
+    sql = "SELECT seq, n_content, sets FROM fingerprints WHERE seq IN ({marks})"
+    return {r[0]: (r[1], r[2]) for r in select_in(conn, sql, seqs)}
 
 
 def _holders(conn: sqlite3.Connection, keys: list[int], low: int, high: int) -> list[Any]:
     """(key, seq) of every stored holder of the ``keys`` held by ``low`` to ``high`` heads."""
-    found: list[Any] = []
-    for lo in range(0, len(keys), _CHUNK):
-        chunk = keys[lo : lo + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        found += conn.execute(
-            "SELECT key, seq FROM shingles WHERE key IN (SELECT key FROM shingles "
-            f"WHERE key IN ({marks}) GROUP BY key HAVING count(*) BETWEEN ? AND ?)",
-            [*chunk, low, high],
-        ).fetchall()
-    return found
+    sql = (
+        "SELECT key, seq FROM shingles WHERE key IN (SELECT key FROM shingles "
+        "WHERE key IN ({marks}) GROUP BY key HAVING count(*) BETWEEN ? AND ?)"
+    )
+    return select_in(conn, sql, keys, low, high)
 
 
 def fill_shingles(conn: sqlite3.Connection) -> None:

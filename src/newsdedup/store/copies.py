@@ -31,11 +31,9 @@ from newsdedup.group.representative import priority_ranks
 from newsdedup.relate.kind import classify
 from newsdedup.relate.verify import SCORE_COLUMNS, score_pairs
 from newsdedup.store.contained import drop_shingles, short_pairs, stored_short_pairs
-from newsdedup.store.rows import load_fingerprints, signed
+from newsdedup.store.rows import chunks, load_fingerprints, signed
 
 __all__ = ["CopyUpdate", "catch_up_short_pairs", "rank_key", "update_groups"]
-
-_CHUNK = 500  # host parameters per IN (...) list
 
 
 @dataclass(slots=True)
@@ -65,10 +63,6 @@ def rank_key(policy: str) -> Callable[[tuple[int, int, str]], tuple[Any, ...]]:
 
 def tiebreak(article_id: str) -> int:
     return xxhash.xxh3_64_intdigest(article_id.encode("utf-8", "surrogatepass"))
-
-
-def _chunks(values: Sequence[Any]) -> list[list[Any]]:
-    return [list(values[i : i + _CHUNK]) for i in range(0, len(values), _CHUNK)]
 
 
 def update_groups(
@@ -185,7 +179,7 @@ def _link(
     for i in repeated.tolist():  # keys shared inside this add
         bucket.setdefault(int(flat[i]), set()).update((int(owner[i]), int(owner[i + 1])))
     unique = np.unique(flat).tolist()
-    for chunk in _chunks(unique):
+    for chunk in chunks(unique):
         marks = ",".join("?" * len(chunk))
         for key, seq in conn.execute(f"SELECT key, seq FROM bands WHERE key IN ({marks})", chunk):
             if key not in bucket:
@@ -228,7 +222,7 @@ def _capped(
 
 def _ids(conn: sqlite3.Connection, seqs: Sequence[int]) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
-    for chunk in _chunks(list(seqs)):
+    for chunk in chunks(list(seqs)):
         marks = ",".join("?" * len(chunk))
         out += conn.execute(f"SELECT seq, id FROM articles WHERE seq IN ({marks})", chunk)
     return out
@@ -275,7 +269,7 @@ def _component(conn: sqlite3.Connection, start: set[int]) -> tuple[set[int], lis
     seen, frontier, edges = set(start), list(start), {}
     while frontier:
         found = []
-        for chunk in _chunks(frontier):
+        for chunk in chunks(frontier):
             marks = ",".join("?" * len(chunk))
             found += conn.execute(
                 f"SELECT * FROM edges WHERE a IN ({marks}) UNION ALL "
@@ -309,7 +303,7 @@ def _regroup(conn: sqlite3.Connection, config: Config, seeds: set[int], update: 
 def _linked(conn: sqlite3.Connection, heads: set[int]) -> set[int]:
     """The heads with an edge or an exact copy (the rest are groups of one)."""
     out: set[int] = set()
-    for chunk in _chunks(sorted(heads)):
+    for chunk in chunks(sorted(heads)):
         marks = ",".join("?" * len(chunk))
         out.update(
             r[0]
@@ -338,7 +332,7 @@ def _write_alone(conn: sqlite3.Connection, seqs: list[int], update: CopyUpdate) 
 def _heads_of(conn: sqlite3.Connection, seqs: set[int]) -> set[int]:
     """The exact-class heads of ``seqs`` (still stored ones)."""
     out: set[int] = set()
-    for chunk in _chunks(sorted(seqs)):
+    for chunk in chunks(sorted(seqs)):
         marks = ",".join("?" * len(chunk))
         out.update(
             r[0]

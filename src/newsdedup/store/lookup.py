@@ -21,7 +21,7 @@ from newsdedup.relate.verify import EXACT_SCORES, SCORE_COLUMNS, SWAP, score_pai
 from newsdedup.report import Report
 from newsdedup.store.contained import query_partners
 from newsdedup.store.contract import CopyLink, StoredArticle
-from newsdedup.store.rows import append, load_fingerprints, signed
+from newsdedup.store.rows import append, load_fingerprints, select_in, signed
 from newsdedup.types import Article, Origin, Scores
 
 __all__ = [
@@ -114,8 +114,8 @@ def query_story(
     approximation of what ``add`` does (it re-clusters), read only."""
     from newsdedup.group.stories import publication_order
     from newsdedup.group.story_graph import pair_similarity
-    from newsdedup.group.story_vectors import story_text, story_vectors
-    from newsdedup.store.story_graph import _in, _stack, keys_of, load_vectors
+    from newsdedup.group.story_vectors import stack_vectors, story_text, story_vectors
+    from newsdedup.store.story_graph import keys_of, load_vectors
 
     c = config.stories
     vectors = story_vectors([article], c.max_terms)
@@ -125,17 +125,17 @@ def query_story(
     _, keys = keys_of(vectors, c.index_terms)
     holders: dict[int, list[int]] = {}
     sql = "SELECT key, voice FROM story_keys WHERE key IN ({marks})"
-    for key, voice in _in(conn, sql, keys.tolist()):
+    for key, voice in select_in(conn, sql, keys.tolist()):
         holders.setdefault(key, []).append(voice)
     partners = sorted({v for vs in holders.values() if len(vs) < c.key_postings for v in vs})
     if not partners:
         return None
-    joined = _stack(vectors, load_vectors(conn, partners))
+    joined = stack_vectors(vectors, load_vectors(conn, partners))
     n = len(partners)
     similarity = pair_similarity(joined, np.zeros(n, np.int64), np.arange(1, n + 1), c)
     _, when = publication_order([article], c)
     day = np.nan if when[0] is None else when[0].timestamp() / 86400.0
-    info = _in(
+    info = select_in(
         conn,
         "SELECT v.seq, v.day, s.story FROM story_voices v JOIN story_of s ON s.seq = v.seq "
         "WHERE v.seq IN ({marks})",

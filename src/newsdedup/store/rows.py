@@ -4,7 +4,7 @@ for the unsigned hashes (SQLite integers are signed)."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -12,7 +12,32 @@ from numpy.typing import NDArray
 
 from newsdedup.fingerprint.batch import Fingerprints
 
-__all__ = ["append", "fingerprint_rows", "load_fingerprints", "signed", "unsigned"]
+__all__ = [
+    "append",
+    "chunks",
+    "fingerprint_rows",
+    "load_fingerprints",
+    "select_in",
+    "signed",
+    "unsigned",
+]
+
+_CHUNK = 500  # host parameters per IN (...) list
+
+
+def chunks(values: Iterable[Any]) -> list[list[Any]]:
+    """``values`` in lists short enough for one SQL ``IN (...)``."""
+    items = list(values)
+    return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+
+
+def select_in(conn: sqlite3.Connection, sql: str, values: Iterable[Any], *extra: Any) -> list[Any]:
+    """``sql`` with one ``({marks})`` IN-list over ``values`` (then ``extra`` parameters), run
+    chunk by chunk; the rows of every chunk."""
+    out: list[Any] = []
+    for chunk in chunks(values):
+        out += conn.execute(sql.format(marks=",".join("?" * len(chunk))), [*chunk, *extra])
+    return out
 
 
 def signed(values: NDArray[np.uint64]) -> list[int]:
@@ -50,16 +75,11 @@ def load_fingerprints(
     conn: sqlite3.Connection, seqs: Sequence[int], scheme: str
 ) -> tuple[Fingerprints, list[str]]:
     """Fingerprints of stored articles, in the order of ``seqs`` (no band keys), and their ids."""
-    found: dict[int, tuple[Any, ...]] = {}
-    for lo in range(0, len(seqs), 500):
-        chunk = list(seqs[lo : lo + 500])
-        marks = ",".join("?" * len(chunk))
-        sql = (
-            "SELECT f.seq, a.id, ex0, ex1, sets, positions, n_words, n_content, f.published, "
-            "f.traces "
-            f"FROM fingerprints f JOIN articles a ON a.seq = f.seq WHERE f.seq IN ({marks})"
-        )
-        found.update((row[0], row) for row in conn.execute(sql, chunk))
+    sql = (
+        "SELECT f.seq, a.id, ex0, ex1, sets, positions, n_words, n_content, f.published, "
+        "f.traces FROM fingerprints f JOIN articles a ON a.seq = f.seq WHERE f.seq IN ({marks})"
+    )
+    found = {row[0]: row for row in select_in(conn, sql, seqs)}
     rows = [found[s] for s in seqs]
     ids = [r[1] for r in rows]
     sets = [np.frombuffer(r[4], np.uint32) for r in rows]

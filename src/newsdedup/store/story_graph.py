@@ -21,16 +21,22 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.sparse import csr_matrix, vstack
+from scipy.sparse import csr_matrix
 
 from newsdedup.candidates.lsh import bucket_pairs
 from newsdedup.config import StoriesConfig
 from newsdedup.group.story_graph import pair_similarity
-from newsdedup.group.story_vectors import CHANNELS, StoryVectors, key_terms
+from newsdedup.group.story_vectors import (
+    CHANNELS,
+    COLUMNS,
+    StoryVectors,
+    key_terms,
+    stack_vectors,
+)
+from newsdedup.store.rows import select_in
 
 __all__ = [
     "Linked",
-    "chunks",
     "component_edges",
     "drop_voices",
     "keys_of",
@@ -38,22 +44,6 @@ __all__ = [
     "load_vectors",
     "write_voices",
 ]
-
-_CHUNK = 500  # host parameters per IN (...) list
-_COLUMNS = 1 << 31  # group/story_vectors.py: hashed term columns
-
-
-def chunks(values: Iterable[Any]) -> list[list[Any]]:
-    items = list(values)
-    return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
-
-
-def _in(conn: sqlite3.Connection, sql: str, values: Iterable[Any]) -> list[Any]:
-    """``sql`` with one ``({marks})`` IN-list, run over ``values`` in chunks."""
-    out: list[Any] = []
-    for chunk in chunks(values):
-        out += conn.execute(sql.format(marks=",".join("?" * len(chunk))), chunk).fetchall()
-    return out
 
 
 def _row_blobs(vectors: StoryVectors, r: int) -> list[bytes | None]:
@@ -95,14 +85,14 @@ def keys_of(vectors: StoryVectors, index_terms: int) -> tuple[NDArray[np.int64],
     rows, keys = key_terms(vectors, index_terms)
     if not len(rows):
         return rows, keys
-    codes = np.unique(rows * (2 * _COLUMNS) + keys)
-    return codes // (2 * _COLUMNS), codes % (2 * _COLUMNS)
+    codes = np.unique(rows * (2 * COLUMNS) + keys)
+    return codes // (2 * COLUMNS), codes % (2 * COLUMNS)
 
 
 def load_vectors(conn: sqlite3.Connection, seqs: Sequence[int]) -> StoryVectors:
     """The stored vectors of ``seqs``, one row each in their order."""
     found: dict[int, Any] = {}
-    for row in _in(conn, "SELECT * FROM story_voices WHERE seq IN ({marks})", seqs):
+    for row in select_in(conn, "SELECT * FROM story_voices WHERE seq IN ({marks})", seqs):
         found[row[0]] = row
     missing = [s for s in seqs if s not in found]
     if missing:
@@ -116,34 +106,22 @@ def load_vectors(conn: sqlite3.Connection, seqs: Sequence[int]) -> StoryVectors:
         indptr[1:] = np.cumsum([len(i) for i in indices])
         flat_i = np.concatenate(indices) if rows else np.empty(0, np.int32)
         flat_d = np.concatenate(data) if rows else np.empty(0)
-        channels.append(csr_matrix((flat_d, flat_i, indptr), shape=(len(rows), _COLUMNS)))
+        channels.append(csr_matrix((flat_d, flat_i, indptr), shape=(len(rows), COLUMNS)))
     dense = None
     if rows and all(r[9] is not None for r in rows):
         dense = np.stack([np.frombuffer(r[9], np.float32) for r in rows])
     return StoryVectors(channels[0], channels[1], channels[2], dense)
 
 
-def _stack(first: StoryVectors, second: StoryVectors) -> StoryVectors:
-    if not len(second):
-        return first
-    if not len(first):
-        return second
-    dense = None
-    if first.dense is not None and second.dense is not None:
-        dense = np.concatenate([first.dense, second.dense])
-    channels = [vstack([first.channel(n), second.channel(n)], format="csr") for n in CHANNELS]
-    return StoryVectors(channels[0], channels[1], channels[2], dense)
-
-
 def _edges_of(conn: sqlite3.Connection, seqs: Iterable[int]) -> list[tuple[int, int]]:
-    found = _in(conn, "SELECT a, b FROM story_edges WHERE a IN ({marks})", seqs)
-    found += _in(conn, "SELECT a, b FROM story_edges WHERE b IN ({marks})", seqs)
+    found = select_in(conn, "SELECT a, b FROM story_edges WHERE a IN ({marks})", seqs)
+    found += select_in(conn, "SELECT a, b FROM story_edges WHERE b IN ({marks})", seqs)
     return sorted(set(found))
 
 
 def _counts(conn: sqlite3.Connection, keys: Iterable[int]) -> dict[int, int]:
     sql = "SELECT key, count(*) FROM story_keys WHERE key IN ({marks}) GROUP BY key"
-    return dict(_in(conn, sql, sorted(set(keys))))
+    return dict(select_in(conn, sql, sorted(set(keys))))
 
 
 def drop_voices(conn: sqlite3.Connection, seqs: Sequence[int]) -> tuple[set[int], dict[int, int]]:
@@ -151,7 +129,9 @@ def drop_voices(conn: sqlite3.Connection, seqs: Sequence[int]) -> tuple[set[int]
     each of their keys before (to find the keys that became useful again)."""
     if not seqs:
         return set(), {}
-    keys = {k for (k,) in _in(conn, "SELECT key FROM story_keys WHERE voice IN ({marks})", seqs)}
+    keys = {
+        k for (k,) in select_in(conn, "SELECT key FROM story_keys WHERE voice IN ({marks})", seqs)
+    }
     before = _counts(conn, keys)
     partners = {x for pair in _edges_of(conn, seqs) for x in pair} - set(seqs)
     for sql in (
@@ -160,7 +140,7 @@ def drop_voices(conn: sqlite3.Connection, seqs: Sequence[int]) -> tuple[set[int]
         "DELETE FROM story_keys WHERE voice IN ({marks})",
         "DELETE FROM story_voices WHERE seq IN ({marks})",
     ):
-        _in(conn, sql, seqs)
+        select_in(conn, sql, seqs)
     return partners, before
 
 
@@ -192,7 +172,7 @@ def link(
     counts = _counts(conn, set(new_keys) | set(dropped_counts))  # final counts
     new_per_key = dict(zip(*np.unique(keys, return_counts=True), strict=True))
     holders: dict[int, list[int]] = {}
-    for key, voice in _in(
+    for key, voice in select_in(
         conn,
         "SELECT key, voice FROM story_keys WHERE key IN ({marks})",
         [k for k in new_keys if counts.get(k, 0) <= limit],
@@ -244,7 +224,9 @@ def _stored_pairs(
 ) -> set[tuple[int, int]]:
     """The pairs of stored (not new) holders of ``keys``."""
     holders: dict[int, list[int]] = {}
-    for key, voice in _in(conn, "SELECT key, voice FROM story_keys WHERE key IN ({marks})", keys):
+    for key, voice in select_in(
+        conn, "SELECT key, voice FROM story_keys WHERE key IN ({marks})", keys
+    ):
         if voice not in fresh:
             holders.setdefault(key, []).append(voice)
     out: set[tuple[int, int]] = set()
@@ -263,7 +245,7 @@ def _recheck(
         return set(), set()
     voices = {x for pair in pairs for x in pair}
     keys: dict[int, set[int]] = {}
-    for voice, key in _in(
+    for voice, key in select_in(
         conn, "SELECT voice, key FROM story_keys WHERE voice IN ({marks})", voices
     ):
         keys.setdefault(voice, set()).add(key)
@@ -295,7 +277,7 @@ def _score(
     at_new = set(at)
     stored = sorted({x for pair in pairs for x in pair} - set(at))
     at.update({s: len(seqs) + i for i, s in enumerate(stored)})
-    joined = _stack(vectors, load_vectors(conn, stored))
+    joined = stack_vectors(vectors, load_vectors(conn, stored))
     a = np.array([at[p[0]] for p in pairs], np.int64)
     b = np.array([at[p[1]] for p in pairs], np.int64)
     similarity = pair_similarity(joined, a, b, config)
@@ -315,8 +297,10 @@ def component_edges(
     frontier = sorted(seeds)
     edges: dict[tuple[int, int], float] = {}
     while frontier:
-        found = _in(conn, "SELECT a, b, similarity FROM story_edges WHERE a IN ({marks})", frontier)
-        found += _in(
+        found = select_in(
+            conn, "SELECT a, b, similarity FROM story_edges WHERE a IN ({marks})", frontier
+        )
+        found += select_in(
             conn, "SELECT a, b, similarity FROM story_edges WHERE b IN ({marks})", frontier
         )
         nxt = set()

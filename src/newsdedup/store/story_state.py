@@ -30,7 +30,8 @@ from newsdedup.group.stories import Embedder, publication_order
 from newsdedup.group.story_graph import StoryEdges, cluster
 from newsdedup.group.story_records import story_id, topic_id
 from newsdedup.group.story_vectors import StoryVectors, story_text, story_vectors
-from newsdedup.store.story_graph import _in, component_edges, drop_voices, link, write_voices
+from newsdedup.store.rows import select_in
+from newsdedup.store.story_graph import component_edges, drop_voices, link, write_voices
 from newsdedup.types import Article, Story
 
 __all__ = ["STORY_STATE", "StoryState", "StoryUpdate", "story_row"]
@@ -127,26 +128,29 @@ class StoryState:
         out = StoryUpdate()
         c = self.config.stories
         before = dict(
-            _in(
+            select_in(
                 conn,
                 "SELECT a.id, s.story FROM story_of s JOIN articles a ON a.seq = s.seq "
                 "WHERE s.seq IN ({marks})",
                 removed,
             )
         )
-        _in(conn, "DELETE FROM story_of WHERE seq IN ({marks})", removed)
+        select_in(conn, "DELETE FROM story_of WHERE seq IN ({marks})", removed)
         seeds = set(fresh) | changed
-        gids = {g for (g,) in _in(conn, "SELECT gid FROM groups WHERE seq IN ({marks})", seeds)}
-        old = _in(
+        gids = {
+            g for (g,) in select_in(conn, "SELECT gid FROM groups WHERE seq IN ({marks})", seeds)
+        }
+        old = select_in(
             conn, "SELECT seq, gid FROM story_voices WHERE seq IN ({marks})", seeds | set(removed)
         )
         gids |= {g for _, g in old}
         old_voices = {s for s, _ in old}
         old_voices |= {
-            s for (s,) in _in(conn, "SELECT seq FROM story_voices WHERE gid IN ({marks})", gids)
+            s
+            for (s,) in select_in(conn, "SELECT seq FROM story_voices WHERE gid IN ({marks})", gids)
         }
         first: dict[str, tuple[tuple[Any, ...], int, float | None]] = {}
-        for gid, seq, article_id, when in _in(
+        for gid, seq, article_id, when in select_in(
             conn,
             "SELECT g.gid, a.seq, a.id, a.story_when FROM groups g JOIN articles a "
             "ON a.seq = g.seq WHERE g.gid IN ({marks})",
@@ -184,7 +188,9 @@ class StoryState:
         return out
 
     def _vectors(self, conn: sqlite3.Connection, seqs: list[int]) -> StoryVectors:
-        rows = _in(conn, "SELECT seq, id, title, text FROM articles WHERE seq IN ({marks})", seqs)
+        rows = select_in(
+            conn, "SELECT seq, id, title, text FROM articles WHERE seq IN ({marks})", seqs
+        )
         by_seq = {r[0]: Article(id=r[1], title=r[2], text=r[3]) for r in rows}
         articles = [by_seq[s] for s in seqs]
         parts = [
@@ -225,7 +231,7 @@ class StoryState:
         """Cluster the components of ``seeds`` again; write the stories that changed."""
         c = self.config.stories
         nodes, found = component_edges(conn, seeds)
-        rows = _in(
+        rows = select_in(
             conn,
             "SELECT v.seq, v.gid, v.day, a.id, a.story_when FROM story_voices v "
             "JOIN articles a ON a.seq = v.seq WHERE v.seq IN ({marks})",
@@ -243,7 +249,7 @@ class StoryState:
         story_topic = {
             voice_story[r[1]]: topic_id(rows[int(topic[i])][3]) for i, r in enumerate(rows)
         }
-        articles = _in(
+        articles = select_in(
             conn,
             "SELECT a.seq, a.id, g.gid, a.source, a.story_when, s.story FROM groups g "
             "JOIN articles a ON a.seq = g.seq LEFT JOIN story_of s ON s.seq = a.seq "
@@ -251,7 +257,7 @@ class StoryState:
             list(voice_story),
         )
         stored_topic = dict(
-            _in(
+            select_in(
                 conn,
                 "SELECT id, topic FROM stories WHERE id IN ({marks})",
                 set(story_topic) | {r[5] for r in articles if r[5]},
@@ -306,7 +312,7 @@ class StoryState:
         keep = [i for i, r in enumerate(rows) if voice_story[r[1]] in dirty]
         texts = {
             r[0]: (r[1], r[2])
-            for r in _in(
+            for r in select_in(
                 conn,
                 "SELECT seq, title, text FROM articles WHERE seq IN ({marks})",
                 [rows[i][0] for i in keep],
