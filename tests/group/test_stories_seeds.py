@@ -25,6 +25,7 @@ def test_stories_seeds_one_event_one_story_one_topic(dated_seeds: list[Article])
     assert {s.topic for s in result.stories} == {result.topics[0].id}
     [event] = [s for s in result.stories if "001" in s.members]
     assert event.members[0] == "001"  # the earliest
+    assert "SCO" in event.label  # a name as written
 
 
 def test_stories_seeds_undated_share_a_topic(seeds: list[Article]) -> None:

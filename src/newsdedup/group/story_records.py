@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
@@ -19,7 +20,7 @@ from numpy.typing import NDArray
 from newsdedup.clean.pipeline import headline
 from newsdedup.fingerprint.terms import background_probability, content_terms
 from newsdedup.group.story_graph import StoryEdges
-from newsdedup.group.story_vectors import name_terms, story_text
+from newsdedup.group.story_vectors import spelled_names, story_text
 from newsdedup.types import Article, Story, StoryResult, Topic
 
 __all__ = ["story_id", "story_records", "story_result", "topic_id"]
@@ -35,20 +36,41 @@ def topic_id(first_article: str) -> str:
     return "t" + xxhash.xxh3_64_hexdigest(first_article.encode("utf-8", "surrogatepass"))
 
 
-def _label(texts: Sequence[str], size: int) -> tuple[str, ...]:
-    """The heaviest names (as written), then the heaviest other keywords, over ``texts``."""
-    probability = background_probability("wordfreq")
-    names: Counter[str] = Counter()
-    words: Counter[str] = Counter()
-    for text in texts:
-        for term in name_terms(text):
-            if not term[0].isdigit():
-                names[term] += -math.log(max(probability(term), 1e-5))
+@dataclass(slots=True)
+class _Terms:
+    """The label weights of some voices: their names (with how each is first written) and
+    their other words, each weighted by its rarity in general English."""
+
+    names: Counter[str] = field(default_factory=Counter)
+    words: Counter[str] = field(default_factory=Counter)
+    spelled: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, text: str) -> _Terms:
+        probability = background_probability("wordfreq")
+        out = cls()
+        for term, surface in spelled_names(text):  # a name counts once per voice
+            if not term[0].isdigit() and term not in out.spelled:
+                out.names[term] += -math.log(max(probability(term), 1e-5))
+                out.spelled[term] = surface
         for term, n in content_terms(text).items():
-            words[term] += (1.0 + math.log(n)) * -math.log(max(probability(term), 1e-5))
-    top = [t for t, _ in sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))[: (size + 1) // 2]]
-    rest = [t for t, _ in sorted(words.items(), key=lambda kv: (-kv[1], kv[0])) if t not in top]
-    return tuple([t.title() for t in top] + rest[: size - len(top)])
+            out.words[term] += (1.0 + math.log(n)) * -math.log(max(probability(term), 1e-5))
+        return out
+
+    def add(self, other: _Terms) -> _Terms:
+        self.names.update(other.names)
+        self.words.update(other.words)
+        for term, surface in other.spelled.items():
+            self.spelled.setdefault(term, surface)
+        return self
+
+    def label(self, size: int) -> tuple[str, ...]:
+        """The heaviest names (as first written), then the heaviest other keywords."""
+        ranked = sorted(self.names.items(), key=lambda kv: (-kv[1], kv[0]))
+        top = [t for t, _ in ranked[: (size + 1) // 2]]
+        rest = [t for t, _ in sorted(self.words.items(), key=lambda kv: (-kv[1], kv[0]))]
+        rest = [t for t in rest if t not in top]
+        return tuple([self.spelled[t] for t in top] + rest[: size - len(top)])
 
 
 def _central(
@@ -79,24 +101,30 @@ def story_records(
     """The ``Story`` record of every cluster of ``voice_story``, in order of first article.
     ``ordered`` is in publication order; ``voices`` are positions in it (the first article of
     each copy group); ``topic_of`` maps a story id to its topic id."""
+    told = _stories(ordered, when, group_of, voices, voice_story, edges, label_size, topic_of)
+    return [story for story, _ in told]
+
+
+def _stories(  # type: ignore[no-untyped-def]
+    ordered, when, group_of, voices, voice_story, edges, label_size, topic_of
+) -> list[tuple[Story, _Terms]]:
+    """``story_records``, each with its voices' label weights (a topic's label sums them)."""
     voice_of_group = {group_of[ordered[p].id]: v for v, p in enumerate(voices)}
     members: dict[int, list[int]] = {}
     for pos, article in enumerate(ordered):
         members.setdefault(int(voice_story[voice_of_group[group_of[article.id]]]), []).append(pos)
     central = _central(voices, edges, voice_story)
-    texts = [story_text(ordered[p]) for p in voices]
     voices_of: dict[int, list[int]] = {}
     for v in range(len(voices)):
         voices_of.setdefault(int(voice_story[v]), []).append(v)
     out = []
     for key in sorted(members, key=lambda k: members[k][0]):
-        fields = _story(
-            ordered, when, group_of, members[key], voices_of[key], texts, voices, central[key]
-        )
-        texts_of = fields.pop("texts")
-        out.append(
-            Story(label=_label(texts_of, label_size), topic=topic_of.get(fields["id"]), **fields)
-        )
+        terms = _Terms()
+        for v in voices_of[key]:
+            terms.add(_Terms.of(story_text(ordered[voices[v]])))
+        fields = _story(ordered, when, group_of, members[key], voices[central[key]])
+        story = Story(label=terms.label(label_size), topic=topic_of.get(fields["id"]), **fields)
+        out.append((story, terms))
     return out
 
 
@@ -125,15 +153,12 @@ def story_result(
         )
         for v in range(len(voices))
     }
-    records = story_records(
-        ordered, when, group_of, voices, voice_story, edges, label_size, topic_of
-    )
-    texts = [story_text(ordered[p]) for p in voices]
-    voice_text = {ordered[p].id: texts[v] for v, p in enumerate(voices)}
-    by_topic: dict[str, list[Story]] = {}
-    for record in records:
-        by_topic.setdefault(record.topic or "", []).append(record)
-    topics = tuple(_topic(tid, items, voice_text, label_size) for tid, items in by_topic.items())
+    told = _stories(ordered, when, group_of, voices, voice_story, edges, label_size, topic_of)
+    by_topic: dict[str, list[tuple[Story, _Terms]]] = {}
+    for story, terms in told:
+        by_topic.setdefault(story.topic or "", []).append((story, terms))
+    topics = tuple(_topic(tid, items, label_size) for tid, items in by_topic.items())
+    records = [story for story, _ in told]
     return StoryResult(
         stories=tuple(records),
         story_of={m: r.id for r in records for m in r.members},
@@ -144,15 +169,14 @@ def story_result(
 
 
 def _story(  # type: ignore[no-untyped-def]
-    ordered, when, group_of, positions, story_voices, texts, voices, central
+    ordered, when, group_of, positions, central
 ) -> dict:  # type: ignore[type-arg]
     ids = [ordered[p].id for p in positions]
     dates = [d for p in positions if (d := when[p]) is not None]
     sources = Counter(s for p in positions if (s := ordered[p].source) is not None)
     return {
         "id": story_id(ids[0]),
-        "texts": [texts[v] for v in story_voices],
-        "headline": _headline(ordered[voices[central]]),
+        "headline": _headline(ordered[central]),
         "first_seen": min(dates, default=None),
         "last_seen": max(dates, default=None),
         "members": tuple(ids),
@@ -162,17 +186,20 @@ def _story(  # type: ignore[no-untyped-def]
     }
 
 
-def _topic(tid: str, items: list[Story], voice_text: dict[str, str], size: int) -> Topic:
-    firsts = [s.first_seen for s in items if s.first_seen is not None]
-    lasts = [s.last_seen for s in items if s.last_seen is not None]
-    label_texts = [voice_text[m] for s in items for m in s.members if m in voice_text]
+def _topic(tid: str, items: list[tuple[Story, _Terms]], size: int) -> Topic:
+    stories = [story for story, _ in items]
+    firsts = [s.first_seen for s in stories if s.first_seen is not None]
+    lasts = [s.last_seen for s in stories if s.last_seen is not None]
+    terms = _Terms()
+    for _, story_terms in items:
+        terms.add(story_terms)
     return Topic(
         id=tid,
-        label=_label(label_texts, size),
-        stories=tuple(s.id for s in items),
+        label=terms.label(size),
+        stories=tuple(s.id for s in stories),
         first_seen=min(firsts, default=None),
         last_seen=max(lasts, default=None),
-        size=sum(s.size for s in items),
+        size=sum(s.size for s in stories),
     )
 
 

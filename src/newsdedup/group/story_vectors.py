@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,6 +39,7 @@ __all__ = [
     "StoryVectors",
     "key_terms",
     "name_terms",
+    "spelled_names",
     "stack_vectors",
     "story_text",
     "story_vectors",
@@ -92,26 +93,31 @@ def _lead(article: Article) -> str:
     return ""
 
 
-def name_terms(text: str) -> Counter[str]:
-    """Name words (capitalised, not opening a sentence, lower-cased), numbers and the days it
-    names ("@sep 15", "@thursday"); a sentence mostly in capitals (a shouted headline) gives its
-    numbers only."""
-    out: Counter[str] = Counter()
+def spelled_names(text: str) -> Iterator[tuple[str, str]]:
+    """(term, as written) of each name word (capitalised, not opening a sentence; the term
+    lower-cased), number and named day ("@sep 15", "@thursday"), once per mention; a sentence
+    mostly in capitals (a shouted headline) gives its numbers only."""
     for sentence in _SENTENCE.split(_SPLIT_DECIMAL.sub(r"\1.\2", text)):
         tokens = _TOKEN.findall(sentence)
         shouted = sum(t.isupper() for t in tokens) > 0.6 * max(1, len(tokens))
         for i, token in enumerate(tokens):
             if token[0].isdigit():
-                out[token.replace(",", "")] += 1
+                number = token.replace(",", "")
+                yield number, number
             elif i > 0 and token[0].isupper() and not shouted:
-                word = token.lower().rstrip(".")
-                if word[-2:] in ("'s", "\u2019s"):
-                    word = word[:-2]
+                surface = token.rstrip(".")
+                if surface[-2:] in ("'s", "\u2019s"):
+                    surface = surface[:-2]
+                word = surface.lower()
                 if len(word) > 1 and word not in _STOP:
-                    out[word] += 1
+                    yield word, surface
     for day in dates_of(text):  # "sep 15", "thursday": the event's own days
-        out[f"@{day}"] += 1
-    return out
+        yield f"@{day}", day
+
+
+def name_terms(text: str) -> Counter[str]:
+    """How often ``text`` mentions each of its name terms (``spelled_names``)."""
+    return Counter(term for term, _ in spelled_names(text))
 
 
 def _column(term: str) -> int:
