@@ -260,9 +260,9 @@ class StoriesConfig:
     """
 
     story_similarity: float = 0.28  #: mean similarity of two clusters' voices: one story
-    topic_similarity: float = 0.12  #: mean similarity of two stories' voices: one topic
+    topic_similarity: float = 0.03  #: mean similarity of two stories' voices: one topic
     text_weight: float = 1.0  #: weight of the content-word cosine in a pair's similarity
-    names_weight: float = 1.0  #: weight of the name-and-number cosine
+    names_weight: float = 2.0  #: weight of the name-and-number cosine
     lead_weight: float = 0.25  #: weight of the title (or first line) cosine
     dense_weight: float = 0.15  #: weight of the embedding cosine (only with an embedder)
     #: embedding cosine that counts as nothing shared: sentence models put any two news

@@ -80,7 +80,7 @@ def test_index_stories_a_bridge_merges_two_stories_and_the_merge_is_recorded(
     a = _article(shared + one, "a", day=0)
     b = _article(two + shared[::-1], "b", day=0.1)
     c = _article(shared[::2] + mixed + shared[1::2], "c", day=0.2)
-    config = Config(stories=StoriesConfig(story_similarity=0.24))
+    config = Config(stories=StoriesConfig(story_similarity=0.42))  # a-b 0.35; {a, c}-b 0.49
     with Index(tmp_path / "x.db", config) as index:
         index.add([b])
         index.add([a])

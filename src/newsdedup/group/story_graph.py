@@ -71,21 +71,25 @@ def _dots(indptr, indices, data, a, b):  # type: ignore[no-untyped-def]
 def pair_similarity(
     vectors: StoryVectors, a: NDArray[np.int64], b: NDArray[np.int64], config: StoriesConfig
 ) -> NDArray[np.float64]:
-    """The weighted mean of the channels' cosines of rows ``a`` and ``b``."""
+    """The weighted mean of the channels' cosines of rows ``a`` and ``b``. A channel one of
+    the two has no term in (no names in a text, no title) is no evidence either way: it is
+    left out of that pair's mean rather than counted as 0."""
     weights = {"text": config.text_weight, "names": config.names_weight, "lead": config.lead_weight}
     total = np.zeros(len(a))
+    weight = np.zeros(len(a))
     for name in CHANNELS:
         if weights[name]:
             m = vectors.channel(name)
+            present = np.diff(m.indptr) > 0
             total += weights[name] * _dots(m.indptr, m.indices, m.data, a, b)
-    weight = sum(w for w in weights.values() if w)
+            weight += weights[name] * (present[a] & present[b])
     if vectors.dense is not None and config.dense_weight:
         # sentence models put any two news articles near 0.2-0.4: rescaled from dense_floor
         cosine = np.einsum("ij,ij->i", vectors.dense[a], vectors.dense[b]).astype(np.float64)
         floor = config.dense_floor
         total += config.dense_weight * np.maximum(0.0, cosine - floor) / (1.0 - floor)
         weight += config.dense_weight
-    return total / weight
+    return np.divide(total, weight, out=np.zeros(len(a)), where=weight > 0)
 
 
 def story_edges(
