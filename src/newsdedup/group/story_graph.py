@@ -23,15 +23,13 @@ from dataclasses import dataclass
 import numba as nb
 import numpy as np
 from numpy.typing import NDArray
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
 
 from newsdedup.candidates.lsh import bucket_pairs
 from newsdedup.config import StoriesConfig
 from newsdedup.group.linkage import average_link, pair_sums
 from newsdedup.group.story_vectors import CHANNELS, StoryVectors, key_terms
 
-__all__ = ["StoryEdges", "cluster", "components", "pair_similarity", "story_edges"]
+__all__ = ["StoryEdges", "cluster", "pair_similarity", "story_edges"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,12 +120,6 @@ def story_edges(
 def _no_edges() -> StoryEdges:
     empty = np.empty(0, np.int64)
     return StoryEdges(empty, empty, np.empty(0), np.empty(0, np.bool_))
-
-
-def components(n: int, edges: StoryEdges) -> NDArray[np.int64]:
-    """The connected component of each voice over every edge (the unit an index re-clusters)."""
-    graph = csr_matrix((np.ones(len(edges)), (edges.a, edges.b)), shape=(n, n))
-    return connected_components(graph, directed=False)[1].astype(np.int64)  # type: ignore[no-any-return]
 
 
 def cluster(
