@@ -27,7 +27,6 @@ from dataclasses import dataclass
 import numpy as np
 import xxhash
 from numpy.typing import NDArray
-from scipy.sparse import csr_matrix, vstack
 
 from newsdedup.fingerprint.stopwords import stopwords
 from newsdedup.fingerprint.terms import background_probability, content_terms, dates_of
@@ -36,6 +35,7 @@ from newsdedup.types import Article
 __all__ = [
     "CHANNELS",
     "COLUMNS",
+    "SparseRows",
     "StoryVectors",
     "key_terms",
     "name_terms",
@@ -56,24 +56,66 @@ _STOP = frozenset(stopwords("en"))
 
 
 @dataclass(frozen=True, slots=True)
-class StoryVectors:
-    """One row per article in each channel (L2-normalised; an empty row is all zero)."""
+class SparseRows:
+    """Rows of (column, weight) pairs in compressed sparse row layout: row ``r`` is
+    ``indices[indptr[r]:indptr[r + 1]]`` (sorted) with ``data`` alongside."""
 
-    text: csr_matrix
-    names: csr_matrix
-    lead: csr_matrix
+    indptr: NDArray[np.int64]
+    indices: NDArray[np.int32]
+    data: NDArray[np.float64]
+
+    def __len__(self) -> int:
+        return len(self.indptr) - 1
+
+    def present(self) -> NDArray[np.bool_]:
+        """Which rows hold a term."""
+        return np.diff(self.indptr) > 0  # type: ignore[no-any-return]
+
+    def take(self, at: NDArray[np.int64]) -> SparseRows:
+        """Rows ``at``, in that order."""
+        lo, hi = self.indptr[at], self.indptr[at + 1]
+        indptr = np.zeros(len(at) + 1, np.int64)
+        np.cumsum(hi - lo, out=indptr[1:])
+        picked = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)] or [[]])
+        picked = picked.astype(np.int64)
+        return SparseRows(indptr, self.indices[picked], self.data[picked])
+
+    @staticmethod
+    def stack(parts: Sequence[SparseRows]) -> SparseRows:
+        """The rows of ``parts``, one after the other."""
+        ends = np.cumsum([0] + [int(p.indptr[-1]) for p in parts])
+        indptr = np.concatenate(
+            [[0]] + [p.indptr[1:] + e for p, e in zip(parts, ends, strict=False)]
+        )
+        return SparseRows(
+            indptr.astype(np.int64),
+            np.concatenate([p.indices for p in parts]).astype(np.int32),
+            np.concatenate([p.data for p in parts]).astype(np.float64),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class StoryVectors:
+    """One row per article in each channel (unit length; an article with no term in a channel
+    has an empty row there)."""
+
+    text: SparseRows
+    names: SparseRows
+    lead: SparseRows
     dense: NDArray[np.float32] | None = None  #: unit sentence embeddings, with an embedder
 
     def __len__(self) -> int:
-        return int(self.text.shape[0])
+        return len(self.text)
 
-    def channel(self, name: str) -> csr_matrix:
+    def channel(self, name: str) -> SparseRows:
         return getattr(self, name)  # type: ignore[no-any-return]
 
     def rows(self, at: Sequence[int] | NDArray[np.int64]) -> StoryVectors:
         index = np.asarray(at, np.int64)
         dense = None if self.dense is None else self.dense[index]
-        return StoryVectors(self.text[index], self.names[index], self.lead[index], dense)
+        return StoryVectors(
+            self.text.take(index), self.names.take(index), self.lead.take(index), dense
+        )
 
 
 def story_text(article: Article) -> str:
@@ -142,12 +184,12 @@ def _weights(counts: Counter[str] | dict[str, int], max_terms: int) -> dict[int,
     return out
 
 
-def _matrix(rows: list[dict[int, float]]) -> csr_matrix:
+def _matrix(rows: list[dict[int, float]]) -> SparseRows:
     indptr = np.zeros(len(rows) + 1, np.int64)
     indptr[1:] = np.cumsum([len(r) for r in rows])
     indices = np.fromiter((c for r in rows for c in sorted(r)), np.int32, int(indptr[-1]))
     data = np.fromiter((r[c] for r in rows for c in sorted(r)), np.float64, int(indptr[-1]))
-    return csr_matrix((data, indices, indptr), shape=(len(rows), COLUMNS))
+    return SparseRows(indptr, indices, data)
 
 
 def story_vectors(articles: Sequence[Article], max_terms: int = 100) -> StoryVectors:
@@ -160,17 +202,15 @@ def story_vectors(articles: Sequence[Article], max_terms: int = 100) -> StoryVec
     )
 
 
-def stack_vectors(first: StoryVectors, second: StoryVectors) -> StoryVectors:
-    """The rows of ``first`` then ``second`` (dense only when both have it)."""
-    if not len(second):
-        return first
-    if not len(first):
-        return second
-    dense = None
-    if first.dense is not None and second.dense is not None:
-        dense = np.concatenate([first.dense, second.dense])
-    channels = [vstack([first.channel(n), second.channel(n)], format="csr") for n in CHANNELS]
-    return StoryVectors(channels[0], channels[1], channels[2], dense)
+def stack_vectors(*parts: StoryVectors) -> StoryVectors:
+    """The rows of ``parts``, one after the other (dense only when all have it)."""
+    parts = tuple(p for p in parts if len(p)) or parts[:1]
+    if len(parts) == 1:
+        return parts[0]
+    denses = [p.dense for p in parts]
+    dense = None if any(d is None for d in denses) else np.concatenate(denses)  # type: ignore[arg-type]
+    text, names, lead = (SparseRows.stack([p.channel(n) for p in parts]) for n in CHANNELS)
+    return StoryVectors(text, names, lead, dense)
 
 
 def key_terms(vectors: StoryVectors, k: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
@@ -179,7 +219,7 @@ def key_terms(vectors: StoryVectors, k: int) -> tuple[NDArray[np.int64], NDArray
     channels are kept apart (names shifted above the text's)."""
     rows, cols = [], []
     for shift, matrix in ((0, vectors.text), (COLUMNS, vectors.names)):
-        for r in range(matrix.shape[0]):
+        for r in range(len(matrix)):
             lo, hi = matrix.indptr[r], matrix.indptr[r + 1]
             if hi == lo:
                 continue

@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.sparse import csr_matrix
 
 from newsdedup.candidates.lsh import bucket_pairs
 from newsdedup.config import StoriesConfig
@@ -29,6 +28,7 @@ from newsdedup.group.story_graph import pair_similarity
 from newsdedup.group.story_vectors import (
     CHANNELS,
     COLUMNS,
+    SparseRows,
     StoryVectors,
     key_terms,
     stack_vectors,
@@ -106,7 +106,7 @@ def load_vectors(conn: sqlite3.Connection, seqs: Sequence[int]) -> StoryVectors:
         indptr[1:] = np.cumsum([len(i) for i in indices])
         flat_i = np.concatenate(indices) if rows else np.empty(0, np.int32)
         flat_d = np.concatenate(data) if rows else np.empty(0)
-        channels.append(csr_matrix((flat_d, flat_i, indptr), shape=(len(rows), COLUMNS)))
+        channels.append(SparseRows(indptr, flat_i.astype(np.int32), flat_d.astype(np.float64)))
     dense = None
     if rows and all(r[9] is not None for r in rows):
         dense = np.stack([np.frombuffer(r[9], np.float32) for r in rows])

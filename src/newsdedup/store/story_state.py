@@ -29,7 +29,12 @@ from newsdedup.group import story_records as records_of
 from newsdedup.group.stories import Embedder, publication_order
 from newsdedup.group.story_graph import StoryEdges, cluster
 from newsdedup.group.story_records import story_id, topic_id
-from newsdedup.group.story_vectors import StoryVectors, story_text, story_vectors
+from newsdedup.group.story_vectors import (
+    StoryVectors,
+    stack_vectors,
+    story_text,
+    story_vectors,
+)
 from newsdedup.store.rows import select_in
 from newsdedup.store.story_graph import component_edges, drop_voices, link, write_voices
 from newsdedup.types import Article, Story
@@ -197,14 +202,7 @@ class StoryState:
             story_vectors(articles[lo : lo + _VECTOR_CHUNK], self.config.stories.max_terms)
             for lo in range(0, max(len(articles), 1), _VECTOR_CHUNK)
         ]
-        from scipy.sparse import vstack
-
-        vectors = StoryVectors(
-            *(
-                vstack([p.channel(n) for p in parts], format="csr")
-                for n in ("text", "names", "lead")
-            )
-        )
+        vectors = stack_vectors(*parts)
         if self.embedder is not None and articles:
             dense = np.concatenate(
                 [
