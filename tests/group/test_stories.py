@@ -277,3 +277,59 @@ def test_stories_sparse_rows_take_and_stack() -> None:
     assert np.array_equal(again.indices, names.indices)
     assert np.array_equal(again.data, names.data)
     assert list(names.present()) == [True, False, True]
+
+
+def test_stories_features_in_worker_processes_equal_in_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Voices read in two worker processes give the same vectors, labels and stories."""
+    from newsdedup.group import stories as module
+
+    texts = [
+        f"Mayor Alvarez of Springfield opened bridge {k % 4} on Monday. The Springfield bridge "
+        f"cost {k * 3} million dollars, said Alvarez."
+        for k in range(24)
+    ]
+    articles = [_article(t.split(), f"a{k:02d}", day=k % 3) for k, t in enumerate(texts)]
+    config = Config().override({"run.workers": "1"})
+    serial = find_stories(articles, config)
+    monkeypatch.setattr(module, "_POOL_AFTER", 4)
+    monkeypatch.setattr(module, "_FEATURE_CHUNK", 5)
+    pooled = find_stories(articles, Config().override({"run.workers": "2"}))
+    assert pooled.stories == serial.stories
+    assert pooled.topics == serial.topics
+    vectors, labels = module._features(articles, config.stories, workers=2)
+    alone, alone_labels = module._features(articles, config.stories, workers=1)
+    for name in ("text", "names", "lead"):
+        a, b = vectors.channel(name), alone.channel(name)
+        assert a.indptr.tolist() == b.indptr.tolist()
+        assert a.indices.tolist() == b.indices.tolist()
+        assert a.data.tolist() == b.data.tolist()
+    assert [labels.of(r) for r in range(len(labels))] == [
+        alone_labels.of(r) for r in range(len(alone_labels))
+    ]
+    assert labels.of(0)[0][0][:2] == ("alvarez", "Alvarez")
+
+
+def test_stories_vectors_keep_each_texts_heaviest_terms_with_ties_by_term() -> None:
+    """``max_terms`` keeps the heaviest terms (sublinear count times rarity), equal weights
+    by term, each row unit length; rows do not depend on the other rows of the batch."""
+    import math
+
+    from newsdedup.group.story_vectors import _column, rarity
+
+    text = "qzxa qzxb qzxc mayor qzxc"  # qzx*: unlisted words, equal rarity; qzxc said twice
+    counts = {"qzxa": 1, "qzxb": 1, "qzxc": 2, "mayor": 1}
+    weight = {t: (1 + math.log(n)) * rarity(t) for t, n in counts.items()}
+    top = sorted(weight, key=lambda t: (-weight[t], t))[:2]
+    assert top[0] == "qzxc" and top[1] == "qzxa"  # the tie qzxa/qzxb goes to the first term
+    alone = story_vectors([Article(id="x", text=text)], max_terms=2)
+    norm = math.sqrt(sum(weight[t] ** 2 for t in top))
+    expected = sorted((_column(t), weight[t] / norm) for t in top)
+    got = list(zip(alone.text.indices.tolist(), alone.text.data.tolist(), strict=True))
+    assert [c for c, _ in got] == [c for c, _ in expected]
+    assert all(abs(a - b) < 1e-12 for (_, a), (_, b) in zip(got, expected, strict=True))
+    batch = story_vectors(
+        [Article(id="y", text="other words entirely"), Article(id="x", text=text)], 2
+    )
+    assert batch.text.take(np.array([1])).data.tolist() == alone.text.data.tolist()

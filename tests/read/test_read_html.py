@@ -178,13 +178,13 @@ def test_html_workers_keep_input_order(
     monkeypatch.setattr(read_pool, "POOL_AFTER", 4)
     monkeypatch.setattr(read_pool, "CHUNK_PAGES", 3)
     started: list[int] = []
-    executor = read_pool._executor
+    executor = read_pool.process_executor
 
-    def counted(workers: int) -> ProcessPoolExecutor:
+    def counted(workers: int, preload: list[str]) -> ProcessPoolExecutor:
         started.append(workers)
-        return executor(workers)
+        return executor(workers, preload)
 
-    monkeypatch.setattr(read_pool, "_executor", counted)
+    monkeypatch.setattr(read_pool, "process_executor", counted)
     for n in range(30):
         (tmp_path / f"p{n:02d}.html").write_bytes(news_page(*story(n)))
     (tmp_path / "p10.html").write_bytes(b"\x00binary")

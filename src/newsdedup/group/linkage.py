@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import heapq
 
+import numba as nb
 import numpy as np
 from numpy.typing import NDArray
 
@@ -50,18 +51,37 @@ def average_link(
     """
     size = np.ones(n, np.int64) if sizes is None else np.asarray(sizes, np.int64).copy()
     lo, hi, sums = pair_sums(np.asarray(a, np.int64), np.asarray(b, np.int64), w, n)
-    near: list[dict[int, float]] = [{} for _ in range(n)]
-    heap: list[tuple[float, int, int, int, int]] = []
-    for x, y, s in zip(lo.tolist(), hi.tolist(), sums.tolist(), strict=True):
+    if not len(lo):
+        return np.arange(n, dtype=np.int64)
+    root = _merge(n, lo, hi, sums.astype(np.float64), float(threshold), size)
+    while True:  # point every item at its cluster's final keeper
+        up = root[root]
+        if np.array_equal(up, root):
+            return root
+        root = up
+
+
+@nb.njit(cache=True)
+def _merge(n, lo, hi, sums, threshold, size):  # type: ignore[no-untyped-def]
+    """The merges, best mean first, in compiled code (a Python version took 54 s of the 177 s
+    stories stage at 100,000 articles); each cluster keeps a dictionary of its neighbours'
+    summed similarities. Returns each item's parent (the keeper it merged into)."""
+    empty = nb.typed.Dict.empty(nb.int64, nb.float64)
+    near = [empty for _ in range(0)]
+    for _ in range(n):
+        near.append(nb.typed.Dict.empty(nb.int64, nb.float64))
+    heap = [(0.0, 0, 0, 0, 0) for _ in range(0)]
+    for k in range(lo.size):
+        x, y, s = lo[k], hi[k], sums[k]
         near[x][y] = s
         near[y][x] = s
         mean = s / (size[x] * size[y])
         if mean >= threshold:
             heap.append((-mean, x, y, 0, 0))
     heapq.heapify(heap)
-    version = [0] * n
-    root = np.arange(n, dtype=np.int64)
-    while heap:
+    version = np.zeros(n, np.int64)
+    root = np.arange(n)
+    while len(heap):
         _, x, y, vx, vy = heapq.heappop(heap)
         if version[x] != vx or version[y] != vy:
             continue  # stale: one side has merged since
@@ -78,14 +98,10 @@ def average_link(
             joined[z] = joined.get(z, 0.0) + s
             del near[z][gone]
             near[z][keep] = joined[z]
-        near[gone] = {}
+        near[gone] = nb.typed.Dict.empty(nb.int64, nb.float64)
         for z, s in joined.items():
             mean = s / (size[keep] * size[z])
             if mean >= threshold:
                 first, second = (keep, z) if keep < z else (z, keep)
                 heapq.heappush(heap, (-mean, first, second, version[first], version[second]))
-    while True:  # point every item at its cluster's final keeper
-        up = root[root]
-        if np.array_equal(up, root):
-            return root
-        root = up
+    return root

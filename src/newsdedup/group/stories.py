@@ -10,6 +10,7 @@ alone, so the batch, the living index and Spark give the same result.
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
@@ -24,13 +25,22 @@ from newsdedup.config import Config, StoriesConfig
 from newsdedup.engine.local import unique_ids
 from newsdedup.group.story_graph import cluster, story_edges
 from newsdedup.group.story_records import story_result
-from newsdedup.group.story_vectors import story_text, story_vectors
+from newsdedup.group.story_vectors import (
+    StoryVectors,
+    VoiceLabels,
+    stack_vectors,
+    story_features,
+    story_text,
+)
+from newsdedup.processes import map_in_processes
 from newsdedup.report import Report
 from newsdedup.types import Article, Result, StoryResult
 
 __all__ = ["Embedder", "find_stories", "publication_order", "story_graph_result"]
 
 _EMBED_BATCH = 256
+_POOL_AFTER = 8192  #: voices before story features are read in worker processes
+_FEATURE_CHUNK = 2048  #: voices per worker task (about 5 s of work)
 
 
 class Embedder(Protocol):
@@ -66,7 +76,8 @@ def find_stories(
     group_of.update({a.id: group_id(a.id) for a in kept if a.id not in group_of})
     order, when = publication_order(kept, config.stories)
     ordered = [kept[i] for i in order]
-    result = story_graph_result(ordered, when, group_of, config.stories, embedder)
+    workers = config.run.workers or os.cpu_count() or 1
+    result = story_graph_result(ordered, when, group_of, config.stories, embedder, workers)
     seconds["stories"] = time.perf_counter() - start
     return dataclasses.replace(
         result, rejected=tuple(report.rejected) + copies.rejected, seconds=seconds
@@ -79,9 +90,10 @@ def story_graph_result(
     group_of: dict[str, str],
     config: StoriesConfig,
     embedder: Embedder | None = None,
+    workers: int = 1,
 ) -> StoryResult:
     """Stories and topics of articles in publication order (group/story_graph.py): one voice
-    per copy group, its first article."""
+    per copy group, its first article; ``workers`` processes read the voices' terms."""
     voices: list[int] = []
     seen: set[str] = set()
     for pos, article in enumerate(ordered):
@@ -89,7 +101,7 @@ def story_graph_result(
             seen.add(group_of[article.id])
             voices.append(pos)
     spoken = [ordered[p] for p in voices]
-    vectors = story_vectors(spoken, config.max_terms)
+    vectors, labels = _features(spoken, config, workers)
     if embedder is not None and spoken:
         dense = np.concatenate(
             [
@@ -105,7 +117,38 @@ def story_graph_result(
     )
     edges = story_edges(vectors, days, config)
     story, topic = cluster(len(voices), edges, config)
-    return story_result(ordered, when, group_of, voices, story, topic, edges, config.label_size)
+    return story_result(
+        ordered, when, group_of, voices, story, topic, edges, config.label_size, labels
+    )
+
+
+def _features(
+    spoken: Sequence[Article], config: StoriesConfig, workers: int
+) -> tuple[StoryVectors, VoiceLabels]:
+    """``story_features`` of the voices, in chunks over ``workers`` processes when there are
+    enough of them to pay for starting workers (about a second)."""
+    if workers <= 1 or len(spoken) < _POOL_AFTER:
+        return story_features(spoken, config.max_terms, config.label_size)
+    chunks = [
+        [(a.title, a.text) for a in spoken[lo : lo + _FEATURE_CHUNK]]
+        for lo in range(0, len(spoken), _FEATURE_CHUNK)
+    ]
+    parts = list(
+        map_in_processes(
+            _chunk_features, chunks, workers, config.max_terms, config.label_size, what="stories"
+        )
+    )
+    return (
+        stack_vectors(*[v for v, _ in parts]),
+        VoiceLabels.stack([labels for _, labels in parts]),
+    )
+
+
+def _chunk_features(
+    chunk: list[tuple[str | None, str]], max_terms: int, label_size: int
+) -> tuple[StoryVectors, VoiceLabels]:
+    articles = [Article(id=str(k), title=t, text=x) for k, (t, x) in enumerate(chunk)]
+    return story_features(articles, max_terms, label_size)
 
 
 def _cleaned(articles: Iterable[Article], config: Config) -> list[Article]:

@@ -7,7 +7,6 @@ article, and when two merge the older id stays.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,9 +17,8 @@ import xxhash
 from numpy.typing import NDArray
 
 from newsdedup.clean.pipeline import headline
-from newsdedup.fingerprint.terms import background_probability, content_terms
 from newsdedup.group.story_graph import StoryEdges
-from newsdedup.group.story_vectors import spelled_names, story_text
+from newsdedup.group.story_vectors import VoiceLabels, voice_labels
 from newsdedup.types import Article, Story, StoryResult, Topic
 
 __all__ = ["story_id", "story_records", "story_result", "topic_id"]
@@ -46,15 +44,14 @@ class _Terms:
     spelled: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, text: str) -> _Terms:
-        probability = background_probability("wordfreq")
+    def of(cls, labels: VoiceLabels, row: int) -> _Terms:
+        """The terms of row ``row`` (each voice gives its heaviest few, story_vectors.py)."""
         out = cls()
-        for term, surface in spelled_names(text):  # a name counts once per voice
-            if not term[0].isdigit() and term not in out.spelled:
-                out.names[term] += -math.log(max(probability(term), 1e-5))
-                out.spelled[term] = surface
-        for term, n in content_terms(text).items():
-            out.words[term] += (1.0 + math.log(n)) * -math.log(max(probability(term), 1e-5))
+        names, words = labels.of(row)
+        for term, surface, weight in names:
+            out.names[term] = weight
+            out.spelled[term] = surface
+        out.words.update(dict(words))
         return out
 
     def add(self, other: _Terms) -> _Terms:
@@ -97,18 +94,24 @@ def story_records(
     edges: StoryEdges,
     label_size: int,
     topic_of: Mapping[str, str | None],
+    labels: VoiceLabels | None = None,
 ) -> list[Story]:
     """The ``Story`` record of every cluster of ``voice_story``, in order of first article.
     ``ordered`` is in publication order; ``voices`` are positions in it (the first article of
-    each copy group); ``topic_of`` maps a story id to its topic id."""
-    told = _stories(ordered, when, group_of, voices, voice_story, edges, label_size, topic_of)
+    each copy group); ``topic_of`` maps a story id to its topic id; ``labels`` are the voices'
+    label terms (``story_features``), read from their texts when not given."""
+    told = _stories(
+        ordered, when, group_of, voices, voice_story, edges, label_size, topic_of, labels
+    )
     return [story for story, _ in told]
 
 
 def _stories(  # type: ignore[no-untyped-def]
-    ordered, when, group_of, voices, voice_story, edges, label_size, topic_of
+    ordered, when, group_of, voices, voice_story, edges, label_size, topic_of, labels
 ) -> list[tuple[Story, _Terms]]:
     """``story_records``, each with its voices' label weights (a topic's label sums them)."""
+    if labels is None:
+        labels = voice_labels([ordered[p] for p in voices], label_size)
     voice_of_group = {group_of[ordered[p].id]: v for v, p in enumerate(voices)}
     members: dict[int, list[int]] = {}
     for pos, article in enumerate(ordered):
@@ -121,7 +124,7 @@ def _stories(  # type: ignore[no-untyped-def]
     for key in sorted(members, key=lambda k: members[k][0]):
         terms = _Terms()
         for v in voices_of[key]:
-            terms.add(_Terms.of(story_text(ordered[voices[v]])))
+            terms.add(_Terms.of(labels, v))
         fields = _story(ordered, when, group_of, members[key], voices[central[key]])
         story = Story(label=terms.label(label_size), topic=topic_of.get(fields["id"]), **fields)
         out.append((story, terms))
@@ -137,6 +140,7 @@ def story_result(
     voice_topic: NDArray[np.int64],
     edges: StoryEdges,
     label_size: int,
+    labels: VoiceLabels | None = None,
 ) -> StoryResult:
     """``story_records`` and the ``Topic`` records above them (``voice_topic``: each voice's
     topic cluster)."""
@@ -153,7 +157,9 @@ def story_result(
         )
         for v in range(len(voices))
     }
-    told = _stories(ordered, when, group_of, voices, voice_story, edges, label_size, topic_of)
+    told = _stories(
+        ordered, when, group_of, voices, voice_story, edges, label_size, topic_of, labels
+    )
     by_topic: dict[str, list[tuple[Story, _Terms]]] = {}
     for story, terms in told:
         by_topic.setdefault(story.topic or "", []).append((story, terms))

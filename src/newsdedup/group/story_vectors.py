@@ -18,6 +18,7 @@ Terms become columns by a 32-bit hash (no vocabulary to share between executors)
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -37,12 +38,16 @@ __all__ = [
     "COLUMNS",
     "SparseRows",
     "StoryVectors",
+    "VoiceLabels",
     "key_terms",
     "name_terms",
+    "rarity",
     "spelled_names",
     "stack_vectors",
+    "story_features",
     "story_text",
     "story_vectors",
+    "voice_labels",
 ]
 
 CHANNELS = ("text", "names", "lead")
@@ -141,18 +146,20 @@ def spelled_names(text: str) -> Iterator[tuple[str, str]]:
     mostly in capitals (a shouted headline) gives its numbers only."""
     for sentence in _SENTENCE.split(_SPLIT_DECIMAL.sub(r"\1.\2", text)):
         tokens = _TOKEN.findall(sentence)
-        shouted = sum(t.isupper() for t in tokens) > 0.6 * max(1, len(tokens))
-        for i, token in enumerate(tokens):
+        shouted = sum(map(str.isupper, tokens)) > 0.6 * max(1, len(tokens))
+        opening = True
+        for token in tokens:
             if token[0].isdigit():
                 number = token.replace(",", "")
                 yield number, number
-            elif i > 0 and token[0].isupper() and not shouted:
+            elif not opening and not shouted and token[0].isupper():
                 surface = token.rstrip(".")
                 if surface[-2:] in ("'s", "\u2019s"):
                     surface = surface[:-2]
                 word = surface.lower()
                 if len(word) > 1 and word not in _STOP:
                     yield word, surface
+            opening = False
     for day in dates_of(text):  # "sep 15", "thursday": the event's own days
         yield f"@{day}", day
 
@@ -162,43 +169,162 @@ def name_terms(text: str) -> Counter[str]:
     return Counter(term for term, _ in spelled_names(text))
 
 
+@functools.lru_cache(maxsize=1 << 20)
 def _column(term: str) -> int:
     return xxhash.xxh32_intdigest(term.encode("utf-8", "surrogatepass")) & (COLUMNS - 1)
 
 
-def _weights(counts: Counter[str] | dict[str, int], max_terms: int) -> dict[int, float]:
-    """Sublinear count times background rarity, the heaviest ``max_terms``, unit length."""
-    probability = background_probability("wordfreq")
-    weighted = sorted(
-        (
-            ((1.0 + math.log(n)) * -math.log(max(probability(t), _FLOOR)), t)
-            for t, n in counts.items()
-        ),
-        key=lambda wt: (-wt[0], wt[1]),
-    )[:max_terms]
-    norm = math.sqrt(sum(w * w for w, _ in weighted)) or 1.0
-    out: dict[int, float] = {}
-    for w, t in weighted:
-        c = _column(t)
-        out[c] = out.get(c, 0.0) + w / norm
-    return out
+@functools.lru_cache(maxsize=1 << 20)
+def rarity(term: str) -> float:
+    """``-ln`` of the term's background document probability (``_FLOOR`` for unlisted)."""
+    return -math.log(max(background_probability("wordfreq")(term), _FLOOR))
 
 
-def _matrix(rows: list[dict[int, float]]) -> SparseRows:
-    indptr = np.zeros(len(rows) + 1, np.int64)
-    indptr[1:] = np.cumsum([len(r) for r in rows])
-    indices = np.fromiter((c for r in rows for c in sorted(r)), np.int32, int(indptr[-1]))
-    data = np.fromiter((r[c] for r in rows for c in sorted(r)), np.float64, int(indptr[-1]))
-    return SparseRows(indptr, indices, data)
+@dataclass(frozen=True, slots=True)
+class VoiceLabels:
+    """Each article's heaviest label terms, the input of story and topic labels
+    (group/story_records.py): its names (counted once, weighted by rarity, with how the
+    article first writes each) and its content words (weighted as in the text channel), the
+    heaviest ``size`` of each, in flat arrays (row ``r``'s names are
+    ``names[name_ptr[r]:name_ptr[r + 1]]``): a million articles' labels fit in ~200 MB."""
+
+    name_ptr: NDArray[np.int64]
+    names: list[str]
+    spelled: list[str]
+    name_weight: NDArray[np.float64]
+    word_ptr: NDArray[np.int64]
+    words: list[str]
+    word_weight: NDArray[np.float64]
+
+    def __len__(self) -> int:
+        return len(self.name_ptr) - 1
+
+    def of(self, row: int) -> tuple[list[tuple[str, str, float]], list[tuple[str, float]]]:
+        """Row ``row``'s (name, as written, weight) and (word, weight), heaviest first."""
+        lo, hi = int(self.name_ptr[row]), int(self.name_ptr[row + 1])
+        weights = self.name_weight[lo:hi].tolist()
+        names = list(zip(self.names[lo:hi], self.spelled[lo:hi], weights, strict=True))
+        lo, hi = int(self.word_ptr[row]), int(self.word_ptr[row + 1])
+        return names, list(zip(self.words[lo:hi], self.word_weight[lo:hi].tolist(), strict=True))
+
+    @staticmethod
+    def stack(parts: Sequence[VoiceLabels]) -> VoiceLabels:
+        """The rows of ``parts``, one after the other."""
+
+        def pointers(ptrs: list[NDArray[np.int64]]) -> NDArray[np.int64]:
+            ends = np.cumsum([0] + [int(p[-1]) for p in ptrs])
+            return np.concatenate([[0]] + [p[1:] + e for p, e in zip(ptrs, ends, strict=False)])
+
+        return VoiceLabels(
+            name_ptr=pointers([p.name_ptr for p in parts]).astype(np.int64),
+            names=[t for p in parts for t in p.names],
+            spelled=[t for p in parts for t in p.spelled],
+            name_weight=np.concatenate([p.name_weight for p in parts]),
+            word_ptr=pointers([p.word_ptr for p in parts]).astype(np.int64),
+            words=[t for p in parts for t in p.words],
+            word_weight=np.concatenate([p.word_weight for p in parts]),
+        )
+
+
+def _heaviest(
+    counts: Sequence[dict[str, float]], k: int, sublinear: bool
+) -> tuple[NDArray[np.int64], NDArray[np.int64], list[str], NDArray[np.float64]]:
+    """(row, rank, term, weight) of each row's ``k`` heaviest terms (weight: rarity times
+    ``1 + ln count`` when ``sublinear``), by weight then term, rows in order: one sort over all
+    rows' terms instead of one per row."""
+    sizes = np.fromiter((len(c) for c in counts), np.int64, len(counts))
+    terms: list[str] = []
+    for c in counts:
+        terms.extend(c)
+    if not terms:
+        return np.empty(0, np.int64), np.empty(0, np.int64), [], np.empty(0)
+    weight = np.fromiter(map(rarity, terms), np.float64, len(terms))
+    if sublinear:
+        n = np.fromiter((v for c in counts for v in c.values()), np.float64, len(terms))
+        weight *= 1.0 + np.log(n)
+    row = np.repeat(np.arange(len(counts), dtype=np.int64), sizes)
+    vocabulary = sorted(set(terms))
+    rank_of = {t: r for r, t in enumerate(vocabulary)}
+    rank = np.fromiter(map(rank_of.__getitem__, terms), np.int64, len(terms))
+    order = np.lexsort((rank, -weight, row))
+    row, weight = row[order], weight[order]
+    starts = np.zeros(len(counts) + 1, np.int64)
+    np.cumsum(sizes, out=starts[1:])
+    place = np.arange(len(row), dtype=np.int64) - starts[row]
+    keep = order[place < k]
+    kept = place < k
+    return row[kept], place[kept], [terms[i] for i in keep.tolist()], weight[kept]
+
+
+def _matrix(counts: Sequence[dict[str, int]], max_terms: int) -> SparseRows:
+    """Each row's heaviest ``max_terms`` terms, sublinear count times rarity, unit length; a
+    term hashes to its column (two terms of one row on one column add up)."""
+    row, _, terms, weight = _heaviest(counts, max_terms, sublinear=True)
+    norm = np.sqrt(np.bincount(row, weight * weight, len(counts)))
+    weight = weight / np.where(norm > 0, norm, 1.0)[row]
+    column = np.fromiter(map(_column, terms), np.int64, len(terms))
+    key, at = np.unique(row * COLUMNS + column, return_inverse=True)
+    data = np.bincount(at, weight, len(key))
+    indptr = np.zeros(len(counts) + 1, np.int64)
+    np.cumsum(np.bincount(key // COLUMNS, minlength=len(counts)), out=indptr[1:])
+    return SparseRows(indptr, (key % COLUMNS).astype(np.int32), data.astype(np.float64))
+
+
+def _label_terms(
+    spelled: Sequence[list[tuple[str, str]]], words: Sequence[dict[str, int]], size: int
+) -> VoiceLabels:
+    firsts: list[dict[str, str]] = []
+    for names in spelled:
+        first: dict[str, str] = {}
+        for term, surface in names:
+            if not term[0].isdigit() and term not in first:
+                first[term] = surface
+        firsts.append(first)
+    n_row, _, n_terms, n_weight = _heaviest(firsts, size, sublinear=False)  # type: ignore[arg-type]
+    w_row, _, w_terms, w_weight = _heaviest(words, size, sublinear=True)
+    ptr = [np.zeros(len(words) + 1, np.int64) for _ in range(2)]
+    np.cumsum(np.bincount(n_row, minlength=len(words)), out=ptr[0][1:])
+    np.cumsum(np.bincount(w_row, minlength=len(words)), out=ptr[1][1:])
+    return VoiceLabels(
+        name_ptr=ptr[0],
+        names=n_terms,
+        spelled=[firsts[int(r)][t] for r, t in zip(n_row.tolist(), n_terms, strict=True)],
+        name_weight=n_weight,
+        word_ptr=ptr[1],
+        words=w_terms,
+        word_weight=w_weight,
+    )
+
+
+def story_features(
+    articles: Sequence[Article], max_terms: int = 100, label_size: int = 6
+) -> tuple[StoryVectors, VoiceLabels]:
+    """The three channels' vectors of ``articles``, in their order, and their label terms
+    (each text is read once for both)."""
+    texts = [story_text(a) for a in articles]
+    words = [content_terms(t) for t in texts]
+    spelled = [list(spelled_names(t)) for t in texts]
+    names = [Counter(term for term, _ in s) for s in spelled]
+    vectors = StoryVectors(
+        text=_matrix(words, max_terms),
+        names=_matrix(names, max_terms),
+        lead=_matrix([content_terms(_lead(a)) for a in articles], max_terms),
+    )
+    if label_size <= 0:
+        return vectors, _label_terms([[] for _ in articles], [{} for _ in articles], 0)
+    return vectors, _label_terms(spelled, words, label_size)
 
 
 def story_vectors(articles: Sequence[Article], max_terms: int = 100) -> StoryVectors:
     """The three channels' vectors of ``articles``, in their order."""
+    return story_features(articles, max_terms, 0)[0]
+
+
+def voice_labels(articles: Sequence[Article], label_size: int) -> VoiceLabels:
+    """``story_features``'s label terms alone."""
     texts = [story_text(a) for a in articles]
-    return StoryVectors(
-        text=_matrix([_weights(content_terms(t), max_terms) for t in texts]),
-        names=_matrix([_weights(name_terms(t), max_terms) for t in texts]),
-        lead=_matrix([_weights(content_terms(_lead(a)), max_terms) for a in articles]),
+    return _label_terms(
+        [list(spelled_names(t)) for t in texts], [content_terms(t) for t in texts], label_size
     )
 
 

@@ -13,18 +13,20 @@ the pages sent to it: they are rejected with ``extract_failed`` and a fresh pool
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import deque
 from collections.abc import Generator, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from newsdedup.processes import process_executor
 from newsdedup.read.pages import Item, Page, extract_chunk, finish, resolve, resolve_all
 from newsdedup.types import Article, Rejected
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from newsdedup.read.pages import Outcome
 
 __all__ = ["CHUNK_PAGES", "IN_FLIGHT", "POOL_AFTER", "extract_pages"]
@@ -97,7 +99,7 @@ class _Pool:
     def __init__(self, extractor: str, workers: int) -> None:
         self.extractor = extractor
         self.workers = workers
-        self.executor: ProcessPoolExecutor | None = None
+        self.executor: ProcessPoolExecutor | None = None  # started on demand
         self.in_process = 0  # pages extracted here before the pool started
 
     def submit(self, items: list[Item]) -> _Chunk:
@@ -108,7 +110,7 @@ class _Pool:
             self.in_process += len(pages)
             return _Chunk([resolve(item, self.extractor) for item in items])
         if self.executor is None:
-            self.executor = _executor(self.workers)
+            self.executor = process_executor(self.workers, _PRELOAD)
         return _Chunk(items, self.executor.submit(extract_chunk, pages, self.extractor))
 
     def collect(self, chunk: _Chunk) -> Generator[Article | Rejected, None, None]:
@@ -130,11 +132,3 @@ class _Pool:
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
             self.executor = None
-
-
-def _executor(workers: int) -> ProcessPoolExecutor:
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if "forkserver" in methods:
-        context.set_forkserver_preload(_PRELOAD)
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
