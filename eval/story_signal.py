@@ -310,7 +310,7 @@ def knn_row(odd: Signals, even: Signals, weights: dict[str, float]) -> Row:
 
 
 def newsdedup_row(odd: Split, even: Split) -> Row:
-    """``find_stories`` with its defaults (the story graph, group/story_graph.py)."""
+    """``find_stories`` with its defaults (the story graph, group/stories/graph.py)."""
     train, _ = run_newsdedup(odd, Config())
     held_out, seconds = run_newsdedup(even, Config())
     return Row("find_stories (story graph)", "defaults", train, held_out, seconds)

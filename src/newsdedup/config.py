@@ -250,7 +250,7 @@ class StoryConfig:
 
 @dataclass(frozen=True, kw_only=True)
 class StoriesConfig:
-    """Stories and topics: the levels above copy groups (group/story_graph.py, docs/stories.md).
+    """Stories and topics: the levels above copy groups (group/stories/graph.py, docs/stories.md).
 
     One voice per copy group; voices sharing a key term are scored by the weighted mean of their
     text, names and lead cosines (and, with an embedder, the dense one); stories are the

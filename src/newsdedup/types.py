@@ -256,7 +256,7 @@ class Result:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Story:
-    """Every article about one event: a level above copy groups (group/stories.py)."""
+    """Every article about one event: a level above copy groups (group/stories/find.py)."""
 
     id: str
     label: tuple[str, ...]  #: its most telling entities and keywords, most telling first
@@ -277,7 +277,7 @@ class Story:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Topic:
     """The recurring subject above stories (two summits of the same leaders months apart are
-    two stories of one topic): a union of whole stories (group/story_graph.py)."""
+    two stories of one topic): a union of whole stories (group/stories/graph.py)."""
 
     id: str
     label: tuple[str, ...]  #: the names and keywords its stories share most

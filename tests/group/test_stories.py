@@ -17,8 +17,8 @@ from newsdedup.config import StoriesConfig
 from newsdedup.errors import ConfigError
 from newsdedup.fingerprint.terms import content_terms
 from newsdedup.group.stories import publication_order
-from newsdedup.group.story_graph import story_edges
-from newsdedup.group.story_vectors import name_terms, story_vectors
+from newsdedup.group.stories.graph import story_edges
+from newsdedup.group.stories.vectors import name_terms, story_vectors
 
 _DAY0 = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -283,7 +283,7 @@ def test_stories_features_in_worker_processes_equal_in_process(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Voices read in two worker processes give the same vectors, labels and stories."""
-    from newsdedup.group import stories as module
+    from newsdedup.group.stories import find as module
 
     texts = [
         f"Mayor Alvarez of Springfield opened bridge {k % 4} on Monday. The Springfield bridge "
@@ -316,7 +316,7 @@ def test_stories_vectors_keep_each_texts_heaviest_terms_with_ties_by_term() -> N
     by term, each row unit length; rows do not depend on the other rows of the batch."""
     import math
 
-    from newsdedup.group.story_vectors import _column, rarity
+    from newsdedup.group.stories.vectors import _column, rarity
 
     text = "qzxa qzxb qzxc mayor qzxc"  # qzx*: unlisted words, equal rarity; qzxc said twice
     counts = {"qzxa": 1, "qzxb": 1, "qzxc": 2, "mayor": 1}

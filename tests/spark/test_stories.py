@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from newsdedup import Article, Config, Result, find_copies, find_stories
-from newsdedup.group.story_records import story_id
+from newsdedup.group.stories.records import story_id
 from newsdedup.metrics import bcubed, cluster_pairs, pair_score
 from newsdedup.spark.job import _spark_schema
 from newsdedup.spark.stages import ARTICLE_SCHEMA

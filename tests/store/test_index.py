@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from newsdedup import Config, find_copies
 from newsdedup.errors import StoreError
 from newsdedup.group.stories import find_stories, publication_order
-from newsdedup.group.story_records import story_id
+from newsdedup.group.stories.records import story_id
 from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.store.contract import IndexProtocol
 from newsdedup.store.index import Index

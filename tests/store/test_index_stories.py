@@ -14,7 +14,7 @@ import pytest
 
 from newsdedup import Article, Config, find_stories
 from newsdedup.config import StoriesConfig
-from newsdedup.group.story_records import story_id
+from newsdedup.group.stories.records import story_id
 from newsdedup.store.index import Index
 
 _DAY0 = datetime(2024, 1, 1, tzinfo=UTC)

@@ -3,7 +3,7 @@
 ``content_terms`` counts a text's content words; ``dates_of`` finds the days it names;
 ``background_probability`` says how likely a ~300-word general-English document holds a term:
 a word of Zipf frequency ``z`` (wordfreq; unknown words 0) with probability
-``min(1, 300 * 10**(z - 9))``. group/story_vectors.py weighs terms by ``-ln`` of it, a rarity
+``min(1, 300 * 10**(z - 9))``. group/stories/vectors.py weighs terms by ``-ln`` of it, a rarity
 that needs no corpus statistics.
 """
 

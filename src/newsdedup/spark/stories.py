@@ -1,4 +1,4 @@
-"""Stories on Spark: the core's story graph (group/story_graph.py), the same function as
+"""Stories on Spark: the core's story graph (group/stories/graph.py), the same function as
 ``find_stories``.
 
     articles + copy groups ─ mapInArrow(clean + date, as find_stories) ─ voices collected to
@@ -25,7 +25,7 @@ import pyarrow as pa
 from newsdedup.api import group_id
 from newsdedup.clean.pipeline import clean_articles, per_article
 from newsdedup.config import Config
-from newsdedup.group.stories import _date_of, story_graph_result
+from newsdedup.group.stories import date_of, story_graph_result
 from newsdedup.read.fields import FieldMap
 from newsdedup.spark import job, stages
 from newsdedup.types import Article
@@ -41,7 +41,7 @@ except ImportError:  # pragma: no cover - without the extra this module is never
 
 __all__ = ["DATED_SCHEMA", "dated_of", "stories", "write_stories"]
 
-#: Each article as the story stage sees it: cleaned text, copy group, and its date (``_date_of``)
+#: Each article as the story stage sees it: cleaned text, copy group, and its date (``date_of``)
 #: as microseconds since the epoch (null: undated) with its UTC day.
 DATED_SCHEMA = pa.schema(
     [
@@ -129,7 +129,7 @@ def _utc(when: datetime) -> datetime:
 
 def dated_of(batches: Iterator[pa.RecordBatch], config: Config) -> Iterator[pa.RecordBatch]:
     """Clean each article as ``find_stories`` does (each on its own), then date it with the
-    core's ``_date_of`` (the date field, else the one written in its raw text)."""
+    core's ``date_of`` (the date field, else the one written in its raw text)."""
     for batch in batches:
         rows = batch.to_pylist()
         articles = [
@@ -139,7 +139,7 @@ def dated_of(batches: Iterator[pa.RecordBatch], config: Config) -> Iterator[pa.R
         ]  # fmt: skip
         if config.clean.boilerplate:
             articles = list(clean_articles(articles, config=per_article(config.clean)))
-        whens = [_date_of(a, config.stories.dates_from_text) for a in articles]
+        whens = [date_of(a, config.stories.dates_from_text) for a in articles]
         yield pa.RecordBatch.from_pydict(
             {
                 "id": [a.id for a in articles],

@@ -113,8 +113,8 @@ def query_story(
     edges are the pairs at ``edge_floor`` or more within ``window_days`` (or undated). An
     approximation of what ``add`` does (it re-clusters), read only."""
     from newsdedup.group.stories import publication_order
-    from newsdedup.group.story_graph import pair_similarity
-    from newsdedup.group.story_vectors import stack_vectors, story_text, story_vectors
+    from newsdedup.group.stories.graph import pair_similarity
+    from newsdedup.group.stories.vectors import stack_vectors, story_text, story_vectors
     from newsdedup.store.story_graph import keys_of, load_vectors
 
     c = config.stories

@@ -1,6 +1,6 @@
 """The story graph of a living index, kept in SQLite: voices, their key terms, their edges.
 
-Mirrors ``group/story_graph.py`` ``story_edges``: per voice (the first article of a copy group
+Mirrors ``group/stories/graph.py`` ``story_edges``: per voice (the first article of a copy group
 in publication order) the index keeps its three sparse vectors (``story_voices``: int32 column
 indices and float64 weights per channel, as blobs; float32 embedding with an embedder), its key
 terms in a postings table (``story_keys``), and its edges (``story_edges``, lower seq first).
@@ -24,8 +24,8 @@ from numpy.typing import NDArray
 
 from newsdedup.candidates.lsh import bucket_pairs
 from newsdedup.config import StoriesConfig
-from newsdedup.group.story_graph import pair_similarity
-from newsdedup.group.story_vectors import (
+from newsdedup.group.stories.graph import pair_similarity
+from newsdedup.group.stories.vectors import (
     CHANNELS,
     COLUMNS,
     SparseRows,

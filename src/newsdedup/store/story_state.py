@@ -5,7 +5,8 @@ in memory between adds. An add brings new articles and changes some copy groups;
 it touched, the voice (first article in publication order) is found again as the batch finds
 it, new voices are paired and scored, and the connected components of the story graph that
 changed are clustered again with the batch's ``cluster``: average-link inside one component
-depends on that component alone (group/linkage.py), so the stories and topics are the batch's.
+depends on that component alone (group/stories/linkage.py), so the stories and topics are the
+batch's.
 Only stories whose members, topic, voices or edges changed are written again; an article whose
 story id changes is recorded in ``story_moves`` (old id, new id) for clients that follow ids.
 """
@@ -25,11 +26,11 @@ import numpy as np
 
 from newsdedup.config import Config
 from newsdedup.errors import StoreError
-from newsdedup.group import story_records as records_of
 from newsdedup.group.stories import Embedder, publication_order
-from newsdedup.group.story_graph import StoryEdges, cluster
-from newsdedup.group.story_records import story_id, topic_id
-from newsdedup.group.story_vectors import (
+from newsdedup.group.stories import records as records_of
+from newsdedup.group.stories.graph import StoryEdges, cluster
+from newsdedup.group.stories.records import story_id, topic_id
+from newsdedup.group.stories.vectors import (
     StoryVectors,
     stack_vectors,
     story_text,
@@ -353,7 +354,7 @@ class StoryState:
 def _records(  # type: ignore[no-untyped-def]
     ordered, when, group_of, voices, clusters, edges, label_size, story_topic
 ) -> list[Story]:
-    """``story_records`` (group/story_records.py) without the topic records: a topic here spans
+    """``story_records`` (group/stories/records.py) without the topic records: a topic here spans
     stories not rewritten, and its label would cost as much as the stories' again."""
     return records_of.story_records(
         ordered, when, group_of, voices, clusters, edges, label_size, story_topic

@@ -1,10 +1,10 @@
 """The story graph: which voices are alike, and the stories and topics it holds.
 
 Voices (one article per copy group) that share one of their heaviest name terms or content words
-are scored (group/story_vectors.py: the weighted mean of the text, names and lead cosines); a
+are scored (group/stories/vectors.py: the weighted mean of the text, names and lead cosines); a
 pair at ``stories.edge_floor`` or more is an edge. A term held by more than
 ``stories.key_postings`` voices (a name in every report of a year) pairs nobody: it bounds the
-pairs a term can make. Stories are the average-link clusters (group/linkage.py) of the edges
+pairs a term can make. Stories are the average-link clusters (group/stories/linkage.py) of the edges
 between voices at most ``stories.window_days`` apart (or undated), cut at
 ``stories.story_similarity``; topics continue the same clustering from the stories over every
 edge, whatever the time between, cut at ``stories.topic_similarity``: so a topic is a union of
@@ -26,8 +26,8 @@ from numpy.typing import NDArray
 
 from newsdedup.candidates.lsh import bucket_pairs
 from newsdedup.config import StoriesConfig
-from newsdedup.group.linkage import average_link, pair_sums
-from newsdedup.group.story_vectors import CHANNELS, StoryVectors, key_terms
+from newsdedup.group.stories.linkage import average_link, pair_sums
+from newsdedup.group.stories.vectors import CHANNELS, StoryVectors, key_terms
 
 __all__ = ["StoryEdges", "cluster", "pair_similarity", "story_edges"]
 

@@ -2,7 +2,7 @@
 (docs/stories.md).
 
 Articles are put in publication order, one *voice* per copy group (its first article); the
-voices' story graph (group/story_graph.py) is clustered into stories and topics, and every other
+voices' story graph (group/stories/graph.py) is clustered into stories and topics, and every other
 member of a copy group follows its voice. The graph is a function of the voices and their order
 alone, so the batch, the living index and Spark give the same result.
 """
@@ -23,9 +23,9 @@ from newsdedup.clean.dates import find_date
 from newsdedup.clean.pipeline import clean_articles, per_article
 from newsdedup.config import Config, StoriesConfig
 from newsdedup.engine.local import unique_ids
-from newsdedup.group.story_graph import cluster, story_edges
-from newsdedup.group.story_records import story_result
-from newsdedup.group.story_vectors import (
+from newsdedup.group.stories.graph import cluster, story_edges
+from newsdedup.group.stories.records import story_result
+from newsdedup.group.stories.vectors import (
     StoryVectors,
     VoiceLabels,
     stack_vectors,
@@ -36,7 +36,7 @@ from newsdedup.processes import map_in_processes
 from newsdedup.report import Report
 from newsdedup.types import Article, Result, StoryResult
 
-__all__ = ["Embedder", "find_stories", "publication_order", "story_graph_result"]
+__all__ = ["Embedder", "date_of", "find_stories", "publication_order", "story_graph_result"]
 
 _EMBED_BATCH = 256
 _POOL_AFTER = 8192  #: voices before story features are read in worker processes
@@ -92,7 +92,7 @@ def story_graph_result(
     embedder: Embedder | None = None,
     workers: int = 1,
 ) -> StoryResult:
-    """Stories and topics of articles in publication order (group/story_graph.py): one voice
+    """Stories and topics of articles in publication order (group/stories/graph.py): one voice
     per copy group, its first article; ``workers`` processes read the voices' terms."""
     voices: list[int] = []
     seen: set[str] = set()
@@ -167,7 +167,7 @@ def publication_order(
     are placed against the stories open at the end of the stream (a live stream would see them
     when they arrive; a batch has nothing better to place them by).
     """
-    dates = [_date_of(a, config.dates_from_text) for a in articles]
+    dates = [date_of(a, config.dates_from_text) for a in articles]
     dated = sorted(
         (i for i, d in enumerate(dates) if d is not None),
         key=lambda i: (dates[i], articles[i].id),
@@ -177,7 +177,9 @@ def publication_order(
     return order, [dates[i] for i in order]
 
 
-def _date_of(article: Article, from_text: bool) -> datetime | None:
+def date_of(article: Article, from_text: bool) -> datetime | None:
+    """When the article was published: its date field, else (``from_text``) the date written
+    in its raw text; naive dates are read as UTC."""
     found = article.published
     if found is None and from_text:
         found = find_date(article.raw if article.raw is not None else article.text)

@@ -17,8 +17,8 @@ import xxhash
 from numpy.typing import NDArray
 
 from newsdedup.clean.pipeline import headline
-from newsdedup.group.story_graph import StoryEdges
-from newsdedup.group.story_vectors import VoiceLabels, voice_labels
+from newsdedup.group.stories.graph import StoryEdges
+from newsdedup.group.stories.vectors import VoiceLabels, voice_labels
 from newsdedup.types import Article, Story, StoryResult, Topic
 
 __all__ = ["story_id", "story_records", "story_result", "topic_id"]
@@ -45,7 +45,7 @@ class _Terms:
 
     @classmethod
     def of(cls, labels: VoiceLabels, row: int) -> _Terms:
-        """The terms of row ``row`` (each voice gives its heaviest few, story_vectors.py)."""
+        """The terms of row ``row`` (each voice gives its heaviest few, vectors.py)."""
         out = cls()
         names, words = labels.of(row)
         for term, surface, weight in names:

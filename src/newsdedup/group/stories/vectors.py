@@ -1,6 +1,6 @@
 """What an article says about its event, as three sparse vectors that depend on it alone.
 
-Stories are found by how alike articles are (group/story_graph.py); the likeness is a weighted
+Stories are found by how alike articles are (group/stories/graph.py); the likeness is a weighted
 mean of three cosines, each over a vector of one article's terms weighted by how rare each term
 is in general English (wordfreq's document probability, not the corpus's own counts):
 
@@ -183,7 +183,7 @@ def rarity(term: str) -> float:
 @dataclass(frozen=True, slots=True)
 class VoiceLabels:
     """Each article's heaviest label terms, the input of story and topic labels
-    (group/story_records.py): its names (counted once, weighted by rarity, with how the
+    (group/stories/records.py): its names (counted once, weighted by rarity, with how the
     article first writes each) and its content words (weighted as in the text channel), the
     heaviest ``size`` of each, in flat arrays (row ``r``'s names are
     ``names[name_ptr[r]:name_ptr[r + 1]]``): a million articles' labels fit in ~200 MB."""
