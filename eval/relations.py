@@ -2,6 +2,7 @@
 
     python eval/relations.py                          # generated pairs, then ECB+ if present
     python eval/relations.py --data ../shared/data/ecb-plus --half odd
+    python eval/relations.py --skip-synth --graph-rule   # also the story graph's pair rule
 
 (a) Generated pairs from ``newsdedup.synth`` with their truth: planted copies by kind, other
 articles of the same story, articles of another story on the same topic, and articles of other
@@ -149,6 +150,43 @@ def run_ecb(args: argparse.Namespace, config: Config) -> None:
     hard = Counter({k: n for k, n in counts.items() if k[0] != "other_topic"})
     p, r, f = binary_scores(hard, "same_event")
     print(f"within topics only (hard negatives): precision {p:.4f} recall {r:.4f} F1 {f:.4f}")
+    if args.graph_rule:
+        graph_rule(pairs, config)
+
+
+def graph_rule(pairs: Sequence[tuple[Article, Article, str]], config: Config) -> None:
+    """The same pairs under the story graph's rule instead of the pair verdict's own: related
+    when ``pair_similarity`` (group/stories/graph.py) is at least ``stories.story_similarity``,
+    i.e. when the two would be one story if they were the whole corpus (ECB+ has no dates)."""
+    import numpy as np
+
+    from newsdedup.group.stories.graph import pair_similarity
+    from newsdedup.group.stories.vectors import story_vectors
+
+    row: dict[str, int] = {}
+    texts: list[Article] = []
+    for a, b, _ in pairs:
+        for x in (a, b):
+            if x.id not in row:
+                row[x.id] = len(texts)
+                texts.append(x)
+    vectors = story_vectors(texts, config.stories.max_terms)
+    left = np.array([row[a.id] for a, _, _ in pairs])
+    right = np.array([row[b.id] for _, b, _ in pairs])
+    similarity = pair_similarity(vectors, left, right, config.stories)
+    print("\nThe story graph's pair rule (similarity >= story_similarity), same pairs:\n")
+    print("| story_similarity | precision | recall | F1 | other-event pairs called related |")
+    print("|---|---|---|---|---|")
+    truth = np.array([label == "same_event" for _, _, label in pairs])
+    other = np.array([label == "other_event" for _, _, label in pairs])
+    default = config.stories.story_similarity
+    for threshold in sorted({0.2, 0.24, default, 0.32, 0.36}):
+        said = similarity >= threshold
+        tp, fp = int((said & truth).sum()), int((said & ~truth).sum())
+        p, r, f = _prf(tp, fp, int((~said & truth).sum()))
+        mark = " (default)" if threshold == default else ""
+        wrong = int((said & other).sum())
+        print(f"| {threshold:g}{mark} | {p:.4f} | {r:.4f} | {f:.4f} | {wrong} |")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -160,6 +198,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--synth-articles", type=int, default=1500)
     parser.add_argument("--per-class", type=int, default=400)
     parser.add_argument("--skip-synth", action="store_true")
+    parser.add_argument(
+        "--graph-rule", action="store_true", help="also score the story graph's pair rule"
+    )
     args = parser.parse_args(argv)
     config = Config()
     if not args.skip_synth:

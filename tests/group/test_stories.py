@@ -333,3 +333,38 @@ def test_stories_vectors_keep_each_texts_heaviest_terms_with_ties_by_term() -> N
         [Article(id="y", text="other words entirely"), Article(id="x", text=text)], 2
     )
     assert batch.text.take(np.array([1])).data.tolist() == alone.text.data.tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    buckets=st.lists(st.lists(st.integers(0, 29), min_size=2, max_size=8, unique=True), max_size=12)
+)
+def test_stories_candidate_pairs_are_every_shared_bucket_pair_once(
+    buckets: list[list[int]],
+) -> None:
+    """The story graph's candidate pairs equal the unique pairs of every bucket, in order."""
+    from newsdedup.group.stories.graph import _distinct_pairs
+
+    members = np.array([v for b in buckets for v in sorted(b)], np.int64)
+    ends = np.cumsum([len(b) for b in buckets]).astype(np.int64)
+    starts = ends - np.array([len(b) for b in buckets], np.int64)
+    a, b = _distinct_pairs(members, starts, ends, 30)
+    expected = sorted({(x, y) for bucket in buckets for x in bucket for y in bucket if x < y})
+    assert list(zip(a.tolist(), b.tolist(), strict=True)) == expected
+
+
+def test_stories_key_terms_are_each_rows_heaviest_with_ties_in_column_order() -> None:
+    from newsdedup.group.stories.vectors import SparseRows, StoryVectors, key_terms
+
+    def rows(data: list[list[tuple[int, float]]]) -> SparseRows:
+        indptr = np.cumsum([0] + [len(r) for r in data]).astype(np.int64)
+        cols = np.array([c for r in data for c, _ in r], np.int32)
+        return SparseRows(indptr, cols, np.array([w for r in data for _, w in r]))
+
+    text = rows([[(1, 0.2), (4, 0.5), (7, 0.5)], [], [(2, 0.9)]])
+    names = rows([[(3, 0.1)], [(5, 0.3), (6, 0.6)], []])
+    vectors = StoryVectors(text=text, names=names, lead=rows([[], [], []]))
+    r, c = key_terms(vectors, 2)
+    shift = 1 << 31
+    assert r.tolist() == [0, 0, 2, 0, 1, 1]
+    assert c.tolist() == [4, 7, 2, 3 + shift, 6 + shift, 5 + shift]

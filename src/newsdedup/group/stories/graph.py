@@ -24,7 +24,6 @@ import numba as nb
 import numpy as np
 from numpy.typing import NDArray
 
-from newsdedup.candidates.lsh import bucket_pairs
 from newsdedup.config import StoriesConfig
 from newsdedup.group.stories.linkage import average_link, pair_sums
 from newsdedup.group.stories.vectors import CHANNELS, StoryVectors, key_terms
@@ -45,11 +44,12 @@ class StoryEdges:
         return len(self.a)
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, parallel=True)
 def _dots(indptr, indices, data, a, b):  # type: ignore[no-untyped-def]
-    """Dot products of rows a[k] and b[k] of one CSR matrix (sorted column indices)."""
+    """Dot products of rows a[k] and b[k] of one CSR matrix (sorted column indices); the
+    pairs are independent, so they are shared among numba's threads."""
     out = np.zeros(a.size)
-    for k in range(a.size):
+    for k in nb.prange(a.size):
         i, end_i = indptr[a[k]], indptr[a[k] + 1]
         j, end_j = indptr[b[k]], indptr[b[k] + 1]
         total = 0.0
@@ -106,15 +106,60 @@ def story_edges(
     starts, ends = starts[useful], ends[useful]
     if not len(starts):
         return _no_edges()
-    found = bucket_pairs(rows, starts, ends, config.key_postings, np.ones(n, np.bool_))
-    codes = np.unique(found[:, 0] * n + found[:, 1])
-    a, b = codes // n, codes % n
+    a, b = _distinct_pairs(rows, starts, ends, n)
     similarity = pair_similarity(vectors, a, b, config)
     keep = similarity >= config.edge_floor
     a, b, similarity = a[keep], b[keep], similarity[keep]
     apart = np.abs(days[a] - days[b])
     near = ~(apart > config.window_days)  # undated (nan) is near everything
     return StoryEdges(a, b, similarity, near)
+
+
+@nb.njit(cache=True)
+def _distinct_pairs(members, starts, ends, n):  # type: ignore[no-untyped-def]
+    """Every pair (a < b) of voices that share a bucket ``members[starts[r]:ends[r]]`` (each
+    bucket sorted), once, ordered by a then b: what ``np.unique`` of all buckets' pairs gives,
+    without materialising the repeats (a pair sharing several key terms comes up once per
+    term). Each voice's later neighbours are collected from its buckets and told apart by a
+    stamp per voice, in two passes (count, then fill)."""
+    count = np.zeros(n + 1, np.int64)
+    for r in range(starts.size):
+        for x in range(starts[r], ends[r]):
+            count[members[x] + 1] += 1
+    ptr = np.cumsum(count)
+    fill = ptr[:-1].copy()
+    place = np.empty(ptr[-1], np.int64)  # each voice's positions in ``members``
+    bucket = np.empty(ptr[-1], np.int64)
+    for r in range(starts.size):
+        for x in range(starts[r], ends[r]):
+            v = members[x]
+            place[fill[v]] = x
+            bucket[fill[v]] = r
+            fill[v] += 1
+    stamp = np.full(n, -1, np.int64)
+    total = 0
+    for a in range(n):
+        for t in range(ptr[a], ptr[a + 1]):
+            for x in range(place[t] + 1, ends[bucket[t]]):
+                if stamp[members[x]] != a:
+                    stamp[members[x]] = a
+                    total += 1
+    out_a = np.empty(total, np.int64)
+    out_b = np.empty(total, np.int64)
+    stamp[:] = -1
+    k = 0
+    for a in range(n):
+        first = k
+        for t in range(ptr[a], ptr[a + 1]):
+            for x in range(place[t] + 1, ends[bucket[t]]):
+                b = members[x]
+                if stamp[b] != a:
+                    stamp[b] = a
+                    out_a[k] = a
+                    out_b[k] = b
+                    k += 1
+        out_b[first:k].sort()
+    return out_a, out_b
 
 
 def _no_edges() -> StoryEdges:

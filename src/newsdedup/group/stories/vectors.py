@@ -345,13 +345,10 @@ def key_terms(vectors: StoryVectors, k: int) -> tuple[NDArray[np.int64], NDArray
     channels are kept apart (names shifted above the text's)."""
     rows, cols = [], []
     for shift, matrix in ((0, vectors.text), (COLUMNS, vectors.names)):
-        for r in range(len(matrix)):
-            lo, hi = matrix.indptr[r], matrix.indptr[r + 1]
-            if hi == lo:
-                continue
-            top = np.argsort(-matrix.data[lo:hi], kind="stable")[:k]
-            rows.append(np.full(len(top), r, np.int64))
-            cols.append(matrix.indices[lo:hi][top].astype(np.int64) + shift)
-    if not rows:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
+        row = np.repeat(np.arange(len(matrix), dtype=np.int64), np.diff(matrix.indptr))
+        order = np.lexsort((-matrix.data, row))  # stable: ties keep their column order
+        rank = np.arange(len(order), dtype=np.int64) - matrix.indptr[row[order]]
+        top = order[rank < k]
+        rows.append(row[top])
+        cols.append(matrix.indices[top].astype(np.int64) + shift)
     return np.concatenate(rows), np.concatenate(cols)
