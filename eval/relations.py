@@ -1,4 +1,4 @@
-"""Measure the relation verdict (exact, near, rewrite, excerpt, same_story, unrelated).
+"""Measure the relation verdict (exact, near, rewrite, excerpt, condensed, same_story, unrelated).
 
     python eval/relations.py                          # generated pairs, then ECB+ if present
     python eval/relations.py --data ../shared/data/ecb-plus --half odd
@@ -31,8 +31,8 @@ from newsdedup import Article, Config
 from newsdedup.relate.compare import compare
 from newsdedup.synth import generate_corpus
 
-PREDICTED = ("exact", "near", "rewrite", "excerpt", "same_story", "unrelated")
-COPIES = frozenset(PREDICTED[:4])
+PREDICTED = ("exact", "near", "rewrite", "excerpt", "condensed", "same_story", "unrelated")
+COPIES = frozenset(PREDICTED[:5])
 
 
 def ecb_pairs(
