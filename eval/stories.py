@@ -65,6 +65,14 @@ class Split:
         return [a.text for a in self.articles]
 
 
+def halves(articles: Sequence[EcbArticle]) -> tuple[Split, Split]:
+    """The odd topics (where settings are chosen) and the even ones (held out)."""
+    return (
+        Split("Tuning topics (odd)", tuple(a for a in articles if a.topic % 2 == 1)),
+        Split("Held-out topics (even)", tuple(a for a in articles if a.topic % 2 == 0)),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Row:
     system: str
@@ -338,8 +346,7 @@ def embed_all(embedder: Any, articles: Sequence[EcbArticle]) -> tuple[dict[str, 
 
 
 def report(args: argparse.Namespace, articles: list[EcbArticle]) -> None:
-    odd = Split("Tuning topics (odd)", tuple(a for a in articles if a.topic % 2 == 1))
-    even = Split("Held-out topics (even)", tuple(a for a in articles if a.topic % 2 == 0))
+    odd, even = halves(articles)
     every = Split("All topics", tuple(articles))
     embedder, embed_note = make_embedder(not args.no_embed)
     vectors, rate = embed_all(embedder, articles) if embedder is not None else (None, 0.0)
@@ -358,7 +365,7 @@ def report(args: argparse.Namespace, articles: list[EcbArticle]) -> None:
 
 def tune(args: argparse.Namespace, articles: list[EcbArticle]) -> None:
     """Sweep the StoriesConfig thresholds on the odd topics only and print the best settings."""
-    odd = Split("Tuning topics (odd)", tuple(a for a in articles if a.topic % 2 == 1))
+    odd, _ = halves(articles)
     base = getattr(Config(), "stories", None)
     grid = dict(TUNE_GRID)
     if base is not None and args.tune_embed:

@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ecbplus import DEFAULT_ECB, read_ecb
-from stories import CachedEmbedder, Split, _seeds_check, run_newsdedup, scores, sweep
+from stories import CachedEmbedder, _seeds_check, halves, run_newsdedup, scores, sweep
 
 from newsdedup import Config
 
@@ -110,8 +110,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"ECB+ not found at {args.data}: skipped (pass --data PATH).")
         return
     articles = read_ecb(args.data)
-    odd = Split("odd", tuple(a for a in articles if a.topic % 2 == 1))
-    even = Split("even", tuple(a for a in articles if a.topic % 2 == 0))
+    odd, even = halves(articles)
     keep = _seeds_check(args.seeds)
     base = Config().stories
     print("| encoder | articles/s | settings (chosen on odd) | odd ARI | held-out B3 P | B3 R "

