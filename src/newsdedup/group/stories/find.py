@@ -75,7 +75,10 @@ def find_stories(
     group_of = {m.id: g.id for g in copies.groups for m in g.members}
     group_of.update({a.id: group_id(a.id) for a in kept if a.id not in group_of})
     order, when = publication_order(kept, config.stories)
-    ordered = [kept[i] for i in order]
+    # the raw text (as long again as the cleaned one) was read for its dates; nothing after
+    # needs it, and at a million articles it is gigabytes held to the end
+    ordered = [_without_raw(kept[i]) for i in order]
+    del kept
     workers = config.run.workers or os.cpu_count() or 1
     result = story_graph_result(ordered, when, group_of, config.stories, embedder, workers)
     seconds["stories"] = time.perf_counter() - start
@@ -149,6 +152,10 @@ def _chunk_features(
 ) -> tuple[StoryVectors, VoiceLabels]:
     articles = [Article(id=str(k), title=t, text=x) for k, (t, x) in enumerate(chunk)]
     return story_features(articles, max_terms, label_size)
+
+
+def _without_raw(article: Article) -> Article:
+    return article if article.raw is None else dataclasses.replace(article, raw=None)
 
 
 def _cleaned(articles: Iterable[Article], config: Config) -> list[Article]:
