@@ -88,15 +88,19 @@ class SparseRows:
     @staticmethod
     def stack(parts: Sequence[SparseRows]) -> SparseRows:
         """The rows of ``parts``, one after the other."""
-        ends = np.cumsum([0] + [int(p.indptr[-1]) for p in parts])
-        indptr = np.concatenate(
-            [[0]] + [p.indptr[1:] + e for p, e in zip(parts, ends, strict=False)]
-        )
         return SparseRows(
-            indptr.astype(np.int64),
+            _stack_pointers([p.indptr for p in parts]),
             np.concatenate([p.indices for p in parts]).astype(np.int32),
             np.concatenate([p.data for p in parts]).astype(np.float64),
         )
+
+
+def _stack_pointers(ptrs: Sequence[NDArray[np.int64]]) -> NDArray[np.int64]:
+    """Row pointers of flat arrays laid one after the other: each part's shifted by the
+    entries before it."""
+    ends = np.cumsum([0] + [int(p[-1]) for p in ptrs])
+    parts = [p[1:] + e for p, e in zip(ptrs, ends, strict=False)]
+    return np.concatenate([np.zeros(1, np.int64), *parts]).astype(np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,17 +214,12 @@ class VoiceLabels:
     @staticmethod
     def stack(parts: Sequence[VoiceLabels]) -> VoiceLabels:
         """The rows of ``parts``, one after the other."""
-
-        def pointers(ptrs: list[NDArray[np.int64]]) -> NDArray[np.int64]:
-            ends = np.cumsum([0] + [int(p[-1]) for p in ptrs])
-            return np.concatenate([[0]] + [p[1:] + e for p, e in zip(ptrs, ends, strict=False)])
-
         return VoiceLabels(
-            name_ptr=pointers([p.name_ptr for p in parts]).astype(np.int64),
+            name_ptr=_stack_pointers([p.name_ptr for p in parts]),
             names=[t for p in parts for t in p.names],
             spelled=[t for p in parts for t in p.spelled],
             name_weight=np.concatenate([p.name_weight for p in parts]),
-            word_ptr=pointers([p.word_ptr for p in parts]).astype(np.int64),
+            word_ptr=_stack_pointers([p.word_ptr for p in parts]),
             words=[t for p in parts for t in p.words],
             word_weight=np.concatenate([p.word_weight for p in parts]),
         )
