@@ -20,7 +20,7 @@ import statistics
 
 from newsdedup import Config, find_copies
 from newsdedup.clean.pipeline import clean_article, per_article
-from newsdedup.group.provenance import trace
+from newsdedup.relate.provenance import trace
 from newsdedup.synth import generate_corpus
 
 

@@ -163,7 +163,7 @@ def load_find_stories() -> Callable[..., Any] | None:
         from newsdedup import find_stories  # type: ignore[attr-defined]
     except ImportError:
         try:
-            from newsdedup.group.stories import find_stories
+            from newsdedup import find_stories
         except ImportError:
             return None
     return find_stories  # type: ignore[no-any-return]
@@ -429,8 +429,7 @@ def _seeds_check(folder: Path | None) -> Callable[[Config], bool]:
         return lambda config: True
     from datetime import datetime
 
-    from newsdedup import Article
-    from newsdedup.group.stories import find_stories
+    from newsdedup import Article, find_stories
 
     seeds = [
         Article(

@@ -1,9 +1,8 @@
 """newsdedup: find every copy of a news article, however rewritten, excerpted or re-published."""
 
-from newsdedup.api import find_copies
+from newsdedup.api import find_copies, find_stories
 from newsdedup.config import Config
 from newsdedup.errors import ConfigError, InputError, MissingExtraError, NewsdedupError, StoreError
-from newsdedup.group.stories import find_stories
 from newsdedup.report import Report
 from newsdedup.types import (
     Article,

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
+import time
 from collections.abc import Iterable
 
 import numpy as np
-import xxhash
 
+from newsdedup.clean.pipeline import clean_articles, per_article
 from newsdedup.config import Config
 from newsdedup.engine.local import CopyRun, Progress, run_copies
+from newsdedup.group.stories import Embedder, publication_order, story_graph_result
+from newsdedup.group.stories.find import without_raw
+from newsdedup.ids import group_id, unique_ids
 from newsdedup.relate.kind import KIND_CODES
 from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.report import Report
-from newsdedup.types import Article, Group, Kind, Member, Result, Scores, Stats
+from newsdedup.types import Article, Group, Kind, Member, Result, Scores, Stats, StoryResult
 
-__all__ = ["build_groups", "find_copies", "group_id"]
-
-
-def group_id(representative: str) -> str:
-    """A group's id, derived from its representative's id: stable across runs and input order."""
-    return "g" + xxhash.xxh3_64_hexdigest(representative.encode("utf-8", "surrogatepass"))
+__all__ = ["build_groups", "find_copies", "find_stories", "group_id"]
 
 
 def _scores(row: np.ndarray) -> Scores | None:
@@ -95,3 +96,45 @@ def find_copies(
     run = run_copies(articles, config, report, progress)
     groups = build_groups(run)
     return Result(groups=groups, rejected=tuple(report.rejected), stats=_stats(run, report, groups))
+
+
+def find_stories(
+    articles: Iterable[Article],
+    config: Config | None = None,
+    *,
+    copies: Result | None = None,
+    embedder: Embedder | None = None,
+) -> StoryResult:
+    """Group ``articles`` into stories; each valid article lands in exactly one.
+
+    Articles are cleaned as ``find_copies`` cleans them; ``copies`` (a ``find_copies`` result
+    over the same articles) saves finding the copy groups again. A repeated id is rejected.
+    """
+    config = config or Config()
+    seconds: dict[str, float] = {}
+    start = time.perf_counter()
+    report = Report(strict=config.run.strict)
+    kept = _cleaned(unique_ids(articles, report), config)
+    seconds["clean"] = time.perf_counter() - start
+    if copies is None:
+        plain = dataclasses.replace(config.clean, boilerplate=False)
+        copies = find_copies(kept, dataclasses.replace(config, clean=plain))
+        seconds.update({f"copies.{k}": v for k, v in copies.stats.seconds.items()})
+    start = time.perf_counter()
+    group_of = {m.id: g.id for g in copies.groups for m in g.members}
+    group_of.update({a.id: group_id(a.id) for a in kept if a.id not in group_of})
+    order, when = publication_order(kept, config.stories)
+    ordered = [without_raw(kept[i]) for i in order]
+    del kept
+    workers = config.run.workers or os.cpu_count() or 1
+    result = story_graph_result(ordered, when, group_of, config.stories, embedder, workers)
+    seconds["stories"] = time.perf_counter() - start
+    return dataclasses.replace(
+        result, rejected=tuple(report.rejected) + copies.rejected, seconds=seconds
+    )
+
+
+def _cleaned(articles: Iterable[Article], config: Config) -> list[Article]:
+    if not config.clean.boilerplate:
+        return list(articles)
+    return list(clean_articles(articles, config=per_article(config.clean)))

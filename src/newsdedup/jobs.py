@@ -188,7 +188,7 @@ def stories_files(
     Stories replay the corpus in publication order and need every text, so the articles are
     held in memory (about the size of their texts).
     """
-    from newsdedup.group.stories import find_stories
+    from newsdedup import find_stories
 
     config = config or Config()
     fields = fields or FieldMap()

@@ -8,9 +8,10 @@ from hypothesis import strategies as st
 
 from newsdedup import Article, Kind
 from newsdedup.config import StoryConfig
+from newsdedup.fingerprint.terms import dates_of
 from newsdedup.relate.compare import compare
 from newsdedup.relate.kind import story_kind
-from newsdedup.relate.story import StoryFigures, dates_of, names_of, numbers_of, story_figures
+from newsdedup.relate.story import StoryFigures, names_of, numbers_of, story_figures
 
 _CONFIG = StoryConfig(similarity=0.32, corroborated=0.22, min_rare_names=3, max_days=14)
 

@@ -11,8 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from newsdedup import Config, find_copies
-from newsdedup.group.stories import find_stories, publication_order
+from newsdedup import Config, find_copies, find_stories
+from newsdedup.group.stories import publication_order
 from newsdedup.store.index import Index
 from newsdedup.synth import generate_corpus
 

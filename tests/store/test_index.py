@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsdedup import Config, find_copies
+from newsdedup import Config, find_copies, find_stories
 from newsdedup.errors import StoreError
-from newsdedup.group.stories import find_stories, publication_order
+from newsdedup.group.stories import publication_order
 from newsdedup.group.stories.records import story_id
 from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.store.contract import IndexProtocol

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from newsdedup.clean.timestamps import parse_date
 from newsdedup.errors import MissingExtraError, invalid_param
-from newsdedup.read.dates import parse_date
 
 __all__ = ["Extracted", "extract_html", "html_text"]
 

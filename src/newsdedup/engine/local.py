@@ -28,13 +28,14 @@ from newsdedup.engine.pool import POOL_AFTER, Payload, payload, pooled
 from newsdedup.fingerprint.batch import Fingerprints, concat, fingerprint_articles
 from newsdedup.group.copies import Assignment, exact_heads, spread_exact, star_groups
 from newsdedup.group.representative import priority_ranks
+from newsdedup.ids import unique_ids
 from newsdedup.memory import release_memory
-from newsdedup.relate.kind import classify
-from newsdedup.relate.verify import SCORE_COLUMNS, score_pairs
+from newsdedup.relate.kind import judge, verifier
+from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.report import Report
 from newsdedup.types import Article
 
-__all__ = ["CopyRun", "Progress", "fingerprint_stream", "run_copies", "unique_ids"]
+__all__ = ["CopyRun", "Progress", "fingerprint_stream", "run_copies"]
 
 #: Called with (stage name, documents done so far).
 Progress = Callable[[str, int], None]
@@ -59,24 +60,6 @@ def _timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
     start = time.perf_counter()
     yield
     seconds[stage] = seconds.get(stage, 0.0) + time.perf_counter() - start
-
-
-def unique_ids(articles: Iterable[Article], report: Report) -> Iterator[Article]:
-    """Reject a repeated id: two documents must never share a row of the output."""
-    seen: set[str] = set()
-    for article in articles:
-        if article.id in seen:
-            origin = article.origin or _no_origin(article.id)
-            report.reject(origin, "duplicate_id", f"id {article.id!r} was already used")
-            continue
-        seen.add(article.id)
-        yield article
-
-
-def _no_origin(article_id: str):  # type: ignore[no-untyped-def]
-    from newsdedup.types import Origin
-
-    return Origin(f"<article {article_id}>")
 
 
 def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -163,20 +146,6 @@ def _payloads(batches: Iterable[list[Article]]) -> Iterator[Payload]:
     return (payload(batch) for batch in batches)
 
 
-def _verifier(fp: Fingerprints, config: Config):  # type: ignore[no-untyped-def]
-    def verify(member: int, rep: int) -> tuple[int, NDArray[np.float64]]:
-        scores = score_pairs(
-            fp,
-            np.array([[member, rep]]),
-            size=config.shingle.size,
-            min_containment=config.verify.min_candidate_containment,
-        )
-        code = classify(scores, fp.n_content[[member]], fp.n_content[[rep]], config.verify)
-        return int(code[0]), scores[0]
-
-    return verify
-
-
 #: Candidate pairs verified per step: scores are kept only for pairs that are copies, so memory
 #: stays flat however many candidates LSH proposes.
 VERIFY_CHUNK = 1 << 18
@@ -189,15 +158,7 @@ def _verify_all(
     kept: list[tuple[NDArray[np.int64], NDArray[np.int8], NDArray[np.float64]]] = []
     for start in range(0, len(pairs), VERIFY_CHUNK):
         chunk = pairs[start : start + VERIFY_CHUNK]
-        scores = score_pairs(
-            fp,
-            chunk,
-            size=config.shingle.size,
-            min_containment=config.verify.min_candidate_containment,
-        )
-        codes = classify(
-            scores, fp.n_content[chunk[:, 0]], fp.n_content[chunk[:, 1]], config.verify
-        )
+        scores, codes = judge(fp, chunk, config)
         keep = codes > 0
         kept.append((chunk[keep], codes[keep], scores[keep]))
     if not kept:
@@ -260,7 +221,7 @@ def run_copies(
     with _timed(seconds, "verify"):
         edges, codes, scores = _verify_all(fp, pairs, config)
     with _timed(seconds, "group"):
-        stars = star_groups(n, rank, edges, codes, scores, _verifier(fp, config))
+        stars = star_groups(n, rank, edges, codes, scores, verifier(fp, config))
         assignment = spread_exact(stars, heads)
     return CopyRun(
         fingerprints=fp,

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
+from newsdedup.atomic import atomic_path
 from newsdedup.config import Config
 from newsdedup.errors import StoreError
 from newsdedup.fingerprint.batch import Fingerprints
-from newsdedup.write.atomic import atomic_path
 
 __all__ = ["load_fingerprints", "save_fingerprints"]
 

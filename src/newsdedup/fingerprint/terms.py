@@ -15,16 +15,18 @@ from collections import Counter
 from collections.abc import Callable
 
 from newsdedup.fingerprint.stopwords import stopwords
-from newsdedup.relate.story import _MONTH_DAY as _MONTH_DAY_PATTERN
-from newsdedup.relate.story import _WEEKDAY as _WEEKDAY_PATTERN
 
 __all__ = ["background_probability", "content_terms", "dates_of"]
 
 _STOP = frozenset(stopwords("en"))
 _WORD = re.compile(r"[^\W\d_]{3,}(?:['\u2019][^\W\d_]+)?")
 _POSSESSIVES = frozenset(("'s", "\u2019s"))
-_WEEKDAY = re.compile(r"(?=[MTWFS])" + _WEEKDAY_PATTERN.pattern)
-_MONTH_DAY = re.compile(r"(?=[JFMASOND][aceopu][bcglnprtvy])" + _MONTH_DAY_PATTERN.pattern)
+# a lookahead on the first letters lets the regex engine skip most positions
+_WEEKDAY = re.compile(r"(?=[MTWFS])\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+_MONTH_DAY = re.compile(
+    r"(?=[JFMASOND][aceopu][bcglnprtvy])"
+    r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(\d{1,2})\b(?!\s*[,.]?\d)"
+)
 _DOC_WORDS = 300.0  # words of a typical article, for the background document probability
 
 
@@ -49,8 +51,8 @@ def content_terms(text: str) -> dict[str, int]:
 
 
 def dates_of(text: str) -> set[str]:
-    """relate/story.py's ``dates_of`` (same set), faster: a weekday needs "day" in the text,
-    and a lookahead on the first letters lets the regex engine skip most positions."""
+    """Weekdays ("thursday") and month-day dates ("sep 15") mentioned in the text (a weekday
+    needs "day" in the text, which skips most texts without one)."""
     found = {m.lower() for m in _WEEKDAY.findall(text)} if "day" in text else set()
     found.update(f"{month.lower()} {int(day)}" for month, day in _MONTH_DAY.findall(text))
     return found

@@ -31,7 +31,7 @@ def priority_ranks(
 
     "earliest": earliest published (unknown dates last), then fewest scraping traces (the
     boilerplate lines cleaning removed: ad lines, captions and widgets are what a scraped copy
-    picks up, group/provenance.py), then longest, then smallest id; "longest": longest, then
+    picks up, relate/provenance.py), then longest, then smallest id; "longest": longest, then
     earliest, then fewest traces, then smallest id; "id": smallest id.
     """
     id_rank = _id_ranks(ids)

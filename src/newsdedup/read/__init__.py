@@ -39,8 +39,8 @@ field of the first 100 records of a JSON Lines file: a misspelt field option wou
 reject every record one by one.
 """
 
+from newsdedup.clean.timestamps import parse_date
 from newsdedup.read.base import FORMATS, SUFFIXES, detect_format, read_articles
-from newsdedup.read.dates import parse_date
 from newsdedup.read.fields import ALIASES, DEFAULT_FIELDS, FieldMap
 
 __all__ = [

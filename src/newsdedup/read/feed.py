@@ -16,10 +16,10 @@ from collections.abc import Generator
 from datetime import UTC, datetime
 from typing import Any
 
+from newsdedup.clean.timestamps import parse_date
 from newsdedup.config import CleanConfig
 from newsdedup.errors import MissingExtraError
 from newsdedup.read.compression import Source, read_all
-from newsdedup.read.dates import parse_date
 from newsdedup.read.fields import FieldMap
 from newsdedup.read.pages import domain, extract_one, primary_language
 from newsdedup.report import Report

@@ -18,9 +18,9 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
+from newsdedup.clean.timestamps import parse_date
 from newsdedup.errors import InputError, invalid_param
 from newsdedup.read.compression import Source
-from newsdedup.read.dates import parse_date
 from newsdedup.report import Report
 from newsdedup.types import Article, Rejected
 

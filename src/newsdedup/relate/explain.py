@@ -1,6 +1,6 @@
 """Explanations of copies: an alignment as plain data, and what ``dedup --explain`` adds per member.
 
-The alignment is relate/passages.py and who copied whom is group/provenance.py; this module
+The alignment is relate/passages.py and who copied whom is relate/provenance.py; this module
 only combines them for the outputs (``diff --json``, ``dedup --explain``, later the service), so
 each output says the same thing.
 """
@@ -13,7 +13,7 @@ from typing import Any
 
 from newsdedup.clean.pipeline import clean_article, per_article
 from newsdedup.config import Config
-from newsdedup.group.provenance import trace
+from newsdedup.relate.provenance import trace
 from newsdedup.types import Alignment, Article, Group
 
 __all__ = ["Segment", "alignment_dict", "explain_group", "segments"]

@@ -42,10 +42,11 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from newsdedup.config import StoryConfig, VerifyConfig
+from newsdedup.config import Config, StoryConfig, VerifyConfig
 from newsdedup.errors import ConfigError
+from newsdedup.fingerprint.batch import Fingerprints
 from newsdedup.relate.story import StoryFigures
-from newsdedup.relate.verify import SCORE_COLUMNS
+from newsdedup.relate.verify import SCORE_COLUMNS, score_shingles
 from newsdedup.types import Kind, Scores
 
 __all__ = [
@@ -57,7 +58,10 @@ __all__ = [
     "copy_probability",
     "derivation_features",
     "derivation_model",
+    "judge",
+    "judge_shingles",
     "story_kind",
+    "verifier",
 ]
 
 #: Integer codes used in arrays; 0 means "not a copy".
@@ -193,6 +197,47 @@ def classify(
         codes[at] = sub
     codes[scores[:, _COL["jaccard"]] >= config.near_jaccard] = _NEAR
     return codes
+
+
+def judge_shingles(
+    pairs: NDArray[np.int64],
+    sets: NDArray[np.uint32],
+    positions: NDArray[np.int32],
+    set_offsets: NDArray[np.int64],
+    n_content: NDArray[np.int64],
+    config: Config,
+) -> tuple[NDArray[np.float64], NDArray[np.int8]]:
+    """Scores and kind codes of ``pairs``: the one score-then-classify rule that the in-process
+    engine, the living index and Spark all run (over fingerprints laid out as in
+    ``Fingerprints``)."""
+    scores = score_shingles(
+        pairs,
+        sets,
+        positions,
+        set_offsets,
+        n_content,
+        size=config.shingle.size,
+        min_containment=config.verify.min_candidate_containment,
+    )
+    codes = classify(scores, n_content[pairs[:, 0]], n_content[pairs[:, 1]], config.verify)
+    return scores, codes
+
+
+def judge(
+    fp: Fingerprints, pairs: NDArray[np.int64], config: Config
+) -> tuple[NDArray[np.float64], NDArray[np.int8]]:
+    """``judge_shingles`` over the rows of ``fp``."""
+    return judge_shingles(pairs, fp.sets, fp.positions, fp.set_offsets, fp.n_content, config)
+
+
+def verifier(fp: Fingerprints, config: Config):  # type: ignore[no-untyped-def]
+    """A function (member, representative) -> (kind code, scores), for ``star_groups``."""
+
+    def verify(member: int, rep: int) -> tuple[int, NDArray[np.float64]]:
+        scores, codes = judge(fp, np.array([[member, rep]]), config)
+        return int(codes[0]), scores[0]
+
+    return verify
 
 
 def classify_one(scores: Scores, len_a: int, len_b: int, config: VerifyConfig) -> Kind | None:

@@ -25,6 +25,7 @@ from datetime import datetime
 
 from newsdedup.config import StoryConfig
 from newsdedup.fingerprint.stopwords import stopwords
+from newsdedup.fingerprint.terms import dates_of
 
 __all__ = ["StoryFigures", "story_figures"]
 
@@ -36,10 +37,6 @@ _NAME = re.compile(
 )
 _SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n\s*|[\"“'\u2018(-]\s*)$")
 _NUMBER = re.compile(r"\d[\d,.]*\d")
-_WEEKDAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
-_MONTH_DAY = re.compile(
-    r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(\d{1,2})\b(?!\s*[,.]?\d)"
-)
 _UNKNOWN_ZIPF = 0.0
 _MAX_ZIPF = 9.0
 
@@ -103,13 +100,6 @@ def names_of(text: str) -> dict[str, str]:
             if len(word) > 1 and word not in _STOP:
                 out.setdefault(word, surface)
     return out
-
-
-def dates_of(text: str) -> set[str]:
-    """Weekdays ("thursday") and month-day dates ("sep 15") mentioned in the text."""
-    found = {m.group(1).lower() for m in _WEEKDAY.finditer(text)}
-    found.update(f"{m.group(1).lower()} {int(m.group(2))}" for m in _MONTH_DAY.finditer(text))
-    return found
 
 
 def numbers_of(text: str) -> set[str]:

@@ -2,7 +2,7 @@
 changed along each copy. Geometry and plain values only; the templates draw the SVG and escape
 every text (titles, sources and fact values are untrusted).
 
-* The order is group/provenance.py's (the evidence of publication time, excerpts and rewriting
+* The order is relate/provenance.py's (the evidence of publication time, excerpts and rewriting
   traces, as ``dedup --explain`` gives it); its first member is the likely original.
 * Each later member is drawn as a copy of the member before it in that order that covers most
   of it (the largest aligned bigram coverage of the copy, relate/coverage.py), so a copy of a
@@ -24,8 +24,8 @@ from typing import Any
 
 from newsdedup.config import Config
 from newsdedup.errors import NewsdedupError
-from newsdedup.group.provenance import trace
 from newsdedup.relate.coverage import pair_scores
+from newsdedup.relate.provenance import trace
 from newsdedup.serve.charts import utc
 from newsdedup.store.contract import IndexProtocol, StoredArticle
 from newsdedup.types import Article, Kind
@@ -80,7 +80,7 @@ class Family:
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
     original: StoredArticle  #: the likely original
-    confidence: float  #: of the likely original (group/provenance.py)
+    confidence: float  #: of the likely original (relate/provenance.py)
     first: StoredArticle | None  #: the earliest published, when any member has a date
     omitted: int  #: members of the group not drawn (over MAX_MEMBERS)
     node_width: int = NODE_W

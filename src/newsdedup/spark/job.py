@@ -24,9 +24,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from newsdedup.api import group_id
 from newsdedup.config import Config
 from newsdedup.errors import InputError, MissingExtraError
+from newsdedup.ids import group_id
 from newsdedup.read.fields import FieldMap
 from newsdedup.relate.kind import KIND_CODES
 from newsdedup.relate.verify import EXACT_SCORES, SCORE_COLUMNS

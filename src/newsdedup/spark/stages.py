@@ -29,8 +29,8 @@ from newsdedup.group.representative import priority_ranks
 from newsdedup.read.compression import Source
 from newsdedup.read.fields import FieldMap, to_article
 from newsdedup.read.jsonl import parse_record
-from newsdedup.relate.kind import classify
-from newsdedup.relate.verify import SCORE_COLUMNS, score_shingles
+from newsdedup.relate.kind import judge_shingles
+from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.report import Report
 from newsdedup.types import Article, Origin, Rejected
 from newsdedup.write.corpus import CORPUS_SCHEMA, article_row
@@ -259,15 +259,7 @@ def _judged(
 ) -> tuple[NDArray[np.float64], NDArray[np.int8]]:
     """Scores and kind codes of ``pairs`` over (sets, positions, offsets, n_content), as the
     local engine verifies (``score_pairs`` + ``classify``)."""
-    n_content = shingled[3]
-    scores = score_shingles(
-        pairs,
-        *shingled,
-        size=config.shingle.size,
-        min_containment=config.verify.min_candidate_containment,
-    )
-    codes = classify(scores, n_content[pairs[:, 0]], n_content[pairs[:, 1]], config.verify)
-    return scores, codes
+    return judge_shingles(pairs, *shingled, config)
 
 
 def verified(batches: Iterator[pa.RecordBatch], config: Config) -> Iterator[pa.RecordBatch]:

@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from newsdedup.api import group_id
 from newsdedup.clean.pipeline import clean_articles, per_article
 from newsdedup.config import Config
 from newsdedup.group.stories import date_of, story_graph_result
+from newsdedup.ids import group_id
 from newsdedup.read.fields import FieldMap
 from newsdedup.spark import job, stages
 from newsdedup.types import Article

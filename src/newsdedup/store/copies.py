@@ -22,14 +22,13 @@ import numpy as np
 import xxhash
 from numpy.typing import NDArray
 
-from newsdedup.api import group_id
 from newsdedup.config import Config
-from newsdedup.engine.local import _verifier
 from newsdedup.fingerprint.batch import Fingerprints, fingerprint_texts
 from newsdedup.group.copies import Assignment, spread_exact, star_groups
 from newsdedup.group.representative import priority_ranks
-from newsdedup.relate.kind import classify
-from newsdedup.relate.verify import SCORE_COLUMNS, score_pairs
+from newsdedup.ids import group_id
+from newsdedup.relate.kind import judge, verifier
+from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.store.contained import drop_shingles, short_pairs, stored_short_pairs
 from newsdedup.store.rows import chunks, load_fingerprints, signed
 
@@ -238,10 +237,7 @@ def _verify(
     fp, _ = load_fingerprints(conn, seqs, config.fingerprint_id)
     at = {s: i for i, s in enumerate(seqs)}
     local = np.array([[at[a], at[b]] for a, b in pairs], np.int64)
-    scores = score_pairs(
-        fp, local, size=config.shingle.size, min_containment=config.verify.min_candidate_containment
-    )
-    codes = classify(scores, fp.n_content[local[:, 0]], fp.n_content[local[:, 1]], config.verify)
+    scores, codes = judge(fp, local, config)
     keep = np.flatnonzero(codes > 0)
     update.verified += len(pairs)
     update.edges += len(keep)
@@ -364,7 +360,7 @@ def _group_component(
     codes = np.array([e[2] for e in edges], np.int8)
     scores = np.array([e[3 : 3 + len(SCORE_COLUMNS)] for e in edges], np.float64)
     scores = scores.reshape(-1, len(SCORE_COLUMNS))
-    stars = star_groups(len(everyone), rank, pairs, codes, scores, _verifier(ranked, config))
+    stars = star_groups(len(everyone), rank, pairs, codes, scores, verifier(ranked, config))
     heads = np.arange(len(everyone), dtype=np.int64)
     for head, ms in members.items():
         heads[[at[m] for m in ms]] = at[head]

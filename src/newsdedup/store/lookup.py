@@ -16,8 +16,8 @@ import numpy as np
 from newsdedup.config import Config
 from newsdedup.errors import DiffBusyError, DiffTooLargeError, InputError, invalid_param
 from newsdedup.fingerprint.batch import fingerprint_articles
-from newsdedup.relate.kind import KIND_CODES, classify
-from newsdedup.relate.verify import EXACT_SCORES, SCORE_COLUMNS, SWAP, score_pairs
+from newsdedup.relate.kind import KIND_CODES, judge
+from newsdedup.relate.verify import EXACT_SCORES, SCORE_COLUMNS, SWAP
 from newsdedup.report import Report
 from newsdedup.store.contained import query_partners
 from newsdedup.store.contract import CopyLink, StoredArticle
@@ -179,13 +179,7 @@ def _verified(
     n = len(candidates)
     joined = append(stored, fp)
     pairs = np.column_stack((np.arange(n), np.full(n, n))).astype(np.int64)
-    scores = score_pairs(
-        joined,
-        pairs,
-        size=config.shingle.size,
-        min_containment=config.verify.min_candidate_containment,
-    )
-    codes = classify(scores, joined.n_content[:n], joined.n_content[[n] * n], config.verify)
+    scores, codes = judge(joined, pairs, config)
     return [
         (candidates[i], int(codes[i]), scores[i][SWAP].tolist()) for i in np.flatnonzero(codes > 0)
     ]

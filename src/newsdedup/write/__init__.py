@@ -5,7 +5,7 @@ leaves a half-written file. The format follows the extension: ``.jsonl``/``.ndjs
 ``.csv`` (either optionally ``.gz`` or ``.zst``) or ``.parquet``.
 """
 
-from newsdedup.write.atomic import atomic_open, atomic_path
+from newsdedup.atomic import atomic_open, atomic_path
 from newsdedup.write.cleaned import write_cleaned, write_removals
 from newsdedup.write.corpus import article_row, write_corpus
 from newsdedup.write.formats import output_format, write_records

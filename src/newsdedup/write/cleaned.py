@@ -7,8 +7,8 @@ from typing import Any
 
 import pyarrow as pa
 
+from newsdedup.atomic import StrPath
 from newsdedup.types import Article
-from newsdedup.write.atomic import StrPath
 from newsdedup.write.corpus import utc_or_none
 from newsdedup.write.formats import write_records
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pyarrow as pa
 
+from newsdedup.atomic import StrPath
 from newsdedup.types import Article
-from newsdedup.write.atomic import StrPath
 from newsdedup.write.formats import write_records
 
 __all__ = ["CORPUS_COLUMNS", "CORPUS_SCHEMA", "article_row", "utc_or_none", "write_corpus"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
+from newsdedup.atomic import StrPath, atomic_open
 from newsdedup.relate.coverage import (
     ALIGNED_TEXT,
     BIGRAM_COVERAGE,
@@ -16,7 +17,6 @@ from newsdedup.relate.coverage import (
 )
 from newsdedup.relate.explain import Segment, segments
 from newsdedup.types import Alignment, Article, Scores
-from newsdedup.write.atomic import StrPath, atomic_open
 
 __all__ = ["diff_html", "marked_pieces", "measures_summary", "write_diff_html"]
 

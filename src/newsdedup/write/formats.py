@@ -32,8 +32,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import zstandard
 
+from newsdedup.atomic import StrPath, atomic_open, atomic_path
 from newsdedup.errors import ConfigError
-from newsdedup.write.atomic import StrPath, atomic_open, atomic_path
 
 __all__ = ["BATCH_ROWS", "Format", "output_format", "write_records"]
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import pyarrow as pa
 
+from newsdedup.atomic import StrPath
 from newsdedup.types import Group, Kind, Member, Scores
-from newsdedup.write.atomic import StrPath
 from newsdedup.write.formats import write_records
 
 __all__ = ["EXPLAIN_TYPE", "GROUP_COLUMNS", "GROUP_SCHEMA", "group_rows", "write_groups"]

@@ -7,8 +7,8 @@ from typing import Any
 
 import pyarrow as pa
 
+from newsdedup.atomic import StrPath
 from newsdedup.types import Rejected
-from newsdedup.write.atomic import StrPath
 from newsdedup.write.formats import write_records
 
 __all__ = ["REJECT_COLUMNS", "REJECT_SCHEMA", "reject_rows", "write_rejects"]

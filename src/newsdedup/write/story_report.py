@@ -11,8 +11,8 @@ from collections import defaultdict
 from collections.abc import Mapping
 from html import escape
 
+from newsdedup.atomic import StrPath, atomic_open
 from newsdedup.types import Story, StoryResult, Topic
-from newsdedup.write.atomic import StrPath, atomic_open
 
 __all__ = ["sparkline", "story_report_html", "write_story_report"]
 

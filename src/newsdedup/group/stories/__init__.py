@@ -9,8 +9,8 @@ One package, one path through it, each module a step of the data flow:
   and the clustering of those edges into stories and topics;
 - ``linkage``: average-link clustering over a sparse graph (the global step);
 - ``records``: the `Story` and `Topic` records with their ids, labels and headlines;
-- ``find``: the batch entry point (``find_stories``) and the publication order every
-  executor shares.
+- ``find``: the publication order every executor shares and the graph over the voices
+  (``story_graph_result``); ``newsdedup.find_stories`` (api.py) runs it from raw articles.
 
 The living index (``store/story_graph.py``, ``store/story_state.py``) and Spark
 (``spark/stories.py``) run these same functions; they keep no rule of their own.
@@ -19,9 +19,8 @@ The living index (``store/story_graph.py``, ``store/story_state.py``) and Spark
 from newsdedup.group.stories.find import (
     Embedder,
     date_of,
-    find_stories,
     publication_order,
     story_graph_result,
 )
 
-__all__ = ["Embedder", "date_of", "find_stories", "publication_order", "story_graph_result"]
+__all__ = ["Embedder", "date_of", "publication_order", "story_graph_result"]

@@ -1,5 +1,6 @@
-"""Stories and topics: every article about one event, and the subjects above them
-(docs/stories.md).
+"""Stories and topics of cleaned, copy-grouped articles: the publication order every executor
+shares and the story graph over the voices (docs/stories.md; ``api.find_stories`` runs it end
+to end from raw articles).
 
 Articles are put in publication order, one *voice* per copy group (its first article); the
 voices' story graph (group/stories/graph.py) is clustered into stories and topics, and every other
@@ -10,19 +11,14 @@ alone, so the batch, the living index and Spark give the same result.
 from __future__ import annotations
 
 import dataclasses
-import os
-import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Protocol
 
 import numpy as np
 
-from newsdedup.api import find_copies, group_id
 from newsdedup.clean.dates import find_date
-from newsdedup.clean.pipeline import clean_articles, per_article
-from newsdedup.config import Config, StoriesConfig
-from newsdedup.engine.local import unique_ids
+from newsdedup.config import StoriesConfig
 from newsdedup.group.stories.graph import cluster, story_edges
 from newsdedup.group.stories.records import story_result
 from newsdedup.group.stories.vectors import (
@@ -33,10 +29,9 @@ from newsdedup.group.stories.vectors import (
     story_text,
 )
 from newsdedup.processes import map_in_processes
-from newsdedup.report import Report
-from newsdedup.types import Article, Result, StoryResult
+from newsdedup.types import Article, StoryResult
 
-__all__ = ["Embedder", "date_of", "find_stories", "publication_order", "story_graph_result"]
+__all__ = ["Embedder", "date_of", "publication_order", "story_graph_result", "without_raw"]
 
 _EMBED_BATCH = 256
 _POOL_AFTER = 8192  #: voices before story features are read in worker processes
@@ -47,44 +42,6 @@ class Embedder(Protocol):
     """Anything that turns texts into unit vectors, one row per text."""
 
     def embed(self, texts: list[str]) -> np.ndarray: ...
-
-
-def find_stories(
-    articles: Iterable[Article],
-    config: Config | None = None,
-    *,
-    copies: Result | None = None,
-    embedder: Embedder | None = None,
-) -> StoryResult:
-    """Group ``articles`` into stories; each valid article lands in exactly one.
-
-    Articles are cleaned as ``find_copies`` cleans them; ``copies`` (a ``find_copies`` result
-    over the same articles) saves finding the copy groups again. A repeated id is rejected.
-    """
-    config = config or Config()
-    seconds: dict[str, float] = {}
-    start = time.perf_counter()
-    report = Report(strict=config.run.strict)
-    kept = _cleaned(unique_ids(articles, report), config)
-    seconds["clean"] = time.perf_counter() - start
-    if copies is None:
-        plain = dataclasses.replace(config.clean, boilerplate=False)
-        copies = find_copies(kept, dataclasses.replace(config, clean=plain))
-        seconds.update({f"copies.{k}": v for k, v in copies.stats.seconds.items()})
-    start = time.perf_counter()
-    group_of = {m.id: g.id for g in copies.groups for m in g.members}
-    group_of.update({a.id: group_id(a.id) for a in kept if a.id not in group_of})
-    order, when = publication_order(kept, config.stories)
-    # the raw text (as long again as the cleaned one) was read for its dates; nothing after
-    # needs it, and at a million articles it is gigabytes held to the end
-    ordered = [_without_raw(kept[i]) for i in order]
-    del kept
-    workers = config.run.workers or os.cpu_count() or 1
-    result = story_graph_result(ordered, when, group_of, config.stories, embedder, workers)
-    seconds["stories"] = time.perf_counter() - start
-    return dataclasses.replace(
-        result, rejected=tuple(report.rejected) + copies.rejected, seconds=seconds
-    )
 
 
 def story_graph_result(
@@ -154,14 +111,10 @@ def _chunk_features(
     return story_features(articles, max_terms, label_size)
 
 
-def _without_raw(article: Article) -> Article:
+def without_raw(article: Article) -> Article:
+    """The article without its raw text: once its dates are read nothing needs it, and at a
+    million articles it is gigabytes held to the end."""
     return article if article.raw is None else dataclasses.replace(article, raw=None)
-
-
-def _cleaned(articles: Iterable[Article], config: Config) -> list[Article]:
-    if not config.clean.boilerplate:
-        return list(articles)
-    return list(clean_articles(articles, config=per_article(config.clean)))
 
 
 def publication_order(

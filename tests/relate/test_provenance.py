@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from newsdedup.clean.pipeline import clean_article, per_article
 from newsdedup.config import CleanConfig
-from newsdedup.group.provenance import seams_per_1000_words, trace
+from newsdedup.relate.provenance import seams_per_1000_words, trace
 from newsdedup.types import Article, Kind, Removal
 
 T0 = datetime(2024, 5, 1, 8, tzinfo=UTC)

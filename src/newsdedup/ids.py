@@ -1,0 +1,30 @@
+"""Ids every executor derives the same way: a group's id from its representative, and the rule
+that two documents never share an id."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import xxhash
+
+from newsdedup.report import Report
+from newsdedup.types import Article, Origin
+
+__all__ = ["group_id", "unique_ids"]
+
+
+def group_id(representative: str) -> str:
+    """A group's id, derived from its representative's id: stable across runs and input order."""
+    return "g" + xxhash.xxh3_64_hexdigest(representative.encode("utf-8", "surrogatepass"))
+
+
+def unique_ids(articles: Iterable[Article], report: Report) -> Iterator[Article]:
+    """Reject a repeated id: two documents must never share a row of the output."""
+    seen: set[str] = set()
+    for article in articles:
+        if article.id in seen:
+            origin = article.origin or Origin(f"<article {article.id}>")
+            report.reject(origin, "duplicate_id", f"id {article.id!r} was already used")
+            continue
+        seen.add(article.id)
+        yield article
