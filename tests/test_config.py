@@ -169,7 +169,7 @@ def test_config_from_toml_unknown_section_and_field(tmp_path: Path) -> None:
     with pytest.raises(
         ConfigError,
         match=r"^Unknown section 'lhs'\. "
-        r"Allowed: clean, normalize, shingle, minhash, lsh, verify, story, stories, group, run\.$",
+        r"Allowed: clean, normalize, shingle, minhash, lsh, verify, relation, stories, group, run\.$",
     ):
         Config.from_toml(path)
     path.write_text("[lsh]\nbandz = 3\n")
@@ -243,14 +243,14 @@ def test_config_override_validates_values() -> None:
         (
             "lhs.bands",
             "Unknown setting 'lhs.bands'. Allowed: clean.<field>, normalize.<field>, "
-            "shingle.<field>, minhash.<field>, lsh.<field>, verify.<field>, story.<field>, "
+            "shingle.<field>, minhash.<field>, lsh.<field>, verify.<field>, relation.<field>, "
             "stories.<field>, group.<field>, "
             "run.<field>.",
         ),
         (
             "bands",
             "Unknown setting 'bands'. Allowed: clean.<field>, normalize.<field>, shingle.<field>, "
-            "minhash.<field>, lsh.<field>, verify.<field>, story.<field>, stories.<field>, "
+            "minhash.<field>, lsh.<field>, verify.<field>, relation.<field>, stories.<field>, "
             "group.<field>, run.<field>.",
         ),
     ],

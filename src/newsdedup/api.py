@@ -12,7 +12,7 @@ import numpy as np
 from newsdedup.clean.pipeline import clean_articles, per_article
 from newsdedup.config import Config
 from newsdedup.engine.local import CopyRun, Progress, run_copies
-from newsdedup.group.stories import Embedder, publication_order, story_graph_result
+from newsdedup.group.stories import SupportsEmbed, publication_order, story_graph_result
 from newsdedup.group.stories.find import without_raw
 from newsdedup.ids import group_id, unique_ids
 from newsdedup.relate.kind import KIND_CODES
@@ -103,7 +103,7 @@ def find_stories(
     config: Config | None = None,
     *,
     copies: Result | None = None,
-    embedder: Embedder | None = None,
+    embedder: SupportsEmbed | None = None,
 ) -> StoryResult:
     """Group ``articles`` into stories; each valid article lands in exactly one.
 

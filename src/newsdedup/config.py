@@ -25,10 +25,10 @@ __all__ = [
     "LSHConfig",
     "MinHashConfig",
     "NormalizeConfig",
+    "RelationConfig",
     "RunConfig",
     "ShingleConfig",
     "StoriesConfig",
-    "StoryConfig",
     "VerifyConfig",
 ]
 
@@ -222,8 +222,10 @@ class VerifyConfig:
 
 
 @dataclass(frozen=True, kw_only=True)
-class StoryConfig:
-    """When two articles that are not copies report the same story (see relate/kind.py).
+class RelationConfig:
+    """When two articles that are not copies report the same story, judged from the two texts
+    alone (``newsdedup compare``; relate/kind.py). Publication dates further apart than
+    ``stories.window_days`` are never the same story, as in the story graph.
 
     Two articles alone give no corpus statistics, so words are weighted by how rare they are in
     general English (wordfreq's Zipf scale). The thresholds were chosen on the odd topics of ECB+
@@ -237,7 +239,6 @@ class StoryConfig:
     corroborated: float = 0.22  #: lower cosine that is enough with a shared date or rare names
     min_rare_names: int = 3  #: shared rare name words that corroborate a lower cosine
     rare_zipf: float = 3.5  #: a name word is rare below this Zipf frequency (1 in ~300,000)
-    max_days: int = 14  #: publication dates further apart than this: never the same story
 
     def __post_init__(self) -> None:
         _check_choice(self, "weights", ("wordfreq", "uniform"))
@@ -245,7 +246,6 @@ class StoryConfig:
             _check_range(self, name, 0.0, 1.0)
         _check_int(self, "min_rare_names", 1, 1000)
         _check_range(self, "rare_zipf", 0.0, 8.0)
-        _check_int(self, "max_days", 0, 100_000)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -327,7 +327,7 @@ class Config:
     minhash: MinHashConfig = field(default_factory=MinHashConfig)
     lsh: LSHConfig = field(default_factory=LSHConfig)
     verify: VerifyConfig = field(default_factory=VerifyConfig)
-    story: StoryConfig = field(default_factory=StoryConfig)
+    relation: RelationConfig = field(default_factory=RelationConfig)
     stories: StoriesConfig = field(default_factory=StoriesConfig)
     group: GroupConfig = field(default_factory=GroupConfig)
     run: RunConfig = field(default_factory=RunConfig)

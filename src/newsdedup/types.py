@@ -16,7 +16,6 @@ __all__ = [
     "Origin",
     "Passage",
     "Rejected",
-    "Relation",
     "Removal",
     "Result",
     "Scores",
@@ -191,16 +190,6 @@ class Alignment:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Relation:
-    """The verified relation of document ``a`` to document ``b``."""
-
-    a: str
-    b: str
-    kind: Kind
-    scores: Scores | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Member:
     """A document inside a group, with its relation to the representative."""
 
@@ -247,7 +236,6 @@ class Result:
     groups: tuple[Group, ...]
     rejected: tuple[Rejected, ...]
     stats: Stats
-    relations: tuple[Relation, ...] = ()
 
     def assignments(self) -> dict[str, tuple[str, Member]]:
         """Map each document id to (group id, its member record)."""

@@ -7,13 +7,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdedup import Article, Kind
-from newsdedup.config import StoryConfig
+from newsdedup.config import RelationConfig
 from newsdedup.fingerprint.terms import dates_of
 from newsdedup.relate.compare import compare
 from newsdedup.relate.kind import story_kind
 from newsdedup.relate.story import StoryFigures, names_of, numbers_of, story_figures
 
-_CONFIG = StoryConfig(similarity=0.32, corroborated=0.22, min_rare_names=3, max_days=14)
+_CONFIG = RelationConfig(similarity=0.32, corroborated=0.22, min_rare_names=3)
+_WINDOW = 14.0
 
 _SUMMIT = (
     "Vladimir Putin met Xi Jinping on Thursday in Samarkand, Uzbekistan, at the Shanghai "
@@ -58,26 +59,26 @@ def _figures(similarity: float, **kw: object) -> StoryFigures:
     ],
 )
 def test_relation_story_kind_at_the_thresholds(figures: StoryFigures, expected: Kind) -> None:
-    assert story_kind(figures, _CONFIG) is expected
+    assert story_kind(figures, _CONFIG, _WINDOW) is expected
 
 
 def test_relation_story_kind_follows_the_config() -> None:
-    strict = StoryConfig(similarity=0.5, corroborated=0.4, min_rare_names=1, max_days=1)
-    assert story_kind(_figures(0.45), strict) is Kind.UNRELATED
-    assert story_kind(_figures(0.45, rare_names=("SCO",)), strict) is Kind.SAME_STORY
-    assert story_kind(_figures(0.6, days_apart=2.0), strict) is Kind.UNRELATED
+    strict = RelationConfig(similarity=0.5, corroborated=0.4, min_rare_names=1)
+    assert story_kind(_figures(0.45), strict, _WINDOW) is Kind.UNRELATED
+    assert story_kind(_figures(0.45, rare_names=("SCO",)), strict, _WINDOW) is Kind.SAME_STORY
+    assert story_kind(_figures(0.6, days_apart=2.0), strict, 1.0) is Kind.UNRELATED
 
 
 def test_relation_figures_of_two_reports() -> None:
-    f = story_figures(_SUMMIT, _SUMMIT_OTHER, StoryConfig())
+    f = story_figures(_SUMMIT, _SUMMIT_OTHER, RelationConfig())
     assert {"Samarkand", "Uzbekistan", "Jinping", "Putin"} <= set(f.shared_names)
     assert {"Samarkand", "Uzbekistan"} <= set(f.rare_names)
     assert f.shared_dates == ("thursday",)
     assert f.days_apart is None
-    assert story_kind(f, StoryConfig()) is Kind.SAME_STORY
-    assert story_kind(story_figures(_SUMMIT, _FLOOD, StoryConfig()), StoryConfig()) is (
-        Kind.UNRELATED
-    )
+    assert story_kind(f, RelationConfig(), _WINDOW) is Kind.SAME_STORY
+    assert story_kind(
+        story_figures(_SUMMIT, _FLOOD, RelationConfig()), RelationConfig(), _WINDOW
+    ) is (Kind.UNRELATED)
 
 
 def test_relation_publication_dates_far_apart_are_unrelated() -> None:
@@ -106,7 +107,7 @@ def test_relation_reasons_name_the_deciding_figures() -> None:
 
 
 def test_relation_uniform_weights_need_no_extra() -> None:
-    f = story_figures(_SUMMIT, _SUMMIT_OTHER, StoryConfig(weights="uniform"))
+    f = story_figures(_SUMMIT, _SUMMIT_OTHER, RelationConfig(weights="uniform"))
     assert 0.0 < f.similarity <= 1.0
     assert f.rare_names == f.shared_names  # without frequencies every name counts as rare
 
@@ -137,9 +138,11 @@ _texts = st.lists(
 @settings(max_examples=100, deadline=None)
 @given(a=_texts, b=_texts)
 def test_relation_story_rule_is_symmetric(a: str, b: str) -> None:
-    forward, backward = story_figures(a, b, StoryConfig()), story_figures(b, a, StoryConfig())
+    forward, backward = story_figures(a, b, RelationConfig()), story_figures(b, a, RelationConfig())
     assert forward.similarity == pytest.approx(backward.similarity, abs=1e-12)
-    assert story_kind(forward, StoryConfig()) is story_kind(backward, StoryConfig())
+    assert story_kind(forward, RelationConfig(), _WINDOW) is story_kind(
+        backward, RelationConfig(), _WINDOW
+    )
 
 
 @pytest.mark.parametrize(

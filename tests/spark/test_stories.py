@@ -18,7 +18,7 @@ from newsdedup.group.stories.records import story_id
 from newsdedup.metrics import bcubed, cluster_pairs, pair_score
 from newsdedup.spark.job import _spark_schema
 from newsdedup.spark.stages import ARTICLE_SCHEMA
-from newsdedup.spark.stories import stories, write_stories
+from newsdedup.spark.stories import dedup_with_stories, stories
 from newsdedup.synth import write_corpus_jsonl
 
 _SAME_EVENT = {"000", "001", "003", "004"}
@@ -144,7 +144,7 @@ def test_stories_one_story_across_days(
 def test_stories_write_stories_beside_the_groups(
     spark: Any, dated_seeds: list[Article], tmp_path: Path
 ) -> None:
-    """``write_stories`` runs ``dedup``, reads its groups back and writes (id, group, story)
+    """``dedup_with_stories`` runs ``dedup``, reads its groups back and writes (id, group, story)
     beside them; the story records go where asked."""
     corpus = tmp_path / "seeds.jsonl"
     corpus.write_bytes(
@@ -154,7 +154,7 @@ def test_stories_write_stories_beside_the_groups(
             if a.published is not None
         )
     )
-    run = write_stories(
+    run = dedup_with_stories(
         spark, [str(corpus)], output=str(tmp_path / "groups.parquet"),
         records_output=str(tmp_path / "records.parquet"),
     )  # fmt: skip

@@ -32,7 +32,7 @@ def _other_value(key: str, value: Any) -> Any:
         choices = {
             "clean.extractor": EXTRACTORS[1],
             "shingle.stopwords": "multi",
-            "story.weights": "uniform",
+            "relation.weights": "uniform",
             "group.representative": "longest",
             "verify.model": "other-model.json",
         }
@@ -60,7 +60,7 @@ def test_identity_holds_every_result_setting_and_no_run_setting() -> None:
     }
     assert set(DEFAULTS) == {k for k in every if not k.startswith("run.")} - NOT_IDENTITY
     for key in ("verify.near_jaccard", "lsh.max_bucket", "stories.story_similarity",
-                "group.representative", "story.similarity", "clean.extractor"):  # fmt: skip
+                "group.representative", "relation.similarity", "clean.extractor"):  # fmt: skip
         assert key in DEFAULTS
     assert not any(k.startswith("run.") for k in DEFAULTS)
 

@@ -121,11 +121,12 @@ def _listed(label: str, items: tuple[str, ...], limit: int = 12) -> str:
 
 def _story_reasons(kind: Kind, f: StoryFigures, config: Config) -> list[str]:
     """Why a pair that is not a copy is, or is not, the same story: the deciding figure first."""
-    c = config.story
+    c = config.relation
     sim = f"story similarity {f.similarity:.3f}"
     corroborated = bool(f.shared_dates) or len(f.rare_names) >= c.min_rare_names
-    if f.days_apart is not None and f.days_apart > c.max_days:
-        lead = f"published {f.days_apart:.0f} days apart (> {c.max_days}): unrelated"
+    window = config.stories.window_days
+    if f.days_apart is not None and f.days_apart > window:
+        lead = f"published {f.days_apart:.0f} days apart (> {window:g}): unrelated"
     elif f.similarity >= c.similarity:
         lead = f"{sim} >= {c.similarity}: same story"
     elif f.similarity >= c.corroborated and corroborated:
@@ -162,9 +163,9 @@ def compare(a: Article, b: Article, config: Config | None = None) -> Comparison:
         code = classify(row, fp.n_content[[0]], fp.n_content[[1]], config.verify)[0]
         copy_kind = KIND_CODES[code]
     s["exact"] = float(copy_kind is Kind.EXACT)
-    story = story_figures(a.text, b.text, config.story, a.published, b.published)
+    story = story_figures(a.text, b.text, config.relation, a.published, b.published)
     s.update(_story_scores(story))
-    kind = copy_kind or story_kind(story, config.story)
+    kind = copy_kind or story_kind(story, config.relation, config.stories.window_days)
     reasons = _reasons(copy_kind, s, config)
     passages = _passages(a.text, b.text)
     quoted = sum(p["quoted"] >= 0.5 for p in passages)  # type: ignore[operator]

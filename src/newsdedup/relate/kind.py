@@ -23,7 +23,8 @@ A copy's kind, in order of precedence (lengths in content words, after stopword 
 Two articles that are not copies are ``same_story`` or ``unrelated`` (``story_kind``, over the
 figures of relate/story.py):
 
-- unrelated whenever both publication dates are known and more than ``max_days`` apart;
+- unrelated whenever both publication dates are known and more than ``stories.window_days``
+  apart (the story graph's window);
 - same story when the rarity-weighted cosine of their content words is at least
   ``similarity``, or at least ``corroborated`` and the texts also share a date (a weekday or a
   month-day) or ``min_rare_names`` rare name words: two reports on the same actors months apart
@@ -42,7 +43,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from newsdedup.config import Config, StoryConfig, VerifyConfig
+from newsdedup.config import Config, RelationConfig, VerifyConfig
 from newsdedup.errors import ConfigError
 from newsdedup.fingerprint.batch import Fingerprints
 from newsdedup.relate.story import StoryFigures
@@ -247,9 +248,9 @@ def classify_one(scores: Scores, len_a: int, len_b: int, config: VerifyConfig) -
     return KIND_CODES[code]
 
 
-def story_kind(figures: StoryFigures, config: StoryConfig) -> Kind:
+def story_kind(figures: StoryFigures, config: RelationConfig, window_days: float) -> Kind:
     """``same_story`` or ``unrelated`` for a pair that is not a copy (rule in the docstring)."""
-    if figures.days_apart is not None and figures.days_apart > config.max_days:
+    if figures.days_apart is not None and figures.days_apart > window_days:
         return Kind.UNRELATED
     if figures.similarity >= config.similarity:
         return Kind.SAME_STORY

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from newsdedup.config import StoryConfig
+from newsdedup.config import RelationConfig
 from newsdedup.fingerprint.stopwords import stopwords
 from newsdedup.fingerprint.terms import dates_of
 
@@ -57,7 +57,7 @@ class StoryFigures:
 def story_figures(
     a: str,
     b: str,
-    config: StoryConfig,
+    config: RelationConfig,
     published_a: datetime | None = None,
     published_b: datetime | None = None,
 ) -> StoryFigures:

@@ -39,7 +39,7 @@ try:  # the spark extra brings pandas; the UDF's type hints must be real classes
 except ImportError:  # pragma: no cover - without the extra this module is never run
     pd = None
 
-__all__ = ["DATED_SCHEMA", "dated_of", "stories", "write_stories"]
+__all__ = ["DATED_SCHEMA", "dated_of", "dedup_with_stories", "stories"]
 
 #: Each article as the story stage sees it: cleaned text, copy group, and its date (``date_of``)
 #: as microseconds since the epoch (null: undated) with its UTC day.
@@ -160,7 +160,7 @@ def dated_of(batches: Iterator[pa.RecordBatch], config: Config) -> Iterator[pa.R
         )
 
 
-def write_stories(
+def dedup_with_stories(
     spark: SparkSession,
     inputs: Sequence[str],
     *,

@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from newsdedup.spark.job import dedup, session
-    from newsdedup.spark.stories import write_stories
+    from newsdedup.spark.stories import dedup_with_stories
 
     config = Config.from_toml(args.config) if args.config else Config()
     if args.set:
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     spark = session()
     if args.stories:
-        run = write_stories(
+        run = dedup_with_stories(
             spark,
             args.inputs,
             stories_output=args.stories,

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from newsdedup.config import Config
 from newsdedup.errors import StoreError
-from newsdedup.group.stories import Embedder
+from newsdedup.group.stories import SupportsEmbed
 from newsdedup.relate.kind import KIND_CODES
 from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.report import Report
@@ -73,7 +73,11 @@ class Index:
     """
 
     def __init__(
-        self, path: str | Path, config: Config | None = None, *, embedder: Embedder | None = None
+        self,
+        path: str | Path,
+        config: Config | None = None,
+        *,
+        embedder: SupportsEmbed | None = None,
     ) -> None:
         self.path = Path(path)
         self.config = config or Config()

@@ -26,7 +26,7 @@ import numpy as np
 
 from newsdedup.config import Config
 from newsdedup.errors import StoreError
-from newsdedup.group.stories import Embedder, publication_order
+from newsdedup.group.stories import SupportsEmbed, publication_order
 from newsdedup.group.stories import records as records_of
 from newsdedup.group.stories.graph import StoryEdges, cluster
 from newsdedup.group.stories.records import story_id, topic_id
@@ -77,7 +77,7 @@ def _day(when: datetime | None) -> float | None:
 class StoryState:
     """Keeps the stories of an index file up to date (the caller holds the transaction)."""
 
-    def __init__(self, config: Config, embedder: Embedder | None = None) -> None:
+    def __init__(self, config: Config, embedder: SupportsEmbed | None = None) -> None:
         self.config = config
         self.embedder = embedder
 

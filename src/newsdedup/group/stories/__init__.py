@@ -17,10 +17,10 @@ The living index (``store/story_graph.py``, ``store/story_state.py``) and Spark
 """
 
 from newsdedup.group.stories.find import (
-    Embedder,
+    SupportsEmbed,
     date_of,
     publication_order,
     story_graph_result,
 )
 
-__all__ = ["Embedder", "date_of", "publication_order", "story_graph_result"]
+__all__ = ["SupportsEmbed", "date_of", "publication_order", "story_graph_result"]

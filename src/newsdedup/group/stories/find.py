@@ -31,15 +31,16 @@ from newsdedup.group.stories.vectors import (
 from newsdedup.processes import map_in_processes
 from newsdedup.types import Article, StoryResult
 
-__all__ = ["Embedder", "date_of", "publication_order", "story_graph_result", "without_raw"]
+__all__ = ["SupportsEmbed", "date_of", "publication_order", "story_graph_result", "without_raw"]
 
 _EMBED_BATCH = 256
 _POOL_AFTER = 8192  #: voices before story features are read in worker processes
 _FEATURE_CHUNK = 2048  #: voices per worker task (about 5 s of work)
 
 
-class Embedder(Protocol):
-    """Anything that turns texts into unit vectors, one row per text."""
+class SupportsEmbed(Protocol):
+    """Anything that turns texts into unit vectors, one row per text: the bundled
+    ``fingerprint.embed.Embedder`` or a caller's own model."""
 
     def embed(self, texts: list[str]) -> np.ndarray: ...
 
@@ -49,7 +50,7 @@ def story_graph_result(
     when: Sequence[datetime | None],
     group_of: dict[str, str],
     config: StoriesConfig,
-    embedder: Embedder | None = None,
+    embedder: SupportsEmbed | None = None,
     workers: int = 1,
 ) -> StoryResult:
     """Stories and topics of articles in publication order (group/stories/graph.py): one voice
