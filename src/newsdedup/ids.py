@@ -3,19 +3,31 @@ that two documents never share an id."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
+import numpy as np
 import xxhash
+from numpy.typing import NDArray
 
 from newsdedup.report import Report
 from newsdedup.types import Article, Origin
 
-__all__ = ["group_id", "unique_ids"]
+__all__ = ["group_id", "tiebreak", "unique_ids"]
 
 
 def group_id(representative: str) -> str:
     """A group's id, derived from its representative's id: stable across runs and input order."""
     return "g" + xxhash.xxh3_64_hexdigest(representative.encode("utf-8", "surrogatepass"))
+
+
+def tiebreak(ids: Sequence[str]) -> NDArray[np.uint64]:
+    """A hash of each id: the order in which a capped LSH bucket keeps its members, the same
+    whatever the input order (candidates/lsh.py)."""
+    return np.fromiter(
+        (xxhash.xxh3_64_intdigest(i.encode("utf-8", "surrogatepass")) for i in ids),
+        np.uint64,
+        len(ids),
+    )
 
 
 def unique_ids(articles: Iterable[Article], report: Report) -> Iterator[Article]:

@@ -182,7 +182,7 @@ def _components(n: int, pairs: np.ndarray) -> list[np.ndarray]:
 def test_index_component_regrouping_equals_the_whole_graph(tmp_path: Path) -> None:
     """star_groups inside one connected component depends only on that component (the claim
     incremental regrouping rests on), over the verified edges of a real corpus."""
-    from newsdedup.engine.local import _verifier
+    from newsdedup.relate.kind import verifier
     from newsdedup.group.copies import star_groups
     from newsdedup.group.representative import priority_ranks
     from newsdedup.store.rows import load_fingerprints
@@ -199,7 +199,7 @@ def test_index_component_regrouping_equals_the_whole_graph(tmp_path: Path) -> No
     scores = np.array([e[3 : 3 + len(SCORE_COLUMNS)] for e in edges], np.float64)
     assert len(pairs) > 20, "the corpus must have copies"
     rank = priority_ranks(ids, fp.published, fp.n_words, fp.traces, CONFIG.group.representative)
-    verify = _verifier(fp, CONFIG)
+    verify = verifier(fp, CONFIG)
     whole = star_groups(len(seqs), rank, pairs, codes, scores, verify)
     for nodes in _components(len(seqs), pairs):
         local = {int(d): i for i, d in enumerate(nodes)}

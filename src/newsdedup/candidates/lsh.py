@@ -16,7 +16,7 @@ import numba as nb
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["LSHReport", "bucket_pairs", "candidate_pairs"]
+__all__ = ["LSHReport", "band_pairs", "bucket_pairs", "candidate_pairs"]
 
 _BANDS_PER_CHUNK = 8
 
@@ -62,21 +62,32 @@ def bucket_pairs(members, starts, ends, cap, wanted):  # type: ignore[no-untyped
     return out[:k]
 
 
-def _band_pairs(
+def band_pairs(
     keys: NDArray[np.uint64],
     docs: NDArray[np.int64],
     tiebreak: NDArray[np.uint64],
     cap: int,
     report: LSHReport,
     wanted: NDArray[np.bool_],
+    bands: NDArray[np.int64] | None = None,
 ) -> NDArray[np.int64]:
+    """The LSH bucket step, written once: rows (band key, document, tiebreak) -> the pairs
+    (lower first) of the documents sharing a key, a bucket over ``cap`` keeping its ``cap``
+    members of smallest (tiebreak, document). Buckets are told apart by ``keys`` (and
+    ``bands`` when the rows hold several bands); ``wanted`` is indexed by document. The local
+    engine calls it once per band, the living index per bucket and Spark once per partition
+    of whole buckets, so the cap and its tie-break are one rule on every executor."""
     # numpy's argsort of one uint64 key is vectorised (AVX-512 where present), several times
     # faster than a lexsort with the tiebreak; only capped buckets need the tiebreak order
-    order = np.argsort(keys)
+    order = np.argsort(keys) if bands is None else np.lexsort((keys, bands))
     sorted_keys = keys[order]
-    change = np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1
-    starts = np.concatenate(([0], change))
-    ends = np.concatenate((change, [len(sorted_keys)]))
+    differs = sorted_keys[1:] != sorted_keys[:-1]
+    if bands is not None:
+        sorted_bands = bands[order]
+        differs |= sorted_bands[1:] != sorted_bands[:-1]
+    change = np.flatnonzero(differs) + 1
+    starts = np.concatenate(([0], change)).astype(np.int64)
+    ends = np.concatenate((change, [len(sorted_keys)])).astype(np.int64)
     sizes = ends - starts
     multi = sizes >= 2
     report.buckets += int(multi.sum())
@@ -84,7 +95,7 @@ def _band_pairs(
         report.largest = max(report.largest, int(sizes.max()))
     for start, end in zip(starts[sizes > cap], ends[sizes > cap], strict=True):
         members = order[start:end]
-        order[start:end] = members[np.argsort(tiebreak[members], kind="stable")]
+        order[start:end] = members[np.lexsort((docs[members], tiebreak[members]))]
         report.oversized += 1
         report.oversized_sizes.append(int(end - start))
     pairs: NDArray[np.int64] = bucket_pairs(docs[order], starts[multi], ends[multi], cap, wanted)
@@ -121,7 +132,7 @@ def candidate_pairs(
     def band_chunk(first: int) -> tuple[NDArray[np.int64], LSHReport]:
         local = LSHReport()  # one per thread: no shared counters
         found = [
-            _band_pairs(keys[docs, band], docs, doc_tiebreak, max_bucket, local, everyone)
+            band_pairs(keys[docs, band], docs, doc_tiebreak, max_bucket, local, everyone)
             for band in range(first, min(first + _BANDS_PER_CHUNK, keys.shape[1]))
         ]
         codes = np.concatenate([p[:, 0] * n + p[:, 1] for p in found])

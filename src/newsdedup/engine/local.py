@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 import numba
 import numpy as np
-import xxhash
 from numpy.typing import NDArray
 
 from newsdedup.candidates.contained import ContainedReport, contained_pairs, union_pairs
@@ -28,7 +27,7 @@ from newsdedup.engine.pool import POOL_AFTER, Payload, payload, pooled
 from newsdedup.fingerprint.batch import Fingerprints, concat, fingerprint_articles
 from newsdedup.group.copies import Assignment, exact_heads, spread_exact, star_groups
 from newsdedup.group.representative import priority_ranks
-from newsdedup.ids import unique_ids
+from newsdedup.ids import tiebreak, unique_ids
 from newsdedup.memory import release_memory
 from newsdedup.relate.kind import judge, verifier
 from newsdedup.relate.verify import SCORE_COLUMNS
@@ -196,12 +195,9 @@ def run_copies(
         )
         heads = exact_heads(fp.exact, rank) if n else np.empty(0, np.int64)
         eligible = (heads == np.arange(n)) & (np.diff(fp.set_offsets) > 0)
-        tiebreak = np.fromiter(
-            (xxhash.xxh3_64_intdigest(i.encode("utf-8", "surrogatepass")) for i in fp.ids),
-            np.uint64,
-            n,
+        pairs, lsh = candidate_pairs(
+            fp.keys, eligible, tiebreak(fp.ids), max_bucket=config.lsh.max_bucket
         )
-        pairs, lsh = candidate_pairs(fp.keys, eligible, tiebreak, max_bucket=config.lsh.max_bucket)
         # band keys are a third of the fingerprints and no later stage reads them
         fp = dataclasses.replace(fp, keys=fp.keys[:0])
         release_memory()

@@ -284,27 +284,19 @@ def dedup(
     mark = time.perf_counter()
     cap = config.lsh.max_bucket
     eligible = docs.where((F.col("head") == F.col("vertex")) & F.col("shingled"))
-    buckets = (
-        eligible.select("vertex", "tiebreak", F.posexplode("keys").alias("band", "key"))
-        .groupBy("band", "key")
-        .agg(
-            F.count(F.lit(1)).alias("size"),
-            F.collect_list(F.struct("tiebreak", "vertex")).alias("members"),
-        )
-        .where(F.col("size") >= 2)
-        .persist(StorageLevel.MEMORY_AND_DISK)
-    )
-    capped = F.when(F.col("size") > cap, F.slice(F.sort_array("members"), 1, cap)).otherwise(
-        F.col("members")
-    )
-    listed = buckets.select(capped.getField("vertex").alias("vs"))
+    rows = eligible.select("vertex", "tiebreak", F.posexplode("keys").alias("band", "key"))
+    # whole buckets to one partition, where the local engine's bucket step (cap, tie-break,
+    # pairs) runs over them as it runs over one band in process
     pairs = (
-        listed.select(F.explode("vs").alias("a"), "vs")
-        .select("a", F.explode("vs").alias("b"))
-        .where(F.col("a") < F.col("b"))
+        rows.repartition("band", "key")
+        .mapInArrow(
+            functools.partial(stages.bucket_pairs_of, cap=cap), _spark_schema(stages.PAIR_SCHEMA)
+        )
         .distinct()
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
+    buckets = rows.groupBy("band", "key").agg(F.count(F.lit(1)).alias("size"))
+    buckets = buckets.where(F.col("size") >= 2)
     lsh = buckets.agg(
         F.sum(F.when(F.col("size") > cap, 1).otherwise(0)).alias("oversized"),
         F.max("size").alias("largest"),

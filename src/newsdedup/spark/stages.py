@@ -17,15 +17,16 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import xxhash
 from numpy.typing import NDArray
 
 from newsdedup.candidates.contained import SAMPLE, short_pair_filter
+from newsdedup.candidates.lsh import LSHReport, band_pairs
 from newsdedup.clean.pipeline import clean_articles, per_article
 from newsdedup.config import Config
 from newsdedup.fingerprint.batch import fingerprint_articles
 from newsdedup.group.copies import star_groups
 from newsdedup.group.representative import priority_ranks
+from newsdedup.ids import tiebreak as ids_tiebreak
 from newsdedup.read.compression import Source
 from newsdedup.read.fields import FieldMap, to_article
 from newsdedup.read.jsonl import parse_record
@@ -98,14 +99,33 @@ class Lines:
     format: str  #: "jsonl" or "parquet"
 
 
+#: the candidate pairs of the LSH step (vertices, lower first)
+PAIR_SCHEMA = pa.schema([("a", pa.int64()), ("b", pa.int64())])
+
+
+def bucket_pairs_of(batches: Iterator[pa.RecordBatch], *, cap: int) -> Iterator[pa.RecordBatch]:
+    """One partition of (vertex, tiebreak, band, key) rows that holds whole buckets -> their
+    candidate pairs, by the local engine's bucket step (``band_pairs``: cap and tie-break)."""
+    table = pa.Table.from_batches(list(batches))
+    if not table.num_rows:
+        return
+    vertex = table["vertex"].to_numpy()
+    ranks = table["tiebreak"].to_numpy().view(np.uint64) ^ _SIGN  # back to the local order
+    keys = table["key"].to_numpy().view(np.uint64)
+    bands = table["band"].to_numpy().astype(np.int64)
+    n = len(vertex)
+    local = band_pairs(
+        keys, np.arange(n, dtype=np.int64), ranks, cap, LSHReport(), np.ones(n, np.bool_), bands
+    )
+    pairs = np.sort(vertex[local], axis=1)
+    yield pa.RecordBatch.from_arrays(
+        [pa.array(pairs[:, 0]), pa.array(pairs[:, 1])], schema=PAIR_SCHEMA
+    )
+
+
 def tiebreak(ids: list[str]) -> NDArray[np.int64]:
     """The local engine's LSH tiebreak (xxh3 of the id) as signed longs in the same order."""
-    raw = np.fromiter(
-        (xxhash.xxh3_64_intdigest(i.encode("utf-8", "surrogatepass")) for i in ids),
-        np.uint64,
-        len(ids),
-    )
-    return (raw ^ _SIGN).view(np.int64)
+    return (ids_tiebreak(ids) ^ _SIGN).view(np.int64)
 
 
 def _records(

@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import xxhash
 from numpy.typing import NDArray
 
+from newsdedup.candidates.lsh import LSHReport, band_pairs
 from newsdedup.config import Config
 from newsdedup.fingerprint.batch import Fingerprints, fingerprint_texts
 from newsdedup.group.copies import Assignment, spread_exact, star_groups
 from newsdedup.group.representative import priority_ranks
-from newsdedup.ids import group_id
+from newsdedup.ids import group_id, tiebreak
 from newsdedup.relate.kind import judge, verifier
 from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.store.contained import drop_shingles, short_pairs, stored_short_pairs
@@ -58,10 +58,6 @@ def rank_key(policy: str) -> Callable[[tuple[int, int, str]], tuple[Any, ...]]:
     if policy == "longest":
         return lambda r: (-r[1], r[0], r[2])
     return lambda r: (r[2],)
-
-
-def tiebreak(article_id: str) -> int:
-    return xxhash.xxh3_64_intdigest(article_id.encode("utf-8", "surrogatepass"))
 
 
 def update_groups(
@@ -185,13 +181,10 @@ def _link(
                 lo, hi = np.searchsorted(flat, [key, key + 1]) if key < _MAX else (0, 0)
                 bucket[key] = set(owner[lo:hi].tolist()) if hi > lo else _owners(flat, owner, key)
             bucket[key].add(seq)
-    fresh = set(heads)
+    fresh = np.asarray(sorted(set(heads)), np.int64)
     pairs: set[tuple[int, int]] = set()
     for members in bucket.values():
-        kept = _capped(conn, sorted(members), config.lsh.max_bucket, update)
-        for x in kept:
-            if x in fresh:
-                pairs.update((min(x, y), max(x, y)) for y in kept if y != x)
+        pairs.update(_bucket_pairs(conn, sorted(members), fresh, config.lsh.max_bucket, update))
     conn.executemany(
         "INSERT INTO bands VALUES (?, ?)", zip(flat.tolist(), owner.tolist(), strict=True)
     )
@@ -207,16 +200,33 @@ def _owners(flat: NDArray[np.int64], owner: NDArray[np.int64], key: int) -> set[
     return set(owner[flat == key].tolist())
 
 
-def _capped(
-    conn: sqlite3.Connection, members: list[int], cap: int, update: CopyUpdate
-) -> list[int]:
-    """A bucket's members that get paired: all, or the ``cap`` first by id hash (the batch's
-    rule over the bucket as it is now; pairs made before it filled up stay)."""
-    if len(members) <= cap:
-        return members
-    update.capped += 1
-    ids = dict(_ids(conn, members))
-    return sorted(members, key=lambda s: tiebreak(ids[s]))[:cap]
+def _bucket_pairs(
+    conn: sqlite3.Connection,
+    members: list[int],
+    fresh: NDArray[np.int64],
+    cap: int,
+    update: CopyUpdate,
+) -> list[tuple[int, int]]:
+    """The pairs of one bucket that hold a new document, by the batch's bucket step
+    (``band_pairs``: the cap and its tie-break) over the bucket as it is now; pairs made before
+    it filled up stay."""
+    seqs = np.asarray(members, np.int64)
+    n = len(seqs)
+    ranks = np.zeros(n, np.uint64)
+    if n > cap:  # only a capped bucket needs its members' tiebreaks
+        ids = dict(_ids(conn, members))
+        ranks = tiebreak([ids[int(s)] for s in seqs])
+    report = LSHReport()
+    local = band_pairs(
+        np.zeros(n, np.uint64),
+        np.arange(n, dtype=np.int64),
+        ranks,
+        cap,
+        report,
+        np.isin(seqs, fresh),
+    )
+    update.capped += report.oversized
+    return [(int(a), int(b)) for a, b in seqs[local]]
 
 
 def _ids(conn: sqlite3.Connection, seqs: Sequence[int]) -> list[tuple[int, str]]:
