@@ -232,6 +232,27 @@ def test_index_earlier_exact_copy_takes_over_the_head(tmp_path: Path) -> None:
         assert index.article("early").original  # type: ignore[union-attr]
 
 
+def test_index_exact_head_is_the_batch_rank_with_scraping_traces(tmp_path: Path) -> None:
+    """Within an exact class the head is ``priority_ranks``' best: with equal dates the copy
+    that carried fewer boilerplate lines, before its id (the index once ranked by date, length
+    and id only, and kept the scraped copy)."""
+    base = corpus()[3]
+    when = datetime(2030, 1, 1, tzinfo=UTC)
+    scraped = dataclasses.replace(
+        base,
+        id="a-scraped",
+        text=f"- Advertisement -\n{base.text}\n- Advertisement -\nSource link",
+        published=when,
+    )
+    clean = dataclasses.replace(base, id="b-clean", published=when)
+    batch = batch_membership(find_copies([scraped, clean], CONFIG))
+    assert batch["b-clean"][1] == 0  # the batch makes the clean copy the original
+    with Index(tmp_path / "x.db", CONFIG) as index:
+        index.add([scraped])
+        index.add([clean])
+        assert membership(index, ["a-scraped", "b-clean"]) == batch
+
+
 def test_index_edited_article_is_a_new_version(tmp_path: Path) -> None:
     articles = list(corpus())
     copies, _ = batch_result()

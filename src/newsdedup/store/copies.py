@@ -14,7 +14,7 @@ else.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +32,7 @@ from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.store.contained import drop_shingles, short_pairs, stored_short_pairs
 from newsdedup.store.rows import chunks, load_fingerprints, signed
 
-__all__ = ["CopyUpdate", "catch_up_short_pairs", "rank_key", "update_groups"]
+__all__ = ["CopyUpdate", "catch_up_short_pairs", "update_groups"]
 
 
 @dataclass(slots=True)
@@ -49,15 +49,6 @@ class CopyUpdate:
 
 def _marks(n: int) -> str:
     return ", ".join("?" * n)
-
-
-def rank_key(policy: str) -> Callable[[tuple[int, int, str]], tuple[Any, ...]]:
-    """The order of ``priority_ranks`` as a key on (published, n_words, id)."""
-    if policy == "earliest":
-        return lambda r: (r[0], -r[1], r[2])
-    if policy == "longest":
-        return lambda r: (-r[1], r[0], r[2])
-    return lambda r: (r[2],)
 
 
 def update_groups(
@@ -107,14 +98,20 @@ def _elect_head(
     """Make the best-ranked member of an exact class its head (``exact_heads``' rule); returns
     the new head when it changed and has shingles (it then needs LSH), else nothing."""
     rows = conn.execute(
-        "SELECT f.seq, f.head, f.published, f.n_words, a.id, length(f.sets) "
+        "SELECT f.seq, f.head, f.published, f.n_words, a.id, length(f.sets), f.traces "
         "FROM fingerprints f JOIN articles a ON a.seq = f.seq WHERE ex0 = ? AND ex1 = ?",
         ex,
     ).fetchall()
     if not rows:
         return []
-    key = rank_key(config.group.representative)
-    best = min(rows, key=lambda r: key((r[2], r[3], r[4])))
+    rank = priority_ranks(
+        [r[4] for r in rows],
+        np.array([r[2] for r in rows], np.int64),
+        np.array([r[3] for r in rows], np.int64),
+        np.array([r[6] for r in rows], np.int32),
+        config.group.representative,
+    )
+    best = rows[int(np.argmin(rank))]
     seeds.update(r[0] for r in rows)
     if best[1] == 1:
         return []
