@@ -28,7 +28,7 @@ from newsdedup.relate.kind import _EXACT
 from newsdedup.relate.verify import EXACT_SCORES
 from newsdedup.relate.verify import SWAP as _SWAP
 
-__all__ = ["Assignment", "exact_heads", "spread_exact", "star_groups"]
+__all__ = ["Assignment", "exact_heads", "follow_heads", "spread_exact", "star_groups"]
 
 Verifier = Callable[[int, int], tuple[int, NDArray[np.float64]]]
 
@@ -155,13 +155,28 @@ def _join_family(
 def spread_exact(assignment: Assignment, heads: NDArray[np.int64]) -> Assignment:
     """Exact copies join their head's group: kind exact under a representative head, else the
     head's own kind."""
-    center = assignment.center[heads]
-    dup = heads != np.arange(len(heads))
-    head_is_rep = assignment.center[heads] == heads
-    kind = assignment.kind[heads].copy()
-    scores = assignment.scores[heads].copy()
-    kind[dup & head_is_rep] = _EXACT
-    scores[dup & head_is_rep] = EXACT_SCORES
-    kind[~dup] = assignment.kind[~dup]
-    scores[~dup] = assignment.scores[~dup]
+    center, kind, scores = follow_heads(
+        np.arange(len(heads)),
+        heads,
+        assignment.center[heads],
+        assignment.kind[heads],
+        assignment.scores[heads],
+    )
     return Assignment(center=center, kind=kind, scores=scores)
+
+
+def follow_heads(
+    doc: NDArray[np.int64],
+    head: NDArray[np.int64],
+    head_center: NDArray[np.int64],
+    head_kind: NDArray[np.int8],
+    head_scores: NDArray[np.float64],
+) -> tuple[NDArray[np.int64], NDArray[np.int8], NDArray[np.float64]]:
+    """``spread_exact``'s rule row by row, for executors that hold each document beside its
+    exact head's placement (Spark after a join): a document is in its head's group; it is an
+    exact copy when it is not the head and the head represents the group, else it takes the
+    head's kind and scores."""
+    exact = (doc != head) & (head_center == head)
+    kind = np.where(exact, np.int8(_EXACT), head_kind).astype(np.int8)
+    scores = np.where(exact[:, None], np.asarray(EXACT_SCORES, np.float64), head_scores)
+    return head_center, kind, scores

@@ -29,7 +29,7 @@ from newsdedup.errors import InputError, MissingExtraError
 from newsdedup.ids import group_id
 from newsdedup.read.fields import FieldMap
 from newsdedup.relate.kind import KIND_CODES
-from newsdedup.relate.verify import EXACT_SCORES, SCORE_COLUMNS
+from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.spark import stages
 from newsdedup.spark.components import connected_components
 from newsdedup.types import Stats
@@ -54,7 +54,6 @@ DEFAULT_CONF: Mapping[str, str] = {
     "spark.executorEnv.NUMBA_NUM_THREADS": "1",
 }
 
-_EXACT = 1  # relate.kind: the code of an exact copy
 #: What ``stages.stars_of`` reads of each member of a component.
 _MEMBER_COLUMNS = (
     "shelf", "vertex", "id", "published", "n_words", "traces", "n_content", "sets", "positions",
@@ -470,30 +469,19 @@ def _stars(members: Any, edges: Any, config: Config) -> Any:
 
 
 def _assignment(docs: DataFrame, placed: DataFrame) -> DataFrame:
-    """``spread_exact``: an exact copy takes its head's group; under a representative head it
-    is an exact copy, else it shares the head's kind and scores."""
+    """Each document beside its exact head's placement, then ``spread_exact``'s rule over the
+    rows (``stages.follow_heads_of``)."""
     from pyspark.sql import functions as F
 
     s = placed.alias("s")
     d = docs.alias("d")
-    joined = d.join(s, F.col("d.head") == F.col("s.vertex"), "left")
-    center = F.coalesce(F.col("s.center"), F.col("d.head"))
-    duplicate = F.col("d.vertex") != F.col("d.head")
-    exact = duplicate & (center == F.col("d.head"))
-    code = F.when(exact, F.lit(_EXACT)).otherwise(F.coalesce(F.col("s.code"), F.lit(0)))
-    scores = [
-        F.when(exact, F.lit(float(value))).otherwise(F.col(f"s.{name}")).alias(name)
-        for name, value in zip(SCORE_COLUMNS, EXACT_SCORES, strict=True)
-    ]
-    return joined.select(
-        F.col("d.vertex").alias("vertex"),
-        F.col("d.id").alias("id"),
-        F.col("d.file").alias("file"),
-        F.col("d.line").alias("line"),
-        center.alias("center"),
-        code.cast("int").alias("code"),
-        *scores,
+    joined = d.join(s, F.col("d.head") == F.col("s.vertex"), "left").select(
+        *(F.col(f"d.{c}").alias(c) for c in ("vertex", "id", "file", "line", "head")),
+        F.col("s.center").alias("center"),
+        F.col("s.code").alias("code"),
+        *(F.col(f"s.{name}").alias(name) for name in SCORE_COLUMNS),
     )
+    return joined.mapInArrow(stages.follow_heads_of, _spark_schema(stages.ASSIGNED_SCHEMA))
 
 
 def _group_rows(assigned: DataFrame) -> DataFrame:

@@ -24,7 +24,7 @@ from newsdedup.candidates.lsh import LSHReport, band_pairs
 from newsdedup.clean.pipeline import clean_articles, per_article
 from newsdedup.config import Config
 from newsdedup.fingerprint.batch import fingerprint_articles
-from newsdedup.group.copies import star_groups
+from newsdedup.group.copies import follow_heads, star_groups
 from newsdedup.group.representative import priority_ranks
 from newsdedup.ids import tiebreak as ids_tiebreak
 from newsdedup.read.compression import Source
@@ -86,6 +86,19 @@ STAR_SCHEMA = pa.schema(
     [("vertex", pa.int64()), ("center", pa.int64()), ("code", pa.int8()), *_SCORES]
 )
 
+#: one row per document after the exact copies followed their heads (``follow_heads_of``)
+ASSIGNED_SCHEMA = pa.schema(
+    [
+        ("vertex", pa.int64()),
+        ("id", pa.string()),
+        ("file", pa.int32()),
+        ("line", pa.int64()),
+        ("center", pa.int64()),
+        ("code", pa.int32()),
+        *_SCORES,
+    ]
+)
+
 _SIGN = np.uint64(1 << 63)
 
 
@@ -121,6 +134,29 @@ def bucket_pairs_of(batches: Iterator[pa.RecordBatch], *, cap: int) -> Iterator[
     yield pa.RecordBatch.from_arrays(
         [pa.array(pairs[:, 0]), pa.array(pairs[:, 1])], schema=PAIR_SCHEMA
     )
+
+
+def follow_heads_of(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """Documents joined to their exact head's placement (vertex, id, file, line, head,
+    center, code and scores; a head that no star placed has nulls) -> ``ASSIGNED_SCHEMA``,
+    by ``spread_exact``'s rule (``follow_heads``)."""
+    for batch in batches:
+        vertex = batch.column("vertex").to_numpy(zero_copy_only=False)
+        head = batch.column("head").to_numpy(zero_copy_only=False)
+        placed = batch.column("center").is_valid().to_numpy(zero_copy_only=False)
+        center = np.where(placed, batch.column("center").fill_null(0).to_numpy(), head)
+        code = batch.column("code").fill_null(0).to_numpy().astype(np.int8)
+        scores = np.column_stack(
+            [
+                batch.column(n).to_numpy(zero_copy_only=False).astype(np.float64)
+                for n in SCORE_COLUMNS
+            ]
+        ).reshape(-1, len(SCORE_COLUMNS))
+        center, code, scores = follow_heads(vertex, head, center, code, scores)
+        columns = [batch.column(n) for n in ("vertex", "id", "file", "line")]
+        columns += [pa.array(center, pa.int64()), pa.array(code.astype(np.int32))]
+        columns += [pa.array(scores[:, k], from_pandas=True) for k in range(len(SCORE_COLUMNS))]
+        yield pa.RecordBatch.from_arrays(columns, schema=ASSIGNED_SCHEMA)
 
 
 def tiebreak(ids: list[str]) -> NDArray[np.int64]:
@@ -330,10 +366,6 @@ def shingle_rows(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
             {"shingle": values.astype(np.int64), "vertex": owner.astype(np.int64)},
             schema=SHINGLE_SCHEMA,
         )
-
-
-#: Candidate pairs, lower vertex first.
-PAIR_SCHEMA = pa.schema([("a", pa.int64()), ("b", pa.int64())])
 
 
 def kept_short_pairs(
