@@ -42,3 +42,34 @@ def test_jobs_dedup_files_strict(jsonl_file: Path, tmp_path: Path) -> None:
             output=tmp_path / "g.jsonl",
             config=Config().override({"run.strict": "true"}),
         )
+
+
+def test_jobs_dedup_reads_its_input_once(
+    jsonl_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--keep`` and ``--explain`` take their texts from the run's spill, not a second read;
+    the kept corpus holds each representative as it was read."""
+    import newsdedup.jobs as jobs
+
+    calls = []
+    real = jobs.read_articles
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(jobs, "read_articles", counted)
+    out = tmp_path / "groups.jsonl"
+    result = dedup_files([jsonl_file], output=out, keep="representatives", explain=True)
+    assert len(calls) == 1
+    texts = {
+        (r := orjson.loads(line))["id"]: r["text"] for line in jsonl_file.read_bytes().splitlines()
+    }
+    kept = [
+        orjson.loads(line) for line in (tmp_path / "groups.dedup.jsonl").read_bytes().splitlines()
+    ]
+    assert {r["id"] for r in kept} == {g.representative for g in result.groups}
+    assert all(r["text"] == texts[r["id"]].strip() or r["text"] in texts[r["id"]] for r in kept)
+    explained = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    copies = [r for r in explained if r["kind"] != "original"]
+    assert copies and all(r["explain"] for r in copies)

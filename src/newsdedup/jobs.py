@@ -13,6 +13,7 @@ from newsdedup.config import Config
 from newsdedup.engine.local import Progress
 from newsdedup.read import FieldMap, read_articles
 from newsdedup.report import Report
+from newsdedup.spill import Spill
 from newsdedup.types import Article, Result, StoryResult
 from newsdedup.write import (
     write_cleaned,
@@ -50,30 +51,23 @@ def _read(
     )
 
 
-def _kept(
-    inputs: Sequence[Path], keep: set[str], config: Config, fields: FieldMap, format: str | None
-) -> Iterator[Article]:
-    """Second pass over the input: only representatives, so texts never pile up in memory."""
-    quiet = Report()
+def _kept(spill: Spill, keep: set[str]) -> Iterator[Article]:
+    """The representatives, from the spill (a repeated id was rejected: the first counts)."""
     seen: set[str] = set()
-    for article in _read(inputs, config, fields, format, quiet):
-        if article.id in keep and article.id not in seen:
-            seen.add(article.id)
-            yield article
+    for article in spill.take(lambda a: a.id in keep and a.id not in seen):
+        seen.add(article.id)
+        yield article
 
 
-def _explain(
-    inputs: Sequence[Path], result: Result, config: Config, fields: FieldMap, format: str | None
-) -> dict[str, dict[str, object]]:
-    """A second pass for the members of groups with copies: their texts, then the explanation."""
+def _explain(spill: Spill, result: Result, config: Config) -> dict[str, dict[str, object]]:
+    """The explanation of each group with copies, from its members' spilled texts."""
     from newsdedup.relate.explain import explain_group
 
     groups = [g for g in result.groups if g.size > 1]
     wanted = {m.id for g in groups for m in g.members}
     texts: dict[str, Article] = {}
-    for article in _read(inputs, config, fields, format, Report()):
-        if article.id in wanted:
-            texts.setdefault(article.id, article)  # a repeated id was rejected: the first counts
+    for article in spill.take(lambda a: a.id in wanted):
+        texts.setdefault(article.id, article)  # a repeated id was rejected: the first counts
     out: dict[str, dict[str, object]] = {}
     for group in groups:
         out.update(explain_group(group, texts, config))
@@ -101,16 +95,19 @@ def dedup_files(
     config = config or Config()
     fields = fields or FieldMap()
     report = Report(strict=config.run.strict)
-    articles = _read(inputs, config, fields, format, report)
-    result = find_copies(articles, config, report=report, progress=progress)
-    explanations = _explain(inputs, result, config, fields, format) if explain else None
-    write_groups(result.groups, output, explanations=explanations)
-    if rejects_output is not None:
-        write_rejects(result.rejected, rejects_output)
-    if keep == "representatives":
-        reps = {g.representative for g in result.groups}
-        path = corpus_output or default_corpus_path(output)
-        write_corpus(_kept(inputs, reps, config, fields, format), path)
+    with Spill(output.parent if output.parent.is_dir() else None) as spill:
+        articles = _read(inputs, config, fields, format, report)
+        if explain or keep == "representatives":  # the input is read once: texts wait on disk
+            articles = spill.tee(articles)
+        result = find_copies(articles, config, report=report, progress=progress)
+        explanations = _explain(spill, result, config) if explain else None
+        write_groups(result.groups, output, explanations=explanations)
+        if rejects_output is not None:
+            write_rejects(result.rejected, rejects_output)
+        if keep == "representatives":
+            reps = {g.representative for g in result.groups}
+            path = corpus_output or default_corpus_path(output)
+            write_corpus(_kept(spill, reps), path)
     stats = replace(result.stats, documents_read=report.read)
     return replace(result, stats=stats)
 

@@ -61,6 +61,7 @@ __all__ = [
     "derivation_model",
     "judge",
     "judge_shingles",
+    "shingle_verifier",
     "story_kind",
     "verifier",
 ]
@@ -233,9 +234,21 @@ def judge(
 
 def verifier(fp: Fingerprints, config: Config):  # type: ignore[no-untyped-def]
     """A function (member, representative) -> (kind code, scores), for ``star_groups``."""
+    return shingle_verifier(fp.sets, fp.positions, fp.set_offsets, fp.n_content, config)
+
+
+def shingle_verifier(  # type: ignore[no-untyped-def]
+    sets: NDArray[np.uint32],
+    positions: NDArray[np.int32],
+    set_offsets: NDArray[np.int64],
+    n_content: NDArray[np.int64],
+    config: Config,
+):
+    """``verifier`` over fingerprints laid out as in ``Fingerprints`` (Spark's groups)."""
 
     def verify(member: int, rep: int) -> tuple[int, NDArray[np.float64]]:
-        scores, codes = judge(fp, np.array([[member, rep]]), config)
+        pair = np.array([[member, rep]])
+        scores, codes = judge_shingles(pair, sets, positions, set_offsets, n_content, config)
         return int(codes[0]), scores[0]
 
     return verify

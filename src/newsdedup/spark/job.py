@@ -35,7 +35,7 @@ from newsdedup.spark.components import connected_components
 from newsdedup.types import Stats
 
 if TYPE_CHECKING:
-    from pyspark.sql import Column, DataFrame, SparkSession
+    from pyspark.sql import DataFrame, SparkSession
 
 try:  # the spark extra brings pandas; the UDF's type hints must be real classes
     import pandas as pd
@@ -186,19 +186,6 @@ def _input_index(file: str, paths: Sequence[str]) -> int:
     return len(paths)
 
 
-def _rank_order(policy: str) -> list[Column]:
-    """``priority_ranks``' total order as sort columns (0 is the best representative)."""
-    from pyspark.sql import functions as F
-
-    earliest, longest, ident = F.col("published").asc(), F.col("n_words").desc(), F.col("id").asc()
-    cleaner = F.col("traces").asc()
-    if policy == "earliest":
-        return [earliest, cleaner, longest, ident]
-    if policy == "longest":
-        return [longest, earliest, cleaner, ident]
-    return [ident]
-
-
 def _fingerprints(
     spark: SparkSession, raw: DataFrame, lines: stages.Lines, fields: FieldMap, config: Config
 ) -> DataFrame:
@@ -268,15 +255,14 @@ def dedup(
     )
     rejects = rows.where(F.col("reason").isNotNull()).select("file", "line", "reason", "detail")
     rejects = rejects.unionByName(repeated)
-    heads = Window.partitionBy("exact_hi", "exact_lo").orderBy(
-        *_rank_order(config.group.representative)
-    )
-    docs = (
-        meta.where(F.col("_nth") == 1)
-        .drop("_nth")
-        .withColumn("head", F.first("vertex").over(heads))
-        .persist(StorageLevel.MEMORY_AND_DISK)
-    )
+    firsts = meta.where(F.col("_nth") == 1).drop("_nth")
+    # whole exact classes to one partition, where the local engine's rank and head rules run
+    ranked = firsts.select(
+        "vertex", "id", "published", "n_words", "traces", "exact_hi", "exact_lo"
+    ).repartition("exact_hi", "exact_lo")
+    work = functools.partial(stages.exact_heads_of, policy=config.group.representative)
+    heads = ranked.mapInArrow(work, _spark_schema(stages.HEAD_SCHEMA))
+    docs = firsts.join(heads, "vertex").persist(StorageLevel.MEMORY_AND_DISK)
     n_docs = docs.count()
     seconds["fingerprint"] = time.perf_counter() - started - seconds["read.index"]
 

@@ -24,13 +24,13 @@ from newsdedup.candidates.lsh import LSHReport, band_pairs
 from newsdedup.clean.pipeline import clean_articles, per_article
 from newsdedup.config import Config
 from newsdedup.fingerprint.batch import fingerprint_articles
-from newsdedup.group.copies import follow_heads, star_groups
+from newsdedup.group.copies import exact_heads, follow_heads, star_groups
 from newsdedup.group.representative import priority_ranks
 from newsdedup.ids import tiebreak as ids_tiebreak
 from newsdedup.read.compression import Source
 from newsdedup.read.fields import FieldMap, to_article
 from newsdedup.read.jsonl import parse_record
-from newsdedup.relate.kind import judge_shingles
+from newsdedup.relate.kind import judge_shingles, shingle_verifier
 from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.report import Report
 from newsdedup.types import Article, Origin, Rejected
@@ -119,9 +119,10 @@ PAIR_SCHEMA = pa.schema([("a", pa.int64()), ("b", pa.int64())])
 def bucket_pairs_of(batches: Iterator[pa.RecordBatch], *, cap: int) -> Iterator[pa.RecordBatch]:
     """One partition of (vertex, tiebreak, band, key) rows that holds whole buckets -> their
     candidate pairs, by the local engine's bucket step (``band_pairs``: cap and tie-break)."""
-    table = pa.Table.from_batches(list(batches))
-    if not table.num_rows:
+    parts = list(batches)  # a partition may hold no rows at all
+    if not parts or not sum(b.num_rows for b in parts):
         return
+    table = pa.Table.from_batches(parts)
     vertex = table["vertex"].to_numpy()
     ranks = table["tiebreak"].to_numpy().view(np.uint64) ^ _SIGN  # back to the local order
     keys = table["key"].to_numpy().view(np.uint64)
@@ -134,6 +135,33 @@ def bucket_pairs_of(batches: Iterator[pa.RecordBatch], *, cap: int) -> Iterator[
     yield pa.RecordBatch.from_arrays(
         [pa.array(pairs[:, 0]), pa.array(pairs[:, 1])], schema=PAIR_SCHEMA
     )
+
+
+#: each document's exact head (``exact_heads_of``)
+HEAD_SCHEMA = pa.schema([("vertex", pa.int64()), ("head", pa.int64())])
+
+
+def exact_heads_of(batches: Iterator[pa.RecordBatch], *, policy: str) -> Iterator[pa.RecordBatch]:
+    """One partition of documents holding whole exact classes (vertex, id, published, n_words,
+    traces, exact_hi, exact_lo) -> each one's head, by the local engine's ``priority_ranks``
+    and ``exact_heads``: ranks over any subset keep the order of the whole."""
+    parts = list(batches)  # a partition may hold no rows at all
+    if not parts or not sum(b.num_rows for b in parts):
+        return
+    table = pa.Table.from_batches(parts)
+    rank = priority_ranks(
+        table["id"].to_pylist(),
+        table["published"].to_numpy().astype(np.int64),
+        table["n_words"].to_numpy().astype(np.int64),
+        table["traces"].to_numpy().astype(np.int32),
+        policy,
+    )
+    exact = np.column_stack(
+        (table["exact_hi"].to_numpy().view(np.uint64), table["exact_lo"].to_numpy().view(np.uint64))
+    )
+    vertex = table["vertex"].to_numpy()
+    heads = vertex[exact_heads(exact, rank)]
+    yield pa.RecordBatch.from_arrays([pa.array(vertex), pa.array(heads)], schema=HEAD_SCHEMA)
 
 
 def follow_heads_of(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
@@ -414,11 +442,7 @@ def stars_of(members: Any, edges: Any, config: Config) -> Any:
     scores = edges[list(SCORE_COLUMNS)].to_numpy(np.float64).reshape(-1, len(SCORE_COLUMNS))
     codes = edges["code"].to_numpy(np.int8)
 
-    def verify(member: int, rep: int) -> tuple[int, NDArray[np.float64]]:
-        found, code = _judged(np.array([[member, rep]]), shingled, config)
-        return int(code[0]), found[0]
-
-    stars = star_groups(n, rank, pairs, codes, scores, verify)
+    stars = star_groups(n, rank, pairs, codes, scores, shingle_verifier(*shingled, config))
     out = {"vertex": vertex, "center": vertex[stars.center], "code": stars.kind}
     for k, name in enumerate(SCORE_COLUMNS):  # rounded as ``Scores.as_dict`` rounds them
         out[name] = [round(v, 4) for v in stars.scores[:, k].tolist()]
