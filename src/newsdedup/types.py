@@ -244,7 +244,7 @@ class Result:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Story:
-    """Every article about one event: a level above copy groups (group/stories/find.py)."""
+    """Every article about one event: a level above copy groups (``find_stories``)."""
 
     id: str
     label: tuple[str, ...]  #: its most telling entities and keywords, most telling first
