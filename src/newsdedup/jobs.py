@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import itertools
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,8 +29,16 @@ from newsdedup.write.story_report import write_story_report
 
 if TYPE_CHECKING:
     from newsdedup.fingerprint.embed import Embedder
+    from newsdedup.store.contract import IndexProtocol
 
-__all__ = ["StoriesRun", "clean_files", "dedup_files", "default_corpus_path", "stories_files"]
+__all__ = [
+    "StoriesRun",
+    "clean_files",
+    "dedup_files",
+    "default_corpus_path",
+    "index_files",
+    "stories_files",
+]
 
 
 def default_corpus_path(output: Path) -> Path:
@@ -207,3 +217,27 @@ def stories_files(
     if rejects_output is not None:
         write_rejects(report.rejected, rejects_output)
     return StoriesRun(stories=stories, copies=copies, report=report)
+
+
+def index_files(
+    index: IndexProtocol,
+    inputs: Sequence[Path],
+    *,
+    config: Config,
+    report: Report,
+    fields: FieldMap | None = None,
+    format: str | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> Counter[str]:
+    """Add the articles of ``inputs`` to ``index``, ``run.batch_size`` per call (one
+    transaction each); returns how many were added, unchanged or new versions. Rejected records
+    (unreadable, or refused by the index) go to ``report``."""
+    counts: Counter[str] = Counter()
+    articles = _read(inputs, config, fields or FieldMap(), format, report)
+    while batch := list(itertools.islice(articles, config.run.batch_size)):
+        result = index.add(batch)
+        counts.update(a.status for a in result.added)
+        report.rejected.extend(result.rejected)
+        if progress is not None:
+            progress("indexing", counts.total())
+    return counts

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -25,6 +23,7 @@ from newsdedup.cli.main import (
 from newsdedup.cli.summary import progress_display
 from newsdedup.config import Config
 from newsdedup.errors import NewsdedupError, StoreError
+from newsdedup.jobs import index_files
 from newsdedup.read import read_articles
 from newsdedup.report import Report
 from newsdedup.types import Article
@@ -68,11 +67,6 @@ def open_index(db: Path, config: Config) -> Index:
     return index
 
 
-def _batches(articles: Iterator[Article], size: int) -> Iterator[list[Article]]:
-    while batch := list(itertools.islice(articles, size)):
-        yield batch
-
-
 @index_app.command("add")
 def add(
     inputs: Inputs,
@@ -92,12 +86,9 @@ def add(
         report = Report(strict=config.run.strict)
         index = open_index(db, config)
         with index, progress_display(err_console, enabled=not quiet) as progress:
-            read = read_articles(inputs, format=format, report=report, clean=config.clean)
-            for batch in _batches(read, config.run.batch_size):
-                result = index.add(batch)
-                counts.update(a.status for a in result.added)
-                report.rejected.extend(result.rejected)
-                progress("indexing", counts.total())
+            counts = index_files(
+                index, inputs, config=config, report=report, format=format, progress=progress
+            )
             stats = index.stats()
     except NewsdedupError as exc:
         raise _fail(exc) from exc
