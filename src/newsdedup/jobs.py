@@ -13,6 +13,7 @@ from newsdedup.api import find_copies
 from newsdedup.clean.pipeline import clean_corpus
 from newsdedup.config import Config
 from newsdedup.engine.local import Progress
+from newsdedup.errors import InputError
 from newsdedup.read import FieldMap, read_articles
 from newsdedup.report import Report
 from newsdedup.spill import Spill
@@ -37,6 +38,8 @@ __all__ = [
     "dedup_files",
     "default_corpus_path",
     "index_files",
+    "read_by_id",
+    "read_one",
     "stories_files",
 ]
 
@@ -241,3 +244,35 @@ def index_files(
         if progress is not None:
             progress("indexing", counts.total())
     return counts
+
+
+def read_one(
+    path: Path, *, why: str, config: Config | None = None, format: str | None = None
+) -> Article:
+    """The one article in ``path`` (a .txt file, or a file of one record), read strictly: an
+    unreadable record is an error naming its file and line. ``why`` ends the error when the
+    file holds another number of articles."""
+    config = config or Config()
+    report = Report(strict=True)
+    articles = list(_read([path], config, FieldMap(), format, report))
+    if len(articles) != 1:
+        raise InputError(f"{path} holds {len(articles)} articles; {why}")
+    return articles[0]
+
+
+def read_by_id(
+    inputs: Sequence[Path], ids: Sequence[str], *, format: str | None = None
+) -> dict[str, Article]:
+    """The first article of each of ``ids`` in ``inputs``; an id not found is an error."""
+    found: dict[str, Article] = {}
+    for article in _read(inputs, Config(), FieldMap(), format, Report()):
+        if article.id in ids:
+            found.setdefault(article.id, article)
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise InputError(f"no article with id {', '.join(map(repr, missing))} in {_names(inputs)}")
+    return found
+
+
+def _names(inputs: Sequence[Path]) -> str:
+    return ", ".join(str(p) for p in inputs)

@@ -16,9 +16,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from newsdedup.errors import InputError, NewsdedupError
+from newsdedup.errors import NewsdedupError
 from newsdedup.relate.explain import Segment, alignment_dict, segments
-from newsdedup.report import Report
 from newsdedup.types import Alignment, Article, Scores
 
 __all__ = ["diff"]
@@ -91,29 +90,13 @@ def _payload(a: Article, b: Article, alignment: Alignment, scores: Scores) -> di
 def _articles(
     a: str, b: str, corpus: list[Path] | None, format: str | None
 ) -> tuple[Article, Article]:
-    from newsdedup.read import FieldMap, read_articles
+    from newsdedup.jobs import read_by_id, read_one
 
     if not corpus:
-        return _one(Path(a), format), _one(Path(b), format)
-    found: dict[str, Article] = {}
-    for article in read_articles(corpus, fields=FieldMap(), format=format, report=Report()):
-        if article.id in (a, b):
-            found.setdefault(article.id, article)
-    missing = [i for i in (a, b) if i not in found]
-    if missing:
-        raise InputError(f"no article with id {', '.join(map(repr, missing))} in --corpus")
+        why = "give one per file, or ids with --corpus"
+        return read_one(Path(a), why=why, format=format), read_one(Path(b), why=why, format=format)
+    found = read_by_id(corpus, [a, b], format=format)
     return found[a], found[b]
-
-
-def _one(path: Path, format: str | None) -> Article:
-    from newsdedup.read import FieldMap, read_articles
-
-    articles = list(read_articles([path], fields=FieldMap(), format=format, report=Report()))
-    if len(articles) != 1:
-        raise typer.BadParameter(
-            f"{path} holds {len(articles)} articles; give one per file, or ids with --corpus"
-        )
-    return articles[0]
 
 
 _STYLES = {"passage": "", "quotation": "italic", "inserted": "green", "deleted": "red"}

@@ -16,11 +16,10 @@ from newsdedup.clean.pipeline import clean_article, per_article
 from newsdedup.cli.summary import progress_display, summary_table
 from newsdedup.config import Config
 from newsdedup.errors import NewsdedupError
-from newsdedup.jobs import dedup_files
-from newsdedup.read import FieldMap, read_articles
+from newsdedup.jobs import dedup_files, read_one
+from newsdedup.read import FieldMap
 from newsdedup.relate.compare import compare as compare_articles
-from newsdedup.report import Report
-from newsdedup.types import Article, Stats
+from newsdedup.types import Stats
 
 app = typer.Typer(
     name="newsdedup",
@@ -298,15 +297,7 @@ def _dedup_on_spark(
         spark.stop()
 
 
-def _single(path: Path, fields: FieldMap, format: str | None, config: Config) -> Article:
-    report = Report(strict=True)
-    read = read_articles([path], fields=fields, format=format, report=report, clean=config.clean)
-    articles = list(read)
-    if len(articles) != 1:
-        raise typer.BadParameter(
-            f"{path} holds {len(articles)} articles; compare needs exactly one"
-        )
-    return articles[0]
+_ONE = "compare needs exactly one"
 
 
 @app.command()
@@ -334,9 +325,11 @@ def compare(
     """
     try:
         config = _config(config_file, overrides)
-        fields = FieldMap()
         first, second = (
-            clean_article(_single(path, fields, format, config), config=per_article(config.clean))
+            clean_article(
+                read_one(path, why=_ONE, config=config, format=format),
+                config=per_article(config.clean),
+            )
             for path in (a, b)
         )
         result = compare_articles(first, second, config)
