@@ -30,11 +30,13 @@ from newsdedup.write.story_report import write_story_report
 
 if TYPE_CHECKING:
     from newsdedup.fingerprint.embed import Embedder
+    from newsdedup.relate.compare import Comparison
     from newsdedup.store.contract import IndexProtocol
 
 __all__ = [
     "StoriesRun",
     "clean_files",
+    "compare_files",
     "dedup_files",
     "default_corpus_path",
     "index_files",
@@ -276,3 +278,22 @@ def read_by_id(
 
 def _names(inputs: Sequence[Path]) -> str:
     return ", ".join(str(p) for p in inputs)
+
+
+def compare_files(
+    a: Path, b: Path, *, config: Config | None = None, format: str | None = None
+) -> Comparison:
+    """``newsdedup compare``: one article from each file, cleaned as a run cleans them, then
+    the engine's verdict and figures."""
+    from newsdedup.clean.pipeline import clean_article, per_article
+    from newsdedup.relate.compare import compare
+
+    config = config or Config()
+    first, second = (
+        clean_article(
+            read_one(path, why="compare needs exactly one", config=config, format=format),
+            config=per_article(config.clean),
+        )
+        for path in (a, b)
+    )
+    return compare(first, second, config)

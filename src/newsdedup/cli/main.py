@@ -12,13 +12,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from newsdedup.clean.pipeline import clean_article, per_article
 from newsdedup.cli.summary import progress_display, summary_table
 from newsdedup.config import Config
 from newsdedup.errors import NewsdedupError
-from newsdedup.jobs import dedup_files, read_one
+from newsdedup.jobs import compare_files, dedup_files
 from newsdedup.read import FieldMap
-from newsdedup.relate.compare import compare as compare_articles
 from newsdedup.types import Stats
 
 app = typer.Typer(
@@ -297,9 +295,6 @@ def _dedup_on_spark(
         spark.stop()
 
 
-_ONE = "compare needs exactly one"
-
-
 @app.command()
 def compare(
     a: Annotated[
@@ -325,14 +320,7 @@ def compare(
     """
     try:
         config = _config(config_file, overrides)
-        first, second = (
-            clean_article(
-                read_one(path, why=_ONE, config=config, format=format),
-                config=per_article(config.clean),
-            )
-            for path in (a, b)
-        )
-        result = compare_articles(first, second, config)
+        result = compare_files(a, b, config=config, format=format)
     except NewsdedupError as exc:
         raise _fail(exc) from exc
     if as_json:
