@@ -178,10 +178,7 @@ def _link(
                 lo, hi = np.searchsorted(flat, [key, key + 1]) if key < _MAX else (0, 0)
                 bucket[key] = set(owner[lo:hi].tolist()) if hi > lo else _owners(flat, owner, key)
             bucket[key].add(seq)
-    fresh = np.asarray(sorted(set(heads)), np.int64)
-    pairs: set[tuple[int, int]] = set()
-    for members in bucket.values():
-        pairs.update(_bucket_pairs(conn, sorted(members), fresh, config.lsh.max_bucket, update))
+    pairs = _bucket_pairs(conn, bucket, heads, config.lsh.max_bucket, update)
     conn.executemany(
         "INSERT INTO bands VALUES (?, ?)", zip(flat.tolist(), owner.tolist(), strict=True)
     )
@@ -199,31 +196,30 @@ def _owners(flat: NDArray[np.int64], owner: NDArray[np.int64], key: int) -> set[
 
 def _bucket_pairs(
     conn: sqlite3.Connection,
-    members: list[int],
-    fresh: NDArray[np.int64],
+    bucket: dict[int, set[int]],
+    heads: list[int],
     cap: int,
     update: CopyUpdate,
-) -> list[tuple[int, int]]:
-    """The pairs of one bucket that hold a new document, by the batch's bucket step
-    (``band_pairs``: the cap and its tie-break) over the bucket as it is now; pairs made before
-    it filled up stay."""
-    seqs = np.asarray(members, np.int64)
-    n = len(seqs)
-    ranks = np.zeros(n, np.uint64)
-    if n > cap:  # only a capped bucket needs its members' tiebreaks
-        ids = dict(_ids(conn, members))
-        ranks = tiebreak([ids[int(s)] for s in seqs])
+) -> set[tuple[int, int]]:
+    """The pairs, in the buckets as they are now, that hold a new head: the batch's bucket
+    step (``band_pairs``: the cap and its tie-break) over all of them at once; pairs made
+    before a bucket filled up stay."""
+    if not bucket:
+        return set()
+    sizes = np.fromiter((len(m) for m in bucket.values()), np.int64, len(bucket))
+    seqs = np.fromiter((s for m in bucket.values() for s in m), np.int64, int(sizes.sum()))
+    keys = np.repeat(np.arange(len(bucket), dtype=np.uint64), sizes)
+    ranks = np.zeros(len(seqs), np.uint64)
+    big = np.repeat(sizes > cap, sizes)
+    if big.any():  # only a capped bucket needs its members' tiebreaks
+        ids = dict(_ids(conn, sorted(set(seqs[big].tolist()))))
+        ranks[big] = tiebreak([ids[int(s)] for s in seqs[big]])
+    fresh = np.zeros(int(seqs.max()) + 1, np.bool_)
+    fresh[np.asarray(heads, np.int64)[np.asarray(heads, np.int64) <= seqs.max()]] = True
     report = LSHReport()
-    local = band_pairs(
-        np.zeros(n, np.uint64),
-        np.arange(n, dtype=np.int64),
-        ranks,
-        cap,
-        report,
-        np.isin(seqs, fresh),
-    )
+    found = band_pairs(keys, seqs, ranks, cap, report, fresh)
     update.capped += report.oversized
-    return [(int(a), int(b)) for a, b in seqs[local]]
+    return set(zip(found[:, 0].tolist(), found[:, 1].tolist(), strict=True))
 
 
 def _ids(conn: sqlite3.Connection, seqs: Sequence[int]) -> list[tuple[int, str]]:

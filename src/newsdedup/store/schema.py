@@ -145,8 +145,15 @@ def _stories_graph(conn: sqlite3.Connection) -> None:
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('stories_pending', '1')")
 
 
+# each story voice's label terms (story_state.py), read from its text once instead of at every
+# rewrite of its story; a voice stored before this version has none until its story is written
+_V6 = """
+CREATE TABLE IF NOT EXISTS voice_labels (seq INTEGER PRIMARY KEY, labels BLOB NOT NULL);
+"""
+
+
 #: ``MIGRATIONS[v]`` brings a file from version v to v + 1 (version 0: an empty file).
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 #: ``FILLS[v]`` runs after ``MIGRATIONS[v]``, in its transaction.
 FILLS: dict[int, Callable[[sqlite3.Connection], None]] = {3: _fill_shingles, 4: _stories_graph}
 SCHEMA_VERSION = len(MIGRATIONS)

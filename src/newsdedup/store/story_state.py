@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 
 from newsdedup.config import Config
 from newsdedup.errors import StoreError
@@ -32,9 +33,11 @@ from newsdedup.group.stories.graph import StoryEdges, cluster
 from newsdedup.group.stories.records import story_id, topic_id
 from newsdedup.group.stories.vectors import (
     StoryVectors,
+    VoiceLabels,
     stack_vectors,
+    story_features,
     story_text,
-    story_vectors,
+    voice_labels,
 )
 from newsdedup.store.rows import select_in
 from newsdedup.store.story_graph import component_edges, drop_voices, link, write_voices
@@ -174,7 +177,8 @@ class StoryState:
             [(g, s) for s, g in desired.items() if s in old_voices],
         )
         touched = set(desired) | partners
-        vectors = self._vectors(conn, new_voices)
+        vectors, labels = self._features(conn, new_voices)
+        _store_labels(conn, new_voices, labels)
         write_voices(
             conn,
             new_voices,
@@ -193,17 +197,21 @@ class StoryState:
         self._recluster(conn, touched, marked, set(fresh), before, out)
         return out
 
-    def _vectors(self, conn: sqlite3.Connection, seqs: list[int]) -> StoryVectors:
+    def _features(
+        self, conn: sqlite3.Connection, seqs: list[int]
+    ) -> tuple[StoryVectors, VoiceLabels]:
         rows = select_in(
             conn, "SELECT seq, id, title, text FROM articles WHERE seq IN ({marks})", seqs
         )
         by_seq = {r[0]: Article(id=r[1], title=r[2], text=r[3]) for r in rows}
         articles = [by_seq[s] for s in seqs]
+        c = self.config.stories
         parts = [
-            story_vectors(articles[lo : lo + _VECTOR_CHUNK], self.config.stories.max_terms)
+            story_features(articles[lo : lo + _VECTOR_CHUNK], c.max_terms, c.label_size)
             for lo in range(0, max(len(articles), 1), _VECTOR_CHUNK)
         ]
-        vectors = stack_vectors(*parts)
+        vectors = stack_vectors(*(v for v, _ in parts))
+        labels = VoiceLabels.stack([lab for _, lab in parts])
         if self.embedder is not None and articles:
             dense = np.concatenate(
                 [
@@ -216,7 +224,7 @@ class StoryState:
                 ]
             ).astype(np.float32)
             vectors = replace(vectors, dense=dense)
-        return vectors
+        return vectors, labels
 
     def _recluster(
         self,
@@ -339,7 +347,10 @@ class StoryState:
         )
         clusters = np.array([int(story[i]) for i in keep], np.int64)
         label_size = self.config.stories.label_size
-        records = _records(ordered, when, group_of, voices, clusters, sub, label_size, story_topic)
+        labels = _labels(conn, [rows[i][0] for i in keep], texts, label_size)
+        records = records_of.story_records(
+            ordered, when, group_of, voices, clusters, sub, label_size, story_topic, labels
+        )
         conn.executemany(
             "INSERT OR REPLACE INTO stories VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             [story_row(s) for s in records],
@@ -351,14 +362,57 @@ class StoryState:
         )
 
 
-def _records(  # type: ignore[no-untyped-def]
-    ordered, when, group_of, voices, clusters, edges, label_size, story_topic
-) -> list[Story]:
-    """``story_records`` (group/stories/records.py) without the topic records: a topic here spans
-    stories not rewritten, and its label would cost as much as the stories' again."""
-    return records_of.story_records(
-        ordered, when, group_of, voices, clusters, edges, label_size, story_topic
+def _store_labels(conn: sqlite3.Connection, seqs: Sequence[int], labels: VoiceLabels) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO voice_labels VALUES (?, ?)",
+        [(s, _label_blob(labels.row(r))) for r, s in enumerate(seqs)],
     )
+
+
+def _label_blob(row: VoiceLabels) -> bytes:
+    """One voice's labels as JSON (an index file never holds pickles)."""
+    return orjson.dumps(
+        [row.names, row.spelled, row.name_weight.tolist(), row.words, row.word_weight.tolist()]
+    )
+
+
+def _label_row(blob: bytes) -> VoiceLabels:
+    names, spelled, name_weight, words, word_weight = orjson.loads(blob)
+    return VoiceLabels(
+        name_ptr=np.array([0, len(names)], np.int64),
+        names=names,
+        spelled=spelled,
+        name_weight=np.asarray(name_weight, np.float64),
+        word_ptr=np.array([0, len(words)], np.int64),
+        words=words,
+        word_weight=np.asarray(word_weight, np.float64),
+    )
+
+
+def _labels(
+    conn: sqlite3.Connection,
+    seqs: Sequence[int],
+    texts: dict[int, tuple[str | None, str]],
+    label_size: int,
+) -> VoiceLabels:
+    """The voices' label terms in the order of ``seqs``: stored when the voice arrived, or
+    (a voice stored by an older version) read from its text now and stored."""
+    stored = {
+        seq: _label_row(blob)
+        for seq, blob in select_in(
+            conn, "SELECT seq, labels FROM voice_labels WHERE seq IN ({marks})", seqs
+        )
+    }
+    missing = [s for s in seqs if s not in stored]
+    if missing:
+        read = voice_labels(
+            [Article(id=str(s), title=texts[s][0], text=texts[s][1]) for s in missing], label_size
+        )
+        _store_labels(conn, missing, read)
+        stored.update((s, read.row(r)) for r, s in enumerate(missing))
+    if not seqs:
+        return voice_labels([], label_size)
+    return VoiceLabels.stack([stored[s] for s in seqs])
 
 
 def _edges(pairs: list[tuple[int, int, float]], days: Any, window: float) -> StoryEdges:

@@ -211,6 +211,20 @@ class VoiceLabels:
         lo, hi = int(self.word_ptr[row]), int(self.word_ptr[row + 1])
         return names, list(zip(self.words[lo:hi], self.word_weight[lo:hi].tolist(), strict=True))
 
+    def row(self, row: int) -> VoiceLabels:
+        """Row ``row`` alone (what an index stores per voice)."""
+        nl, nh = int(self.name_ptr[row]), int(self.name_ptr[row + 1])
+        wl, wh = int(self.word_ptr[row]), int(self.word_ptr[row + 1])
+        return VoiceLabels(
+            name_ptr=np.array([0, nh - nl], np.int64),
+            names=self.names[nl:nh],
+            spelled=self.spelled[nl:nh],
+            name_weight=self.name_weight[nl:nh].copy(),
+            word_ptr=np.array([0, wh - wl], np.int64),
+            words=self.words[wl:wh],
+            word_weight=self.word_weight[wl:wh].copy(),
+        )
+
     @staticmethod
     def stack(parts: Sequence[VoiceLabels]) -> VoiceLabels:
         """The rows of ``parts``, one after the other."""
