@@ -93,6 +93,7 @@ def main() -> None:
 
         conf = {
             "spark.driver.memory": args.driver_memory,
+            "spark.ui.enabled": "true",  # the shuffle figures come from the UI's REST API
             **dict(c.split("=", 1) for c in args.conf),
         }
         spark = session(args.master, conf)

@@ -16,6 +16,7 @@ from newsdedup import Article, Config, find_stories
 from newsdedup.config import StoriesConfig
 from newsdedup.group.stories.records import story_id
 from newsdedup.store.index import Index
+from newsdedup.store.schema import connect
 
 _DAY0 = datetime(2024, 1, 1, tzinfo=UTC)
 Words = Callable[[int, int], list[str]]
@@ -152,3 +153,33 @@ def test_index_stories_a_copy_dated_earlier_becomes_the_voice(
         index.add([early_copy])
         _check(index, [*articles, early_copy], config)
         assert index.article("e0-3").story == story_id("z-copy")  # type: ignore[union-attr]
+
+
+def test_index_stories_voices_stored_without_labels_read_them_once(
+    tmp_path: Path, events: list[list[list[str]]]
+) -> None:
+    """A voice stored before labels were kept (schema 5) has its labels read from its text the
+    first time its story is written again, then stored; the records equal the batch's."""
+    config = Config()
+    first = [
+        _article(w, f"e{e}-{i}", day=e + i * 0.1)
+        for e in range(2)
+        for i, w in enumerate(events[e][:3])
+    ]
+    later = [
+        _article(w, f"e{e}-{i}", day=e + i * 0.1)
+        for e in range(3)
+        for i, w in enumerate(events[e])
+        if e == 2 or i >= 3
+    ]
+    with Index(tmp_path / "x.db", config) as index:
+        index.add(first)
+        writer = connect(tmp_path / "x.db")
+        assert writer.execute("SELECT count(*) FROM voice_labels").fetchone()[0] == len(first)
+        writer.execute("DELETE FROM voice_labels")
+        writer.commit()
+        index.add(later)
+        _check(index, first + later, config)
+        stored = writer.execute("SELECT count(*) FROM voice_labels").fetchone()[0]
+        writer.close()
+        assert stored == len(first) + len(later)
