@@ -67,13 +67,11 @@ def build(corpus: Path, db: Path, batch: int, every: int) -> tuple[list[Article]
                 trend.append({"stored": done, "rate": round(rate), "elapsed": round(now - start)})
                 print(json.dumps(trend[-1]), file=sys.stderr, flush=True)
                 mark = now
-        snapshot = index.snapshot()
         stats = index.stats()
     trend.append(
         {
             "stored": done,
             "seconds": round(time.perf_counter() - start, 1),
-            "snapshot_bytes": snapshot,
             "stats": stats,
         }
     )
