@@ -23,6 +23,7 @@ from newsdedup.group.stories.records import story_id
 from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.store.contract import IndexProtocol
 from newsdedup.store.index import Index
+from newsdedup.store.rows import postings
 from newsdedup.store.schema import SCHEMA_VERSION, connect, migrate
 from newsdedup.synth import generate_corpus
 from newsdedup.types import Article
@@ -182,9 +183,9 @@ def _components(n: int, pairs: np.ndarray) -> list[np.ndarray]:
 def test_index_component_regrouping_equals_the_whole_graph(tmp_path: Path) -> None:
     """star_groups inside one connected component depends only on that component (the claim
     incremental regrouping rests on), over the verified edges of a real corpus."""
-    from newsdedup.relate.kind import verifier
     from newsdedup.group.copies import star_groups
     from newsdedup.group.representative import priority_ranks
+    from newsdedup.relate.kind import verifier
     from newsdedup.store.rows import load_fingerprints
 
     with Index(tmp_path / "x.db", CONFIG) as index:
@@ -496,3 +497,30 @@ def test_index_diff_never_waits_for_a_write(tmp_path: Path) -> None:
             thread.join()
         assert index.diff(a, b) == answer
         assert index._conn().execute(cached).fetchone()[0] == 1
+
+
+def test_postings_are_every_holder_of_keys_held_within_the_bounds(tmp_path: Path) -> None:
+    """``rows.postings`` (what ``query`` reads of ``bands``, ``shingles`` and ``story_keys``, a
+    key's rows counted no further than the upper bound) is what reading every row of the keys
+    and counting them gives: absent and repeated keys, and keys past the bound, included."""
+    rng = random.Random(4)
+    with Index(tmp_path / "x.db", CONFIG) as index:
+        index.add(list(corpus())[:300])
+        conn = index._conn()
+        for table, holder in (("bands", "seq"), ("shingles", "seq"), ("story_keys", "voice")):
+            held: dict[int, list[int]] = {}
+            for key, seq in conn.execute(f"SELECT key, {holder} FROM {table}"):
+                held.setdefault(key, []).append(seq)
+            most = max(len(v) for v in held.values())
+            assert most >= 3, table
+            keys = rng.sample(sorted(held), min(len(held), 700))
+            keys += [k for k in held if len(held[k]) == most][:5] + keys[:10] + [-1, 2**62]
+            for low, high in ((1, 1), (1, 2), (2, 3), (1, most - 1), (2, most)):
+                expected = sorted(
+                    (k, s)
+                    for k in set(keys)
+                    if low <= len(held.get(k, ())) <= high
+                    for s in held[k]
+                )
+                assert sorted(postings(conn, table, holder, keys, low, high)) == expected
+                assert expected or (low, high) == (2, 3), (table, low, high)

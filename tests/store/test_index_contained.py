@@ -18,10 +18,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsdedup import Article, Config, find_copies
-from newsdedup.candidates.contained import SAMPLE
+from newsdedup.candidates.contained import SAMPLE, contained_pairs
+from newsdedup.fingerprint.batch import fingerprint_articles
+from newsdedup.report import Report
 from newsdedup.store import contained as store_contained
 from newsdedup.store.contained import PENDING
 from newsdedup.store.index import Index
+from newsdedup.store.ingest import prepare
 from newsdedup.store.schema import SCHEMA_VERSION
 from newsdedup.synth import generate_corpus
 from newsdedup.synth.brief import cut_brief
@@ -306,3 +309,41 @@ def test_query_of_a_brief_finds_the_source_lsh_misses(tmp_path: Path) -> None:
             source.id not in {link.id for link in index.query(brief).copies}
             for source, brief in missed
         )
+
+
+@pytest.mark.parametrize("bound", ["50", "3"])
+def test_query_partners_are_the_batch_rule(tmp_path: Path, bound: str) -> None:
+    """``query_partners`` names exactly the stored heads that the batch's rule
+    (``contained_pairs``, called here, not restated) pairs with the queried text counted as one
+    more document among the stored heads: for briefs and whole articles, with the default bound
+    on a shingle's holders and a tiny one (many shingles past it: the bounded counts decide)."""
+    config = CONFIG.override({"verify.short_doc_max_bucket": bound})
+    articles, _, briefs = corpus()
+    stored, queries = [*articles, *briefs[:20]], [*briefs[20:], *articles[:10]]
+    found = 0
+    with Index(tmp_path / "x.db", config) as index:
+        index.add(stored)
+        conn = index._conn()
+        heads = conn.execute("SELECT seq, n_content, sets FROM fingerprints WHERE head = 1")
+        seqs, words, blobs = zip(*heads.fetchall(), strict=True)
+        if bound == "3":
+            assert most_held(index) > 3
+        for query in queries:
+            cleaned = next(prepare([query], config, Report()))
+            fp = fingerprint_articles([cleaned], config)
+            got = store_contained.query_partners(conn, config, fp.sets, int(fp.n_content[0]))
+            parts = [np.frombuffer(b, np.uint32) for b in blobs] + [fp.sets]
+            offsets = np.concatenate(([0], np.cumsum([len(p) for p in parts]))).astype(np.int64)
+            n_content = np.array([*words, int(fp.n_content[0])], np.int64)
+            pairs, _ = contained_pairs(
+                np.concatenate(parts),
+                offsets,
+                np.ones(len(parts), np.bool_),
+                short_words=n_content <= config.verify.short_doc_words,
+                max_bucket=config.verify.short_doc_max_bucket,
+                min_containment=config.verify.min_candidate_containment,
+            )
+            expected = {seqs[a] for a, b in pairs.tolist() if b == len(seqs)}
+            assert got == expected, query.id
+            found += len(got)
+    assert found >= len(queries) // 2

@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from newsdedup.candidates.contained import SAMPLE, short_pair_filter
 from newsdedup.candidates.lsh import bucket_pairs
 from newsdedup.config import Config
-from newsdedup.store.rows import select_in
+from newsdedup.store.rows import postings, select_in
 
 __all__ = [
     "PENDING",
@@ -61,11 +61,7 @@ def _blobs(conn: sqlite3.Connection, seqs: Sequence[int]) -> dict[int, tuple[int
 
 def _holders(conn: sqlite3.Connection, keys: list[int], low: int, high: int) -> list[Any]:
     """(key, seq) of every stored holder of the ``keys`` held by ``low`` to ``high`` heads."""
-    sql = (
-        "SELECT key, seq FROM shingles WHERE key IN (SELECT key FROM shingles "
-        "WHERE key IN ({marks}) GROUP BY key HAVING count(*) BETWEEN ? AND ?)"
-    )
-    return select_in(conn, sql, keys, low, high)
+    return postings(conn, "shingles", "seq", keys, low, high)
 
 
 def fill_shingles(conn: sqlite3.Connection) -> None:
@@ -189,6 +185,13 @@ def query_partners(
     if not found:
         return set()
     seqs, shared = np.unique(np.array(found, np.int64)[:, 1], return_counts=True)
+    # the rule's own floor on the shared count first (sizes 0: no bound from the sets yet), so
+    # only the heads that can pass have their sets read and decoded
+    zero, yes = np.zeros(len(seqs), np.int64), np.ones(len(seqs), np.bool_)
+    floor = short_pair_filter(shared, zero, zero, yes, yes, 0.0)
+    seqs, shared = seqs[floor], shared[floor]
+    if not len(seqs):
+        return set()
     info = _blobs(conn, seqs.tolist())
     words = np.array([info[s][0] for s in seqs.tolist()], np.int64)
     sizes = np.array([len(_sampled(info[s][1])) for s in seqs.tolist()], np.int64)

@@ -7,6 +7,8 @@ import json
 import sqlite3
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -21,7 +23,7 @@ from newsdedup.relate.verify import EXACT_SCORES, SCORE_COLUMNS, SWAP
 from newsdedup.report import Report
 from newsdedup.store.contained import query_partners
 from newsdedup.store.contract import CopyLink, StoredArticle
-from newsdedup.store.rows import append, load_fingerprints, select_in, signed
+from newsdedup.store.rows import append, load_fingerprints, postings, select_in, signed
 from newsdedup.types import Article, Origin, Scores
 
 __all__ = [
@@ -72,10 +74,17 @@ def query_article(
     come from the exact-hash index, the others from the band table and the batch's verifier;
     ``scores`` have ``a`` = the queried article, ``b`` = the stored copy. The kernels run on
     this thread alone: for one document, waking a pool of threads costs more than it saves."""
-    threads = numba.get_num_threads()
-    numba.set_num_threads(1)  # per calling thread in numba; put back below
-    try:
+    with _one_thread():
         return _query(conn, config, article)
+
+
+@contextmanager
+def _one_thread() -> Iterator[None]:
+    """numba's kernels on the calling thread alone (the setting is per calling thread)."""
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        yield
     finally:
         numba.set_num_threads(threads)
 
@@ -111,7 +120,13 @@ def query_story(
     ``stories.story_similarity`` or more; None when none is. Partners are found as ``add``
     finds them (a shared key term held by at most ``key_postings`` voices, the article counted),
     edges are the pairs at ``edge_floor`` or more within ``window_days`` (or undated). An
-    approximation of what ``add`` does (it re-clusters), read only."""
+    approximation of what ``add`` does (it re-clusters), read only; its kernels run on this
+    thread alone, as ``query_article``'s."""
+    with _one_thread():
+        return _story(conn, config, article, embedder)
+
+
+def _story(conn: sqlite3.Connection, config: Config, article: Article, embedder: Any) -> str | None:
     from newsdedup.group.stories import publication_order
     from newsdedup.group.stories.graph import pair_similarity
     from newsdedup.group.stories.vectors import stack_vectors, story_text, story_vectors
@@ -123,11 +138,8 @@ def query_story(
         dense = np.asarray(embedder.embed([story_text(article)]), np.float32)
         vectors = dataclasses.replace(vectors, dense=dense)
     _, keys = keys_of(vectors, c.index_terms)
-    holders: dict[int, list[int]] = {}
-    sql = "SELECT key, voice FROM story_keys WHERE key IN ({marks})"
-    for key, voice in select_in(conn, sql, keys.tolist()):
-        holders.setdefault(key, []).append(voice)
-    partners = sorted({v for vs in holders.values() if len(vs) < c.key_postings for v in vs})
+    held = postings(conn, "story_keys", "voice", keys.tolist(), 1, c.key_postings - 1)
+    partners = sorted({voice for _, voice in held})
     if not partners:
         return None
     joined = stack_vectors(vectors, load_vectors(conn, partners))
@@ -163,13 +175,7 @@ def query_story(
 def _band_partners(conn: sqlite3.Connection, keys: list[int], cap: int) -> set[int]:
     """Stored heads sharing a band key, leaving out buckets already over ``cap`` (boilerplate:
     the batch would pair a newcomer there only if its id hash ranked among the first ``cap``)."""
-    found: set[int] = set()
-    for key in keys:
-        rows = conn.execute("SELECT seq FROM bands WHERE key = ? LIMIT ?", (key, cap + 1))
-        seqs = [r[0] for r in rows]
-        if len(seqs) <= cap:
-            found.update(seqs)
-    return found
+    return {seq for _, seq in postings(conn, "bands", "seq", keys, 1, cap)}
 
 
 def _verified(

@@ -3,6 +3,7 @@ for the unsigned hashes (SQLite integers are signed)."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -17,6 +18,7 @@ __all__ = [
     "chunks",
     "fingerprint_rows",
     "load_fingerprints",
+    "postings",
     "select_in",
     "signed",
     "unsigned",
@@ -38,6 +40,22 @@ def select_in(conn: sqlite3.Connection, sql: str, values: Iterable[Any], *extra:
     for chunk in chunks(values):
         out += conn.execute(sql.format(marks=",".join("?" * len(chunk))), [*chunk, *extra])
     return out
+
+
+def postings(
+    conn: sqlite3.Connection, table: str, holder: str, keys: Iterable[int], low: int, high: int
+) -> list[Any]:
+    """(key, ``holder``) of every row of ``table`` (primary key (key, ``holder``)) whose key is
+    one of ``keys`` held by ``low`` to ``high`` rows, in one statement. A key's rows are counted
+    no further than ``high`` + 1: a common key (a stock phrase, a name in every report) costs
+    no more than a rare one, where ``count(*) ... GROUP BY key`` read all of its rows."""
+    sql = (
+        "WITH k(key) AS (SELECT DISTINCT value FROM json_each(?)) "
+        f"SELECT t.key, t.{holder} FROM k JOIN {table} t ON t.key = k.key "
+        f"WHERE (SELECT count(*) FROM (SELECT 1 FROM {table} c WHERE c.key = k.key LIMIT ?)) "
+        "BETWEEN ? AND ?"
+    )
+    return conn.execute(sql, (json.dumps(list(keys)), high + 1, low, high)).fetchall()
 
 
 def signed(values: NDArray[np.uint64]) -> list[int]:
