@@ -177,13 +177,13 @@ def test_cli_dedup_set_override_reaches_the_engine(
     jsonl_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: list[Config] = []
-    real = cli.dedup_files
+    real = cli.run
 
     def spy(*args: Any, **kwargs: Any) -> Any:
-        seen.append(kwargs["config"])
+        seen.append(args[2])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(cli, "dedup_files", spy)
+    monkeypatch.setattr(cli, "run", spy)
     out = tmp_path / "g.jsonl"
     result = _invoke(
         "dedup",

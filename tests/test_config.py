@@ -169,7 +169,8 @@ def test_config_from_toml_unknown_section_and_field(tmp_path: Path) -> None:
     with pytest.raises(
         ConfigError,
         match=r"^Unknown section 'lhs'\. "
-        r"Allowed: clean, normalize, shingle, minhash, lsh, verify, relation, stories, group, run\.$",
+        r"Allowed: read, clean, normalize, shingle, minhash, lsh, verify, relation, stories, "
+        r"group, run\.$",
     ):
         Config.from_toml(path)
     path.write_text("[lsh]\nbandz = 3\n")
@@ -242,16 +243,16 @@ def test_config_override_validates_values() -> None:
         ("lsh.bandz", "Unknown setting 'lsh.bandz'. Allowed: lsh.bands, lsh.rows, lsh.max_bucket."),
         (
             "lhs.bands",
-            "Unknown setting 'lhs.bands'. Allowed: clean.<field>, normalize.<field>, "
+            "Unknown setting 'lhs.bands'. Allowed: read.<field>, clean.<field>, normalize.<field>, "
             "shingle.<field>, minhash.<field>, lsh.<field>, verify.<field>, relation.<field>, "
             "stories.<field>, group.<field>, "
             "run.<field>.",
         ),
         (
             "bands",
-            "Unknown setting 'bands'. Allowed: clean.<field>, normalize.<field>, shingle.<field>, "
-            "minhash.<field>, lsh.<field>, verify.<field>, relation.<field>, stories.<field>, "
-            "group.<field>, run.<field>.",
+            "Unknown setting 'bands'. Allowed: read.<field>, clean.<field>, normalize.<field>, "
+            "shingle.<field>, minhash.<field>, lsh.<field>, verify.<field>, relation.<field>, "
+            "stories.<field>, group.<field>, run.<field>.",
         ),
     ],
 )

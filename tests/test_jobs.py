@@ -49,16 +49,16 @@ def test_jobs_dedup_reads_its_input_once(
 ) -> None:
     """``--keep`` and ``--explain`` take their texts from the run's spill, not a second read;
     the kept corpus holds each representative as it was read."""
-    import newsdedup.jobs as jobs
+    import newsdedup.pipeline as pipeline
 
     calls = []
-    real = jobs.read_articles
+    real = pipeline.read_articles
 
     def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(jobs, "read_articles", counted)
+    monkeypatch.setattr(pipeline, "read_articles", counted)
     out = tmp_path / "groups.jsonl"
     result = dedup_files([jsonl_file], output=out, keep="representatives", explain=True)
     assert len(calls) == 1

@@ -17,6 +17,7 @@ from newsdedup.errors import ConfigError, invalid_param
 
 __all__ = [
     "DEFAULT_CLEAN",
+    "ENGINES",
     "EXTRACTORS",
     "FINGERPRINT_SCHEME",
     "CleanConfig",
@@ -25,6 +26,7 @@ __all__ = [
     "LSHConfig",
     "MinHashConfig",
     "NormalizeConfig",
+    "ReadConfig",
     "RelationConfig",
     "RunConfig",
     "ShingleConfig",
@@ -70,6 +72,29 @@ EXTRACTORS: tuple[str, ...] = (
     "trafilatura-recall",
     "readability",
 )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReadConfig:
+    """Where each part of an article sits in the input records, and the input format (the read
+    stage). A field left at its default also accepts the names scrapers use for it
+    (``newsdedup.read.fields.ALIASES``); a name set here must be in every record."""
+
+    format: str = ""  #: "" tells each file's format from its name, else its first bytes
+    id: str = "id"  #: when absent, the id becomes "<file stem>:<line>"
+    text: str = "text"  #: the article body; required
+    title: str = "title"
+    date: str = "published"  #: ISO 8601, RFC 2822 or epoch seconds/milliseconds
+    url: str = "url"
+    source: str = "source"  #: publisher name or domain
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.format, str):
+            raise invalid_param("format", "ReadConfig", 'a format name or ""', self.format)
+        for f in dataclasses.fields(self)[1:]:
+            value = getattr(self, f.name)
+            if not isinstance(value, str) or not value:
+                raise invalid_param(f.name, "ReadConfig", "a non-empty field name", value)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -303,24 +328,49 @@ class GroupConfig:
         _check_choice(self, "representative", ("earliest", "longest", "id"))
 
 
+#: The executors ``newsdedup.pipeline.run`` can hand a run to.
+ENGINES: tuple[str, ...] = ("local", "spark")
+
+
 @dataclass(frozen=True, kw_only=True)
 class RunConfig:
-    """How the local engine runs."""
+    """Which executor runs the stages, and how."""
 
-    workers: int = 0  #: fingerprinting processes; 0 means one per CPU core
-    batch_size: int = 2048  #: documents per fingerprinting batch
+    engine: str = "local"  #: "local": this process and its workers; "spark": a Spark job
+    #: with engine "spark": the master (local[2], spark://host:7077, yarn); "" is local[*], or
+    #: under spark-submit the master spark-submit was given
+    master: str = ""
+    #: with engine "spark": extra Spark settings, "KEY=VALUE" each
+    spark_conf: tuple[str, ...] = ()
+    workers: int = 0  #: cores for kernel threads and fingerprinting processes; 0: all of them
+    batch_size: int = 2048  #: documents per fingerprinting batch (and per index transaction)
     strict: bool = False  #: raise on the first unreadable record instead of counting it
 
     def __post_init__(self) -> None:
+        _check_choice(self, "engine", ENGINES)
+        if isinstance(self.spark_conf, list):  # TOML arrays arrive as lists
+            object.__setattr__(self, "spark_conf", tuple(self.spark_conf))
+        for item in self.spark_conf:
+            if not isinstance(item, str) or "=" not in item:
+                raise invalid_param("spark_conf", "RunConfig", '"KEY=VALUE" strings', item)
+        if not isinstance(self.master, str):
+            raise invalid_param("master", "RunConfig", 'a Spark master URL or ""', self.master)
         _check_int(self, "workers", 0, 1024)
         _check_int(self, "batch_size", 1, 10**6)
         _check_bools(self)
+
+    @property
+    def spark_settings(self) -> dict[str, str]:
+        """``spark_conf`` as a mapping."""
+        pairs = (item.partition("=") for item in self.spark_conf)
+        return {key.strip(): value.strip() for key, _, value in pairs}
 
 
 @dataclass(frozen=True, kw_only=True)
 class Config:
     """The whole configuration; every part has documented defaults."""
 
+    read: ReadConfig = field(default_factory=ReadConfig)
     clean: CleanConfig = field(default_factory=CleanConfig)
     normalize: NormalizeConfig = field(default_factory=NormalizeConfig)
     shingle: ShingleConfig = field(default_factory=ShingleConfig)

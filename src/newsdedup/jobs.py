@@ -1,40 +1,34 @@
-"""File-to-file jobs: what the CLI runs, as plain keyword-only functions."""
+"""File-to-file jobs of the Python API, as plain keyword-only functions.
+
+``dedup_files``, ``stories_files`` and ``index_files`` name their outputs as keywords and go
+through the one run path, ``newsdedup.pipeline.run``; ``clean_files``, ``compare_files``,
+``read_one`` and ``read_by_id`` serve ``newsdedup clean``, ``compare`` and ``diff``.
+"""
 
 from __future__ import annotations
 
-import itertools
+import dataclasses
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsdedup.api import find_copies
 from newsdedup.clean.pipeline import clean_corpus
 from newsdedup.config import Config
 from newsdedup.engine.local import Progress
 from newsdedup.errors import InputError
-from newsdedup.read import FieldMap, read_articles
+from newsdedup.pipeline import Outputs, RunResult, default_corpus_path, read_inputs, run
+from newsdedup.read import FieldMap
 from newsdedup.report import Report
-from newsdedup.spill import Spill
-from newsdedup.types import Article, Result, StoryResult
-from newsdedup.write import (
-    write_cleaned,
-    write_corpus,
-    write_groups,
-    write_rejects,
-    write_removals,
-)
-from newsdedup.write.stories import write_assignments, write_stories
-from newsdedup.write.story_report import write_story_report
+from newsdedup.types import Article, Result
+from newsdedup.write import write_cleaned, write_rejects, write_removals
 
 if TYPE_CHECKING:
-    from newsdedup.fingerprint.embed import Embedder
+    from newsdedup.group.stories import SupportsEmbed
     from newsdedup.relate.compare import Comparison
     from newsdedup.store.contract import IndexProtocol
 
 __all__ = [
-    "StoriesRun",
     "clean_files",
     "compare_files",
     "dedup_files",
@@ -46,47 +40,19 @@ __all__ = [
 ]
 
 
-def default_corpus_path(output: Path) -> Path:
-    """``groups.jsonl`` -> ``groups.dedup.jsonl`` (same format as the groups file)."""
-    name = output.name
-    stem, dot, rest = name.partition(".")
-    return output.with_name(f"{stem}.dedup{dot}{rest}" if dot else f"{stem}.dedup")
+def _with_read(config: Config | None, fields: FieldMap | None, format: str | None) -> Config:
+    """``config`` with the read settings given as arguments (they win over ``config.read``)."""
+    config = config or Config()
+    read = config.read
+    if fields is not None:
+        read = dataclasses.replace(read, **dataclasses.asdict(fields))
+    if format is not None:
+        read = dataclasses.replace(read, format=format)
+    return dataclasses.replace(config, read=read)
 
 
-def _read(
-    inputs: Sequence[Path], config: Config, fields: FieldMap, format: str | None, report: Report
-) -> Iterator[Article]:
-    return read_articles(
-        inputs,
-        fields=fields,
-        format=format,
-        report=report,
-        clean=config.clean,
-        workers=config.run.workers,
-    )
-
-
-def _kept(spill: Spill, keep: set[str]) -> Iterator[Article]:
-    """The representatives, from the spill (a repeated id was rejected: the first counts)."""
-    seen: set[str] = set()
-    for article in spill.take(lambda a: a.id in keep and a.id not in seen):
-        seen.add(article.id)
-        yield article
-
-
-def _explain(spill: Spill, result: Result, config: Config) -> dict[str, dict[str, object]]:
-    """The explanation of each group with copies, from its members' spilled texts."""
-    from newsdedup.relate.explain import explain_group
-
-    groups = [g for g in result.groups if g.size > 1]
-    wanted = {m.id for g in groups for m in g.members}
-    texts: dict[str, Article] = {}
-    for article in spill.take(lambda a: a.id in wanted):
-        texts.setdefault(article.id, article)  # a repeated id was rejected: the first counts
-    out: dict[str, dict[str, object]] = {}
-    for group in groups:
-        out.update(explain_group(group, texts, config))
-    return out
+def _read(inputs: Sequence[Path], config: Config, report: Report) -> Iterator[Article]:
+    return read_inputs(inputs, config, report)
 
 
 def dedup_files(
@@ -102,29 +68,17 @@ def dedup_files(
     explain: bool = False,
     progress: Progress | None = None,
 ) -> Result:
-    """Read ``inputs``, find copies and write the groups file (and, if asked, the dedup corpus).
+    """Read ``inputs``, find copies and write the groups file (and, with ``keep=
+    "representatives"``, the dedup corpus: ``corpus_output``, by default beside ``output``).
 
     Every valid input document appears in the groups file exactly once; rejected records go to
     ``rejects_output`` when given and are always counted in ``Result.stats``.
     """
-    config = config or Config()
-    fields = fields or FieldMap()
-    report = Report(strict=config.run.strict)
-    with Spill(output.parent if output.parent.is_dir() else None) as spill:
-        articles = _read(inputs, config, fields, format, report)
-        if explain or keep == "representatives":  # the input is read once: texts wait on disk
-            articles = spill.tee(articles)
-        result = find_copies(articles, config, report=report, progress=progress)
-        explanations = _explain(spill, result, config) if explain else None
-        write_groups(result.groups, output, explanations=explanations)
-        if rejects_output is not None:
-            write_rejects(result.rejected, rejects_output)
-        if keep == "representatives":
-            reps = {g.representative for g in result.groups}
-            path = corpus_output or default_corpus_path(output)
-            write_corpus(_kept(spill, reps), path)
-    stats = replace(result.stats, documents_read=report.read)
-    return replace(result, stats=stats)
+    corpus = None
+    if keep == "representatives":
+        corpus = corpus_output or default_corpus_path(output)
+    outputs = Outputs(groups=output, corpus=corpus, rejects=rejects_output, explain=explain)
+    return run(inputs, outputs, _with_read(config, fields, format), progress=progress).copies
 
 
 def clean_files(
@@ -145,10 +99,9 @@ def clean_files(
     ``learned_lines``, ``date_from_text`` and ``written``. ``removals_output`` lists every
     removed span, one row each.
     """
-    config = config or Config()
-    fields = fields or FieldMap()
+    config = _with_read(config, fields, format)
     report = Report(strict=config.run.strict)
-    articles = _read(inputs, config, fields, format, report)
+    articles = _read(inputs, config, report)
     removals: list[dict[str, object]] = []
     cleaned = _noted(clean_corpus(articles, config=config.clean, report=report), removals, progress)
     report.count("written", write_cleaned(cleaned, output, raw=raw))
@@ -169,15 +122,6 @@ def _noted(
         yield article
 
 
-@dataclass(frozen=True, slots=True)
-class StoriesRun:
-    """What ``stories_files`` found: the stories, the copy groups under them, and the Report."""
-
-    stories: StoryResult
-    copies: Result
-    report: Report
-
-
 def stories_files(
     inputs: Sequence[Path],
     *,
@@ -189,9 +133,9 @@ def stories_files(
     stories_output: Path | None = None,
     report_output: Path | None = None,
     rejects_output: Path | None = None,
-    embedder: Embedder | None = None,
+    embedder: SupportsEmbed | None = None,
     progress: Progress | None = None,
-) -> StoriesRun:
+) -> RunResult:
     """Copy groups and stories in one run: read once, find copies, then group the copy groups
     into stories, and write what was asked: every document once with its ``group`` and ``story``
     (``output``), the copy groups as ``dedup`` writes them (``groups_output``), one record per
@@ -200,28 +144,15 @@ def stories_files(
     Stories replay the corpus in publication order and need every text, so the articles are
     held in memory (about the size of their texts).
     """
-    from newsdedup import find_stories
-
-    config = config or Config()
-    fields = fields or FieldMap()
-    report = Report(strict=config.run.strict)
-    articles = list(_read(inputs, config, fields, format, report))
-    copies = find_copies(articles, config, report=report, progress=progress)
-    if groups_output is not None:
-        write_groups(copies.groups, groups_output)
-    if progress:
-        progress("stories", len(articles))
-    stories = find_stories(articles, config, copies=copies, embedder=embedder)
-    if output is not None:
-        write_assignments(stories, output)
-    if stories_output is not None:
-        write_stories(stories.stories, stories_output)
-    if report_output is not None:
-        titles = {a.id: a.title for a in articles if a.title}
-        write_story_report(stories, report_output, titles=titles)
-    if rejects_output is not None:
-        write_rejects(report.rejected, rejects_output)
-    return StoriesRun(stories=stories, copies=copies, report=report)
+    outputs = Outputs(
+        groups=groups_output,
+        rejects=rejects_output,
+        assignments=output,
+        stories=stories_output,
+        report=report_output,
+    )
+    config = _with_read(config, fields, format)
+    return run(inputs, outputs, config, stories=True, embedder=embedder, progress=progress)
 
 
 def index_files(
@@ -229,23 +160,19 @@ def index_files(
     inputs: Sequence[Path],
     *,
     config: Config,
-    report: Report,
+    report: Report | None = None,
     fields: FieldMap | None = None,
     format: str | None = None,
-    progress: Callable[[str, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> Counter[str]:
     """Add the articles of ``inputs`` to ``index``, ``run.batch_size`` per call (one
     transaction each); returns how many were added, unchanged or new versions. Rejected records
-    (unreadable, or refused by the index) go to ``report``."""
-    counts: Counter[str] = Counter()
-    articles = _read(inputs, config, fields or FieldMap(), format, report)
-    while batch := list(itertools.islice(articles, config.run.batch_size)):
-        result = index.add(batch)
-        counts.update(a.status for a in result.added)
-        report.rejected.extend(result.rejected)
-        if progress is not None:
-            progress("indexing", counts.total())
-    return counts
+    (unreadable, or refused by the index) go to ``report`` when given."""
+    done = run(inputs, None, _with_read(config, fields, format), index=index, progress=progress)
+    if report is not None:
+        report.read += done.report.read
+        report.rejected.extend(done.report.rejected)
+    return done.added
 
 
 def read_one(
@@ -256,7 +183,7 @@ def read_one(
     file holds another number of articles."""
     config = config or Config()
     report = Report(strict=True)
-    articles = list(_read([path], config, FieldMap(), format, report))
+    articles = list(_read([path], _with_read(config, None, format), report))
     if len(articles) != 1:
         raise InputError(f"{path} holds {len(articles)} articles; {why}")
     return articles[0]
@@ -267,7 +194,7 @@ def read_by_id(
 ) -> dict[str, Article]:
     """The first article of each of ``ids`` in ``inputs``; an id not found is an error."""
     found: dict[str, Article] = {}
-    for article in _read(inputs, Config(), FieldMap(), format, Report()):
+    for article in _read(inputs, _with_read(None, None, format), Report()):
         if article.id in ids:
             found.setdefault(article.id, article)
     missing = [i for i in ids if i not in found]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter
 from pathlib import Path
@@ -19,12 +20,12 @@ from newsdedup.cli.main import (
     _config,
     _fail,
     err_console,
+    with_read,
 )
 from newsdedup.cli.summary import progress_display
 from newsdedup.config import Config
 from newsdedup.errors import NewsdedupError, StoreError
-from newsdedup.jobs import index_files
-from newsdedup.read import read_articles
+from newsdedup.pipeline import read_inputs, run
 from newsdedup.report import Report
 from newsdedup.types import Article
 
@@ -83,12 +84,11 @@ def add(
     counts: Counter[str] = Counter()
     try:
         config = _config(config_file, overrides, strict)
-        report = Report(strict=config.run.strict)
         index = open_index(db, config)
         with index, progress_display(err_console, enabled=not quiet) as progress:
-            counts = index_files(
-                index, inputs, config=config, report=report, format=format, progress=progress
-            )
+            done = run(inputs, None, with_read(config, format, *[None] * 6), index=index,
+                       progress=progress)  # fmt: skip
+            counts, report = done.added, done.report
             stats = index.stats()
     except NewsdedupError as exc:
         raise _fail(exc) from exc
@@ -170,7 +170,9 @@ def _query_articles(
         return [Article(id="query", text=text)]
     assert file is not None
     report = Report(strict=True)  # a query file must read cleanly: its error names file:line
-    found = list(read_articles([file], format=format, report=report, clean=config.clean))
+    config = with_read(config, format, *[None] * 6)
+    config = dataclasses.replace(config, run=dataclasses.replace(config.run, workers=1))
+    found = list(read_inputs([file], config, report))
     if not found:
         raise StoreError(f"{file} holds no article to query.")
     return found

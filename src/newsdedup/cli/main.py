@@ -1,7 +1,9 @@
-"""The command line: thin typer commands over the plain functions in jobs.py and relate/."""
+"""The command line: typer commands that hold options and printing; the work is
+``newsdedup.pipeline.run`` (and jobs.py for clean, compare and diff)."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 from typing import Annotated
@@ -13,11 +15,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from newsdedup.cli.summary import progress_display, summary_table
-from newsdedup.config import Config
+from newsdedup.config import ENGINES, Config
 from newsdedup.errors import NewsdedupError
-from newsdedup.jobs import compare_files, dedup_files
-from newsdedup.read import FieldMap
-from newsdedup.types import Stats
+from newsdedup.jobs import compare_files
+from newsdedup.pipeline import Outputs, default_corpus_path, run
 
 app = typer.Typer(
     name="newsdedup",
@@ -126,12 +127,12 @@ def dedup(
         ),
     ] = None,
     engine: Annotated[
-        str,
+        str | None,
         typer.Option(
             help="local: this process (and its workers); spark: an Apache Spark job "
-            "(the spark extra; see docs/scaling.md).",
+            "(the spark extra; see docs/scaling.md) [default: run.engine, local].",
         ),
-    ] = "local",
+    ] = None,
     master: Annotated[
         str | None,
         typer.Option(
@@ -157,22 +158,33 @@ def dedup(
         ),
     ] = False,
     id_field: Annotated[
-        str, typer.Option(help="Field holding the document id (JSONL/CSV/Parquet).")
-    ] = "id",
+        str | None,
+        typer.Option(help="Field holding the document id (JSONL/CSV/Parquet) [default: id]."),
+    ] = None,
     text_field: Annotated[
-        str,
+        str | None,
         typer.Option(
-            help="Field holding the article text (falls back to maintext, content, body)."
+            help="Field holding the article text (falls back to maintext, content, body) "
+            "[default: text]."
         ),
-    ] = "text",
-    title_field: Annotated[str, typer.Option(help="Field holding the title.")] = "title",
+    ] = None,
+    title_field: Annotated[
+        str | None, typer.Option(help="Field holding the title [default: title].")
+    ] = None,
     date_field: Annotated[
-        str, typer.Option(help="Field holding the publication date (ISO 8601, RFC 2822 or epoch).")
-    ] = "published",
-    url_field: Annotated[str, typer.Option(help="Field holding the URL.")] = "url",
+        str | None,
+        typer.Option(
+            help="Field holding the publication date (ISO 8601, RFC 2822 or epoch) "
+            "[default: published]."
+        ),
+    ] = None,
+    url_field: Annotated[str | None, typer.Option(help="Field holding the URL [default: url].")] = (
+        None
+    ),
     source_field: Annotated[
-        str, typer.Option(help="Field holding the source (site or outlet).")
-    ] = "source",
+        str | None,
+        typer.Option(help="Field holding the source (site or outlet) [default: source]."),
+    ] = None,
     format: Format = None,
     representative: Annotated[
         str | None,
@@ -210,12 +222,6 @@ def dedup(
     """
     if keep not in (None, "representatives"):
         raise typer.BadParameter("the only value is 'representatives'", param_hint="--keep")
-    if engine not in ("local", "spark"):
-        raise typer.BadParameter("local or spark", param_hint="--engine")
-    if engine == "local" and (master or spark_conf):
-        raise typer.BadParameter("only with --engine spark", param_hint="--master/--conf")
-    if engine == "spark" and explain:
-        raise typer.BadParameter("not with --engine spark", param_hint="--explain")
     sets = list(overrides or [])
     if representative:
         sets.append(f"group.representative={representative}")
@@ -223,76 +229,50 @@ def dedup(
         sets.append(f"run.workers={workers}")
     try:
         config = _config(config_file, sets, strict)
-        fields = FieldMap(
-            id=id_field,
-            text=text_field,
-            title=title_field,
-            date=date_field,
-            url=url_field,
-            source=source_field,
-        )
-        if engine == "spark":
-            stats = _dedup_on_spark(
-                inputs, output, master, spark_conf, config, fields, format, keep,
-                corpus_output, rejects,
-            )  # fmt: skip
-        else:
-            with progress_display(err_console, enabled=not quiet) as progress:
-                stats = dedup_files(
-                    [Path(i) for i in inputs],
-                    output=Path(output),
-                    config=config,
-                    fields=fields,
-                    format=format,
-                    keep=keep,
-                    corpus_output=Path(corpus_output) if corpus_output else None,
-                    rejects_output=Path(rejects) if rejects else None,
-                    explain=explain,
-                    progress=progress,
-                ).stats
+        config = with_read(config, format, id_field, text_field, title_field, date_field,
+                           url_field, source_field)  # fmt: skip
+        config = _with_engine(config, engine, master, spark_conf, explain)
+        corpus = None
+        if keep:
+            corpus = corpus_output or str(default_corpus_path(output))
+        outputs = Outputs(groups=output, corpus=corpus, rejects=rejects, explain=explain)
+        with progress_display(err_console, enabled=not quiet) as progress:
+            stats = run(inputs, outputs, config, progress=progress).stats
     except NewsdedupError as exc:
         raise _fail(exc) from exc
     if not quiet:
         err_console.print(summary_table(stats, title=f"newsdedup dedup → {output}"))
 
 
-def _dedup_on_spark(
-    inputs: list[str],
-    output: str,
-    master: str | None,
-    conf: list[str] | None,
-    config: Config,
-    fields: FieldMap,
-    format: str | None,
-    keep: str | None,
-    corpus_output: str | None,
-    rejects: str | None,
-) -> Stats:
-    """The same job on Spark (newsdedup.spark); the session ends with the command."""
-    from newsdedup.spark import dedup as spark_dedup
-    from newsdedup.spark import session
+def with_read(config: Config, format: str | None, *fields: str | None) -> Config:
+    """``config`` with the read options given on the command line (they win over the file's)."""
+    given = dict(zip(("id", "text", "title", "date", "url", "source"), fields, strict=True))
+    if format is not None:
+        given["format"] = format
+    given = {k: v for k, v in given.items() if v is not None}
+    return dataclasses.replace(config, read=dataclasses.replace(config.read, **given))
 
-    settings: dict[str, str] = {}
+
+def _with_engine(
+    config: Config, engine: str | None, master: str | None, conf: list[str] | None, explain: bool
+) -> Config:
+    if engine is not None and engine not in ENGINES:
+        raise typer.BadParameter(" or ".join(ENGINES), param_hint="--engine")
+    engine = engine or config.run.engine
+    if engine == "local" and (master or conf):
+        raise typer.BadParameter("only with --engine spark", param_hint="--master/--conf")
+    if engine == "spark" and explain:
+        raise typer.BadParameter("not with --engine spark", param_hint="--explain")
     for item in conf or []:
-        key, eq, value = item.partition("=")
-        if not eq:
+        if "=" not in item:
             raise typer.BadParameter(f"--conf needs KEY=VALUE, got {item!r}", param_hint="--conf")
-        settings[key.strip()] = value.strip()
-    spark = session(master or "local[*]", settings)
-    try:
-        return spark_dedup(
-            spark,
-            inputs,
-            output=output,
-            config=config,
-            fields=fields,
-            format=format,
-            keep=keep,
-            corpus_output=corpus_output,
-            rejects_output=rejects,
-        ).stats
-    finally:
-        spark.stop()
+    settings = {"engine": engine}
+    if master:
+        settings["master"] = master
+    run_config = dataclasses.replace(config.run, **settings)
+    if conf:
+        run_config = dataclasses.replace(run_config, spark_conf=(*run_config.spark_conf, *conf))
+    return dataclasses.replace(config, run=run_config)
 
 
 @app.command()
@@ -354,9 +334,8 @@ def demo(
     corpus, truth = write_corpus_jsonl(out / "sample.jsonl", docs, seed)
     console.print(f"sample corpus: {corpus} ({docs:,} generated articles; truth in {truth})")
     with progress_display(err_console) as progress:
-        result = dedup_files(
-            [corpus], output=out / "groups.jsonl", keep="representatives", progress=progress
-        )
+        outputs = Outputs(groups=out / "groups.jsonl", corpus=out / "groups.dedup.jsonl")
+        result = run([corpus], outputs, progress=progress)
     console.print(
         summary_table(result.stats, title=f"newsdedup dedup {corpus} -o {out / 'groups.jsonl'}")
     )
@@ -364,6 +343,21 @@ def demo(
     console.print(
         f"groups: {out / 'groups.jsonl'}   deduplicated corpus: {out / 'groups.dedup.jsonl'}"
     )
+
+
+@app.command()
+def stages() -> None:
+    """List the stages of a run in data-flow order: per-document maps and keyed global steps,
+    the key of each keyed step, and what each takes and gives."""
+    from newsdedup.stages import STAGES
+
+    table = Table(title="newsdedup stages", title_justify="left")
+    for column in ("stage", "kind", "key", "takes", "gives", "rule"):
+        table.add_column(column, overflow="fold")
+    for s in STAGES:
+        rule = ", ".join(f"{fn.__module__}.{fn.__name__}" for fn in s.fns)
+        table.add_row(s.name, s.kind, s.key or "-", s.takes, s.gives, rule)
+    console.print(table)
 
 
 @app.command()

@@ -159,31 +159,27 @@ def _run(
     quiet: bool,
     title: str,
 ) -> None:
-    from newsdedup.cli.main import _config, _fail, err_console
+    from newsdedup.cli.main import _config, _fail, err_console, with_read
     from newsdedup.cli.summary import progress_display
-    from newsdedup.jobs import stories_files
+    from newsdedup.pipeline import Outputs, run
 
     started = time.perf_counter()
     try:
-        config = _config(config_file, overrides, strict)
+        config = with_read(_config(config_file, overrides, strict), format, *[None] * 6)
         embedder = None
         if embed:
             from newsdedup.fingerprint.embed import Embedder
 
             embedder = Embedder(model_path=model)
         with progress_display(err_console, enabled=not quiet) as progress:
-            done = stories_files(
-                inputs,
-                output=output,
-                config=config,
-                format=format,
-                groups_output=groups,
-                stories_output=stories_output,
-                report_output=report,
-                rejects_output=rejects,
-                embedder=embedder,
-                progress=progress,
+            outputs = Outputs(
+                groups=groups,
+                assignments=output,
+                stories=stories_output,
+                report=report,
+                rejects=rejects,
             )
+            done = run(inputs, outputs, config, stories=True, embedder=embedder, progress=progress)
     except NewsdedupError as exc:
         raise _fail(exc) from exc
     if not quiet:
@@ -191,9 +187,9 @@ def _run(
 
 
 def _summary(done: object, title: str, seconds: float) -> Table:
-    from newsdedup.jobs import StoriesRun
+    from newsdedup.pipeline import RunResult
 
-    assert isinstance(done, StoriesRun)
+    assert isinstance(done, RunResult) and done.stories is not None
     result, copies = done.stories, done.copies
     sizes = sorted((s.size for s in result.stories), reverse=True)
     table = Table(title=title, show_header=False, title_justify="left")

@@ -19,6 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 from newsdedup.clean.timestamps import parse_date
+from newsdedup.config import ReadConfig
 from newsdedup.errors import InputError, invalid_param
 from newsdedup.read.compression import Source
 from newsdedup.report import Report
@@ -62,18 +63,24 @@ class FieldMap:
     is rejected with ``missing_field``, since a wrong mapping should not pass unnoticed.
     """
 
-    id: str = "id"  #: when absent, the id becomes "<file stem>:<line>"
-    text: str = "text"  #: the article body; required
-    title: str = "title"
-    date: str = "published"  #: ISO 8601, RFC 2822 or epoch seconds/milliseconds
-    url: str = "url"
-    source: str = "source"  #: publisher name or domain
+    # the defaults are ReadConfig's, where Config keeps them (documented there)
+    id: str = ReadConfig.id
+    text: str = ReadConfig.text
+    title: str = ReadConfig.title
+    date: str = ReadConfig.date
+    url: str = ReadConfig.url
+    source: str = ReadConfig.source
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
             if not isinstance(value, str) or not value:
                 raise invalid_param(f.name, "FieldMap", "a non-empty field name", value)
+
+    @classmethod
+    def of(cls, read: ReadConfig) -> FieldMap:
+        """The field names of ``Config.read``."""
+        return cls(**{f.name: getattr(read, f.name) for f in dataclasses.fields(cls)})
 
     def is_default(self, part: str) -> bool:
         return bool(getattr(self, part) == _DEFAULTS[part])

@@ -33,6 +33,7 @@ from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.spark import stages
 from newsdedup.spark.components import connected_components
 from newsdedup.types import Stats
+from newsdedup.write import sibling
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -518,15 +519,6 @@ def _corpus(raw: DataFrame, lines: stages.Lines, fields: FieldMap, groups: DataF
     reps = groups.where(F.col("kind") == "original").select("file", "line")
     kept = articles.join(reps, ["file", "line"])
     return kept.select("id", "title", "text", "published", "url", "source", "lang")
-
-
-def sibling(output: str, tag: str) -> str:
-    """``.../groups.parquet`` -> ``.../groups.<tag>.parquet``: where a second output goes by
-    default (``default_corpus_path``'s rule, for any Spark path)."""
-    head, _, name = output.rstrip("/").rpartition("/")
-    stem, dot, rest = name.partition(".")
-    renamed = f"{stem}.{tag}{dot}{rest}" if dot else f"{stem}.{tag}"
-    return f"{head}/{renamed}" if head else renamed
 
 
 def _write(spark: SparkSession, frame: DataFrame, path: str) -> str:

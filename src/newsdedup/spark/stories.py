@@ -29,6 +29,7 @@ from newsdedup.ids import group_id
 from newsdedup.read.fields import FieldMap
 from newsdedup.spark import job, stages
 from newsdedup.types import Article
+from newsdedup.write import sibling
 from newsdedup.write.stories import ASSIGNMENT_SCHEMA, STORY_SCHEMA, assignment_rows, story_row
 
 if TYPE_CHECKING:
@@ -198,9 +199,7 @@ def dedup_with_stories(
     work = functools.partial(stages.articles_of, lines=job._lines(raw, inputs, fmt), fields=fields)
     articles = raw.mapInArrow(work, job._spark_schema(stages.ARTICLE_SCHEMA))
     assigned, records = stories(spark, articles, _read(spark, output), config)
-    outputs = {
-        "stories": job._write(spark, assigned, stories_output or job.sibling(output, "stories"))
-    }
+    outputs = {"stories": job._write(spark, assigned, stories_output or sibling(output, "stories"))}
     if records_output is not None:
         outputs["story_records"] = job._write(spark, records, records_output)
     return dataclasses.replace(run, outputs={**run.outputs, **outputs})

@@ -19,7 +19,7 @@ import json
 import sys
 
 from newsdedup.config import Config
-from newsdedup.read.fields import FieldMap
+from newsdedup.write import sibling
 
 __all__ = ["main"]
 
@@ -40,51 +40,45 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["jsonl", "parquet"], help="input format")
     p.add_argument("--config", help="TOML config file (as for newsdedup dedup)")
     p.add_argument("--set", action="append", default=[], help="KEY=VALUE config override")
-    for part, default in (("id", "id"), ("text", "text"), ("title", "title")):
-        p.add_argument(f"--{part}-field", default=default)
-    p.add_argument("--date-field", default="published")
-    p.add_argument("--url-field", default="url")
-    p.add_argument("--source-field", default="source")
+    for part in ("id", "text", "title", "date", "url", "source"):
+        p.add_argument(f"--{part}-field", help=f"default: read.{part} of the config")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from newsdedup.spark.job import dedup, session
-    from newsdedup.spark.stories import dedup_with_stories
+    from newsdedup.pipeline import Outputs, run
+    from newsdedup.spark.job import session
 
     config = Config.from_toml(args.config) if args.config else Config()
     if args.set:
         config = config.override(dict(s.split("=", 1) for s in args.set))
-    fields = FieldMap(
-        id=args.id_field,
-        text=args.text_field,
-        title=args.title_field,
-        date=args.date_field,
-        url=args.url_field,
-        source=args.source_field,
+    read = dataclasses.replace(
+        config.read,
+        **{
+            part: value
+            for part in ("id", "text", "title", "date", "url", "source")
+            if (value := getattr(args, f"{part}_field")) is not None
+        },
+        **({"format": args.format} if args.format else {}),
     )
-    common = {
-        "output": args.output,
-        "config": config,
-        "fields": fields,
-        "format": args.format,
-        "keep": args.keep,
-        "corpus_output": args.corpus_output,
-        "rejects_output": args.rejects,
-    }
-    spark = session()
-    if args.stories:
-        run = dedup_with_stories(
-            spark,
-            args.inputs,
-            stories_output=args.stories,
-            records_output=args.story_records,
-            **common,
-        )
-    else:
-        run = dedup(spark, args.inputs, **common)
-    print(json.dumps({"outputs": run.outputs, "stats": dataclasses.asdict(run.stats)}))
+    config = dataclasses.replace(
+        config, read=read, run=dataclasses.replace(config.run, engine="spark")
+    )
+    corpus = None
+    if args.keep:
+        corpus = args.corpus_output or sibling(args.output, "dedup")
+    outputs = Outputs(
+        groups=args.output,
+        corpus=corpus,
+        rejects=args.rejects,
+        assignments=args.stories,
+        stories=args.story_records,
+    )
+    # spark-submit set the master; run.master only when given (--set run.master=...)
+    spark = session(config.run.master or None, config.run.spark_settings)
+    done = run(args.inputs, outputs, config, spark=spark)
+    print(json.dumps({"outputs": done.outputs, "stats": dataclasses.asdict(done.stats)}))
     return 0
 
 

@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 from newsdedup.candidates.lsh import LSHReport, band_pairs
 from newsdedup.config import Config
 from newsdedup.fingerprint.batch import Fingerprints, fingerprint_texts
-from newsdedup.group.copies import Assignment, spread_exact, star_groups
+from newsdedup.group.copies import Assignment, exact_heads, spread_exact, star_groups
 from newsdedup.group.representative import priority_ranks
 from newsdedup.ids import group_id, tiebreak
 from newsdedup.relate.kind import judge, verifier
@@ -111,7 +111,8 @@ def _elect_head(
         np.array([r[6] for r in rows], np.int32),
         config.group.representative,
     )
-    best = rows[int(np.argmin(rank))]
+    exact = np.tile(np.array(ex, np.int64).view(np.uint64), (len(rows), 1))
+    best = rows[int(exact_heads(exact, rank)[0])]
     seeds.update(r[0] for r in rows)
     if best[1] == 1:
         return []

@@ -4,9 +4,11 @@ An index keeps the results of the settings it was built with (copy kinds, groups
 cached verdicts), and ``add`` builds on them: opening it with other settings would mix two sets
 of results in one file. So every setting that changes a result is recorded in ``meta`` (key
 ``settings``, JSON) when the file is created, and opening it with another value of any of them
-fails with a StoreError naming each difference. Settings of how the work runs (``run.*``:
-workers, batch size, strictness) are not part of it, nor are the cleaning steps the index never
-applies (``per_article`` turns them off): changing those changes no result.
+fails with a StoreError naming each difference. Settings of how the input is read (``read.*``:
+its format and field names, which may differ from file to file) and how the work runs
+(``run.*``: executor, workers, batch size, strictness) are not part of it, nor are the
+cleaning steps the index never applies (``per_article`` turns them off): changing those
+changes no result.
 
 A file made before settings were recorded (it has articles but no ``settings`` row) adopts the
 settings of its first open under this code, and ``check_settings`` says so. A setting added to
@@ -27,8 +29,8 @@ from newsdedup.errors import StoreError
 
 __all__ = ["NOT_IDENTITY", "check_settings", "settings_of", "stored_settings"]
 
-#: Config sections that change how the work runs, never its results.
-_RUN_SECTIONS = ("run",)
+#: Config sections that change how the input is read and the work runs, never its results.
+_RUN_SECTIONS = ("read", "run")
 
 #: Settings outside the identity in sections that are part of it: the index cleans each article
 #: on its own (``clean.pipeline.per_article``), so it never learns boilerplate lines, tells

@@ -8,7 +8,7 @@ leaves a half-written file. The format follows the extension: ``.jsonl``/``.ndjs
 from newsdedup.atomic import atomic_open, atomic_path
 from newsdedup.write.cleaned import write_cleaned, write_removals
 from newsdedup.write.corpus import article_row, write_corpus
-from newsdedup.write.formats import output_format, write_records
+from newsdedup.write.formats import output_format, sibling, write_records
 from newsdedup.write.groups import group_rows, write_groups
 from newsdedup.write.rejects import reject_rows, write_rejects
 
@@ -19,6 +19,7 @@ __all__ = [
     "group_rows",
     "output_format",
     "reject_rows",
+    "sibling",
     "write_cleaned",
     "write_corpus",
     "write_groups",

@@ -244,3 +244,12 @@ def _to_table(batch: list[Record], schema: pa.Schema | None, path: StrPath, star
             "Pass schema= to write_records to fix the Parquet types (without it they are "
             f"inferred from the first {BATCH_ROWS} records)."
         ) from exc
+
+
+def sibling(output: str, tag: str) -> str:
+    """``.../groups.parquet`` -> ``.../groups.<tag>.parquet``: where a second output goes by
+    default, for a local path or any path Spark reads (``s3a://...``)."""
+    head, _, name = output.rstrip("/").rpartition("/")
+    stem, dot, rest = name.partition(".")
+    renamed = f"{stem}.{tag}{dot}{rest}" if dot else f"{stem}.{tag}"
+    return f"{head}/{renamed}" if head else renamed
