@@ -288,7 +288,12 @@ def dedup(
         F.max("size").alias("largest"),
     ).first()
     short_pairs, n_short = _contained(eligible, shingles, config)
+    n_short_pairs = 0
     if n_short:
+        # cached, so counting them (the local engine's ``ContainedReport.pairs``) is the one
+        # computation of the short-document path: the union below reads the cached pairs
+        short_pairs = short_pairs.persist(StorageLevel.MEMORY_AND_DISK)
+        n_short_pairs = short_pairs.count()
         pairs = pairs.unionByName(short_pairs).distinct().persist(StorageLevel.MEMORY_AND_DISK)
     n_pairs = pairs.count()
     seconds["candidates"] = time.perf_counter() - mark
@@ -367,9 +372,10 @@ def dedup(
         verified_pairs=n_edges,
         oversized_buckets=int(lsh["oversized"] or 0) if lsh else 0,
         short_documents=n_short,
+        short_pairs=n_short_pairs,
         seconds={k: round(v, 3) for k, v in seconds.items()},
     )
-    for frame in (rows, docs, buckets, pairs, edges, groups):
+    for frame in (rows, docs, buckets, pairs, short_pairs, edges, groups):
         frame.unpersist()
     components.unpersist()
     return SparkRun(
