@@ -18,6 +18,7 @@ EXECUTORS: dict[str, dict[str, str]] = {
     "local": {
         "exact": "newsdedup.engine.local",
         "bucket": "newsdedup.candidates.lsh",  # candidate_pairs, band by band
+        "bands": "newsdedup.candidates.lsh",  # candidate_pairs, over the bands' union
         "contained": "newsdedup.candidates.contained",
         "verify": "newsdedup.relate.kind",  # judge, called by engine.local._verify_all
         "group": "newsdedup.engine.local",
@@ -27,6 +28,7 @@ EXECUTORS: dict[str, dict[str, str]] = {
     "index": {
         "exact": "newsdedup.store.copies",
         "bucket": "newsdedup.store.copies",
+        "bands": "newsdedup.store.copies",
         "contained": "newsdedup.store.contained",
         "verify": "newsdedup.store.copies",
         "group": "newsdedup.store.copies",
@@ -36,6 +38,7 @@ EXECUTORS: dict[str, dict[str, str]] = {
     "spark": {
         "exact": "newsdedup.spark.stages",
         "bucket": "newsdedup.spark.stages",
+        "bands": "newsdedup.spark.stages",
         "contained": "newsdedup.spark.stages",
         "verify": "newsdedup.spark.stages",
         "group": "newsdedup.spark.stages",

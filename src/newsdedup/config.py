@@ -232,6 +232,10 @@ class VerifyConfig:
     #: too small for LSH; 0 turns the path off
     short_doc_max_bucket: int = 50  #: a shingle in more documents than this is no evidence of
     #: reuse (a name in every report of a story): skipped, which bounds the path's pairs
+    #: two longer documents are verified only when they share this many LSH band keys: one
+    #: shared band is what a frequent phrase makes in a corpus without stop words, while real
+    #: copies of long texts share 3 or more (eval/candidate_bands.py); 1 verifies every pair
+    min_bands: int = 2
 
     def __post_init__(self) -> None:
         for name in (
@@ -244,6 +248,7 @@ class VerifyConfig:
             _check_range(self, name, 0.0, 1.0)
         _check_int(self, "short_doc_words", 0, 1_000_000)
         _check_int(self, "short_doc_max_bucket", 2, 1_000_000_000)
+        _check_int(self, "min_bands", 1, 1_000)
 
 
 @dataclass(frozen=True, kw_only=True)

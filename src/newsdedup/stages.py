@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from newsdedup.candidates.contained import short_pair_filter
-from newsdedup.candidates.lsh import band_pairs
+from newsdedup.candidates.lsh import band_pairs, enough_bands
 from newsdedup.clean.pipeline import clean_article
 from newsdedup.fingerprint.batch import fingerprint_articles
 from newsdedup.group.copies import exact_heads, follow_heads, star_groups
@@ -85,6 +85,14 @@ STAGES: tuple[Stage, ...] = (
         "band, key u64, doc i64, tiebreak u64 (heads with shingles only)",
         "candidate pairs (a<b) i64; capped buckets counted in LSHReport",
         (band_pairs,),
+    ),
+    Stage(
+        "bands",
+        "keyed",
+        "candidate pair (a, b)",
+        "one row per band key the pair shares, both sides' content-word counts",
+        "the pairs to verify: sharing verify.min_bands keys, or with a short side",
+        (enough_bands,),
     ),
     Stage(
         "contained",

@@ -196,7 +196,13 @@ def run_copies(
         heads = exact_heads(fp.exact, rank) if n else np.empty(0, np.int64)
         eligible = (heads == np.arange(n)) & (np.diff(fp.set_offsets) > 0)
         pairs, lsh = candidate_pairs(
-            fp.keys, eligible, tiebreak(fp.ids), max_bucket=config.lsh.max_bucket
+            fp.keys,
+            eligible,
+            tiebreak(fp.ids),
+            max_bucket=config.lsh.max_bucket,
+            n_content=fp.n_content,
+            min_bands=config.verify.min_bands,
+            short_words=config.verify.short_doc_words,
         )
         # band keys are a third of the fingerprints and no later stage reads them
         fp = dataclasses.replace(fp, keys=fp.keys[:0])

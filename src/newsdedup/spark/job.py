@@ -273,14 +273,10 @@ def dedup(
     rows = eligible.select("vertex", "tiebreak", F.posexplode("keys").alias("band", "key"))
     # whole buckets to one partition, where the local engine's bucket step (cap, tie-break,
     # pairs) runs over them as it runs over one band in process
-    pairs = (
-        rows.repartition("band", "key")
-        .mapInArrow(
-            functools.partial(stages.bucket_pairs_of, cap=cap), _spark_schema(stages.PAIR_SCHEMA)
-        )
-        .distinct()
-        .persist(StorageLevel.MEMORY_AND_DISK)
+    bucketed = rows.repartition("band", "key").mapInArrow(
+        functools.partial(stages.bucket_pairs_of, cap=cap), _spark_schema(stages.PAIR_SCHEMA)
     )
+    pairs = _enough_bands(bucketed, shingles, config).persist(StorageLevel.MEMORY_AND_DISK)
     buckets = rows.groupBy("band", "key").agg(F.count(F.lit(1)).alias("size"))
     buckets = buckets.where(F.col("size") >= 2)
     lsh = buckets.agg(
@@ -384,6 +380,29 @@ def dedup(
         largest_bucket=int(lsh["largest"] or 0) if lsh else 0,
         largest_component=int(biggest[0] or 0) if biggest else 0,
     )
+
+
+def _enough_bands(bucketed: DataFrame, shingles: DataFrame, config: Config) -> DataFrame:
+    """The bucket pairs, each once, that the local engine verifies: one row per shared band
+    counted, then its rule (``enough_bands``) on the count and both sides' lengths."""
+    from pyspark.sql import functions as F
+
+    if config.verify.min_bands <= 1:
+        return bucketed.distinct()
+    words = shingles.select("vertex", "n_content")
+    counted = (
+        bucketed.groupBy("a", "b")
+        .agg(F.count(F.lit(1)).alias("shared"))
+        .join(words.withColumnRenamed("vertex", "a").withColumnRenamed("n_content", "na"), "a")
+        .join(words.withColumnRenamed("vertex", "b").withColumnRenamed("n_content", "nb"), "b")
+        .select("a", "b", "shared", "na", "nb")
+    )
+    work = functools.partial(
+        stages.enough_bands_of,
+        min_bands=config.verify.min_bands,
+        short_words=config.verify.short_doc_words,
+    )
+    return counted.mapInArrow(work, _spark_schema(stages.PAIR_SCHEMA))
 
 
 def _contained(eligible: DataFrame, shingles: DataFrame, config: Config) -> tuple[DataFrame, int]:

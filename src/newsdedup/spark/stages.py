@@ -20,7 +20,7 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from newsdedup.candidates.contained import SAMPLE, short_pair_filter
-from newsdedup.candidates.lsh import LSHReport, band_pairs
+from newsdedup.candidates.lsh import LSHReport, band_pairs, enough_bands
 from newsdedup.clean.pipeline import clean_articles, per_article
 from newsdedup.config import Config
 from newsdedup.fingerprint.batch import fingerprint_articles
@@ -135,6 +135,26 @@ def bucket_pairs_of(batches: Iterator[pa.RecordBatch], *, cap: int) -> Iterator[
     yield pa.RecordBatch.from_arrays(
         [pa.array(pairs[:, 0]), pa.array(pairs[:, 1])], schema=PAIR_SCHEMA
     )
+
+
+#: a candidate pair, how many band keys it shares, and its sides' content words
+SHARED_SCHEMA = pa.schema(
+    [("a", pa.int64()), ("b", pa.int64()), ("shared", pa.int64()), ("na", pa.int64()),
+     ("nb", pa.int64())]
+)  # fmt: skip
+
+
+def enough_bands_of(
+    batches: Iterator[pa.RecordBatch], *, min_bands: int, short_words: int
+) -> Iterator[pa.RecordBatch]:
+    """(a, b, shared, na, nb) rows -> the pairs the local engine verifies (``enough_bands``)."""
+    for batch in batches:
+        cols = [batch.column(name).to_numpy() for name in ("shared", "na", "nb")]
+        keep = enough_bands(*cols, min_bands=min_bands, short_words=short_words)
+        yield pa.RecordBatch.from_arrays(
+            [batch.column("a").filter(pa.array(keep)), batch.column("b").filter(pa.array(keep))],
+            schema=PAIR_SCHEMA,
+        )
 
 
 #: each document's exact head (``exact_heads_of``)

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from newsdedup.candidates.lsh import LSHReport, band_pairs
+from newsdedup.candidates.lsh import LSHReport, band_pairs, enough_bands
 from newsdedup.config import Config
 from newsdedup.fingerprint.batch import Fingerprints, fingerprint_texts
 from newsdedup.group.copies import Assignment, exact_heads, spread_exact, star_groups
@@ -30,7 +30,7 @@ from newsdedup.ids import group_id, tiebreak
 from newsdedup.relate.kind import judge, verifier
 from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.store.contained import drop_shingles, short_pairs, stored_short_pairs
-from newsdedup.store.rows import chunks, load_fingerprints, signed
+from newsdedup.store.rows import chunks, content_words, load_fingerprints, signed
 
 __all__ = ["CopyUpdate", "catch_up_short_pairs", "update_groups"]
 
@@ -179,7 +179,7 @@ def _link(
                 lo, hi = np.searchsorted(flat, [key, key + 1]) if key < _MAX else (0, 0)
                 bucket[key] = set(owner[lo:hi].tolist()) if hi > lo else _owners(flat, owner, key)
             bucket[key].add(seq)
-    pairs = _bucket_pairs(conn, bucket, heads, config.lsh.max_bucket, update)
+    pairs = _bucket_pairs(conn, config, bucket, heads, update)
     conn.executemany(
         "INSERT INTO bands VALUES (?, ?)", zip(flat.tolist(), owner.tolist(), strict=True)
     )
@@ -197,16 +197,17 @@ def _owners(flat: NDArray[np.int64], owner: NDArray[np.int64], key: int) -> set[
 
 def _bucket_pairs(
     conn: sqlite3.Connection,
+    config: Config,
     bucket: dict[int, set[int]],
     heads: list[int],
-    cap: int,
     update: CopyUpdate,
 ) -> set[tuple[int, int]]:
     """The pairs, in the buckets as they are now, that hold a new head: the batch's bucket
-    step (``band_pairs``: the cap and its tie-break) over all of them at once; pairs made
-    before a bucket filled up stay."""
+    step (``band_pairs``: the cap and its tie-break) over all of them at once, then its
+    shared-band rule (``enough_bands``); pairs made before a bucket filled up stay."""
     if not bucket:
         return set()
+    cap = config.lsh.max_bucket
     sizes = np.fromiter((len(m) for m in bucket.values()), np.int64, len(bucket))
     seqs = np.fromiter((s for m in bucket.values() for s in m), np.int64, int(sizes.sum()))
     keys = np.repeat(np.arange(len(bucket), dtype=np.uint64), sizes)
@@ -220,7 +221,21 @@ def _bucket_pairs(
     report = LSHReport()
     found = band_pairs(keys, seqs, ranks, cap, report, fresh)
     update.capped += report.oversized
-    return set(zip(found[:, 0].tolist(), found[:, 1].tolist(), strict=True))
+    if len(found) == 0:
+        return set()
+    pairs, shared = np.unique(found, axis=0, return_counts=True)  # one row per shared band
+    if config.verify.min_bands > 1:
+        seqs = np.unique(pairs)
+        words = content_words(conn, seqs.tolist())[np.searchsorted(seqs, pairs)]
+        keep = enough_bands(
+            shared,
+            words[:, 0],
+            words[:, 1],
+            min_bands=config.verify.min_bands,
+            short_words=config.verify.short_doc_words,
+        )
+        pairs = pairs[keep]
+    return set(zip(pairs[:, 0].tolist(), pairs[:, 1].tolist(), strict=True))
 
 
 def _ids(conn: sqlite3.Connection, seqs: Sequence[int]) -> list[tuple[int, str]]:

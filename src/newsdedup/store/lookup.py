@@ -15,6 +15,7 @@ from typing import Any
 import numba
 import numpy as np
 
+from newsdedup.candidates.lsh import enough_bands
 from newsdedup.config import Config
 from newsdedup.errors import DiffBusyError, DiffTooLargeError, InputError, invalid_param
 from newsdedup.fingerprint.batch import fingerprint_articles
@@ -23,7 +24,14 @@ from newsdedup.relate.verify import EXACT_SCORES, SCORE_COLUMNS, SWAP
 from newsdedup.report import Report
 from newsdedup.store.contained import query_partners
 from newsdedup.store.contract import CopyLink, StoredArticle
-from newsdedup.store.rows import append, load_fingerprints, postings, select_in, signed
+from newsdedup.store.rows import (
+    append,
+    content_words,
+    load_fingerprints,
+    postings,
+    select_in,
+    signed,
+)
 from newsdedup.types import Article, Origin, Scores
 
 __all__ = [
@@ -100,7 +108,7 @@ def _query(
             "SELECT seq FROM fingerprints WHERE ex0 = ? AND ex1 = ?", (int(ex[0]), int(ex[1]))
         )
     ]
-    partners = _band_partners(conn, signed(fp.keys[0]), config.lsh.max_bucket)
+    partners = _band_partners(conn, config, signed(fp.keys[0]), int(fp.n_content[0]))
     if config.verify.short_doc_words:
         partners |= query_partners(conn, config, fp.sets, int(fp.n_content[0]))
     candidates = sorted(partners - set(exact))
@@ -172,10 +180,25 @@ def _story(conn: sqlite3.Connection, config: Config, article: Article, embedder:
     return None if best is None else best[1]
 
 
-def _band_partners(conn: sqlite3.Connection, keys: list[int], cap: int) -> set[int]:
-    """Stored heads sharing a band key, leaving out buckets already over ``cap`` (boilerplate:
-    the batch would pair a newcomer there only if its id hash ranked among the first ``cap``)."""
-    return {seq for _, seq in postings(conn, "bands", "seq", keys, 1, cap)}
+def _band_partners(
+    conn: sqlite3.Connection, config: Config, keys: list[int], n_content: int
+) -> set[int]:
+    """Stored heads sharing a band key, leaving out buckets already over ``lsh.max_bucket``
+    (boilerplate: the batch would pair a newcomer there only if its id hash ranked among the
+    first ``max_bucket``), and then those the batch's shared-band rule drops
+    (``enough_bands``)."""
+    held = [seq for _, seq in postings(conn, "bands", "seq", keys, 1, config.lsh.max_bucket)]
+    if not held or config.verify.min_bands <= 1:
+        return set(held)
+    seqs, shared = np.unique(np.asarray(held, np.int64), return_counts=True)
+    keep = enough_bands(
+        shared,
+        np.full(len(seqs), n_content),
+        content_words(conn, seqs.tolist()),
+        min_bands=config.verify.min_bands,
+        short_words=config.verify.short_doc_words,
+    )
+    return set(seqs[keep].tolist())
 
 
 def _verified(

@@ -141,3 +141,11 @@ def append(fp: Fingerprints, extra: Fingerprints) -> Fingerprints:
         published=np.concatenate((fp.published, extra.published)),
         traces=np.concatenate((fp.traces, extra.traces)),
     )
+
+
+def content_words(conn: sqlite3.Connection, seqs: Sequence[int]) -> NDArray[np.int64]:
+    """The content-word counts of the stored ``seqs``, in their order."""
+    rows = dict(
+        select_in(conn, "SELECT seq, n_content FROM fingerprints WHERE seq IN ({marks})", seqs)
+    )
+    return np.fromiter((rows[s] for s in seqs), np.int64, len(seqs))

@@ -1,0 +1,105 @@
+"""The three executors on one generated corpus, through the one run path: the local engine, the
+living index (in adds of ``--batch``) and Spark (``--master``). Checks that every document has the
+same copy group (group id, representative, kind) and the same story everywhere, and prints
+each executor's time.
+
+    python benchmarks/check_executors.py --docs 20000 --batch 1000 --json out.json
+
+Exits 1 when any document differs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import pyarrow.dataset as ds
+
+from newsdedup import Config
+from newsdedup.pipeline import Outputs, run
+from newsdedup.store.index import Index
+from newsdedup.synth import write_corpus_jsonl
+
+
+def _table(path: Path, columns: list[str]) -> dict[str, tuple[Any, ...]]:
+    cols = ds.dataset(path, format="parquet").to_table(columns=columns).to_pydict()
+    return {i: tuple(cols[c][n] for c in columns[1:]) for n, i in enumerate(cols["id"])}
+
+
+def _differ(a: dict[str, Any], b: dict[str, Any]) -> int:
+    return sum(a.get(k) != b.get(k) for k in set(a) | set(b))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("--docs", type=int, default=20000)
+    ap.add_argument("--batch", type=int, default=1000, help="articles per index add")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--master", default="local[2]")
+    ap.add_argument("--json", help="write the figures here")
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="newsdedup-executors-"))
+    corpus, _ = write_corpus_jsonl(work / "corpus.jsonl", args.docs, args.seed)
+    config = Config().override({"run.batch_size": str(args.batch)})
+    seconds: dict[str, float] = {}
+
+    start = time.perf_counter()
+    local = run([corpus], Outputs(groups=work / "local.parquet"), config, stories=True)
+    seconds["local"] = time.perf_counter() - start
+    assert local.stories is not None
+    local_groups = _table(work / "local.parquet", ["id", "group", "representative", "kind"])
+    local_story = dict(local.stories.story_of)
+
+    spark_config = Config().override({"run.engine": '"spark"', "run.master": f'"{args.master}"'})
+    start = time.perf_counter()
+    run(
+        [corpus],
+        Outputs(groups=work / "spark.parquet", assignments=work / "spark-stories.parquet"),
+        spark_config,
+    )
+    seconds["spark"] = time.perf_counter() - start
+    spark_groups = _table(work / "spark.parquet", ["id", "group", "representative", "kind"])
+    spark_story = {
+        k: v[0] for k, v in _table(work / "spark-stories.parquet", ["id", "story"]).items()
+    }
+
+    start = time.perf_counter()
+    with Index(work / "index.db", config) as index:
+        run([corpus], None, config, index=index)
+        seconds["index"] = time.perf_counter() - start
+        index_group = {}
+        index_story = {}
+        for i in local_groups:
+            stored = index.article(i)
+            assert stored is not None, i
+            index_group[i] = stored.group
+            index_story[i] = stored.story
+    local_gid = {i: v[0] for i, v in local_groups.items()}
+    figures = {
+        "docs": args.docs,
+        "batch": args.batch,
+        "master": args.master,
+        "seconds": {k: round(v, 1) for k, v in seconds.items()},
+        "docs_per_s": {k: round(args.docs / v) for k, v in seconds.items()},
+        "differ": {
+            "spark groups (group, representative, kind)": _differ(local_groups, spark_groups),
+            "index groups (group id)": _differ(local_gid, index_group),
+            "spark stories": _differ(local_story, spark_story),
+            "index stories": _differ(local_story, index_story),
+        },
+        "copy groups": local.stats.groups,
+        "stories": len(local.stories.stories),
+    }
+    print(json.dumps(figures, indent=2))
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2))
+    return 1 if any(figures["differ"].values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
