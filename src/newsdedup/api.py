@@ -76,6 +76,7 @@ def _stats(run: CopyRun, report: Report, groups: tuple[Group, ...]) -> Stats:
         oversized_buckets=run.lsh.oversized,
         short_documents=run.contained.short_documents,
         short_pairs=run.contained.pairs,
+        thin_pairs=run.lsh.thin,
         seconds=dict(run.seconds),
     )
 

@@ -226,6 +226,8 @@ class Stats:
     oversized_buckets: int = 0
     short_documents: int = 0  #: documents also matched on their shingles (short texts)
     short_pairs: int = 0  #: candidate pairs the short-document path proposed
+    #: LSH pairs of two long texts left unverified: they share fewer than verify.min_bands keys
+    thin_pairs: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
 

@@ -106,3 +106,24 @@ def test_lsh_result_is_independent_of_document_order() -> None:
     assert mapped == found
     assert report_p.oversized == report.oversized
     assert sorted(report_p.oversized_sizes) == sorted(report.oversized_sizes)
+
+
+def test_lsh_long_texts_need_min_bands_short_ones_one() -> None:
+    """``enough_bands``: two long texts sharing one band key are left unverified (counted as
+    thin); sharing two they are kept; a short side keeps a one-band pair. Bands spread over
+    two of candidate_pairs' chunks (8 bands each) so the count crosses a chunk merge."""
+    keys = _distinct_keys(6, 16)
+    keys[1, 0] = keys[0, 0]  # 0-1: one band
+    keys[3, 2] = keys[2, 2]  # 2-3: two bands, in two chunks
+    keys[3, 12] = keys[2, 12]
+    keys[5, 4] = keys[4, 4]  # 4-5: one band, 5 is short
+    n_content = np.array([300, 300, 300, 300, 300, 40], np.int64)
+    eligible = np.ones(6, bool)
+    pairs, report = candidate_pairs(
+        keys, eligible, _tiebreak(6), max_bucket=200, n_content=n_content, min_bands=2,
+        short_words=150,
+    )  # fmt: skip
+    assert {tuple(p) for p in pairs.tolist()} == {(2, 3), (4, 5)}
+    assert report.thin == 1
+    every, _ = candidate_pairs(keys, eligible, _tiebreak(6), max_bucket=200)
+    assert {tuple(p) for p in every.tolist()} == {(0, 1), (2, 3), (4, 5)}

@@ -40,6 +40,8 @@ def summary_table(stats: Stats, title: str = "newsdedup") -> Table:
             "short documents / their candidate pairs",
             f"{stats.short_documents:,} / {stats.short_pairs:,}",
         )
+    if stats.thin_pairs:
+        table.add_row("LSH pairs sharing one band (not verified)", f"{stats.thin_pairs:,}")
     if stats.oversized_buckets:
         table.add_row("[yellow]oversized LSH buckets (capped)", f"{stats.oversized_buckets:,}")
     for stage, sec in stats.seconds.items():

@@ -276,7 +276,10 @@ def dedup(
     bucketed = rows.repartition("band", "key").mapInArrow(
         functools.partial(stages.bucket_pairs_of, cap=cap), _spark_schema(stages.PAIR_SCHEMA)
     )
-    pairs = _enough_bands(bucketed, shingles, config).persist(StorageLevel.MEMORY_AND_DISK)
+    pairs, counted = _enough_bands(bucketed, shingles, config)
+    pairs = pairs.persist(StorageLevel.MEMORY_AND_DISK)
+    # the pairs before the shared-band rule, counted from their cache (the rule reads it too)
+    n_thin = counted.count() - pairs.count() if counted is not None else 0
     buckets = rows.groupBy("band", "key").agg(F.count(F.lit(1)).alias("size"))
     buckets = buckets.where(F.col("size") >= 2)
     lsh = buckets.agg(
@@ -369,11 +372,14 @@ def dedup(
         oversized_buckets=int(lsh["oversized"] or 0) if lsh else 0,
         short_documents=n_short,
         short_pairs=n_short_pairs,
+        thin_pairs=n_thin,
         seconds={k: round(v, 3) for k, v in seconds.items()},
     )
     for frame in (rows, docs, buckets, pairs, short_pairs, edges, groups):
         frame.unpersist()
     components.unpersist()
+    if counted is not None:
+        counted.unpersist()
     return SparkRun(
         stats=stats,
         outputs=outputs,
@@ -382,13 +388,17 @@ def dedup(
     )
 
 
-def _enough_bands(bucketed: DataFrame, shingles: DataFrame, config: Config) -> DataFrame:
+def _enough_bands(
+    bucketed: DataFrame, shingles: DataFrame, config: Config
+) -> tuple[DataFrame, DataFrame | None]:
     """The bucket pairs, each once, that the local engine verifies: one row per shared band
-    counted, then its rule (``enough_bands``) on the count and both sides' lengths."""
+    counted, then its rule (``enough_bands``) on the count and both sides' lengths. Also
+    returns the counted pairs (cached), before the rule."""
+    from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
     if config.verify.min_bands <= 1:
-        return bucketed.distinct()
+        return bucketed.distinct(), None
     words = shingles.select("vertex", "n_content")
     counted = (
         bucketed.groupBy("a", "b")
@@ -396,13 +406,14 @@ def _enough_bands(bucketed: DataFrame, shingles: DataFrame, config: Config) -> D
         .join(words.withColumnRenamed("vertex", "a").withColumnRenamed("n_content", "na"), "a")
         .join(words.withColumnRenamed("vertex", "b").withColumnRenamed("n_content", "nb"), "b")
         .select("a", "b", "shared", "na", "nb")
+        .persist(StorageLevel.MEMORY_AND_DISK)
     )
     work = functools.partial(
         stages.enough_bands_of,
         min_bands=config.verify.min_bands,
         short_words=config.verify.short_doc_words,
     )
-    return counted.mapInArrow(work, _spark_schema(stages.PAIR_SCHEMA))
+    return counted.mapInArrow(work, _spark_schema(stages.PAIR_SCHEMA)), counted
 
 
 def _contained(eligible: DataFrame, shingles: DataFrame, config: Config) -> tuple[DataFrame, int]:
