@@ -332,3 +332,19 @@ def _joined(parts: list[tuple[str, str | None]]) -> tuple[str, tuple[tuple[int, 
 def planted_pair() -> Callable[[int], PlantedPair]:
     """``planted_pair(seed)``: a PlantedPair (see ``_planted``)."""
     return _planted
+
+
+@pytest.fixture
+def read_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[object, ...]]:
+    """Every call of the read stage by the run path (``pipeline.read_articles``), recorded."""
+    import newsdedup.pipeline as pipeline
+
+    calls: list[tuple[object, ...]] = []
+    real = pipeline.read_articles
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "read_articles", counted)
+    return calls

@@ -41,16 +41,8 @@ def _groups(result: pipeline.RunResult) -> set[frozenset[str]]:
 
 
 def test_run_reads_once_and_writes_every_output(
-    corpus_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    corpus_file: Path, tmp_path: Path, read_calls: list[tuple[object, ...]]
 ) -> None:
-    calls = []
-    real = pipeline.read_articles
-
-    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append(args)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(pipeline, "read_articles", counted)
     outputs = Outputs(
         groups=tmp_path / "g.jsonl",
         corpus=tmp_path / "c.jsonl",
@@ -60,7 +52,7 @@ def test_run_reads_once_and_writes_every_output(
         explain=True,
     )
     result = run([corpus_file], outputs)
-    assert len(calls) == 1
+    assert len(read_calls) == 1
     assert set(result.outputs) == {"groups", "corpus", "rejects", "assignments", "stories"}
     assert all(Path(p).exists() for p in result.outputs.values())
     ids = {orjson.loads(line)["id"] for line in corpus_file.read_bytes().splitlines()}
