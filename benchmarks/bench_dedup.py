@@ -8,7 +8,9 @@ like with like. Pair precision and recall are measured against the planted truth
     python benchmarks/bench_dedup.py --docs 1000000 --tools newsdedup
 
 The peers use the usual recipe: Python word 5-gram shingling, 128 permutations, LSH at
-threshold 0.5, union-find over the candidate pairs (no verification).
+threshold 0.5, union-find over the candidate pairs (no verification). ``rensa-readme`` (not in
+the default tools) is rensa as its README shows; ``benchmarks/bench_family.py`` runs these
+runners on a family of corpora.
 """
 
 from __future__ import annotations
@@ -19,13 +21,16 @@ import os
 import subprocess
 import sys
 import time
-from collections import defaultdict
-from itertools import combinations
+from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 import orjson
 
 TOOLS = ("newsdedup", "newsdedup-fast", "rensa", "datasketch")
+# A runner writes the groups file and may return extra figures for the result row (the
+# peers: their LSH candidate pairs; newsdedup: its run's Stats).
+Extra = dict[str, object] | None
 
 
 # --- children: one tool each -------------------------------------------------------------
@@ -65,7 +70,7 @@ def _write_groups(groups: dict[str, str], out: Path) -> None:
             fh.write(orjson.dumps({"id": doc, "group": rep}) + b"\n")
 
 
-def run_datasketch(inp: Path, out: Path, k: int, threshold: float) -> None:
+def run_datasketch(inp: Path, out: Path, k: int, threshold: float) -> Extra:
     from datasketch import MinHash, MinHashLSH
 
     lsh = MinHashLSH(threshold=threshold, num_perm=128)
@@ -77,9 +82,10 @@ def run_datasketch(inp: Path, out: Path, k: int, threshold: float) -> None:
         lsh.insert(i, m)
         ids.append(doc)
     _write_groups(_union_find_groups(ids, pairs), out)
+    return {"candidate_pairs": len(pairs)}
 
 
-def run_rensa(inp: Path, out: Path, k: int, threshold: float) -> None:
+def run_rensa(inp: Path, out: Path, k: int, threshold: float) -> Extra:
     from rensa import RMinHash, RMinHashLSH
 
     lsh = RMinHashLSH(threshold=threshold, num_perm=128, num_bands=16)
@@ -91,30 +97,56 @@ def run_rensa(inp: Path, out: Path, k: int, threshold: float) -> None:
         lsh.insert(i, m)
         ids.append(doc)
     _write_groups(_union_find_groups(ids, pairs), out)
+    return {"candidate_pairs": len(pairs)}
 
 
-def run_newsdedup(inp: Path, out: Path, k: int, threshold: float) -> None:
+def run_rensa_readme(inp: Path, out: Path, k: int, threshold: float) -> Extra:
+    """Rensa's README recipe ("Keep unique documents"): RMinHashDeduplicator at threshold
+    0.8, 128 permutations, LSH on, tokens ``text.split()``. It answers keep/drop flags only;
+    each dropped document is then grouped with the kept ones it matched (one batch
+    ``get_duplicate_sets`` call over the dropped documents), so pairs can be scored."""
+    from rensa import RMinHashDeduplicator
+
+    dedup = RMinHashDeduplicator(threshold=0.8, num_perm=128, use_lsh=True)
+    ids, texts = [], []
+    for doc, text in _read_jsonl(inp):
+        ids.append(doc)
+        texts.append(text)
+    keep = dedup.add_pairs((str(i), text.split()) for i, text in enumerate(texts))
+    dropped = [i for i, kept in enumerate(keep) if not kept]
+    matches = dedup.get_duplicate_sets([texts[i].split() for i in dropped])
+    pairs = [(int(j), i) for i, keys in zip(dropped, matches, strict=True) for j in keys]
+    _write_groups(_union_find_groups(ids, pairs), out)
+    return None
+
+
+def run_newsdedup(inp: Path, out: Path, k: int, threshold: float) -> Extra:
+    from dataclasses import asdict
+
     from newsdedup.jobs import dedup_files
 
-    dedup_files([inp], output=out)
+    result = dedup_files([inp], output=out)
+    return {"stats": asdict(result.stats)}
 
 
-def run_newsdedup_fast(inp: Path, out: Path, k: int, threshold: float) -> None:
+def run_newsdedup_fast(inp: Path, out: Path, k: int, threshold: float) -> Extra:
     """The documented speed preset: half the permutations and bands."""
     from newsdedup import Config
     from newsdedup.jobs import dedup_files
 
     config = Config().override({"minhash.num_perm": "128", "lsh.bands": "64"})
     dedup_files([inp], output=out, config=config)
+    return None
 
 
-def run_newsdedup_noclean(inp: Path, out: Path, k: int, threshold: float) -> None:
+def run_newsdedup_noclean(inp: Path, out: Path, k: int, threshold: float) -> Extra:
     """Defaults without the per-article clean step, to show what cleaning costs."""
     from newsdedup import Config
     from newsdedup.jobs import dedup_files
 
     config = Config().override({"clean.boilerplate": "false"})
     dedup_files([inp], output=out, config=config)
+    return None
 
 
 def child(tool: str, inp: Path, out: Path, k: int, threshold: float) -> None:
@@ -123,12 +155,26 @@ def child(tool: str, inp: Path, out: Path, k: int, threshold: float) -> None:
         "newsdedup-fast": run_newsdedup_fast,
         "newsdedup-noclean": run_newsdedup_noclean,
         "rensa": run_rensa,
+        "rensa-readme": run_rensa_readme,
         "datasketch": run_datasketch,
     }[tool]
     start = time.perf_counter()
-    runner(inp, out, k, threshold)
+    extra = runner(inp, out, k, threshold)
     seconds = time.perf_counter() - start
-    print(json.dumps({"seconds": seconds}))
+    print(json.dumps({"seconds": seconds, "own_peak_mib": _own_peak_mib(), **(extra or {})}))
+
+
+def _own_peak_mib() -> float | None:
+    """This process's own peak RSS since exec (VmHWM; Linux). The rusage maximum the parent
+    reads also counts the parent's memory when the child was spawned, and its children's."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
 
 
 # --- parent: data, children, scoring --------------------------------------------------------
@@ -144,29 +190,38 @@ def _truth(path: Path) -> tuple[dict[str, str], dict[str, str]]:
     return cluster, kind
 
 
-def _pairs(labels: dict[str, str]) -> set[tuple[str, str]]:
-    members: dict[str, list[str]] = defaultdict(list)
-    for doc, label in labels.items():
-        members[label].append(doc)
-    return {tuple(sorted(p)) for ids in members.values() for p in combinations(ids, 2)}  # type: ignore[misc]
+def _pair_count(sizes: Iterable[int]) -> int:
+    return sum(n * (n - 1) // 2 for n in sizes)
 
 
 def score(groups_file: Path, cluster: dict[str, str], kind: dict[str, str]) -> dict[str, float]:
+    """Pair precision and recall, counted from group sizes (a tool that puts everything in
+    one group costs no memory), and per kind the share of planted copies grouped with the
+    original of their cluster."""
     predicted: dict[str, str] = {}
     with open(groups_file, "rb") as fh:
         for line in fh:
             rec = orjson.loads(line)
             predicted[rec["id"]] = rec["group"]
-    pred, true = _pairs(predicted), _pairs(cluster)
-    tp = len(pred & true)
+    n_pred = _pair_count(Counter(predicted.values()).values())
+    n_true = _pair_count(Counter(cluster.values()).values())
+    tp = _pair_count(Counter((predicted[d], c) for d, c in cluster.items()).values())
     result = {
-        "precision": tp / len(pred) if pred else 1.0,
-        "recall": tp / len(true) if true else 1.0,
+        "precision": tp / n_pred if n_pred else 1.0,
+        "recall": tp / n_true if n_true else 1.0,
+        "predicted_pairs": n_pred,
+        "true_pairs": n_true,
     }
+    found_all = planted_all = 0
     for k in ("exact", "near", "rewrite", "excerpt"):
-        planted = {tuple(sorted((d, cluster[d]))) for d, kd in kind.items() if kd == k}
+        planted = [d for d, kd in kind.items() if kd == k and cluster[d] != d]
         if planted:
-            result[f"recall_{k}"] = len(planted & pred) / len(planted)
+            found = sum(predicted[d] == predicted[cluster[d]] for d in planted)
+            result[f"recall_{k}"] = found / len(planted)
+            found_all += found
+            planted_all += len(planted)
+    if planted_all:  # each planted copy with the original of its cluster, every kind
+        result["recall_copies"] = found_all / planted_all
     return result
 
 
