@@ -183,3 +183,79 @@ def test_index_stories_voices_stored_without_labels_read_them_once(
         stored = writer.execute("SELECT count(*) FROM voice_labels").fetchone()[0]
         writer.close()
         assert stored == len(first) + len(later)
+
+
+def _dated_in_text(events: list[list[list[str]]]) -> tuple[list[Article], list[Article]]:
+    """Reports of three events a month apart (dated), and for each event two more with no date
+    field but a dateline in their text 200 days before the event: ordered by that date (first),
+    but, undated for the story window, near every voice (``story_graph_result``)."""
+    dated = [
+        _article(w, f"e{e}-{i}", day=e * 30 + i * 0.2)
+        for e, event in enumerate(events)
+        for i, w in enumerate(event[:3])
+    ]
+    lines = []
+    for e, event in enumerate(events):
+        line = (_DAY0 + timedelta(days=e * 30 - 200)).strftime("%B %d, %Y")
+        lines += [
+            _article([*w, "\nPublished", line], f"e{e}-text-{i}", day=None)
+            for i, w in enumerate(event[3:])
+        ]
+    return dated, lines
+
+
+def test_index_stories_a_date_in_the_text_orders_but_does_not_window(
+    tmp_path: Path, events: list[list[list[str]]]
+) -> None:
+    """An article without a date field takes the date in its text for publication order, but
+    the story window reads published dates only, as the batch: the index once kept the text's
+    date as the voice's day, so these reports (200 days from their event by the text) fell out
+    of their stories (35 of 5,000 generated articles in another story than the batch's)."""
+    config = Config()
+    dated, lines = _dated_in_text(events)
+    articles = dated + lines
+    expected = find_stories(articles, config)
+    assert expected.story_of["e0-text-0"] == expected.story_of["e0-0"]  # the trigger holds
+    with Index(tmp_path / "x.db", config) as index:
+        index.add(dated)
+        index.add(lines[:2])
+        index.add(lines[2:])
+        _check(index, articles, config)
+        stored = connect(tmp_path / "x.db")
+        days = stored.execute(
+            "SELECT count(*) FROM story_voices v JOIN articles a ON a.seq = v.seq "
+            "WHERE a.story_when IS NOT NULL AND a.published IS NULL AND v.day IS NULL"
+        ).fetchone()[0]
+        stored.close()
+        assert days == len(lines)
+
+
+def test_index_stories_a_file_that_windowed_by_the_text_date_is_redated(
+    tmp_path: Path, events: list[list[list[str]]], unique_words: Words
+) -> None:
+    """A file of story state graph-1 gave such reports the day in their text: the next add
+    gives them no day and re-clusters their components, and the stories are the batch's."""
+    config = Config()
+    dated, lines = _dated_in_text(events)
+    path = tmp_path / "x.db"
+    # what graph-1 stored: the text's date as the voice's day, and the stories clustered by it
+    as_dated = [
+        dataclasses.replace(a, published=_DAY0 + timedelta(days=int(a.id[1]) * 30 - 200))
+        for a in lines
+    ]
+    with Index(path, config) as index:
+        index.add(dated + as_dated)
+        assert index.article("e0-text-0").story != index.article("e0-0").story  # type: ignore[union-attr]
+    writer = connect(path)
+    writer.execute("UPDATE articles SET published = NULL WHERE id LIKE '%-text-%'")
+    writer.execute("UPDATE meta SET value = 'graph-1' WHERE key = 'story_state'")
+    writer.commit()
+    writer.close()
+    late = _article(unique_words(120, 400), "late", day=100)
+    with Index(path, config) as index:
+        index.add([late])
+        _check(index, [*dated, *lines, late], config)
+    with Index(path, config) as index:  # marked once: the mark is gone, the state is graph-2
+        meta = dict(index._conn().execute("SELECT key, value FROM meta").fetchall())
+        assert meta["story_state"] == "graph-2"
+        assert "stories_redate" not in meta

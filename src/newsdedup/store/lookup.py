@@ -135,10 +135,10 @@ def query_story(
 
 
 def _story(conn: sqlite3.Connection, config: Config, article: Article, embedder: Any) -> str | None:
-    from newsdedup.group.stories import publication_order
     from newsdedup.group.stories.graph import pair_similarity
     from newsdedup.group.stories.vectors import stack_vectors, story_text, story_vectors
     from newsdedup.store.story_graph import keys_of, load_vectors
+    from newsdedup.store.story_state import window_day
 
     c = config.stories
     vectors = story_vectors([article], c.max_terms)
@@ -153,8 +153,9 @@ def _story(conn: sqlite3.Connection, config: Config, article: Article, embedder:
     joined = stack_vectors(vectors, load_vectors(conn, partners))
     n = len(partners)
     similarity = pair_similarity(joined, np.zeros(n, np.int64), np.arange(1, n + 1), c)
-    _, when = publication_order([article], c)
-    day = np.nan if when[0] is None else when[0].timestamp() / 86400.0
+    # the window reads the published date only, as the batch and ``add`` do (story_state.py)
+    published = article.published.isoformat() if article.published else None
+    day = np.nan if (found_day := window_day(published)) is None else found_day
     info = select_in(
         conn,
         "SELECT v.seq, v.day, s.story FROM story_voices v JOIN story_of s ON s.seq = v.seq "

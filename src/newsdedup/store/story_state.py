@@ -46,8 +46,13 @@ from newsdedup.types import Article, Story
 __all__ = ["STORY_STATE", "StoryState", "StoryUpdate", "story_row"]
 
 #: The layout of the story state (vectors: xxh32 columns, int32 + float64 blobs). A file whose
-#: ``meta`` names another one is refused (rebuild it), never read as this one.
-STORY_STATE = "graph-1"
+#: ``meta`` names another one is refused (rebuild it), never read as this one, except
+#: ``_REDATED``'s, which is taken over.
+STORY_STATE = "graph-2"
+#: The state before voices' days were their published dates: its undated voices may carry the
+#: day written in their text (``window_day``). Opening marks it ``stories_redate``; the next add
+#: corrects those days and re-clusters their components (``rebuild_if_pending``).
+_REDATED = "graph-1"
 _EMBED_BATCH = 256
 _VECTOR_CHUNK = 2_000  # voices whose vectors are computed at once
 
@@ -73,8 +78,17 @@ def _key(when: datetime | None, article_id: str) -> tuple[Any, ...]:
     return (0, when, article_id) if when is not None else (1, article_id)
 
 
-def _day(when: datetime | None) -> float | None:
-    return None if when is None else when.timestamp() / 86400.0
+def window_day(published: str | None) -> float | None:
+    """A voice's day for ``stories.window_days`` (unix days): its published date only, naive
+    read as UTC, as ``story_graph_result`` reads it. An article dated by the date written in
+    its text (``story_when``) is ordered by that date but has no day: undated, it is near every
+    voice, as in the batch."""
+    when = _when(published)
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.timestamp() / 86400.0
 
 
 class StoryState:
@@ -90,6 +104,9 @@ class StoryState:
         row = conn.execute("SELECT value FROM meta WHERE key = 'story_state'").fetchone()
         if row is None:
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('story_state', ?)", (STORY_STATE,))
+        elif row[0] == _REDATED:  # the mark first: an open cut between the two marks again
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('stories_redate', '1')")
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'story_state'", (STORY_STATE,))
         elif row[0] != STORY_STATE:
             raise StoreError(
                 f"{path} holds story state {row[0]!r}, but this newsdedup reads "
@@ -99,8 +116,11 @@ class StoryState:
 
     def rebuild_if_pending(self, conn: sqlite3.Connection) -> bool:
         """Build the story state from the stored articles once, on a file migrated from schema
-        4 (whose stories came from the streaming assigner)."""
+        4 (whose stories came from the streaming assigner); on a file of story state
+        ``_REDATED``, correct its voices' days once (``redate``)."""
         if conn.execute("SELECT 1 FROM meta WHERE key = 'stories_pending'").fetchone() is None:
+            if conn.execute("SELECT 1 FROM meta WHERE key = 'stories_redate'").fetchone():
+                self.redate(conn)
             return False
         for table in ("story_voices", "story_keys", "story_edges", "stories", "story_of"):
             conn.execute(f"DELETE FROM {table}")
@@ -121,8 +141,28 @@ class StoryState:
                 ],
             )
         self.update(conn, [r[0] for r in rows], set(), [])
-        conn.execute("DELETE FROM meta WHERE key = 'stories_pending'")
+        conn.execute("DELETE FROM meta WHERE key IN ('stories_pending', 'stories_redate')")
         return True
+
+    def redate(self, conn: sqlite3.Connection) -> StoryUpdate:
+        """Give every voice its ``window_day`` (a file of story state ``_REDATED`` dated an
+        undated voice by the date in its text) and re-cluster the components of those whose
+        day changed: their stories become the batch's."""
+        out = StoryUpdate()
+        wrong = [
+            (day, seq)
+            for seq, stored, published in conn.execute(
+                "SELECT v.seq, v.day, a.published FROM story_voices v "
+                "JOIN articles a ON a.seq = v.seq"
+            )
+            if (day := window_day(published)) != stored
+        ]
+        if wrong:
+            conn.executemany("UPDATE story_voices SET day = ? WHERE seq = ?", wrong)
+            seeds = {seq for _, seq in wrong}
+            self._recluster(conn, seeds, seeds, set(), {}, out)
+        conn.execute("DELETE FROM meta WHERE key = 'stories_redate'")
+        return out
 
     def update(
         self,
@@ -159,15 +199,15 @@ class StoryState:
             for (s,) in select_in(conn, "SELECT seq FROM story_voices WHERE gid IN ({marks})", gids)
         }
         first: dict[str, tuple[tuple[Any, ...], int, float | None]] = {}
-        for gid, seq, article_id, when in select_in(
+        for gid, seq, article_id, when, published in select_in(
             conn,
-            "SELECT g.gid, a.seq, a.id, a.story_when FROM groups g JOIN articles a "
+            "SELECT g.gid, a.seq, a.id, a.story_when, a.published FROM groups g JOIN articles a "
             "ON a.seq = g.seq WHERE g.gid IN ({marks})",
             gids,
         ):
             key = _key(_when(when), article_id)
             if gid not in first or key < first[gid][0]:
-                first[gid] = (key, seq, _day(_when(when)))
+                first[gid] = (key, seq, window_day(published))
         desired = {v[1]: gid for gid, v in first.items()}
         new_voices = sorted(set(desired) - old_voices)
         dropped = sorted(old_voices - set(desired))
