@@ -76,8 +76,10 @@ def test_lsh_oversized_bucket_is_capped_and_reported() -> None:
     keys[:, 0] = 42  # one bucket of 6 documents in band 0
     tiebreak = np.array([50, 10, 40, 20, 60, 30], np.uint64)
     found, _, report = _pairs(keys, cap=3, tiebreak=tiebreak)
-    # only the 3 members with the smallest tiebreak (docs 1, 3, 5) are paired
-    assert found == {(1, 3), (1, 5), (3, 5)}
+    # the 3 members with the smallest tiebreak (docs 1, 3, 5) are paired with each other, and
+    # the others (2, 0, 4) with those hubs only: never with each other
+    assert {(1, 3), (1, 5), (3, 5)} <= found
+    assert not found & {(0, 2), (0, 4), (2, 4)}
     assert report.oversized == 1
     assert report.oversized_sizes == [6]
     assert report.largest == 6
@@ -127,3 +129,45 @@ def test_lsh_long_texts_need_min_bands_short_ones_one() -> None:
     assert report.thin == 1
     every, _ = candidate_pairs(keys, eligible, _tiebreak(6), max_bucket=200)
     assert {tuple(p) for p in every.tolist()} == {(0, 1), (2, 3), (4, 5)}
+
+
+def test_lsh_capped_bucket_pairs_every_later_member_with_its_hubs() -> None:
+    """Beyond the cap, each member is paired with the bucket's first HUBS (by tiebreak), so a
+    large cluster stays reachable; the first ``cap`` are paired with each other as before."""
+    from newsdedup.candidates.lsh import HUBS
+
+    n, cap = 12, 5
+    keys = np.zeros((n, 1), np.uint64)  # one bucket of 12
+    tiebreak = _tiebreak(n)
+    found, pairs, report = _pairs(keys, cap=cap, tiebreak=tiebreak)
+    order = np.lexsort((np.arange(n), tiebreak)).tolist()
+    first, later = order[:cap], order[cap:]
+    expected = {tuple(sorted((a, b))) for i, a in enumerate(first) for b in first[i + 1 :]}
+    expected |= {tuple(sorted((h, x))) for h in first[:HUBS] for x in later}
+    assert found == expected
+    assert report.oversized == 1 and len(pairs) == len(expected)
+
+
+def test_large_near_copy_cluster_stays_one_group() -> None:
+    """A story copied by more sites than ``lsh.max_bucket``: every copy still joins the original
+    (before the hubs, the copies past the cap were never paired with it)."""
+    from newsdedup import Article, Config, find_copies
+
+    rng = np.random.default_rng(3)
+    vocab = [f"w{i}" for i in range(5000)]
+    base = [vocab[int(i)] for i in rng.integers(0, 5000, 400)]
+    articles = [Article(id="original", text=" ".join(base))]
+    for k in range(60):
+        words = list(base)
+        for i in rng.integers(0, len(words), 6):
+            words[int(i)] = vocab[int(rng.integers(0, 5000))]
+        articles.append(Article(id=f"copy{k:02d}", text=" ".join(words)))
+    for k in range(40):
+        text = " ".join(vocab[int(i)] for i in rng.integers(0, 5000, 400))
+        articles.append(Article(id=f"other{k:02d}", text=text))
+    config = Config().override({"lsh.max_bucket": "20", "verify.short_doc_words": "0"})
+    result = find_copies(articles, config)
+    group = {m.id: g.id for g in result.groups for m in g.members}
+    assert result.stats.oversized_buckets > 0
+    assert all(group[f"copy{k:02d}"] == group["original"] for k in range(60))
+    assert len({group[f"other{k:02d}"] for k in range(40)}) == 40

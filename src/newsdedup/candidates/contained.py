@@ -63,7 +63,7 @@ def contained_pairs(
     keys, holders = _matches(_table(vocabulary), vocabulary, sets, set_offsets, eligible, unsampled)
     docs, starts, ends, report.oversized = _group(keys, holders, len(vocabulary), max_bucket)
     del keys, holders
-    found = bucket_pairs(docs, starts, ends, max_bucket, is_short)
+    found = bucket_pairs(docs, starts, ends, max_bucket, is_short, 0)
     report.raw_pairs = len(found)
     if not len(found):
         return np.empty((0, 2), np.int64), report

@@ -128,7 +128,7 @@ def _pairs(
     ends = np.concatenate((change, [len(rows)])).astype(np.int64)
     fresh = np.isin(seqs, np.asarray(heads, np.int64))
     cap = int((ends - starts).max())
-    local = bucket_pairs(member.astype(np.int64), starts, ends, cap, fresh)  # one side in heads
+    local = bucket_pairs(member.astype(np.int64), starts, ends, cap, fresh, 0)  # one side in heads
     n = len(seqs)
     codes, shared = np.unique(local[:, 0] * n + local[:, 1], return_counts=True)
     a, b = codes // n, codes % n

@@ -199,6 +199,7 @@ def link(
         np.asarray(ends, np.int64),
         limit,
         wanted,
+        0,
     )
     everyone = list(seqs) + partners
     candidates = {(everyone[a], everyone[b]) for a, b in pairs.tolist()}
