@@ -270,6 +270,7 @@ def dedup(
     mark = time.perf_counter()
     cap = config.lsh.max_bucket
     eligible = docs.where((F.col("head") == F.col("vertex")) & F.col("shingled"))
+    read_rows = rows  # cached above; released with the others at the end
     rows = eligible.select("vertex", "tiebreak", F.posexplode("keys").alias("band", "key"))
     # whole buckets to one partition, where the local engine's bucket step (cap, tie-break,
     # pairs) runs over them as it runs over one band in process
@@ -288,11 +289,13 @@ def dedup(
     ).first()
     short_pairs, n_short = _contained(eligible, shingles, config)
     n_short_pairs = 0
+    lsh_pairs = None
     if n_short:
         # cached, so counting them (the local engine's ``ContainedReport.pairs``) is the one
         # computation of the short-document path: the union below reads the cached pairs
         short_pairs = short_pairs.persist(StorageLevel.MEMORY_AND_DISK)
         n_short_pairs = short_pairs.count()
+        lsh_pairs = pairs
         pairs = pairs.unionByName(short_pairs).distinct().persist(StorageLevel.MEMORY_AND_DISK)
     n_pairs = pairs.count()
     seconds["candidates"] = time.perf_counter() - mark
@@ -375,8 +378,10 @@ def dedup(
         thin_pairs=n_thin,
         seconds={k: round(v, 3) for k, v in seconds.items()},
     )
-    for frame in (rows, docs, buckets, pairs, short_pairs, edges, groups):
+    for frame in (read_rows, docs, buckets, pairs, short_pairs, edges, groups):
         frame.unpersist()
+    if lsh_pairs is not None:  # the LSH pairs alone, cached before the short pairs joined them
+        lsh_pairs.unpersist()
     components.unpersist()
     if counted is not None:
         counted.unpersist()
