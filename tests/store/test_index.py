@@ -524,3 +524,25 @@ def test_postings_are_every_holder_of_keys_held_within_the_bounds(tmp_path: Path
                 )
                 assert sorted(postings(conn, table, holder, keys, low, high)) == expected
                 assert expected or (low, high) == (2, 3), (table, low, high)
+
+
+def test_query_of_a_copy_in_a_cluster_past_the_cap_finds_it(tmp_path: Path) -> None:
+    """Every bucket of a cluster of copies larger than ``lsh.max_bucket`` is over the cap;
+    ``add`` pairs a newcomer there with the bucket's hubs, and so does ``query``."""
+    rng = np.random.default_rng(5)
+    vocab = [f"w{i}" for i in range(5000)]
+    base = [vocab[int(i)] for i in rng.integers(0, 5000, 400)]
+
+    def near_copy(k: int) -> Article:  # one word edited: nearly every band key is the base's
+        words = list(base)
+        words[int(rng.integers(0, len(words)))] = f"edit{k}"
+        return Article(id=f"copy{k:02d}", text=" ".join(words))
+
+    config = Config().override({"lsh.max_bucket": "20", "verify.short_doc_words": "0"})
+    stored = [Article(id="original", text=" ".join(base)), *(near_copy(k) for k in range(40))]
+    with Index(tmp_path / "x.db", config) as index:
+        index.add(stored)
+        groups = {index.article(a.id).group for a in stored}  # type: ignore[union-attr]
+        assert len(groups) == 1  # add kept the cluster whole
+        found = index.query(near_copy(99))
+        assert found.copies and {c.id for c in found.copies} <= {a.id for a in stored}

@@ -15,10 +15,11 @@ from typing import Any
 import numba
 import numpy as np
 
-from newsdedup.candidates.lsh import enough_bands
+from newsdedup.candidates.lsh import HUBS, enough_bands
 from newsdedup.config import Config
 from newsdedup.errors import DiffBusyError, DiffTooLargeError, InputError, invalid_param
 from newsdedup.fingerprint.batch import fingerprint_articles
+from newsdedup.ids import tiebreak
 from newsdedup.relate.kind import KIND_CODES, judge
 from newsdedup.relate.verify import EXACT_SCORES, SCORE_COLUMNS, SWAP
 from newsdedup.report import Report
@@ -184,11 +185,12 @@ def _story(conn: sqlite3.Connection, config: Config, article: Article, embedder:
 def _band_partners(
     conn: sqlite3.Connection, config: Config, keys: list[int], n_content: int
 ) -> set[int]:
-    """Stored heads sharing a band key, leaving out buckets already over ``lsh.max_bucket``
-    (boilerplate: the batch would pair a newcomer there only if its id hash ranked among the
-    first ``max_bucket``), and then those the batch's shared-band rule drops
-    (``enough_bands``)."""
-    held = [seq for _, seq in postings(conn, "bands", "seq", keys, 1, config.lsh.max_bucket)]
+    """Stored heads sharing a band key, as ``add`` pairs a newcomer: every holder of a bucket
+    within ``lsh.max_bucket``, the first ``HUBS`` holders (by id hash) of a bucket over it;
+    then those the batch's shared-band rule keeps (``enough_bands``)."""
+    cap = config.lsh.max_bucket
+    held = [seq for _, seq in postings(conn, "bands", "seq", keys, 1, cap)]
+    held += _hubs(conn, postings(conn, "bands", "seq", keys, cap + 1, 2**62))
     if not held or config.verify.min_bands <= 1:
         return set(held)
     seqs, shared = np.unique(np.asarray(held, np.int64), return_counts=True)
@@ -200,6 +202,24 @@ def _band_partners(
         short_words=config.verify.short_doc_words,
     )
     return set(seqs[keep].tolist())
+
+
+def _hubs(conn: sqlite3.Connection, rows: list[Any]) -> list[int]:
+    """The first ``HUBS`` holders of each bucket in (key, seq) ``rows``, in ``band_pairs``'
+    order of a capped bucket: (id hash, seq)."""
+    if not rows:
+        return []
+    seqs = sorted({seq for _, seq in rows})
+    ids = dict(select_in(conn, "SELECT seq, id FROM articles WHERE seq IN ({marks})", seqs))
+    rank = dict(zip(seqs, tiebreak([ids[s] for s in seqs]).tolist(), strict=True))
+    buckets: dict[int, list[int]] = {}
+    for key, seq in rows:
+        buckets.setdefault(key, []).append(seq)
+    return [
+        seq
+        for members in buckets.values()
+        for seq in sorted(members, key=lambda s: (rank[s], s))[:HUBS]
+    ]
 
 
 def _verified(
