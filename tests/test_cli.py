@@ -177,13 +177,13 @@ def test_cli_dedup_set_override_reaches_the_engine(
     jsonl_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: list[Config] = []
-    real = cli.run
+    real = cli.dedup_files
 
     def spy(*args: Any, **kwargs: Any) -> Any:
-        seen.append(args[2])
+        seen.append(kwargs["config"])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(cli, "run", spy)
+    monkeypatch.setattr(cli, "dedup_files", spy)
     out = tmp_path / "g.jsonl"
     result = _invoke(
         "dedup",

@@ -420,6 +420,12 @@ class Config:
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise ConfigError(f"Cannot read the config file {path}: {exc}") from exc
 
+    def with_read(self, **given: str | None) -> Config:
+        """This config with the ``read`` settings given (format, field names); None leaves a
+        setting as it is, so a front end passes its options straight through."""
+        set_ = {name: value for name, value in given.items() if value is not None}
+        return dataclasses.replace(self, read=dataclasses.replace(self.read, **set_))
+
     def override(self, assignments: dict[str, str]) -> Config:
         """Apply dotted overrides such as ``{"lsh.bands": "32"}`` (values parsed as TOML)."""
         data = _as_nested_dict(self)

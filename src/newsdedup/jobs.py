@@ -17,7 +17,14 @@ from newsdedup.clean.pipeline import clean_corpus
 from newsdedup.config import Config
 from newsdedup.engine.local import Progress
 from newsdedup.errors import InputError
-from newsdedup.pipeline import Outputs, RunResult, default_corpus_path, read_inputs, run
+from newsdedup.pipeline import (
+    Outputs,
+    PathLike,
+    RunResult,
+    default_corpus_path,
+    read_inputs,
+    run,
+)
 from newsdedup.read import FieldMap
 from newsdedup.report import Report
 from newsdedup.types import Article, Result
@@ -42,29 +49,20 @@ __all__ = [
 
 def _with_read(config: Config | None, fields: FieldMap | None, format: str | None) -> Config:
     """``config`` with the read settings given as arguments (they win over ``config.read``)."""
-    config = config or Config()
-    read = config.read
-    if fields is not None:
-        read = dataclasses.replace(read, **dataclasses.asdict(fields))
-    if format is not None:
-        read = dataclasses.replace(read, format=format)
-    return dataclasses.replace(config, read=read)
-
-
-def _read(inputs: Sequence[Path], config: Config, report: Report) -> Iterator[Article]:
-    return read_inputs(inputs, config, report)
+    named = dataclasses.asdict(fields) if fields is not None else {}
+    return (config or Config()).with_read(format=format, **named)
 
 
 def dedup_files(
-    inputs: Sequence[Path],
+    inputs: Sequence[PathLike],
     *,
-    output: Path,
+    output: PathLike,
     config: Config | None = None,
     fields: FieldMap | None = None,
     format: str | None = None,
     keep: str | None = None,
-    corpus_output: Path | None = None,
-    rejects_output: Path | None = None,
+    corpus_output: PathLike | None = None,
+    rejects_output: PathLike | None = None,
     explain: bool = False,
     progress: Progress | None = None,
 ) -> Result:
@@ -101,7 +99,7 @@ def clean_files(
     """
     config = _with_read(config, fields, format)
     report = Report(strict=config.run.strict)
-    articles = _read(inputs, config, report)
+    articles = read_inputs(inputs, config, report)
     removals: list[dict[str, object]] = []
     cleaned = _noted(clean_corpus(articles, config=config.clean, report=report), removals, progress)
     report.count("written", write_cleaned(cleaned, output, raw=raw))
@@ -183,7 +181,7 @@ def read_one(
     file holds another number of articles."""
     config = config or Config()
     report = Report(strict=True)
-    articles = list(_read([path], _with_read(config, None, format), report))
+    articles = list(read_inputs([path], _with_read(config, None, format), report))
     if len(articles) != 1:
         raise InputError(f"{path} holds {len(articles)} articles; {why}")
     return articles[0]
@@ -194,7 +192,7 @@ def read_by_id(
 ) -> dict[str, Article]:
     """The first article of each of ``ids`` in ``inputs``; an id not found is an error."""
     found: dict[str, Article] = {}
-    for article in _read(inputs, _with_read(None, None, format), Report()):
+    for article in read_inputs(inputs, _with_read(None, None, format), Report()):
         if article.id in ids:
             found.setdefault(article.id, article)
     missing = [i for i in ids if i not in found]

@@ -78,9 +78,11 @@ class RunResult:
         return Result(groups=self.groups, rejected=tuple(self.report.rejected), stats=self.stats)
 
 
-def default_corpus_path(output: PathLike) -> Path:
-    """``groups.jsonl`` -> ``groups.dedup.jsonl`` (same format as the groups file)."""
-    return Path(sibling(str(output), "dedup"))
+def default_corpus_path(output: PathLike) -> PathLike:
+    """``groups.jsonl`` -> ``groups.dedup.jsonl`` (same format as the groups file); a string
+    stays a string, so a Spark path (``s3a://...``) keeps its double slash."""
+    tagged = sibling(str(output), "dedup")
+    return Path(tagged) if isinstance(output, Path) else tagged
 
 
 def read_inputs(inputs: Sequence[PathLike], config: Config, report: Report) -> Iterator[Article]:

@@ -16,7 +16,15 @@ import numba as nb
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["HUBS", "LSHReport", "band_pairs", "bucket_pairs", "candidate_pairs", "enough_bands"]
+__all__ = [
+    "HUBS",
+    "LSHReport",
+    "band_pairs",
+    "bucket_pairs",
+    "candidate_pairs",
+    "capped_order",
+    "enough_bands",
+]
 
 _BANDS_PER_CHUNK = 8
 
@@ -83,6 +91,13 @@ def bucket_pairs(members, starts, ends, cap, wanted, hubs):  # type: ignore[no-u
     return out[:k]
 
 
+def capped_order(docs: NDArray[np.int64], tiebreak: NDArray[np.uint64]) -> NDArray[np.int64]:
+    """The order in which a bucket over the cap keeps its members (its first ``HUBS`` are
+    its hubs): by tiebreak, then document."""
+    order: NDArray[np.int64] = np.lexsort((docs, tiebreak))
+    return order
+
+
 def band_pairs(
     keys: NDArray[np.uint64],
     docs: NDArray[np.int64],
@@ -116,7 +131,7 @@ def band_pairs(
         report.largest = max(report.largest, int(sizes.max()))
     for start, end in zip(starts[sizes > cap], ends[sizes > cap], strict=True):
         members = order[start:end]
-        order[start:end] = members[np.lexsort((docs[members], tiebreak[members]))]
+        order[start:end] = members[capped_order(docs[members], tiebreak[members])]
         report.oversized += 1
         report.oversized_sizes.append(int(end - start))
     pairs: NDArray[np.int64] = bucket_pairs(

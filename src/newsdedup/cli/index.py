@@ -20,7 +20,6 @@ from newsdedup.cli.main import (
     _config,
     _fail,
     err_console,
-    with_read,
 )
 from newsdedup.cli.summary import progress_display
 from newsdedup.config import Config
@@ -86,7 +85,7 @@ def add(
         config = _config(config_file, overrides, strict)
         index = open_index(db, config)
         with index, progress_display(err_console, enabled=not quiet) as progress:
-            done = run(inputs, None, with_read(config, format, *[None] * 6), index=index,
+            done = run(inputs, None, config.with_read(format=format), index=index,
                        progress=progress)  # fmt: skip
             counts, report = done.added, done.report
             stats = index.stats()
@@ -170,7 +169,7 @@ def _query_articles(
         return [Article(id="query", text=text)]
     assert file is not None
     report = Report(strict=True)  # a query file must read cleanly: its error names file:line
-    config = with_read(config, format, *[None] * 6)
+    config = config.with_read(format=format)
     config = dataclasses.replace(config, run=dataclasses.replace(config.run, workers=1))
     found = list(read_inputs([file], config, report))
     if not found:

@@ -1,5 +1,5 @@
 """The command line: typer commands that hold options and printing; the work is
-``newsdedup.pipeline.run`` (and jobs.py for clean, compare and diff)."""
+``newsdedup.pipeline.run``, through the file jobs of jobs.py."""
 
 from __future__ import annotations
 
@@ -17,8 +17,7 @@ from rich.table import Table
 from newsdedup.cli.summary import progress_display, summary_table
 from newsdedup.config import ENGINES, Config
 from newsdedup.errors import NewsdedupError
-from newsdedup.jobs import compare_files
-from newsdedup.pipeline import Outputs, default_corpus_path, run
+from newsdedup.jobs import compare_files, dedup_files
 
 app = typer.Typer(
     name="newsdedup",
@@ -229,28 +228,31 @@ def dedup(
         sets.append(f"run.workers={workers}")
     try:
         config = _config(config_file, sets, strict)
-        config = with_read(config, format, id_field, text_field, title_field, date_field,
-                           url_field, source_field)  # fmt: skip
+        config = config.with_read(
+            format=format,
+            id=id_field,
+            text=text_field,
+            title=title_field,
+            date=date_field,
+            url=url_field,
+            source=source_field,
+        )
         config = _with_engine(config, engine, master, spark_conf, explain)
-        corpus = None
-        if keep:
-            corpus = corpus_output or str(default_corpus_path(output))
-        outputs = Outputs(groups=output, corpus=corpus, rejects=rejects, explain=explain)
         with progress_display(err_console, enabled=not quiet) as progress:
-            stats = run(inputs, outputs, config, progress=progress).stats
+            stats = dedup_files(
+                inputs,
+                output=output,
+                config=config,
+                keep=keep,
+                corpus_output=corpus_output,
+                rejects_output=rejects,
+                explain=explain,
+                progress=progress,
+            ).stats
     except NewsdedupError as exc:
         raise _fail(exc) from exc
     if not quiet:
         err_console.print(summary_table(stats, title=f"newsdedup dedup → {output}"))
-
-
-def with_read(config: Config, format: str | None, *fields: str | None) -> Config:
-    """``config`` with the read options given on the command line (they win over the file's)."""
-    given = dict(zip(("id", "text", "title", "date", "url", "source"), fields, strict=True))
-    if format is not None:
-        given["format"] = format
-    given = {k: v for k, v in given.items() if v is not None}
-    return dataclasses.replace(config, read=dataclasses.replace(config.read, **given))
 
 
 def _with_engine(
@@ -334,8 +336,9 @@ def demo(
     corpus, truth = write_corpus_jsonl(out / "sample.jsonl", docs, seed)
     console.print(f"sample corpus: {corpus} ({docs:,} generated articles; truth in {truth})")
     with progress_display(err_console) as progress:
-        outputs = Outputs(groups=out / "groups.jsonl", corpus=out / "groups.dedup.jsonl")
-        result = run([corpus], outputs, progress=progress)
+        result = dedup_files(
+            [corpus], output=out / "groups.jsonl", keep="representatives", progress=progress
+        )
     console.print(
         summary_table(result.stats, title=f"newsdedup dedup {corpus} -o {out / 'groups.jsonl'}")
     )

@@ -159,27 +159,30 @@ def _run(
     quiet: bool,
     title: str,
 ) -> None:
-    from newsdedup.cli.main import _config, _fail, err_console, with_read
+    from newsdedup.cli.main import _config, _fail, err_console
     from newsdedup.cli.summary import progress_display
-    from newsdedup.pipeline import Outputs, run
+    from newsdedup.jobs import stories_files
 
     started = time.perf_counter()
     try:
-        config = with_read(_config(config_file, overrides, strict), format, *[None] * 6)
+        config = _config(config_file, overrides, strict).with_read(format=format)
         embedder = None
         if embed:
             from newsdedup.fingerprint.embed import Embedder
 
             embedder = Embedder(model_path=model)
         with progress_display(err_console, enabled=not quiet) as progress:
-            outputs = Outputs(
-                groups=groups,
-                assignments=output,
-                stories=stories_output,
-                report=report,
-                rejects=rejects,
+            done = stories_files(
+                inputs,
+                output=output,
+                config=config,
+                groups_output=groups,
+                stories_output=stories_output,
+                report_output=report,
+                rejects_output=rejects,
+                embedder=embedder,
+                progress=progress,
             )
-            done = run(inputs, outputs, config, stories=True, embedder=embedder, progress=progress)
     except NewsdedupError as exc:
         raise _fail(exc) from exc
     if not quiet:

@@ -53,18 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     config = Config.from_toml(args.config) if args.config else Config()
     if args.set:
         config = config.override(dict(s.split("=", 1) for s in args.set))
-    read = dataclasses.replace(
-        config.read,
-        **{
-            part: value
-            for part in ("id", "text", "title", "date", "url", "source")
-            if (value := getattr(args, f"{part}_field")) is not None
-        },
-        **({"format": args.format} if args.format else {}),
+    parts = ("id", "text", "title", "date", "url", "source")
+    config = config.with_read(
+        format=args.format, **{part: getattr(args, f"{part}_field") for part in parts}
     )
-    config = dataclasses.replace(
-        config, read=read, run=dataclasses.replace(config.run, engine="spark")
-    )
+    config = dataclasses.replace(config, run=dataclasses.replace(config.run, engine="spark"))
     corpus = None
     if args.keep:
         corpus = args.corpus_output or sibling(args.output, "dedup")

@@ -30,7 +30,7 @@ from newsdedup.ids import group_id, tiebreak
 from newsdedup.relate.kind import judge, verifier
 from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.store.contained import drop_shingles, short_pairs, stored_short_pairs
-from newsdedup.store.rows import chunks, content_words, load_fingerprints, signed
+from newsdedup.store.rows import chunks, content_words, ids_of, load_fingerprints, signed
 
 __all__ = ["CopyUpdate", "catch_up_short_pairs", "update_groups"]
 
@@ -214,7 +214,7 @@ def _bucket_pairs(
     ranks = np.zeros(len(seqs), np.uint64)
     big = np.repeat(sizes > cap, sizes)
     if big.any():  # only a capped bucket needs its members' tiebreaks
-        ids = dict(_ids(conn, sorted(set(seqs[big].tolist()))))
+        ids = ids_of(conn, sorted(set(seqs[big].tolist())))
         ranks[big] = tiebreak([ids[int(s)] for s in seqs[big]])
     fresh = np.zeros(int(seqs.max()) + 1, np.bool_)
     fresh[np.asarray(heads, np.int64)[np.asarray(heads, np.int64) <= seqs.max()]] = True
@@ -236,14 +236,6 @@ def _bucket_pairs(
         )
         pairs = pairs[keep]
     return set(zip(pairs[:, 0].tolist(), pairs[:, 1].tolist(), strict=True))
-
-
-def _ids(conn: sqlite3.Connection, seqs: Sequence[int]) -> list[tuple[int, str]]:
-    out: list[tuple[int, str]] = []
-    for chunk in chunks(list(seqs)):
-        marks = ",".join("?" * len(chunk))
-        out += conn.execute(f"SELECT seq, id FROM articles WHERE seq IN ({marks})", chunk)
-    return out
 
 
 def _verify(
@@ -336,7 +328,7 @@ def _linked(conn: sqlite3.Connection, heads: set[int]) -> set[int]:
 
 def _write_alone(conn: sqlite3.Connection, seqs: list[int], update: CopyUpdate) -> None:
     """Groups of one: what star_groups gives a document with no edge and no exact copy."""
-    ids = dict(_ids(conn, seqs))
+    ids = ids_of(conn, seqs)
     conn.executemany(
         "INSERT OR REPLACE INTO groups VALUES (?, ?, ?, 0" + ", NULL" * len(SCORE_COLUMNS) + ")",
         [(s, s, group_id(ids[s])) for s in seqs],

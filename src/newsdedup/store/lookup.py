@@ -15,7 +15,7 @@ from typing import Any
 import numba
 import numpy as np
 
-from newsdedup.candidates.lsh import HUBS, enough_bands
+from newsdedup.candidates.lsh import HUBS, capped_order, enough_bands
 from newsdedup.config import Config
 from newsdedup.errors import DiffBusyError, DiffTooLargeError, InputError, invalid_param
 from newsdedup.fingerprint.batch import fingerprint_articles
@@ -28,6 +28,7 @@ from newsdedup.store.contract import CopyLink, StoredArticle
 from newsdedup.store.rows import (
     append,
     content_words,
+    ids_of,
     load_fingerprints,
     postings,
     select_in,
@@ -209,17 +210,18 @@ def _hubs(conn: sqlite3.Connection, rows: list[Any]) -> list[int]:
     order of a capped bucket: (id hash, seq)."""
     if not rows:
         return []
-    seqs = sorted({seq for _, seq in rows})
-    ids = dict(select_in(conn, "SELECT seq, id FROM articles WHERE seq IN ({marks})", seqs))
-    rank = dict(zip(seqs, tiebreak([ids[s] for s in seqs]).tolist(), strict=True))
+    seqs = np.unique(np.array([seq for _, seq in rows], np.int64))
+    ids = ids_of(conn, seqs.tolist())
+    rank = tiebreak([ids[s] for s in seqs.tolist()])
     buckets: dict[int, list[int]] = {}
     for key, seq in rows:
         buckets.setdefault(key, []).append(seq)
-    return [
-        seq
-        for members in buckets.values()
-        for seq in sorted(members, key=lambda s: (rank[s], s))[:HUBS]
-    ]
+    hubs: list[int] = []
+    for members in buckets.values():
+        docs = np.asarray(members, np.int64)
+        order = capped_order(docs, rank[np.searchsorted(seqs, docs)])
+        hubs += docs[order[:HUBS]].tolist()
+    return hubs
 
 
 def _verified(

@@ -143,6 +143,11 @@ def append(fp: Fingerprints, extra: Fingerprints) -> Fingerprints:
     )
 
 
+def ids_of(conn: sqlite3.Connection, seqs: Sequence[int]) -> dict[int, str]:
+    """seq -> article id of the stored ``seqs``."""
+    return dict(select_in(conn, "SELECT seq, id FROM articles WHERE seq IN ({marks})", seqs))
+
+
 def content_words(conn: sqlite3.Connection, seqs: Sequence[int]) -> NDArray[np.int64]:
     """The content-word counts of the stored ``seqs``, in their order."""
     rows = dict(
