@@ -4,6 +4,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 
+# pip < 24 cannot resolve trafilatura's and readability-lxml's lxml extras together (pyproject.toml)
+python3 -m pip install -q --upgrade 'pip>=24'
 python3 -m pip install -q -e '.[test]'
 
 if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then

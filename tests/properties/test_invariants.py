@@ -152,9 +152,24 @@ _REPEATED_PASSAGE = Corpus(
 )
 
 
+# Two texts of one length, each seen as "the shorter" when it came first: the derivation
+# features took the figures of whichever was first (relate/kind.derivation_features).
+_EQUAL_LENGTHS = Corpus(
+    articles=[
+        Article(
+            id="doc00",
+            text='funu zuzonu doke "zuzonu" doke zuzonu\'s',
+            published=datetime(2024, 1, 1, tzinfo=UTC),
+        ),
+        Article(id="doc02", text='funu zuzonu zuzonu "zuzonu" doke doke\'s'),
+    ]
+)
+
+
 @PROPERTY_SETTINGS
 @given(corpora(), st.randoms(use_true_random=False))
 @example(_REPEATED_PASSAGE, random.Random(0))
+@example(_EQUAL_LENGTHS, random.Random(0))
 def test_invariants_output_does_not_depend_on_input_order(
     corpus: Corpus, rng: random.Random
 ) -> None:

@@ -144,7 +144,16 @@ def derivation_features(
 ) -> NDArray[np.float64]:
     """An (m, len(FEATURES)) matrix: each pair's figures seen from its shorter text."""
     scores = scores.reshape(-1, len(SCORE_COLUMNS))
-    a_short = np.asarray(len_a) <= np.asarray(len_b)
+    len_a, len_b = np.asarray(len_a), np.asarray(len_b)
+    # Of two texts of one length, the "shorter" is the one more inside derived narration (then
+    # more covered, then more in one block): the features must not depend on which came first.
+    a_first = np.zeros(len(scores), bool)
+    decided = np.zeros(len(scores), bool)
+    for name in ("derived", "coverage", "block"):
+        a, b = scores[:, _COL[f"{name}_a"]], scores[:, _COL[f"{name}_b"]]
+        a_first |= ~decided & (a > b)
+        decided |= a != b
+    a_short = (len_a < len_b) | ((len_a == len_b) & (a_first | ~decided))
 
     def side(name: str, short: bool) -> NDArray[np.float64]:
         a, b = scores[:, _COL[f"{name}_a"]], scores[:, _COL[f"{name}_b"]]

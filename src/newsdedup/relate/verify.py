@@ -45,14 +45,18 @@ def _intersection(sets, i, end_i, j, end_j):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(inline="always")
-def _after(sets, lo_x, hi_x, lo_y, hi_y):  # type: ignore[no-untyped-def]
-    """Whether set x orders after set y (larger first, then by its values): a fixed
-    orientation for the alignment of any pair."""
+def _after(sets, positions, lo_x, hi_x, lo_y, hi_y):  # type: ignore[no-untyped-def]
+    """Whether set x orders after set y (larger first, then by its values, then by where its
+    shingles stand): a fixed orientation for the alignment of any pair. Equal sets in another
+    order (repeated words) differ only in their positions, and align differently each way."""
     if hi_x - lo_x != hi_y - lo_y:
         return hi_x - lo_x > hi_y - lo_y
     for k in range(hi_x - lo_x):
         if sets[lo_x + k] != sets[lo_y + k]:
             return sets[lo_x + k] > sets[lo_y + k]
+    for k in range(hi_x - lo_x):
+        if positions[lo_x + k] != positions[lo_y + k]:
+            return positions[lo_x + k] > positions[lo_y + k]
     return False
 
 
@@ -71,7 +75,7 @@ def _score(pairs, sets, positions, set_off, n_content, size, min_containment, sw
         out[p, 1] = shared / min(size_x, size_y)
         if out[p, 1] < min_containment:
             continue  # most candidates stop here, before any alignment
-        if _after(sets, lo_x, hi_x, lo_y, hi_y):  # align in one orientation: ties in the
+        if _after(sets, positions, lo_x, hi_x, lo_y, hi_y):  # align in one orientation: ties in the
             x, y = y, x  # chain would make the figures depend on which text came first
             lo_x, hi_x, lo_y, hi_y = lo_y, hi_y, lo_x, hi_x
         _, figures = align_sets(
