@@ -20,16 +20,24 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from copy_pairs import LABELS  # noqa: E402
-from ecbplus import DEFAULT_ECB, read_ecb  # noqa: E402
+from copy_pairs import LABELS
+from ecbplus import DEFAULT_ECB, read_ecb
 
-from newsdedup import Article, Config  # noqa: E402
-from newsdedup.clean.pipeline import clean_article, per_article  # noqa: E402
-from newsdedup.fingerprint.batch import fingerprint_articles  # noqa: E402
-from newsdedup.relate.kind import judge  # noqa: E402
+from newsdedup import Article, Config
+from newsdedup.clean.pipeline import clean_article, per_article
+from newsdedup.fingerprint.batch import fingerprint_articles
+from newsdedup.relate.kind import judge
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-RELATIONS = ("same_text", "rewrite", "condensed", "excerpt", "partial", "quotes_only", "independent")
+RELATIONS = (
+    "same_text",
+    "rewrite",
+    "condensed",
+    "excerpt",
+    "partial",
+    "quotes_only",
+    "independent",
+)
 
 
 def main() -> None:

@@ -18,7 +18,17 @@ from newsdedup.ids import group_id, unique_ids
 from newsdedup.relate.kind import KIND_CODES
 from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.report import Report
-from newsdedup.types import Article, Group, Kind, Member, Result, Scores, Stats, StoryResult
+from newsdedup.types import (
+    Article,
+    Group,
+    Kind,
+    Member,
+    Result,
+    Scores,
+    Stats,
+    StoryResult,
+    TranslationScores,
+)
 
 __all__ = ["build_groups", "find_copies", "find_stories", "group_id"]
 
@@ -56,7 +66,27 @@ def _member(run: CopyRun, d: int) -> Member:
     code = int(run.assignment.kind[d])
     kind = KIND_CODES[code] if code else Kind.ORIGINAL
     assert kind is not None
-    return Member(id=run.fingerprints.ids[d], kind=kind, scores=_scores(run.assignment.scores[d]))
+    return Member(
+        id=run.fingerprints.ids[d],
+        kind=kind,
+        scores=_scores(run.assignment.scores[d]),
+        translation=_translation(run, d) if kind is Kind.TRANSLATION else None,
+    )
+
+
+def _translation(run: CopyRun, d: int) -> TranslationScores:
+    found = run.translations
+    p, partner = found.via[d]
+    pair = found.pairs[p]
+    return TranslationScores(
+        partner=run.fingerprints.ids[partner],
+        lang=found.langs[d],
+        partner_lang=found.langs[partner],
+        score=pair.score,
+        cosine=None if np.isnan(pair.cosine) else pair.cosine,
+        anchors=pair.anchors,
+        margin=pair.margin,
+    )
 
 
 def _stats(run: CopyRun, report: Report, groups: tuple[Group, ...]) -> Stats:
@@ -77,6 +107,8 @@ def _stats(run: CopyRun, report: Report, groups: tuple[Group, ...]) -> Stats:
         short_documents=run.contained.short_documents,
         short_pairs=run.contained.pairs,
         thin_pairs=run.lsh.thin,
+        languages=len({lang for lang in run.translations.langs if lang}),
+        translation_pairs=len(run.translations.pairs),
         seconds=dict(run.seconds),
     )
 

@@ -24,13 +24,14 @@ __all__ = [
     "Story",
     "StoryResult",
     "Topic",
+    "TranslationScores",
 ]
 
 
 class Kind(StrEnum):
     """How one article relates to another (relate/kind.py holds the one rule for each).
 
-    Copy groups use the first six: a member's kind against its representative. Two articles
+    Copy groups use the first seven: a member's kind against its representative. Two articles
     that are not copies are ``same_story`` (other reports of one event) or ``unrelated``.
     """
 
@@ -40,6 +41,7 @@ class Kind(StrEnum):
     REWRITE = "rewrite"  # reworded copy: most of both texts align in order
     EXCERPT = "excerpt"  # one text is mostly one verbatim part of the other
     CONDENSED = "condensed"  # a much shorter text written from the other (a brief, a summary)
+    TRANSLATION = "translation"  # the same text in another language (relate/translate.py)
     SAME_STORY = "same_story"  # not a copy, but a report of the same event
     UNRELATED = "unrelated"  # neither a copy nor the same story
 
@@ -190,12 +192,32 @@ class Alignment:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class TranslationScores:
+    """Why a member is a translation: the article it was matched with (``partner``, the
+    representative or a member of its group), both languages, and the figures of
+    relate/translate.py: the score, the encoder's cosine (None where it does not read a
+    language), the anchor overlap and the lead over the runner-up."""
+
+    partner: str
+    lang: str
+    partner_lang: str
+    score: float
+    cosine: float | None
+    anchors: float
+    margin: float
+
+    def as_dict(self) -> dict[str, object]:
+        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(self).items()}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Member:
     """A document inside a group, with its relation to the representative."""
 
     id: str
     kind: Kind
     scores: Scores | None = None
+    translation: TranslationScores | None = None  #: for kind translation
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -228,6 +250,8 @@ class Stats:
     short_pairs: int = 0  #: candidate pairs the short-document path proposed
     #: LSH pairs of two long texts left unverified: they share fewer than verify.min_bands keys
     thin_pairs: int = 0
+    languages: int = 0  #: languages the translation stage saw (0: it did not run)
+    translation_pairs: int = 0  #: pairs of articles it found to be translations
     seconds: dict[str, float] = field(default_factory=dict)
 
 

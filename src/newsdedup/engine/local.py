@@ -24,6 +24,7 @@ from newsdedup.candidates.lsh import LSHReport, candidate_pairs
 from newsdedup.clean.pipeline import clean_articles, per_article
 from newsdedup.config import CleanConfig, Config
 from newsdedup.engine.pool import POOL_AFTER, Payload, payload, pooled
+from newsdedup.engine.translations import Translations, TranslationSide
 from newsdedup.fingerprint.batch import Fingerprints, concat, fingerprint_articles
 from newsdedup.group.copies import Assignment, exact_heads, spread_exact, star_groups
 from newsdedup.group.representative import priority_ranks
@@ -52,6 +53,8 @@ class CopyRun:
     candidate_pairs: int
     verified_pairs: int
     seconds: dict[str, float]
+    #: the translation stage's findings
+    translations: Translations = dataclasses.field(default_factory=Translations)
 
 
 @contextmanager
@@ -182,9 +185,23 @@ def run_copies(
     report: Report,
     progress: Progress | None = None,
 ) -> CopyRun:
-    """Run copy detection over a stream of articles, each cleaned on its own first."""
-    seconds: dict[str, float] = {}
+    """Run copy detection over a stream of articles, each cleaned on its own first; with
+    ``translate.enabled``, translations across languages join their original's group."""
     articles = _cleaned(articles, config.clean, report)
+    if not config.translate.enabled:
+        return _run_copies(articles, config, report, progress, None)
+    with TranslationSide(config.translate) as side:
+        return _run_copies(side.tee(articles), config, report, progress, side)
+
+
+def _run_copies(
+    articles: Iterable[Article],
+    config: Config,
+    report: Report,
+    progress: Progress | None,
+    side: TranslationSide | None,
+) -> CopyRun:
+    seconds: dict[str, float] = {}
     numba.set_num_threads(_threads(config))
     with _timed(seconds, "read+fingerprint"):
         fp = fingerprint_stream(articles, config, report, progress)
@@ -225,6 +242,10 @@ def run_copies(
     with _timed(seconds, "group"):
         stars = star_groups(n, rank, edges, codes, scores, verifier(fp, config))
         assignment = spread_exact(stars, heads)
+    translations = Translations()
+    if side is not None:
+        with _timed(seconds, "translate"):
+            assignment, translations = side.join(fp.ids, rank, assignment)
     return CopyRun(
         fingerprints=fp,
         rank=rank,
@@ -234,4 +255,5 @@ def run_copies(
         candidate_pairs=len(pairs),
         verified_pairs=len(edges),
         seconds=seconds,
+        translations=translations,
     )

@@ -24,11 +24,18 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from newsdedup.relate.kind import _EXACT
+from newsdedup.relate.kind import _EXACT, _TRANSLATION
 from newsdedup.relate.verify import EXACT_SCORES
 from newsdedup.relate.verify import SWAP as _SWAP
 
-__all__ = ["Assignment", "exact_heads", "follow_heads", "spread_exact", "star_groups"]
+__all__ = [
+    "Assignment",
+    "exact_heads",
+    "follow_heads",
+    "join_translations",
+    "spread_exact",
+    "star_groups",
+]
 
 Verifier = Callable[[int, int], tuple[int, NDArray[np.float64]]]
 
@@ -180,3 +187,48 @@ def follow_heads(
     kind = np.where(exact, np.int8(_EXACT), head_kind).astype(np.int8)
     scores = np.where(exact[:, None], np.asarray(EXACT_SCORES, np.float64), head_scores)
     return head_center, kind, scores
+
+
+def join_translations(
+    assignment: Assignment,
+    rank: NDArray[np.int64],
+    pairs: NDArray[np.int64],
+) -> tuple[Assignment, dict[int, tuple[int, int]]]:
+    """Merge the copy groups that translation ``pairs`` (article indices) tie together.
+
+    Each set of groups tied by translations becomes one group under its best-ranked
+    representative (the likely original); the members of every other group in it become
+    translations (kind code 6, no shingle scores). Returns the new assignment and, for each
+    such member, the index of the pair that tied its group in and that pair's article on the
+    other side.
+    """
+    center = assignment.center.copy()
+    kind = assignment.kind.copy()
+    scores = assignment.scores.copy()
+    via: dict[int, tuple[int, int]] = {}
+    if not len(pairs):
+        return assignment, via
+    parent: dict[int, int] = {}
+
+    def root(g: int) -> int:
+        while parent.get(g, g) != g:
+            g = parent[g]
+        return g
+
+    tied: dict[int, list[tuple[int, int]]] = {}
+    for p, (x, y) in enumerate(pairs.tolist()):
+        gx, gy = root(int(center[x])), root(int(center[y]))
+        if gx != gy:
+            keep, drop = sorted((gx, gy), key=lambda g: rank[g])
+            parent[drop] = keep
+        tied.setdefault(int(center[x]), []).append((p, y))
+        tied.setdefault(int(center[y]), []).append((p, x))
+    final = {g: root(g) for g in tied}
+    for d in np.flatnonzero(np.isin(center, list(final))).tolist():
+        g = int(center[d])
+        top = final[g]
+        if top == g:
+            continue
+        center[d], kind[d], scores[d] = top, _TRANSLATION, np.nan
+        via[d] = min(tied[g])
+    return Assignment(center=center, kind=kind, scores=scores), via

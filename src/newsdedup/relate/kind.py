@@ -74,8 +74,9 @@ KIND_CODES: tuple[Kind | None, ...] = (
     Kind.REWRITE,
     Kind.EXCERPT,
     Kind.CONDENSED,
+    Kind.TRANSLATION,
 )
-_EXACT, _NEAR, _REWRITE, _EXCERPT, _CONDENSED = 1, 2, 3, 4, 5
+_EXACT, _NEAR, _REWRITE, _EXCERPT, _CONDENSED, _TRANSLATION = 1, 2, 3, 4, 5, 6
 
 #: What the derivation model reads of a pair: the alignment seen from the shorter text and from
 #: the longer one, and the pair's shape.

@@ -512,9 +512,15 @@ def _assignment(docs: DataFrame, placed: DataFrame) -> DataFrame:
     return joined.mapInArrow(stages.follow_heads_of, _spark_schema(stages.ASSIGNED_SCHEMA))
 
 
+_TRANSLATION_DDL = (
+    "struct<partner:string,lang:string,partner_lang:string,score:double,cosine:double,"
+    "anchors:double,margin:double>"
+)
+
+
 def _group_rows(assigned: DataFrame) -> DataFrame:
     """write/groups.py's columns: id, group, representative, kind, scores (null for a
-    representative)."""
+    representative), translation (null)."""
     from pyspark.sql import functions as F
     from pyspark.sql.pandas.functions import pandas_udf
 
@@ -531,6 +537,8 @@ def _group_rows(assigned: DataFrame) -> DataFrame:
         "representative",
         F.element_at(kinds, F.col("code") + 1).alias("kind"),
         F.when(F.col("code") > 0, scores).alias("scores"),
+        # the Spark engine does not look for translations (yet): the column is always null
+        F.lit(None).cast(_TRANSLATION_DDL).alias("translation"),
         "file",
         "line",
     )

@@ -30,7 +30,8 @@ from newsdedup.errors import StoreError
 __all__ = ["NOT_IDENTITY", "check_settings", "settings_of", "stored_settings"]
 
 #: Config sections that change how the input is read and the work runs, never its results.
-_RUN_SECTIONS = ("read", "run")
+#: (``translate`` too: the living index does not look for translations yet.)
+_RUN_SECTIONS = ("read", "run", "translate")
 
 #: Settings outside the identity in sections that are part of it: the index cleans each article
 #: on its own (``clean.pipeline.per_article``), so it never learns boilerplate lines, tells

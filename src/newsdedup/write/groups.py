@@ -4,7 +4,9 @@
 "original", so a singleton's only row too) and any member without scores get ``{}`` in JSONL and
 CSV, so every row has an object there, and null in Parquet, where ``scores`` is a struct of the
 float64 fields: a struct reads back as a dict in Python and filters by field in SQL engines
-(``scores.jaccard > 0.9``), which a JSON string column would not.
+(``scores.jaccard > 0.9``), which a JSON string column would not. ``translation`` holds
+``TranslationScores.as_dict()`` for a member of kind translation (the article it was matched
+with, both languages, the figures that decided it), null otherwise.
 """
 
 from __future__ import annotations
@@ -19,9 +21,29 @@ from newsdedup.atomic import StrPath
 from newsdedup.types import Group, Kind, Member, Scores
 from newsdedup.write.formats import write_records
 
-__all__ = ["EXPLAIN_TYPE", "GROUP_COLUMNS", "GROUP_SCHEMA", "group_rows", "write_groups"]
+__all__ = [
+    "EXPLAIN_TYPE",
+    "GROUP_COLUMNS",
+    "GROUP_SCHEMA",
+    "TRANSLATION_TYPE",
+    "group_rows",
+    "write_groups",
+]
 
-GROUP_COLUMNS = ["id", "group", "representative", "kind", "scores"]
+GROUP_COLUMNS = ["id", "group", "representative", "kind", "scores", "translation"]
+
+#: ``TranslationScores`` of a member of kind translation (relate/translate.py), else null.
+TRANSLATION_TYPE = pa.struct(
+    [
+        ("partner", pa.string()),
+        ("lang", pa.string()),
+        ("partner_lang", pa.string()),
+        ("score", pa.float64()),
+        ("cosine", pa.float64()),
+        ("anchors", pa.float64()),
+        ("margin", pa.float64()),
+    ]
+)
 
 GROUP_SCHEMA = pa.schema(
     [
@@ -30,6 +52,7 @@ GROUP_SCHEMA = pa.schema(
         ("representative", pa.string()),
         ("kind", pa.string()),
         ("scores", pa.struct([(f.name, pa.float64()) for f in fields(Scores)])),
+        ("translation", TRANSLATION_TYPE),
     ]
 )
 
@@ -103,4 +126,5 @@ def _member_row(group: Group, member: Member) -> dict[str, Any]:
         "representative": group.representative,
         "kind": kind.value,
         "scores": scores.as_dict() if scores is not None else {},
+        "translation": member.translation.as_dict() if member.translation is not None else None,
     }

@@ -1,0 +1,76 @@
+"""What the translation stage costs: on a corpus in one language (it must cost nothing and change
+nothing) and on a real multilingual one (articles/s end to end).
+
+    python benchmarks/bench_translate.py [--docs 20000] [--repeat 3] [--wmt PATH]
+
+Monolingual: ``find_copies`` over generated English articles with ``translate.enabled`` on and
+off, best of ``--repeat`` runs each, and whether the groups are identical. Multilingual: the
+whole WMT development set (``../shared/data/wmt-news-dev``: 1,268 real articles in 10
+languages), end to end with the default settings; skipped when the data is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from newsdedup import Article, Config, find_copies
+from newsdedup.synth import generate_corpus
+
+WMT = Path(__file__).resolve().parents[2] / "shared" / "data" / "wmt-news-dev"
+
+
+def _shape(result):  # type: ignore[no-untyped-def]
+    return {(g.representative, frozenset((m.id, m.kind) for m in g.members)) for g in result.groups}
+
+
+def _best(articles: list[Article], config: Config, repeat: int):  # type: ignore[no-untyped-def]
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = find_copies(articles, config)
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--docs", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--wmt", type=Path, default=WMT)
+    args = parser.parse_args()
+    print(f"{os.cpu_count()} cores")
+    articles = list(generate_corpus(args.docs, seed=7).articles)
+    off = Config().override({"translate.enabled": "false"})
+    find_copies(articles[:500], Config())  # compile the kernels outside the timings
+    t_off, r_off = _best(articles, off, args.repeat)
+    t_on, r_on = _best(articles, Config(), args.repeat)
+    print(
+        f"monolingual, {len(articles):,} articles: translate off {len(articles) / t_off:,.0f}/s, "
+        f"on {len(articles) / t_on:,.0f}/s ({t_on / t_off:.3f}x the time); "
+        f"groups identical: {_shape(r_on) == _shape(r_off)}; "
+        f"translate stage {r_on.stats.seconds.get('translate', 0.0):.2f} s"
+    )
+    if not (args.wmt / "docs.jsonl").exists():
+        print(f"multilingual: skipped, no WMT development set at {args.wmt}")
+        return 0
+    rows = [json.loads(line) for line in (args.wmt / "docs.jsonl").open(encoding="utf-8")]
+    wmt = [Article(id=r["id"], text=r["text"], title=r.get("title") or None) for r in rows]
+    t, result = _best(wmt, Config(), args.repeat)
+    stage = result.stats.seconds.get("translate", 0.0)
+    print(
+        f"multilingual (WMT dev, {len(wmt):,} articles, {result.stats.languages} languages): "
+        f"{len(wmt) / t:,.0f} articles/s end to end; translate stage {stage:.1f} s of {t:.1f} s; "
+        f"{result.stats.translation_pairs} translation pairs"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

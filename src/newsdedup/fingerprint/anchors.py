@@ -1,0 +1,185 @@
+"""What a translation keeps of its original whatever the language: numbers and names.
+
+A translated article shares almost no words with its original, but it keeps the figures
+("19. Juli" / "July 19"), the names ("Путин" / "Putin" / "Poutine") and the Latin-script terms
+("Covid-19", "NHK"). Each becomes a short language-independent *anchor key*: numbers by their
+digits (separators dropped, so "1.000", "1,000" and "1 000" agree), names by a consonant
+skeleton of their Latin transliteration (Cyrillic and Greek transliterated by a table; vowels,
+which transliteration conventions disagree on, dropped). Overlap of rare anchor keys finds
+translation candidates cheaply (candidates/translations.py) and is half of the verdict
+(relate/translate.py); the other half is a multilingual sentence encoder.
+
+The language of an article is guessed here too, from its script and its commonest function
+words: the guess only has to tell whether two articles can be translations of each other (a
+different language), and costs microseconds where lingua (clean/language.py) costs a
+millisecond; an article whose language the clean stage identified keeps that.
+"""
+
+# ruff: noqa: RUF001 (Cyrillic and Greek letters are the point of the tables below)
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["anchor_keys", "guess_language", "skeleton"]
+
+#: Cyrillic and Greek letters in Latin, as English-language news spells names.
+_TRANSLIT = str.maketrans(
+    {
+        **dict(zip("абвгдезийклмнопрстуфхцы", "abvgdeziiklmnoprstufhcy", strict=True)),
+        "ё": "e",
+        "ж": "zh",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "shch",
+        "ъ": "",
+        "ь": "",
+        "э": "e",
+        "ю": "yu",
+        "я": "ya",
+        "є": "ye",
+        "і": "i",
+        "ї": "yi",
+        "ґ": "g",
+        "ђ": "dj",
+        "ј": "j",
+        "љ": "lj",
+        "њ": "nj",
+        "ћ": "c",
+        "џ": "dz",
+        **dict(zip("αβγδεζηθικλμνξοπρστυφχψω", "abgdeziθiklmnxoprstyfχψo", strict=True)),
+        "ς": "s",
+        "θ": "th",
+        "χ": "ch",
+        "ψ": "ps",
+        "ß": "ss",
+        "æ": "ae",
+        "ø": "o",
+        "þ": "th",
+        "ð": "d",
+        "œ": "oe",
+        "ł": "l",
+        "đ": "d",
+    }
+)
+#: Letters that transliteration conventions spell in more than one way, to one spelling.
+_FOLD = str.maketrans({"c": "k", "q": "k", "w": "v", "z": "s", "x": "ks", "j": "i", "y": "i"})
+
+_NUMBER = re.compile(r"\d(?:[\d.,\u00a0\u202f ]*\d)?")
+_NAME = re.compile(r"\b[A-ZÀ-ÞА-ЯЁЄІЇҐЂЈЉЊЋЏΑ-Ω][\w'’-]+|\b[A-Z]{2,}\b")
+_SEPARATORS = re.compile(r"[.,\u00a0\u202f ]")
+_VOWELS = re.compile(r"[aeiouh]+")
+
+
+@cache
+def skeleton(word: str) -> str:
+    """A name's consonant skeleton in Latin letters ("Путин", "Putin" → "ptn"), at most 5
+    letters; empty when too little is left to tell names apart."""
+    latin = unicodedata.normalize("NFKD", word.lower().translate(_TRANSLIT))
+    latin = "".join(c for c in latin if "a" <= c <= "z")
+    if not latin:
+        return ""
+    folded = latin.replace("ph", "f").replace("sch", "sh").replace("tsch", "ch").translate(_FOLD)
+    key = folded[0] + _VOWELS.sub("", folded[1:])
+    key = re.sub(r"(.)\1+", r"\1", key)[:5]
+    return key if len(key) >= 3 else ""
+
+
+def anchor_keys(text: str) -> NDArray[np.uint64]:
+    """The sorted, unique anchor keys of ``text``: hashes of its numbers (two digits or more)
+    and of its names' skeletons (see module docstring)."""
+    text = unicodedata.normalize("NFKC", text)  # full-width digits and letters (ja, zh)
+    keys: set[str] = set()
+    for m in _NUMBER.finditer(text):
+        digits = _SEPARATORS.sub("", m.group())
+        if len(digits) >= 2:
+            keys.add("#" + digits.lstrip("0")[:12] or "#0")
+    for m in _NAME.finditer(text):
+        key = skeleton(m.group())
+        if key:
+            keys.add(key)
+    return np.unique(np.array([_hash(k) for k in keys], np.uint64))
+
+
+def _hash(key: str) -> int:
+    import hashlib
+
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
+
+
+# The commonest function words of languages whose script others share (Latin, Cyrillic): a
+# dozen each tells an article's language from its first few hundred characters.
+_FUNCTION_WORDS = {
+    "en": "the of and to in is that for was with on as by are from",
+    "de": "der die und das ist nicht sich mit dem den ein eine auch auf für",
+    "fr": "le la les des et est une dans pour que qui sur pas avec au",
+    "es": "el los las del y que por una con para se su es al",
+    "it": "il di che non per una sono della con gli del le nel",
+    "pt": "o os que não uma para com do da em dos se ao",
+    "nl": "het een van dat niet zijn voor met ook maar bij naar om",
+    "sv": "och att det som är på en för med av till inte har",
+    "cs": "a je se na že v ve z do to jako by které jsou",
+    "hr": "i je u se na da za su od kao što bi ali koji",
+    "pl": "i w się na nie że z do jest to jak o przez",
+    "is": "og að í á er um sem við til ekki með var það",
+    "ru": "и в не на что с по это как из он к за от",
+    "uk": "і в не на що з до як та це за від він у",
+}
+_WORDS = re.compile(r"\w+")
+#: Scripts that name their language (kana before Han: Japanese writes both), by first letter.
+_SCRIPT = re.compile(
+    "[\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0900-\u097f\u0e00-\u0e7f"
+    "\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]"
+)
+_RANGES = (
+    ("\u0370", "\u03ff", "el"),
+    ("\u0400", "\u04ff", "cyrillic"),
+    ("\u0590", "\u05ff", "he"),
+    ("\u0600", "\u06ff", "ar"),
+    ("\u0900", "\u097f", "hi"),
+    ("\u0e00", "\u0e7f", "th"),
+    ("\u3040", "\u30ff", "ja"),
+    ("\u4e00", "\u9fff", "han"),
+    ("\uac00", "\ud7af", "ko"),
+)
+_KANA = re.compile("[\u3040-\u30ff]")
+SAMPLE = 300  #: characters of an article its language is guessed from
+
+
+@cache
+def _word_languages() -> dict[str, tuple[str, ...]]:
+    table: dict[str, list[str]] = {}
+    for lang, words in _FUNCTION_WORDS.items():
+        for word in words.split():
+            table.setdefault(word, []).append(lang)
+    return {w: tuple(langs) for w, langs in table.items()}
+
+
+def guess_language(text: str) -> str:
+    """An ISO 639-1 code, or "" when nothing tells (too short, or no known function word)."""
+    sample = text[:SAMPLE]
+    found = _SCRIPT.search(sample)
+    script = ""
+    if found:
+        c = found.group()
+        script = next(name for lo, hi, name in _RANGES if lo <= c <= hi)
+        if script == "han":
+            return "ja" if _KANA.search(sample) else "zh"
+        if script != "cyrillic":
+            return script
+    table = _word_languages()
+    counts: dict[str, int] = {}
+    for word in _WORDS.findall(sample.lower()):
+        for lang in table.get(word, ()):
+            counts[lang] = counts.get(lang, 0) + 1
+    pool = ("ru", "uk") if script else _LATIN
+    best = max(pool, key=lambda k: (counts.get(k, 0), k == "en"))
+    return best if counts.get(best, 0) >= 2 else ("ru" if script else "")
+
+
+_LATIN = tuple(k for k in _FUNCTION_WORDS if k not in ("ru", "uk"))

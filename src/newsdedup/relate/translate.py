@@ -1,0 +1,250 @@
+"""Which articles are translations of each other: anchors find candidates, an encoder confirms.
+
+A translation shares almost no shingle with its original, so the copy path never pairs the two.
+Here each article in a corpus of several languages is matched against the others' languages:
+
+1. candidates: pairs of articles in two languages that share rare anchor keys (numbers and
+   names, fingerprint/anchors.py), scored by the rarity-weighted cosine of their keys; each
+   article keeps its ``candidates`` best partners;
+2. score: ``anchor_weight`` x that overlap, plus the cosine of the two leads' multilingual
+   vectors (fingerprint/multilingual.py) where the encoder reads both languages, else the fixed
+   ``unread_cosine`` and only for two alphabetic scripts, whose names transliterate; a pair
+   below ``min_cosine`` (or ``min_anchor`` unread) is no candidate;
+3. verdict: a pair is a translation when each article is the other's best match in its
+   language, by ``margin`` or more over the runner-up there. A look-alike (another report of
+   the event) usually comes second to the real translation, and an article with no translation
+   in the corpus has no partner that wins clearly both ways.
+
+Figures were chosen on half of the WMT development set; eval/translations.py reports the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from newsdedup.config import TranslateConfig
+from newsdedup.fingerprint.multilingual import DIM
+
+__all__ = [
+    "ALPHABETIC",
+    "ENCODED",
+    "Translation",
+    "anchor_candidates",
+    "translation_pairs",
+]
+
+#: Languages the multilingual USE v3 encoder was trained on (its model card).
+ENCODED = frozenset(
+    {"ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"}
+    | {"uk"}  # not in the model card, but read through Russian (eval/translations.py: 1.0)
+)
+#: Languages whose script transliterates to Latin letters (fingerprint/anchors.skeleton), so
+#: that names alone can tie a translation to its original.
+_ALPHABETIC = "en de fr es it pt nl sv da no fi is cs sk pl hr sl sr bs ro hu et lv lt tr ru uk bg"
+ALPHABETIC = frozenset(f"{_ALPHABETIC} be mk el sq ga cy eu ca gl".split())
+
+Encoder = Callable[[list[str]], NDArray[np.float32]]
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """Two articles (indices) found to be translations, and the figures that decided it."""
+
+    a: int
+    b: int
+    score: float
+    cosine: float  #: NaN where the encoder does not read one of the languages
+    anchors: float  #: rarity-weighted cosine of the two articles' anchor keys
+    margin: float  #: the smaller of the two sides' lead over their runner-up
+
+
+def anchor_candidates(
+    keys: Sequence[NDArray[np.uint64]], langs: Sequence[str], config: TranslateConfig
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Every pair (i < j) of articles in two known languages that shares anchor keys, with its
+    anchor overlap (``translation_pairs`` keeps each article's best few)."""
+    n = len(keys)
+    lang_codes = {lang: k for k, lang in enumerate(sorted(set(langs)))}
+    lang_of = np.array([lang_codes[lang] for lang in langs], np.int64)
+    known = np.array([bool(lang) for lang in langs])
+    sizes = np.fromiter((len(k) for k in keys), np.int64, n)
+    if n < 2 or not sizes.any():
+        return np.empty((0, 2), np.int64), np.empty(0)
+    flat = np.concatenate([np.asarray(k, np.uint64) for k in keys])
+    owner = np.repeat(np.arange(n, dtype=np.int64), sizes)
+    order = np.lexsort((owner, flat))
+    flat, owner = flat[order], owner[order]
+    starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]])
+    df = np.diff(np.r_[starts, len(flat)])
+    idf = np.log(n / df)
+    weight = np.repeat(idf**2, df)
+    norms = np.sqrt(np.bincount(owner, weights=weight, minlength=n))
+    pair_keys: list[NDArray[np.int64]] = []
+    pair_weights: list[NDArray[np.float64]] = []
+    for s, d, w in zip(
+        starts[(df >= 2) & (df <= config.max_anchor_df)].tolist(),
+        df[(df >= 2) & (df <= config.max_anchor_df)].tolist(),
+        (idf**2)[(df >= 2) & (df <= config.max_anchor_df)].tolist(),
+        strict=True,
+    ):
+        docs = owner[s : s + d]
+        i, j = np.triu_indices(d, 1)
+        a, b = docs[i], docs[j]
+        cross = (lang_of[a] != lang_of[b]) & known[a] & known[b]
+        if cross.any():
+            pair_keys.append(a[cross] * n + b[cross])
+            pair_weights.append(np.full(int(cross.sum()), w))
+    if not pair_keys:
+        return np.empty((0, 2), np.int64), np.empty(0)
+    code, inverse = np.unique(np.concatenate(pair_keys), return_inverse=True)
+    overlap = np.bincount(inverse, weights=np.concatenate(pair_weights))
+    a, b = code // n, code % n
+    overlap = overlap / np.maximum(norms[a] * norms[b], 1e-12)
+    return np.column_stack((a, b)), overlap
+
+
+def _top_per_article(
+    a: NDArray[np.int64], b: NDArray[np.int64], score: NDArray[np.float64], n: int, k: int
+) -> NDArray[np.bool_]:
+    """Pairs among the ``k`` best of either article (ties broken by the partner's index)."""
+    keep = np.zeros(len(a), bool)
+    for side, other in ((a, b), (b, a)):
+        order = np.lexsort((other, -score, side))
+        first = np.searchsorted(side[order], np.arange(n))
+        rank = np.arange(len(order)) - first[side[order]]
+        keep[order[rank < k]] = True
+    return keep
+
+
+def translation_pairs(
+    langs: Sequence[str],
+    keys: Sequence[NDArray[np.uint64]],
+    leads: Sequence[str],
+    config: TranslateConfig,
+    encode: Encoder,
+) -> list[Translation]:
+    """The translations among n articles (their languages, anchor keys and leads); ``encode``
+    is called once, on the leads of the candidates the encoder can read."""
+    n = len(langs)
+    shared, shared_overlap = anchor_candidates(keys, langs, config)
+    lang = np.array(langs, dtype=object)
+    read = np.array([lg in ENCODED for lg in langs])
+    alpha = np.array([lg in ALPHABETIC for lg in langs])
+    keep = _top_per_article(shared[:, 0], shared[:, 1], shared_overlap, n, config.candidates)
+    pairs = shared[keep]
+    # Names in kana, Han or Arabic script do not transliterate: an article in such a script
+    # finds its candidates by its vector, so every article the encoder reads gets one.
+    dense = bool((read & ~alpha).any())
+    wanted = np.flatnonzero(read) if dense else np.unique(pairs[read[pairs].all(axis=1)])
+    vectors = np.zeros((n, 0), np.float32)
+    if len(wanted):
+        vectors = np.zeros((n, DIM), np.float32)
+        vectors[wanted] = encode([leads[d] for d in wanted.tolist()])
+    if dense:
+        pairs = np.unique(
+            np.vstack((pairs, _nearest(vectors, read & ~alpha, read, lang, config.candidates))),
+            axis=0,
+        )
+    if not len(pairs):
+        return []
+    a, b = pairs[:, 0], pairs[:, 1]
+    lookup = dict(
+        zip((shared[:, 0] * n + shared[:, 1]).tolist(), shared_overlap.tolist(), strict=True)
+    )
+    overlap = np.array(
+        [lookup.get(x * n + y, 0.0) for x, y in zip(a.tolist(), b.tolist(), strict=True)]
+    )
+    both_read = read[a] & read[b]
+    cosine = np.full(len(pairs), np.nan)
+    at = np.flatnonzero(both_read)
+    if len(at):
+        cosine[at] = np.einsum("ij,ij->i", vectors[a[at]], vectors[b[at]])
+    score = config.anchor_weight * overlap + np.where(both_read, cosine, config.unread_cosine)
+    ok = np.where(
+        both_read,
+        np.nan_to_num(cosine, nan=-1.0) >= config.min_cosine,
+        alpha[a] & alpha[b] & (overlap >= config.min_anchor),
+    )
+    ok &= score >= config.min_score
+    a, b, score, cosine, overlap = a[ok], b[ok], score[ok], cosine[ok], overlap[ok]
+    # each side's best and runner-up in the other's language
+    src = np.concatenate((a, b))
+    dst = np.concatenate((b, a))
+    both_scores = np.concatenate((score, score))
+    best, lead_by, best_score = _best_in_language(src, dst, both_scores, lang)
+    out: list[Translation] = []
+    m = len(a)
+    for p in range(m):
+        for x_side, y_side in ((p, p + m), (p + m, p)):
+            # x's clear best in y's language, and y's best in x's language is not far ahead
+            # (that is often another translation of one original: a human and a machine one)
+            if (
+                best[x_side]
+                and lead_by[x_side] >= config.margin
+                and score[p] >= best_score[y_side] - config.tolerance
+            ):
+                out.append(
+                    Translation(
+                        a=int(a[p]),
+                        b=int(b[p]),
+                        score=float(score[p]),
+                        cosine=float(cosine[p]),
+                        anchors=float(overlap[p]),
+                        margin=float(lead_by[x_side]),
+                    )
+                )
+                break
+    return out
+
+
+def _nearest(
+    vectors: NDArray[np.float32],
+    wanted: NDArray[np.bool_],
+    read: NDArray[np.bool_],
+    lang: NDArray[np.object_],
+    k: int,
+) -> NDArray[np.int64]:
+    """Pairs (i < j) of each ``wanted`` article and its ``k`` nearest vectors in other
+    languages, in blocks of rows."""
+    rows = np.flatnonzero(wanted)
+    cols = np.flatnonzero(read)
+    found: list[NDArray[np.int64]] = []
+    for start in range(0, len(rows), 1024):
+        block = rows[start : start + 1024]
+        sim = vectors[block] @ vectors[cols].T
+        sim[lang[block][:, None] == lang[cols][None, :]] = -np.inf
+        top = np.argsort(-sim, axis=1, kind="stable")[:, :k]
+        partner = cols[top]
+        ok = np.isfinite(np.take_along_axis(sim, top, axis=1))
+        x = np.repeat(block, top.shape[1]).reshape(top.shape)[ok]
+        y = partner[ok]
+        found.append(np.column_stack((np.minimum(x, y), np.maximum(x, y))))
+    return np.vstack(found) if found else np.empty((0, 2), np.int64)
+
+
+def _best_in_language(
+    src: NDArray[np.int64],
+    dst: NDArray[np.int64],
+    score: NDArray[np.float64],
+    lang: NDArray[np.object_],
+) -> tuple[NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64]]:
+    """For each directed edge: whether it is its source's best in the target's language (ties
+    go to the smaller target index), its lead over the runner-up there (its whole score when
+    there is none), and the score of the source's best there."""
+    groups: dict[tuple[int, str], list[int]] = {}
+    for e in range(len(src)):
+        groups.setdefault((int(src[e]), str(lang[dst[e]])), []).append(e)
+    best = np.zeros(len(src), bool)
+    lead_by = np.zeros(len(src))
+    best_score = np.zeros(len(src))
+    for edges in groups.values():
+        ranked = sorted(edges, key=lambda e: (-score[e], int(dst[e])))
+        top = ranked[0]
+        best[top] = True
+        lead_by[top] = score[top] - (score[ranked[1]] if len(ranked) > 1 else 0.0)
+        best_score[edges] = score[top]
+    return best, lead_by, best_score

@@ -1,0 +1,151 @@
+"""Translated copies: an article and its translation share a group, kind translation; an
+article with no translation stays alone; a corpus in one language never runs the encoder."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from newsdedup import Article, Config, Kind, find_copies
+from newsdedup.engine import translations as stage
+from newsdedup.fingerprint.anchors import anchor_keys, guess_language, skeleton
+from newsdedup.group.copies import Assignment, join_translations
+
+EN = (
+    "The European Central Bank raised its key interest rate by 0.75 percentage points on "
+    "Thursday, the largest increase in its history, as inflation in the eurozone reached 9.1 "
+    "percent in August. ECB President Christine Lagarde said in Frankfurt that further "
+    "increases would follow at the next meetings. The deposit rate now stands at 0.75 percent, "
+    "and economists at Deutsche Bank expect it to reach 2 percent by March 2023."
+)
+DE = (
+    "Die Europäische Zentralbank hat ihren Leitzins am Donnerstag um 0,75 Prozentpunkte "
+    "angehoben, die größte Erhöhung in ihrer Geschichte, da die Inflation in der Eurozone im "
+    "August 9,1 Prozent erreichte. EZB-Präsidentin Christine Lagarde sagte in Frankfurt, dass "
+    "bei den nächsten Sitzungen weitere Erhöhungen folgen würden. Der Einlagensatz liegt nun "
+    "bei 0,75 Prozent, und Ökonomen der Deutschen Bank erwarten bis März 2023 2 Prozent."
+)
+FR = (
+    "La Banque centrale européenne a relevé jeudi son principal taux directeur de 0,75 point "
+    "de pourcentage, la plus forte hausse de son histoire, alors que l'inflation dans la zone "
+    "euro a atteint 9,1 % en août. La présidente de la BCE, Christine Lagarde, a déclaré à "
+    "Francfort que d'autres hausses suivraient lors des prochaines réunions. Le taux de dépôt "
+    "est désormais de 0,75 %, et les économistes de la Deutsche Bank s'attendent à 2 % d'ici "
+    "mars 2023."
+)
+#: Same topic, another story: a German article on the government's relief package.
+DE_OTHER = (
+    "Die Bundesregierung hat am Mittwoch in Berlin ein neues Entlastungspaket vorgestellt. "
+    "Bundeskanzler Olaf Scholz sagte, die Maßnahmen würden 65 Milliarden Euro kosten und "
+    "Familien sowie Rentner entlasten. Die Opposition kritisierte, das Paket komme zu spät, "
+    "während die Inflation weiter steige und die Energiepreise auf Rekordniveau lägen."
+)
+#: English, no translation in the corpus.
+EN_ALONE = (
+    "Heavy rain flooded parts of Pakistan's Sindh province on Monday, officials in Karachi "
+    "said, forcing 40,000 people from their homes. The national disaster agency said the "
+    "monsoon had been the wettest since 1961 and that relief flights would begin on Tuesday."
+)
+
+
+def _corpus() -> list[Article]:
+    return [
+        Article(id="en", text=EN),
+        Article(id="de", text=DE),
+        Article(id="fr", text=FR),
+        Article(id="de-other", text=DE_OTHER),
+        Article(id="en-alone", text=EN_ALONE),
+    ]
+
+
+def _placement(result) -> dict[str, tuple[str, Kind]]:  # type: ignore[no-untyped-def]
+    return {m.id: (g.representative, m.kind) for g in result.groups for m in g.members}
+
+
+def test_translate_groups_an_article_with_its_translations() -> None:
+    result = find_copies(_corpus())
+    where = _placement(result)
+    assert where["de"][0] == where["fr"][0] == where["en"][0]
+    assert {where["de"][1], where["fr"][1], where["en"][1]} == {Kind.ORIGINAL, Kind.TRANSLATION}
+    member = next(m for g in result.groups for m in g.members if m.kind is Kind.TRANSLATION)
+    assert member.translation is not None
+    assert member.translation.lang != member.translation.partner_lang
+    assert member.translation.score >= Config().translate.min_score
+    assert result.stats.languages == 3
+    assert result.stats.translation_pairs >= 2
+
+
+def test_translate_leaves_look_alikes_and_untranslated_articles_alone() -> None:
+    where = _placement(find_copies(_corpus()))
+    assert where["de-other"] == ("de-other", Kind.ORIGINAL)
+    assert where["en-alone"] == ("en-alone", Kind.ORIGINAL)
+
+
+def test_translate_does_not_depend_on_input_order() -> None:
+    articles = _corpus()
+    assert _placement(find_copies(articles)) == _placement(find_copies(articles[::-1]))
+
+
+def test_translate_never_encodes_a_corpus_in_one_language(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(*_: object, **__: object) -> np.ndarray:
+        raise AssertionError("the encoder ran on a corpus in one language")
+
+    monkeypatch.setattr(stage, "encode_leads", refuse)
+    articles = [Article(id="en", text=EN), Article(id="alone", text=EN_ALONE)]
+    articles.append(Article(id="copy", text=EN.replace("Thursday", "Friday")))
+    on = find_copies(articles)
+    off = find_copies(articles, Config().override({"translate.enabled": "false"}))
+    assert _placement(on) == _placement(off)
+    assert on.stats.languages == 1 and on.stats.translation_pairs == 0
+
+
+def test_translate_off_finds_no_translation() -> None:
+    result = find_copies(_corpus(), Config().override({"translate.enabled": "false"}))
+    assert all(m.kind is not Kind.TRANSLATION for g in result.groups for m in g.members)
+
+
+def test_translate_takes_the_language_the_clean_stage_told() -> None:
+    # every article told English (as a reader field would): no pair crosses languages
+    articles = [replace(a, lang="en") for a in _corpus()]
+    result = find_copies(articles)
+    assert all(m.kind is not Kind.TRANSLATION for g in result.groups for m in g.members)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (EN, "en"),
+        (DE, "de"),
+        (FR, "fr"),
+        ("Президент России Владимир Путин и председатель", "ru"),
+        ("習近平国家主席はサマルカンドでプーチン大統領と会談した。", "ja"),
+        ("ok", ""),
+    ],
+)
+def test_anchors_guess_language(text: str, lang: str) -> None:
+    assert guess_language(text) == lang
+
+
+def test_anchors_agree_across_scripts_and_number_formats() -> None:
+    assert skeleton("Путин") == skeleton("Putin") == skeleton("Poutine")
+    assert skeleton("Зеленский") == skeleton("Zelensky")
+    assert skeleton("Xi") == ""  # too short to tell names apart
+    en, de = anchor_keys("1,000 soldiers and Putin"), anchor_keys("1.000 Soldaten und Путин")
+    assert len(np.intersect1d(en, de)) == 2
+
+
+def test_join_translations_keeps_the_best_ranked_representative() -> None:
+    # groups {0, 1} and {2}; 2 (ranked first) translates 1: one group under 2
+    assignment = Assignment(
+        center=np.array([0, 0, 2]),
+        kind=np.array([0, 3, 0], np.int8),
+        scores=np.full((3, 10), np.nan),
+    )
+    joined, via = join_translations(assignment, np.array([1, 2, 0]), np.array([[1, 2]]))
+    assert joined.center.tolist() == [2, 2, 2]
+    assert joined.kind.tolist() == [6, 6, 0]
+    assert via == {0: (0, 2), 1: (0, 2)}
