@@ -74,7 +74,8 @@ def test_api_stats(kinds_corpus: list[Article]) -> None:
     assert stats.copies_by_kind == {"exact": 1, "near": 1, "excerpt": 1, "rewrite": 1}
     assert stats.candidate_pairs >= stats.verified_pairs >= 3
     assert stats.oversized_buckets == 0
-    assert set(stats.seconds) == {"read+fingerprint", "candidates", "verify", "group"}
+    assert set(stats.seconds) == {"read+fingerprint", "candidates", "verify", "group", "translate"}
+    assert stats.languages <= 1 and stats.translation_pairs == 0
 
 
 def test_api_result_assignments(kinds_corpus: list[Article]) -> None:

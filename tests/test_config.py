@@ -170,7 +170,7 @@ def test_config_from_toml_unknown_section_and_field(tmp_path: Path) -> None:
         ConfigError,
         match=r"^Unknown section 'lhs'\. "
         r"Allowed: read, clean, normalize, shingle, minhash, lsh, verify, relation, stories, "
-        r"group, run\.$",
+        r"group, translate, run\.$",
     ):
         Config.from_toml(path)
     path.write_text("[lsh]\nbandz = 3\n")
@@ -246,13 +246,13 @@ def test_config_override_validates_values() -> None:
             "Unknown setting 'lhs.bands'. Allowed: read.<field>, clean.<field>, normalize.<field>, "
             "shingle.<field>, minhash.<field>, lsh.<field>, verify.<field>, relation.<field>, "
             "stories.<field>, group.<field>, "
-            "run.<field>.",
+            "translate.<field>, run.<field>.",
         ),
         (
             "bands",
             "Unknown setting 'bands'. Allowed: read.<field>, clean.<field>, normalize.<field>, "
             "shingle.<field>, minhash.<field>, lsh.<field>, verify.<field>, relation.<field>, "
-            "stories.<field>, group.<field>, run.<field>.",
+            "stories.<field>, group.<field>, translate.<field>, run.<field>.",
         ),
     ],
 )

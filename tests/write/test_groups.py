@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsdedup.types import Group, Kind, Member, Scores
+from newsdedup.types import Group, Kind, Member, Scores, TranslationScores
 from newsdedup.write import group_rows, write_groups
 
 SCORES = Scores(jaccard=0.912345, containment=1.0, coverage_a=0.8, coverage_b=0.75)
@@ -45,7 +45,14 @@ def test_groups_rows_representative_is_original_with_empty_scores() -> None:
     rep = Member(id="b", kind=Kind.NEAR, scores=SCORES)  # mislabelled representative
     rows = list(group_rows([Group(id="g", representative="b", members=(rep,))]))
     assert rows == [
-        {"id": "b", "group": "g", "representative": "b", "kind": "original", "scores": {}}
+        {
+            "id": "b",
+            "group": "g",
+            "representative": "b",
+            "kind": "original",
+            "scores": {},
+            "translation": None,
+        }
     ]
 
 
@@ -68,7 +75,7 @@ def test_groups_csv_scores_are_json(tmp_path: Path) -> None:
     write_groups(GROUPS, path)
     with path.open(newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    assert list(rows[0]) == ["id", "group", "representative", "kind", "scores"]
+    assert list(rows[0]) == ["id", "group", "representative", "kind", "scores", "translation"]
     assert rows[0]["scores"] == "{}"
     assert orjson.loads(rows[1]["scores"]) == SCORES.as_dict()
 
@@ -92,6 +99,7 @@ def test_groups_empty_parquet_keeps_schema(tmp_path: Path) -> None:
         "representative",
         "kind",
         "scores",
+        "translation",
     ]
 
 
@@ -131,3 +139,20 @@ def test_groups_jsonl_every_member_exactly_once(
     assert set(expected.values()) <= {1}
     group_of = {m.id: g.id for g in groups for m in g.members}
     assert all(r["group"] == group_of[r["id"]] for r in rows)
+
+
+def test_groups_translation_member_carries_its_figures(tmp_path: Path) -> None:
+    found = TranslationScores(
+        partner="en", lang="de", partner_lang="en", score=1.2, cosine=None, anchors=0.3, margin=0.4
+    )
+    members = (
+        Member(id="en", kind=Kind.ORIGINAL),
+        Member(id="de", kind=Kind.TRANSLATION, translation=found),
+    )
+    group = Group(id="g", representative="en", members=members)
+    rows = list(group_rows([group]))
+    assert rows[0]["translation"] is None
+    assert rows[1]["kind"] == "translation" and rows[1]["translation"] == found.as_dict()
+    write_groups([group], tmp_path / "groups.parquet")
+    column = pq.read_table(tmp_path / "groups.parquet").column("translation").to_pylist()
+    assert column == [None, found.as_dict()]

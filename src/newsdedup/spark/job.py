@@ -24,6 +24,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import pyarrow as pa
+
 from newsdedup.config import Config
 from newsdedup.errors import InputError, MissingExtraError
 from newsdedup.ids import group_id
@@ -34,6 +36,7 @@ from newsdedup.spark import stages
 from newsdedup.spark.components import connected_components
 from newsdedup.types import Stats
 from newsdedup.write import sibling
+from newsdedup.write.groups import TRANSLATION_TYPE
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -512,9 +515,11 @@ def _assignment(docs: DataFrame, placed: DataFrame) -> DataFrame:
     return joined.mapInArrow(stages.follow_heads_of, _spark_schema(stages.ASSIGNED_SCHEMA))
 
 
-_TRANSLATION_DDL = (
-    "struct<partner:string,lang:string,partner_lang:string,score:double,cosine:double,"
-    "anchors:double,margin:double>"
+#: write/groups.TRANSLATION_TYPE as a Spark type (its fields are strings and doubles)
+_TRANSLATION_DDL = "struct<{}>".format(
+    ",".join(
+        f"{f.name}:{'string' if f.type == pa.string() else 'double'}" for f in TRANSLATION_TYPE
+    )
 )
 
 
