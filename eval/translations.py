@@ -102,6 +102,7 @@ def measure(
         "pair_recall": score.recall,
         "articles_per_s": len(rows) / seconds,
         "translate_s": result.stats.seconds.get("translate", 0.0),
+        "encoded": result.stats.encoded,
     }
 
 
@@ -110,7 +111,8 @@ def _show(name: str, m: dict[str, object]) -> None:
         f"{name}: {m['articles']} articles, {m['translated']} translated: grouped with their "
         f"original {m['recall']:.3f}; alone articles grouped {m['alone_grouped']:.3f} "
         f"(of {m['alone']}); pair P {m['pair_precision']:.3f} R {m['pair_recall']:.3f}; "
-        f"{m['articles_per_s']:.0f} articles/s (translate stage {m['translate_s']:.1f} s)"
+        f"{m['articles_per_s']:.0f} articles/s (translate stage {m['translate_s']:.1f} s, "
+        f"{m['encoded']} articles encoded)"
     )
     print(f"  by language: {m['by_language']}")
 

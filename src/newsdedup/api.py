@@ -108,6 +108,8 @@ def _stats(run: CopyRun, report: Report, groups: tuple[Group, ...]) -> Stats:
         short_pairs=run.contained.pairs,
         thin_pairs=run.lsh.thin,
         languages=len({lang for lang in run.translations.langs if lang}),
+        translation_candidates=run.translations.candidates,
+        encoded=run.translations.encoded,
         translation_pairs=len(run.translations.pairs),
         seconds=dict(run.seconds),
     )

@@ -222,7 +222,13 @@ class TranslateConfig:
     """
 
     enabled: bool = True  #: find translations when the corpus holds more than one language
-    lead_chars: int = 300  #: characters of text (after the title) the encoder reads
+    lead_chars: int = 200  #: characters of text (after the title) the encoder reads
+    #: which pairs the encoder reads: "all" (every pair in two languages it knows), "scripts"
+    #: (only those with a side whose names do not transliterate: kana, Han, Arabic...; two
+    #: alphabets stand on their anchors) or "auto" ("scripts", and pairs of two alphabets
+    #: whose anchors leave the best match open by less than ``anchor_lead``)
+    encoder: str = "auto"
+    anchor_lead: float = 0.4  #: the anchor score lead that settles a match without the encoder
     anchor_weight: float = 2.0  #: weight of the anchor overlap beside the encoder's cosine
     #: a pair the encoder reads in both languages needs at least this cosine (unrelated cross-
     #: language pairs: median 0.11, 99th percentile 0.34; translations: 10th percentile 0.54)
@@ -232,7 +238,7 @@ class TranslateConfig:
     min_anchor: float = 0.1
     unread_cosine: float = 0.3  #: the cosine such a pair counts in its score
     min_score: float = 0.7  #: the least score of a translation
-    margin: float = 0.05  #: the best match's lead over the runner-up
+    margin: float = 0.1  #: the best match's lead over the runner-up
     #: how far the partner's own best match in the first article's language may lead it
     tolerance: float = 0.5
     candidates: int = 8  #: partners per article, by anchor overlap, that the encoder checks
@@ -241,6 +247,7 @@ class TranslateConfig:
 
     def __post_init__(self) -> None:
         _check_bools(self)
+        _check_choice(self, "encoder", ("auto", "scripts", "all"))
         _check_int(self, "lead_chars", 1, 1 << 20)
         _check_int(self, "candidates", 1, 1000)
         _check_int(self, "max_anchor_df", 1, 1 << 40)
@@ -248,6 +255,7 @@ class TranslateConfig:
         for name in ("min_cosine", "min_anchor", "unread_cosine", "margin", "tolerance"):
             _check_range(self, name, -1.0, 1.0)
         _check_range(self, "anchor_weight", 0.0, 100.0)
+        _check_range(self, "anchor_lead", 0.0, 100.0)
         _check_range(self, "min_score", -100.0, 100.0)
 
 

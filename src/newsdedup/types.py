@@ -251,6 +251,8 @@ class Stats:
     #: LSH pairs of two long texts left unverified: they share fewer than verify.min_bands keys
     thin_pairs: int = 0
     languages: int = 0  #: languages the translation stage saw (0: it did not run)
+    translation_candidates: int = 0  #: pairs across languages it scored
+    encoded: int = 0  #: articles the multilingual encoder read
     translation_pairs: int = 0  #: pairs of articles it found to be translations
     seconds: dict[str, float] = field(default_factory=dict)
 

@@ -54,7 +54,15 @@ def _kind(scores: Scores, len_a: int, len_b: int, config: VerifyConfig) -> Kind 
 
 
 def test_kind_codes_table() -> None:
-    assert KIND_CODES == (None, Kind.EXACT, Kind.NEAR, Kind.REWRITE, Kind.EXCERPT, Kind.CONDENSED)
+    assert KIND_CODES == (
+        None,
+        Kind.EXACT,
+        Kind.NEAR,
+        Kind.REWRITE,
+        Kind.EXCERPT,
+        Kind.CONDENSED,
+        Kind.TRANSLATION,
+    )
 
 
 def test_kind_copy_follows_the_shorter_texts_derived_share(step_model: str) -> None:

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from newsdedup import Article, Config, Kind, find_copies
-from newsdedup.engine import translations as stage
 from newsdedup.fingerprint.anchors import anchor_keys, guess_language, skeleton
+from newsdedup.group import translations as stage
 from newsdedup.group.copies import Assignment, join_translations
 
 EN = (

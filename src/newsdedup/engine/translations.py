@@ -8,41 +8,27 @@ encoder run only when a second language shows up.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from functools import partial
 
 import numpy as np
 from numpy.typing import NDArray
 
 from newsdedup.config import TranslateConfig
-from newsdedup.fingerprint.anchors import anchor_keys, guess_language
-from newsdedup.fingerprint.multilingual import encode_leads, lead
-from newsdedup.group.copies import Assignment, join_translations
-from newsdedup.relate.translate import Translation, translation_pairs
+from newsdedup.group.copies import Assignment
+from newsdedup.group.translations import Translations, translate_groups
+from newsdedup.relate.translate import Encoder, article_features, language_of
 from newsdedup.spill import Spill
 from newsdedup.types import Article
 
-__all__ = ["TranslationSide", "Translations"]
-
-
-@dataclass(frozen=True, slots=True)
-class Translations:
-    """What the stage found: each article's language (by index), the translation pairs, and
-    for each article that joined a group as a translation, the pair that tied it in and that
-    pair's article on the other side."""
-
-    langs: list[str] = field(default_factory=list)
-    pairs: tuple[Translation, ...] = ()
-    via: dict[int, tuple[int, int]] = field(default_factory=dict)
+__all__ = ["TranslationSide", "Translations"]  # Translations: group/translations.py
 
 
 class TranslationSide:
     """Watches the article stream for the translation stage; use as a context manager."""
 
-    def __init__(self, config: TranslateConfig) -> None:
+    def __init__(self, config: TranslateConfig, encode: Encoder | None = None) -> None:
         self.config = config
+        self.encode = encode  #: None: the multilingual encoder (tests may pass another)
         self._spill = Spill()
         self._lang: dict[str, str] = {}
 
@@ -55,7 +41,7 @@ class TranslationSide:
     def tee(self, articles: Iterable[Article]) -> Iterator[Article]:
         """The articles, each one's language noted and its text spilled as it passes."""
         for article in self._spill.tee(articles):
-            self._lang.setdefault(article.id, article.lang or guess_language(article.text))
+            self._lang.setdefault(article.id, language_of(article))
             yield article
 
     def join(
@@ -76,27 +62,7 @@ class TranslationSide:
                 continue  # a repeated id: the first one is the article (ids.unique_ids)
             seen.add(article.id)
             k = row[article.id]
-            keys[k] = anchor_keys(f"{article.title or ''}\n{article.text}")
-            leads[k] = lead(article.text, article.title, self.config.lead_chars)
-        threads = self.config.threads or os.cpu_count() or 1
-        found = translation_pairs(
-            [langs[d] for d in reps.tolist()],
-            keys,
-            leads,
-            self.config,
-            partial(encode_leads, threads=threads),
+            _, keys[k], leads[k] = article_features(article, self.config, lang=langs[reps[k]])
+        return translate_groups(
+            langs, reps, keys, leads, rank, assignment, self.config, encode=self.encode
         )
-        pairs = tuple(
-            Translation(
-                a=int(reps[t.a]),
-                b=int(reps[t.b]),
-                score=t.score,
-                cosine=t.cosine,
-                anchors=t.anchors,
-                margin=t.margin,
-            )
-            for t in found
-        )
-        edges = np.array([(t.a, t.b) for t in pairs], np.int64).reshape(-1, 2)
-        joined, via = join_translations(assignment, rank, edges)
-        return joined, Translations(langs=langs, pairs=pairs, via=via)

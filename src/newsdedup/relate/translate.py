@@ -27,13 +27,19 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsdedup.config import TranslateConfig
-from newsdedup.fingerprint.multilingual import DIM
+from newsdedup.fingerprint.anchors import anchor_keys, guess_language
+from newsdedup.fingerprint.multilingual import DIM, lead
+from newsdedup.types import Article
 
 __all__ = [
     "ALPHABETIC",
     "ENCODED",
+    "Encoder",
+    "Search",
     "Translation",
     "anchor_candidates",
+    "article_features",
+    "language_of",
     "translation_pairs",
 ]
 
@@ -48,6 +54,33 @@ _ALPHABETIC = "en de fr es it pt nl sv da no fi is cs sk pl hr sl sr bs ro hu et
 ALPHABETIC = frozenset(f"{_ALPHABETIC} be mk el sq ga cy eu ca gl".split())
 
 Encoder = Callable[[list[str]], NDArray[np.float32]]
+
+
+def language_of(article: Article) -> str:
+    """The article's language as the reader or the clean stage told it, else a guess."""
+    return article.lang or guess_language(article.text)
+
+
+def article_features(
+    article: Article, config: TranslateConfig, lang: str | None = None
+) -> tuple[str, NDArray[np.uint64], str]:
+    """What the stage needs of one article: its language, anchor keys and lead (a map)."""
+    text = f"{article.title or ''}\n{article.text}"
+    return (
+        lang if lang is not None else language_of(article),
+        anchor_keys(text),
+        lead(article.text, article.title, config.lead_chars),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Search:
+    """What ``translation_pairs`` found, and its work: candidate pairs scored, articles the
+    encoder read."""
+
+    pairs: list[Translation]
+    candidates: int
+    encoded: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,9 +159,9 @@ def translation_pairs(
     leads: Sequence[str],
     config: TranslateConfig,
     encode: Encoder,
-) -> list[Translation]:
+) -> Search:
     """The translations among n articles (their languages, anchor keys and leads); ``encode``
-    is called once, on the leads of the candidates the encoder can read."""
+    is called once, on the leads of the candidates the encoder reads."""
     n = len(langs)
     shared, shared_overlap = anchor_candidates(keys, langs, config)
     lang = np.array(langs, dtype=object)
@@ -136,21 +169,30 @@ def translation_pairs(
     alpha = np.array([lg in ALPHABETIC for lg in langs])
     keep = _top_per_article(shared[:, 0], shared[:, 1], shared_overlap, n, config.candidates)
     pairs = shared[keep]
-    # Names in kana, Han or Arabic script do not transliterate: an article in such a script
-    # finds its candidates by its vector, so every article the encoder reads gets one.
-    dense = bool((read & ~alpha).any())
-    wanted = np.flatnonzero(read) if dense else np.unique(pairs[read[pairs].all(axis=1)])
+    # Which pairs the encoder reads (``TranslateConfig.encoder``): "all", every pair whose
+    # languages it knows, and names in kana, Han or Arabic script (which do not transliterate)
+    # find candidates by their vectors too, so every article it reads gets one; "scripts", only
+    # pairs with a side in such a script; "auto", those and the pairs of two alphabets whose
+    # anchors leave it open (a side's best match in the other's language leads the runner-up
+    # by less than ``anchor_lead``). Elsewhere candidates come from anchors alone.
+    dense = config.encoder == "all" and bool((read & ~alpha).any())
+    needs = read[pairs].all(axis=1)
+    if config.encoder != "all":
+        unsettled = ~alpha[pairs].all(axis=1)
+        if config.encoder == "auto":
+            unsettled |= _open_by_anchors(pairs, shared_overlap[keep], lang, config)
+        needs &= unsettled
+    wanted = np.flatnonzero(read) if dense else np.unique(pairs[needs])
     vectors = np.zeros((n, 0), np.float32)
     if len(wanted):
         vectors = np.zeros((n, DIM), np.float32)
         vectors[wanted] = encode([leads[d] for d in wanted.tolist()])
     if dense:
-        pairs = np.unique(
-            np.vstack((pairs, _nearest(vectors, read & ~alpha, read, lang, config.candidates))),
-            axis=0,
-        )
+        extra = _nearest(vectors, read & ~alpha, read, lang, config.candidates)
+        pairs = np.unique(np.vstack((pairs, extra)), axis=0)
+        needs = read[pairs].all(axis=1)
     if not len(pairs):
-        return []
+        return Search(pairs=[], candidates=0, encoded=len(wanted))
     a, b = pairs[:, 0], pairs[:, 1]
     lookup = dict(
         zip((shared[:, 0] * n + shared[:, 1]).tolist(), shared_overlap.tolist(), strict=True)
@@ -158,7 +200,7 @@ def translation_pairs(
     overlap = np.array(
         [lookup.get(x * n + y, 0.0) for x, y in zip(a.tolist(), b.tolist(), strict=True)]
     )
-    both_read = read[a] & read[b]
+    both_read = needs
     cosine = np.full(len(pairs), np.nan)
     at = np.flatnonzero(both_read)
     if len(at):
@@ -198,7 +240,31 @@ def translation_pairs(
                     )
                 )
                 break
-    return out
+    return Search(pairs=out, candidates=len(pairs), encoded=len(wanted))
+
+
+def _open_by_anchors(
+    pairs: NDArray[np.int64],
+    overlap: NDArray[np.float64],
+    lang: NDArray[np.object_],
+    config: TranslateConfig,
+) -> NDArray[np.bool_]:
+    """Pairs in a slot (an article and a language) whose best anchor overlap leads the
+    runner-up by less than ``config.anchor_lead`` (in score units), on either side."""
+    m = len(pairs)
+    src = np.concatenate((pairs[:, 0], pairs[:, 1]))
+    dst = np.concatenate((pairs[:, 1], pairs[:, 0]))
+    score = config.anchor_weight * np.concatenate((overlap, overlap))
+    slots: dict[tuple[int, str], list[int]] = {}
+    for e in range(2 * m):
+        slots.setdefault((int(src[e]), str(lang[dst[e]])), []).append(e)
+    open_edge = np.zeros(2 * m, bool)
+    for edges in slots.values():
+        top = sorted((score[e] for e in edges), reverse=True)
+        lead_by = top[0] - (top[1] if len(top) > 1 else 0.0)
+        if lead_by < config.anchor_lead:
+            open_edge[edges] = True
+    return open_edge[:m] | open_edge[m:]
 
 
 def _nearest(
