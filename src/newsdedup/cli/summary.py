@@ -29,7 +29,7 @@ def summary_table(stats: Stats, title: str = "newsdedup") -> Table:
     table.add_row("copy groups (2+ documents)", f"{stats.groups:,}")
     copies = sum(stats.copies_by_kind.values())
     table.add_row("copies", f"{copies:,}")
-    for kind in ("exact", "near", "rewrite", "excerpt", "condensed"):
+    for kind in ("exact", "near", "rewrite", "excerpt", "condensed", "translation"):
         table.add_row(f"  {kind}", f"{stats.copies_by_kind.get(kind, 0):,}")
     table.add_row("unique after dedup", f"{stats.documents - copies:,}")
     table.add_row(
@@ -42,6 +42,11 @@ def summary_table(stats: Stats, title: str = "newsdedup") -> Table:
         )
     if stats.thin_pairs:
         table.add_row("LSH pairs sharing one band (not verified)", f"{stats.thin_pairs:,}")
+    if stats.languages > 1:
+        table.add_row(
+            "languages / translation candidates / encoded",
+            f"{stats.languages:,} / {stats.translation_candidates:,} / {stats.encoded:,}",
+        )
     if stats.oversized_buckets:
         table.add_row("[yellow]oversized LSH buckets (capped)", f"{stats.oversized_buckets:,}")
     for stage, sec in stats.seconds.items():
@@ -72,6 +77,7 @@ def progress_display(console: Console, *, enabled: bool = True) -> Iterator[Prog
                 "verify": "verifying + grouping",
                 "clean": "reading + cleaning",
                 "stories": "grouping stories",
+                "translate": "finding translations",
             }
             bar.update(task, description=label.get(stage, stage), completed=done)
 

@@ -244,6 +244,8 @@ def _run_copies(
         assignment = spread_exact(stars, heads)
     translations = Translations()
     if side is not None:
+        if progress:
+            progress("translate", n)
         with _timed(seconds, "translate"):
             assignment, translations = side.join(fp.ids, rank, assignment)
     return CopyRun(
