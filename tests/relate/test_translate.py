@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from newsdedup import Article, Config, Kind, find_copies
+from newsdedup import Article, Config, Kind, find_copies, find_stories
 from newsdedup.fingerprint.anchors import anchor_keys, guess_language, skeleton
 from newsdedup.group import translations as stage
 from newsdedup.group.copies import Assignment, join_translations
@@ -149,3 +149,10 @@ def test_join_translations_keeps_the_best_ranked_representative() -> None:
     assert joined.center.tolist() == [2, 2, 2]
     assert joined.kind.tolist() == [6, 6, 0]
     assert via == {0: (0, 2), 1: (0, 2)}
+
+
+def test_translate_puts_a_story_in_several_languages() -> None:
+    stories = find_stories(_corpus()).stories
+    story_of = {m: s.id for s in stories for m in s.members}
+    assert story_of["en"] == story_of["de"] == story_of["fr"]
+    assert story_of["de-other"] != story_of["en"]
