@@ -68,9 +68,9 @@ def test_cli_dedup_txt_folder(txt_folder: Path, tmp_path: Path) -> None:
     result = _invoke("dedup", txt_folder, "-o", out, "--quiet")
     assert result.exit_code == 0, result.output
     rows = _rows(out)
-    assert [set(r) for r in rows] == [{"id", "group", "representative", "kind", "scores"}] * len(
-        rows
-    )
+    assert [set(r) for r in rows] == [
+        {"id", "group", "representative", "kind", "scores", "translation"}
+    ] * len(rows)
     # .txt files have no date: "earliest" falls back to the longest, then the smallest id
     _check_groups(rows)
 
