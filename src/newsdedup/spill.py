@@ -40,11 +40,15 @@ class Spill:
     def tee(self, articles: Iterable[Article]) -> Iterator[Article]:
         """The articles, each also written to the spill as it passes."""
         for article in articles:
-            self._chunk.append(article)
-            if len(self._chunk) == _CHUNK:
-                self._flush()
+            self.add(article)
             yield article
         self._flush()
+
+    def add(self, article: Article) -> None:
+        """Write one article to the spill (in chunks)."""
+        self._chunk.append(article)
+        if len(self._chunk) == _CHUNK:
+            self._flush()
 
     def take(self, wanted: Callable[[Article], bool]) -> Iterator[Article]:
         """The spilled articles ``wanted`` says yes to, in their input order."""

@@ -39,8 +39,10 @@ class TranslationSide:
         self._spill.__exit__(*exc)
 
     def tee(self, articles: Iterable[Article]) -> Iterator[Article]:
-        """The articles, each one's language noted and its text spilled as it passes."""
-        for article in self._spill.tee(articles):
+        """The articles, each one's language noted and its text spilled as it passes (the text
+        and title only: a cleaned article's raw text and removals would double the spill)."""
+        for article in articles:
+            self._spill.add(Article(id=article.id, text=article.text, title=article.title))
             self._lang.setdefault(article.id, language_of(article))
             yield article
 
