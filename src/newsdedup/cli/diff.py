@@ -45,15 +45,20 @@ def diff(
     """Align two articles: reused passages side by side, inserted and deleted text, changed
     facts (numbers, dates, names, quotes). A is read as the copy and B as its source. Both are
     cleaned first (boilerplate lines out), as the engine compares them; offsets in --json point
-    into the cleaned texts, which --json includes."""
+    into the cleaned texts, which --json includes. Two articles in two languages (as given, or
+    as guessed from the text) are aligned paragraph by paragraph instead, with the numbers,
+    dates and names that changed between them."""
     from newsdedup.cli.main import _fail
     from newsdedup.relate.coverage import bigram_scores, cleaned
-    from newsdedup.relate.passages import align
+    from newsdedup.relate.crosslingual import align_texts
+    from newsdedup.relate.translate import language_of
     from newsdedup.write.diff_html import write_diff_html
 
     try:
         first, second = (cleaned(x) for x in _articles(a, b, corpus, format))
-        alignment = align(first.text, second.text)
+        alignment = align_texts(
+            first.text, second.text, lang_a=language_of(first), lang_b=language_of(second)
+        )
         scores = bigram_scores(first, [second])[0]
         if html is not None:
             write_diff_html(first, second, alignment, html, scores=scores)

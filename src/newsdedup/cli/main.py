@@ -295,10 +295,11 @@ def compare(
 ) -> None:
     """Print every similarity figure of two articles and the verdict.
 
-    The verdict is exact, near, rewrite, excerpt, condensed (copies), same_story (other
-    reports of one event) or unrelated, with the figures that decided it: the derivation
-    model's probability and each figure's contribution, and (with --json) the aligned
-    passages, each with its quoted share.
+    The verdict is exact, near, rewrite, excerpt, condensed (copies), translation (the same
+    text in another language), same_story (other reports of one event) or unrelated, with the
+    figures that decided it: the derivation model's probability and each figure's
+    contribution (for two languages, the translation gates' figures), and (with --json) the
+    aligned passages, each with its quoted share (for two languages, aligned paragraphs).
     """
     try:
         config = _config(config_file, overrides)

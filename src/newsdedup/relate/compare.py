@@ -1,17 +1,20 @@
 """Every similarity figure of one pair, and its verdict, by the same code the engine runs.
 
 The copy kinds come from the engine's fingerprints and rule; a pair that is not a copy is
-``same_story`` or ``unrelated`` by the story rule (relate/kind.py), so the verdict is never
-empty and its reasons name the figures that decided it.
+``translation`` when its two languages differ and it passes the translation stage's pair gates
+(relate/translate.py), else ``same_story`` or ``unrelated`` by the story rule (relate/kind.py),
+so the verdict is never empty and its reasons name the figures that decided it. Across two
+languages the passages are aligned paragraphs (relate/crosslingual.py).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from newsdedup.config import Config
+from newsdedup.config import Config, TranslateConfig
 from newsdedup.fingerprint.batch import Fingerprints, fingerprint_articles
 from newsdedup.relate.kind import (
     FEATURES,
@@ -24,14 +27,14 @@ from newsdedup.relate.kind import (
 )
 from newsdedup.relate.story import StoryFigures, story_figures
 from newsdedup.relate.verify import SCORE_COLUMNS, score_pairs
-from newsdedup.types import Article, Kind
+from newsdedup.types import Alignment, Article, Kind
 
 __all__ = ["Comparison", "compare"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Comparison:
-    """The verdict on two articles (one of the six kinds but ``original``) and its figures."""
+    """The verdict on two articles (any kind but ``original``) and its figures."""
 
     a: str
     b: str
@@ -167,13 +170,26 @@ def compare(a: Article, b: Article, config: Config | None = None) -> Comparison:
     s.update(_story_scores(story))
     kind = copy_kind or story_kind(story, config.relation, config.stories.window_days)
     reasons = _reasons(copy_kind, s, config)
-    passages = _passages(a.text, b.text)
-    quoted = sum(p["quoted"] >= 0.5 for p in passages)  # type: ignore[operator]
-    reasons.append(
-        f"{len(passages)} aligned passages, {quoted} of them quotations (listed in --json)"
-    )
-    if copy_kind is None:  # the story figures decided: they come first, the copy figures after
-        reasons = _story_reasons(kind, story, config) + reasons
+    # a copy shares words, so it is in one language whatever the guesses say
+    across = None if copy_kind else _across(a, b, config.translate)
+    if across is None:
+        passages = _passages(a.text, b.text)
+        quoted = sum(p["quoted"] >= 0.5 for p in passages)  # type: ignore[operator]
+        reasons.append(
+            f"{len(passages)} aligned passages, {quoted} of them quotations (listed in --json)"
+        )
+    else:
+        passages = _passages(a.text, b.text, across.alignment)
+        s.update(across.scores)
+        reasons.append(
+            f"{len(passages)} aligned paragraphs across the languages, "
+            f"{len(across.alignment.changes)} changed facts (listed by diff --json)"
+        )
+    if across is not None and across.translation:
+        kind = Kind.TRANSLATION
+        reasons = across.reasons + reasons
+    elif copy_kind is None:  # the story figures decided: they come first, the copy figures after
+        reasons = _story_reasons(kind, story, config) + (across.reasons if across else []) + reasons
     return Comparison(
         a=a.id,
         b=b.id,
@@ -184,10 +200,15 @@ def compare(a: Article, b: Article, config: Config | None = None) -> Comparison:
     )
 
 
-def _passages(a: str, b: str, preview: int = 80) -> list[dict[str, object]]:
-    """The passages of ``align(a, b)`` as plain data, each with the start of both sides."""
+def _passages(
+    a: str, b: str, alignment: Alignment | None = None, preview: int = 80
+) -> list[dict[str, object]]:
+    """The passages of ``alignment`` (by default ``align(a, b)``) as plain data, each with the
+    start of both sides."""
     from newsdedup.relate.passages import align
 
+    if alignment is None:
+        alignment = align(a, b)
     return [
         {
             "a": [p.a_start, p.a_end],
@@ -197,5 +218,100 @@ def _passages(a: str, b: str, preview: int = 80) -> list[dict[str, object]]:
             "text_a": a[p.a_start : min(p.a_end, p.a_start + preview)],
             "text_b": b[p.b_start : min(p.b_end, p.b_start + preview)],
         }
-        for p in align(a, b).passages
+        for p in alignment.passages
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Across:
+    """Two articles in two languages: the translation stage's pair figures and gates."""
+
+    translation: bool
+    scores: dict[str, float]
+    reasons: list[str]
+    alignment: Alignment
+
+
+def _across(a: Article, b: Article, t: TranslateConfig) -> _Across | None:
+    """The translation verdict on a pair in two known languages (None otherwise): the pair
+    gates of relate/translate.py, with the anchor overlap as a plain cosine of the key sets."""
+    import os
+    from functools import partial
+
+    from newsdedup.fingerprint.multilingual import encode_leads
+    from newsdedup.relate.crosslingual import align_translation
+    from newsdedup.relate.translate import ALPHABETIC, ENCODED, article_features, language_of
+
+    lang_a, lang_b = language_of(a), language_of(b)
+    if not t.enabled or not lang_a or not lang_b or lang_a == lang_b:
+        return None
+    (_, keys_a, lead_a), (_, keys_b, lead_b) = (
+        article_features(x, t, lang) for x, lang in ((a, lang_a), (b, lang_b))
+    )
+    encode = partial(encode_leads, threads=t.threads or os.cpu_count() or 1)
+    shared = len(np.intersect1d(keys_a, keys_b))
+    anchors = shared / math.sqrt(len(keys_a) * len(keys_b)) if shared else 0.0
+    read = lang_a in ENCODED and lang_b in ENCODED
+    cosine = math.nan
+    if read:
+        vectors = encode([lead_a, lead_b])
+        cosine = float(vectors[0] @ vectors[1])
+    score = t.anchor_weight * anchors + (cosine if read else t.unread_cosine)
+    if read:
+        gate = cosine >= t.min_cosine
+    else:
+        gate = lang_a in ALPHABETIC and lang_b in ALPHABETIC and anchors >= t.min_anchor
+    translation = gate and score >= t.min_score
+    scores = {"translation_anchors": anchors, "translation_score": score}
+    if read:
+        scores["translation_cosine"] = cosine
+    reasons = _across_reasons(
+        (a, b), (lang_a, lang_b), (cosine, anchors, score), translation=translation, t=t
+    )
+    alignment = align_translation(a.text, b.text, lang_a=lang_a, lang_b=lang_b, encode=encode)
+    return _Across(translation, scores, reasons, alignment)
+
+
+def _across_reasons(
+    articles: tuple[Article, Article],
+    langs: tuple[str, str],
+    figures: tuple[float, float, float],
+    *,
+    translation: bool,
+    t: TranslateConfig,
+) -> list[str]:
+    """Why a pair in two languages is, or is not, a translation: the gates, figure by figure."""
+    from newsdedup.relate.translate import ALPHABETIC, ENCODED
+
+    cosine, anchors, score = figures
+    told = ["given" if x.lang else "guessed from the text" for x in articles]
+    lines = [
+        f"languages: A {langs[0]} ({told[0]}), B {langs[1]} ({told[1]}): judged by the "
+        "translation stage's pair gates (relate/translate.py)",
+        f"anchor overlap {anchors:.3f}: the plain cosine of the two texts' anchor keys (numbers, "
+        "name skeletons); a corpus weights each key by its rarity, which a lone pair cannot",
+    ]
+    if not math.isnan(cosine):
+        ok = "passes" if cosine >= t.min_cosine else "fails"
+        lines.append(
+            f"encoder cosine of the leads (title and {t.lead_chars} characters) {cosine:.3f}: "
+            f"{ok} >= {t.min_cosine}"
+        )
+    else:
+        unread = ", ".join(lg for lg in langs if lg not in ENCODED)
+        alpha = all(lg in ALPHABETIC for lg in langs)
+        ok = "passes" if alpha and anchors >= t.min_anchor else "fails"
+        lines.append(
+            f"the encoder does not read {unread}: its cosine counts as {t.unread_cosine}, and "
+            f"the pair stands on its anchors ({'both' if alpha else 'not both'} alphabetic, "
+            f"overlap >= {t.min_anchor}): {ok}"
+        )
+    used = cosine if not math.isnan(cosine) else t.unread_cosine
+    verdict = "a translation" if translation else "not a translation"
+    lines += [
+        f"translation score {t.anchor_weight} x {anchors:.3f} + {used:.3f} = {score:.3f} "
+        f"(>= {t.min_score} needed): {verdict}",
+        f"in a corpus the verdict also needs each to be the other's best match in its language "
+        f"by {t.margin} or more (the nearest-neighbour margin), which a lone pair cannot show",
+    ]
+    return lines

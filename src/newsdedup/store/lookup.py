@@ -413,10 +413,12 @@ class Diffs:
 
 def _aligned(config: Config, a: StoredArticle, b: StoredArticle) -> dict[str, Any]:
     from newsdedup.relate.compare import compare
+    from newsdedup.relate.crosslingual import align_texts
     from newsdedup.relate.explain import alignment_dict
-    from newsdedup.relate.passages import align
+    from newsdedup.relate.translate import language_of
 
     first = Article(id=a.id, text=a.text, title=a.title, published=a.published)
     second = Article(id=b.id, text=b.text, title=b.title, published=b.published)
     verdict = compare(first, second, config).kind.value
-    return {"a": a.id, "b": b.id, "verdict": verdict, **alignment_dict(align(a.text, b.text))}
+    alignment = align_texts(a.text, b.text, lang_a=language_of(first), lang_b=language_of(second))
+    return {"a": a.id, "b": b.id, "verdict": verdict, **alignment_dict(alignment)}
