@@ -139,7 +139,7 @@ def _local(
     report = Report(strict=config.run.strict)
     written: dict[str, str] = {}
     groups_path = outputs.groups
-    with Spill(_spill_dir(groups_path or outputs.corpus)) as spill:
+    with Spill[Article](_spill_dir(groups_path or outputs.corpus)) as spill:
         articles: Iterator[Article] = read_inputs(inputs, config, report)
         if with_stories or outputs.wants_stories:  # stories replay the corpus in publication order
             held: list[Article] | None = list(articles)

@@ -29,7 +29,7 @@ class TranslationSide:
     def __init__(self, config: TranslateConfig, encode: Encoder | None = None) -> None:
         self.config = config
         self.encode = encode  #: None: the multilingual encoder (tests may pass another)
-        self._spill = Spill()
+        self._spill: Spill[tuple[str, str, str | None]] = Spill()
         self._lang: dict[str, str] = {}
 
     def __enter__(self) -> TranslationSide:
@@ -42,7 +42,7 @@ class TranslationSide:
         """The articles, each one's language noted and its text spilled as it passes (the text
         and title only: a cleaned article's raw text and removals would double the spill)."""
         for article in articles:
-            self._spill.add(Article(id=article.id, text=article.text, title=article.title))
+            self._spill.add((article.id, article.text, article.title))
             self._lang.setdefault(article.id, language_of(article))
             yield article
 
@@ -59,10 +59,11 @@ class TranslationSide:
         keys: list[NDArray[np.uint64]] = [np.empty(0, np.uint64)] * len(reps)
         leads = [""] * len(reps)
         seen: set[str] = set()
-        for article in self._spill.take(lambda a: a.id in row and a.id not in seen):
-            if article.id in seen:
+        for article_id, text, title in self._spill.take(lambda r: r[0] in row):
+            if article_id in seen:
                 continue  # a repeated id: the first one is the article (ids.unique_ids)
-            seen.add(article.id)
+            seen.add(article_id)
+            article = Article(id=article_id, text=text, title=title)
             k = row[article.id]
             _, keys[k], leads[k] = article_features(article, self.config, lang=langs[reps[k]])
         return translate_groups(
