@@ -3,7 +3,8 @@
     read ─ mapInArrow(read + clean + fingerprint) ─ first of each id ─ exact heads (window)
       ─ LSH: explode band keys, groupBy (band, key), cap buckets, pairs ─ join shingles
       ─ mapInArrow(verify) ─ connected components (large-star/small-star)
-      ─ cogroup by component: star_groups ─ exact copies follow their head ─ write Parquet
+      ─ cogroup by component: star_groups ─ exact copies follow their head
+      ─ translations (two languages or more: spark/translations.py) ─ write Parquet
 
 Every step that touches an article runs the local engine's functions (spark/stages.py); Spark
 only moves rows. The groups and representatives equal ``find_copies``' on the same input
@@ -24,19 +25,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-
 from newsdedup.config import Config
 from newsdedup.errors import InputError, MissingExtraError
 from newsdedup.ids import group_id
 from newsdedup.read.fields import FieldMap
 from newsdedup.relate.kind import KIND_CODES
 from newsdedup.relate.verify import SCORE_COLUMNS
-from newsdedup.spark import stages
+from newsdedup.spark import stages, translations
 from newsdedup.spark.components import connected_components
 from newsdedup.types import Stats
 from newsdedup.write import sibling
-from newsdedup.write.groups import TRANSLATION_TYPE
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -244,7 +242,7 @@ def dedup(
     # move once, to meet their candidate pairs
     meta = rows.where(F.col("reason").isNull()).select(
         "vertex", "file", "line", "id", "published", "n_words", "traces", "exact_hi", "exact_lo",
-        "tiebreak", "keys", (F.length("sets") > 0).alias("shingled"),
+        "tiebreak", "keys", (F.length("sets") > 0).alias("shingled"), "lang",
     )  # fmt: skip
     shingles = rows.where(F.col("reason").isNull()).select(
         "vertex", "sets", "positions", "n_content"
@@ -268,6 +266,7 @@ def dedup(
     heads = ranked.mapInArrow(work, _spark_schema(stages.HEAD_SCHEMA))
     docs = firsts.join(heads, "vertex").persist(StorageLevel.MEMORY_AND_DISK)
     n_docs = docs.count()
+    langs = translations.languages(docs, config)  # one small aggregation over the cache
     seconds["fingerprint"] = time.perf_counter() - started - seconds["read.index"]
 
     mark = time.perf_counter()
@@ -346,9 +345,18 @@ def dedup(
         .applyInPandas(star, schema=_spark_schema(stages.STAR_SCHEMA))
     )
     assigned = _assignment(docs, placed)
-    groups = _group_rows(assigned).persist(StorageLevel.MEMORY_AND_DISK)
+    if len(langs) >= 2:  # the translation stage reads the placement twice
+        assigned = assigned.persist(StorageLevel.MEMORY_AND_DISK)
+        assigned.count()
+    started_translate = time.perf_counter()
+    articles = functools.partial(_articles, raw, lines, fields)
+    translated = translations.translate(spark, assigned, docs, articles, config, langs)
+    translate_seconds = time.perf_counter() - started_translate
+    groups = _group_rows(translated.assigned).persist(StorageLevel.MEMORY_AND_DISK)
     n_groups = groups.where(F.col("kind") != "original").select("group").distinct().count()
-    seconds["group"] = time.perf_counter() - mark
+    seconds["group"] = time.perf_counter() - mark - translate_seconds
+    if config.translate.enabled:
+        seconds["translate"] = translate_seconds
 
     mark = time.perf_counter()
     outputs = {"groups": _write(spark, groups.drop("file", "line"), output)}
@@ -379,9 +387,13 @@ def dedup(
         short_documents=n_short,
         short_pairs=n_short_pairs,
         thin_pairs=n_thin,
+        languages=translated.languages,
+        translation_candidates=translated.translation_candidates,
+        encoded=translated.encoded,
+        translation_pairs=translated.translation_pairs,
         seconds={k: round(v, 3) for k, v in seconds.items()},
     )
-    for frame in (read_rows, docs, buckets, pairs, short_pairs, edges, groups):
+    for frame in (read_rows, docs, buckets, pairs, short_pairs, edges, assigned, groups):
         frame.unpersist()
     if lsh_pairs is not None:  # the LSH pairs alone, cached before the short pairs joined them
         lsh_pairs.unpersist()
@@ -515,17 +527,9 @@ def _assignment(docs: DataFrame, placed: DataFrame) -> DataFrame:
     return joined.mapInArrow(stages.follow_heads_of, _spark_schema(stages.ASSIGNED_SCHEMA))
 
 
-#: write/groups.TRANSLATION_TYPE as a Spark type (its fields are strings and doubles)
-_TRANSLATION_DDL = "struct<{}>".format(
-    ",".join(
-        f"{f.name}:{'string' if f.type == pa.string() else 'double'}" for f in TRANSLATION_TYPE
-    )
-)
-
-
 def _group_rows(assigned: DataFrame) -> DataFrame:
     """write/groups.py's columns: id, group, representative, kind, scores (null for a
-    representative), translation (null)."""
+    representative and a translation, as ``api._scores``), translation (spark/translations.py)."""
     from pyspark.sql import functions as F
     from pyspark.sql.pandas.functions import pandas_udf
 
@@ -541,9 +545,8 @@ def _group_rows(assigned: DataFrame) -> DataFrame:
         group_of("representative").alias("group"),
         "representative",
         F.element_at(kinds, F.col("code") + 1).alias("kind"),
-        F.when(F.col("code") > 0, scores).alias("scores"),
-        # the Spark engine does not look for translations (yet): the column is always null
-        F.lit(None).cast(_TRANSLATION_DDL).alias("translation"),
+        F.when((F.col("code") > 0) & F.col(SCORE_COLUMNS[0]).isNotNull(), scores).alias("scores"),
+        F.col("translation").cast(translations.TRANSLATION_DDL).alias("translation"),
         "file",
         "line",
     )
@@ -568,11 +571,16 @@ def _corpus(raw: DataFrame, lines: stages.Lines, fields: FieldMap, groups: DataF
     """The representatives as read: a second pass over the input, as the local job does."""
     from pyspark.sql import functions as F
 
-    work = functools.partial(stages.articles_of, lines=lines, fields=fields)
-    articles = raw.mapInArrow(work, _spark_schema(stages.ARTICLE_SCHEMA))
+    articles = _articles(raw, lines, fields)
     reps = groups.where(F.col("kind") == "original").select("file", "line")
     kept = articles.join(reps, ["file", "line"])
     return kept.select("id", "title", "text", "published", "url", "source", "lang")
+
+
+def _articles(raw: DataFrame, lines: stages.Lines, fields: FieldMap) -> DataFrame:
+    """The articles as read (``stages.ARTICLE_SCHEMA``): a pass over the input."""
+    work = functools.partial(stages.articles_of, lines=lines, fields=fields)
+    return raw.mapInArrow(work, _spark_schema(stages.ARTICLE_SCHEMA))
 
 
 def _write(spark: SparkSession, frame: DataFrame, path: str) -> str:

@@ -31,6 +31,7 @@ from newsdedup.read.compression import Source
 from newsdedup.read.fields import FieldMap, to_article
 from newsdedup.read.jsonl import parse_record
 from newsdedup.relate.kind import judge_shingles, shingle_verifier
+from newsdedup.relate.translate import language_of
 from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.report import Report
 from newsdedup.types import Article, Origin, Rejected
@@ -53,7 +54,8 @@ _SCORES = [(name, pa.float64()) for name in SCORE_COLUMNS]
 
 #: Stage 1 (read + clean + fingerprint): one row per input record, an article's fingerprint or a
 #: rejection (``reason`` set). ``file``/``line`` say where the record was; ``tiebreak`` orders a
-#: capped LSH bucket (xxh3 of the id, sign bit flipped so signed order is unsigned order).
+#: capped LSH bucket (xxh3 of the id, sign bit flipped so signed order is unsigned order);
+#: ``lang`` is the translation stage's ``language_of`` ("" unknown; null with it switched off).
 FINGERPRINT_SCHEMA = pa.schema(
     [
         ("file", pa.int32()),
@@ -71,6 +73,7 @@ FINGERPRINT_SCHEMA = pa.schema(
         ("keys", pa.list_(pa.int64())),
         ("sets", pa.binary()),
         ("positions", pa.binary()),
+        ("lang", pa.string()),
     ]
 )
 
@@ -338,6 +341,8 @@ def _fingerprint_rows(
             "keys": list(fp.keys.view(np.int64)),
             "sets": sets,
             "positions": positions,
+            # noted as the local engine notes it (engine/translations.py): on the cleaned text
+            "lang": [language_of(a) if config.translate.enabled else None for a in cleaned],
         },
         schema=FINGERPRINT_SCHEMA,
     )
