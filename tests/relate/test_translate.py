@@ -12,6 +12,7 @@ from newsdedup import Article, Config, Kind, find_copies, find_stories
 from newsdedup.fingerprint.anchors import anchor_keys, guess_language, skeleton
 from newsdedup.group import translations as stage
 from newsdedup.group.copies import Assignment, join_translations
+from newsdedup.relate.explain import explain_group
 
 EN = (
     "The European Central Bank raised its key interest rate by 0.75 percentage points on "
@@ -156,3 +157,13 @@ def test_translate_puts_a_story_in_several_languages() -> None:
     story_of = {m: s.id for s in stories for m in s.members}
     assert story_of["en"] == story_of["de"] == story_of["fr"]
     assert story_of["de-other"] != story_of["en"]
+
+
+def test_translate_explain_aligns_a_translation_by_paragraphs() -> None:
+    articles = {a.id: a for a in _corpus()}
+    result = find_copies(list(articles.values()))
+    group = next(g for g in result.groups if g.size == 3)
+    rows = explain_group(group, articles, Config())
+    for member in group.members:
+        if member.kind is Kind.TRANSLATION:  # word alignment finds nothing across languages
+            assert rows[member.id]["coverage"] >= 0.9

@@ -14,7 +14,7 @@ from typing import Any
 from newsdedup.clean.pipeline import clean_article, per_article
 from newsdedup.config import Config
 from newsdedup.relate.provenance import trace
-from newsdedup.types import Alignment, Article, Group
+from newsdedup.types import Alignment, Article, Group, Kind
 
 __all__ = ["Segment", "alignment_dict", "explain_group", "segments"]
 
@@ -42,9 +42,11 @@ def explain_group(
     texts (relate/coverage.py: one text for every view), so change offsets point into the
     cleaned text of each member.
     """
-    from newsdedup.relate.passages import align
+    from newsdedup.relate.crosslingual import align_texts
+    from newsdedup.relate.translate import language_of
 
     members = [articles[m.id] for m in group.members]
+    translated = {m.id for m in group.members if m.kind is Kind.TRANSLATION}
     clean = per_article(config.clean)
     cleaned = [clean_article(a, config=clean) for a in members]
     provenance = trace(cleaned, {m.id: m.kind for m in group.members})
@@ -64,7 +66,13 @@ def explain_group(
             "changes": [],
         }
         if member.id != group.representative:
-            alignment = align(member.text, representative.text)
+            # a translation aligns paragraph by paragraph (relate/crosslingual.py)
+            lang_a, lang_b = (
+                (language_of(member), language_of(representative))
+                if member.id in translated
+                else ("", "")
+            )
+            alignment = align_texts(member.text, representative.text, lang_a=lang_a, lang_b=lang_b)
             row.update(
                 coverage=round(alignment.coverage_a, 4),
                 coverage_representative=round(alignment.coverage_b, 4),
