@@ -7,6 +7,8 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsdedup import Article, Config, Kind, find_copies, find_stories
 from newsdedup.fingerprint.anchors import anchor_keys, guess_language, skeleton
@@ -167,3 +169,17 @@ def test_translate_explain_aligns_a_translation_by_paragraphs() -> None:
     for member in group.members:
         if member.kind is Kind.TRANSLATION:  # word alignment finds nothing across languages
             assert rows[member.id]["coverage"] >= 0.9
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.sampled_from(range(5)), min_size=2, max_size=7), st.randoms())
+def test_translate_invariants_over_subsets_in_any_order(picks: list[int], rng) -> None:  # type: ignore[no-untyped-def]
+    """Any subset of the fixture (repeats become exact copies under new ids), in any order:
+    every article lands in one group, and the groups do not depend on the order."""
+    base = _corpus()
+    articles = [replace(base[k], id=f"{base[k].id}-{n}") for n, k in enumerate(picks)]
+    shuffled = list(articles)
+    rng.shuffle(shuffled)
+    first, second = find_copies(articles), find_copies(shuffled)
+    assert sorted(m.id for g in first.groups for m in g.members) == sorted(a.id for a in articles)
+    assert _placement(first) == _placement(second)
