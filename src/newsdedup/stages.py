@@ -26,6 +26,7 @@ from newsdedup.fingerprint.batch import fingerprint_articles
 from newsdedup.group.copies import exact_heads, follow_heads, star_groups
 from newsdedup.group.representative import priority_ranks
 from newsdedup.group.stories.graph import cluster
+from newsdedup.group.translations import translate_groups
 from newsdedup.read.fields import to_article
 from newsdedup.relate.kind import judge, judge_shingles
 
@@ -125,6 +126,15 @@ STAGES: tuple[Stage, ...] = (
         "doc, head, and the head's center, kind and scores",
         "every member of an exact class in its head's group (kind exact)",
         (follow_heads,),
+    ),
+    Stage(
+        "translate",
+        "keyed",
+        "every copy group's representative (only in a corpus of two languages or more)",
+        "representatives with language, anchor keys and lead (article_features)",
+        "translation pairs (nearest in each language, by a margin); tied groups merged, "
+        "their members kind translation",
+        (translate_groups,),
     ),
     Stage(
         "stories",

@@ -21,7 +21,7 @@ from newsdedup.jobs import compare_files, dedup_files
 
 app = typer.Typer(
     name="newsdedup",
-    help="Find every copy of a news article: exact, near, rewritten and excerpted copies.",
+    help="Find every copy of a news article: exact, near, rewritten, excerpted and translated.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
