@@ -51,7 +51,9 @@ ENCODED = frozenset(
 #: Languages whose script transliterates to Latin letters (fingerprint/anchors.skeleton), so
 #: that names alone can tie a translation to its original.
 _ALPHABETIC = "en de fr es it pt nl sv da no fi is cs sk pl hr sl sr bs ro hu et lv lt tr ru uk bg"
-ALPHABETIC = frozenset(f"{_ALPHABETIC} be mk el sq ga cy eu ca gl".split())
+ALPHABETIC = frozenset(
+    f"{_ALPHABETIC} be mk el sq ga cy eu ca gl nb nn af az id ms vi tl sw so uz".split()
+)  # ISO 639-1, as lingua (clean/language.py) and guess_language name them
 
 Encoder = Callable[[list[str]], NDArray[np.float32]]
 
