@@ -224,7 +224,7 @@ def test_api_progress_is_reported(kinds_corpus: list[Article]) -> None:
         Config().override({"run.batch_size": "4"}),
         progress=lambda s, n: calls.append((s, n)),
     )
-    assert calls == [("fingerprint", 4), ("fingerprint", 6), ("verify", 6)]
+    assert calls == [("fingerprint", 4), ("fingerprint", 6), ("verify", 6), ("translate", 6)]
 
 
 def test_api_result_does_not_depend_on_input_order(kinds_corpus: list[Article]) -> None:

@@ -8,7 +8,7 @@ import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdedup.types import Group, Kind, Member, Scores, TranslationScores
@@ -127,6 +127,7 @@ def _groups(draw: st.DrawFn) -> list[Group]:
     ]
 
 
+@settings(deadline=None)  # each example writes a file: a busy CI disk is no failure
 @given(groups=_groups())
 def test_groups_jsonl_every_member_exactly_once(
     groups: list[Group], tmp_path_factory: pytest.TempPathFactory
