@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from newsdedup import Config
+from newsdedup.group import translations as translation_stage
 from newsdedup.jobs import dedup_files
 from newsdedup.read import FieldMap
 from newsdedup.spark import dedup as spark_dedup
@@ -54,7 +55,14 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_spark_groups_equal_local_groups(spark: Any, corpus: Path, tmp_path: Path) -> None:
+def test_spark_groups_equal_local_groups(
+    spark: Any, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("the encoder ran on a corpus in one language")
+
+    # the corpus is in one language: the translation stage (on by default) never encodes
+    monkeypatch.setattr(translation_stage, "encode_leads", refuse)  # the driver's encoder
     config = Config()
     local = dedup_files([corpus], output=tmp_path / "local.parquet", config=config)
     run = spark_dedup(spark, [str(corpus)], output=str(tmp_path / "spark.parquet"), config=config)
@@ -65,6 +73,7 @@ def test_spark_groups_equal_local_groups(spark: Any, corpus: Path, tmp_path: Pat
     assert run.stats.groups == local.stats.groups
     assert run.stats.copies_by_kind == local.stats.copies_by_kind
     assert run.stats.verified_pairs >= local.stats.groups
+    assert run.stats.languages == 1 and run.stats.translation_pairs == 0
 
 
 def test_spark_reads_parquet_and_keeps_representatives(

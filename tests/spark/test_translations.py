@@ -1,20 +1,18 @@
 """The translation stage on Spark: the groups file equals the local engine's, translation column
-included, and a corpus in one language never reaches the stage's second half."""
+included. (That a corpus in one language never runs the encoder on Spark is checked in
+test_equivalence.py, on its generated corpus, to spare a Spark job.)"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from tests.relate.test_translate import DE, DE_OTHER, EN, EN_ALONE, FR
 
-from newsdedup import Config
-from newsdedup.group import translations as stage
 from newsdedup.jobs import dedup_files
 from newsdedup.spark import dedup as spark_dedup
 
@@ -64,21 +62,3 @@ def test_translations_spark_groups_equal_local_groups(spark: Any, tmp_path: Path
         assert getattr(run.stats, name) == getattr(local.stats, name), name
     assert run.stats.copies_by_kind == local.stats.copies_by_kind
     assert run.stats.groups == local.stats.groups
-
-
-def test_translations_spark_one_language_finds_none_and_never_encodes(
-    spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def refuse(*_: object, **__: object) -> np.ndarray:
-        raise AssertionError("the encoder ran on a corpus in one language")
-
-    monkeypatch.setattr(stage, "encode_leads", refuse)  # the driver runs the encoder
-    corpus = _write(tmp_path / "in.jsonl", {"en": EN, "alone": EN_ALONE, "copy": EN_COPY})
-    run = spark_dedup(spark, [str(corpus)], output=str(tmp_path / "spark.parquet"))
-    off = Config().override({"translate.enabled": "false"})
-    dedup_files([corpus], output=tmp_path / "off.parquet", config=off)
-    got = _rows(tmp_path / "spark.parquet")
-    assert all(r["translation"] is None and r["kind"] != "translation" for r in got.values())
-    assert got == _rows(tmp_path / "off.parquet")  # the groups of a run without the stage
-    assert got["copy"]["representative"] == got["en"]["representative"]  # copies still found
-    assert run.stats.languages == 1 and run.stats.translation_pairs == 0
