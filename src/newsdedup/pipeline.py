@@ -23,6 +23,7 @@ from newsdedup.config import Config
 from newsdedup.engine.local import Progress
 from newsdedup.errors import ConfigError
 from newsdedup.read import FieldMap, read_articles
+from newsdedup.relate.translate import language_of
 from newsdedup.report import Report
 from newsdedup.spill import Spill
 from newsdedup.types import Article, Group, Result, Stats, StoryResult
@@ -235,7 +236,10 @@ def _into_index(
     report = Report(strict=config.run.strict)
     added: Counter[str] = Counter()
     articles = read_inputs(inputs, config, report)
+    languages: set[str] = set()  # the index finds no translations: the CLI says so when it matters
     while batch := list(itertools.islice(articles, config.run.batch_size)):
+        if config.translate.enabled:
+            languages.update(language_of(a) for a in batch)
         result = index.add(batch)
         added.update(a.status for a in result.added)
         report.rejected.extend(result.rejected)
@@ -246,6 +250,7 @@ def _into_index(
         rejected=len(report.rejected),
         rejected_by_reason=report.rejected_by_reason,
         documents=added.total(),
+        languages=len(languages - {""}),
     )
     return RunResult(stats=stats, report=report, added=added)
 

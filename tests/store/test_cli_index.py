@@ -157,3 +157,16 @@ def test_cli_index_db_that_is_not_an_index(tmp_path: Path) -> None:
     assert notes.read_text() == "not a database\n"
     assert other.read_bytes() == before
     assert not (tmp_path / "app.db-wal").exists() and not (tmp_path / "missing").exists()
+
+
+def test_cli_index_add_says_it_finds_no_translations(tmp_path: Path) -> None:
+    from tests.relate.test_translate import DE, EN
+
+    db = tmp_path / "news.db"
+    records: list[dict[str, object]] = [{"id": "en", "text": EN}, {"id": "de", "text": DE}]
+    done = _invoke("index", "add", "--db", db, _write(tmp_path / "two.jsonl", records))
+    assert done.exit_code == 0, done.output
+    said = " ".join(done.output.split())  # rich wraps lines at the terminal's width
+    assert "2 languages" in said and "does not look for translations" in said
+    one = _invoke("index", "add", "--db", db, _write(tmp_path / "one.jsonl", records[:1]))
+    assert "translations" not in one.output
