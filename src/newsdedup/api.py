@@ -27,7 +27,6 @@ from newsdedup.types import (
     Scores,
     Stats,
     StoryResult,
-    TranslationScores,
 )
 
 __all__ = ["build_groups", "find_copies", "find_stories", "group_id"]
@@ -70,22 +69,11 @@ def _member(run: CopyRun, d: int) -> Member:
         id=run.fingerprints.ids[d],
         kind=kind,
         scores=_scores(run.assignment.scores[d]),
-        translation=_translation(run, d) if kind is Kind.TRANSLATION else None,
-    )
-
-
-def _translation(run: CopyRun, d: int) -> TranslationScores:
-    found = run.translations
-    p, partner = found.via[d]
-    pair = found.pairs[p]
-    return TranslationScores(
-        partner=run.fingerprints.ids[partner],
-        lang=found.langs[d],
-        partner_lang=found.langs[partner],
-        score=pair.score,
-        cosine=None if np.isnan(pair.cosine) else pair.cosine,
-        anchors=pair.anchors,
-        margin=pair.margin,
+        translation=(
+            run.translations.scores_of(d, run.fingerprints.ids)
+            if kind is Kind.TRANSLATION
+            else None
+        ),
     )
 
 
@@ -107,7 +95,7 @@ def _stats(run: CopyRun, report: Report, groups: tuple[Group, ...]) -> Stats:
         short_documents=run.contained.short_documents,
         short_pairs=run.contained.pairs,
         thin_pairs=run.lsh.thin,
-        languages=len({lang for lang in run.translations.langs if lang}),
+        languages=run.translations.languages,
         translation_candidates=run.translations.candidates,
         encoded=run.translations.encoded,
         translation_pairs=len(run.translations.pairs),

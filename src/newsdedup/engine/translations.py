@@ -51,7 +51,7 @@ class TranslationSide:
     ) -> tuple[Assignment, Translations]:
         """The assignment with translated groups merged, and what was found."""
         langs = [self._lang.get(i, "") for i in ids]
-        if len({lg for lg in langs if lg}) < 2:
+        if Translations(langs=langs).languages < 2:
             return assignment, Translations(langs=langs)
         reps = np.flatnonzero(assignment.center == np.arange(len(ids)))
         reps = reps[[bool(langs[d]) for d in reps.tolist()]]

@@ -24,6 +24,7 @@ import unicodedata
 from functools import cache
 
 import numpy as np
+import xxhash
 from numpy.typing import NDArray
 
 __all__ = ["anchor_keys", "guess_language", "skeleton"]
@@ -98,18 +99,12 @@ def anchor_keys(text: str) -> NDArray[np.uint64]:
     for m in _NUMBER.finditer(text):
         digits = _SEPARATORS.sub("", m.group())
         if len(digits) >= 2:
-            keys.add("#" + digits.lstrip("0")[:12] or "#0")
+            keys.add("#" + (digits.lstrip("0")[:12] or "0"))
     for m in _NAME.finditer(text):
         key = skeleton(m.group())
         if key:
             keys.add(key)
-    return np.unique(np.array([_hash(k) for k in keys], np.uint64))
-
-
-def _hash(key: str) -> int:
-    import hashlib
-
-    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
+    return np.unique(np.array([xxhash.xxh3_64_intdigest(k.encode()) for k in keys], np.uint64))
 
 
 # The commonest function words of languages whose script others share (Latin, Cyrillic): a

@@ -21,6 +21,7 @@ from newsdedup.config import TranslateConfig
 from newsdedup.fingerprint.multilingual import encode_leads
 from newsdedup.group.copies import Assignment, join_translations
 from newsdedup.relate.translate import Encoder, Translation, translation_pairs
+from newsdedup.types import TranslationScores
 
 __all__ = ["Translations", "translate_groups"]
 
@@ -36,6 +37,26 @@ class Translations:
     via: dict[int, tuple[int, int]] = field(default_factory=dict)
     candidates: int = 0  #: pairs across languages scored
     encoded: int = 0  #: articles the encoder read
+
+    @property
+    def languages(self) -> int:
+        """How many known languages the articles are in."""
+        return len(set(self.langs) - {""})
+
+    def scores_of(self, d: int, ids: Sequence[str]) -> TranslationScores:
+        """Why article ``d`` (a member of kind translation) is one: the pair that tied its
+        group in, seen from ``d``; ``ids`` names the articles by index."""
+        p, partner = self.via[d]
+        pair = self.pairs[p]
+        return TranslationScores(
+            partner=ids[partner],
+            lang=self.langs[d],
+            partner_lang=self.langs[partner],
+            score=pair.score,
+            cosine=None if np.isnan(pair.cosine) else pair.cosine,
+            anchors=pair.anchors,
+            margin=pair.margin,
+        )
 
 
 def translate_groups(

@@ -10,10 +10,12 @@ Here each article in a corpus of several languages is matched against the others
    vectors (fingerprint/multilingual.py) where the encoder reads both languages, else the fixed
    ``unread_cosine`` and only for two alphabetic scripts, whose names transliterate; a pair
    below ``min_cosine`` (or ``min_anchor`` unread) is no candidate;
-3. verdict: a pair is a translation when each article is the other's best match in its
-   language, by ``margin`` or more over the runner-up there. A look-alike (another report of
-   the event) usually comes second to the real translation, and an article with no translation
-   in the corpus has no partner that wins clearly both ways.
+3. verdict: a pair is a translation when one article's best match in the other's language
+   leads the runner-up there by ``margin`` or more, and the other article's own best match in
+   the first one's language is at most ``tolerance`` ahead of it (that best is often a second
+   translation of the same original). A look-alike (another report of the event) usually comes
+   second to the real translation, and an article with no translation in the corpus has no
+   partner that wins clearly.
 
 Figures were chosen on half of the WMT development set; eval/translations.py reports the other.
 """
@@ -94,7 +96,7 @@ class Translation:
     score: float
     cosine: float  #: NaN where the encoder does not read one of the languages
     anchors: float  #: rarity-weighted cosine of the two articles' anchor keys
-    margin: float  #: the smaller of the two sides' lead over their runner-up
+    margin: float  #: the deciding side's lead over its runner-up in the partner's language
 
 
 def anchor_candidates(
@@ -120,11 +122,9 @@ def anchor_candidates(
     norms = np.sqrt(np.bincount(owner, weights=weight, minlength=n))
     pair_keys: list[NDArray[np.int64]] = []
     pair_weights: list[NDArray[np.float64]] = []
+    shared = (df >= 2) & (df <= config.max_anchor_df)
     for s, d, w in zip(
-        starts[(df >= 2) & (df <= config.max_anchor_df)].tolist(),
-        df[(df >= 2) & (df <= config.max_anchor_df)].tolist(),
-        (idf**2)[(df >= 2) & (df <= config.max_anchor_df)].tolist(),
-        strict=True,
+        starts[shared].tolist(), df[shared].tolist(), (idf**2)[shared].tolist(), strict=True
     ):
         docs = owner[s : s + d]
         i, j = np.triu_indices(d, 1)
@@ -196,30 +196,21 @@ def translation_pairs(
     if not len(pairs):
         return Search(pairs=[], candidates=0, encoded=len(wanted))
     a, b = pairs[:, 0], pairs[:, 1]
-    lookup = dict(
-        zip((shared[:, 0] * n + shared[:, 1]).tolist(), shared_overlap.tolist(), strict=True)
-    )
-    overlap = np.array(
-        [lookup.get(x * n + y, 0.0) for x, y in zip(a.tolist(), b.tolist(), strict=True)]
-    )
-    both_read = needs
+    overlap = _overlap_of(a * n + b, shared[:, 0] * n + shared[:, 1], shared_overlap)
     cosine = np.full(len(pairs), np.nan)
-    at = np.flatnonzero(both_read)
+    at = np.flatnonzero(needs)
     if len(at):
         cosine[at] = np.einsum("ij,ij->i", vectors[a[at]], vectors[b[at]])
-    score = config.anchor_weight * overlap + np.where(both_read, cosine, config.unread_cosine)
+    score = config.anchor_weight * overlap + np.where(needs, cosine, config.unread_cosine)
     ok = np.where(
-        both_read,
+        needs,
         np.nan_to_num(cosine, nan=-1.0) >= config.min_cosine,
         alpha[a] & alpha[b] & (overlap >= config.min_anchor),
     )
     ok &= score >= config.min_score
     a, b, score, cosine, overlap = a[ok], b[ok], score[ok], cosine[ok], overlap[ok]
     # each side's best and runner-up in the other's language
-    src = np.concatenate((a, b))
-    dst = np.concatenate((b, a))
-    both_scores = np.concatenate((score, score))
-    best, lead_by, best_score = _best_in_language(src, dst, both_scores, lang)
+    best, lead_by, best_score = _best_in_language(a, b, score, lang)
     out: list[Translation] = []
     m = len(a)
     for p in range(m):
@@ -254,19 +245,21 @@ def _open_by_anchors(
     """Pairs in a slot (an article and a language) whose best anchor overlap leads the
     runner-up by less than ``config.anchor_lead`` (in score units), on either side."""
     m = len(pairs)
-    src = np.concatenate((pairs[:, 0], pairs[:, 1]))
-    dst = np.concatenate((pairs[:, 1], pairs[:, 0]))
-    score = config.anchor_weight * np.concatenate((overlap, overlap))
-    slots: dict[tuple[int, str], list[int]] = {}
-    for e in range(2 * m):
-        slots.setdefault((int(src[e]), str(lang[dst[e]])), []).append(e)
-    open_edge = np.zeros(2 * m, bool)
-    for edges in slots.values():
-        top = sorted((score[e] for e in edges), reverse=True)
-        lead_by = top[0] - (top[1] if len(top) > 1 else 0.0)
-        if lead_by < config.anchor_lead:
-            open_edge[edges] = True
+    score = config.anchor_weight * overlap
+    _, lead_by, _ = _best_in_language(pairs[:, 0], pairs[:, 1], score, lang)
+    open_edge = lead_by < config.anchor_lead
     return open_edge[:m] | open_edge[m:]
+
+
+def _overlap_of(
+    codes: NDArray[np.int64], known: NDArray[np.int64], overlap: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """The overlap of each pair code (``a * n + b``) among the sorted ``known`` codes, 0 for a
+    pair that shares no anchor key (a nearest-vector candidate)."""
+    if not len(known):
+        return np.zeros(len(codes))
+    at = np.minimum(np.searchsorted(known, codes), len(known) - 1)
+    return np.where(known[at] == codes, overlap[at], 0.0)
 
 
 def _nearest(
@@ -295,24 +288,28 @@ def _nearest(
 
 
 def _best_in_language(
-    src: NDArray[np.int64],
-    dst: NDArray[np.int64],
+    a: NDArray[np.int64],
+    b: NDArray[np.int64],
     score: NDArray[np.float64],
     lang: NDArray[np.object_],
 ) -> tuple[NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64]]:
-    """For each directed edge: whether it is its source's best in the target's language (ties
-    go to the smaller target index), its lead over the runner-up there (its whole score when
-    there is none), and the score of the source's best there."""
-    groups: dict[tuple[int, str], list[int]] = {}
+    """Each pair (a, b) seen from both sides: directed edges a -> b (the first m) then b -> a.
+    For each edge: whether it is its source's best in the target's language (ties go to the
+    smaller target index), that slot's lead of the best over the runner-up (the best's whole
+    score when there is none), and the best's score there."""
+    src = np.concatenate((a, b))
+    dst = np.concatenate((b, a))
+    score = np.concatenate((score, score))
+    slots: dict[tuple[int, str], list[int]] = {}
     for e in range(len(src)):
-        groups.setdefault((int(src[e]), str(lang[dst[e]])), []).append(e)
+        slots.setdefault((int(src[e]), str(lang[dst[e]])), []).append(e)
     best = np.zeros(len(src), bool)
     lead_by = np.zeros(len(src))
     best_score = np.zeros(len(src))
-    for edges in groups.values():
+    for edges in slots.values():
         ranked = sorted(edges, key=lambda e: (-score[e], int(dst[e])))
         top = ranked[0]
         best[top] = True
-        lead_by[top] = score[top] - (score[ranked[1]] if len(ranked) > 1 else 0.0)
+        lead_by[edges] = score[top] - (score[ranked[1]] if len(ranked) > 1 else 0.0)
         best_score[edges] = score[top]
     return best, lead_by, best_score

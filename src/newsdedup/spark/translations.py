@@ -34,7 +34,7 @@ from newsdedup.group.representative import priority_ranks
 from newsdedup.group.translations import Translations, translate_groups
 from newsdedup.relate.translate import Encoder, article_features
 from newsdedup.relate.verify import SCORE_COLUMNS
-from newsdedup.types import Article, TranslationScores
+from newsdedup.types import Article
 from newsdedup.write.groups import TRANSLATION_TYPE
 
 if TYPE_CHECKING:
@@ -49,11 +49,15 @@ __all__ = [
     "translate",
 ]
 
-#: write/groups.TRANSLATION_TYPE as a Spark type (its fields are strings and doubles)
+
+def _spark_type(field: pa.Field) -> str:
+    """The Spark type of a field of write/groups.TRANSLATION_TYPE (strings and doubles)."""
+    return "string" if field.type == pa.string() else "double"
+
+
+#: write/groups.TRANSLATION_TYPE as a Spark type
 TRANSLATION_DDL = "struct<{}>".format(
-    ",".join(
-        f"{f.name}:{'string' if f.type == pa.string() else 'double'}" for f in TRANSLATION_TYPE
-    )
+    ",".join(f"{f.name}:{_spark_type(f)}" for f in TRANSLATION_TYPE)
 )
 
 #: A representative as the translation stage needs it: what ranks it (``priority_ranks``), its
@@ -76,11 +80,7 @@ FEATURE_SCHEMA = pa.schema(
 #: member's own language).
 _MOVED_FIELDS = [("old", "long"), ("new", "long"), ("new_code", "int")]
 _MOVED_FIELDS += [(f"s_{name}", "double") for name in SCORE_COLUMNS]
-_MOVED_FIELDS += [
-    (f"t_{f.name}", "string" if f.type == pa.string() else "double")
-    for f in TRANSLATION_TYPE
-    if f.name != "lang"
-]
+_MOVED_FIELDS += [(f"t_{f.name}", _spark_type(f)) for f in TRANSLATION_TYPE if f.name != "lang"]
 _MOVED_DDL = ", ".join(f"{name} {kind}" for name, kind in _MOVED_FIELDS)
 
 
@@ -204,17 +204,8 @@ def _decide(
         langs, reps, keys, leads, rank, alone, config.translate, encode=encode
     )
     moved = []
-    for i, (p, partner) in sorted(found.via.items()):
-        pair = found.pairs[p]
-        why = TranslationScores(
-            partner=ids[partner],
-            lang=langs[i],
-            partner_lang=langs[partner],
-            score=pair.score,
-            cosine=None if np.isnan(pair.cosine) else pair.cosine,
-            anchors=pair.anchors,
-            margin=pair.margin,
-        ).as_dict()
+    for i in sorted(found.via):
+        why = found.scores_of(i, ids).as_dict()
         scores = [None if np.isnan(v) else v for v in joined.scores[i].tolist()]
         pair_fields = [why[f.name] for f in TRANSLATION_TYPE if f.name != "lang"]
         center = rows[int(joined.center[i])]["vertex"]
