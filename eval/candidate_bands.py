@@ -20,7 +20,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from copy_pairs import LABELS
+from copy_pairs import LABELS, RELATIONS
 from ecbplus import DEFAULT_ECB, read_ecb
 
 from newsdedup import Article, Config
@@ -29,15 +29,6 @@ from newsdedup.fingerprint.batch import fingerprint_articles
 from newsdedup.relate.kind import judge
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-RELATIONS = (
-    "same_text",
-    "rewrite",
-    "condensed",
-    "excerpt",
-    "partial",
-    "quotes_only",
-    "independent",
-)
 
 
 def main() -> None:

@@ -49,6 +49,16 @@ LABELS = Path(__file__).resolve().parent / "data" / "ecbplus_copy_pairs.jsonl"
 MODEL = Path(__file__).resolve().parents[1] / "src" / "newsdedup" / "relate" / "derivation.json"
 COPY = frozenset({"same_text", "rewrite", "condensed", "excerpt"})
 NOT_COPY = frozenset({"quotes_only", "independent"})
+#: every relation label, in the order the tables list them ("partial" is neither side)
+RELATIONS = (
+    "same_text",
+    "rewrite",
+    "condensed",
+    "excerpt",
+    "partial",
+    "quotes_only",
+    "independent",
+)
 
 
 def load(labels: Path, data: Path, config: Config) -> tuple[list[dict], np.ndarray, np.ndarray]:  # type: ignore[type-arg]
@@ -111,15 +121,7 @@ def report(rows: list[dict], codes: np.ndarray, title: str) -> dict[str, object]
     print(f"\n{title}: {int(known.sum())} pairs (+{int((~known).sum())} partial)")
     print(f"  copy  precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}")
     by_relation: dict[str, dict[str, int]] = {}
-    for rel in (
-        "same_text",
-        "rewrite",
-        "condensed",
-        "excerpt",
-        "partial",
-        "quotes_only",
-        "independent",
-    ):
+    for rel in RELATIONS:
         mine = [k for k, r in enumerate(rows) if r["relation"] == rel]
         if not mine:
             continue
