@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from newsdedup import Article, Config, Kind, find_copies
 from newsdedup.api import group_id
 from newsdedup.fingerprint.stopwords import stopwords
+from newsdedup.relate.kind import KIND_CODES
 from newsdedup.types import Result
 
 
@@ -33,7 +34,8 @@ def _words(count: int, seed: int) -> list[str]:
 
 
 WORDS = _words(300, seed=11)
-COPY_KINDS = {Kind.EXACT, Kind.NEAR, Kind.REWRITE, Kind.EXCERPT}
+#: Every kind a copy group's member may have (condensed and translation included).
+COPY_KINDS = {k for k in KIND_CODES if k is not None}
 PROPERTY_SETTINGS = settings(
     max_examples=40,
     deadline=None,
