@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-__all__ = ["find_date"]
+__all__ = ["MONTHS", "find_date"]
 
-_MONTHS = {
+#: English month names and abbreviations -> month number; relate/facts.py and
+#: relate/crossfacts.py read them from here.
+MONTHS = {
     name: number
     for number, names in enumerate(
         (
@@ -35,7 +37,7 @@ _MONTHS = {
     )
     for name in names
 }
-_MONTH = "(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = "(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 
@@ -92,7 +94,7 @@ def _first_date(span: str, limit: datetime, *, anchored: bool) -> datetime | Non
 
 def _value(m: re.Match[str]) -> datetime | None:
     parts = m.groupdict()
-    month = int(parts["mnum"]) if parts.get("mnum") else _MONTHS[parts["month"].lower()]
+    month = int(parts["mnum"]) if parts.get("mnum") else MONTHS[parts["month"].lower()]
     try:
         return datetime(int(parts["year"]), month, int(parts["day"]), tzinfo=UTC)
     except ValueError:

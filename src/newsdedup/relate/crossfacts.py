@@ -39,6 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, partial
 
+from newsdedup.clean.dates import MONTHS
 from newsdedup.fingerprint.anchors import skeleton
 from newsdedup.relate.translate import ALPHABETIC
 from newsdedup.types import Change
@@ -61,21 +62,25 @@ _TIME = re.compile(
     r"|\b\d{1,2}\s*(?:[ap]\.?m\b\.?|Uhr\b|h\b|heures?\b|\u6642)",
     re.IGNORECASE,
 )
+#: Month names in the other languages of the WMT set; the English ones are clean/dates.py's
+#: less "mar" (the sea in Spanish, Italian and Portuguese).
 _MONTHS = {
-    1: "january jan januar janvier enero gennaio janeiro januari января січня",
-    2: "february feb februar février febrero febbraio fevereiro februari февраля лютого",
-    3: "march märz mars marzo março maart марта березня",
-    4: "april apr avril abril aprile апреля квітня",
-    5: "may mai mayo maggio maio mei мая травня",
-    6: "june jun juni juin junio giugno junho июня червня",
-    7: "july jul juli juillet julio luglio julho июля липня",
-    8: "august aug août agosto augustus августа серпня",
-    9: "september sep sept septembre septiembre settembre setembro сентября вересня",
-    10: "october oct oktober octobre octubre ottobre outubro октября жовтня",
-    11: "november nov novembre noviembre novembro ноября листопада",
-    12: "december dec dezember décembre diciembre dicembre dezembro декабря грудня",
+    1: "januar janvier enero gennaio janeiro januari января січня",
+    2: "februar février febrero febbraio fevereiro februari февраля лютого",
+    3: "märz mars marzo março maart марта березня",
+    4: "avril abril aprile апреля квітня",
+    5: "mai mayo maggio maio mei мая травня",
+    6: "juni juin junio giugno junho июня червня",
+    7: "juli juillet julio luglio julho июля липня",
+    8: "août agosto augustus августа серпня",
+    9: "septembre septiembre settembre setembro сентября вересня",
+    10: "oktober octobre octubre ottobre outubro октября жовтня",
+    11: "novembre noviembre novembro ноября листопада",
+    12: "dezember décembre diciembre dicembre dezembro декабря грудня",
 }
-_MONTH_OF = {name: month for month, names in _MONTHS.items() for name in names.split()}
+_MONTH_OF = {name: month for name, month in MONTHS.items() if name != "mar"} | {
+    name: month for month, names in _MONTHS.items() for name in names.split()
+}
 _MONTH = "|".join(sorted(map(re.escape, _MONTH_OF), key=len, reverse=True))
 _DATE = re.compile(
     rf"\b(?P<d1>\d{{1,2}})(?:\.|er|st|nd|rd|th)?\s+(?:de\s+)?(?P<m1>{_MONTH})\b\.?"

@@ -15,40 +15,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from newsdedup.clean.dates import MONTHS
 from newsdedup.fingerprint.stopwords import stopwords
 from newsdedup.relate.passages import AlignConfig, Pair, Tokens, fill_gaps, match_words, tokenize
 from newsdedup.types import Change, Passage
 
 __all__ = ["changed_facts", "changes_in", "unit_after"]
 
-_MONTHS = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    ]
-)
+_MONTHS = frozenset(MONTHS)
 _DAYS = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
 _UNITS = frozenset(
     [
