@@ -24,7 +24,12 @@ from numpy.typing import NDArray
 
 from newsdedup.candidates.lsh import bucket_pairs
 from newsdedup.config import StoriesConfig
-from newsdedup.group.stories.graph import pair_similarity
+from newsdedup.group.stories.graph import (
+    StoryEdges,
+    close_in_time,
+    pair_similarity,
+    strong_edges,
+)
 from newsdedup.group.stories.vectors import (
     CHANNELS,
     COLUMNS,
@@ -37,11 +42,12 @@ from newsdedup.store.rows import select_in
 
 __all__ = [
     "Linked",
-    "component_edges",
     "drop_voices",
+    "edges_of",
     "keys_of",
     "link",
     "load_vectors",
+    "story_component",
     "write_voices",
 ]
 
@@ -113,7 +119,8 @@ def load_vectors(conn: sqlite3.Connection, seqs: Sequence[int]) -> StoryVectors:
     return StoryVectors(channels[0], channels[1], channels[2], dense)
 
 
-def _edges_of(conn: sqlite3.Connection, seqs: Iterable[int]) -> list[tuple[int, int]]:
+def edges_of(conn: sqlite3.Connection, seqs: Iterable[int]) -> list[tuple[int, int]]:
+    """The story edges (a, b) of ``seqs``."""
     found = select_in(conn, "SELECT a, b FROM story_edges WHERE a IN ({marks})", seqs)
     found += select_in(conn, "SELECT a, b FROM story_edges WHERE b IN ({marks})", seqs)
     return sorted(set(found))
@@ -133,7 +140,7 @@ def drop_voices(conn: sqlite3.Connection, seqs: Sequence[int]) -> tuple[set[int]
         k for (k,) in select_in(conn, "SELECT key FROM story_keys WHERE voice IN ({marks})", seqs)
     }
     before = _counts(conn, keys)
-    partners = {x for pair in _edges_of(conn, seqs) for x in pair} - set(seqs)
+    partners = {x for pair in edges_of(conn, seqs) for x in pair} - set(seqs)
     for sql in (
         "DELETE FROM story_edges WHERE a IN ({marks})",
         "DELETE FROM story_edges WHERE b IN ({marks})",
@@ -201,8 +208,8 @@ def link(
         wanted,
         0,
     )
-    everyone = list(seqs) + partners
-    candidates = {(everyone[a], everyone[b]) for a, b in pairs.tolist()}
+    everyone = np.asarray(list(seqs) + partners, np.int64)
+    found = [_codes(everyone[pairs[:, 0]], everyone[pairs[:, 1]])]
     # keys whose usefulness changed: stored holders' pairs gain or lose the key
     before = {k: counts.get(k, 0) - int(new_per_key.get(k, 0)) for k in new_keys}
     for key, count in dropped_counts.items():
@@ -210,8 +217,9 @@ def link(
     crossed = [k for k, c in before.items() if (c <= limit) != (counts.get(k, 0) <= limit)]
     suspects = _stored_pairs(conn, crossed, fresh)
     revived, lost = _recheck(conn, suspects, limit)
-    candidates |= revived
-    _score(conn, config, sorted(candidates), seqs, vectors, out)
+    if revived:
+        found.append(_codes(*np.array(sorted(revived), np.int64).T))
+    _score(conn, config, np.unique(np.concatenate(found)), seqs, vectors, out)
     if lost:
         conn.executemany("DELETE FROM story_edges WHERE a = ? AND b = ?", sorted(lost))
         out.removed += len(lost)
@@ -251,7 +259,7 @@ def _recheck(
     ):
         keys.setdefault(voice, set()).add(key)
     counts = _counts(conn, {k for ks in keys.values() for k in ks})
-    edges = set(_edges_of(conn, voices))
+    edges = set(edges_of(conn, voices))
     revived, lost = set(), set()
     for a, b in pairs:
         useful = any(counts[k] <= limit for k in keys.get(a, set()) & keys.get(b, set()))
@@ -262,41 +270,57 @@ def _recheck(
     return revived, lost
 
 
+_SHIFT = 32  # a pair of seqs (lower first) as one int64 code: seqs stay below 2**31
+
+
+def _codes(a: NDArray[np.int64], b: NDArray[np.int64]) -> NDArray[np.int64]:
+    return (np.minimum(a, b) << _SHIFT) | np.maximum(a, b)  # type: ignore[no-any-return]
+
+
 def _score(
     conn: sqlite3.Connection,
     config: StoriesConfig,
-    pairs: list[tuple[int, int]],
+    codes: NDArray[np.int64],
     seqs: Sequence[int],
     vectors: StoryVectors,
     out: Linked,
 ) -> None:
-    """Score ``pairs`` of seqs (new voices' vectors given, the others loaded) and store the
-    edges at ``edge_floor`` or more, lower seq first."""
-    if not pairs:
+    """Score the pairs of seqs ``codes`` (``_codes``; new voices' vectors given, the others
+    loaded) and store the edges at ``edge_floor`` or more, lower seq first."""
+    if not len(codes):
         return
-    at = {s: i for i, s in enumerate(seqs)}
-    at_new = set(at)
-    stored = sorted({x for pair in pairs for x in pair} - set(at))
-    at.update({s: len(seqs) + i for i, s in enumerate(stored)})
-    joined = stack_vectors(vectors, load_vectors(conn, stored))
-    a = np.array([at[p[0]] for p in pairs], np.int64)
-    b = np.array([at[p[1]] for p in pairs], np.int64)
-    similarity = pair_similarity(joined, a, b, config)
-    keep = np.flatnonzero(similarity >= config.edge_floor)
-    rows = [(min(pairs[i]), max(pairs[i]), float(similarity[i])) for i in keep.tolist()]
-    conn.executemany("INSERT OR REPLACE INTO story_edges VALUES (?, ?, ?)", rows)
-    out.added += len(rows)
-    out.touched |= {x for r in rows for x in r[:2]}
-    out.rewired |= {x for r in rows if r[0] not in at_new and r[1] not in at_new for x in r[:2]}
+    a, b = codes >> _SHIFT, codes & ((1 << _SHIFT) - 1)
+    new = np.asarray(seqs, np.int64)
+    ends = np.unique(np.concatenate([a, b]))
+    stored = ends[~np.isin(ends, new)]
+    ids = np.concatenate([new, stored])  # the rows of ``joined``, in order
+    by_id = np.argsort(ids)
+    at_a = by_id[np.searchsorted(ids, a, sorter=by_id)]
+    at_b = by_id[np.searchsorted(ids, b, sorter=by_id)]
+    joined = stack_vectors(vectors, load_vectors(conn, stored.tolist()))
+    similarity = pair_similarity(joined, at_a, at_b, config)
+    keep = similarity >= config.edge_floor
+    a, b, similarity = a[keep], b[keep], similarity[keep]
+    conn.executemany(
+        "INSERT OR REPLACE INTO story_edges VALUES (?, ?, ?)",
+        zip(a.tolist(), b.tolist(), similarity.tolist(), strict=True),
+    )
+    out.added += len(a)
+    out.touched.update(a.tolist(), b.tolist())
+    among_stored = ~np.isin(a, new) & ~np.isin(b, new)
+    out.rewired.update(a[among_stored].tolist(), b[among_stored].tolist())
 
 
-def component_edges(
-    conn: sqlite3.Connection, seeds: set[int]
+def story_component(
+    conn: sqlite3.Connection, seeds: set[int], config: StoriesConfig
 ) -> tuple[set[int], list[tuple[int, int, float]]]:
-    """The voices connected to ``seeds`` over every story edge, and their edges."""
+    """The voices whose stories can change with ``seeds``: those joined to them by edges that
+    can hold a story together (``strong_edges``: close in time, at ``story_similarity`` or
+    more; a story never reaches past them), and every edge between those voices."""
     seen = set(seeds)
     frontier = sorted(seeds)
-    edges: dict[tuple[int, int], float] = {}
+    day: dict[int, float] = {}
+    parts: list[NDArray[np.float64]] = []
     while frontier:
         found = select_in(
             conn, "SELECT a, b, similarity FROM story_edges WHERE a IN ({marks})", frontier
@@ -304,12 +328,32 @@ def component_edges(
         found += select_in(
             conn, "SELECT a, b, similarity FROM story_edges WHERE b IN ({marks})", frontier
         )
-        nxt = set()
-        for a, b, s in found:
-            edges[(a, b)] = s
-            for x in (a, b):
-                if x not in seen:
-                    seen.add(x)
-                    nxt.add(x)
-        frontier = sorted(nxt)
-    return seen, [(a, b, s) for (a, b), s in edges.items()]
+        if not found:
+            break
+        rows = np.array(found, np.float64)
+        parts.append(rows)
+        a, b = rows[:, 0].astype(np.int64), rows[:, 1].astype(np.int64)
+        unknown = set(a.tolist()) | set(b.tolist())
+        unknown.difference_update(day)
+        for seq, d in select_in(
+            conn, "SELECT seq, day FROM story_voices WHERE seq IN ({marks})", unknown
+        ):
+            day[seq] = np.nan if d is None else d
+        near = close_in_time(_days(day, a), _days(day, b), config)
+        strong = strong_edges(StoryEdges(a, b, rows[:, 2], near), config)
+        reached = set(np.concatenate([a[strong], b[strong]]).tolist()) - seen
+        seen |= reached
+        frontier = sorted(reached)
+    if not parts:
+        return seen, []
+    edges = np.concatenate(parts)
+    a, b = edges[:, 0].astype(np.int64), edges[:, 1].astype(np.int64)
+    members = np.array(sorted(seen), np.int64)
+    inside = np.isin(a, members) & np.isin(b, members)
+    _, first = np.unique(a[inside] * (1 << 32) + b[inside], return_index=True)
+    a, b, similarity = a[inside][first], b[inside][first], edges[inside, 2][first]
+    return seen, list(zip(a.tolist(), b.tolist(), similarity.tolist(), strict=True))
+
+
+def _days(day: dict[int, float], seqs: NDArray[np.int64]) -> NDArray[np.float64]:
+    return np.fromiter((day.get(s, np.nan) for s in seqs.tolist()), np.float64, len(seqs))

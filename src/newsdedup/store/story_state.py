@@ -25,12 +25,12 @@ from typing import Any
 import numpy as np
 import orjson
 
-from newsdedup.config import Config
+from newsdedup.config import Config, StoriesConfig
 from newsdedup.errors import StoreError
 from newsdedup.group.stories import SupportsEmbed, publication_order
 from newsdedup.group.stories import records as records_of
-from newsdedup.group.stories.graph import StoryEdges, cluster
-from newsdedup.group.stories.records import story_id, topic_id
+from newsdedup.group.stories.graph import StoryEdges, close_in_time, cluster_stories
+from newsdedup.group.stories.records import story_id
 from newsdedup.group.stories.vectors import (
     StoryVectors,
     VoiceLabels,
@@ -40,7 +40,8 @@ from newsdedup.group.stories.vectors import (
     voice_labels,
 )
 from newsdedup.store.rows import select_in
-from newsdedup.store.story_graph import component_edges, drop_voices, link, write_voices
+from newsdedup.store.story_graph import drop_voices, edges_of, link, story_component, write_voices
+from newsdedup.store.story_topics import publication_key, topics_of, unplaced_voices, when_of
 from newsdedup.types import Article, Story
 
 __all__ = ["STORY_STATE", "StoryState", "StoryUpdate", "story_row"]
@@ -69,13 +70,8 @@ class StoryUpdate:
     moves: int = 0  #: articles whose story id changed
 
 
-def _when(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-def _key(when: datetime | None, article_id: str) -> tuple[Any, ...]:
-    """``publication_order``'s order: dated by (date, id), then undated by id."""
-    return (0, when, article_id) if when is not None else (1, article_id)
+_when = when_of
+_key = publication_key
 
 
 def window_day(published: str | None) -> float | None:
@@ -160,6 +156,8 @@ class StoryState:
         if wrong:
             conn.executemany("UPDATE story_voices SET day = ? WHERE seq = ?", wrong)
             seeds = {seq for _, seq in wrong}
+            # a changed day may part a voice from a neighbour's story: seed those too
+            seeds |= {x for pair in edges_of(conn, seeds) for x in pair}
             self._recluster(conn, seeds, seeds, set(), {}, out)
         conn.execute("DELETE FROM meta WHERE key = 'stories_redate'")
         return out
@@ -216,7 +214,6 @@ class StoryState:
             "UPDATE story_voices SET gid = ? WHERE seq = ?",
             [(g, s) for s, g in desired.items() if s in old_voices],
         )
-        touched = set(desired) | partners
         vectors, labels = self._features(conn, new_voices)
         _store_labels(conn, new_voices, labels)
         write_voices(
@@ -228,13 +225,15 @@ class StoryState:
             c.index_terms,
         )
         linked = link(conn, c, new_voices, vectors, counts)
-        touched |= linked.touched
         out.voices, out.dropped, out.edges = len(new_voices), len(dropped), linked.added
-        # stories to write whatever happens: those of new voices, of changed groups, and of
-        # voices whose edges among stored voices changed (not the partners of a new voice:
-        # their story changes only if its members do, which is checked anyway)
+        # stories to write whatever happens, and the seeds of the components clustered again:
+        # those of new voices, of changed groups, of former partners of dropped voices, and of
+        # voices whose edges among stored voices changed. Not the stored partners of a new
+        # voice: a new edge changes their story only when it joins them to the new voice's
+        # (story_component follows such edges from the new voice); a story never spans a
+        # weaker edge (cluster_stories)
         marked = set(desired) | partners | linked.rewired
-        self._recluster(conn, touched, marked, set(fresh), before, out)
+        self._recluster(conn, marked, marked, set(fresh), before, out)
         return out
 
     def _features(
@@ -277,7 +276,7 @@ class StoryState:
     ) -> None:
         """Cluster the components of ``seeds`` again; write the stories that changed."""
         c = self.config.stories
-        nodes, found = component_edges(conn, seeds)
+        nodes, found = story_component(conn, seeds | unplaced_voices(conn), c)
         rows = select_in(
             conn,
             "SELECT v.seq, v.gid, v.day, a.id, a.story_when FROM story_voices v "
@@ -288,14 +287,11 @@ class StoryState:
         out.reclustered = len(rows)
         at = {r[0]: i for i, r in enumerate(rows)}
         pairs = sorted((min(at[a], at[b]), max(at[a], at[b]), s) for a, b, s in found)
-        edges = _edges(
-            pairs, np.array([np.nan if r[2] is None else r[2] for r in rows]), c.window_days
-        )
-        story, topic = cluster(len(rows), edges, c)
+        days = np.array([np.nan if r[2] is None else r[2] for r in rows])
+        edges = _edges(pairs, days, c)
+        story = cluster_stories(len(rows), edges, c)
         voice_story = {r[1]: story_id(rows[int(story[i])][3]) for i, r in enumerate(rows)}
-        story_topic = {
-            voice_story[r[1]]: topic_id(rows[int(topic[i])][3]) for i, r in enumerate(rows)
-        }
+        story_topic = topics_of(conn, {r[0]: voice_story[r[1]] for r in rows}, c)
         articles = select_in(
             conn,
             "SELECT a.seq, a.id, g.gid, a.source, a.story_when, s.story FROM groups g "
@@ -303,14 +299,8 @@ class StoryState:
             "WHERE g.gid IN ({marks})",
             list(voice_story),
         )
-        stored_topic = dict(
-            select_in(
-                conn,
-                "SELECT id, topic FROM stories WHERE id IN ({marks})",
-                set(story_topic) | {r[5] for r in articles if r[5]},
-            )
-        )
-        new_ids = set(story_topic)
+        stored_topic = dict(conn.execute("SELECT id, topic FROM stories"))
+        new_ids = set(voice_story.values())
         dirty = {voice_story[r[1]] for r in rows if r[0] in marked}
         retopic = {s for s, t in story_topic.items() if stored_topic.get(s) != t}
         moves: Counter[tuple[str, str]] = Counter()
@@ -455,12 +445,11 @@ def _labels(
     return VoiceLabels.stack([stored[s] for s in seqs])
 
 
-def _edges(pairs: list[tuple[int, int, float]], days: Any, window: float) -> StoryEdges:
+def _edges(pairs: list[tuple[int, int, float]], days: Any, config: StoriesConfig) -> StoryEdges:
     a = np.array([p[0] for p in pairs], np.int64)
     b = np.array([p[1] for p in pairs], np.int64)
     similarity = np.array([p[2] for p in pairs], np.float64)
-    near = ~(np.abs(days[a] - days[b]) > window) if len(pairs) else np.empty(0, np.bool_)
-    return StoryEdges(a, b, similarity, near)
+    return StoryEdges(a, b, similarity, close_in_time(days[a], days[b], config))
 
 
 def story_row(s: Story) -> tuple[Any, ...]:

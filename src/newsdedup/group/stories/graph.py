@@ -28,7 +28,16 @@ from newsdedup.config import StoriesConfig
 from newsdedup.group.stories.linkage import average_link, pair_sums
 from newsdedup.group.stories.vectors import CHANNELS, StoryVectors, key_terms
 
-__all__ = ["StoryEdges", "cluster", "pair_similarity", "story_edges"]
+__all__ = [
+    "StoryEdges",
+    "close_in_time",
+    "cluster",
+    "cluster_stories",
+    "cluster_topics",
+    "pair_similarity",
+    "story_edges",
+    "strong_edges",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,9 +119,14 @@ def story_edges(
     similarity = pair_similarity(vectors, a, b, config)
     keep = similarity >= config.edge_floor
     a, b, similarity = a[keep], b[keep], similarity[keep]
-    apart = np.abs(days[a] - days[b])
-    near = ~(apart > config.window_days)  # undated (nan) is near everything
-    return StoryEdges(a, b, similarity, near)
+    return StoryEdges(a, b, similarity, close_in_time(days[a], days[b], config))
+
+
+def close_in_time(
+    day_a: NDArray[np.float64], day_b: NDArray[np.float64], config: StoriesConfig
+) -> NDArray[np.bool_]:
+    """Whether pairs of voices are at most ``window_days`` apart (undated, nan: always)."""
+    return ~(np.abs(day_a - day_b) > config.window_days)  # type: ignore[no-any-return]
 
 
 @nb.njit(cache=True)
@@ -172,15 +186,39 @@ def cluster(
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """(story, topic) of each voice, each the lowest position among its members; positions are
     publication order, which breaks ties."""
+    story = cluster_stories(n, edges, config)
+    return story, cluster_topics(story, edges, config)
+
+
+def cluster_stories(n: int, edges: StoryEdges, config: StoriesConfig) -> NDArray[np.int64]:
+    """The story of each voice (the lowest position among its members): average-link over
+    the edges of voices close in time, cut at ``story_similarity``.
+
+    Two clusters merge only when the mean of their pairs reaches the cut, so some pair of
+    them has an edge at the cut or above: a story lies inside one connected component of the
+    edges that are close in time and at ``story_similarity`` or more (``strong_edges``), and
+    clustering such a component with every edge between its voices gives its stories."""
     near = edges.near
-    story = average_link(
+    return average_link(
         n, edges.a[near], edges.b[near], edges.similarity[near], config.story_similarity
     )
-    # topics: the stories, each of its size, linked by every edge between their members
+
+
+def strong_edges(edges: StoryEdges, config: StoriesConfig) -> NDArray[np.bool_]:
+    """The edges that can hold a story together (``cluster_stories``)."""
+    return edges.near & (edges.similarity >= config.story_similarity)  # type: ignore[no-any-return]
+
+
+def cluster_topics(
+    story: NDArray[np.int64], edges: StoryEdges, config: StoriesConfig
+) -> NDArray[np.int64]:
+    """The topic of each voice (the lowest position among its members): the stories
+    (``story``: each voice's story head), each of its size, linked by every edge between their
+    members, clustered on to ``topic_similarity``. An edge below the story cut links two
+    stories into one topic, so a topic's reach is every edge's component."""
     heads, of = np.unique(story, return_inverse=True)
     sa, sb, sums = pair_sums(of[edges.a], of[edges.b], edges.similarity, len(heads))
     topic_of_story = average_link(
         len(heads), sa, sb, sums, config.topic_similarity, sizes=np.bincount(of)
     )
-    topic = heads[topic_of_story][of]
-    return story, topic
+    return heads[topic_of_story][of]  # type: ignore[no-any-return]

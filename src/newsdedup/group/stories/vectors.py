@@ -22,7 +22,7 @@ import functools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,8 +53,10 @@ __all__ = [
 CHANNELS = ("text", "names", "lead")
 COLUMNS = 1 << 31  #: hashed term columns of a channel (int32 indices)
 _FLOOR = 1e-5  # background probability of a term wordfreq does not list (idf about 11.5)
-_TOKEN = re.compile(r"[^\W\d_][\w'\u2019.-]*|\d+(?:[.,]\d+)*")
-_SENTENCE = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+|\n+")
+# both alternatives open on a word character, and a sentence break on a quote, a bracket or
+# a space: the lookaheads say so, which lets the regex engine skip other positions sooner
+_TOKEN = re.compile(r"(?=\w)(?:[^\W\d_][\w'\u2019.-]*|\d+(?:[.,]\d+)*)")
+_SENTENCE = re.compile(r"(?=[\s\"'\u201d\u2019)])(?:(?<=[.!?])[\"'\u201d\u2019)]*\s+|\n+)")
 _SPLIT_DECIMAL = re.compile(r"(\d)\. (\d)")  # "4. 6" as some tokenised corpora write 4.6
 _LEAD_WORDS = 40
 _STOP = frozenset(stopwords("en"))
@@ -144,28 +146,46 @@ def _lead(article: Article) -> str:
     return ""
 
 
-def spelled_names(text: str) -> Iterator[tuple[str, str]]:
+def spelled_names(text: str) -> list[tuple[str, str]]:
     """(term, as written) of each name word (capitalised, not opening a sentence; the term
     lower-cased), number and named day ("@sep 15", "@thursday"), once per mention; a sentence
     mostly in capitals (a shouted headline) gives its numbers only."""
+    out: list[tuple[str, str]] = []
     for sentence in _SENTENCE.split(_SPLIT_DECIMAL.sub(r"\1.\2", text)):
         tokens = _TOKEN.findall(sentence)
-        shouted = sum(map(str.isupper, tokens)) > 0.6 * max(1, len(tokens))
-        opening = True
-        for token in tokens:
+        if not tokens:
+            continue
+        if sum(map(str.isupper, tokens)) > 0.6 * len(tokens):  # shouted: its numbers only
+            out += [_number(t) for t in tokens if t[0].isdigit()]
+            continue
+        # the opening token is no name; the others are when they start in upper case, and
+        # every number counts (most tokens are neither: one pass in a comprehension skips them)
+        if tokens[0][0].isdigit():
+            out.append(_number(tokens[0]))
+        for token in [t for t in tokens[1:] if not t[0].islower()]:
             if token[0].isdigit():
-                number = token.replace(",", "")
-                yield number, number
-            elif not opening and not shouted and token[0].isupper():
-                surface = token.rstrip(".")
-                if surface[-2:] in ("'s", "\u2019s"):
-                    surface = surface[:-2]
-                word = surface.lower()
-                if len(word) > 1 and word not in _STOP:
-                    yield word, surface
-            opening = False
-    for day in dates_of(text):  # "sep 15", "thursday": the event's own days
-        yield f"@{day}", day
+                out.append(_number(token))
+            elif token[0].isupper():
+                found = _name(token)
+                if found is not None:
+                    out.append(found)
+    out += [(f"@{day}", day) for day in dates_of(text)]  # "sep 15", "thursday": its own days
+    return out
+
+
+def _number(token: str) -> tuple[str, str]:
+    number = token.replace(",", "")
+    return number, number
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _name(token: str) -> tuple[str, str] | None:
+    """(term, as written) of a capitalised token, or None (a stopword or one letter)."""
+    surface = token.rstrip(".")
+    if surface[-2:] in ("'s", "\u2019s"):
+        surface = surface[:-2]
+    word = surface.lower()
+    return (word, surface) if len(word) > 1 and word not in _STOP else None
 
 
 def name_terms(text: str) -> Counter[str]:
@@ -316,7 +336,7 @@ def story_features(
     (each text is read once for both)."""
     texts = [story_text(a) for a in articles]
     words = [content_terms(t) for t in texts]
-    spelled = [list(spelled_names(t)) for t in texts]
+    spelled = [spelled_names(t) for t in texts]
     names = [Counter(term for term, _ in s) for s in spelled]
     vectors = StoryVectors(
         text=_matrix(words, max_terms),
@@ -337,7 +357,7 @@ def voice_labels(articles: Sequence[Article], label_size: int) -> VoiceLabels:
     """``story_features``'s label terms alone."""
     texts = [story_text(a) for a in articles]
     return _label_terms(
-        [list(spelled_names(t)) for t in texts], [content_terms(t) for t in texts], label_size
+        [spelled_names(t) for t in texts], [content_terms(t) for t in texts], label_size
     )
 
 

@@ -1,0 +1,74 @@
+"""Topics of a living index: the batch's ``cluster_topics`` over every voice of the file.
+
+A story lies inside one component of the edges that can hold a story together (close in
+time, at ``story_similarity`` or more: ``graph.strong_edges``), so an add re-clusters the
+stories of those components only (``story_graph.story_component``). A topic is not bounded
+so: at ``topic_similarity`` 0.03 one edge at the default ``edge_floor`` (0.1) between two
+one-voice stories already joins them, and average-link inside a component depends on all of
+it, so the topics of every component an add touches are clustered again here, from every
+story edge of the file and each voice's story (the new ones for the voices just clustered,
+the stored ones for the rest). This pass reads the whole story graph once per add
+(docs/index.md, limits): it is the part of an add that grows with the index.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from newsdedup.config import StoriesConfig
+from newsdedup.group.stories.graph import StoryEdges, cluster_topics
+from newsdedup.group.stories.records import topic_id
+
+__all__ = ["publication_key", "topics_of", "unplaced_voices", "when_of"]
+
+
+def when_of(value: str | None) -> datetime | None:
+    """A stored ``story_when`` as a datetime."""
+    return datetime.fromisoformat(value) if value else None
+
+
+def publication_key(when: datetime | None, article_id: str) -> tuple[Any, ...]:
+    """``publication_order``'s order: dated by (date, id), then undated by id."""
+    return (0, when, article_id) if when is not None else (1, article_id)
+
+
+def unplaced_voices(conn: sqlite3.Connection) -> set[int]:
+    """Voices with no stored story (new ones): the topic pass needs every voice's story."""
+    return {
+        seq
+        for (seq,) in conn.execute(
+            "SELECT v.seq FROM story_voices v LEFT JOIN story_of s ON s.seq = v.seq "
+            "WHERE s.seq IS NULL"
+        )
+    }
+
+
+def topics_of(
+    conn: sqlite3.Connection, new_story: dict[int, str], config: StoriesConfig
+) -> dict[str, str]:
+    """The topic id of every story, the voices of ``new_story`` (seq -> story id) in their
+    new stories and every other voice in its stored one."""
+    voices = conn.execute(
+        "SELECT v.seq, a.id, a.story_when, s.story FROM story_voices v "
+        "JOIN articles a ON a.seq = v.seq LEFT JOIN story_of s ON s.seq = v.seq"
+    ).fetchall()
+    if not voices:
+        return {}
+    voices.sort(key=lambda r: publication_key(when_of(r[2]), r[1]))
+    label = [new_story.get(r[0], r[3]) for r in voices]
+    head: dict[str, int] = {}
+    story = np.array([head.setdefault(s, i) for i, s in enumerate(label)], np.int64)
+    seqs = np.array([r[0] for r in voices], np.int64)
+    by_seq = np.argsort(seqs)
+    found = conn.execute("SELECT a, b, similarity FROM story_edges").fetchall()
+    edges = np.array(found, np.float64).reshape(-1, 3)
+    ends = [
+        by_seq[np.searchsorted(seqs, edges[:, k].astype(np.int64), sorter=by_seq)] for k in (0, 1)
+    ]
+    every = StoryEdges(ends[0], ends[1], edges[:, 2], np.ones(len(edges), np.bool_))
+    topic = cluster_topics(story, every, config)
+    return {label[i]: topic_id(voices[int(t)][1]) for i, t in enumerate(topic.tolist())}
