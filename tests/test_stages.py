@@ -19,6 +19,7 @@ EXECUTORS: dict[str, dict[str, str]] = {
         "exact": "newsdedup.engine.local",
         "bucket": "newsdedup.candidates.lsh",  # candidate_pairs, band by band
         "bands": "newsdedup.candidates.lsh",  # candidate_pairs, over the bands' union
+        "overlap": "newsdedup.candidates.lsh",  # candidate_pairs, after the bands' rule
         "contained": "newsdedup.candidates.contained",
         "verify": "newsdedup.relate.kind",  # judge, called by engine.local._verify_all
         "group": "newsdedup.engine.local",
@@ -30,6 +31,7 @@ EXECUTORS: dict[str, dict[str, str]] = {
         "exact": "newsdedup.store.copies",
         "bucket": "newsdedup.store.copies",
         "bands": "newsdedup.store.copies",
+        "overlap": "newsdedup.store.copies",  # adds; store.lookup on queries
         "contained": "newsdedup.store.contained",
         "verify": "newsdedup.store.copies",
         "group": "newsdedup.store.copies",
@@ -40,6 +42,7 @@ EXECUTORS: dict[str, dict[str, str]] = {
         "exact": "newsdedup.spark.stages",
         "bucket": "newsdedup.spark.stages",
         "bands": "newsdedup.spark.stages",
+        "overlap": "newsdedup.spark.stages",
         "contained": "newsdedup.spark.stages",
         "verify": "newsdedup.spark.stages",
         "group": "newsdedup.spark.stages",

@@ -95,6 +95,7 @@ def _stats(run: CopyRun, report: Report, groups: tuple[Group, ...]) -> Stats:
         short_documents=run.contained.short_documents,
         short_pairs=run.contained.pairs,
         thin_pairs=run.lsh.thin,
+        low_overlap_pairs=run.lsh.low_overlap,
         languages=run.translations.languages,
         translation_candidates=run.translations.candidates,
         encoded=run.translations.encoded,

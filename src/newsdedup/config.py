@@ -286,10 +286,17 @@ class VerifyConfig:
     #: shared band is what a frequent phrase makes in a corpus without stop words, while real
     #: copies of long texts share 3 or more (eval/candidate_bands.py); 1 verifies every pair
     min_bands: int = 2
+    #: an LSH pair is verified only when its shared shingles make this share of the smaller
+    #: set (candidates/overlap.py): in a corpus no stop-word list covers, unrelated texts share
+    #: frequent bigrams (containment 0.10-0.25) and collide in the bands. Chosen on the odd
+    #: ECB+ topics as 2/3 of their least-overlapping copy (0.317), rounded down to 0.05; the
+    #: even topics' least is 0.309 (eval/candidate_bands.py). 0 verifies every pair kept
+    min_pair_containment: float = 0.2
 
     def __post_init__(self) -> None:
         for name in (
             "near_jaccard",
+            "min_pair_containment",
             "excerpt_max_ratio",
             "excerpt_block",
             "condensed_max_ratio",

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from newsdedup.candidates.contained import short_pair_filter
 from newsdedup.candidates.lsh import band_pairs, enough_bands
+from newsdedup.candidates.overlap import enough_overlap
 from newsdedup.clean.pipeline import clean_article
 from newsdedup.fingerprint.batch import fingerprint_articles
 from newsdedup.group.copies import exact_heads, follow_heads, star_groups
@@ -94,6 +95,14 @@ STAGES: tuple[Stage, ...] = (
         "one row per band key the pair shares, both sides' content-word counts",
         "the pairs to verify: sharing verify.min_bands keys, or with a short side",
         (enough_bands,),
+    ),
+    Stage(
+        "overlap",
+        "map",
+        "",
+        "candidate LSH pair (a, b) with both sides' shingle sets",
+        "the LSH pairs to verify: shingle containment at least verify.min_pair_containment",
+        (enough_overlap,),
     ),
     Stage(
         "contained",

@@ -250,6 +250,10 @@ class Stats:
     short_pairs: int = 0  #: candidate pairs the short-document path proposed
     #: LSH pairs of two long texts left unverified: they share fewer than verify.min_bands keys
     thin_pairs: int = 0
+    #: LSH pairs left unverified because their shingle containment is under
+    #: verify.min_pair_containment (candidates/overlap.py); candidate_pairs counts what remains,
+    #: the pairs that go to verification
+    low_overlap_pairs: int = 0
     languages: int = 0  #: languages the translation stage saw (0: it did not run)
     translation_candidates: int = 0  #: pairs across languages it scored
     encoded: int = 0  #: articles the multilingual encoder read

@@ -30,3 +30,4 @@ def test_spark_short_stats_equal_local(spark: Any, tmp_path: Path) -> None:
     assert run.stats.short_documents == local.stats.short_documents
     assert run.stats.short_pairs == local.stats.short_pairs
     assert run.stats.thin_pairs == local.stats.thin_pairs
+    assert run.stats.low_overlap_pairs == local.stats.low_overlap_pairs

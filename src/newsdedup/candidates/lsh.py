@@ -16,6 +16,8 @@ import numba as nb
 import numpy as np
 from numpy.typing import NDArray
 
+from newsdedup.candidates.overlap import enough_overlap, pair_containment
+
 __all__ = [
     "HUBS",
     "LSHReport",
@@ -37,6 +39,9 @@ class LSHReport:
     raw_pairs: int = 0  #: pairs emitted over all bands, before removing repeats
     #: pairs of two long documents dropped for sharing fewer than ``lsh.min_bands`` band keys
     thin: int = 0
+    #: pairs dropped for a shingle containment under ``verify.min_pair_containment``
+    #: (candidates/overlap.py ``enough_overlap``)
+    low_overlap: int = 0
     oversized_sizes: list[int] = field(default_factory=list)
 
     def merge(self, other: LSHReport) -> None:
@@ -45,6 +50,7 @@ class LSHReport:
         self.largest = max(self.largest, other.largest)
         self.raw_pairs += other.raw_pairs
         self.thin += other.thin
+        self.low_overlap += other.low_overlap
         self.oversized_sizes.extend(other.oversized_sizes)
 
 
@@ -186,10 +192,13 @@ def candidate_pairs(
     n_content: NDArray[np.int64] | None = None,
     min_bands: int = 1,
     short_words: int = 0,
+    shingles: tuple[NDArray[np.uint32], NDArray[np.int64]] | None = None,
+    min_containment: float = 0.0,
 ) -> tuple[NDArray[np.int64], LSHReport]:
     """Unique pairs (i < j) of eligible documents that share at least one band key, or, for
     two documents of more than ``short_words`` content words (``n_content``), at least
-    ``min_bands`` (``enough_bands``)."""
+    ``min_bands`` (``enough_bands``); then, given the ``shingles`` (sets, set offsets), those
+    whose shingle containment reaches ``min_containment`` (overlap.py ``enough_overlap``)."""
     report = LSHReport()
     docs = np.flatnonzero(eligible).astype(np.int64)
     if len(docs) < 2:
@@ -227,5 +236,9 @@ def candidate_pairs(
             shared, words[:, 0], words[:, 1], min_bands=min_bands, short_words=short_words
         )
         report.thin = int(len(keep) - keep.sum())
+        pairs = pairs[keep]
+    if shingles is not None and min_containment > 0 and len(pairs):
+        keep = enough_overlap(pair_containment(pairs, *shingles), min_containment=min_containment)
+        report.low_overlap = int(len(keep) - keep.sum())
         pairs = pairs[keep]
     return pairs, report

@@ -42,6 +42,11 @@ def summary_table(stats: Stats, title: str = "newsdedup") -> Table:
         )
     if stats.thin_pairs:
         table.add_row("LSH pairs sharing one band (not verified)", f"{stats.thin_pairs:,}")
+    if stats.low_overlap_pairs:
+        table.add_row(
+            "LSH pairs under the shingle containment floor (not verified)",
+            f"{stats.low_overlap_pairs:,}",
+        )
     if stats.languages > 1:
         table.add_row(
             "languages / translation candidates / encoded",

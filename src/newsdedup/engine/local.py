@@ -220,6 +220,8 @@ def _run_copies(
             n_content=fp.n_content,
             min_bands=config.verify.min_bands,
             short_words=config.verify.short_doc_words,
+            shingles=(fp.sets, fp.set_offsets),
+            min_containment=config.verify.min_pair_containment,
         )
         # band keys are a third of the fingerprints and no later stage reads them
         fp = dataclasses.replace(fp, keys=fp.keys[:0])

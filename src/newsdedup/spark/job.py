@@ -283,6 +283,7 @@ def dedup(
     pairs = pairs.persist(StorageLevel.MEMORY_AND_DISK)
     # the pairs before the shared-band rule, counted from their cache (the rule reads it too)
     n_thin = counted.count() - pairs.count() if counted is not None else 0
+    pairs, n_low = _enough_overlap(pairs, shingles, config)
     buckets = rows.groupBy("band", "key").agg(F.count(F.lit(1)).alias("size"))
     buckets = buckets.where(F.col("size") >= 2)
     lsh = buckets.agg(
@@ -387,6 +388,7 @@ def dedup(
         short_documents=n_short,
         short_pairs=n_short_pairs,
         thin_pairs=n_thin,
+        low_overlap_pairs=n_low,
         languages=translated.languages,
         translation_candidates=translated.translation_candidates,
         encoded=translated.encoded,
@@ -434,6 +436,31 @@ def _enough_bands(
         short_words=config.verify.short_doc_words,
     )
     return counted.mapInArrow(work, _spark_schema(stages.PAIR_SCHEMA)), counted
+
+
+def _enough_overlap(pairs: DataFrame, shingles: DataFrame, config: Config) -> tuple[DataFrame, int]:
+    """The LSH pairs (cached) that the local engine verifies after its shingle containment
+    floor (``enough_overlap``, on both sides' sets joined), cached, and how many it dropped;
+    the input pairs are released."""
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+
+    floor = config.verify.min_pair_containment
+    if floor <= 0:
+        return pairs, 0
+    sets = shingles.select("vertex", "sets")
+    joined = pairs.join(
+        sets.select(F.col("vertex").alias("a"), F.col("sets").alias("sets_a")), "a"
+    ).join(sets.select(F.col("vertex").alias("b"), F.col("sets").alias("sets_b")), "b")
+    work = functools.partial(stages.enough_overlap_of, min_containment=floor)
+    kept = (
+        joined.select("a", "b", "sets_a", "sets_b")
+        .mapInArrow(work, _spark_schema(stages.PAIR_SCHEMA))
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
+    dropped = pairs.count() - kept.count()
+    pairs.unpersist()
+    return kept, dropped
 
 
 def _contained(eligible: DataFrame, shingles: DataFrame, config: Config) -> tuple[DataFrame, int]:

@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from newsdedup.candidates.contained import SAMPLE, short_pair_filter
 from newsdedup.candidates.lsh import LSHReport, band_pairs, enough_bands
+from newsdedup.candidates.overlap import enough_overlap, pair_containment
 from newsdedup.clean.pipeline import clean_articles, per_article
 from newsdedup.config import Config
 from newsdedup.fingerprint.batch import fingerprint_articles
@@ -157,6 +158,35 @@ def enough_bands_of(
         yield pa.RecordBatch.from_arrays(
             [batch.column("a").filter(pa.array(keep)), batch.column("b").filter(pa.array(keep))],
             schema=PAIR_SCHEMA,
+        )
+
+
+def enough_overlap_of(
+    batches: Iterator[pa.RecordBatch], *, min_containment: float
+) -> Iterator[pa.RecordBatch]:
+    """(a, b, sets_a, sets_b) rows -> the pairs whose shingle containment reaches
+    ``min_containment``, by the local engine's rule (``enough_overlap``)."""
+    for batch in batches:
+        if batch.num_rows == 0:
+            continue
+        n = batch.num_rows
+        interleaved = [
+            s
+            for pair in zip(
+                batch.column("sets_a").to_pylist(), batch.column("sets_b").to_pylist(), strict=True
+            )
+            for s in pair
+        ]
+        lengths = np.fromiter((len(s) // 4 for s in interleaved), np.int64, 2 * n)
+        offsets = np.zeros(2 * n + 1, np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        sets = np.frombuffer(b"".join(interleaved), np.uint32)
+        local = np.arange(2 * n, dtype=np.int64).reshape(n, 2)
+        keep = pa.array(
+            enough_overlap(pair_containment(local, sets, offsets), min_containment=min_containment)
+        )
+        yield pa.RecordBatch.from_arrays(
+            [batch.column("a").filter(keep), batch.column("b").filter(keep)], schema=PAIR_SCHEMA
         )
 
 

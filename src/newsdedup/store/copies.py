@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsdedup.candidates.lsh import LSHReport, band_pairs, enough_bands
+from newsdedup.candidates.overlap import enough_overlap, pair_containment
 from newsdedup.config import Config
 from newsdedup.fingerprint.batch import Fingerprints, fingerprint_texts
 from newsdedup.group.copies import Assignment, exact_heads, spread_exact, star_groups
@@ -42,6 +43,8 @@ class CopyUpdate:
     recomputed: int = 0  #: heads whose component was regrouped
     capped: int = 0  #: band buckets over ``lsh.max_bucket`` met (see docs/index.md)
     short_pairs: int = 0  #: candidate pairs of the short-document path (before the union)
+    #: LSH pairs under ``verify.min_pair_containment``, left unverified (candidates/overlap.py)
+    low_overlap: int = 0
     verified: int = 0  #: candidate pairs verified
     edges: int = 0  #: of them copies
     changed: set[int] = field(default_factory=set)  #: articles whose group row was written
@@ -185,7 +188,7 @@ def _link(
     )
     short = short_pairs(conn, config, heads)
     update.short_pairs += len(short)
-    return _verify(conn, config, sorted(pairs | short), update)
+    return _verify(conn, config, sorted(pairs | short), update, banded=pairs - short)
 
 
 _MAX = np.iinfo(np.int64).max
@@ -239,15 +242,30 @@ def _bucket_pairs(
 
 
 def _verify(
-    conn: sqlite3.Connection, config: Config, pairs: list[tuple[int, int]], update: CopyUpdate
+    conn: sqlite3.Connection,
+    config: Config,
+    pairs: list[tuple[int, int]],
+    update: CopyUpdate,
+    banded: set[tuple[int, int]] | frozenset[tuple[int, int]] = frozenset(),
 ) -> set[int]:
-    """Verify pairs (lower seq first, as the batch orders its pairs by input position)."""
+    """Verify pairs (lower seq first, as the batch orders its pairs by input position); those
+    of ``banded`` (LSH pairs the short path did not make) only when they pass the batch's
+    shingle containment floor (``enough_overlap``), as ``candidate_pairs`` keeps them."""
     if not pairs:
         return set()
     seqs = sorted({s for p in pairs for s in p})
     fp, _ = load_fingerprints(conn, seqs, config.fingerprint_id)
     at = {s: i for i, s in enumerate(seqs)}
     local = np.array([[at[a], at[b]] for a, b in pairs], np.int64)
+    floor = config.verify.min_pair_containment
+    if banded and floor > 0:
+        keep = ~np.array([p in banded for p in pairs]) | enough_overlap(
+            pair_containment(local, fp.sets, fp.set_offsets), min_containment=floor
+        )
+        update.low_overlap += int(len(keep) - keep.sum())
+        local, pairs = local[keep], [p for p, k in zip(pairs, keep.tolist(), strict=True) if k]
+        if not pairs:
+            return set()
     scores, codes = judge(fp, local, config)
     keep = np.flatnonzero(codes > 0)
     update.verified += len(pairs)

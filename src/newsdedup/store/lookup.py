@@ -16,6 +16,7 @@ import numba
 import numpy as np
 
 from newsdedup.candidates.lsh import HUBS, capped_order, enough_bands
+from newsdedup.candidates.overlap import enough_overlap, pair_containment
 from newsdedup.config import Config
 from newsdedup.errors import DiffBusyError, DiffTooLargeError, InputError, invalid_param
 from newsdedup.fingerprint.batch import fingerprint_articles
@@ -110,13 +111,14 @@ def _query(
             "SELECT seq FROM fingerprints WHERE ex0 = ? AND ex1 = ?", (int(ex[0]), int(ex[1]))
         )
     ]
-    partners = _band_partners(conn, config, signed(fp.keys[0]), int(fp.n_content[0]))
+    banded = _band_partners(conn, config, signed(fp.keys[0]), int(fp.n_content[0]))
+    short: set[int] = set()
     if config.verify.short_doc_words:
-        partners |= query_partners(conn, config, fp.sets, int(fp.n_content[0]))
-    candidates = sorted(partners - set(exact))
+        short = query_partners(conn, config, fp.sets, int(fp.n_content[0]))
+    candidates = sorted((banded | short) - set(exact))
     hits: list[tuple[int, int, list[float]]] = [(s, 1, EXACT_SCORES.tolist()) for s in exact]
     if candidates and len(fp.set_offsets) > 1 and fp.set_offsets[1] > 0:
-        hits += _verified(conn, config, fp, candidates)
+        hits += _verified(conn, config, fp, candidates, banded - short)
     hits.sort(key=lambda h: (h[1], -h[2][0], h[0]))
     links = tuple(_link(conn, seq, code, sc) for seq, code, sc in hits)
     return links, (hits[0][0] if hits else None)
@@ -225,12 +227,23 @@ def _hubs(conn: sqlite3.Connection, rows: list[Any]) -> list[int]:
 
 
 def _verified(
-    conn: sqlite3.Connection, config: Config, fp: Any, candidates: list[int]
+    conn: sqlite3.Connection, config: Config, fp: Any, candidates: list[int], banded: set[int]
 ) -> list[tuple[int, int, list[float]]]:
+    """The copies among ``candidates``; those of ``banded`` (band partners alone, not short-path
+    ones) verified only over the batch's shingle containment floor (``enough_overlap``)."""
     stored, _ = load_fingerprints(conn, candidates, config.fingerprint_id)
     n = len(candidates)
     joined = append(stored, fp)
     pairs = np.column_stack((np.arange(n), np.full(n, n))).astype(np.int64)
+    floor = config.verify.min_pair_containment
+    if banded and floor > 0:
+        keep = ~np.array([c in banded for c in candidates]) | enough_overlap(
+            pair_containment(pairs, joined.sets, joined.set_offsets), min_containment=floor
+        )
+        pairs = pairs[keep]
+        candidates = [c for c, k in zip(candidates, keep.tolist(), strict=True) if k]
+        if not candidates:
+            return []
     scores, codes = judge(joined, pairs, config)
     return [
         (candidates[i], int(codes[i]), scores[i][SWAP].tolist()) for i in np.flatnonzero(codes > 0)
