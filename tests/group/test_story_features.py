@@ -22,7 +22,13 @@ from newsdedup.group.stories.graph import (
     story_edges,
     strong_edges,
 )
-from newsdedup.group.stories.vectors import spelled_names, story_text, story_vectors
+from newsdedup.group.stories.vectors import (
+    spelled_names,
+    story_features,
+    story_text,
+    story_vectors,
+    voice_labels,
+)
 from newsdedup.synth import generate_corpus
 
 _TOKEN = re.compile(r"[^\W\d_][\w'\u2019.-]*|\d+(?:[.,]\d+)*")
@@ -125,3 +131,15 @@ def _find(parent: np.ndarray, x: int) -> int:
 def _union(parent: np.ndarray, a: int, b: int) -> None:
     ra, rb = _find(parent, a), _find(parent, b)
     parent[max(ra, rb)] = min(ra, rb)
+
+
+def test_story_features_labels_equal_labels_read_alone() -> None:
+    """The label words are cut from the text channel's heaviest terms; read alone
+    (``voice_labels``, as an index reads a voice stored by an older version) they are the
+    same."""
+    articles = list(generate_corpus(60, seed=3).articles)
+    for max_terms, size in ((100, 6), (4, 6), (3, 2)):
+        _, labels = story_features(articles, max_terms, size)
+        alone = voice_labels(articles, size)
+        for row in range(len(articles)):
+            assert labels.of(row) == alone.of(row)

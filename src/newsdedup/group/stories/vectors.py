@@ -22,7 +22,7 @@ import functools
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -193,15 +193,45 @@ def name_terms(text: str) -> Counter[str]:
     return Counter(term for term, _ in spelled_names(text))
 
 
-@functools.lru_cache(maxsize=1 << 20)
-def _column(term: str) -> int:
+class _TermCache(dict[str, float]):
+    """A value per term, computed once: a plain dict, so a hit is one C lookup (an
+    ``lru_cache`` call costs several times more, and story features look up every term of
+    every voice); emptied when it holds ``_CACHED`` terms."""
+
+    def __init__(self, compute: Callable[[str], float]) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, term: str) -> float:
+        if len(self) >= _CACHED:
+            self.clear()
+        value = self[term] = self.compute(term)
+        return value
+
+
+_CACHED = 1 << 20
+
+
+def _column_of(term: str) -> int:
     return xxhash.xxh32_intdigest(term.encode("utf-8", "surrogatepass")) & (COLUMNS - 1)
 
 
-@functools.lru_cache(maxsize=1 << 20)
+def _rarity_of(term: str) -> float:
+    return -math.log(max(background_probability("wordfreq")(term), _FLOOR))
+
+
+_COLUMNS = _TermCache(_column_of)
+_RARITY = _TermCache(_rarity_of)
+
+
+def _column(term: str) -> int:
+    """The hashed column of a term."""
+    return int(_COLUMNS[term])
+
+
 def rarity(term: str) -> float:
     """``-ln`` of the term's background document probability (``_FLOOR`` for unlisted)."""
-    return -math.log(max(background_probability("wordfreq")(term), _FLOOR))
+    return _RARITY[term]
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,7 +301,7 @@ def _heaviest(
         terms.extend(c)
     if not terms:
         return np.empty(0, np.int64), np.empty(0, np.int64), [], np.empty(0)
-    weight = np.fromiter(map(rarity, terms), np.float64, len(terms))
+    weight = np.fromiter(map(_RARITY.__getitem__, terms), np.float64, len(terms))
     if sublinear:
         n = np.fromiter((v for c in counts for v in c.values()), np.float64, len(terms))
         weight *= 1.0 + np.log(n)
@@ -292,20 +322,45 @@ def _heaviest(
 def _matrix(counts: Sequence[dict[str, int]], max_terms: int) -> SparseRows:
     """Each row's heaviest ``max_terms`` terms, sublinear count times rarity, unit length; a
     term hashes to its column (two terms of one row on one column add up)."""
-    row, _, terms, weight = _heaviest(counts, max_terms, sublinear=True)
-    norm = np.sqrt(np.bincount(row, weight * weight, len(counts)))
+    return _rows(len(counts), _heaviest(counts, max_terms, sublinear=True))
+
+
+_Heaviest = tuple[NDArray[np.int64], NDArray[np.int64], list[str], NDArray[np.float64]]
+
+
+def _rows(n: int, heaviest: _Heaviest) -> SparseRows:
+    """``_matrix`` of ``n`` rows from their heaviest terms."""
+    row, _, terms, weight = heaviest
+    norm = np.sqrt(np.bincount(row, weight * weight, n))
     weight = weight / np.where(norm > 0, norm, 1.0)[row]
-    column = np.fromiter(map(_column, terms), np.int64, len(terms))
+    column = np.fromiter(map(_COLUMNS.__getitem__, terms), np.int64, len(terms))
     key, at = np.unique(row * COLUMNS + column, return_inverse=True)
     data = np.bincount(at, weight, len(key))
-    indptr = np.zeros(len(counts) + 1, np.int64)
-    np.cumsum(np.bincount(key // COLUMNS, minlength=len(counts)), out=indptr[1:])
+    indptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(key // COLUMNS, minlength=n), out=indptr[1:])
     return SparseRows(indptr, (key % COLUMNS).astype(np.int32), data.astype(np.float64))
 
 
+def _first(heaviest: _Heaviest, k: int) -> _Heaviest:
+    """The first ``k`` of each row's heaviest terms (what ``_heaviest`` with ``k`` gives)."""
+    row, place, terms, weight = heaviest
+    kept = place < k
+    return (
+        row[kept],
+        place[kept],
+        [t for t, x in zip(terms, kept.tolist(), strict=True) if x],
+        weight[kept],
+    )
+
+
 def _label_terms(
-    spelled: Sequence[list[tuple[str, str]]], words: Sequence[dict[str, int]], size: int
+    spelled: Sequence[list[tuple[str, str]]],
+    words: Sequence[dict[str, int]],
+    size: int,
+    heaviest_words: _Heaviest | None = None,
 ) -> VoiceLabels:
+    """Each row's heaviest ``size`` names and words (``heaviest_words``: the words' heaviest
+    terms to at least ``size``, when already found)."""
     firsts: list[dict[str, str]] = []
     for names in spelled:
         first: dict[str, str] = {}
@@ -314,7 +369,9 @@ def _label_terms(
                 first[term] = surface
         firsts.append(first)
     n_row, _, n_terms, n_weight = _heaviest(firsts, size, sublinear=False)  # type: ignore[arg-type]
-    w_row, _, w_terms, w_weight = _heaviest(words, size, sublinear=True)
+    if heaviest_words is None:
+        heaviest_words = _heaviest(words, size, sublinear=True)
+    w_row, _, w_terms, w_weight = _first(heaviest_words, size)
     ptr = [np.zeros(len(words) + 1, np.int64) for _ in range(2)]
     np.cumsum(np.bincount(n_row, minlength=len(words)), out=ptr[0][1:])
     np.cumsum(np.bincount(w_row, minlength=len(words)), out=ptr[1][1:])
@@ -338,14 +395,15 @@ def story_features(
     words = [content_terms(t) for t in texts]
     spelled = [spelled_names(t) for t in texts]
     names = [Counter(term for term, _ in s) for s in spelled]
+    heaviest = _heaviest(words, max(max_terms, label_size), sublinear=True)
     vectors = StoryVectors(
-        text=_matrix(words, max_terms),
+        text=_rows(len(words), _first(heaviest, max_terms)),
         names=_matrix(names, max_terms),
         lead=_matrix([content_terms(_lead(a)) for a in articles], max_terms),
     )
     if label_size <= 0:
         return vectors, _label_terms([[] for _ in articles], [{} for _ in articles], 0)
-    return vectors, _label_terms(spelled, words, label_size)
+    return vectors, _label_terms(spelled, words, label_size, heaviest)
 
 
 def story_vectors(articles: Sequence[Article], max_terms: int = 100) -> StoryVectors:
