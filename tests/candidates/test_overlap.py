@@ -75,6 +75,22 @@ def test_overlap_containment_is_verifications_column() -> None:
     assert pair_containment(np.empty((0, 2), np.int64), fp.sets, fp.set_offsets).shape == (0,)
 
 
+@pytest.mark.parametrize("floor", [0.05, 0.2, 0.5])
+def test_overlap_bound_under_the_floor_decides_as_the_exact_figure(floor: float) -> None:
+    """With a floor, pairs under it may get a bound (no merge), still under it; every pair at
+    or over it gets the exact figure; in any order of the pairs."""
+    fp = fingerprints()
+    rng = np.random.default_rng(1)
+    pairs = rng.integers(0, len(fp), (400, 2)).astype(np.int64)
+    pairs[:40] = np.column_stack((np.arange(40) + 240, np.arange(40)))  # copies: high overlap
+    exact = pair_containment(pairs, fp.sets, fp.set_offsets)
+    for order in (np.arange(len(pairs)), np.lexsort((pairs[:, 1], pairs[:, 0]))):
+        fast = pair_containment(pairs[order], fp.sets, fp.set_offsets, floor)
+        assert np.array_equal(fast >= floor, exact[order] >= floor)
+        over = exact[order] >= floor
+        assert over.any() and np.array_equal(fast[over], exact[order][over])
+
+
 @pytest.mark.parametrize(
     ("containment", "floor", "kept"),
     [(0.2, 0.2, True), (0.1999, 0.2, False), (0.0, 0.0, True), (1.0, 1.0, True), (0.5, 0.6, False)],

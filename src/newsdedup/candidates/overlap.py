@@ -2,9 +2,10 @@
 
 The LSH bands and the short-document path propose pairs; before any of them is aligned, the
 exact containment of the two shingle sets (shared shingles over the smaller set, the figure
-verification computes first) must reach ``verify.min_pair_containment``. It is one sorted merge
-of two sets, about a microsecond a pair, against the alignment that verification runs on every
-pair over ``verify.min_candidate_containment``.
+verification computes first) must reach ``verify.min_pair_containment``. Most pairs under it
+are told without a merge: one set of a run of pairs is hashed into a 4 KiB bit filter, and the
+count of the other's shingles found there bounds the intersection from above; only pairs whose
+bound reaches the floor are merged exactly. Verification then aligns only the pairs kept.
 
 Why: in a corpus whose frequent words no stop-word list removes (a Zipf law of exponent 1.3, a
 language the tables do not know), two unrelated articles share the frequent word bigrams. Their
@@ -25,32 +26,65 @@ from newsdedup.relate.verify import _intersection
 __all__ = ["enough_overlap", "pair_containment"]
 
 
+#: bits of the filter a run's first set is hashed into (4 KiB, in L1): for a set of 500
+#: shingles 1.5% of another set's shingles look shared that are not, so the count is a bound
+_BITS = 1 << 15
+
+
+@nb.njit(inline="always")
+def _slots(sets, lo, hi, bits, value):  # type: ignore[no-untyped-def]
+    for i in range(lo, hi):
+        h = sets[i] & (_BITS - 1)
+        if value:
+            bits[h >> 6] |= np.uint64(1) << np.uint64(h & 63)
+        else:
+            bits[h >> 6] = 0
+
+
 @nb.njit(parallel=True, cache=True)
-def _containments(pairs, sets, set_offsets):  # type: ignore[no-untyped-def]
+def _containments(pairs, sets, offsets, runs, floor):  # type: ignore[no-untyped-def]
+    """Per run of pairs sharing their first document, that document's set hashed into a bit
+    filter; each pair's count of the other set's shingles found there is at least the true
+    intersection, so a pair whose count is under ``floor`` is under it (the count's share is
+    returned), and only the others are merged exactly."""
     out = np.zeros(pairs.shape[0])
-    for p in nb.prange(pairs.shape[0]):
-        x, y = pairs[p, 0], pairs[p, 1]
-        lo_x, hi_x, lo_y, hi_y = (
-            set_offsets[x],
-            set_offsets[x + 1],
-            set_offsets[y],
-            set_offsets[y + 1],
-        )
-        smaller = min(hi_x - lo_x, hi_y - lo_y)
-        if smaller > 0:
-            out[p] = _intersection(sets, lo_x, hi_x, lo_y, hi_y) / smaller
+    for r in nb.prange(runs.size - 1):
+        bits = np.zeros(_BITS >> 6, np.uint64)
+        x = pairs[runs[r], 0]
+        lo_x, hi_x = offsets[x], offsets[x + 1]
+        _slots(sets, lo_x, hi_x, bits, True)
+        for p in range(runs[r], runs[r + 1]):
+            y = pairs[p, 1]
+            lo_y, hi_y = offsets[y], offsets[y + 1]
+            smaller = min(hi_x - lo_x, hi_y - lo_y)
+            if smaller == 0:
+                continue
+            bound = 0
+            for j in range(lo_y, hi_y):
+                h = sets[j] & (_BITS - 1)
+                bound += (bits[h >> 6] >> np.uint64(h & 63)) & np.uint64(1)
+            out[p] = bound / smaller
+            if out[p] >= floor:
+                out[p] = _intersection(sets, lo_x, hi_x, lo_y, hi_y) / smaller
     return out
 
 
 def pair_containment(
-    pairs: NDArray[np.int64], sets: NDArray[np.uint32], set_offsets: NDArray[np.int64]
+    pairs: NDArray[np.int64],
+    sets: NDArray[np.uint32],
+    set_offsets: NDArray[np.int64],
+    floor: float = 0.0,
 ) -> NDArray[np.float64]:
     """Each pair's shingle containment: shared shingles over the smaller set (0 when a set is
-    empty), exactly verification's ``containment`` column."""
+    empty), exactly verification's ``containment`` column for every pair at ``floor`` or over;
+    under it, a value that is also under it (a bound computed with no merge: the fast path
+    of a floor). Fastest with the pairs sorted by their first column."""
     pairs = np.ascontiguousarray(pairs, dtype=np.int64).reshape(-1, 2)
     if len(pairs) == 0:
         return np.zeros(0)
-    return _containments(pairs, sets, set_offsets)  # type: ignore[no-any-return]
+    first = pairs[:, 0]
+    runs = np.flatnonzero(np.r_[True, first[1:] != first[:-1], True]).astype(np.int64)
+    return _containments(pairs, sets, set_offsets, runs, floor)  # type: ignore[no-any-return]
 
 
 def enough_overlap(

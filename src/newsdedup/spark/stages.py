@@ -183,7 +183,10 @@ def enough_overlap_of(
         sets = np.frombuffer(b"".join(interleaved), np.uint32)
         local = np.arange(2 * n, dtype=np.int64).reshape(n, 2)
         keep = pa.array(
-            enough_overlap(pair_containment(local, sets, offsets), min_containment=min_containment)
+            enough_overlap(
+                pair_containment(local, sets, offsets, min_containment),
+                min_containment=min_containment,
+            )
         )
         yield pa.RecordBatch.from_arrays(
             [batch.column("a").filter(keep), batch.column("b").filter(keep)], schema=PAIR_SCHEMA

@@ -260,7 +260,7 @@ def _verify(
     floor = config.verify.min_pair_containment
     if banded and floor > 0:
         keep = ~np.array([p in banded for p in pairs]) | enough_overlap(
-            pair_containment(local, fp.sets, fp.set_offsets), min_containment=floor
+            pair_containment(local, fp.sets, fp.set_offsets, floor), min_containment=floor
         )
         update.low_overlap += int(len(keep) - keep.sum())
         local, pairs = local[keep], [p for p, k in zip(pairs, keep.tolist(), strict=True) if k]

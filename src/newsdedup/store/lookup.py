@@ -238,7 +238,7 @@ def _verified(
     floor = config.verify.min_pair_containment
     if banded and floor > 0:
         keep = ~np.array([c in banded for c in candidates]) | enough_overlap(
-            pair_containment(pairs, joined.sets, joined.set_offsets), min_containment=floor
+            pair_containment(pairs, joined.sets, joined.set_offsets, floor), min_containment=floor
         )
         pairs = pairs[keep]
         candidates = [c for c, k in zip(candidates, keep.tolist(), strict=True) if k]
