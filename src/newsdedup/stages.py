@@ -26,7 +26,7 @@ from newsdedup.clean.pipeline import clean_article
 from newsdedup.fingerprint.batch import fingerprint_articles
 from newsdedup.group.copies import exact_heads, follow_heads, star_groups
 from newsdedup.group.representative import priority_ranks
-from newsdedup.group.stories.graph import cluster
+from newsdedup.group.stories.graph import cluster, cluster_stories, cluster_topics
 from newsdedup.group.translations import translate_groups
 from newsdedup.read.fields import to_article
 from newsdedup.relate.kind import judge, judge_shingles
@@ -150,8 +150,9 @@ STAGES: tuple[Stage, ...] = (
         "keyed",
         "story component (voices linked within stories.window_days)",
         "voices (copy groups) with date, term vectors and pair similarities",
-        "story and topic of each voice (average link at story/topic_similarity)",
-        (cluster,),
+        "story and topic of each voice (average link at story/topic_similarity; the index "
+        "clusters the stories of the components it touched, then the topics of all)",
+        (cluster, cluster_stories, cluster_topics),
     ),
 )
 

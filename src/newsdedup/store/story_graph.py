@@ -319,7 +319,8 @@ def story_component(
     more; a story never reaches past them), and every edge between those voices."""
     seen = set(seeds)
     frontier = sorted(seeds)
-    day: dict[int, float] = {}
+    known = np.empty(0, np.int64)  # voices whose day was read, sorted, and their days
+    day = np.empty(0, np.float64)
     parts: list[NDArray[np.float64]] = []
     while frontier:
         found = select_in(
@@ -333,13 +334,8 @@ def story_component(
         rows = np.array(found, np.float64)
         parts.append(rows)
         a, b = rows[:, 0].astype(np.int64), rows[:, 1].astype(np.int64)
-        unknown = set(a.tolist()) | set(b.tolist())
-        unknown.difference_update(day)
-        for seq, d in select_in(
-            conn, "SELECT seq, day FROM story_voices WHERE seq IN ({marks})", unknown
-        ):
-            day[seq] = np.nan if d is None else d
-        near = close_in_time(_days(day, a), _days(day, b), config)
+        known, day = _read_days(conn, np.setdiff1d(np.concatenate([a, b]), known), known, day)
+        near = close_in_time(day[np.searchsorted(known, a)], day[np.searchsorted(known, b)], config)
         strong = strong_edges(StoryEdges(a, b, rows[:, 2], near), config)
         reached = set(np.concatenate([a[strong], b[strong]]).tolist()) - seen
         seen |= reached
@@ -355,5 +351,18 @@ def story_component(
     return seen, list(zip(a.tolist(), b.tolist(), similarity.tolist(), strict=True))
 
 
-def _days(day: dict[int, float], seqs: NDArray[np.int64]) -> NDArray[np.float64]:
-    return np.fromiter((day.get(s, np.nan) for s in seqs.tolist()), np.float64, len(seqs))
+def _read_days(
+    conn: sqlite3.Connection,
+    seqs: NDArray[np.int64],
+    known: NDArray[np.int64],
+    day: NDArray[np.float64],
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """``known`` voices and their ``day`` with those of ``seqs`` added (a NULL day, or a
+    voice not stored: nan, undated), sorted by seq."""
+    stored = dict(
+        select_in(conn, "SELECT seq, day FROM story_voices WHERE seq IN ({marks})", seqs.tolist())
+    )
+    read = np.array([np.nan if stored.get(s) is None else stored[s] for s in seqs.tolist()])
+    every, days = np.concatenate([known, seqs]), np.concatenate([day, read])
+    order = np.argsort(every, kind="stable")
+    return every[order], days[order]
