@@ -6,8 +6,11 @@ planted copies plus one cluster of 200), every tool runs in its own child proces
 same JSONL file, with ``bench_dedup.py``'s runners:
 
 - ``newsdedup``: ``newsdedup.jobs.dedup_files`` with default settings (what ``newsdedup
-  dedup`` runs); its candidate pairs are ``Result.stats.candidate_pairs`` (LSH band pairs and
-  the short-document path's pairs, after their union), printed by the child as JSON;
+  dedup`` runs); its candidate pairs are ``Result.stats.candidate_pairs``, the pairs that go to
+  verification: the LSH band pairs that ``verify.min_bands`` and the shingle containment floor
+  (``verify.min_pair_containment``) keep, united with the short-document path's pairs; the
+  pairs those two rules drop are reported beside them (``thin_pairs``,
+  ``low_overlap_pairs``). The child prints its Stats as JSON;
 - ``datasketch``, ``rensa``: ``bench_dedup.py``'s recipe (lower-cased word 5-grams, 128
   permutations, LSH at threshold 0.5, rensa with 16 bands, union-find over the candidate
   pairs, no verification); their candidate pairs are the LSH query answers, counted;
@@ -151,6 +154,8 @@ def print_tables(results: dict[str, dict[str, dict[str, object]]], docs: int) ->
         "corpus",
         "candidate pairs",
         "of which short-doc",
+        "dropped: one band",
+        "dropped: under the floor",
         "verified",
         "capped buckets",
         "candidates s",
@@ -171,6 +176,8 @@ def print_tables(results: dict[str, dict[str, dict[str, object]]], docs: int) ->
             kind,
             f"{st['candidate_pairs']:,}",
             f"{st['short_pairs']:,}",
+            f"{st.get('thin_pairs', 0):,}",
+            f"{st.get('low_overlap_pairs', 0):,}",
             f"{st['verified_pairs']:,}",
             f"{st['oversized_buckets']:,}",
             _num(sec.get("candidates"), ".1f"),
