@@ -259,11 +259,11 @@ def _verify(
     local = np.array([[at[a], at[b]] for a, b in pairs], np.int64)
     floor = config.verify.min_pair_containment
     if banded and floor > 0:
-        keep = ~np.array([p in banded for p in pairs]) | enough_overlap(
+        enough = ~np.array([p in banded for p in pairs]) | enough_overlap(
             pair_containment(local, fp.sets, fp.set_offsets, floor), min_containment=floor
         )
-        update.low_overlap += int(len(keep) - keep.sum())
-        local, pairs = local[keep], [p for p, k in zip(pairs, keep.tolist(), strict=True) if k]
+        update.low_overlap += int(len(enough) - enough.sum())
+        local, pairs = local[enough], [p for p, k in zip(pairs, enough.tolist(), strict=True) if k]
         if not pairs:
             return set()
     scores, codes = judge(fp, local, config)
