@@ -241,6 +241,10 @@ class TranslateConfig:
     margin: float = 0.1  #: the best match's lead over the runner-up
     #: how far the partner's own best match in the first article's language may lead it
     tolerance: float = 0.5
+    #: ... and rank it among its this many best in that language: an original's translations
+    #: into one language (WMT tuning half: ranks 0 to 2; a lone Ukrainian article among
+    #: Russian ones was the default best of hundreds)
+    per_language: int = 3
     candidates: int = 8  #: partners per article, by anchor overlap, that the encoder checks
     max_anchor_df: int = 500  #: anchor keys in more articles than this find no candidates
     threads: int = 0  #: encoder threads (0: every core)
@@ -250,6 +254,7 @@ class TranslateConfig:
         _check_choice(self, "encoder", ("auto", "scripts", "all"))
         _check_int(self, "lead_chars", 1, 1 << 20)
         _check_int(self, "candidates", 1, 1000)
+        _check_int(self, "per_language", 1, 1000)
         _check_int(self, "max_anchor_df", 1, 1 << 40)
         _check_int(self, "threads", 0, 1024)
         for name in ("min_cosine", "min_anchor", "unread_cosine", "margin", "tolerance"):

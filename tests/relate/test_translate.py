@@ -183,3 +183,33 @@ def test_translate_invariants_over_subsets_in_any_order(picks: list[int], rng) -
     first, second = find_copies(articles), find_copies(shuffled)
     assert sorted(m.id for g in first.groups for m in g.members) == sorted(a.id for a in articles)
     assert _placement(first) == _placement(second)
+
+
+@pytest.mark.parametrize("per_language", [1, 3])
+def test_translate_one_article_of_a_rare_language_is_not_everyones_translation(
+    per_language: int,
+) -> None:
+    """The cyrillic corpus of benchmarks/bench_family.py: 3 articles guessed Ukrainian among
+    thousands of Russian pseudo-word ones, whose encoder vectors are all alike. Each Russian
+    article's only candidate in Ukrainian was its best by default, and the lone Ukrainian
+    article took 1,186 of 5,003 as translations. The Ukrainian side now has to rank a partner
+    among its ``per_language`` best in Russian."""
+    from newsdedup.config import TranslateConfig
+    from newsdedup.fingerprint.multilingual import DIM
+    from newsdedup.relate.translate import translation_pairs
+
+    n_ru = 8
+    langs = ["uk"] + ["ru"] * n_ru
+    keys = [np.array([11, 12, 13], np.uint64)] * len(langs)  # one and the same anchors
+
+    def alike(leads: list[str]) -> np.ndarray:
+        out = np.zeros((len(leads), DIM), np.float32)
+        out[:, 0] = 1.0
+        return out
+
+    config = TranslateConfig(per_language=per_language)
+    found = translation_pairs(langs, keys, ["lead"] * len(langs), config, alike)
+    partners = [t.b if t.a == 0 else t.a for t in found.pairs]
+    assert all(0 in (t.a, t.b) for t in found.pairs)
+    assert len(partners) == per_language  # the Ukrainian article's first per_language only
+    assert partners == list(range(1, per_language + 1))  # ties: the smaller index first

@@ -13,9 +13,10 @@ Here each article in a corpus of several languages is matched against the others
 3. verdict: a pair is a translation when one article's best match in the other's language
    leads the runner-up there by ``margin`` or more, and the other article's own best match in
    the first one's language is at most ``tolerance`` ahead of it (that best is often a second
-   translation of the same original). A look-alike (another report of the event) usually comes
-   second to the real translation, and an article with no translation in the corpus has no
-   partner that wins clearly.
+   translation of the same original) and ranks it among its ``per_language`` best there (the
+   one article of a rare language is otherwise every common-language article's best). A
+   look-alike (another report of the event) usually comes second to the real translation, and
+   an article with no translation in the corpus has no partner that wins clearly.
 
 Figures were chosen on half of the WMT development set; eval/translations.py reports the other.
 """
@@ -210,17 +211,21 @@ def translation_pairs(
     ok &= score >= config.min_score
     a, b, score, cosine, overlap = a[ok], b[ok], score[ok], cosine[ok], overlap[ok]
     # each side's best and runner-up in the other's language
-    best, lead_by, best_score = _best_in_language(a, b, score, lang)
+    best, lead_by, best_score, rank = _best_in_language(a, b, score, lang)
     out: list[Translation] = []
     m = len(a)
     for p in range(m):
         for x_side, y_side in ((p, p + m), (p + m, p)):
             # x's clear best in y's language, and y's best in x's language is not far ahead
             # (that is often another translation of one original: a human and a machine one)
+            # and ranks x among its ``per_language`` best there: an article has a few
+            # translations in one language, where the one article of a rare language is the
+            # best, by default, of every article of a common one that it is a candidate of
             if (
                 best[x_side]
                 and lead_by[x_side] >= config.margin
                 and score[p] >= best_score[y_side] - config.tolerance
+                and rank[y_side] < config.per_language
             ):
                 out.append(
                     Translation(
@@ -246,7 +251,7 @@ def _open_by_anchors(
     runner-up by less than ``config.anchor_lead`` (in score units), on either side."""
     m = len(pairs)
     score = config.anchor_weight * overlap
-    _, lead_by, _ = _best_in_language(pairs[:, 0], pairs[:, 1], score, lang)
+    _, lead_by, _, _ = _best_in_language(pairs[:, 0], pairs[:, 1], score, lang)
     open_edge = lead_by < config.anchor_lead
     return open_edge[:m] | open_edge[m:]
 
@@ -292,11 +297,12 @@ def _best_in_language(
     b: NDArray[np.int64],
     score: NDArray[np.float64],
     lang: NDArray[np.object_],
-) -> tuple[NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64]]:
+) -> tuple[NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
     """Each pair (a, b) seen from both sides: directed edges a -> b (the first m) then b -> a.
     For each edge: whether it is its source's best in the target's language (ties go to the
     smaller target index), that slot's lead of the best over the runner-up (the best's whole
-    score when there is none), and the best's score there."""
+    score when there is none), the best's score there, and the edge's rank in its slot
+    (0 for the best)."""
     src = np.concatenate((a, b))
     dst = np.concatenate((b, a))
     score = np.concatenate((score, score))
@@ -306,10 +312,12 @@ def _best_in_language(
     best = np.zeros(len(src), bool)
     lead_by = np.zeros(len(src))
     best_score = np.zeros(len(src))
+    rank = np.zeros(len(src), np.int64)
     for edges in slots.values():
         ranked = sorted(edges, key=lambda e: (-score[e], int(dst[e])))
         top = ranked[0]
         best[top] = True
         lead_by[edges] = score[top] - (score[ranked[1]] if len(ranked) > 1 else 0.0)
         best_score[edges] = score[top]
-    return best, lead_by, best_score
+        rank[ranked] = np.arange(len(ranked))
+    return best, lead_by, best_score, rank
