@@ -274,7 +274,7 @@ _SHIFT = 32  # a pair of seqs (lower first) as one int64 code: seqs stay below 2
 
 
 def _codes(a: NDArray[np.int64], b: NDArray[np.int64]) -> NDArray[np.int64]:
-    return (np.minimum(a, b) << _SHIFT) | np.maximum(a, b)  # type: ignore[no-any-return]
+    return (np.minimum(a, b) << _SHIFT) | np.maximum(a, b)
 
 
 def _score(

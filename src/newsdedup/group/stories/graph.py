@@ -126,7 +126,7 @@ def close_in_time(
     day_a: NDArray[np.float64], day_b: NDArray[np.float64], config: StoriesConfig
 ) -> NDArray[np.bool_]:
     """Whether pairs of voices are at most ``window_days`` apart (undated, nan: always)."""
-    return ~(np.abs(day_a - day_b) > config.window_days)  # type: ignore[no-any-return]
+    return ~(np.abs(day_a - day_b) > config.window_days)
 
 
 @nb.njit(cache=True)
@@ -206,7 +206,7 @@ def cluster_stories(n: int, edges: StoryEdges, config: StoriesConfig) -> NDArray
 
 def strong_edges(edges: StoryEdges, config: StoriesConfig) -> NDArray[np.bool_]:
     """The edges that can hold a story together (``cluster_stories``)."""
-    return edges.near & (edges.similarity >= config.story_similarity)  # type: ignore[no-any-return]
+    return edges.near & (edges.similarity >= config.story_similarity)
 
 
 def cluster_topics(
@@ -221,4 +221,4 @@ def cluster_topics(
     topic_of_story = average_link(
         len(heads), sa, sb, sums, config.topic_similarity, sizes=np.bincount(of)
     )
-    return heads[topic_of_story][of]  # type: ignore[no-any-return]
+    return heads[topic_of_story][of]

@@ -22,7 +22,7 @@ import functools
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -290,7 +290,7 @@ class VoiceLabels:
 
 
 def _heaviest(
-    counts: Sequence[dict[str, float]], k: int, sublinear: bool
+    counts: Sequence[Mapping[str, float]], k: int, sublinear: bool
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], list[str], NDArray[np.float64]]:
     """(row, rank, term, weight) of each row's ``k`` heaviest terms (weight: rarity times
     ``1 + ln count`` when ``sublinear``), by weight then term, rows in order: one sort over all
