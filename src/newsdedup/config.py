@@ -245,7 +245,9 @@ class TranslateConfig:
     #: into one language (WMT tuning half: ranks 0 to 2; a lone Ukrainian article among
     #: Russian ones was the default best of hundreds)
     per_language: int = 3
-    candidates: int = 8  #: partners per article, by anchor overlap, that the encoder checks
+    #: partners per article and language, by anchor overlap, that the encoder checks (a pair
+    #: is among both sides' best)
+    candidates: int = 8
     max_anchor_df: int = 500  #: anchor keys in more articles than this find no candidates
     threads: int = 0  #: encoder threads (0: every core)
 

@@ -4,8 +4,9 @@ A translation shares almost no shingle with its original, so the copy path never
 Here each article in a corpus of several languages is matched against the others' languages:
 
 1. candidates: pairs of articles in two languages that share rare anchor keys (numbers and
-   names, fingerprint/anchors.py), scored by the rarity-weighted cosine of their keys; each
-   article keeps its ``candidates`` best partners;
+   names, fingerprint/anchors.py), scored by the rarity-weighted cosine of their keys; a pair
+   stays when each side is among the other's ``candidates`` best in its language (so a few
+   articles in a second language cost a few pairs each, not one per article of the first);
 2. score: ``anchor_weight`` x that overlap, plus the cosine of the two leads' multilingual
    vectors (fingerprint/multilingual.py) where the encoder reads both languages, else the fixed
    ``unread_cosine`` and only for two alphabetic scripts, whose names transliterate; a pair
@@ -144,15 +145,22 @@ def anchor_candidates(
 
 
 def _top_per_article(
-    a: NDArray[np.int64], b: NDArray[np.int64], score: NDArray[np.float64], n: int, k: int
+    a: NDArray[np.int64],
+    b: NDArray[np.int64],
+    score: NDArray[np.float64],
+    lang_of: NDArray[np.int64],
+    k: int,
 ) -> NDArray[np.bool_]:
-    """Pairs among the ``k`` best of either article (ties broken by the partner's index)."""
-    keep = np.zeros(len(a), bool)
+    """Pairs among the ``k`` best of each article in the other's language, on both sides
+    (ties broken by the partner's index)."""
+    keep = np.ones(len(a), bool)
     for side, other in ((a, b), (b, a)):
-        order = np.lexsort((other, -score, side))
-        first = np.searchsorted(side[order], np.arange(n))
-        rank = np.arange(len(order)) - first[side[order]]
-        keep[order[rank < k]] = True
+        slot = side * (int(lang_of.max()) + 1) + lang_of[other]
+        order = np.lexsort((other, -score, slot))
+        sorted_slot = slot[order]
+        first = np.searchsorted(sorted_slot, sorted_slot)
+        rank = np.arange(len(order)) - first
+        keep[order[rank >= k]] = False
     return keep
 
 
@@ -170,7 +178,9 @@ def translation_pairs(
     lang = np.array(langs, dtype=object)
     read = np.array([lg in ENCODED for lg in langs])
     alpha = np.array([lg in ALPHABETIC for lg in langs])
-    keep = _top_per_article(shared[:, 0], shared[:, 1], shared_overlap, n, config.candidates)
+    lang_codes = {lg: c for c, lg in enumerate(sorted(set(langs)))}
+    lang_of = np.array([lang_codes[lg] for lg in langs], np.int64)
+    keep = _top_per_article(shared[:, 0], shared[:, 1], shared_overlap, lang_of, config.candidates)
     pairs = shared[keep]
     # Which pairs the encoder reads (``TranslateConfig.encoder``): "all", every pair whose
     # languages it knows, and names in kana, Han or Arabic script (which do not transliterate)
