@@ -14,6 +14,7 @@ import numba as nb
 import numpy as np
 from numpy.typing import NDArray
 
+from newsdedup.candidates.overlap import intersection_size
 from newsdedup.fingerprint.batch import Fingerprints
 from newsdedup.relate.align import ALIGN_FIGURES, align_sets
 
@@ -29,19 +30,6 @@ SWAP = [
 _SWAP_ARRAY = np.array(SWAP, np.int64)
 #: The scores of an exact copy against its head: all 1, but no part of it is told quotation.
 EXACT_SCORES = np.array([0.0 if c == "quoted" else 1.0 for c in SCORE_COLUMNS])
-
-
-@nb.njit(inline="always")
-def _intersection(sets, i, end_i, j, end_j):  # type: ignore[no-untyped-def]
-    """Size of the intersection of sets[i:end_i] and sets[j:end_j], both sorted: a branchless
-    merge on indices (slicing inside a parallel loop costs atomic reference counts)."""
-    k = 0
-    while i < end_i and j < end_j:
-        va, vb = sets[i], sets[j]
-        k += va == vb
-        i += va <= vb
-        j += vb <= va
-    return k
 
 
 @nb.njit(inline="always")
@@ -70,7 +58,7 @@ def _score(pairs, sets, positions, set_off, n_content, size, min_containment, sw
         size_x, size_y = hi_x - lo_x, hi_y - lo_y
         if size_x == 0 or size_y == 0:
             continue
-        shared = _intersection(sets, lo_x, hi_x, lo_y, hi_y)
+        shared = intersection_size(sets, lo_x, hi_x, lo_y, hi_y)
         out[p, 0] = shared / (size_x + size_y - shared)
         out[p, 1] = shared / min(size_x, size_y)
         if out[p, 1] < min_containment:
