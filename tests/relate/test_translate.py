@@ -238,3 +238,26 @@ def test_translate_candidates_of_a_few_articles_in_another_language_stay_few() -
     found = translation_pairs(langs, keys, [f"lead {i}" for i in range(62)], config, spread)
     assert 0 < found.candidates <= 2 * 8
     assert sum(encoded) <= 2 + 2 * 8  # the two German articles and their partners only
+
+
+#: The punctuation the guess splits words on, as str.translate replaced it before.
+_PUNCTUATION = ".,;:!?()[]\"'\u00ab\u00bb\u201e\u201c\u201d\u2018\u2019-\u2013\u2014/"
+_CLING_BEFORE = str.maketrans({c: " " for c in _PUNCTUATION})
+#: Letters and white space, with the Kelvin sign and dotted I (lower-cased, K becomes ASCII)
+_LETTERS_AND_SPACES = "abc \u0438\u044f\u017e\u03a9\t\n\u00a0\u2028\x1c\u212a\u0130"
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(list(_LETTERS_AND_SPACES + _PUNCTUATION)) | st.characters(),
+        max_size=80,
+    )
+)
+@settings(max_examples=300)
+def test_anchors_sample_words_split_as_str_translate_did(text: str) -> None:
+    """The language guess's words (bytes.translate for ASCII, a regex otherwise: 1.3x and 2x
+    faster) are the words str.translate and split gave, for any text."""
+    from newsdedup.fingerprint.anchors import sample_words
+
+    low = text.lower()
+    assert sample_words(low) == set(low.translate(_CLING_BEFORE).split())

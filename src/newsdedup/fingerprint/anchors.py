@@ -154,8 +154,21 @@ def _function_sets() -> tuple[tuple[str, frozenset[str]], ...]:
 #: _FUNCTION_WORDS writes them: " die " and " in " are German too, so they are not here).
 _ENGLISH = (" the ", " of ", " and ", " to ", " that ", " for ", " was ", " with ")
 
-#: Punctuation that may cling to a function word ("the," "и,"), replaced by spaces.
-_CLING = str.maketrans({c: " " for c in ".,;:!?()[]\"'«»„“”‘’-–—/"})
+#: Punctuation that may cling to a function word ("the," "и,"): words are split on it too.
+_CLING = ".,;:!?()[]\"'«»„“”‘’-–—/"
+#: An ASCII sample's table for bytes.translate (one C pass; str.translate with a dict costs
+#: 25 ns a character); another sample's words are found by one regex, 2x str.translate there.
+_CLING_ASCII = bytes.maketrans(
+    "".join(c for c in _CLING if c.isascii()).encode(), b" " * sum(c.isascii() for c in _CLING)
+)
+_WORD = re.compile("[^\\s" + re.escape(_CLING) + "]+")
+
+
+def sample_words(low: str) -> set[str]:
+    """The distinct words of a lower-cased sample, split on white space and ``_CLING``."""
+    if low.isascii():
+        return set(low.encode("ascii").translate(_CLING_ASCII).decode("ascii").split())
+    return set(_WORD.findall(low))
 
 
 def guess_language(text: str) -> str:
@@ -178,7 +191,7 @@ def guess_language(text: str) -> str:
                 return "ja" if _KANA.search(sample) else "zh"
             if script != "cyrillic":
                 return script
-    words = set(low.translate(_CLING).split())
+    words = sample_words(low)
     best, most = "", 1
     for lang, function_words in _function_sets():
         if (lang in ("ru", "uk")) != bool(script):
