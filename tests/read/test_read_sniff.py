@@ -93,9 +93,9 @@ def test_sniff_folder_picks_up_web_files_by_content(
     ("name", "content", "expected"),
     [
         ("feed.xml", RSS, "feed"),
-        ("feed.xml.gz", gzip.compress(RSS), "feed"),
+        ("feed.xml.gz", gzip.compress(RSS, mtime=0), "feed"),
         ("page.php", b"<!DOCTYPE html><html>", "html"),
-        ("a.warc.gz", gzip.compress(b"WARC/1.0\r\n"), "warc"),
+        ("a.warc.gz", gzip.compress(b"WARC/1.0\r\n", mtime=0), "warc"),
         ("records.log", b'{"text": "x"}\n', "jsonl"),
     ],
 )
