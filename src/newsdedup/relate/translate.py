@@ -105,7 +105,7 @@ def anchor_candidates(
     keys: Sequence[NDArray[np.uint64]], langs: Sequence[str], config: TranslateConfig
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Every pair (i < j) of articles in two known languages that shares anchor keys, with its
-    anchor overlap (``translation_pairs`` keeps each article's best few)."""
+    anchor overlap (``translation_pairs`` keeps those among both sides' best few)."""
     n = len(keys)
     lang_codes = {lang: k for k, lang in enumerate(sorted(set(langs)))}
     lang_of = np.array([lang_codes[lang] for lang in langs], np.int64)
