@@ -44,13 +44,11 @@ def intersection_size(sets, i, end_i, j, end_j):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(inline="always")
-def _slots(sets, lo, hi, bits, value):  # type: ignore[no-untyped-def]
+def _slots(sets, lo, hi, bits):  # type: ignore[no-untyped-def]
+    """Set the filter bit of each shingle of ``sets[lo:hi]``."""
     for i in range(lo, hi):
         h = sets[i] & (_BITS - 1)
-        if value:
-            bits[h >> 6] |= np.uint64(1) << np.uint64(h & 63)
-        else:
-            bits[h >> 6] = 0
+        bits[h >> 6] |= np.uint64(1) << np.uint64(h & 63)
 
 
 @nb.njit(parallel=True, cache=True)
@@ -64,7 +62,7 @@ def _containments(pairs, sets, offsets, runs, floor):  # type: ignore[no-untyped
         bits = np.zeros(_BITS >> 6, np.uint64)
         x = pairs[runs[r], 0]
         lo_x, hi_x = offsets[x], offsets[x + 1]
-        _slots(sets, lo_x, hi_x, bits, True)
+        _slots(sets, lo_x, hi_x, bits)
         for p in range(runs[r], runs[r + 1]):
             y = pairs[p, 1]
             lo_y, hi_y = offsets[y], offsets[y + 1]

@@ -107,8 +107,7 @@ def anchor_candidates(
     """Every pair (i < j) of articles in two known languages that shares anchor keys, with its
     anchor overlap (``translation_pairs`` keeps those among both sides' best few)."""
     n = len(keys)
-    lang_codes = {lang: k for k, lang in enumerate(sorted(set(langs)))}
-    lang_of = np.array([lang_codes[lang] for lang in langs], np.int64)
+    lang_of = _language_codes(langs)
     known = np.array([bool(lang) for lang in langs])
     sizes = np.fromiter((len(k) for k in keys), np.int64, n)
     if n < 2 or not sizes.any():
@@ -142,6 +141,12 @@ def anchor_candidates(
     a, b = code // n, code % n
     overlap = overlap / np.maximum(norms[a] * norms[b], 1e-12)
     return np.column_stack((a, b)), overlap
+
+
+def _language_codes(langs: Sequence[str]) -> NDArray[np.int64]:
+    """Each article's language as a small integer (the languages in sorted order)."""
+    codes = {lang: k for k, lang in enumerate(sorted(set(langs)))}
+    return np.array([codes[lang] for lang in langs], np.int64)
 
 
 def _top_per_article(
@@ -178,9 +183,9 @@ def translation_pairs(
     lang = np.array(langs, dtype=object)
     read = np.array([lg in ENCODED for lg in langs])
     alpha = np.array([lg in ALPHABETIC for lg in langs])
-    lang_codes = {lg: c for c, lg in enumerate(sorted(set(langs)))}
-    lang_of = np.array([lang_codes[lg] for lg in langs], np.int64)
-    keep = _top_per_article(shared[:, 0], shared[:, 1], shared_overlap, lang_of, config.candidates)
+    keep = _top_per_article(
+        shared[:, 0], shared[:, 1], shared_overlap, _language_codes(langs), config.candidates
+    )
     pairs = shared[keep]
     # Which pairs the encoder reads (``TranslateConfig.encoder``): "all", every pair whose
     # languages it knows, and names in kana, Han or Arabic script (which do not transliterate)

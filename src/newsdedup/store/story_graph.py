@@ -346,7 +346,7 @@ def story_component(
     a, b = edges[:, 0].astype(np.int64), edges[:, 1].astype(np.int64)
     members = np.array(sorted(seen), np.int64)
     inside = np.isin(a, members) & np.isin(b, members)
-    _, first = np.unique(a[inside] * (1 << 32) + b[inside], return_index=True)
+    _, first = np.unique(_codes(a[inside], b[inside]), return_index=True)
     a, b, similarity = a[inside][first], b[inside][first], edges[inside, 2][first]
     return seen, list(zip(a.tolist(), b.tolist(), similarity.tolist(), strict=True))
 

@@ -70,16 +70,12 @@ class StoryUpdate:
     moves: int = 0  #: articles whose story id changed
 
 
-_when = when_of
-_key = publication_key
-
-
 def window_day(published: str | None) -> float | None:
     """A voice's day for ``stories.window_days`` (unix days): its published date only, naive
     read as UTC, as ``story_graph_result`` reads it. An article dated by the date written in
     its text (``story_when``) is ordered by that date but has no day: undated, it is near every
     voice, as in the batch."""
-    when = _when(published)
+    when = when_of(published)
     if when is None:
         return None
     if when.tzinfo is None:
@@ -126,7 +122,7 @@ class StoryState:
         undated = [r for r in rows if r[5] is None]
         if undated:  # placed by no assigner: dated as ingest dates them (text dates included)
             found = [
-                Article(id=r[1], title=r[2], text=r[3], published=_when(r[4])) for r in undated
+                Article(id=r[1], title=r[2], text=r[3], published=when_of(r[4])) for r in undated
             ]
             order, when = publication_order(found, self.config.stories)
             conn.executemany(
@@ -203,7 +199,7 @@ class StoryState:
             "ON a.seq = g.seq WHERE g.gid IN ({marks})",
             gids,
         ):
-            key = _key(_when(when), article_id)
+            key = publication_key(when_of(when), article_id)
             if gid not in first or key < first[gid][0]:
                 first[gid] = (key, seq, window_day(published))
         desired = {v[1]: gid for gid, v in first.items()}
@@ -283,7 +279,7 @@ class StoryState:
             "JOIN articles a ON a.seq = v.seq WHERE v.seq IN ({marks})",
             nodes,
         )
-        rows.sort(key=lambda r: _key(_when(r[4]), r[3]))
+        rows.sort(key=lambda r: publication_key(when_of(r[4]), r[3]))
         out.reclustered = len(rows)
         at = {r[0]: i for i, r in enumerate(rows)}
         pairs = sorted((min(at[a], at[b]), max(at[a], at[b]), s) for a, b, s in found)
@@ -356,12 +352,12 @@ class StoryState:
             )
         }
         members = [r for r in articles if voice_story[r[2]] in dirty]
-        members.sort(key=lambda r: _key(_when(r[4]), r[1]))
+        members.sort(key=lambda r: publication_key(when_of(r[4]), r[1]))
         ordered = []
         for seq, article_id, _, source, _, _ in members:
             title, text = texts.get(seq, (None, ""))
             ordered.append(Article(id=article_id, title=title, text=text, source=source))
-        when = [_when(r[4]) for r in members]
+        when = [when_of(r[4]) for r in members]
         group_of = {r[1]: r[2] for r in members}
         position = {r[0]: p for p, r in enumerate(members)}
         voices = [position[rows[i][0]] for i in keep]
