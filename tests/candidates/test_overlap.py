@@ -98,7 +98,14 @@ def test_overlap_bound_under_the_floor_decides_as_the_exact_figure(floor: float)
 def test_overlap_floor_keeps_pairs_at_or_over_it(
     containment: float, floor: float, kept: bool
 ) -> None:
-    assert enough_overlap(np.array([containment]), min_containment=floor).tolist() == [kept]
+    # two sets of 10,000 shingles sharing containment x 10,000 of them
+    shared = round(containment * 10_000)
+    sets = np.concatenate([np.arange(10_000), np.arange(10_000 - shared, 20_000 - shared)])
+    offsets = np.array([0, 10_000, 20_000], np.int64)
+    pair = np.array([[0, 1]], np.int64)
+    assert pair_containment(pair, sets.astype(np.uint32), offsets)[0] == containment
+    got = enough_overlap(pair, sets.astype(np.uint32), offsets, min_containment=floor)
+    assert got.tolist() == [kept]
 
 
 def test_overlap_candidate_pairs_drop_and_count_pairs_under_the_floor() -> None:
@@ -176,8 +183,8 @@ def dropped(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     counts = {"add": 0, "query": 0}
 
     def counting(where: str):  # type: ignore[no-untyped-def]
-        def rule(containment: np.ndarray, *, min_containment: float) -> np.ndarray:
-            keep = enough_overlap(containment, min_containment=min_containment)
+        def rule(*args: np.ndarray, min_containment: float) -> np.ndarray:
+            keep = enough_overlap(*args, min_containment=min_containment)
             counts[where] += int((~keep).sum())
             return keep
 

@@ -16,7 +16,7 @@ import numba as nb
 import numpy as np
 from numpy.typing import NDArray
 
-from newsdedup.candidates.overlap import enough_overlap, pair_containment
+from newsdedup.candidates.overlap import enough_overlap
 
 __all__ = [
     "HUBS",
@@ -238,9 +238,7 @@ def candidate_pairs(
         report.thin = int(len(keep) - keep.sum())
         pairs = pairs[keep]
     if shingles is not None and min_containment > 0 and len(pairs):
-        keep = enough_overlap(
-            pair_containment(pairs, *shingles, min_containment), min_containment=min_containment
-        )
+        keep = enough_overlap(pairs, *shingles, min_containment=min_containment)
         report.low_overlap = int(len(keep) - keep.sum())
         pairs = pairs[keep]
     return pairs, report

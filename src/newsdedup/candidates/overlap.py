@@ -98,10 +98,16 @@ def pair_containment(
 
 
 def enough_overlap(
-    containment: NDArray[np.float64], *, min_containment: float
+    pairs: NDArray[np.int64],
+    sets: NDArray[np.uint32],
+    set_offsets: NDArray[np.int64],
+    *,
+    min_containment: float,
 ) -> NDArray[np.bool_]:
-    """Which candidate pairs go on to verification: those whose shingle containment reaches
+    """Which candidate pairs go on to verification: those whose shingle containment
+    (``pair_containment``, its bound's fast path at this very floor) reaches
     ``min_containment`` (``verify.min_pair_containment``). Written once: the local engine, the
     living index (adds and queries) and Spark call it."""
+    containment = pair_containment(pairs, sets, set_offsets, min_containment)
     keep: NDArray[np.bool_] = containment >= min_containment
     return keep

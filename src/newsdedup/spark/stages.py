@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from newsdedup.candidates.contained import SAMPLE, short_pair_filter
 from newsdedup.candidates.lsh import LSHReport, band_pairs, enough_bands
-from newsdedup.candidates.overlap import enough_overlap, pair_containment
+from newsdedup.candidates.overlap import enough_overlap
 from newsdedup.clean.pipeline import clean_articles, per_article
 from newsdedup.config import Config
 from newsdedup.fingerprint.batch import fingerprint_articles
@@ -182,12 +182,7 @@ def enough_overlap_of(
         np.cumsum(lengths, out=offsets[1:])
         sets = np.frombuffer(b"".join(interleaved), np.uint32)
         local = np.arange(2 * n, dtype=np.int64).reshape(n, 2)
-        keep = pa.array(
-            enough_overlap(
-                pair_containment(local, sets, offsets, min_containment),
-                min_containment=min_containment,
-            )
-        )
+        keep = pa.array(enough_overlap(local, sets, offsets, min_containment=min_containment))
         yield pa.RecordBatch.from_arrays(
             [batch.column("a").filter(keep), batch.column("b").filter(keep)], schema=PAIR_SCHEMA
         )

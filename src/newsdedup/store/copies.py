@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsdedup.candidates.lsh import LSHReport, band_pairs, enough_bands
-from newsdedup.candidates.overlap import enough_overlap, pair_containment
+from newsdedup.candidates.overlap import enough_overlap
 from newsdedup.config import Config
 from newsdedup.fingerprint.batch import Fingerprints, fingerprint_texts
 from newsdedup.group.copies import Assignment, exact_heads, spread_exact, star_groups
@@ -260,7 +260,7 @@ def _verify(
     floor = config.verify.min_pair_containment
     if banded and floor > 0:
         enough = ~np.array([p in banded for p in pairs]) | enough_overlap(
-            pair_containment(local, fp.sets, fp.set_offsets, floor), min_containment=floor
+            local, fp.sets, fp.set_offsets, min_containment=floor
         )
         update.low_overlap += int(len(enough) - enough.sum())
         local, pairs = local[enough], [p for p, k in zip(pairs, enough.tolist(), strict=True) if k]

@@ -16,7 +16,7 @@ import numba
 import numpy as np
 
 from newsdedup.candidates.lsh import HUBS, capped_order, enough_bands
-from newsdedup.candidates.overlap import enough_overlap, pair_containment
+from newsdedup.candidates.overlap import enough_overlap
 from newsdedup.config import Config
 from newsdedup.errors import DiffBusyError, DiffTooLargeError, InputError, invalid_param
 from newsdedup.fingerprint.batch import fingerprint_articles
@@ -238,7 +238,7 @@ def _verified(
     floor = config.verify.min_pair_containment
     if banded and floor > 0:
         keep = ~np.array([c in banded for c in candidates]) | enough_overlap(
-            pair_containment(pairs, joined.sets, joined.set_offsets, floor), min_containment=floor
+            pairs, joined.sets, joined.set_offsets, min_containment=floor
         )
         pairs = pairs[keep]
         candidates = [c for c, k in zip(candidates, keep.tolist(), strict=True) if k]
