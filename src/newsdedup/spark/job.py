@@ -282,8 +282,9 @@ def dedup(
     pairs, counted = _enough_bands(bucketed, shingles, config)
     pairs = pairs.persist(StorageLevel.MEMORY_AND_DISK)
     # the pairs before the shared-band rule, counted from their cache (the rule reads it too)
-    n_thin = counted.count() - pairs.count() if counted is not None else 0
-    pairs, n_low = _enough_overlap(pairs, shingles, config)
+    n_banded = pairs.count()
+    n_thin = counted.count() - n_banded if counted is not None else 0
+    pairs, n_low = _enough_overlap(pairs, n_banded, shingles, config)
     buckets = rows.groupBy("band", "key").agg(F.count(F.lit(1)).alias("size"))
     buckets = buckets.where(F.col("size") >= 2)
     lsh = buckets.agg(
@@ -438,10 +439,12 @@ def _enough_bands(
     return counted.mapInArrow(work, _spark_schema(stages.PAIR_SCHEMA)), counted
 
 
-def _enough_overlap(pairs: DataFrame, shingles: DataFrame, config: Config) -> tuple[DataFrame, int]:
-    """The LSH pairs (cached) that the local engine verifies after its shingle containment
-    floor (``enough_overlap``, on both sides' sets joined), cached, and how many it dropped;
-    the input pairs are released."""
+def _enough_overlap(
+    pairs: DataFrame, n_pairs: int, shingles: DataFrame, config: Config
+) -> tuple[DataFrame, int]:
+    """The LSH pairs (cached, ``n_pairs`` of them) that the local engine verifies after its
+    shingle containment floor (``enough_overlap``, on both sides' sets joined), cached, and how
+    many it dropped; the input pairs are released."""
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
@@ -458,7 +461,7 @@ def _enough_overlap(pairs: DataFrame, shingles: DataFrame, config: Config) -> tu
         .mapInArrow(work, _spark_schema(stages.PAIR_SCHEMA))
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
-    dropped = pairs.count() - kept.count()
+    dropped = n_pairs - kept.count()
     pairs.unpersist()
     return kept, dropped
 
