@@ -35,6 +35,8 @@ def _other_value(key: str, value: Any) -> Any:
             "relation.weights": "uniform",
             "group.representative": "longest",
             "verify.model": "other-model.json",
+            "translate.encoder": "all",
+            "translate.device": "cpu",
         }
         return choices[key]
     for candidate in (value + 1, value - 1, value / 2, value * 2):
@@ -58,9 +60,9 @@ def test_identity_holds_every_result_setting_and_no_run_setting() -> None:
         for part in dataclasses.fields(config)
         for f in dataclasses.fields(getattr(config, part.name))
     }
-    # how the work runs, how each input file is read, and translations (the index does not
-    # look for them yet)
-    outside = ("run.", "read.", "translate.")
+    # how the work runs and how each input file is read (translations are found by the index:
+    # their settings are part of it, but for the encoder's threads and device)
+    outside = ("run.", "read.")
     assert set(DEFAULTS) == {k for k in every if not k.startswith(outside)} - NOT_IDENTITY
     for key in ("verify.near_jaccard", "lsh.max_bucket", "stories.story_similarity",
                 "group.representative", "relation.similarity", "clean.extractor"):  # fmt: skip
@@ -87,8 +89,16 @@ def test_identity_reopening_with_another_setting_is_refused(tmp_path: Path, key:
     assert "build a new index with these settings at another path" in message
 
 
+#: every setting of ``Config``, as "section.name"
+EVERY = {
+    f"{part.name}.{f.name}"
+    for part in dataclasses.fields(Config())
+    for f in dataclasses.fields(getattr(Config(), part.name))
+}
+
+
 @pytest.mark.parametrize(
-    "key", sorted({"run.workers", "run.batch_size", "run.strict"} | NOT_IDENTITY)
+    "key", sorted({"run.workers", "run.batch_size", "run.strict"} | (NOT_IDENTITY & EVERY))
 )
 def test_identity_settings_that_change_no_result_are_accepted(tmp_path: Path, key: str) -> None:
     path = tmp_path / "x.db"

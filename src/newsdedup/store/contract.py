@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
-from newsdedup.types import Article, Rejected, Scores, Story
+from newsdedup.types import Article, Rejected, Scores, Story, TranslationScores
 
 __all__ = [
     "AddResult",
@@ -53,6 +53,8 @@ class CopyLink:
     title: str | None = None
     source: str | None = None
     published: datetime | None = None
+    #: for kind "translation": the pair that tied its copy group in (partner, languages, figures)
+    translation: TranslationScores | None = None
 
 
 @dataclass(frozen=True, slots=True)

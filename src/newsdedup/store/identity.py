@@ -30,8 +30,7 @@ from newsdedup.errors import StoreError
 __all__ = ["NOT_IDENTITY", "check_settings", "settings_of", "stored_settings"]
 
 #: Config sections that change how the input is read and the work runs, never its results.
-#: (``translate`` too: the living index does not look for translations yet.)
-_RUN_SECTIONS = ("read", "run", "translate")
+_RUN_SECTIONS = ("read", "run")
 
 #: Settings outside the identity in sections that are part of it: the index cleans each article
 #: on its own (``clean.pipeline.per_article``), so it never learns boilerplate lines, tells
@@ -43,6 +42,8 @@ NOT_IDENTITY = frozenset(
         "clean.learn_max_words",
         "clean.language",
         "clean.dates_from_text",
+        "translate.threads",  # how many threads the encoder runs on
+        "translate.device",  # where the encoder runs (the same vectors to float rounding)
     }
 )
 

@@ -23,6 +23,7 @@ from newsdedup.config import Config
 from newsdedup.errors import StoreError
 from newsdedup.group.stories import SupportsEmbed
 from newsdedup.relate.kind import KIND_CODES
+from newsdedup.relate.translate import Encoder
 from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.report import Report
 from newsdedup.store.contract import (
@@ -44,7 +45,8 @@ from newsdedup.store.schema import (
     version,
 )
 from newsdedup.store.story_state import StoryState
-from newsdedup.types import Article, Story
+from newsdedup.store.translations import translation_of
+from newsdedup.types import Article, Kind, Story, TranslationScores
 
 __all__ = ["Index"]
 
@@ -78,6 +80,7 @@ class Index:
         config: Config | None = None,
         *,
         embedder: SupportsEmbed | None = None,
+        encode: Encoder | None = None,
     ) -> None:
         self.path = Path(path)
         self.config = config or Config()
@@ -95,6 +98,7 @@ class Index:
             self._writer.close()
             raise
         self._stories = StoryState(self.config, embedder)
+        self._encode = encode  #: the translation stage's encoder (None: the multilingual one)
         self.diffs = Diffs()  # limits and cache of diff(); replace it to change them
         self._closed = False
 
@@ -119,7 +123,7 @@ class Index:
         conn = self._writer
         conn.execute("BEGIN IMMEDIATE")
         try:
-            batch = ingest_run(conn, self.config, self._stories, run)
+            batch = ingest_run(conn, self.config, self._stories, run, self._encode)
             self._count(conn, batch.copies.capped)
             conn.execute("COMMIT")
         except BaseException:
@@ -194,7 +198,7 @@ class Index:
             return ()
         rows = conn.execute(
             f"SELECT a.id, g.kind, {_SCORE_SQL}, a.title, a.source, "
-            "a.published, g.rep = a.seq FROM groups g JOIN articles a ON a.seq = g.seq "
+            "a.published, g.seq, g.rep = a.seq FROM groups g JOIN articles a ON a.seq = g.seq "
             "WHERE g.gid = ? AND g.seq != ?",
             (row[0], row[1]),
         ).fetchall()
@@ -203,9 +207,10 @@ class Index:
                 id=r[0],
                 kind=_kind(r[1]),
                 scores=scores_of(r[2 : 2 + len(SCORE_COLUMNS)]),
-                title=r[-4],
-                source=r[-3],
-                published=_date(r[-2]),
+                title=r[-5],
+                source=r[-4],
+                published=_date(r[-3]),
+                translation=_translation(conn, r[-2]) if r[1] == _TRANSLATION else None,
             )
             for r in rows
         ]
@@ -361,6 +366,25 @@ def _size(path: Path) -> int:
 
 def _date(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+_TRANSLATION = KIND_CODES.index(Kind.TRANSLATION)
+
+
+def _translation(conn: sqlite3.Connection, seq: int) -> TranslationScores | None:
+    found = translation_of(conn, seq)
+    if found is None:
+        return None
+    partner, lang, partner_lang, score, cosine, anchors, margin = found
+    return TranslationScores(
+        partner=partner,
+        lang=lang,
+        partner_lang=partner_lang,
+        score=score,
+        cosine=cosine,
+        anchors=anchors,
+        margin=margin,
+    )
 
 
 def _kind(code: int) -> str:

@@ -16,11 +16,13 @@ from newsdedup.clean.pipeline import clean_articles, per_article
 from newsdedup.config import Config
 from newsdedup.fingerprint.batch import fingerprint_articles
 from newsdedup.group.stories import publication_order
+from newsdedup.relate.translate import Encoder
 from newsdedup.report import Report
 from newsdedup.store.contract import Added
 from newsdedup.store.copies import CopyUpdate, catch_up_short_pairs, update_groups
 from newsdedup.store.rows import fingerprint_rows
 from newsdedup.store.story_state import StoryState, StoryUpdate
+from newsdedup.store.translations import TranslationUpdate, note_languages, update_translations
 from newsdedup.types import Article, Origin
 
 __all__ = ["Batch", "content_hash", "ingest_run", "prepare", "unique_runs"]
@@ -68,6 +70,7 @@ class Batch:
     added: list[Added] = field(default_factory=list)
     copies: CopyUpdate = field(default_factory=CopyUpdate)
     stories: StoryUpdate = field(default_factory=StoryUpdate)
+    translations: TranslationUpdate = field(default_factory=TranslationUpdate)
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -78,9 +81,14 @@ def _tick(seconds: dict[str, float], stage: str, start: float) -> float:
 
 
 def ingest_run(
-    conn: sqlite3.Connection, config: Config, stories: StoryState, run: list[Article]
+    conn: sqlite3.Connection,
+    config: Config,
+    stories: StoryState,
+    run: list[Article],
+    encode: Encoder | None = None,
 ) -> Batch:
-    """Store one run of articles with distinct ids (the caller holds the transaction)."""
+    """Store one run of articles with distinct ids (the caller holds the transaction);
+    ``encode``: the translation stage's encoder (None: the multilingual one)."""
     batch = Batch()
     start = time.perf_counter()
     catch_up_short_pairs(conn, config)  # once, on a file migrated to schema 4
@@ -105,6 +113,11 @@ def ingest_run(
         start = _tick(batch.seconds, "fingerprint", start)
         batch.copies = update_groups(conn, config, fp, seqs, removed)
         start = _tick(batch.seconds, "groups", start)
+        if config.translate.enabled:
+            note_languages(conn, fresh, [r[0] for r in removed])
+            batch.translations = update_translations(conn, config, batch.copies.changed, encode)
+            batch.copies.changed |= batch.translations.changed
+            start = _tick(batch.seconds, "translate", start)
         _place(conn, config, stories, fresh, batch, removed)
         start = _tick(batch.seconds, "stories", start)
     batch.added = _outcome(conn, run, statuses)

@@ -152,10 +152,42 @@ CREATE TABLE IF NOT EXISTS voice_labels (seq INTEGER PRIMARY KEY, labels BLOB NO
 """
 
 
+# translated copies (store/translations.py): each current article's language and, once the
+# index holds two languages, each copy-group representative's anchor keys; the vector of each
+# lead the encoder read; each representative whose group joined another as a translation, and
+# the copy-group rows its members had before (their groups rows are the merged group's).
+# The languages of the articles already stored: _fill_languages
+_V7 = """
+CREATE TABLE IF NOT EXISTS languages (seq INTEGER PRIMARY KEY, lang TEXT NOT NULL, keys BLOB);
+CREATE TABLE IF NOT EXISTS lead_vectors (hash INTEGER PRIMARY KEY, vector BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS translated (
+    seq INTEGER PRIMARY KEY,   -- a copy-group representative whose group joined another
+    center INTEGER NOT NULL,   -- the representative of the group it joined
+    partner INTEGER NOT NULL,  -- the other side of the translation pair that tied it in
+    score REAL NOT NULL, cosine REAL, anchors REAL NOT NULL, margin REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS copy_of (
+    seq INTEGER PRIMARY KEY, rep INTEGER NOT NULL, gid TEXT NOT NULL, kind INTEGER NOT NULL,
+    s0 REAL, s1 REAL, s2 REAL, s3 REAL, s4 REAL, s5 REAL, s6 REAL, s7 REAL, s8 REAL, s9 REAL
+);
+CREATE INDEX IF NOT EXISTS copy_of_rep ON copy_of (rep);
+"""
+
+
+def _fill_languages(conn: sqlite3.Connection) -> None:
+    from newsdedup.store.translations import fill_languages
+
+    fill_languages(conn)
+
+
 #: ``MIGRATIONS[v]`` brings a file from version v to v + 1 (version 0: an empty file).
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 #: ``FILLS[v]`` runs after ``MIGRATIONS[v]``, in its transaction.
-FILLS: dict[int, Callable[[sqlite3.Connection], None]] = {3: _fill_shingles, 4: _stories_graph}
+FILLS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    3: _fill_shingles,
+    4: _stories_graph,
+    6: _fill_languages,
+}
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,0 +1,331 @@
+"""Translated copies in the living index: the batch's translation stage
+(``group/translations.translate_groups``) over the stored copy groups' representatives.
+
+State (store/schema.py, version 7):
+
+- ``languages``: every current article's language (``relate/translate.language_of``, as the
+  batch notes it) and, once the index holds two languages, each representative's anchor keys
+  (``article_features``); an index in one language stores the language and nothing else;
+- ``lead_vectors``: the vector of each lead the encoder read, by the hash of the lead, so that
+  no lead is encoded twice;
+- ``translated``: each representative whose copy group joined another as a translation, the
+  representative of that group and the pair that tied it in;
+- ``copy_of``: the copy-group row (store/copies.py) of each member of such a group, whose
+  ``groups`` row is the merged group's.
+
+Why each add with two languages or more decides over every representative: the anchor overlap
+weighs each key by its rarity among all representatives (``log(n / df)``), so a new article
+changes every pair's score a little, and the best-in-language rule compares those scores. A
+decision taken over the add's neighbourhood alone would drift from the batch's; so an add runs
+``translate_groups`` over all representatives with a language, in arrival order (the batch's
+input order), from stored keys and vectors: the encoder reads only leads it never read, and
+only the rows whose outcome changed are written. The cost of that pass grows with the number of
+representatives (docs/index.md gives the figures); an index in one language never pays it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+import numpy as np
+import xxhash
+from numpy.typing import NDArray
+
+from newsdedup.config import Config, TranslateConfig
+from newsdedup.fingerprint.multilingual import DIM, encode_leads
+from newsdedup.group.copies import Assignment
+from newsdedup.group.representative import priority_ranks
+from newsdedup.group.translations import translate_groups
+from newsdedup.ids import group_id
+from newsdedup.relate.kind import KIND_CODES
+from newsdedup.relate.translate import Encoder, article_features, language_of
+from newsdedup.relate.verify import SCORE_COLUMNS
+from newsdedup.store.rows import select_in
+from newsdedup.types import Article, Kind
+
+__all__ = [
+    "TranslationUpdate",
+    "fill_languages",
+    "note_languages",
+    "translation_of",
+    "update_translations",
+]
+
+_TRANSLATION = KIND_CODES.index(Kind.TRANSLATION)
+_ROW = 4 + len(SCORE_COLUMNS)  #: a groups / copy_of row: seq, rep, gid, kind, scores
+
+
+@dataclass(slots=True)
+class TranslationUpdate:
+    """What one add did in the translation stage."""
+
+    languages: int = 0  #: known languages in the index
+    representatives: int = 0  #: copy-group representatives the stage decided over
+    candidates: int = 0  #: pairs across languages scored
+    encoded: int = 0  #: leads the encoder read in this add (the others were stored)
+    pairs: int = 0  #: translation pairs found
+    changed: set[int] = field(default_factory=set)  #: articles whose group row was written
+
+
+def note_languages(
+    conn: sqlite3.Connection, fresh: Sequence[tuple[int, Article]], removed: Sequence[int]
+) -> None:
+    """Store the language of each new article and forget the versions ``removed``."""
+    found = [(seq, language_of(article)) for seq, article in fresh]
+    conn.executemany("INSERT OR REPLACE INTO languages (seq, lang) VALUES (?, ?)", found)
+    for table in ("languages", "translated", "copy_of"):
+        conn.executemany(f"DELETE FROM {table} WHERE seq = ?", [(s,) for s in removed])
+    _remember(conn, {lang for _, lang in found})
+
+
+def _remember(conn: sqlite3.Connection, langs: set[str]) -> set[str]:
+    """The known languages of the index, ``langs`` added (they are never forgotten: a
+    language whose last article was replaced only costs a stage that finds nothing)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'languages'").fetchone()
+    known = set(json.loads(row[0])) if row else set()
+    if langs - known - {""}:
+        known |= langs - {""}
+        conn.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('languages', ?)", (json.dumps(sorted(known)),)
+        )
+    return known
+
+
+def fill_languages(conn: sqlite3.Connection) -> None:
+    """The languages of the current articles of a file migrated to schema 7."""
+    rows = conn.execute("SELECT seq, id, text, meta FROM articles WHERE current = 1")
+    fresh = []
+    for seq, article_id, text, meta in rows:
+        lang = (json.loads(meta) if meta else {}).get("lang")
+        fresh.append((seq, Article(id=article_id, text=text, lang=lang)))
+    note_languages(conn, fresh, [])
+
+
+def update_translations(
+    conn: sqlite3.Connection, config: Config, changed: set[int], encode: Encoder | None = None
+) -> TranslationUpdate:
+    """Decide the translations among every representative again, after an add whose copy step
+    wrote the groups rows of ``changed`` (copy-group rows: their ``copy_of`` rows are stale),
+    and write what changed."""
+    known = _remember(conn, set())
+    update = TranslationUpdate(languages=len(known))
+    if not config.translate.enabled or len(known) < 2:
+        return update
+    conn.executemany("DELETE FROM copy_of WHERE seq = ?", [(s,) for s in changed])
+    reps, langs, rank = _representatives(conn, config)
+    keys = _keys(conn, config.translate, reps)
+    m = len(reps)
+    alone = Assignment(
+        center=np.arange(m, dtype=np.int64),
+        kind=np.zeros(m, np.int8),
+        scores=np.full((m, len(SCORE_COLUMNS)), np.nan),
+    )
+    cached = _Cached(conn, encode or _encoder(config.translate))
+    leads = _Leads(conn, reps, config.translate)
+    joined, found = translate_groups(
+        langs, np.arange(m, dtype=np.int64), keys, leads, rank, alone, config.translate, cached
+    )
+    moved = {}
+    for i, (p, partner) in found.via.items():
+        pair = found.pairs[p]
+        cosine = None if np.isnan(pair.cosine) else pair.cosine
+        center = reps[int(joined.center[i])]
+        moved[reps[i]] = (center, reps[partner], pair.score, cosine, pair.anchors, pair.margin)
+    update.representatives, update.candidates = m, found.candidates
+    update.encoded, update.pairs = cached.encoded, len(found.pairs)
+    _apply(conn, moved, changed, update)
+    return update
+
+
+def _encoder(config: TranslateConfig) -> Encoder:
+    return partial(encode_leads, threads=config.threads or os.cpu_count() or 1)
+
+
+def _representatives(
+    conn: sqlite3.Connection, config: Config
+) -> tuple[list[int], list[str], NDArray[np.int64]]:
+    """The copy-group representatives with a known language in arrival order: seqs, languages
+    and ``priority_ranks`` among them (the batch's order between them)."""
+    rows = conn.execute(
+        "SELECT g.seq, l.lang, a.id, f.published, f.n_words, f.traces FROM groups g "
+        "JOIN languages l ON l.seq = g.seq JOIN articles a ON a.seq = g.seq "
+        "JOIN fingerprints f ON f.seq = g.seq LEFT JOIN copy_of c ON c.seq = g.seq "
+        "WHERE coalesce(c.rep, g.rep) = g.seq AND l.lang != '' ORDER BY g.seq"
+    ).fetchall()
+    ids = [r[2] for r in rows]
+    rank = priority_ranks(
+        ids,
+        np.array([r[3] for r in rows], np.int64),
+        np.array([r[4] for r in rows], np.int64),
+        np.array([r[5] for r in rows], np.int32),
+        config.group.representative,
+    )
+    return [r[0] for r in rows], [r[1] for r in rows], rank
+
+
+def _keys(
+    conn: sqlite3.Connection, config: TranslateConfig, seqs: list[int]
+) -> list[NDArray[np.uint64]]:
+    """The anchor keys of ``seqs``: stored, or found from the stored text and stored (a
+    representative of an index that was in one language, or a member that became one)."""
+    stored = dict(select_in(conn, "SELECT seq, keys FROM languages WHERE seq IN ({marks})", seqs))
+    missing = [s for s in seqs if stored.get(s) is None]
+    rows = select_in(conn, "SELECT seq, title, text FROM articles WHERE seq IN ({marks})", missing)
+    found = []
+    for seq, title, text in rows:
+        _, keys, _ = article_features(Article(id=str(seq), text=text, title=title), config, "")
+        stored[seq] = np.asarray(keys, np.uint64).tobytes()
+        found.append((stored[seq], seq))
+    conn.executemany("UPDATE languages SET keys = ? WHERE seq = ?", found)
+    return [np.frombuffer(stored[s], np.uint64) for s in seqs]
+
+
+class _Leads(Sequence[str]):
+    """The leads of ``seqs`` (``article_features``), each read from the stored article when the
+    stage asks for it: the encoder reads a few of them, and most are stored already."""
+
+    def __init__(self, conn: sqlite3.Connection, seqs: list[int], config: TranslateConfig):
+        self._conn, self._seqs, self._config = conn, seqs, config
+
+    def __len__(self) -> int:
+        return len(self._seqs)
+
+    def __getitem__(self, i: Any) -> Any:
+        seq = self._seqs[i]
+        title, text = self._conn.execute(
+            "SELECT title, text FROM articles WHERE seq = ?", (seq,)
+        ).fetchone()
+        return article_features(Article(id=str(seq), text=text, title=title), self._config, "")[2]
+
+
+class _Cached:
+    """``encode`` through the ``lead_vectors`` table: a lead read once is never read again."""
+
+    def __init__(self, conn: sqlite3.Connection, encode: Encoder) -> None:
+        self._conn, self._encode = conn, encode
+        self.encoded = 0
+
+    def __call__(self, leads: list[str]) -> NDArray[np.float32]:
+        hashes = [_lead_hash(t) for t in leads]
+        found = {
+            h: np.frombuffer(v, np.float32)
+            for h, v in select_in(
+                self._conn, "SELECT hash, vector FROM lead_vectors WHERE hash IN ({marks})", hashes
+            )
+        }
+        todo = {h: t for h, t in zip(hashes, leads, strict=True) if h not in found}
+        if todo:
+            vectors = np.asarray(self._encode(list(todo.values())), np.float32)
+            self.encoded += len(todo)
+            for h, v in zip(todo, vectors, strict=True):
+                found[h] = v
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO lead_vectors VALUES (?, ?)",
+                [(h, found[h].tobytes()) for h in todo],
+            )
+        out = np.zeros((len(leads), DIM), np.float32)
+        for k, h in enumerate(hashes):
+            out[k] = found[h]
+        return out
+
+
+def _lead_hash(lead: str) -> int:
+    """A lead's key in ``lead_vectors`` (a signed 64-bit hash of its text)."""
+    return int(
+        np.uint64(xxhash.xxh3_64_intdigest(lead.encode("utf-8", "surrogatepass"))).view(np.int64)
+    )
+
+
+def _apply(
+    conn: sqlite3.Connection,
+    moved: dict[int, tuple[Any, ...]],
+    changed: set[int],
+    update: TranslationUpdate,
+) -> None:
+    """Write the decision ``moved`` (representative -> its new center and the pair): the
+    ``translated`` rows that differ, and the groups rows of the members of each group whose
+    center changed and of the articles the copy step rewrote (``changed``)."""
+    before = {r[0]: tuple(r[1:]) for r in conn.execute("SELECT * FROM translated")}
+    regroup = {r for r in moved.keys() | before.keys() if _center(moved, r) != _center(before, r)}
+    gone = [(r,) for r in before.keys() - moved.keys()]
+    conn.executemany("DELETE FROM translated WHERE seq = ?", gone)
+    conn.executemany(
+        "INSERT OR REPLACE INTO translated VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(r, *v) for r, v in moved.items() if before.get(r) != v],
+    )
+    centers = {int(v[0]) for v in moved.values()}
+    ids = dict(select_in(conn, "SELECT seq, id FROM articles WHERE seq IN ({marks})", centers))
+    for seq in sorted(set(changed) | _members(conn, regroup)):
+        _place(conn, seq, moved, ids, update)
+
+
+def _center(decision: dict[int, tuple[Any, ...]], rep: int) -> int | None:
+    value = decision.get(rep)
+    return None if value is None else int(value[0])
+
+
+def _members(conn: sqlite3.Connection, reps: set[int]) -> set[int]:
+    """The articles whose copy-group representative is one of ``reps``."""
+    if not reps:
+        return set()
+    out = {r[0] for r in select_in(conn, "SELECT seq FROM copy_of WHERE rep IN ({marks})", reps)}
+    ids = dict(select_in(conn, "SELECT seq, id FROM articles WHERE seq IN ({marks})", reps))
+    gids = [group_id(ids[r]) for r in reps if r in ids]
+    out |= {
+        r[0]
+        for r in select_in(
+            conn,
+            "SELECT seq FROM groups WHERE gid IN ({marks}) "
+            "AND seq NOT IN (SELECT seq FROM copy_of)",
+            gids,
+        )
+    }
+    return out
+
+
+def _place(
+    conn: sqlite3.Connection,
+    seq: int,
+    moved: dict[int, tuple[Any, ...]],
+    ids: dict[int, str],
+    update: TranslationUpdate,
+) -> None:
+    """Write one article's groups row: its copy group's, or, when that group joined another,
+    the merged group's with kind translation (its copy-group row kept in ``copy_of``)."""
+    saved = conn.execute("SELECT * FROM copy_of WHERE seq = ?", (seq,)).fetchone()
+    current = conn.execute("SELECT * FROM groups WHERE seq = ?", (seq,)).fetchone()
+    if current is None:
+        return
+    own = tuple(saved) if saved is not None else tuple(current)
+    rep = int(own[1])
+    if rep in moved:
+        center = int(moved[rep][0])
+        row = (seq, center, group_id(ids[center]), _TRANSLATION) + (None,) * len(SCORE_COLUMNS)
+        if saved is None:
+            conn.execute(f"INSERT INTO copy_of VALUES ({', '.join('?' * _ROW)})", own)
+    else:
+        row = own
+        if saved is not None:
+            conn.execute("DELETE FROM copy_of WHERE seq = ?", (seq,))
+    if tuple(current) != row:
+        conn.execute(f"INSERT OR REPLACE INTO groups VALUES ({', '.join('?' * _ROW)})", row)
+        update.changed.add(seq)
+
+
+def translation_of(conn: sqlite3.Connection, seq: int) -> tuple[Any, ...] | None:
+    """Why article ``seq`` is a translation: (partner id, its language, the partner's language,
+    score, cosine, anchors, margin) of the pair that tied its copy group in, else None."""
+    row = conn.execute(
+        "SELECT a.id, l.lang, p.lang, t.score, t.cosine, t.anchors, t.margin "
+        "FROM copy_of c JOIN translated t ON t.seq = c.rep JOIN articles a ON a.seq = t.partner "
+        "JOIN languages l ON l.seq = c.seq JOIN languages p ON p.seq = t.partner "
+        "WHERE c.seq = ?",
+        (seq,),
+    ).fetchone()
+    return None if row is None else tuple(row)

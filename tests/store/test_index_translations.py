@@ -1,0 +1,210 @@
+"""Translated copies in the living index (store/translations.py): an article joins its stored
+translation's group as kind translation, an index in one language never encodes anything, and
+any batching of the adds gives the groups of one batch run (``find_copies``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.relate.test_translate import DE, DE_OTHER, EN, EN_ALONE, FR
+
+from newsdedup import Article, Config, Kind, find_copies
+from newsdedup.store import translations as stage
+from newsdedup.store.index import Index
+
+#: A second story in English and its Spanish translation (names, numbers and events invented).
+EN_2 = (
+    "The port of Valmora will close its northern terminal for 18 months from 3 April, the "
+    "harbour authority said on Tuesday. Director Helena Castrillo told reporters that the "
+    "renovation will cost 214 million euros and that 1,350 dock workers will move to the "
+    "southern terminal. The Valmora Dockers Union said it would strike on 12 March."
+)
+ES_2 = (
+    "El puerto de Valmora cerrará su terminal norte durante 18 meses a partir del 3 de abril, "
+    "informó el martes la autoridad portuaria. La directora Helena Castrillo dijo a los "
+    "periodistas que la renovación costará 214 millones de euros y que 1.350 estibadores se "
+    "trasladarán a la terminal sur. El sindicato de estibadores de Valmora anunció una huelga "
+    "para el 12 de marzo."
+)
+_DAY0 = datetime(2022, 9, 8, tzinfo=UTC)
+
+
+def _corpus() -> list[Article]:
+    """Two stories with translations, a near copy of one article, a look-alike and an
+    article with no translation; each dated a day after the one before."""
+    texts = {
+        "de": DE,
+        "de-other": DE_OTHER,
+        "en-2": EN_2,
+        "en": EN,
+        "en-alone": EN_ALONE,
+        "en-copy": EN.replace("on Thursday", "on Thursday afternoon"),
+        "es-2": ES_2,
+        "fr": FR,
+    }
+    return [
+        Article(id=i, text=t, published=_DAY0 + timedelta(days=n))
+        for n, (i, t) in enumerate(texts.items())
+    ]
+
+
+def _placement(result) -> dict[str, tuple[str, str]]:  # type: ignore[no-untyped-def]
+    return {m.id: (g.representative, m.kind.value) for g in result.groups for m in g.members}
+
+
+def _held(index: Index, ids: list[str]) -> dict[str, tuple[str, str]]:
+    """(representative, kind) of each article as the index holds it."""
+    out: dict[str, tuple[str, str]] = {}
+    for i in ids:
+        stored = index.article(i)
+        assert stored is not None
+        links = index.copies(i)
+        if stored.original:
+            out[i] = (i, "original")
+            continue
+        rep = next(c.id for c in links if c.kind == "original")
+        out[i] = (rep, next(c.kind for c in index.copies(rep) if c.id == i))
+    return out
+
+
+def _index_in(path: Path, config: Config, batches: list[list[Article]]) -> dict[str, str]:
+    with Index(path, config) as index:
+        for batch in batches:
+            index.add(batch)
+        ids = [a.id for batch in batches for a in batch]
+        return _held(index, ids)  # type: ignore[return-value]
+
+
+def test_index_translations_a_later_article_joins_its_stored_translation(
+    tmp_path: Path,
+) -> None:
+    corpus = {a.id: a for a in _corpus()}
+    stored = [corpus[i] for i in ("de", "de-other", "en-alone", "es-2")]
+    later = [
+        dataclasses.replace(corpus[i], published=_DAY0 + timedelta(30)) for i in ("en", "en-2")
+    ]
+    with Index(tmp_path / "x.db", Config()) as index:
+        index.add(stored)
+        assert all(index.copies(a.id) == () for a in stored)  # no translation among them
+        for article, original, lang in zip(later, ("de", "es-2"), ("de", "es"), strict=True):
+            done = index.add([article])
+            held = index.article(original)
+            assert held is not None and held.original
+            assert done.added[0].group == held.group
+            [link] = [c for c in index.copies(original) if c.id == article.id]
+            assert link.kind == "translation" and link.scores is None
+            why = link.translation
+            assert why is not None and (why.partner, why.lang, why.partner_lang) == (
+                original,
+                "en",
+                lang,
+            )
+            assert why.score >= Config().translate.min_score and why.margin > 0
+        assert index.copies("de-other") == () and index.copies("en-alone") == ()
+
+
+def test_index_translations_an_index_in_one_language_encodes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*_: object, **__: object) -> np.ndarray:
+        raise AssertionError("the translation stage ran on an index in one language")
+
+    monkeypatch.setattr(stage, "encode_leads", refuse)
+    monkeypatch.setattr(stage, "translate_groups", refuse)
+    english = [a for a in _corpus() if a.id.startswith("en")]
+    path = tmp_path / "x.db"
+    with Index(path, Config()) as index:
+        for article in english:
+            index.add([article])
+        assert index.copies("en-copy")[0].id == "en"
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM lead_vectors").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM languages WHERE keys IS NOT NULL").fetchone() == (
+            0,
+        )
+        assert conn.execute("SELECT DISTINCT lang FROM languages").fetchall() == [("en",)]
+
+
+@pytest.mark.parametrize("encoder", ["auto", "all"])
+@pytest.mark.parametrize("size", [1, 3, 8])
+def test_index_translations_adds_of_any_size_give_the_batch_groups(
+    tmp_path: Path, encoder: str, size: int
+) -> None:
+    config = Config().override({"translate.encoder": f'"{encoder}"'})
+    articles = _corpus()
+    expected = _placement(find_copies(articles, config))
+    assert expected["en"][1] == "translation" and expected["es-2"][1] == "translation"
+    assert expected["en-copy"][1] == "translation"  # a copy of a group that joined another
+    batches = [articles[i : i + size] for i in range(0, len(articles), size)]
+    assert _index_in(tmp_path / "x.db", config, batches) == expected
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    st.lists(st.sampled_from(range(8)), min_size=2, max_size=9),
+    st.lists(st.integers(1, 4), min_size=1, max_size=9),
+)
+def test_index_translations_any_subset_in_any_batching_equals_one_batch(
+    picks: list[int], sizes: list[int]
+) -> None:
+    """Any subset of the fixture (a repeat becomes an exact copy under a new id), dated in
+    arrival order, cut into adds of the given sizes: the groups of ``find_copies``."""
+    base = _corpus()
+    articles = [
+        dataclasses.replace(base[k], id=f"{base[k].id}-{n}", published=_DAY0 + timedelta(n))
+        for n, k in enumerate(picks)
+    ]
+    batches, at = [], 0
+    for size in sizes * len(articles):
+        if at >= len(articles):
+            break
+        batches.append(articles[at : at + size])
+        at += size
+    with tempfile.TemporaryDirectory() as work:
+        held = _index_in(Path(work) / "x.db", Config(), batches)
+    assert held == _placement(find_copies(articles))
+
+
+def test_index_translations_a_new_version_takes_its_article_out(tmp_path: Path) -> None:
+    """ "en" comes again with another text: its old version leaves the translation group, and
+    the groups are those of a batch run over the current versions in arrival order."""
+    articles = _corpus()
+    new = dataclasses.replace(articles[3], text=EN_ALONE.replace("Monday", "Sunday"))
+    with Index(tmp_path / "x.db", Config()) as index:
+        index.add(articles)
+        index.add([new])
+        current = [a for a in articles if a.id != "en"] + [new]
+        assert _held(index, [a.id for a in current]) == _placement(find_copies(current))
+        assert _held(index, ["en"])["en"][0] != _held(index, ["de"])["de"][0]
+
+
+def test_index_translations_a_file_of_schema_6_finds_them_at_its_next_add(
+    tmp_path: Path,
+) -> None:
+    """A file made before the index found translations (schema 6) migrates: its articles'
+    languages are filled in, and its next add decides over every stored article."""
+    articles = _corpus()
+    path = tmp_path / "old.db"
+    with Index(path, Config().override({"translate.enabled": "false"})) as index:
+        index.add(articles[:-1])  # as schema 6 stored them: copy groups only
+    with sqlite3.connect(path) as conn:
+        for table in ("languages", "lead_vectors", "translated", "copy_of"):
+            conn.execute(f"DROP TABLE {table}")
+        (value,) = conn.execute("SELECT value FROM meta WHERE key = 'settings'").fetchone()
+        kept = {k: v for k, v in json.loads(value).items() if not k.startswith("translate.")}
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'settings'", (json.dumps(kept),))
+        conn.execute("PRAGMA user_version=6")
+    with Index(path, Config()) as index:
+        assert index.migrated_from == 6
+        index.add(articles[-1:])
+        assert _held(index, [a.id for a in articles]) == _placement(find_copies(articles))
+        assert Kind.TRANSLATION.value in {k for _, k in _held(index, ["en", "fr"]).values()}
