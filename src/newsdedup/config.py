@@ -8,6 +8,7 @@ docs/design.md gives the figures. ``Config.from_toml`` reads a file with one tab
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -250,10 +251,16 @@ class TranslateConfig:
     candidates: int = 8
     max_anchor_df: int = 500  #: anchor keys in more articles than this find no candidates
     threads: int = 0  #: encoder threads (0: every core)
+    #: where the encoder runs: "auto" (a GPU when PyTorch, from the "embed" extra, sees one;
+    #: else the CPU), "cpu" (the package's numpy pass), or a torch device ("cuda", "cuda:1")
+    device: str = "auto"
 
     def __post_init__(self) -> None:
         _check_bools(self)
         _check_choice(self, "encoder", ("auto", "scripts", "all"))
+        if not re.fullmatch(r"auto|cpu|cuda(:\d+)?", self.device):
+            allowed = "'auto', 'cpu', 'cuda' or 'cuda:N'"
+            raise invalid_param("device", type(self).__name__, allowed, self.device)
         _check_int(self, "lead_chars", 1, 1 << 20)
         _check_int(self, "candidates", 1, 1000)
         _check_int(self, "per_language", 1, 1000)

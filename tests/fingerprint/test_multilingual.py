@@ -40,3 +40,34 @@ def test_multilingual_vectors_are_unit_and_a_translation_is_nearest() -> None:
 def test_multilingual_lead_cuts_at_a_word() -> None:
     assert lead("one two three four", "Title", 9) == "Title\none two"
     assert lead("short", None, 100) == "short"
+
+
+def test_multilingual_torch_pass_gives_the_package_vectors() -> None:
+    """The forward pass written in torch (for a GPU) is the package's numpy pass, step for step:
+    run here on torch's CPU device, the two agree to float rounding on every text."""
+    pytest.importorskip("torch", reason="the torch pass needs PyTorch (the embed extra)")
+    from newsdedup.fingerprint.multilingual import _torch_encoder
+
+    texts = [t for t in TEXTS if t] + [" ".join(TEXTS) * 3, "a"]
+    expected = encode_leads(texts, device="cpu")
+    got = _torch_encoder("cpu").encode(texts, _model(1)._tokenizer)
+    got /= np.linalg.norm(got, axis=1, keepdims=True)
+    assert got.shape == expected.shape
+    assert np.abs(got - expected).max() < 1e-5
+
+
+def test_multilingual_device_names_are_checked_and_cuda_needs_torch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    from newsdedup.config import TranslateConfig
+    from newsdedup.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="device"):
+        TranslateConfig(device="gpu")
+    assert TranslateConfig(device="cuda:1").device == "cuda:1"
+    monkeypatch.setitem(sys.modules, "torch", None)  # as where the embed extra is missing
+    assert np.array_equal(encode_leads(TEXTS, device="auto"), encode_leads(TEXTS, device="cpu"))
+    with pytest.raises(RuntimeError, match="PyTorch"):
+        encode_leads(TEXTS, device="cuda")

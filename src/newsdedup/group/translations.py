@@ -9,7 +9,6 @@ pairs (``relate/translate.translation_pairs``) and merges the groups they tie
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -18,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsdedup.config import TranslateConfig
-from newsdedup.fingerprint.multilingual import encode_leads
+from newsdedup.fingerprint.multilingual import encode_leads, encoder_settings
 from newsdedup.group.copies import Assignment, join_translations
 from newsdedup.relate.translate import Encoder, Translation, translation_pairs
 from newsdedup.types import TranslationScores
@@ -72,7 +71,7 @@ def translate_groups(
     """Merge the groups whose representatives ``reps`` (article indices; ``keys`` and
     ``leads`` row by row) are translations; ``langs`` has every article's language."""
     if encode is None:
-        encode = partial(encode_leads, threads=config.threads or os.cpu_count() or 1)
+        encode = partial(encode_leads, **encoder_settings(config))
     found = translation_pairs([langs[d] for d in reps.tolist()], keys, leads, config, encode)
     pairs = tuple(
         Translation(

@@ -235,10 +235,9 @@ class _Across:
 def _across(a: Article, b: Article, t: TranslateConfig) -> _Across | None:
     """The translation verdict on a pair in two known languages (None otherwise): the pair
     gates of relate/translate.py, with the anchor overlap as a plain cosine of the key sets."""
-    import os
     from functools import partial
 
-    from newsdedup.fingerprint.multilingual import encode_leads
+    from newsdedup.fingerprint.multilingual import encode_leads, encoder_settings
     from newsdedup.relate.crosslingual import align_translation
     from newsdedup.relate.translate import ALPHABETIC, ENCODED, article_features, language_of
 
@@ -248,7 +247,7 @@ def _across(a: Article, b: Article, t: TranslateConfig) -> _Across | None:
     (_, keys_a, lead_a), (_, keys_b, lead_b) = (
         article_features(x, t, lang) for x, lang in ((a, lang_a), (b, lang_b))
     )
-    encode = partial(encode_leads, threads=t.threads or os.cpu_count() or 1)
+    encode = partial(encode_leads, **encoder_settings(t))
     shared = len(np.intersect1d(keys_a, keys_b))
     anchors = shared / math.sqrt(len(keys_a) * len(keys_b)) if shared else 0.0
     read = lang_a in ENCODED and lang_b in ENCODED
