@@ -32,7 +32,7 @@ from newsdedup.read.fields import FieldMap
 from newsdedup.relate.kind import KIND_CODES
 from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.spark import stages, translations
-from newsdedup.spark.components import connected_components
+from newsdedup.spark.components import sized_components
 from newsdedup.types import Stats
 from newsdedup.write import sibling
 
@@ -242,7 +242,7 @@ def dedup(
     # move once, to meet their candidate pairs
     meta = rows.where(F.col("reason").isNull()).select(
         "vertex", "file", "line", "id", "published", "n_words", "traces", "exact_hi", "exact_lo",
-        "tiebreak", "keys", (F.length("sets") > 0).alias("shingled"), "lang",
+        "tiebreak", "keys", (F.length("sets") > 0).alias("shingled"), "lang", "n_content",
     )  # fmt: skip
     shingles = rows.where(F.col("reason").isNull()).select(
         "vertex", "sets", "positions", "n_content"
@@ -265,43 +265,34 @@ def dedup(
     work = functools.partial(stages.exact_heads_of, policy=config.group.representative)
     heads = ranked.mapInArrow(work, _spark_schema(stages.HEAD_SCHEMA))
     docs = firsts.join(heads, "vertex").persist(StorageLevel.MEMORY_AND_DISK)
-    n_docs = docs.count()
+    eligible = docs.where((F.col("head") == F.col("vertex")) & F.col("shingled"))
+    # the documents and the short ones (candidates/contained.py) in one pass over the cache
+    short = (F.col("head") == F.col("vertex")) & F.col("shingled")
+    short &= F.col("n_content") <= config.verify.short_doc_words
+    tally = docs.agg(F.count(F.lit(1)).alias("n"), F.sum(short.cast("long")).alias("short")).first()
+    n_docs, n_short = (int(tally["n"]), int(tally["short"] or 0)) if tally else (0, 0)
     langs = translations.languages(docs, config)  # one small aggregation over the cache
     seconds["fingerprint"] = time.perf_counter() - started - seconds["read.index"]
 
     mark = time.perf_counter()
     cap = config.lsh.max_bucket
-    eligible = docs.where((F.col("head") == F.col("vertex")) & F.col("shingled"))
     read_rows = rows  # cached above; released with the others at the end
     rows = eligible.select("vertex", "tiebreak", F.posexplode("keys").alias("band", "key"))
     # whole buckets to one partition, where the local engine's bucket step (cap, tie-break,
-    # pairs) runs over them as it runs over one band in process
+    # pairs) runs over them as it runs over one band in process; it also counts the buckets
     bucketed = rows.repartition("band", "key").mapInArrow(
-        functools.partial(stages.bucket_pairs_of, cap=cap), _spark_schema(stages.PAIR_SCHEMA)
+        functools.partial(stages.bucket_pairs_of, cap=cap, counts=True),
+        _spark_schema(stages.BUCKET_SCHEMA),
     )
-    pairs, counted = _enough_bands(bucketed, shingles, config)
-    pairs = pairs.persist(StorageLevel.MEMORY_AND_DISK)
-    # the pairs before the shared-band rule, counted from their cache (the rule reads it too)
-    n_banded = pairs.count()
-    n_thin = counted.count() - n_banded if counted is not None else 0
-    pairs, n_low = _enough_overlap(pairs, n_banded, shingles, config)
-    buckets = rows.groupBy("band", "key").agg(F.count(F.lit(1)).alias("size"))
-    buckets = buckets.where(F.col("size") >= 2)
-    lsh = buckets.agg(
-        F.sum(F.when(F.col("size") > cap, 1).otherwise(0)).alias("oversized"),
-        F.max("size").alias("largest"),
-    ).first()
-    short_pairs, n_short = _contained(eligible, shingles, config)
-    n_short_pairs = 0
-    lsh_pairs = None
-    if n_short:
-        # cached, so counting them (the local engine's ``ContainedReport.pairs``) is the one
-        # computation of the short-document path: the union below reads the cached pairs
-        short_pairs = short_pairs.persist(StorageLevel.MEMORY_AND_DISK)
-        n_short_pairs = short_pairs.count()
-        lsh_pairs = pairs
-        pairs = pairs.unionByName(short_pairs).distinct().persist(StorageLevel.MEMORY_AND_DISK)
-    n_pairs = pairs.count()
+    shared = _shared_bands(bucketed)
+    # the one action of the LSH step: its pairs (before the shared-band rule) and buckets
+    lsh = shared.agg(
+        F.count("a").alias("pairs"), F.sum("oversized").alias("oversized"),
+        F.max("largest").alias("largest"),
+    ).first()  # fmt: skip
+    banded = _enough_bands(shared.where(F.col("a").isNotNull()), docs, config)
+    short_pairs = _contained(eligible, shingles, config) if n_short else None
+    pairs = _flagged(banded, short_pairs)
     seconds["candidates"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
@@ -317,16 +308,22 @@ def dedup(
         .select(F.col("a").alias("u"), F.col("b").alias("v"), "*")
         .drop("a", "b")
     )
+    # the containment floor, the verification and their counts in one step over the pairs:
+    # it holds both sides' shingles anyway
     verify = functools.partial(stages.verified, config=config)
-    edges = candidates.mapInArrow(verify, _spark_schema(stages.EDGE_SCHEMA)).persist(
+    checked = candidates.mapInArrow(verify, _spark_schema(stages.VERIFIED_SCHEMA)).persist(
         StorageLevel.MEMORY_AND_DISK
     )
-    n_edges = edges.count()
+    counts = checked.agg(
+        F.count("u").alias("edges"), *(F.sum(n).alias(n) for n in stages.CHECK_COUNTS)
+    ).first()
+    checks = {k: int(counts[k] or 0) for k in ("edges", *stages.CHECK_COUNTS)} if counts else {}
+    edges = checked.where(F.col("u").isNotNull()).select(*stages.EDGE_SCHEMA.names)
     seconds["verify"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
-    components = connected_components(edges.select("u", "v")).persist(StorageLevel.MEMORY_AND_DISK)
-    biggest = components.groupBy("component").count().agg(F.max("count")).first()
+    components, biggest = sized_components(edges.select("u", "v"))
+    components = components.persist(StorageLevel.MEMORY_AND_DISK)
     # many components per task: star_groups over disjoint components is star_groups over
     # each, and one pandas call per component would cost more than the grouping itself
     shelves = _shelves(spark)
@@ -355,7 +352,7 @@ def dedup(
     translated = translations.translate(spark, assigned, docs, articles, config, langs)
     translate_seconds = time.perf_counter() - started_translate
     groups = _group_rows(translated.assigned).persist(StorageLevel.MEMORY_AND_DISK)
-    n_groups = groups.where(F.col("kind") != "original").select("group").distinct().count()
+    n_groups, by_kind = _group_counts(groups)
     seconds["group"] = time.perf_counter() - mark - translate_seconds
     if config.translate.enabled:
         seconds["translate"] = translate_seconds
@@ -371,10 +368,6 @@ def dedup(
         )
     seconds["write"] = time.perf_counter() - mark
     by_reason = {r["reason"]: r["count"] for r in rejects.groupBy("reason").count().collect()}
-    by_kind = {
-        r["kind"]: r["count"]
-        for r in groups.where(F.col("kind") != "original").groupBy("kind").count().collect()
-    }
     rejected = sum(by_reason.values())
     stats = Stats(
         documents_read=n_docs + rejected,
@@ -383,92 +376,87 @@ def dedup(
         documents=n_docs,
         groups=n_groups,
         copies_by_kind=by_kind,
-        candidate_pairs=n_pairs,
-        verified_pairs=n_edges,
+        candidate_pairs=checks.get("candidate_pairs", 0),
+        verified_pairs=checks.get("edges", 0),
         oversized_buckets=int(lsh["oversized"] or 0) if lsh else 0,
         short_documents=n_short,
-        short_pairs=n_short_pairs,
-        thin_pairs=n_thin,
-        low_overlap_pairs=n_low,
+        short_pairs=checks.get("short_pairs", 0),
+        # the LSH pairs before the shared-band rule less those after it
+        thin_pairs=(int(lsh["pairs"]) if lsh else 0) - checks.get("lsh_pairs", 0),
+        low_overlap_pairs=checks.get("low_overlap_pairs", 0),
         languages=translated.languages,
         translation_candidates=translated.translation_candidates,
         encoded=translated.encoded,
         translation_pairs=translated.translation_pairs,
         seconds={k: round(v, 3) for k, v in seconds.items()},
     )
-    for frame in (read_rows, docs, buckets, pairs, short_pairs, edges, assigned, groups):
+    for frame in (read_rows, docs, shared, checked, components, assigned, groups):
         frame.unpersist()
-    if lsh_pairs is not None:  # the LSH pairs alone, cached before the short pairs joined them
-        lsh_pairs.unpersist()
-    components.unpersist()
-    if counted is not None:
-        counted.unpersist()
     return SparkRun(
         stats=stats,
         outputs=outputs,
         largest_bucket=int(lsh["largest"] or 0) if lsh else 0,
-        largest_component=int(biggest[0] or 0) if biggest else 0,
+        largest_component=biggest,
     )
 
 
-def _enough_bands(
-    bucketed: DataFrame, shingles: DataFrame, config: Config
-) -> tuple[DataFrame, DataFrame | None]:
-    """The bucket pairs, each once, that the local engine verifies: one row per shared band
-    counted, then its rule (``enough_bands``) on the count and both sides' lengths. Also
-    returns the counted pairs (cached), before the rule."""
+def _shared_bands(bucketed: DataFrame) -> DataFrame:
+    """The bucket step's rows (``stages.BUCKET_SCHEMA``) -> one row per pair with how many band
+    keys it shares, and one row (``a``, ``b`` null) of all partitions' bucket counts, cached:
+    the LSH step's counts are read from it and its pairs go on to the band rule."""
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
-    if config.verify.min_bands <= 1:
-        return bucketed.distinct(), None
-    words = shingles.select("vertex", "n_content")
-    counted = (
+    return (
         bucketed.groupBy("a", "b")
-        .agg(F.count(F.lit(1)).alias("shared"))
-        .join(words.withColumnRenamed("vertex", "a").withColumnRenamed("n_content", "na"), "a")
+        .agg(
+            F.count(F.lit(1)).alias("shared"),
+            F.sum("oversized").alias("oversized"),
+            F.max("largest").alias("largest"),
+        )
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
+
+
+def _enough_bands(shared: DataFrame, docs: DataFrame, config: Config) -> DataFrame:
+    """The bucket pairs (a, b, shared), each once, that the local engine keeps: its rule
+    (``enough_bands``) on the count and both sides' content words."""
+
+    if config.verify.min_bands <= 1:
+        return shared.select("a", "b")
+    words = docs.select("vertex", "n_content")
+    counted = (
+        shared.join(
+            words.withColumnRenamed("vertex", "a").withColumnRenamed("n_content", "na"), "a"
+        )
         .join(words.withColumnRenamed("vertex", "b").withColumnRenamed("n_content", "nb"), "b")
         .select("a", "b", "shared", "na", "nb")
-        .persist(StorageLevel.MEMORY_AND_DISK)
     )
     work = functools.partial(
         stages.enough_bands_of,
         min_bands=config.verify.min_bands,
         short_words=config.verify.short_doc_words,
     )
-    return counted.mapInArrow(work, _spark_schema(stages.PAIR_SCHEMA)), counted
+    return counted.mapInArrow(work, _spark_schema(stages.PAIR_SCHEMA))
 
 
-def _enough_overlap(
-    pairs: DataFrame, n_pairs: int, shingles: DataFrame, config: Config
-) -> tuple[DataFrame, int]:
-    """The LSH pairs (cached, ``n_pairs`` of them) that the local engine verifies after its
-    shingle containment floor (``enough_overlap``, on both sides' sets joined), cached, and how
-    many it dropped; the input pairs are released."""
-    from pyspark import StorageLevel
+def _flagged(banded: DataFrame, short: DataFrame | None) -> DataFrame:
+    """The candidate pairs, each once, with which path proposed it: ``lsh`` (the bands, after
+    their rule) and ``short`` (the short-document path). The verify step applies the
+    containment floor to the LSH pairs alone, as the local engine does before its union."""
     from pyspark.sql import functions as F
 
-    floor = config.verify.min_pair_containment
-    if floor <= 0:
-        return pairs, 0
-    sets = shingles.select("vertex", "sets")
-    joined = pairs.join(
-        sets.select(F.col("vertex").alias("a"), F.col("sets").alias("sets_a")), "a"
-    ).join(sets.select(F.col("vertex").alias("b"), F.col("sets").alias("sets_b")), "b")
-    work = functools.partial(stages.enough_overlap_of, min_containment=floor)
-    kept = (
-        joined.select("a", "b", "sets_a", "sets_b")
-        .mapInArrow(work, _spark_schema(stages.PAIR_SCHEMA))
-        .persist(StorageLevel.MEMORY_AND_DISK)
-    )
-    dropped = n_pairs - kept.count()
-    pairs.unpersist()
-    return kept, dropped
+    lsh = banded.select("a", "b", F.lit(True).alias("lsh"), F.lit(False).alias("short"))
+    if short is None:
+        return lsh
+    proposed = short.select("a", "b", F.lit(False).alias("lsh"), F.lit(True).alias("short"))
+    both = lsh.unionByName(proposed).groupBy("a", "b")
+    return both.agg(F.bool_or("lsh").alias("lsh"), F.bool_or("short").alias("short"))
 
 
-def _contained(eligible: DataFrame, shingles: DataFrame, config: Config) -> tuple[DataFrame, int]:
-    """candidates/contained.py's rule as a DataFrame of pairs (a, b), and the number of short
-    documents: the shingles of every document that a short document also has, bucketed by
+def _contained(eligible: DataFrame, shingles: DataFrame, config: Config) -> DataFrame:
+    """candidates/contained.py's rule as a DataFrame of pairs (a, b): the shingles of every
+    document that a short document also has, bucketed by
     shingle (a shingle in more than ``verify.short_doc_max_bucket`` documents skipped, as the
     local engine skips it), counted per pair and kept by the same ``short_pair_filter``."""
     from pyspark.sql import functions as F
@@ -480,9 +468,6 @@ def _contained(eligible: DataFrame, shingles: DataFrame, config: Config) -> tupl
         .withColumn("size", (F.length("sets") / 4).cast("long"))
         .withColumn("short", (F.col("n_content") <= v.short_doc_words) & (F.col("size") > 0))
     )
-    n_short = docs.where("short").count()
-    if n_short == 0:
-        return docs.select(F.col("vertex").alias("a"), F.col("vertex").alias("b")).limit(0), 0
     schema = _spark_schema(stages.SHINGLE_SCHEMA)
     rows = docs.select("vertex", "sets").mapInArrow(stages.shingle_rows, schema)
     vocabulary = (
@@ -518,7 +503,7 @@ def _contained(eligible: DataFrame, shingles: DataFrame, config: Config) -> tupl
     )
     joined = found.join(_side(side, "a"), "a").join(_side(side, "b"), "b")
     kept = functools.partial(stages.kept_short_pairs, min_containment=v.min_candidate_containment)
-    return joined.mapInArrow(kept, _spark_schema(stages.PAIR_SCHEMA)), n_short
+    return joined.mapInArrow(kept, _spark_schema(stages.PAIR_SCHEMA))
 
 
 def _side(side: DataFrame, name: str) -> DataFrame:
@@ -539,6 +524,21 @@ def _shelves(spark: SparkSession) -> int:
 
 def _stars(members: Any, edges: Any, config: Config) -> Any:
     return stages.stars_of(members, edges, config)
+
+
+def _group_counts(groups: DataFrame) -> tuple[int, dict[str, int]]:
+    """How many copy groups, and the copies of each kind, in one pass over the groups."""
+    from pyspark.sql import functions as F
+
+    kinds = [k.value for k in KIND_CODES if k]
+    copies = groups.where(F.col("kind") != "original")
+    row = copies.agg(
+        F.count_distinct("group").alias("groups"),
+        *(F.sum((F.col("kind") == k).cast("long")).alias(k) for k in kinds),
+    ).first()
+    if row is None:
+        return 0, {}
+    return int(row["groups"]), {k: int(row[k]) for k in kinds if row[k]}
 
 
 def _assignment(docs: DataFrame, placed: DataFrame) -> DataFrame:

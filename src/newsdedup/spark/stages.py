@@ -43,6 +43,7 @@ __all__ = [
     "EDGE_SCHEMA",
     "FINGERPRINT_SCHEMA",
     "STAR_SCHEMA",
+    "VERIFIED_SCHEMA",
     "Lines",
     "articles_of",
     "fingerprints_of",
@@ -120,9 +121,20 @@ class Lines:
 PAIR_SCHEMA = pa.schema([("a", pa.int64()), ("b", pa.int64())])
 
 
-def bucket_pairs_of(batches: Iterator[pa.RecordBatch], *, cap: int) -> Iterator[pa.RecordBatch]:
+#: the bucket step's pairs (``oversized``, ``largest`` null) and, last, one row of its
+#: partition's bucket counts (``a``, ``b`` null): buckets over the cap, the largest bucket
+BUCKET_SCHEMA = pa.schema(
+    [("a", pa.int64()), ("b", pa.int64()), ("oversized", pa.int64()), ("largest", pa.int64())]
+)
+
+
+def bucket_pairs_of(
+    batches: Iterator[pa.RecordBatch], *, cap: int, counts: bool = False
+) -> Iterator[pa.RecordBatch]:
     """One partition of (vertex, tiebreak, band, key) rows that holds whole buckets -> their
-    candidate pairs, by the local engine's bucket step (``band_pairs``: cap and tie-break)."""
+    candidate pairs, by the local engine's bucket step (``band_pairs``: cap and tie-break).
+    With ``counts``, rows of ``BUCKET_SCHEMA``: the pairs, then the partition's bucket counts
+    (what ``LSHReport`` counts), so no second pass over the band keys is needed for them."""
     parts = list(batches)  # a partition may hold no rows at all
     if not parts or not sum(b.num_rows for b in parts):
         return
@@ -132,12 +144,23 @@ def bucket_pairs_of(batches: Iterator[pa.RecordBatch], *, cap: int) -> Iterator[
     keys = table["key"].to_numpy().view(np.uint64)
     bands = table["band"].to_numpy().astype(np.int64)
     n = len(vertex)
+    report = LSHReport()
     local = band_pairs(
-        keys, np.arange(n, dtype=np.int64), ranks, cap, LSHReport(), np.ones(n, np.bool_), bands
+        keys, np.arange(n, dtype=np.int64), ranks, cap, report, np.ones(n, np.bool_), bands
     )
     pairs = np.sort(vertex[local], axis=1)
+    if not counts:
+        yield pa.RecordBatch.from_arrays(
+            [pa.array(pairs[:, 0]), pa.array(pairs[:, 1])], schema=PAIR_SCHEMA
+        )
+        return
+    none = pa.nulls(len(pairs), pa.int64())
     yield pa.RecordBatch.from_arrays(
-        [pa.array(pairs[:, 0]), pa.array(pairs[:, 1])], schema=PAIR_SCHEMA
+        [pa.array(pairs[:, 0]), pa.array(pairs[:, 1]), none, none], schema=BUCKET_SCHEMA
+    )
+    yield pa.RecordBatch.from_pydict(
+        {"a": [None], "b": [None], "oversized": [report.oversized], "largest": [report.largest]},
+        schema=BUCKET_SCHEMA,
     )
 
 
@@ -399,9 +422,36 @@ def _judged(
     return judge_shingles(pairs, *shingled, config)
 
 
+#: What the verify step counts of each batch of candidate pairs: those the LSH bands proposed
+#: (after their shared-band rule), those the short-document path proposed (a pair may be
+#: both), the LSH pairs under the containment floor, and the pairs verified: the LSH pairs at
+#: or over the floor and every short-document pair, as the local engine's union of the two.
+CHECK_COUNTS = ("lsh_pairs", "short_pairs", "low_overlap_pairs", "candidate_pairs")
+
+#: ``verified``'s rows: the copy edges (``EDGE_SCHEMA``, counts null), then one row of each
+#: batch's ``CHECK_COUNTS`` (the edge columns null)
+VERIFIED_SCHEMA = pa.schema([*EDGE_SCHEMA, *((name, pa.int64()) for name in CHECK_COUNTS)])
+
+
+def _floored(
+    pairs: NDArray[np.int64], shingled: _Shingled, lsh: NDArray[np.bool_], floor: float
+) -> NDArray[np.bool_]:
+    """Which of ``pairs`` (rows of one batch) the containment floor drops: LSH pairs only, by
+    ``enough_overlap`` over the shingles the batch holds anyway for verification."""
+    low = np.zeros(len(pairs), np.bool_)
+    if floor > 0 and lsh.any():
+        at = np.flatnonzero(lsh)
+        low[at] = ~enough_overlap(pairs[at], shingled[0], shingled[2], min_containment=floor)
+    return low
+
+
 def verified(batches: Iterator[pa.RecordBatch], config: Config) -> Iterator[pa.RecordBatch]:
-    """Candidate pairs, each row holding both documents' shingles -> the verified copy edges
-    (kind code > 0), scored and classified by the local engine's functions."""
+    """Candidate pairs, each row holding both documents' shingles and whether the LSH bands
+    (``lsh``) and the short-document path (``short``) proposed it -> the verified copy edges
+    (kind code > 0), scored and classified by the local engine's functions, and each batch's
+    counts (``VERIFIED_SCHEMA``). The local engine drops the LSH pairs under the shingle
+    containment floor (``enough_overlap``) before it adds the short-document pairs, so a pair
+    under the floor is verified here only when the short-document path proposed it too."""
     for batch in batches:
         if batch.num_rows == 0:
             continue
@@ -414,19 +464,42 @@ def verified(batches: Iterator[pa.RecordBatch], config: Config) -> Iterator[pa.R
         sets, positions, offsets = _shingles(interleaved_sets, interleaved_pos)
         n_content = np.empty(2 * n, np.int64)
         n_content[0::2], n_content[1::2] = c["n_content_a"], c["n_content_b"]
+        shingled = (sets, positions, offsets, n_content)
         pairs = np.arange(2 * n, dtype=np.int64).reshape(n, 2)
-        scores, codes = _judged(pairs, (sets, positions, offsets, n_content), config)
-        keep = codes > 0
-        if not keep.any():
-            continue
-        out: dict[str, Any] = {
-            "u": np.asarray(c["u"], np.int64)[keep],
-            "v": np.asarray(c["v"], np.int64)[keep],
-            "code": codes[keep],
-        }
-        for k, name in enumerate(SCORE_COLUMNS):
-            out[name] = scores[keep, k]
-        yield pa.RecordBatch.from_pydict(out, schema=EDGE_SCHEMA)
+        lsh, short = np.asarray(c["lsh"], np.bool_), np.asarray(c["short"], np.bool_)
+        low = _floored(pairs, shingled, lsh, config.verify.min_pair_containment)
+        checked = np.flatnonzero(~low | short)
+        if len(checked):
+            yield from _edges(c, checked, *_judged(pairs[checked], shingled, config))
+        counts = (lsh.sum(), short.sum(), low.sum(), len(checked))
+        yield _check_counts(dict(zip(CHECK_COUNTS, counts, strict=True)))
+
+
+def _edges(
+    c: Mapping[str, Any], rows: NDArray[np.int64], scores: NDArray[np.float64], codes: Any
+) -> Iterator[pa.RecordBatch]:
+    """The copies (kind code > 0) among the verified ``rows`` of a batch, as edge rows."""
+    keep = codes > 0
+    if not keep.any():
+        return
+    at = rows[keep]
+    out: dict[str, Any] = {
+        "u": np.asarray(c["u"], np.int64)[at],
+        "v": np.asarray(c["v"], np.int64)[at],
+        "code": codes[keep],
+    }
+    for k, name in enumerate(SCORE_COLUMNS):
+        out[name] = scores[keep, k]
+    for name in CHECK_COUNTS:
+        out[name] = pa.nulls(len(at), pa.int64())
+    yield pa.RecordBatch.from_pydict(out, schema=VERIFIED_SCHEMA)
+
+
+def _check_counts(counts: Mapping[str, Any]) -> pa.RecordBatch:
+    """One ``VERIFIED_SCHEMA`` row holding a batch's counts."""
+    row: dict[str, Any] = {name: [None] for name in EDGE_SCHEMA.names}
+    row.update({name: [int(counts[name])] for name in CHECK_COUNTS})
+    return pa.RecordBatch.from_pydict(row, schema=VERIFIED_SCHEMA)
 
 
 #: One row per (shingle, document) of the short-document candidate path.
