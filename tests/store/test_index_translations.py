@@ -208,3 +208,32 @@ def test_index_translations_a_file_of_schema_6_finds_them_at_its_next_add(
         index.add(articles[-1:])
         assert _held(index, [a.id for a in articles]) == _placement(find_copies(articles))
         assert Kind.TRANSLATION.value in {k for _, k in _held(index, ["en", "fr"]).values()}
+
+
+def test_index_translations_an_add_of_copies_alone_decides_nothing_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Later exact and near copies of stored articles leave the representatives as they were:
+    the stored decision stands (no pass), and the copies join the merged groups as the batch
+    puts them."""
+    articles = _corpus()
+    late = _DAY0 + timedelta(days=30)
+    copies = [
+        dataclasses.replace(articles[3], id="en-again", published=late),
+        dataclasses.replace(articles[6], id="es-2-again", published=late),
+    ]
+    with Index(tmp_path / "x.db", Config()) as index:
+        index.add(articles)
+        calls: list[int] = []
+        real = stage.translate_groups
+
+        def counted(*args: object, **kwargs: object) -> object:
+            calls.append(1)
+            return real(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(stage, "translate_groups", counted)
+        index.add(copies)
+        assert calls == []
+        everything = articles + copies
+        assert _held(index, [a.id for a in everything]) == _placement(find_copies(everything))
+        assert _held(index, ["en-again"])["en-again"][1] == "translation"

@@ -153,12 +153,15 @@ CREATE TABLE IF NOT EXISTS voice_labels (seq INTEGER PRIMARY KEY, labels BLOB NO
 
 
 # translated copies (store/translations.py): each current article's language and, once the
-# index holds two languages, each copy-group representative's anchor keys; the vector of each
-# lead the encoder read; each representative whose group joined another as a translation, and
-# the copy-group rows its members had before (their groups rows are the merged group's).
+# index holds two languages, each copy-group representative's anchor keys and lead; the vector
+# of each lead the encoder read; each representative whose group joined another as a
+# translation, and the copy-group rows its members had before (their groups rows are the
+# merged group's).
 # The languages of the articles already stored: _fill_languages
 _V7 = """
-CREATE TABLE IF NOT EXISTS languages (seq INTEGER PRIMARY KEY, lang TEXT NOT NULL, keys BLOB);
+CREATE TABLE IF NOT EXISTS languages (
+    seq INTEGER PRIMARY KEY, lang TEXT NOT NULL, keys BLOB, lead TEXT
+);
 CREATE TABLE IF NOT EXISTS lead_vectors (hash INTEGER PRIMARY KEY, vector BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS translated (
     seq INTEGER PRIMARY KEY,   -- a copy-group representative whose group joined another

@@ -5,7 +5,7 @@ State (store/schema.py, version 7):
 
 - ``languages``: every current article's language (``relate/translate.language_of``, as the
   batch notes it) and, once the index holds two languages, each representative's anchor keys
-  (``article_features``); an index in one language stores the language and nothing else;
+  and lead (``article_features``); an index in one language stores the language alone;
 - ``lead_vectors``: the vector of each lead the encoder read, by the hash of the lead, so that
   no lead is encoded twice;
 - ``translated``: each representative whose copy group joined another as a translation, the
@@ -26,7 +26,6 @@ representatives (docs/index.md gives the figures); an index in one language neve
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ import xxhash
 from numpy.typing import NDArray
 
 from newsdedup.config import Config, TranslateConfig
-from newsdedup.fingerprint.multilingual import DIM, encode_leads
+from newsdedup.fingerprint.multilingual import DIM, encode_leads, encoder_settings
 from newsdedup.group.copies import Assignment
 from newsdedup.group.representative import priority_ranks
 from newsdedup.group.translations import translate_groups
@@ -119,6 +118,11 @@ def update_translations(
         return update
     conn.executemany("DELETE FROM copy_of WHERE seq = ?", [(s,) for s in changed])
     reps, langs, rank = _representatives(conn, config)
+    update.representatives = len(reps)
+    if _same_input(conn, reps, langs):  # each input is fixed per seq: the same decision
+        stored = conn.execute("SELECT * FROM translated").fetchall()
+        _apply(conn, {r[0]: tuple(r[1:]) for r in stored}, changed, update)
+        return update
     keys = _keys(conn, config.translate, reps)
     m = len(reps)
     alone = Assignment(
@@ -127,7 +131,7 @@ def update_translations(
         scores=np.full((m, len(SCORE_COLUMNS)), np.nan),
     )
     cached = _Cached(conn, encode or _encoder(config.translate))
-    leads = _Leads(conn, reps, config.translate)
+    leads = _Leads(conn, reps)
     joined, found = translate_groups(
         langs, np.arange(m, dtype=np.int64), keys, leads, rank, alone, config.translate, cached
     )
@@ -137,14 +141,33 @@ def update_translations(
         cosine = None if np.isnan(pair.cosine) else pair.cosine
         center = reps[int(joined.center[i])]
         moved[reps[i]] = (center, reps[partner], pair.score, cosine, pair.anchors, pair.margin)
-    update.representatives, update.candidates = m, found.candidates
-    update.encoded, update.pairs = cached.encoded, len(found.pairs)
+    update.candidates, update.encoded, update.pairs = (
+        found.candidates,
+        cached.encoded,
+        len(found.pairs),
+    )
     _apply(conn, moved, changed, update)
     return update
 
 
+def _same_input(conn: sqlite3.Connection, reps: list[int], langs: list[str]) -> bool:
+    """Whether the representatives (and their languages) are those of the last decision; records
+    them when not. Their keys, leads and ranks are fixed per seq (a new version is a new seq),
+    so the same representatives make the same decision: an add of copies of stored articles
+    alone skips the pass."""
+    digest = xxhash.xxh3_128_hexdigest(
+        np.asarray(reps, np.int64).tobytes() + "\0".join(langs).encode()
+    )
+    row = conn.execute("SELECT value FROM meta WHERE key = 'translation_input'").fetchone()
+    if row is not None and row[0] == digest:
+        return True
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('translation_input', ?)", (digest,))
+    return False
+
+
 def _encoder(config: TranslateConfig) -> Encoder:
-    return partial(encode_leads, threads=config.threads or os.cpu_count() or 1)
+    """The multilingual encoder as the batch's stage runs it (``encoder_settings``)."""
+    return partial(encode_leads, **encoder_settings(config))
 
 
 def _representatives(
@@ -172,36 +195,35 @@ def _representatives(
 def _keys(
     conn: sqlite3.Connection, config: TranslateConfig, seqs: list[int]
 ) -> list[NDArray[np.uint64]]:
-    """The anchor keys of ``seqs``: stored, or found from the stored text and stored (a
-    representative of an index that was in one language, or a member that became one)."""
+    """The anchor keys of ``seqs``: stored, or found with the lead from the stored text and
+    stored (a representative of an index that was in one language, or a member that became
+    one)."""
     stored = dict(select_in(conn, "SELECT seq, keys FROM languages WHERE seq IN ({marks})", seqs))
     missing = [s for s in seqs if stored.get(s) is None]
     rows = select_in(conn, "SELECT seq, title, text FROM articles WHERE seq IN ({marks})", missing)
     found = []
     for seq, title, text in rows:
-        _, keys, _ = article_features(Article(id=str(seq), text=text, title=title), config, "")
+        article = Article(id=str(seq), text=text, title=title)
+        _, keys, lead = article_features(article, config, "")
         stored[seq] = np.asarray(keys, np.uint64).tobytes()
-        found.append((stored[seq], seq))
-    conn.executemany("UPDATE languages SET keys = ? WHERE seq = ?", found)
+        found.append((stored[seq], lead, seq))
+    conn.executemany("UPDATE languages SET keys = ?, lead = ? WHERE seq = ?", found)
     return [np.frombuffer(stored[s], np.uint64) for s in seqs]
 
 
 class _Leads(Sequence[str]):
-    """The leads of ``seqs`` (``article_features``), each read from the stored article when the
-    stage asks for it: the encoder reads a few of them, and most are stored already."""
+    """The stored leads of ``seqs`` (``_keys`` stored them), each read when the stage asks for
+    it: the encoder reads a few of them, and most of those are in ``lead_vectors`` already."""
 
-    def __init__(self, conn: sqlite3.Connection, seqs: list[int], config: TranslateConfig):
-        self._conn, self._seqs, self._config = conn, seqs, config
+    def __init__(self, conn: sqlite3.Connection, seqs: list[int]):
+        self._conn, self._seqs = conn, seqs
 
     def __len__(self) -> int:
         return len(self._seqs)
 
     def __getitem__(self, i: Any) -> Any:
-        seq = self._seqs[i]
-        title, text = self._conn.execute(
-            "SELECT title, text FROM articles WHERE seq = ?", (seq,)
-        ).fetchone()
-        return article_features(Article(id=str(seq), text=text, title=title), self._config, "")[2]
+        row = self._conn.execute("SELECT lead FROM languages WHERE seq = ?", (self._seqs[i],))
+        return row.fetchone()[0]
 
 
 class _Cached:
