@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from newsdedup.candidates.lsh import candidate_pairs
+from newsdedup.candidates.lsh import _BANDS_PER_CHUNK, _summed_counts, candidate_pairs
 
 
 def _tiebreak(n: int) -> np.ndarray:
@@ -171,3 +173,26 @@ def test_large_near_copy_cluster_stays_one_group() -> None:
     assert result.stats.oversized_buckets > 0
     assert all(group[f"copy{k:02d}"] == group["original"] for k in range(60))
     assert len({group[f"other{k:02d}"] for k in range(40)}) == 40
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 10_000), max_size=40), max_size=6),
+    st.booleans(),
+)
+def test_lsh_summed_counts_equal_counting_all_the_rows(chunks: list[list[int]], huge: bool) -> None:
+    """Each chunk's unique pair codes with their band counts, summed over the chunks, are what
+    counting every (code, band) row gives; also past the size where counts ride in the codes."""
+    rng = np.random.default_rng(len(chunks))
+    codes, counts, rows = [], [], []
+    for chunk in chunks:
+        unique = np.unique(np.array(chunk, np.int64))
+        count = rng.integers(1, _BANDS_PER_CHUNK + 1, len(unique)).astype(np.int64)
+        codes.append(unique)
+        counts.append(count)
+        rows.extend(np.repeat(unique, count).tolist())
+    n = 2**31 if huge else 101
+    got_codes, got_counts = _summed_counts(codes, counts, n)
+    want_codes, want_counts = np.unique(np.array(rows, np.int64), return_counts=True)
+    assert got_codes.tolist() == want_codes.tolist()
+    assert got_counts.tolist() == want_counts.tolist()

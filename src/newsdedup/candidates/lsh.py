@@ -29,6 +29,7 @@ __all__ = [
 ]
 
 _BANDS_PER_CHUNK = 8
+_COUNT_BITS = 4  # holds a pair's band count within one chunk (at most _BANDS_PER_CHUNK)
 
 
 @dataclass(slots=True)
@@ -167,20 +168,38 @@ def enough_bands(
     return keep
 
 
-def _unique_counts(
-    codes: NDArray[np.int64], counts: NDArray[np.int64] | None = None
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Sorted unique values and how often each occurs (summing ``counts`` when given)."""
-    order = np.argsort(codes, kind="stable")
-    codes = codes[order]
+def _unique_counts(codes: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Sorted unique values and how often each occurs."""
+    codes = np.sort(codes)  # in place of an argsort and a gather: only the values are needed
     if len(codes) == 0:
         return codes, np.empty(0, np.int64)
     starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
-    if counts is None:
-        summed = np.diff(np.r_[starts, len(codes)]).astype(np.int64)
-    else:
-        summed = np.add.reduceat(counts[order], starts).astype(np.int64)
-    return codes[starts], summed
+    return codes[starts], np.diff(np.r_[starts, len(codes)]).astype(np.int64)
+
+
+def _summed_counts(
+    codes: list[NDArray[np.int64]], counts: list[NDArray[np.int64]], n: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The chunks' (pair code, band count) rows as sorted unique codes with their counts summed.
+    Each chunk comes sorted, so one timsort of them all merges runs; merging each chunk into
+    the union as it came sorted the union again every time (7 of 15 s on 20,000 Zipf-1.3
+    documents). A count (at most ``_BANDS_PER_CHUNK``) rides in the low bits of its code, so
+    sorting the codes carries it."""
+    code = np.concatenate(codes) if codes else np.empty(0, np.int64)
+    count = np.concatenate(counts) if counts else np.empty(0, np.int64)
+    if len(code) == 0:
+        return code, count
+    if n * n < 1 << (63 - _COUNT_BITS):
+        code <<= _COUNT_BITS  # in place: the concatenation is ours
+        code |= count
+        code.sort(kind="stable")  # timsort: it merges the chunks' sorted runs
+        count = code & ((1 << _COUNT_BITS) - 1)
+        code >>= _COUNT_BITS
+    else:  # past ~760M documents the codes need every bit
+        order = np.argsort(code)
+        code, count = code[order], count[order]
+    starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+    return code[starts], np.add.reduceat(count, starts).astype(np.int64)
 
 
 def candidate_pairs(
@@ -218,17 +237,16 @@ def candidate_pairs(
         unique, shared = _unique_counts(codes)
         return unique, shared, local
 
-    # numpy's sorts and gathers release the GIL, so threads use every core here
-    # and each chunk is merged as it comes, so memory holds the union once, not once per chunk
-    codes = np.empty(0, np.int64)
-    shared = np.empty(0, np.int64)
+    # numpy's sorts and gathers release the GIL, so threads use every core here; the chunks'
+    # unique pairs (a pair sharing one band is in one chunk) are summed with one sort at the end
+    found_codes, found_counts = [], []
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         for chunk, counts, local in pool.map(band_chunk, range(0, keys.shape[1], _BANDS_PER_CHUNK)):
             report.merge(local)
-            codes, shared = _unique_counts(
-                np.concatenate((codes, chunk)), np.concatenate((shared, counts))
-            )
-            del chunk, counts
+            found_codes.append(chunk)
+            found_counts.append(counts)
+    codes, shared = _summed_counts(found_codes, found_counts, int(n))
+    del found_codes, found_counts
     pairs = np.stack((codes // n, codes % n), axis=1)
     if n_content is not None and min_bands > 1:
         words = n_content[pairs]
