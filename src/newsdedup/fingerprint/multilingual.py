@@ -106,6 +106,7 @@ def encode_leads(leads: list[str], threads: int = 1, device: str = "cpu") -> NDA
     return out
 
 
+@cache  # once per process: importing torch to ask for a GPU takes a second or two
 def _torch_device(device: str) -> str | None:
     """The torch device ``device`` names, or None for the package's numpy pass."""
     if device == "cpu":
