@@ -266,12 +266,7 @@ def dedup(
     heads = ranked.mapInArrow(work, _spark_schema(stages.HEAD_SCHEMA))
     docs = firsts.join(heads, "vertex").persist(StorageLevel.MEMORY_AND_DISK)
     eligible = docs.where((F.col("head") == F.col("vertex")) & F.col("shingled"))
-    # the documents and the short ones (candidates/contained.py) in one pass over the cache
-    short = (F.col("head") == F.col("vertex")) & F.col("shingled")
-    short &= F.col("n_content") <= config.verify.short_doc_words
-    tally = docs.agg(F.count(F.lit(1)).alias("n"), F.sum(short.cast("long")).alias("short")).first()
-    n_docs, n_short = (int(tally["n"]), int(tally["short"] or 0)) if tally else (0, 0)
-    langs = translations.languages(docs, config)  # one small aggregation over the cache
+    n_docs, n_short, langs = _tally(docs, config)
     seconds["fingerprint"] = time.perf_counter() - started - seconds["read.index"]
 
     mark = time.perf_counter()
@@ -398,6 +393,23 @@ def dedup(
         largest_bucket=int(lsh["largest"] or 0) if lsh else 0,
         largest_component=biggest,
     )
+
+
+def _tally(docs: DataFrame, config: Config) -> tuple[int, int, list[str]]:
+    """The documents, the short ones (candidates/contained.py) and their known languages
+    (``translations.language_set``), in one pass over the cached documents."""
+    from pyspark.sql import functions as F
+
+    short = (F.col("head") == F.col("vertex")) & F.col("shingled")
+    short &= F.col("n_content") <= config.verify.short_doc_words
+    known = translations.language_set(config)
+    extra = [] if known is None else [known.alias("langs")]
+    row = docs.agg(F.count(F.lit(1)).alias("n"), F.sum(short.cast("long")).alias("short"), *extra)
+    found = row.first()
+    if found is None:
+        return 0, 0, []
+    langs = sorted(found["langs"]) if known is not None else []
+    return int(found["n"]), int(found["short"] or 0), langs
 
 
 def _shared_bands(bucketed: DataFrame) -> DataFrame:

@@ -38,14 +38,14 @@ from newsdedup.types import Article
 from newsdedup.write.groups import TRANSLATION_TYPE
 
 if TYPE_CHECKING:
-    from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql import Column, DataFrame, SparkSession
 
 __all__ = [
     "FEATURE_SCHEMA",
     "TRANSLATION_DDL",
     "Translated",
     "features_of",
-    "languages",
+    "language_set",
     "translate",
 ]
 
@@ -96,14 +96,14 @@ class Translated:
     translation_pairs: int = 0
 
 
-def languages(docs: DataFrame, config: Config) -> list[str]:
-    """The distinct known languages of the documents (none with the stage switched off)."""
+def language_set(config: Config) -> Column | None:
+    """The aggregate whose value is the documents' distinct known languages, unsorted (None
+    with the stage switched off): read in the one pass over the documents that counts them."""
     from pyspark.sql import functions as F
 
     if not config.translate.enabled:
-        return []
-    known = docs.where(F.col("lang") != "").select("lang").distinct()
-    return sorted(r["lang"] for r in known.collect())
+        return None
+    return F.collect_set(F.when(F.col("lang") != "", F.col("lang")))
 
 
 def translate(
@@ -117,7 +117,7 @@ def translate(
 ) -> Translated:
     """``assigned`` with the groups tied by translations merged and the ``translation``
     column; ``articles`` gives the input as read (``stages.ARTICLE_SCHEMA``), ``langs`` are
-    ``languages(docs, config)``. Fewer than two languages cost nothing more."""
+    the sorted ``language_set``. Fewer than two languages cost nothing more."""
     from pyspark.sql import functions as F
 
     none = F.lit(None).cast(TRANSLATION_DDL).alias("translation")
