@@ -19,8 +19,10 @@ changes every pair's score a little, and the best-in-language rule compares thos
 decision taken over the add's neighbourhood alone would drift from the batch's; so an add runs
 ``translate_groups`` over all representatives with a language, in arrival order (the batch's
 input order), from stored keys and vectors: the encoder reads only leads it never read, and
-only the rows whose outcome changed are written. The cost of that pass grows with the number of
-representatives (docs/index.md gives the figures); an index in one language never pays it.
+only the rows whose outcome changed are written; an add that leaves the representatives as they
+were keeps the stored decision. The cost of that pass grows with the number of representatives
+(docs/benchmarks.md, "Living index: translated copies"); an index in one language never pays
+it.
 """
 
 from __future__ import annotations
