@@ -236,7 +236,7 @@ def _into_index(
     report = Report(strict=config.run.strict)
     added: Counter[str] = Counter()
     articles = read_inputs(inputs, config, report)
-    languages: set[str] = set()  # the index finds no translations: the CLI says so when it matters
+    languages: set[str] = set()  # counted for the run's stats, as the batch engine counts them
     while batch := list(itertools.islice(articles, config.run.batch_size)):
         if config.translate.enabled:
             languages.update(language_of(a) for a in batch)

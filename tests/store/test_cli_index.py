@@ -159,14 +159,19 @@ def test_cli_index_db_that_is_not_an_index(tmp_path: Path) -> None:
     assert not (tmp_path / "app.db-wal").exists() and not (tmp_path / "missing").exists()
 
 
-def test_cli_index_add_says_it_finds_no_translations(tmp_path: Path) -> None:
+def test_cli_index_add_groups_an_article_with_its_translation(tmp_path: Path) -> None:
+    """The index looks for translations as ``dedup`` does (store/translations.py): an English
+    article and its German translation, added by the CLI, end in one group."""
     from tests.relate.test_translate import DE, EN
+
+    from newsdedup.config import Config
+    from newsdedup.store.index import Index
 
     db = tmp_path / "news.db"
     records: list[dict[str, object]] = [{"id": "en", "text": EN}, {"id": "de", "text": DE}]
     done = _invoke("index", "add", "--db", db, _write(tmp_path / "two.jsonl", records))
     assert done.exit_code == 0, done.output
-    said = " ".join(done.output.split())  # rich wraps lines at the terminal's width
-    assert "2 languages" in said and "does not look for translations" in said
-    one = _invoke("index", "add", "--db", db, _write(tmp_path / "one.jsonl", records[:1]))
-    assert "translations" not in one.output
+    assert "does not look for translations" not in " ".join(done.output.split())
+    with Index(db, Config()) as index:
+        (link,) = index.copies("en")
+    assert link.kind == "translation" and link.translation is not None

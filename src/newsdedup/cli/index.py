@@ -94,12 +94,6 @@ def add(
     if not quiet:
         err_console.print(_summary(counts, report, stats, db))
         _print_rejects(report)
-    if done.stats.languages > 1:  # a gap the user must know of, quiet or not
-        err_console.print(
-            f"[yellow]note:[/] these articles are in {done.stats.languages} languages; the index "
-            "does not look for translations across them (docs/index.md). `newsdedup dedup` "
-            "does."
-        )
 
 
 #: Rejected records listed after the summary (all are counted in it).

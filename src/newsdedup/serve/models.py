@@ -102,6 +102,8 @@ class CopyOut(BaseModel):
     title: str | None
     source: str | None
     published: datetime | None
+    #: kind "translation": the article it was matched with, both languages and the figures
+    translation: dict[str, Any] | None = None
 
     @classmethod
     def of(cls, c: CopyLink) -> CopyOut:
@@ -112,6 +114,7 @@ class CopyOut(BaseModel):
             title=c.title,
             source=c.source,
             published=c.published,
+            translation=asdict(c.translation) if c.translation else None,
         )
 
 
