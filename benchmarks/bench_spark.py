@@ -44,12 +44,16 @@ def _groups(path: Path) -> dict[str, tuple[str, str, str]]:
 
 
 def _shuffle_bytes(spark: Any) -> dict[str, int]:
-    """Sum of every stage's shuffle write and read, from the driver's REST API."""
+    """Sum of every stage's shuffle write and read, and how many Spark jobs and stages ran
+    (adaptive execution runs each shuffle as a job of its own), from the driver's REST API."""
     url = spark.sparkContext.uiWebUrl
     app = spark.sparkContext.applicationId
     with urllib.request.urlopen(f"{url}/api/v1/applications/{app}/stages") as resp:
         stages = json.load(resp)
+    with urllib.request.urlopen(f"{url}/api/v1/applications/{app}/jobs") as resp:
+        jobs = json.load(resp)
     return {
+        "jobs": len(jobs),
         "shuffle_write": sum(s.get("shuffleWriteBytes", 0) for s in stages),
         "shuffle_read": sum(s.get("shuffleReadBytes", 0) for s in stages),
         "input": sum(s.get("inputBytes", 0) for s in stages),

@@ -414,7 +414,8 @@ def _tally(docs: DataFrame, config: Config) -> tuple[int, int, list[str]]:
 
 def _shared_bands(bucketed: DataFrame) -> DataFrame:
     """The bucket step's rows (``stages.BUCKET_SCHEMA``) -> one row per pair with how many band
-    keys it shares, and one row (``a``, ``b`` null) of all partitions' bucket counts, cached:
+    keys it shares (summed over the partitions: a pair's buckets may lie in several), and one
+    row (``a``, ``b`` null) of all partitions' bucket counts, cached:
     the LSH step's counts are read from it and its pairs go on to the band rule."""
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
@@ -422,7 +423,7 @@ def _shared_bands(bucketed: DataFrame) -> DataFrame:
     return (
         bucketed.groupBy("a", "b")
         .agg(
-            F.count(F.lit(1)).alias("shared"),
+            F.sum("shared").alias("shared"),
             F.sum("oversized").alias("oversized"),
             F.max("largest").alias("largest"),
         )

@@ -121,11 +121,13 @@ class Lines:
 PAIR_SCHEMA = pa.schema([("a", pa.int64()), ("b", pa.int64())])
 
 
-#: the bucket step's pairs (``oversized``, ``largest`` null) and, last, one row of its
-#: partition's bucket counts (``a``, ``b`` null): buckets over the cap, the largest bucket
+#: the bucket step's pairs, each once per partition with how many of its buckets hold it
+#: (``shared``; ``oversized``, ``largest`` null), and, last, one row of the partition's bucket
+#: counts (``a``, ``b``, ``shared`` null): buckets over the cap, the largest bucket
 BUCKET_SCHEMA = pa.schema(
-    [("a", pa.int64()), ("b", pa.int64()), ("oversized", pa.int64()), ("largest", pa.int64())]
-)
+    [("a", pa.int64()), ("b", pa.int64()), ("shared", pa.int64()), ("oversized", pa.int64()),
+     ("largest", pa.int64())]
+)  # fmt: skip
 
 
 def bucket_pairs_of(
@@ -133,8 +135,10 @@ def bucket_pairs_of(
 ) -> Iterator[pa.RecordBatch]:
     """One partition of (vertex, tiebreak, band, key) rows that holds whole buckets -> their
     candidate pairs, by the local engine's bucket step (``band_pairs``: cap and tie-break).
-    With ``counts``, rows of ``BUCKET_SCHEMA``: the pairs, then the partition's bucket counts
-    (what ``LSHReport`` counts), so no second pass over the band keys is needed for them."""
+    With ``counts``, rows of ``BUCKET_SCHEMA``: each pair once with the number of the
+    partition's buckets that hold it (a near copy shares most of the bands: one row, not one a
+    band, leaves the task), then the partition's bucket counts (what ``LSHReport`` counts), so
+    no second pass over the band keys is needed for them."""
     parts = list(batches)  # a partition may hold no rows at all
     if not parts or not sum(b.num_rows for b in parts):
         return
@@ -154,14 +158,19 @@ def bucket_pairs_of(
             [pa.array(pairs[:, 0]), pa.array(pairs[:, 1])], schema=PAIR_SCHEMA
         )
         return
-    none = pa.nulls(len(pairs), pa.int64())
+    pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
+    starts = np.flatnonzero(np.r_[len(pairs) > 0, (pairs[1:] != pairs[:-1]).any(axis=1)])
+    shared = np.diff(np.r_[starts, len(pairs)])
+    none = pa.nulls(len(starts), pa.int64())
     yield pa.RecordBatch.from_arrays(
-        [pa.array(pairs[:, 0]), pa.array(pairs[:, 1]), none, none], schema=BUCKET_SCHEMA
-    )
-    yield pa.RecordBatch.from_pydict(
-        {"a": [None], "b": [None], "oversized": [report.oversized], "largest": [report.largest]},
+        [pa.array(pairs[starts, 0]), pa.array(pairs[starts, 1]), pa.array(shared), none, none],
         schema=BUCKET_SCHEMA,
     )
+    yield pa.RecordBatch.from_pydict(
+        {"a": [None], "b": [None], "shared": [None], "oversized": [report.oversized],
+         "largest": [report.largest]},
+        schema=BUCKET_SCHEMA,
+    )  # fmt: skip
 
 
 #: a candidate pair, how many band keys it shares, and its sides' content words
