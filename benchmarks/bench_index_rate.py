@@ -1,5 +1,6 @@
 """Ingest rate of the living index on a small generated corpus: one warm-up call, then the rest
-in calls of ``--batch``; prints articles/s. Run on two commits back to back to compare them.
+in calls of ``--batch``; prints articles/s, and with ``--trend N`` the rate of each N articles
+(the index grows, so does the cost of an add). Run on two commits back to back to compare them.
 
     python benchmarks/bench_index_rate.py --docs 6000 --batch 1000 --db /tmp/rate.db
 """
@@ -21,6 +22,7 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--db", default="bench-data/index-rate.db")
+    ap.add_argument("--trend", type=int, default=0, help="print the rate of each N articles")
     args = ap.parse_args()
     articles = list(generate_corpus(args.docs, seed=args.seed).articles)
     for suffix in ("", "-wal", "-shm"):
@@ -28,11 +30,24 @@ def main() -> None:
             os.remove(args.db + suffix)
     with Index(args.db, Config()) as index:
         index.add(articles[: args.batch])  # compiles the kernels, opens the file
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
+        mark, since = start, args.batch
         for lo in range(args.batch, args.docs, args.batch):
             index.add(articles[lo : lo + args.batch])
-        seconds = time.perf_counter() - start
-    print(f"{(args.docs - args.batch) / seconds:.1f} articles/s")
+            done = min(lo + args.batch, args.docs)
+            if args.trend and (done - since >= args.trend or done == args.docs):
+                now = time.perf_counter()
+                print(f"  {done:>9,} articles: {(done - since) / (now - mark):.1f} articles/s")
+                mark, since = now, done
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        # what the first reader after the run pays (topics are stale); no-op before they were
+        getattr(index, "refresh_topics", lambda: None)()
+        topics = time.perf_counter() - start - seconds
+    n = args.docs - args.batch
+    print(
+        f"{n / seconds:.1f} articles/s ({1000 * cpu / n:.2f} CPU ms an article; "
+        f"then {topics:.2f} s for the topics' first read; load {os.getloadavg()[0]:.1f})"
+    )
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ from newsdedup.store.schema import (
     version,
 )
 from newsdedup.store.story_state import StoryState
+from newsdedup.store.story_topics import refresh_topics, topics_stale
 from newsdedup.store.translations import translation_of
 from newsdedup.types import Article, Kind, Story, TranslationScores
 
@@ -130,6 +131,26 @@ class Index:
             conn.execute("ROLLBACK")
             raise
         return batch
+
+    def refresh_topics(self) -> bool:
+        """Compute the topics again if an add left them stale (store/story_topics.py): every
+        reader of topics calls it first, so none sees topics of fewer articles than the
+        stories it reads. Returns whether it ran the pass."""
+        if not topics_stale(self._conn()):
+            return False
+        with self._lock:
+            self._check_open()
+            conn = self._writer
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                ran = topics_stale(conn)  # another thread or process may have done it
+                if ran:
+                    refresh_topics(conn, self.config.stories)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return ran
 
     def _count(self, conn: sqlite3.Connection, capped: int) -> None:
         if capped:
@@ -240,6 +261,7 @@ class Index:
     ) -> StoryPage:
         from newsdedup.store.lookup import story_filter
 
+        self.refresh_topics()
         where, params = story_filter(since=since, until=until, source=source, text=text)
         conn = self._conn()
         total = conn.execute(f"SELECT count(*) FROM stories s {where}", params).fetchone()[0]
@@ -253,6 +275,7 @@ class Index:
         )
 
     def story(self, story_id: str) -> Story | None:
+        self.refresh_topics()
         row = self._conn().execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
         return None if row is None else _story(row)
 
@@ -289,6 +312,7 @@ class Index:
         return tuple(_stored(r) for r in rows)
 
     def stats(self) -> dict[str, Any]:
+        self.refresh_topics()
         conn = self._conn()
 
         def one(sql: str) -> int:

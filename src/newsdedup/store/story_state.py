@@ -41,7 +41,12 @@ from newsdedup.group.stories.vectors import (
 )
 from newsdedup.store.rows import select_in
 from newsdedup.store.story_graph import drop_voices, edges_of, link, story_component, write_voices
-from newsdedup.store.story_topics import publication_key, topics_of, unplaced_voices, when_of
+from newsdedup.store.story_topics import (
+    mark_topics_stale,
+    publication_key,
+    unplaced_voices,
+    when_of,
+)
 from newsdedup.types import Article, Story
 
 __all__ = ["STORY_STATE", "StoryState", "StoryUpdate", "story_row"]
@@ -287,7 +292,6 @@ class StoryState:
         edges = _edges(pairs, days, c)
         story = cluster_stories(len(rows), edges, c)
         voice_story = {r[1]: story_id(rows[int(story[i])][3]) for i, r in enumerate(rows)}
-        story_topic = topics_of(conn, {r[0]: voice_story[r[1]] for r in rows}, c)
         articles = select_in(
             conn,
             "SELECT a.seq, a.id, g.gid, a.source, a.story_when, s.story FROM groups g "
@@ -295,10 +299,8 @@ class StoryState:
             "WHERE g.gid IN ({marks})",
             list(voice_story),
         )
-        stored_topic = dict(conn.execute("SELECT id, topic FROM stories"))
         new_ids = set(voice_story.values())
         dirty = {voice_story[r[1]] for r in rows if r[0] in marked}
-        retopic = {s for s, t in story_topic.items() if stored_topic.get(s) != t}
         moves: Counter[tuple[str, str]] = Counter()
         gone: set[str] = set(removed_story.values())
         for seq, article_id, gid, _, _, old in articles:
@@ -313,13 +315,10 @@ class StoryState:
                     gone.add(old)
                     if old in new_ids:
                         dirty.add(old)
-        retopic -= dirty
-        retopic = {s for s in retopic if s in stored_topic}  # a new story is in ``dirty``
-        conn.executemany(
-            "UPDATE stories SET topic = ? WHERE id = ?", [(story_topic[s], s) for s in retopic]
-        )
-        self._write(conn, rows, edges, story, articles, voice_story, story_topic, dirty)
-        out.written |= dirty | retopic
+        if rows or gone:  # topics are computed again by their next reader (story_topics.py)
+            mark_topics_stale(conn)
+        self._write(conn, rows, edges, story, articles, voice_story, dirty)
+        out.written |= dirty
         for old in sorted(gone - new_ids):
             if (
                 conn.execute("SELECT 1 FROM story_of WHERE story = ? LIMIT 1", (old,)).fetchone()
@@ -335,13 +334,17 @@ class StoryState:
             out.moves += sum(moves.values())
 
     def _write(  # type: ignore[no-untyped-def]
-        self, conn, rows, edges, story, articles, voice_story, story_topic, dirty
+        self, conn, rows, edges, story, articles, voice_story, dirty
     ) -> None:
         """Records of the ``dirty`` stories, with ``story_result`` over their articles alone
         (a story's record depends on its own articles, voices and inner edges); the topic id
-        comes from the whole component."""
+        stays as stored (a new story: none) until the topics are computed again
+        (store/story_topics.py ``refresh_topics``)."""
         if not dirty:
             return
+        story_topic = dict(
+            select_in(conn, "SELECT id, topic FROM stories WHERE id IN ({marks})", dirty)
+        )
         keep = [i for i, r in enumerate(rows) if voice_story[r[1]] in dirty]
         texts = {
             r[0]: (r[1], r[2])

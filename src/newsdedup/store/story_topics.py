@@ -5,10 +5,12 @@ time, at ``story_similarity`` or more: ``graph.strong_edges``), so an add re-clu
 stories of those components only (``story_graph.story_component``). A topic is not bounded
 so: at ``topic_similarity`` 0.03 one edge at the default ``edge_floor`` (0.1) between two
 one-voice stories already joins them, and average-link inside a component depends on all of
-it, so the topics of every component an add touches are clustered again here, from every
-story edge of the file and each voice's story (the new ones for the voices just clustered,
-the stored ones for the rest). This pass reads the whole story graph once per add
-(docs/index.md, limits): it is the part of an add that grows with the index.
+it, so the topics are clustered again over the whole file, from every story edge and each
+voice's stored story. That pass reads the whole story graph and grows with the index, so an add
+does not run it: topics are a derived view, and an add that changes stories marks them stale
+(``meta`` key ``topics_stale``); the first reader of topics after it (``Index.story``,
+``stories``, ``stats``) runs the pass once and stores the topics (``refresh_topics``), so
+several adds in a row pay for one pass and a reader never sees stale topics (docs/index.md).
 """
 
 from __future__ import annotations
@@ -23,7 +25,17 @@ from newsdedup.config import StoriesConfig
 from newsdedup.group.stories.graph import StoryEdges, cluster_topics
 from newsdedup.group.stories.records import topic_id
 
-__all__ = ["publication_key", "topics_of", "unplaced_voices", "when_of"]
+__all__ = [
+    "mark_topics_stale",
+    "publication_key",
+    "refresh_topics",
+    "topics_of",
+    "topics_stale",
+    "unplaced_voices",
+    "when_of",
+]
+
+_STALE = "topics_stale"
 
 
 def when_of(value: str | None) -> datetime | None:
@@ -72,3 +84,26 @@ def topics_of(
     every = StoryEdges(ends[0], ends[1], edges[:, 2], np.ones(len(edges), np.bool_))
     topic = cluster_topics(story, every, config)
     return {label[i]: topic_id(voices[int(t)][1]) for i, t in enumerate(topic.tolist())}
+
+
+def mark_topics_stale(conn: sqlite3.Connection) -> None:
+    """Record that the stored topics no longer follow the stories (in the caller's
+    transaction): the next reader of topics computes them again."""
+    conn.execute("INSERT OR IGNORE INTO meta VALUES (?, '1')", (_STALE,))
+
+
+def topics_stale(conn: sqlite3.Connection) -> bool:
+    """Whether an add changed the stories since the topics were last computed."""
+    return conn.execute("SELECT 1 FROM meta WHERE key = ?", (_STALE,)).fetchone() is not None
+
+
+def refresh_topics(conn: sqlite3.Connection, config: StoriesConfig) -> int:
+    """Compute every story's topic from the stored stories and story edges (the batch's
+    ``cluster_topics``), store the ones that changed and clear the mark; the caller holds the
+    write transaction. Returns the number of stories whose topic changed."""
+    topic = topics_of(conn, {}, config)
+    stored = dict(conn.execute("SELECT id, topic FROM stories"))
+    changed = [(t, s) for s, t in topic.items() if s in stored and stored[s] != t]
+    conn.executemany("UPDATE stories SET topic = ? WHERE id = ?", changed)
+    conn.execute("DELETE FROM meta WHERE key = ?", (_STALE,))
+    return len(changed)
