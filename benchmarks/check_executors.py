@@ -1,7 +1,8 @@
 """The three executors on one generated corpus, through the one run path: the local engine, the
 living index (in adds of ``--batch``) and Spark (``--master``). Checks that every document has the
-same copy group (group id, representative, kind) and the same story everywhere, and prints
-each executor's time.
+same copy group (group id, representative, kind) and the same story everywhere, and the same
+topic in the local engine and the index, and prints each executor's time (the index's includes
+its first read of topics, which computes them: store/story_topics.py).
 
     python benchmarks/check_executors.py --docs 20000 --batch 1000 --json out.json
     python benchmarks/check_executors.py --input ../shared/data/wmt-news-dev/docs.jsonl \
@@ -81,6 +82,7 @@ def main() -> int:
     assert local.stories is not None
     local_groups = _table(work / "local.parquet", ["id", "group", "representative", "kind"])
     local_story = dict(local.stories.story_of)
+    local_topic = dict(local.stories.topic_of)
 
     spark_groups: dict[str, Any] = {}
     spark_story: dict[str, Any] = {}
@@ -103,13 +105,16 @@ def main() -> int:
     start = time.perf_counter()
     with Index(work / "index.db", config) as index:
         run([corpus], None, config, index=index)
+        index.refresh_topics()
         seconds["index"] = time.perf_counter() - start
         index_groups = _index_groups(index, list(local_groups))
-        index_story = {}
+        index_story, index_topic = {}, {}
         for i in local_groups:
             stored = index.article(i)
             assert stored is not None, i
             index_story[i] = stored.story
+            story = index.story(stored.story) if stored.story else None
+            index_topic[i] = story.topic if story else None
     figures = {
         "docs": args.docs,
         "batch": args.batch,
@@ -119,6 +124,7 @@ def main() -> int:
         "differ": {
             "index groups (group, representative, kind)": _differ(local_groups, index_groups),
             "index stories": _differ(local_story, index_story),
+            "index topics": _differ(local_topic, index_topic),
         },
         "copy groups": local.stats.groups,
         "languages": local.stats.languages,
