@@ -28,11 +28,10 @@ sys.path.insert(0, str(ROOT / "eval"))
 sys.path.insert(0, str(ROOT / "src"))
 
 from newsdedup import Article, Config  # noqa: E402
-from newsdedup.candidates.lsh import candidate_pairs  # noqa: E402
+from newsdedup.engine.local import banded_pairs  # noqa: E402
 from newsdedup.fingerprint.batch import Fingerprints, fingerprint_articles  # noqa: E402
 from newsdedup.fingerprint.kernels import band_keys  # noqa: E402
 from newsdedup.fingerprint.minhash import permutations  # noqa: E402
-from newsdedup.ids import tiebreak  # noqa: E402
 
 
 @nb.njit(parallel=True)
@@ -60,17 +59,7 @@ def arms(fp: Fingerprints, config: Config, max_dfs: list[int]) -> dict[int, Any]
     for max_df in max_dfs:
         keep = dfs <= max_df if max_df else np.ones(len(fp.sets), np.bool_)
         keys = band_keys(minhash_sets(fp.sets, fp.set_offsets, keep, a, b), 128, 2)
-        pairs, report = candidate_pairs(
-            keys,
-            np.diff(fp.set_offsets) > 0,
-            tiebreak(fp.ids),
-            max_bucket=config.lsh.max_bucket,
-            n_content=fp.n_content,
-            min_bands=config.verify.min_bands,
-            short_words=config.verify.short_doc_words,
-            shingles=(fp.sets, fp.set_offsets),
-            min_containment=config.verify.min_pair_containment,
-        )
+        pairs, report = banded_pairs(fp, keys, np.diff(fp.set_offsets) > 0, config)
         out[max_df] = (pairs, report, float(1 - keep.mean()))
     return out
 

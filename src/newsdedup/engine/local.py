@@ -35,7 +35,7 @@ from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.report import Report
 from newsdedup.types import Article
 
-__all__ = ["CopyRun", "Progress", "fingerprint_stream", "run_copies"]
+__all__ = ["CopyRun", "Progress", "banded_pairs", "fingerprint_stream", "run_copies"]
 
 #: Called with (stage name, documents done so far).
 Progress = Callable[[str, int], None]
@@ -194,6 +194,25 @@ def run_copies(
         return _run_copies(side.tee(articles), config, report, progress, side)
 
 
+def banded_pairs(
+    fp: Fingerprints, keys: NDArray[np.uint64], eligible: NDArray[np.bool_], config: Config
+) -> tuple[NDArray[np.int64], LSHReport]:
+    """The LSH step of the engine's settings over band ``keys`` (``fp.keys``, or others an
+    experiment makes for the same documents): pairs that share ``verify.min_bands`` bands
+    and reach ``verify.min_pair_containment``."""
+    return candidate_pairs(
+        keys,
+        eligible,
+        tiebreak(fp.ids),
+        max_bucket=config.lsh.max_bucket,
+        n_content=fp.n_content,
+        min_bands=config.verify.min_bands,
+        short_words=config.verify.short_doc_words,
+        shingles=(fp.sets, fp.set_offsets),
+        min_containment=config.verify.min_pair_containment,
+    )
+
+
 def _run_copies(
     articles: Iterable[Article],
     config: Config,
@@ -212,17 +231,7 @@ def _run_copies(
         )
         heads = exact_heads(fp.exact, rank) if n else np.empty(0, np.int64)
         eligible = (heads == np.arange(n)) & (np.diff(fp.set_offsets) > 0)
-        pairs, lsh = candidate_pairs(
-            fp.keys,
-            eligible,
-            tiebreak(fp.ids),
-            max_bucket=config.lsh.max_bucket,
-            n_content=fp.n_content,
-            min_bands=config.verify.min_bands,
-            short_words=config.verify.short_doc_words,
-            shingles=(fp.sets, fp.set_offsets),
-            min_containment=config.verify.min_pair_containment,
-        )
+        pairs, lsh = banded_pairs(fp, fp.keys, eligible, config)
         # band keys are a third of the fingerprints and no later stage reads them
         fp = dataclasses.replace(fp, keys=fp.keys[:0])
         release_memory()
