@@ -183,8 +183,8 @@ def dropped(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     counts = {"add": 0, "query": 0}
 
     def counting(where: str):  # type: ignore[no-untyped-def]
-        def rule(*args: np.ndarray, min_containment: float) -> np.ndarray:
-            keep = enough_overlap(*args, min_containment=min_containment)
+        def rule(*args: np.ndarray, min_containment: float, **rest: np.ndarray) -> np.ndarray:
+            keep = enough_overlap(*args, min_containment=min_containment, **rest)
             counts[where] += int((~keep).sum())
             return keep
 
@@ -214,3 +214,16 @@ def test_overlap_index_adds_and_queries_agree_with_the_batch(  # type: ignore[no
         group = {m.id: g.id for g in batch.groups for m in g.members}
         assert group["probe"] == group["d021"]
     assert dropped["add"] > 0 and dropped["query"] > 0  # the index ran the floor
+
+
+def test_overlap_only_measured_pairs_are_held_to_the_floor() -> None:
+    """The short-document path's pairs are exempt: ``measured`` marks those held to the floor,
+    and a pair left out passes whatever it shares."""
+    sets = np.array([1, 2, 3, 4, 10, 11, 12, 13, 1, 2, 3, 4], np.uint32)
+    offsets = np.array([0, 4, 8, 12], np.int64)
+    pairs = np.array([[0, 1], [0, 1], [0, 2]], np.int64)  # disjoint twice, identical once
+    all_held = enough_overlap(pairs, sets, offsets, min_containment=0.2)
+    assert all_held.tolist() == [False, False, True]
+    measured = np.array([True, False, True])
+    kept = enough_overlap(pairs, sets, offsets, min_containment=0.2, measured=measured)
+    assert kept.tolist() == [False, True, True]

@@ -103,11 +103,18 @@ def enough_overlap(
     set_offsets: NDArray[np.int64],
     *,
     min_containment: float,
+    measured: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.bool_]:
     """Which candidate pairs go on to verification: those whose shingle containment
     (``pair_containment``, its bound's fast path at this very floor) reaches
-    ``min_containment`` (``verify.min_pair_containment``). Written once: the local engine, the
-    living index (adds and queries) and Spark call it."""
-    containment = pair_containment(pairs, sets, set_offsets, min_containment)
-    keep: NDArray[np.bool_] = containment >= min_containment
+    ``min_containment`` (``verify.min_pair_containment``). Only the pairs ``measured`` marks
+    (default: all) are held to it; the others pass (the short-document path's pairs, which the
+    floor does not apply to), and their containment is not computed. Written once: the local
+    engine, the living index (adds and queries) and Spark call it."""
+    if measured is None:
+        measured = np.ones(len(pairs), np.bool_)
+    keep: NDArray[np.bool_] = np.ones(len(pairs), np.bool_)
+    if measured.any():
+        held = pair_containment(pairs[measured], sets, set_offsets, min_containment)
+        keep[measured] = held >= min_containment
     return keep

@@ -259,8 +259,9 @@ def _verify(
     local = np.array([[at[a], at[b]] for a, b in pairs], np.int64)
     floor = config.verify.min_pair_containment
     if banded and floor > 0:
-        enough = ~np.array([p in banded for p in pairs]) | enough_overlap(
-            local, fp.sets, fp.set_offsets, min_containment=floor
+        measured = np.array([p in banded for p in pairs], np.bool_)
+        enough = enough_overlap(
+            local, fp.sets, fp.set_offsets, min_containment=floor, measured=measured
         )
         update.low_overlap += int(len(enough) - enough.sum())
         local, pairs = local[enough], [p for p, k in zip(pairs, enough.tolist(), strict=True) if k]

@@ -237,8 +237,9 @@ def _verified(
     pairs = np.column_stack((np.arange(n), np.full(n, n))).astype(np.int64)
     floor = config.verify.min_pair_containment
     if banded and floor > 0:
-        keep = ~np.array([c in banded for c in candidates]) | enough_overlap(
-            pairs, joined.sets, joined.set_offsets, min_containment=floor
+        measured = np.array([c in banded for c in candidates], np.bool_)
+        keep = enough_overlap(
+            pairs, joined.sets, joined.set_offsets, min_containment=floor, measured=measured
         )
         pairs = pairs[keep]
         candidates = [c for c, k in zip(candidates, keep.tolist(), strict=True) if k]
