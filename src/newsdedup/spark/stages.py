@@ -193,33 +193,6 @@ def enough_bands_of(
         )
 
 
-def enough_overlap_of(
-    batches: Iterator[pa.RecordBatch], *, min_containment: float
-) -> Iterator[pa.RecordBatch]:
-    """(a, b, sets_a, sets_b) rows -> the pairs whose shingle containment reaches
-    ``min_containment``, by the local engine's rule (``enough_overlap``)."""
-    for batch in batches:
-        if batch.num_rows == 0:
-            continue
-        n = batch.num_rows
-        interleaved = [
-            s
-            for pair in zip(
-                batch.column("sets_a").to_pylist(), batch.column("sets_b").to_pylist(), strict=True
-            )
-            for s in pair
-        ]
-        lengths = np.fromiter((len(s) // 4 for s in interleaved), np.int64, 2 * n)
-        offsets = np.zeros(2 * n + 1, np.int64)
-        np.cumsum(lengths, out=offsets[1:])
-        sets = np.frombuffer(b"".join(interleaved), np.uint32)
-        local = np.arange(2 * n, dtype=np.int64).reshape(n, 2)
-        keep = pa.array(enough_overlap(local, sets, offsets, min_containment=min_containment))
-        yield pa.RecordBatch.from_arrays(
-            [batch.column("a").filter(keep), batch.column("b").filter(keep)], schema=PAIR_SCHEMA
-        )
-
-
 #: each document's exact head (``exact_heads_of``)
 HEAD_SCHEMA = pa.schema([("vertex", pa.int64()), ("head", pa.int64())])
 
