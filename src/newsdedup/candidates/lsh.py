@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numba as nb
 import numpy as np
@@ -19,7 +20,9 @@ from numpy.typing import NDArray
 from newsdedup.candidates.overlap import enough_overlap
 
 __all__ = [
+    "BANDS_PER_CHUNK",
     "HUBS",
+    "BandColumns",
     "LSHReport",
     "band_pairs",
     "bucket_pairs",
@@ -28,7 +31,10 @@ __all__ = [
     "enough_bands",
 ]
 
-_BANDS_PER_CHUNK = 8
+#: Bands the LSH step takes at a time (one chunk per thread; fingerprint/columns.py files keys
+#: by these chunks).
+BANDS_PER_CHUNK = 8
+_BANDS_PER_CHUNK = BANDS_PER_CHUNK
 _COUNT_BITS = 4  # holds a pair's band count within one chunk (at most _BANDS_PER_CHUNK)
 
 
@@ -53,6 +59,26 @@ class LSHReport:
         self.thin += other.thin
         self.low_overlap += other.low_overlap
         self.oversized_sizes.extend(other.oversized_sizes)
+
+
+class BandColumns(Protocol):
+    """Band keys (n, bands) kept elsewhere than in one array (fingerprint/columns.py: on disk),
+    read a chunk of bands at a time, so the LSH step holds one chunk per thread."""
+
+    @property
+    def shape(self) -> tuple[int, int]: ...
+
+    def columns(self, first: int, last: int) -> NDArray[np.uint64]:
+        """Bands ``first`` to ``last`` (exclusive) of every document, (n, last - first)."""
+        ...
+
+
+def _band_block(
+    keys: NDArray[np.uint64] | BandColumns, first: int, last: int
+) -> NDArray[np.uint64]:
+    if isinstance(keys, np.ndarray):
+        return keys[:, first:last]
+    return keys.columns(first, last)
 
 
 #: In a bucket over the cap, every member beyond the first ``max_bucket`` (by tiebreak) is
@@ -203,7 +229,7 @@ def _summed_counts(
 
 
 def candidate_pairs(
-    keys: NDArray[np.uint64],
+    keys: NDArray[np.uint64] | BandColumns,
     eligible: NDArray[np.bool_],
     tiebreak: NDArray[np.uint64],
     *,
@@ -217,7 +243,8 @@ def candidate_pairs(
     """Unique pairs (i < j) of eligible documents that share at least one band key, or, for
     two documents of more than ``short_words`` content words (``n_content``), at least
     ``min_bands`` (``enough_bands``); then, given the ``shingles`` (sets, set offsets), those
-    whose shingle containment reaches ``min_containment`` (overlap.py ``enough_overlap``)."""
+    whose shingle containment reaches ``min_containment`` (overlap.py ``enough_overlap``).
+    ``keys`` may be ``BandColumns``, read a chunk of bands at a time."""
     report = LSHReport()
     docs = np.flatnonzero(eligible).astype(np.int64)
     if len(docs) < 2:
@@ -228,10 +255,12 @@ def candidate_pairs(
 
     def band_chunk(first: int) -> tuple[NDArray[np.int64], NDArray[np.int64], LSHReport]:
         local = LSHReport()  # one per thread: no shared counters
+        block = _band_block(keys, first, min(first + _BANDS_PER_CHUNK, keys.shape[1]))
         found = [
-            band_pairs(keys[docs, band], docs, doc_tiebreak, max_bucket, local, everyone)
-            for band in range(first, min(first + _BANDS_PER_CHUNK, keys.shape[1]))
+            band_pairs(block[docs, band], docs, doc_tiebreak, max_bucket, local, everyone)
+            for band in range(block.shape[1])
         ]
+        del block
         codes = np.concatenate([p[:, 0] * n + p[:, 1] for p in found])
         local.raw_pairs += len(codes)
         unique, shared = _unique_counts(codes)

@@ -1,7 +1,9 @@
 """The single-process engine: read → fingerprint → candidates → relate → group, wired together.
 
 Fingerprinting streams: texts are dropped after each batch, and only the columnar fingerprints
-(about 2.5 KB per 500-word article) are kept for the global steps.
+(about 2.5 KB per 500-word article) are kept for the global steps; of those, the band keys and
+the shingle positions wait on disk (fingerprint/columns.py) until the LSH step and verification
+read them, so memory holds about 1 KB an article.
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsdedup.candidates.contained import ContainedReport, contained_pairs, union_pairs
-from newsdedup.candidates.lsh import LSHReport, candidate_pairs
+from newsdedup.candidates.lsh import BANDS_PER_CHUNK, BandColumns, LSHReport, candidate_pairs
 from newsdedup.clean.pipeline import clean_articles, per_article
 from newsdedup.config import CleanConfig, Config
 from newsdedup.engine.pool import POOL_AFTER, Payload, payload, pooled
 from newsdedup.engine.translations import Translations, TranslationSide
 from newsdedup.fingerprint.batch import Fingerprints, concat, fingerprint_articles
+from newsdedup.fingerprint.columns import SpilledColumns
 from newsdedup.group.copies import Assignment, exact_heads, spread_exact, star_groups
 from newsdedup.group.representative import priority_ranks
 from newsdedup.ids import tiebreak, unique_ids
@@ -90,8 +93,16 @@ def _fingerprint_in_worker(batch: list[Article], config: Config) -> Fingerprints
 _TRIM_EVERY = 8
 
 
+#: What becomes of each fingerprinted batch before it is kept (``SpilledColumns.take``).
+Keep = Callable[[Fingerprints], Fingerprints]
+
+
 def _in_process(
-    batches: Iterator[list[Article]], config: Config, progress: Progress | None, limit: int
+    batches: Iterator[list[Article]],
+    config: Config,
+    progress: Progress | None,
+    limit: int,
+    keep: Keep,
 ) -> tuple[list[Fingerprints], int, list[Article] | None]:
     """Fingerprint in this process until ``limit`` documents; the compiled kernel of one batch
     runs (without the GIL) while the next batch is read. Returns the parts, the count, and the
@@ -103,10 +114,10 @@ def _in_process(
         for batch in batches:
             if done >= limit:
                 if pending is not None:
-                    parts.append(pending.result())
+                    parts.append(keep(pending.result()))
                 return parts, done, batch
             if pending is not None:
-                parts.append(pending.result())
+                parts.append(keep(pending.result()))
                 if len(parts) % _TRIM_EVERY == 0:
                     release_memory()
             pending = threads.submit(_fingerprint_in_worker, batch, config)
@@ -114,7 +125,7 @@ def _in_process(
             if progress:
                 progress("fingerprint", done)
         if pending is not None:
-            parts.append(pending.result())
+            parts.append(keep(pending.result()))
     return parts, done, None
 
 
@@ -123,19 +134,26 @@ def _processes(config: Config) -> int:
 
 
 def fingerprint_stream(
-    articles: Iterable[Article], config: Config, report: Report, progress: Progress | None = None
+    articles: Iterable[Article],
+    config: Config,
+    report: Report,
+    progress: Progress | None = None,
+    *,
+    spill: SpilledColumns | None = None,
 ) -> Fingerprints:
     """Fingerprint a stream batch by batch: in process for small inputs, then in worker
-    processes (see engine/pool.py) once the input proves large."""
+    processes (see engine/pool.py) once the input proves large. With ``spill``, each batch's
+    keys and positions go there as it comes, and the result holds none."""
+    keep: Keep = spill.take if spill is not None else (lambda fp: fp)
     batches = _batches(unique_ids(articles, report), config.run.batch_size)
     workers = _processes(config)
     # on two cores the main thread plus the kernel's threads already keep both busy, and the
     # pool's pickling costs more than it gains (measured: 9.1 s against 8.0 s per 100k docs)
     limit = POOL_AFTER if workers > 2 else 2**62
-    parts, done, rest = _in_process(batches, config, progress, limit)
+    parts, done, rest = _in_process(batches, config, progress, limit, keep)
     if rest is not None:
         for fp in pooled(_payloads(itertools.chain([rest], batches)), config, workers):
-            parts.append(fp)
+            parts.append(keep(fp))
             done += len(fp)
             if progress:
                 progress("fingerprint", done)
@@ -195,11 +213,14 @@ def run_copies(
 
 
 def banded_pairs(
-    fp: Fingerprints, keys: NDArray[np.uint64], eligible: NDArray[np.bool_], config: Config
+    fp: Fingerprints,
+    keys: NDArray[np.uint64] | BandColumns,
+    eligible: NDArray[np.bool_],
+    config: Config,
 ) -> tuple[NDArray[np.int64], LSHReport]:
-    """The LSH step of the engine's settings over band ``keys`` (``fp.keys``, or others an
-    experiment makes for the same documents): pairs that share ``verify.min_bands`` bands
-    and reach ``verify.min_pair_containment``."""
+    """The LSH step of the engine's settings over band ``keys`` (``fp.keys``, the run's keys on
+    disk, or others an experiment makes for the same documents): pairs that share
+    ``verify.min_bands`` bands and reach ``verify.min_pair_containment``."""
     return candidate_pairs(
         keys,
         eligible,
@@ -213,6 +234,37 @@ def banded_pairs(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Found:
+    pairs: NDArray[np.int64]
+    lsh: LSHReport
+    contained: ContainedReport
+
+
+def _candidates(
+    fp: Fingerprints, spilled: SpilledColumns, config: Config
+) -> tuple[NDArray[np.int64], NDArray[np.int64], _Found]:
+    """Representative ranks, exact-copy heads and the candidate pairs: LSH over the keys on
+    disk, a chunk of bands at a time, then the short-document path."""
+    n = len(fp)
+    rank = priority_ranks(fp.ids, fp.published, fp.n_words, fp.traces, config.group.representative)
+    heads = exact_heads(fp.exact, rank) if n else np.empty(0, np.int64)
+    eligible = (heads == np.arange(n)) & (np.diff(fp.set_offsets) > 0)
+    pairs, lsh = banded_pairs(fp, spilled.keys, eligible, config)
+    release_memory()
+    short, contained = contained_pairs(
+        fp.sets,
+        fp.set_offsets,
+        eligible,
+        short_words=fp.n_content <= config.verify.short_doc_words,
+        max_bucket=config.verify.short_doc_max_bucket,
+        min_containment=config.verify.min_candidate_containment,
+    )
+    if len(short):
+        pairs = union_pairs(pairs, short, n)
+    return rank, heads, _Found(pairs=pairs, lsh=lsh, contained=contained)
+
+
 def _run_copies(
     articles: Iterable[Article],
     config: Config,
@@ -222,34 +274,18 @@ def _run_copies(
 ) -> CopyRun:
     seconds: dict[str, float] = {}
     numba.set_num_threads(_threads(config))
-    with _timed(seconds, "read+fingerprint"):
-        fp = fingerprint_stream(articles, config, report, progress)
-    n = len(fp)
-    with _timed(seconds, "candidates"):
-        rank = priority_ranks(
-            fp.ids, fp.published, fp.n_words, fp.traces, config.group.representative
-        )
-        heads = exact_heads(fp.exact, rank) if n else np.empty(0, np.int64)
-        eligible = (heads == np.arange(n)) & (np.diff(fp.set_offsets) > 0)
-        pairs, lsh = banded_pairs(fp, fp.keys, eligible, config)
-        # band keys are a third of the fingerprints and no later stage reads them
-        fp = dataclasses.replace(fp, keys=fp.keys[:0])
-        release_memory()
-        short, contained = contained_pairs(
-            fp.sets,
-            fp.set_offsets,
-            eligible,
-            short_words=fp.n_content <= config.verify.short_doc_words,
-            max_bucket=config.verify.short_doc_max_bucket,
-            min_containment=config.verify.min_candidate_containment,
-        )
-        if len(short):
-            pairs = union_pairs(pairs, short, n)
-        del short
-    if progress:
-        progress("verify", n)
-    with _timed(seconds, "verify"):
-        edges, codes, scores = _verify_all(fp, pairs, config)
+    with SpilledColumns(config.lsh.bands, BANDS_PER_CHUNK) as spilled:
+        with _timed(seconds, "read+fingerprint"):
+            fp = fingerprint_stream(articles, config, report, progress, spill=spilled)
+        n = len(fp)
+        with _timed(seconds, "candidates"):
+            rank, heads, found = _candidates(fp, spilled, config)
+        if progress:
+            progress("verify", n)
+        with _timed(seconds, "verify"):
+            # the positions come back only now, after the candidate steps' arrays have gone
+            fp = dataclasses.replace(fp, positions=spilled.positions.read())
+            edges, codes, scores = _verify_all(fp, found.pairs, config)
     with _timed(seconds, "group"):
         stars = star_groups(n, rank, edges, codes, scores, verifier(fp, config))
         assignment = spread_exact(stars, heads)
@@ -263,9 +299,9 @@ def _run_copies(
         fingerprints=fp,
         rank=rank,
         assignment=assignment,
-        lsh=lsh,
-        contained=contained,
-        candidate_pairs=len(pairs),
+        lsh=found.lsh,
+        contained=found.contained,
+        candidate_pairs=len(found.pairs),
         verified_pairs=len(edges),
         seconds=seconds,
         translations=translations,

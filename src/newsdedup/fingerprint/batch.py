@@ -139,7 +139,8 @@ def _drain(columns: list[NDArray[Any]]) -> NDArray[Any]:
     for i, part in enumerate(columns):
         out[start : start + len(part)] = part
         start += len(part)
-        columns[i] = part[:0]  # drop the reference held here
+        # drop the reference held here (a zero-length slice would keep the batch alive)
+        columns[i] = np.empty((0, *part.shape[1:]), part.dtype)
         del part
         if i % 32 == 31:
             release_memory()  # hand the copied batches back as we go, not at the end
