@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -104,19 +105,24 @@ def load_vectors(conn: sqlite3.Connection, seqs: Sequence[int]) -> StoryVectors:
     if missing:
         raise KeyError(f"no stored story vectors for articles {missing[:5]}")
     rows = [found[s] for s in seqs]
-    channels = []
-    for c in range(len(CHANNELS)):
-        indices = [np.frombuffer(r[3 + 2 * c], np.int32) for r in rows]
-        data = [np.frombuffer(r[4 + 2 * c], np.float64) for r in rows]
-        indptr = np.zeros(len(rows) + 1, np.int64)
-        indptr[1:] = np.cumsum([len(i) for i in indices])
-        flat_i = np.concatenate(indices) if rows else np.empty(0, np.int32)
-        flat_d = np.concatenate(data) if rows else np.empty(0)
-        channels.append(SparseRows(indptr, flat_i.astype(np.int32), flat_d.astype(np.float64)))
+    channels = [
+        _channel([r[3 + 2 * c] for r in rows], [r[4 + 2 * c] for r in rows])
+        for c in range(len(CHANNELS))
+    ]
     dense = None
     if rows and all(r[9] is not None for r in rows):
         dense = np.stack([np.frombuffer(r[9], np.float32) for r in rows])
     return StoryVectors(channels[0], channels[1], channels[2], dense)
+
+
+def _channel(indices: list[bytes], data: list[bytes]) -> SparseRows:
+    """One channel's rows from their stored blobs, joined before they are read (one array per
+    channel, not two per voice)."""
+    indptr = np.zeros(len(indices) + 1, np.int64)
+    np.cumsum(np.fromiter(map(len, indices), np.int64, len(indices)) // 4, out=indptr[1:])
+    flat_i = np.frombuffer(b"".join(indices), np.int32).copy()
+    flat_d = np.frombuffer(b"".join(data), np.float64).copy()
+    return SparseRows(indptr, flat_i, flat_d)
 
 
 def edges_of(conn: sqlite3.Connection, seqs: Iterable[int]) -> list[tuple[int, int]]:
@@ -313,10 +319,11 @@ def _score(
 
 def story_component(
     conn: sqlite3.Connection, seeds: set[int], config: StoriesConfig
-) -> tuple[set[int], list[tuple[int, int, float]]]:
+) -> tuple[set[int], NDArray[np.float64]]:
     """The voices whose stories can change with ``seeds``: those joined to them by edges that
     can hold a story together (``strong_edges``: close in time, at ``story_similarity`` or
-    more; a story never reaches past them), and every edge between those voices."""
+    more; a story never reaches past them), and every edge between those voices, once each
+    (rows of a, b, similarity)."""
     seen = set(seeds)
     frontier = sorted(seeds)
     known = np.empty(0, np.int64)  # voices whose day was read, sorted, and their days
@@ -331,7 +338,7 @@ def story_component(
         )
         if not found:
             break
-        rows = np.array(found, np.float64)
+        rows = np.fromiter(chain.from_iterable(found), np.float64, 3 * len(found)).reshape(-1, 3)
         parts.append(rows)
         a, b = rows[:, 0].astype(np.int64), rows[:, 1].astype(np.int64)
         known, day = _read_days(conn, np.setdiff1d(np.concatenate([a, b]), known), known, day)
@@ -341,14 +348,13 @@ def story_component(
         seen |= reached
         frontier = sorted(reached)
     if not parts:
-        return seen, []
+        return seen, np.empty((0, 3), np.float64)
     edges = np.concatenate(parts)
     a, b = edges[:, 0].astype(np.int64), edges[:, 1].astype(np.int64)
     members = np.array(sorted(seen), np.int64)
     inside = np.isin(a, members) & np.isin(b, members)
     _, first = np.unique(_codes(a[inside], b[inside]), return_index=True)
-    a, b, similarity = a[inside][first], b[inside][first], edges[inside, 2][first]
-    return seen, list(zip(a.tolist(), b.tolist(), similarity.tolist(), strict=True))
+    return seen, edges[inside][first]
 
 
 def _read_days(

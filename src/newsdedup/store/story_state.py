@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import orjson
+from numpy.typing import NDArray
 
 from newsdedup.config import Config, StoriesConfig
 from newsdedup.errors import StoreError
@@ -286,10 +287,8 @@ class StoryState:
         )
         rows.sort(key=lambda r: publication_key(when_of(r[4]), r[3]))
         out.reclustered = len(rows)
-        at = {r[0]: i for i, r in enumerate(rows)}
-        pairs = sorted((min(at[a], at[b]), max(at[a], at[b]), s) for a, b, s in found)
         days = np.array([np.nan if r[2] is None else r[2] for r in rows])
-        edges = _edges(pairs, days, c)
+        edges = _edges(np.array([r[0] for r in rows], np.int64), found, days, c)
         story = cluster_stories(len(rows), edges, c)
         voice_story = {r[1]: story_id(rows[int(story[i])][3]) for i, r in enumerate(rows)}
         articles = select_in(
@@ -445,10 +444,18 @@ def _labels(
     return _label_rows([stored[s] for s in seqs])
 
 
-def _edges(pairs: list[tuple[int, int, float]], days: Any, config: StoriesConfig) -> StoryEdges:
-    a = np.array([p[0] for p in pairs], np.int64)
-    b = np.array([p[1] for p in pairs], np.int64)
-    similarity = np.array([p[2] for p in pairs], np.float64)
+def _edges(
+    seqs: NDArray[np.int64], found: NDArray[np.float64], days: Any, config: StoriesConfig
+) -> StoryEdges:
+    """The edges ``found`` (rows of seq a, seq b, similarity; each pair once) between the
+    voices ``seqs`` as positions in it, lower first, in the order of the positions."""
+    order = np.argsort(seqs)
+    at_a = order[np.searchsorted(seqs, found[:, 0].astype(np.int64), sorter=order)]
+    at_b = order[np.searchsorted(seqs, found[:, 1].astype(np.int64), sorter=order)]
+    a, b = np.minimum(at_a, at_b), np.maximum(at_a, at_b)
+    by = np.lexsort((b, a))
+    a, b = a[by].astype(np.int64), b[by].astype(np.int64)
+    similarity = np.ascontiguousarray(found[by, 2], np.float64)
     return StoryEdges(a, b, similarity, close_in_time(days[a], days[b], config))
 
 
