@@ -194,9 +194,23 @@ def enough_bands(
     return keep
 
 
+def _joined(parts: list[NDArray[np.int64]]) -> NDArray[np.int64]:
+    """The parts concatenated, each let go as soon as it is copied (``parts`` is emptied): the
+    join needs the rows' memory once, not twice (at 1,000,000 documents the band pairs were
+    the run's peak)."""
+    out = np.empty(sum(len(p) for p in parts), np.int64)
+    start = 0
+    parts.reverse()
+    while parts:
+        part = parts.pop()
+        out[start : start + len(part)] = part
+        start += len(part)
+    return out
+
+
 def _unique_counts(codes: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Sorted unique values and how often each occurs."""
-    codes = np.sort(codes)  # in place of an argsort and a gather: only the values are needed
+    """Sorted unique values and how often each occurs; ``codes`` is sorted in place."""
+    codes.sort()  # in place of an argsort and a gather: only the values are needed
     if len(codes) == 0:
         return codes, np.empty(0, np.int64)
     starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
@@ -210,14 +224,14 @@ def _summed_counts(
     Each chunk comes sorted, so one timsort of them all merges runs; merging each chunk into
     the union as it came sorted the union again every time (7 of 15 s on 20,000 Zipf-1.3
     documents). A count (at most ``_BANDS_PER_CHUNK``) rides in the low bits of its code, so
-    sorting the codes carries it."""
-    code = np.concatenate(codes) if codes else np.empty(0, np.int64)
-    count = np.concatenate(counts) if counts else np.empty(0, np.int64)
+    sorting the codes carries it. Both lists are emptied as they are joined."""
+    code, count = _joined(codes), _joined(counts)
     if len(code) == 0:
         return code, count
     if n * n < 1 << (63 - _COUNT_BITS):
         code <<= _COUNT_BITS  # in place: the concatenation is ours
         code |= count
+        del count
         code.sort(kind="stable")  # timsort: it merges the chunks' sorted runs
         count = code & ((1 << _COUNT_BITS) - 1)
         code >>= _COUNT_BITS
@@ -226,6 +240,33 @@ def _summed_counts(
         code, count = code[order], count[order]
     starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
     return code[starts], np.add.reduceat(count, starts).astype(np.int64)
+
+
+#: Pair codes filtered per step (``_enough_bands_of_codes``): the temporaries of a step stay small.
+_FILTER_STEP = 1 << 22
+
+
+def _enough_bands_of_codes(
+    codes: NDArray[np.int64],
+    shared: NDArray[np.int64],
+    n_content: NDArray[np.int64],
+    n: int,
+    min_bands: int,
+    short_words: int,
+) -> NDArray[np.bool_]:
+    """``enough_bands`` of pair codes (a * n + b), a step at a time: most pairs of a large
+    corpus share one band and are dropped here, before any (m, 2) array is made of them."""
+    keep = np.empty(len(codes), np.bool_)
+    for start in range(0, len(codes), _FILTER_STEP):
+        step = codes[start : start + _FILTER_STEP]
+        keep[start : start + len(step)] = enough_bands(
+            shared[start : start + len(step)],
+            n_content[step // n],
+            n_content[step % n],
+            min_bands=min_bands,
+            short_words=short_words,
+        )
+    return keep
 
 
 def candidate_pairs(
@@ -256,12 +297,13 @@ def candidate_pairs(
     def band_chunk(first: int) -> tuple[NDArray[np.int64], NDArray[np.int64], LSHReport]:
         local = LSHReport()  # one per thread: no shared counters
         block = _band_block(keys, first, min(first + _BANDS_PER_CHUNK, keys.shape[1]))
-        found = [
-            band_pairs(block[docs, band], docs, doc_tiebreak, max_bucket, local, everyone)
-            for band in range(block.shape[1])
-        ]
+        found = []  # each band's pairs as codes at once: a third of their memory
+        for band in range(block.shape[1]):
+            pairs = band_pairs(block[docs, band], docs, doc_tiebreak, max_bucket, local, everyone)
+            found.append(pairs[:, 0] * n + pairs[:, 1])
+            del pairs
         del block
-        codes = np.concatenate([p[:, 0] * n + p[:, 1] for p in found])
+        codes = _joined(found)
         local.raw_pairs += len(codes)
         unique, shared = _unique_counts(codes)
         return unique, shared, local
@@ -275,15 +317,13 @@ def candidate_pairs(
             found_codes.append(chunk)
             found_counts.append(counts)
     codes, shared = _summed_counts(found_codes, found_counts, int(n))
-    del found_codes, found_counts
-    pairs = np.stack((codes // n, codes % n), axis=1)
     if n_content is not None and min_bands > 1:
-        words = n_content[pairs]
-        keep = enough_bands(
-            shared, words[:, 0], words[:, 1], min_bands=min_bands, short_words=short_words
-        )
+        keep = _enough_bands_of_codes(codes, shared, n_content, int(n), min_bands, short_words)
         report.thin = int(len(keep) - keep.sum())
-        pairs = pairs[keep]
+        codes = codes[keep]
+    del shared
+    pairs = np.stack((codes // n, codes % n), axis=1)
+    del codes
     if shingles is not None and min_containment > 0 and len(pairs):
         keep = enough_overlap(pairs, *shingles, min_containment=min_containment)
         report.low_overlap = int(len(keep) - keep.sum())
