@@ -31,7 +31,14 @@ from newsdedup.ids import group_id, tiebreak
 from newsdedup.relate.kind import judge, verifier
 from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.store.contained import drop_shingles, short_pairs, stored_short_pairs
-from newsdedup.store.rows import chunks, content_words, ids_of, load_fingerprints, signed
+from newsdedup.store.rows import (
+    chunks,
+    content_words,
+    ids_of,
+    load_fingerprints,
+    select_in,
+    signed,
+)
 
 __all__ = ["CopyUpdate", "catch_up_short_pairs", "update_groups"]
 
@@ -73,8 +80,9 @@ def update_groups(
     classes = {(int(e[0]), int(e[1])) for e in exact} | {(r[1], r[2]) for r in removed}
     local = {seq: d for d, seq in enumerate(new_seqs)}
     promoted: list[int] = []
+    members = _class_rows(conn, classes)
     for ex in sorted(classes):
-        promoted += _elect_head(conn, config, ex, seeds)
+        promoted += _elect_head(conn, config, ex, members.get(ex, []), seeds)
     keys = _keys_of(conn, config, new, local, promoted)
     seeds |= _link(conn, config, promoted, keys, update)
     seeds |= set(new_seqs)
@@ -95,16 +103,35 @@ def _drop_head(conn: sqlite3.Connection, config: Config, seq: int) -> set[int]:
     return partners | {seq}
 
 
+def _class_rows(
+    conn: sqlite3.Connection, classes: set[tuple[int, int]]
+) -> dict[tuple[int, int], list[Any]]:
+    """The stored members of each exact class (ex0, ex1), in seq order, read in one pass: the
+    rows ``_elect_head`` ranks (an election changes only its own class's rows)."""
+    out: dict[tuple[int, int], list[Any]] = {}
+    for row in select_in(
+        conn,
+        "SELECT f.ex0, f.ex1, f.seq, f.head, f.published, f.n_words, a.id, length(f.sets), "
+        "f.traces FROM fingerprints f JOIN articles a ON a.seq = f.seq WHERE f.ex0 IN ({marks})",
+        sorted({ex0 for ex0, _ in classes}),
+    ):
+        if (row[0], row[1]) in classes:
+            out.setdefault((row[0], row[1]), []).append(row[2:])
+    for rows in out.values():
+        rows.sort()
+    return out
+
+
 def _elect_head(
-    conn: sqlite3.Connection, config: Config, ex: tuple[int, int], seeds: set[int]
+    conn: sqlite3.Connection,
+    config: Config,
+    ex: tuple[int, int],
+    rows: list[Any],
+    seeds: set[int],
 ) -> list[int]:
-    """Make the best-ranked member of an exact class its head (``exact_heads``' rule); returns
+    """Make the best-ranked member of an exact class (``rows``: its members' seq, head,
+    published, n_words, id, shingle bytes, traces) its head (``exact_heads``' rule); returns
     the new head when it changed and has shingles (it then needs LSH), else nothing."""
-    rows = conn.execute(
-        "SELECT f.seq, f.head, f.published, f.n_words, a.id, length(f.sets), f.traces "
-        "FROM fingerprints f JOIN articles a ON a.seq = f.seq WHERE ex0 = ? AND ex1 = ?",
-        ex,
-    ).fetchall()
     if not rows:
         return []
     rank = priority_ranks(

@@ -8,7 +8,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import xxhash
 
@@ -20,7 +20,7 @@ from newsdedup.relate.translate import Encoder
 from newsdedup.report import Report
 from newsdedup.store.contract import Added
 from newsdedup.store.copies import CopyUpdate, catch_up_short_pairs, update_groups
-from newsdedup.store.rows import fingerprint_rows
+from newsdedup.store.rows import fingerprint_rows, select_in
 from newsdedup.store.story_state import StoryState, StoryUpdate
 from newsdedup.store.translations import TranslationUpdate, note_languages, update_translations
 from newsdedup.types import Article, Origin
@@ -93,16 +93,7 @@ def ingest_run(
     start = time.perf_counter()
     catch_up_short_pairs(conn, config)  # once, on a file migrated to schema 4
     stories.rebuild_if_pending(conn)  # once, on a file migrated to schema 5
-    statuses: dict[str, tuple[Status, int]] = {}
-    fresh: list[tuple[int, Article]] = []
-    removed: list[tuple[int, int, int]] = []
-    for article in run:
-        status, version, seq, old = _store_article(conn, article)
-        statuses[article.id] = (status, version)
-        if status != "unchanged":
-            fresh.append((seq, article))
-        if old is not None:
-            removed.append(old)
+    statuses, fresh, removed = _store_articles(conn, run)
     start = _tick(batch.seconds, "store", start)
     if fresh:
         fp = fingerprint_articles([a for _, a in fresh], config)
@@ -124,50 +115,76 @@ def ingest_run(
     return batch
 
 
-def _store_article(
-    conn: sqlite3.Connection, article: Article
-) -> tuple[Status, int, int, tuple[int, int, int] | None]:
-    """Insert the article's row unless it is unchanged; returns (status, version, seq, the
-    superseded version's (seq, ex0, ex1) when there is one)."""
-    digest = content_hash(article)
-    row = conn.execute(
-        "SELECT seq, version, hash FROM articles WHERE id = ? AND current = 1", (article.id,)
-    ).fetchone()
-    if row is not None and row[2] == digest:
-        return "unchanged", row[1], row[0], None
-    old = None
-    version = 1
-    if row is not None:
-        version = row[1] + 1
-        old_seq = row[0]
-        ex = conn.execute("SELECT ex0, ex1 FROM fingerprints WHERE seq = ?", (old_seq,)).fetchone()
-        old = (old_seq, ex[0], ex[1])
-        conn.execute("UPDATE articles SET current = 0 WHERE seq = ?", (old_seq,))
-        conn.execute(
-            "INSERT INTO fts (fts, rowid, title, text) "
-            "SELECT 'delete', seq, title, text FROM articles WHERE seq = ?",
-            (old_seq,),
+def _store_articles(
+    conn: sqlite3.Connection, run: list[Article]
+) -> tuple[dict[str, tuple[Status, int]], list[tuple[int, Article]], list[tuple[int, int, int]]]:
+    """Insert the rows of the run's articles that are not unchanged, in run order, with one
+    statement per table; returns each id's (status, version), the (seq, article) stored and
+    the superseded versions' (seq, ex0, ex1)."""
+    digests = [content_hash(a) for a in run]
+    stored = {
+        r[0]: r[1:]
+        for r in select_in(
+            conn,
+            "SELECT id, seq, version, hash FROM articles WHERE current = 1 AND id IN ({marks})",
+            [a.id for a in run],
         )
-    seq = conn.execute(
-        "INSERT INTO articles (id, version, current, hash, title, text, url, source, published, "
-        "meta) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            article.id,
-            version,
-            digest,
-            article.title,
-            article.text,
-            article.url,
-            article.source,
-            article.published.isoformat() if article.published else None,
-            _meta(article),
-        ),
-    ).lastrowid
-    assert seq is not None
-    conn.execute(
-        "INSERT INTO fts (rowid, title, text) VALUES (?, ?, ?)", (seq, article.title, article.text)
+    }
+    (top,) = conn.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()
+    statuses: dict[str, tuple[Status, int]] = {}
+    fresh: list[tuple[int, Article]] = []
+    removed: list[tuple[int, int, int]] = []
+    rows = []
+    for article, digest in zip(run, digests, strict=True):
+        row = stored.get(article.id)
+        if row is not None and row[2] == digest:
+            statuses[article.id] = ("unchanged", row[1])
+            continue
+        if row is not None:
+            removed.append(_supersede(conn, row[0]))
+        top += 1
+        version = 1 if row is None else row[1] + 1
+        statuses[article.id] = ("new" if row is None else "new_version", version)
+        fresh.append((top, article))
+        rows.append(_article_row(top, article, version, digest))
+    conn.executemany(
+        "INSERT INTO articles (seq, id, version, current, hash, title, text, url, source, "
+        "published, meta) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
     )
-    return ("new" if row is None else "new_version"), version, seq, old
+    conn.executemany(
+        "INSERT INTO fts (rowid, title, text) VALUES (?, ?, ?)",
+        [(seq, a.title, a.text) for seq, a in fresh],
+    )
+    return statuses, fresh, removed
+
+
+def _supersede(conn: sqlite3.Connection, old_seq: int) -> tuple[int, int, int]:
+    """Mark a stored version superseded and take it out of the text index; its (seq, ex0,
+    ex1)."""
+    ex = conn.execute("SELECT ex0, ex1 FROM fingerprints WHERE seq = ?", (old_seq,)).fetchone()
+    conn.execute("UPDATE articles SET current = 0 WHERE seq = ?", (old_seq,))
+    conn.execute(
+        "INSERT INTO fts (fts, rowid, title, text) "
+        "SELECT 'delete', seq, title, text FROM articles WHERE seq = ?",
+        (old_seq,),
+    )
+    return old_seq, ex[0], ex[1]
+
+
+def _article_row(seq: int, article: Article, version: int, digest: bytes) -> tuple[Any, ...]:
+    return (
+        seq,
+        article.id,
+        version,
+        digest,
+        article.title,
+        article.text,
+        article.url,
+        article.source,
+        article.published.isoformat() if article.published else None,
+        _meta(article),
+    )
 
 
 def _meta(article: Article) -> str:
