@@ -261,3 +261,44 @@ def test_anchors_sample_words_split_as_str_translate_did(text: str) -> None:
 
     low = text.lower()
     assert sample_words(low) == set(low.translate(_CLING_BEFORE).split())
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", "en", "en", "en", "de", "cs"]),
+            st.lists(st.integers(1, 12), max_size=6),
+        ),
+        max_size=14,
+    ),
+    st.integers(2, 6),
+)
+@settings(max_examples=300, deadline=None)
+def test_anchor_candidates_are_every_pair_across_languages(
+    articles: list[tuple[str, list[int]]], max_df: int
+) -> None:
+    """The candidates (which loop only over keys in two known languages) are every pair of
+    articles in two known languages sharing a key in 2 to ``max_anchor_df`` articles, with the
+    rarity-weighted cosine of their keys, as counted pair by pair."""
+    from newsdedup.config import TranslateConfig
+    from newsdedup.relate.translate import anchor_candidates
+
+    langs = [lang for lang, _ in articles]
+    keys = [np.unique(np.array(k, np.uint64)) for _, k in articles]
+    pairs, overlap = anchor_candidates(keys, langs, TranslateConfig(max_anchor_df=max_df))
+    n = len(keys)
+    df = {k: sum(k in set(ks.tolist()) for ks in keys) for k in range(1, 13)}
+    idf2 = {k: np.log(n / d) ** 2 for k, d in df.items() if d}
+    norm = [np.sqrt(sum(idf2[k] for k in ks.tolist())) for ks in keys]
+    expected = {}
+    for a in range(n):
+        for b in range(a + 1, n):
+            if not langs[a] or not langs[b] or langs[a] == langs[b]:
+                continue
+            both = set(keys[a].tolist()) & set(keys[b].tolist())
+            weight = sum(idf2[k] for k in both if 2 <= df[k] <= max_df)
+            if any(2 <= df[k] <= max_df for k in both):
+                expected[(a, b)] = weight / max(norm[a] * norm[b], 1e-12)
+    assert sorted(map(tuple, pairs.tolist())) == sorted(expected)
+    for (a, b), value in zip(map(tuple, pairs.tolist()), overlap.tolist(), strict=True):
+        assert value == pytest.approx(expected[(a, b)])

@@ -72,8 +72,11 @@ _TRANSLIT = str.maketrans(
 _FOLD = str.maketrans({"c": "k", "q": "k", "w": "v", "z": "s", "x": "ks", "j": "i", "y": "i"})
 
 _NUMBER = re.compile(r"\d(?:[\d.,\u00a0\u202f ]*\d)?")
-_NAME = re.compile(r"\b[A-ZÀ-ÞА-ЯЁЄІЇҐЂЈЉЊЋЏΑ-Ω][\w'’-]+|\b[A-Z]{2,}\b")
-_SEPARATORS = re.compile(r"[.,\u00a0\u202f ]")
+#: A capital after a word boundary, then word letters: the capital comes first (the boundary
+#: checked behind it) so that the regex engine skips to capitals, 4x faster than a leading \b;
+#: an acronym ("NHK", once a second alternative) is such a word too.
+_NAME = re.compile(r"[A-ZÀ-ÞА-ЯЁЄІЇҐЂЈЉЊЋЏΑ-Ω](?<=\b.)[\w'’-]+")
+_SEPARATORS = str.maketrans("", "", ".,\u00a0\u202f ")  #: deleted from a number's digits
 _VOWELS = re.compile(r"[aeiouh]+")
 
 
@@ -93,18 +96,29 @@ def skeleton(word: str) -> str:
 
 def anchor_keys(text: str) -> NDArray[np.uint64]:
     """The sorted, unique anchor keys of ``text``: hashes of its numbers (two digits or more)
-    and of its names' skeletons (see module docstring)."""
-    text = unicodedata.normalize("NFKC", text)  # full-width digits and letters (ja, zh)
-    keys: set[str] = set()
-    for m in _NUMBER.finditer(text):
-        digits = _SEPARATORS.sub("", m.group())
-        if len(digits) >= 2:
-            keys.add("#" + (digits.lstrip("0")[:12] or "0"))
-    for m in _NAME.finditer(text):
-        key = skeleton(m.group())
-        if key:
-            keys.add(key)
-    return np.unique(np.array([xxhash.xxh3_64_intdigest(k.encode()) for k in keys], np.uint64))
+    and of its names' skeletons (see module docstring). Runs on every copy group's
+    representative of a corpus in two languages, so each distinct name's key is cached."""
+    if not text.isascii():  # NFKC leaves ASCII as it is
+        text = unicodedata.normalize("NFKC", text)  # full-width digits and letters (ja, zh)
+    keys = {_name_key(name) for name in set(_NAME.findall(text))}
+    keys.update(_number_key(number) for number in set(_NUMBER.findall(text)))
+    keys.discard(None)
+    return np.sort(np.fromiter(keys, np.uint64, len(keys)))
+
+
+@cache
+def _name_key(name: str) -> int | None:
+    """The anchor key of a name (None when its skeleton is too short to tell)."""
+    key = skeleton(name)
+    return xxhash.xxh3_64_intdigest(key.encode()) if key else None
+
+
+def _number_key(number: str) -> int | None:
+    """The anchor key of a number as written (None under two digits)."""
+    digits = number.translate(_SEPARATORS)
+    if len(digits) < 2:
+        return None
+    return xxhash.xxh3_64_intdigest(("#" + (digits.lstrip("0")[:12] or "0")).encode())
 
 
 # The commonest function words of languages whose script others share (Latin, Cyrillic): a

@@ -123,7 +123,7 @@ def anchor_candidates(
     norms = np.sqrt(np.bincount(owner, weights=weight, minlength=n))
     pair_keys: list[NDArray[np.int64]] = []
     pair_weights: list[NDArray[np.float64]] = []
-    shared = (df >= 2) & (df <= config.max_anchor_df)
+    shared = (df >= 2) & (df <= config.max_anchor_df) & _mixed(owner, starts, lang_of, known)
     for s, d, w in zip(
         starts[shared].tolist(), df[shared].tolist(), (idf**2)[shared].tolist(), strict=True
     ):
@@ -141,6 +141,20 @@ def anchor_candidates(
     a, b = code // n, code % n
     overlap = overlap / np.maximum(norms[a] * norms[b], 1e-12)
     return np.column_stack((a, b)), overlap
+
+
+def _mixed(
+    owner: NDArray[np.int64],
+    starts: NDArray[np.int64],
+    lang_of: NDArray[np.int64],
+    known: NDArray[np.bool_],
+) -> NDArray[np.bool_]:
+    """Whether each key (a run of ``owner`` from ``starts``) is in articles of two known
+    languages: only those make pairs, so a corpus in nearly one language loops over a few."""
+    code = lang_of[owner]
+    low = np.minimum.reduceat(np.where(known[owner], code, np.iinfo(np.int64).max), starts)
+    high = np.maximum.reduceat(np.where(known[owner], code, -1), starts)
+    return high > low
 
 
 def _language_codes(langs: Sequence[str]) -> NDArray[np.int64]:
