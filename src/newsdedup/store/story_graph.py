@@ -323,23 +323,18 @@ def story_component(
     """The voices whose stories can change with ``seeds``: those joined to them by edges that
     can hold a story together (``strong_edges``: close in time, at ``story_similarity`` or
     more; a story never reaches past them), and every edge between those voices, once each
-    (rows of a, b, similarity)."""
+    (rows of a, b, similarity, in (a, b) order). The search reads only the edges at
+    ``story_similarity`` or more (no other can be strong), then each member's edges once."""
     seen = set(seeds)
     frontier = sorted(seeds)
     known = np.empty(0, np.int64)  # voices whose day was read, sorted, and their days
     day = np.empty(0, np.float64)
-    parts: list[NDArray[np.float64]] = []
+    floor = config.story_similarity
     while frontier:
-        found = select_in(
-            conn, "SELECT a, b, similarity FROM story_edges WHERE a IN ({marks})", frontier
+        rows = _edge_rows(conn, "a IN ({marks}) AND similarity >= ?", frontier, floor)
+        rows = np.concatenate(
+            [rows, _edge_rows(conn, "b IN ({marks}) AND similarity >= ?", frontier, floor)]
         )
-        found += select_in(
-            conn, "SELECT a, b, similarity FROM story_edges WHERE b IN ({marks})", frontier
-        )
-        if not found:
-            break
-        rows = np.fromiter(chain.from_iterable(found), np.float64, 3 * len(found)).reshape(-1, 3)
-        parts.append(rows)
         a, b = rows[:, 0].astype(np.int64), rows[:, 1].astype(np.int64)
         known, day = _read_days(conn, np.setdiff1d(np.concatenate([a, b]), known), known, day)
         near = close_in_time(day[np.searchsorted(known, a)], day[np.searchsorted(known, b)], config)
@@ -347,14 +342,19 @@ def story_component(
         reached = set(np.concatenate([a[strong], b[strong]]).tolist()) - seen
         seen |= reached
         frontier = sorted(reached)
-    if not parts:
-        return seen, np.empty((0, 3), np.float64)
-    edges = np.concatenate(parts)
-    a, b = edges[:, 0].astype(np.int64), edges[:, 1].astype(np.int64)
     members = np.array(sorted(seen), np.int64)
-    inside = np.isin(a, members) & np.isin(b, members)
-    _, first = np.unique(_codes(a[inside], b[inside]), return_index=True)
-    return seen, edges[inside][first]
+    edges = _edge_rows(conn, "a IN ({marks})", members.tolist())
+    edges = edges[np.isin(edges[:, 1].astype(np.int64), members)]
+    a, b = edges[:, 0].astype(np.int64), edges[:, 1].astype(np.int64)
+    return seen, edges[np.argsort(_codes(a, b), kind="stable")]
+
+
+def _edge_rows(
+    conn: sqlite3.Connection, where: str, seqs: Sequence[int], *extra: Any
+) -> NDArray[np.float64]:
+    """The story edges ``where`` (one IN-list over ``seqs``) as rows of a, b, similarity."""
+    found = select_in(conn, f"SELECT a, b, similarity FROM story_edges WHERE {where}", seqs, *extra)
+    return np.fromiter(chain.from_iterable(found), np.float64, 3 * len(found)).reshape(-1, 3)
 
 
 def _read_days(
