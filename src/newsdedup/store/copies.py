@@ -36,6 +36,7 @@ from newsdedup.store.rows import (
     content_words,
     ids_of,
     load_fingerprints,
+    pair_rows,
     select_in,
     signed,
 )
@@ -197,19 +198,9 @@ def _link(
     owner = np.repeat(np.asarray(heads, np.int64), keys.shape[1])
     order = np.argsort(flat, kind="stable")
     flat, owner = flat[order], owner[order]
-    bucket: dict[int, set[int]] = {}
-    repeated = np.flatnonzero(flat[1:] == flat[:-1])
-    for i in repeated.tolist():  # keys shared inside this add
-        bucket.setdefault(int(flat[i]), set()).update((int(owner[i]), int(owner[i + 1])))
-    unique = np.unique(flat).tolist()
-    for chunk in chunks(unique):
-        marks = ",".join("?" * len(chunk))
-        for key, seq in conn.execute(f"SELECT key, seq FROM bands WHERE key IN ({marks})", chunk):
-            if key not in bucket:
-                lo, hi = np.searchsorted(flat, [key, key + 1]) if key < _MAX else (0, 0)
-                bucket[key] = set(owner[lo:hi].tolist()) if hi > lo else _owners(flat, owner, key)
-            bucket[key].add(seq)
-    pairs = _bucket_pairs(conn, config, bucket, heads, update)
+    sql = "SELECT key, seq FROM bands WHERE key IN ({marks})"
+    stored = pair_rows(select_in(conn, sql, np.unique(flat).tolist()))
+    pairs = _bucket_pairs(conn, config, _buckets(flat, owner, stored), heads, update)
     conn.executemany(
         "INSERT INTO bands VALUES (?, ?)", zip(flat.tolist(), owner.tolist(), strict=True)
     )
@@ -218,31 +209,39 @@ def _link(
     return _verify(conn, config, sorted(pairs | short), update, banded=pairs - short)
 
 
-_MAX = np.iinfo(np.int64).max
-
-
-def _owners(flat: NDArray[np.int64], owner: NDArray[np.int64], key: int) -> set[int]:
-    return set(owner[flat == key].tolist())
+def _buckets(
+    flat: NDArray[np.int64], owner: NDArray[np.int64], stored: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """The (key, seq) rows, each once, of the buckets an add's heads join: the keys ``flat``
+    (sorted, held by ``owner``) that two new heads share or a stored head (``stored`` rows)
+    holds too, with all their holders."""
+    shared = np.zeros(len(flat), np.bool_)
+    same = flat[1:] == flat[:-1]
+    shared[1:] |= same
+    shared[:-1] |= same
+    shared |= np.isin(flat, stored[:, 0])
+    rows = np.concatenate([np.stack([flat[shared], owner[shared]], axis=1), stored])
+    return np.unique(rows, axis=0)
 
 
 def _bucket_pairs(
     conn: sqlite3.Connection,
     config: Config,
-    bucket: dict[int, set[int]],
+    rows: NDArray[np.int64],
     heads: list[int],
     update: CopyUpdate,
 ) -> set[tuple[int, int]]:
-    """The pairs, in the buckets as they are now, that hold a new head: the batch's bucket
-    step (``band_pairs``: the cap and its tie-break) over all of them at once, then its
-    shared-band rule (``enough_bands``); pairs made before a bucket filled up stay."""
-    if not bucket:
+    """The pairs, in the buckets (``rows``: key, seq) as they are now, that hold a new head:
+    the batch's bucket step (``band_pairs``: the cap and its tie-break) over all of them at
+    once, then its shared-band rule (``enough_bands``); pairs made before a bucket filled up
+    stay."""
+    if not len(rows):
         return set()
     cap = config.lsh.max_bucket
-    sizes = np.fromiter((len(m) for m in bucket.values()), np.int64, len(bucket))
-    seqs = np.fromiter((s for m in bucket.values() for s in m), np.int64, int(sizes.sum()))
-    keys = np.repeat(np.arange(len(bucket), dtype=np.uint64), sizes)
+    keys, seqs = np.ascontiguousarray(rows[:, 0]).view(np.uint64), rows[:, 1].copy()
+    _, at, sizes = np.unique(rows[:, 0], return_inverse=True, return_counts=True)
     ranks = np.zeros(len(seqs), np.uint64)
-    big = np.repeat(sizes > cap, sizes)
+    big = sizes[at] > cap
     if big.any():  # only a capped bucket needs its members' tiebreaks
         ids = ids_of(conn, sorted(set(seqs[big].tolist())))
         ranks[big] = tiebreak([ids[int(s)] for s in seqs[big]])
