@@ -99,3 +99,14 @@ def test_local_results_do_not_depend_on_the_number_of_workers(
     every = run_copies(kinds_corpus, Config(), Report())
     assert one.assignment.center.tolist() == every.assignment.center.tolist()
     assert np.array_equal(one.assignment.scores, every.assignment.scores, equal_nan=True)
+
+
+def test_local_run_copies_lets_the_shingles_go_after_grouping(kinds_corpus: list[Article]) -> None:
+    """Only ids and per-document columns outlive the group stage (the sets, positions and keys
+    are most of a large run's memory); what remains is consistent: every set empty."""
+    run = run_copies(kinds_corpus, Config(), Report())
+    fp = run.fingerprints
+    assert fp.ids == [a.id for a in kinds_corpus]
+    assert len(fp.sets) == len(fp.positions) == len(fp.keys) == 0
+    assert fp.set_offsets.tolist() == [0] * (len(fp) + 1)
+    assert all(len(fp.shingle_set(d)) == 0 for d in range(len(fp)))

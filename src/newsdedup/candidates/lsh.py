@@ -217,27 +217,50 @@ def _unique_counts(codes: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray
     return codes[starts], np.diff(np.r_[starts, len(codes)]).astype(np.int64)
 
 
+def _packable(n: int) -> bool:
+    """Whether a pair code over ``n`` documents leaves room for a band count in its low bits
+    (up to ~760M documents)."""
+    return n * n < 1 << (63 - _COUNT_BITS)
+
+
+def _packed(code: NDArray[np.int64], count: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Each code with its count in the low bits (in place): one array to hold, not two."""
+    code <<= _COUNT_BITS
+    code |= count
+    return code
+
+
+def _summed_packed(packed: list[NDArray[np.int64]]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The chunks' packed (pair code, band count) rows as sorted unique codes with their counts
+    summed. Each chunk comes sorted, so one timsort of them all merges runs; merging each chunk
+    into the union as it came sorted the union again every time (7 of 15 s on 20,000 Zipf-1.3
+    documents). The counts ride in the codes' low bits, so sorting the codes carries them.
+    ``packed`` is emptied as it is joined."""
+    code = _joined(packed)
+    code.sort(kind="stable")  # timsort: it merges the chunks' sorted runs
+    count = code & ((1 << _COUNT_BITS) - 1)
+    code >>= _COUNT_BITS
+    if len(code) == 0:
+        return code, count
+    starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+    return code[starts], np.add.reduceat(count, starts).astype(np.int64)
+
+
 def _summed_counts(
     codes: list[NDArray[np.int64]], counts: list[NDArray[np.int64]], n: int
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """The chunks' (pair code, band count) rows as sorted unique codes with their counts summed.
-    Each chunk comes sorted, so one timsort of them all merges runs; merging each chunk into
-    the union as it came sorted the union again every time (7 of 15 s on 20,000 Zipf-1.3
-    documents). A count (at most ``_BANDS_PER_CHUNK``) rides in the low bits of its code, so
-    sorting the codes carries it. Both lists are emptied as they are joined."""
+    """``_summed_packed`` of chunks given as (codes, counts) lists, which are emptied; past
+    the size where counts fit in the codes, an argsort of the codes."""
+    if _packable(n):
+        packed = [_packed(c, k) for c, k in zip(codes, counts, strict=True)]
+        codes.clear()
+        counts.clear()
+        return _summed_packed(packed)
     code, count = _joined(codes), _joined(counts)
     if len(code) == 0:
         return code, count
-    if n * n < 1 << (63 - _COUNT_BITS):
-        code <<= _COUNT_BITS  # in place: the concatenation is ours
-        code |= count
-        del count
-        code.sort(kind="stable")  # timsort: it merges the chunks' sorted runs
-        count = code & ((1 << _COUNT_BITS) - 1)
-        code >>= _COUNT_BITS
-    else:  # past ~760M documents the codes need every bit
-        order = np.argsort(code)
-        code, count = code[order], count[order]
+    order = np.argsort(code)
+    code, count = code[order], count[order]
     starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
     return code[starts], np.add.reduceat(count, starts).astype(np.int64)
 
@@ -306,17 +329,25 @@ def candidate_pairs(
         codes = _joined(found)
         local.raw_pairs += len(codes)
         unique, shared = _unique_counts(codes)
+        del codes
+        if packable:
+            return _packed(unique, shared), np.empty(0, np.int64), local
         return unique, shared, local
 
     # numpy's sorts and gathers release the GIL, so threads use every core here; the chunks'
     # unique pairs (a pair sharing one band is in one chunk) are summed with one sort at the end
+    packable = _packable(int(n))
     found_codes, found_counts = [], []
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         for chunk, counts, local in pool.map(band_chunk, range(0, keys.shape[1], _BANDS_PER_CHUNK)):
             report.merge(local)
             found_codes.append(chunk)
             found_counts.append(counts)
-    codes, shared = _summed_counts(found_codes, found_counts, int(n))
+    if packable:
+        codes, shared = _summed_packed(found_codes)
+    else:
+        codes, shared = _summed_counts(found_codes, found_counts, int(n))
+    del found_counts
     if n_content is not None and min_bands > 1:
         keep = _enough_bands_of_codes(codes, shared, n_content, int(n), min_bands, short_words)
         report.thin = int(len(keep) - keep.sum())

@@ -48,6 +48,8 @@ Progress = Callable[[str, int], None]
 class CopyRun:
     """Columnar outcome of copy detection, before it becomes Group objects."""
 
+    #: ids and per-document columns; the shingle sets, their positions and the band keys are
+    #: let go once the groups are made (``_without_shingles``: 2 GB at 1,000,000 articles)
     fingerprints: Fingerprints
     rank: NDArray[np.int64]
     assignment: Assignment
@@ -234,6 +236,17 @@ def banded_pairs(
     )
 
 
+def _without_shingles(fp: Fingerprints) -> Fingerprints:
+    """``fp`` with every document's shingle set empty: no stage after grouping reads them."""
+    return dataclasses.replace(
+        fp,
+        keys=np.empty((0, *fp.keys.shape[1:]), fp.keys.dtype),
+        sets=np.empty(0, fp.sets.dtype),
+        positions=np.empty(0, fp.positions.dtype),
+        set_offsets=np.zeros(len(fp) + 1, np.int64),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _Found:
     pairs: NDArray[np.int64]
@@ -289,6 +302,8 @@ def _run_copies(
     with _timed(seconds, "group"):
         stars = star_groups(n, rank, edges, codes, scores, verifier(fp, config))
         assignment = spread_exact(stars, heads)
+        fp = _without_shingles(fp)
+        release_memory()
     translations = Translations()
     if side is not None:
         if progress:
