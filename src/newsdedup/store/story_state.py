@@ -363,13 +363,12 @@ class StoryState:
         group_of = {r[1]: r[2] for r in members}
         position = {r[0]: p for p, r in enumerate(members)}
         voices = [position[rows[i][0]] for i in keep]
-        local = {g: k for k, g in enumerate(keep)}
-        inside = [
-            k for k in range(len(edges)) if int(edges.a[k]) in local and int(edges.b[k]) in local
-        ]
+        local = np.full(len(rows), -1, np.int64)  # a voice's position among ``keep``
+        local[keep] = np.arange(len(keep), dtype=np.int64)
+        inside = np.flatnonzero((local[edges.a] >= 0) & (local[edges.b] >= 0))
         sub = StoryEdges(
-            np.array([local[int(edges.a[k])] for k in inside], np.int64),
-            np.array([local[int(edges.b[k])] for k in inside], np.int64),
+            local[edges.a[inside]],
+            local[edges.b[inside]],
             edges.similarity[inside],
             edges.near[inside],
         )
