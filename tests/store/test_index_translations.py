@@ -237,3 +237,114 @@ def test_index_translations_an_add_of_copies_alone_decides_nothing_again(
         everything = articles + copies
         assert _held(index, [a.id for a in everything]) == _placement(find_copies(everything))
         assert _held(index, ["en-again"])["en-again"][1] == "translation"
+
+
+def _translations(links) -> list[tuple[str, str, str, str]]:  # type: ignore[no-untyped-def]
+    """(id, partner, lang, partner_lang) of each translation link."""
+    return [
+        (c.id, c.translation.partner, c.translation.lang, c.translation.partner_lang)
+        for c in links
+        if c.kind == "translation"
+    ]
+
+
+@pytest.mark.parametrize("english_only", [False, True])
+def test_index_translations_query_finds_what_an_add_would(
+    tmp_path: Path, english_only: bool
+) -> None:
+    """A query of a German article whose English original is stored gives a translation link
+    with the figures the add of that article then stores, and writes nothing; in an index in
+    English alone (no keys stored) it finds it too, from the stored texts."""
+    corpus = {a.id: a for a in _corpus()}
+    stored = [corpus[i] for i in ("en", "en-2", "en-alone")]
+    if not english_only:
+        stored += [corpus[i] for i in ("es-2", "fr")]
+    later = dataclasses.replace(corpus["de"], published=_DAY0 + timedelta(30))
+    path = tmp_path / "x.db"
+    with Index(path, Config()) as index:
+        index.add(stored)
+        with sqlite3.connect(path) as conn:
+            before = [conn.execute(f"SELECT count(*) FROM {t}").fetchone() for t in _TABLES]
+        found = index.query(later)
+        with sqlite3.connect(path) as conn:
+            after = [conn.execute(f"SELECT count(*) FROM {t}").fetchone() for t in _TABLES]
+        assert after == before
+        expected = [("en", "en", "de", "en")] + ([] if english_only else [("fr", "fr", "de", "fr")])
+        assert sorted(_translations(found.copies)) == expected  # fr: a translation of en too
+        assert all(c.scores is None and c.title == corpus[c.id].title for c in found.copies)
+        index.add([later])
+        [link] = [c for c in index.copies("en") if c.id == "de"]
+        assert link.translation is not None
+        [queried] = [c for c in found.copies if c.id == link.translation.partner]
+        assert queried.translation == link.translation  # the pair that tied it in
+        assert found.as_json()["copies"][0]["translation"]["lang"] == "de"
+
+
+_TABLES = ("languages", "lead_vectors", "translated", "copy_of", "groups", "meta")
+
+
+def test_index_translations_query_of_no_translation_finds_none(tmp_path: Path) -> None:
+    """An article with no stored translation (another event's report) gets no link; a query
+    in the index's one language runs no stage at all."""
+    corpus = {a.id: a for a in _corpus()}
+    with Index(tmp_path / "x.db", Config()) as index:
+        index.add([corpus[i] for i in ("en", "en-2")])
+        assert index.query(corpus["en-alone"]).copies == ()
+        assert _translations(index.query(corpus["de-other"]).copies) == []
+
+
+def test_index_translations_query_in_one_language_costs_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*_: object, **__: object) -> object:
+        raise AssertionError("a query in the index's only language ran the stage")
+
+    monkeypatch.setattr(stage, "translation_pairs", refuse)
+    monkeypatch.setattr(stage, "article_features", refuse)
+    corpus = {a.id: a for a in _corpus()}
+    with Index(tmp_path / "x.db", Config()) as index:
+        index.add([corpus[i] for i in ("en", "en-2")])
+        assert index.query(corpus["en-alone"]).copies == ()
+
+
+def test_index_translations_query_without_a_shared_anchor_decides_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A German article that shares no number or name with the English ones has no candidate:
+    the stage is not run."""
+
+    def refuse(*_: object, **__: object) -> object:
+        raise AssertionError("the stage ran for an article with no candidate")
+
+    monkeypatch.setattr(stage, "translation_pairs", refuse)
+    corpus = {a.id: a for a in _corpus()}
+    lone = Article(id="q", text="Heute ist es im ganzen Land sonnig und warm, sagt man uns. " * 4)
+    with Index(tmp_path / "x.db", Config()) as index:
+        index.add([corpus[i] for i in ("en", "en-2", "es-2")])
+        assert index.query(lone).copies == ()
+
+
+def test_index_translations_query_shows_them_in_the_cli_and_the_service(tmp_path: Path) -> None:
+    """``newsdedup query --json`` and ``POST /query`` carry the translation link's figures."""
+    from fastapi.testclient import TestClient
+    from typer.testing import CliRunner
+
+    import newsdedup.cli.main as cli
+    from newsdedup.serve import create_app
+
+    corpus = {a.id: a for a in _corpus()}
+    db = tmp_path / "x.db"
+    with Index(db, Config()) as index:
+        index.add([corpus[i] for i in ("en", "en-2", "es-2")])
+        served = TestClient(create_app(index)).post("/query", json={"id": "q", "text": DE})
+    assert served.status_code == 200, served.text
+    [link] = served.json()["copies"]
+    assert (link["id"], link["kind"], link["scores"]) == ("en", "translation", None)
+    assert (link["translation"]["lang"], link["translation"]["partner_lang"]) == ("de", "en")
+    done = CliRunner().invoke(cli.app, ["query", "--db", str(db), "--text", DE, "--json"])
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.output)["copies"] == [
+        {k: link[k] for k in ("id", "kind", "scores", "translation")}
+    ]
+    plain = CliRunner().invoke(cli.app, ["query", "--db", str(db), "--text", DE])
+    assert "translation en de->en score" in plain.output

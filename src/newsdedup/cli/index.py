@@ -159,6 +159,9 @@ def query(
         typer.echo(f"{article_id}: story {result.story or '-'}")
         for c in result.copies:
             jac = f" jaccard {c.scores.jaccard:.3f}" if c.scores else ""
+            if c.translation:
+                t = c.translation
+                jac = f" {t.lang}->{t.partner_lang} score {t.score:.3f} margin {t.margin:.3f}"
             typer.echo(f"  {c.kind:8} {c.id}{jac}")
 
 

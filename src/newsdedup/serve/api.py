@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from newsdedup.errors import InputError
 from newsdedup.serve.models import (
     MAX_ID,
     AddedOut,
@@ -25,6 +26,7 @@ from newsdedup.serve.models import (
     DiffOut,
     ErrorOut,
     HealthOut,
+    QueryOut,
     RejectedOut,
     SearchOut,
     StoriesOut,
@@ -100,6 +102,17 @@ def add_articles(body: ArticleIn | list[ArticleIn], index: Index, request: Reque
         articles=[AddedOut.model_validate(a, from_attributes=True) for a in result.added],
         rejected=[_rejected(r) for r in result.rejected],
     )
+
+
+@router.post("/query", tags=["articles"])
+def query(body: ArticleIn, index: Index) -> QueryOut:
+    """The copies and the story the article would have, stored copies first, then its
+    translations (kind translation); nothing is stored."""
+    try:
+        result = index.query(body.to_article(0))
+    except InputError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    return QueryOut(copies=[CopyOut.of(c) for c in result.copies], story=result.story)
 
 
 @router.get("/articles/{article_id:path}/copies", tags=["articles"])

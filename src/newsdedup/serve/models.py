@@ -118,6 +118,14 @@ class CopyOut(BaseModel):
         )
 
 
+class QueryOut(BaseModel):
+    """``POST /query``: the copies an article that is not stored would have (kind translation
+    for its translations, each with its ``translation`` figures), and its story."""
+
+    copies: list[CopyOut]
+    story: str | None
+
+
 class CopiesOut(BaseModel):
     id: str
     group: str

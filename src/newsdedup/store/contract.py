@@ -86,12 +86,19 @@ class QueryResult:
     seconds: float = 0.0
 
     def as_json(self) -> dict[str, Any]:
-        """``{"copies": [{"id", "kind", "scores"}...], "story": id or null}`` (the CLI's --json)."""
+        """``{"copies": [{"id", "kind", "scores", "translation"}...], "story": id or null}``
+        (the CLI's --json); ``translation`` (``TranslationScores``: partner, lang,
+        partner_lang, score, cosine, anchors, margin) is null but for kind "translation"."""
         from dataclasses import asdict
 
         return {
             "copies": [
-                {"id": c.id, "kind": c.kind, "scores": asdict(c.scores) if c.scores else None}
+                {
+                    "id": c.id,
+                    "kind": c.kind,
+                    "scores": asdict(c.scores) if c.scores else None,
+                    "translation": asdict(c.translation) if c.translation else None,
+                }
                 for c in self.copies
             ],
             "story": self.story,

@@ -46,7 +46,7 @@ from newsdedup.store.schema import (
 )
 from newsdedup.store.story_state import StoryState
 from newsdedup.store.story_topics import refresh_topics, topics_stale
-from newsdedup.store.translations import translation_of
+from newsdedup.store.translations import QueryFeatures, translation_of
 from newsdedup.types import Article, Kind, Story, TranslationScores
 
 __all__ = ["Index"]
@@ -100,6 +100,7 @@ class Index:
             raise
         self._stories = StoryState(self.config, embedder)
         self._encode = encode  #: the translation stage's encoder (None: the multilingual one)
+        self._features: QueryFeatures = {}  #: keys and leads queries found (translations.py)
         self.diffs = Diffs()  # limits and cache of diff(); replace it to change them
         self._closed = False
 
@@ -178,12 +179,12 @@ class Index:
         """The copies and the story ``article`` would have (see store/lookup.py)."""
         start = time.perf_counter()
         conn = self._conn()
-        copies, best = query_article(conn, self.config, article)
+        copies, best = query_article(conn, self.config, article, self._features, self._encode)
         story = None
         if best is not None:
             row = conn.execute("SELECT story FROM story_of WHERE seq = ?", (best,)).fetchone()
             story = row[0] if row else None
-        elif copies == ():
+        else:  # no copy (translations, if any, are no copy group of its own yet)
             story = self._peek(article)
         return QueryResult(copies=copies, story=story, seconds=time.perf_counter() - start)
 

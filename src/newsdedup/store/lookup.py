@@ -22,6 +22,7 @@ from newsdedup.errors import DiffBusyError, DiffTooLargeError, InputError, inval
 from newsdedup.fingerprint.batch import fingerprint_articles
 from newsdedup.ids import tiebreak
 from newsdedup.relate.kind import KIND_CODES, judge
+from newsdedup.relate.translate import Encoder
 from newsdedup.relate.verify import EXACT_SCORES, SCORE_COLUMNS, SWAP
 from newsdedup.report import Report
 from newsdedup.store.contained import query_partners
@@ -35,7 +36,8 @@ from newsdedup.store.rows import (
     select_in,
     signed,
 )
-from newsdedup.types import Article, Origin, Scores
+from newsdedup.store.translations import QueryFeatures, query_translations
+from newsdedup.types import Article, Kind, Origin, Scores, TranslationScores
 
 __all__ = [
     "DIFF_CACHE_BYTES",
@@ -60,6 +62,8 @@ DIFF_CACHE_BYTES = 32 * 1024 * 1024
 DIFF_WORKERS = 2
 DIFF_WAIT_SECONDS = 10.0
 
+_TRANSLATION = KIND_CODES.index(Kind.TRANSLATION)
+
 
 def scores_of(values: Any) -> Scores | None:
     if values[0] is None:
@@ -79,14 +83,27 @@ def _cleaned(article: Article, config: Config) -> Article:
 
 
 def query_article(
-    conn: sqlite3.Connection, config: Config, article: Article
+    conn: sqlite3.Connection,
+    config: Config,
+    article: Article,
+    features: QueryFeatures | None = None,
+    encode: Encoder | None = None,
 ) -> tuple[tuple[CopyLink, ...], int | None]:
     """The stored copies of ``article``, best first, and the seq of the best one. Exact copies
     come from the exact-hash index, the others from the band table and the batch's verifier;
-    ``scores`` have ``a`` = the queried article, ``b`` = the stored copy. The kernels run on
-    this thread alone: for one document, waking a pool of threads costs more than it saves."""
+    ``scores`` have ``a`` = the queried article, ``b`` = the stored copy. An article with no
+    copy may have translations (store/translations.py ``query_translations``): links of kind
+    "translation", best score first, with no seq (the article would start a group of its
+    own). The kernels run on this thread alone: for one document, waking a pool of threads
+    costs more than it saves."""
     with _one_thread():
-        return _query(conn, config, article)
+        cleaned = _cleaned(article, config)
+        links, best = _query(conn, config, cleaned)
+        if links:
+            return links, best
+        found = query_translations(conn, config, cleaned, features, encode)
+        found.sort(key=lambda f: (-f[1].score, f[1].partner))
+        return tuple(_link(conn, seq, _TRANSLATION, [None], why) for seq, why in found), None
 
 
 @contextmanager
@@ -103,7 +120,7 @@ def _one_thread() -> Iterator[None]:
 def _query(
     conn: sqlite3.Connection, config: Config, article: Article
 ) -> tuple[tuple[CopyLink, ...], int | None]:
-    fp = fingerprint_articles([_cleaned(article, config)], config)
+    fp = fingerprint_articles([article], config)
     ex = fp.exact.view(np.int64)[0]
     exact = [
         r[0]
@@ -251,7 +268,13 @@ def _verified(
     ]
 
 
-def _link(conn: sqlite3.Connection, seq: int, code: int, sc: list[float]) -> CopyLink:
+def _link(
+    conn: sqlite3.Connection,
+    seq: int,
+    code: int,
+    sc: list[float] | list[None],
+    translation: TranslationScores | None = None,
+) -> CopyLink:
     row = conn.execute(
         "SELECT id, title, source, published FROM articles WHERE seq = ?", (seq,)
     ).fetchone()
@@ -263,6 +286,7 @@ def _link(conn: sqlite3.Connection, seq: int, code: int, sc: list[float]) -> Cop
         title=row[1],
         source=row[2],
         published=datetime.fromisoformat(row[3]) if row[3] else None,
+        translation=translation,
     )
 
 

@@ -45,15 +45,21 @@ from newsdedup.group.representative import priority_ranks
 from newsdedup.group.translations import translate_groups
 from newsdedup.ids import group_id
 from newsdedup.relate.kind import KIND_CODES
-from newsdedup.relate.translate import Encoder, article_features, language_of
+from newsdedup.relate.translate import (
+    Encoder,
+    article_features,
+    language_of,
+    translation_pairs,
+)
 from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.store.rows import select_in
-from newsdedup.types import Article, Kind
+from newsdedup.types import Article, Kind, TranslationScores
 
 __all__ = [
     "TranslationUpdate",
     "fill_languages",
     "note_languages",
+    "query_translations",
     "translation_of",
     "update_translations",
 ]
@@ -172,16 +178,22 @@ def _encoder(config: TranslateConfig) -> Encoder:
     return partial(encode_leads, **encoder_settings(config))
 
 
+#: The copy-group representatives with a known language, in arrival order (``g``: groups).
+_REPRESENTATIVES = (
+    "JOIN languages l ON l.seq = g.seq LEFT JOIN copy_of c ON c.seq = g.seq "
+    "WHERE coalesce(c.rep, g.rep) = g.seq AND l.lang != '' ORDER BY g.seq"
+)
+
+
 def _representatives(
     conn: sqlite3.Connection, config: Config
 ) -> tuple[list[int], list[str], NDArray[np.int64]]:
     """The copy-group representatives with a known language in arrival order: seqs, languages
     and ``priority_ranks`` among them (the batch's order between them)."""
     rows = conn.execute(
-        "SELECT g.seq, l.lang, a.id, f.published, f.n_words, f.traces FROM groups g "
-        "JOIN languages l ON l.seq = g.seq JOIN articles a ON a.seq = g.seq "
-        "JOIN fingerprints f ON f.seq = g.seq LEFT JOIN copy_of c ON c.seq = g.seq "
-        "WHERE coalesce(c.rep, g.rep) = g.seq AND l.lang != '' ORDER BY g.seq"
+        "SELECT g.seq, l.lang, a.id, f.published, f.n_words, f.traces "
+        "FROM groups g JOIN articles a ON a.seq = g.seq "
+        f"JOIN fingerprints f ON f.seq = g.seq {_REPRESENTATIVES}"
     ).fetchall()
     ids = [r[2] for r in rows]
     rank = priority_ranks(
@@ -214,25 +226,37 @@ def _keys(
 
 
 class _Leads(Sequence[str]):
-    """The stored leads of ``seqs`` (``_keys`` stored them), each read when the stage asks for
-    it: the encoder reads a few of them, and most of those are in ``lead_vectors`` already."""
+    """The stored leads of ``seqs`` (``_keys`` stored them; a query's ``features`` hold the
+    others), each read when the stage asks for it: the encoder reads a few of them, and most
+    of those are in ``lead_vectors`` already; then the ``extra`` leads (a query's own)."""
 
-    def __init__(self, conn: sqlite3.Connection, seqs: list[int]):
-        self._conn, self._seqs = conn, seqs
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        seqs: list[int],
+        features: QueryFeatures | None = None,
+        *extra: str,
+    ):
+        self._conn, self._seqs, self._features, self._extra = conn, seqs, features or {}, extra
 
     def __len__(self) -> int:
-        return len(self._seqs)
+        return len(self._seqs) + len(self._extra)
 
     def __getitem__(self, i: Any) -> Any:
-        row = self._conn.execute("SELECT lead FROM languages WHERE seq = ?", (self._seqs[i],))
+        if i >= len(self._seqs):
+            return self._extra[i - len(self._seqs)]
+        seq = self._seqs[i]
+        if seq in self._features:
+            return self._features[seq][1]
+        row = self._conn.execute("SELECT lead FROM languages WHERE seq = ?", (seq,))
         return row.fetchone()[0]
 
 
 class _Cached:
     """``encode`` through the ``lead_vectors`` table: a lead read once is never read again."""
 
-    def __init__(self, conn: sqlite3.Connection, encode: Encoder) -> None:
-        self._conn, self._encode = conn, encode
+    def __init__(self, conn: sqlite3.Connection, encode: Encoder, store: bool = True) -> None:
+        self._conn, self._encode, self._store = conn, encode, store  #: store: False for a read
         self.encoded = 0
 
     def __call__(self, leads: list[str]) -> NDArray[np.float32]:
@@ -249,6 +273,7 @@ class _Cached:
             self.encoded += len(todo)
             for h, v in zip(todo, vectors, strict=True):
                 found[h] = v
+        if todo and self._store:
             self._conn.executemany(
                 "INSERT OR REPLACE INTO lead_vectors VALUES (?, ?)",
                 [(h, found[h].tobytes()) for h in todo],
@@ -340,6 +365,86 @@ def _place(
     if tuple(current) != row:
         conn.execute(f"INSERT OR REPLACE INTO groups VALUES ({', '.join('?' * _ROW)})", row)
         update.changed.add(seq)
+
+
+#: Anchor keys and leads that an index once in one language never stored, found for queries
+#: (by seq: a seq's text never changes, so an entry never goes stale)
+QueryFeatures = dict[int, tuple[NDArray[np.uint64], str]]
+
+
+def query_translations(
+    conn: sqlite3.Connection,
+    config: Config,
+    article: Article,
+    features: QueryFeatures | None = None,
+    encode: Encoder | None = None,
+) -> list[tuple[int, TranslationScores]]:
+    """The stored representatives that ``article`` (cleaned, with no stored copy) would be
+    tied to as a translation, with the pair's figures: the add's decision (the stage over every
+    representative, ``article`` last), read only. Nothing is looked up for an article whose
+    language is the index's only one, nor decided for one that shares no anchor key with an
+    article in another language (it can have no candidate; with ``encoder = "all"``, only the
+    first). The encoder reads the leads not in ``lead_vectors`` (the query's) and stores none."""
+    c = config.translate
+    lang = language_of(article)
+    if not c.enabled or not lang or not (_remember(conn, set()) - {lang}):
+        return []
+    reps, langs = _languages_of_representatives(conn)
+    features = {} if features is None else features
+    keys = _read_keys(conn, c, reps, features)
+    _, own, lead = article_features(article, c, lang)
+    if c.encoder != "all" and not _shares_key(own, keys, langs, lang):
+        return []
+    m = len(reps)
+    leads = _Leads(conn, reps, features, lead)
+    cached = _Cached(conn, encode or _encoder(c), store=False)
+    found = translation_pairs([*langs, lang], [*keys, own], leads, c, cached)
+    ids = dict(select_in(conn, "SELECT seq, id FROM articles WHERE seq IN ({marks})", reps))
+    out = []
+    for t in found.pairs:
+        if m in (t.a, t.b):
+            partner = t.a + t.b - m
+            why = TranslationScores(
+                partner=ids[reps[partner]],
+                lang=lang,
+                partner_lang=langs[partner],
+                score=t.score,
+                cosine=None if np.isnan(t.cosine) else t.cosine,
+                anchors=t.anchors,
+                margin=t.margin,
+            )
+            out.append((reps[partner], why))
+    return out
+
+
+def _languages_of_representatives(conn: sqlite3.Connection) -> tuple[list[int], list[str]]:
+    """``_representatives`` without their ranks (a query decides no group's center)."""
+    rows = conn.execute(f"SELECT g.seq, l.lang FROM groups g {_REPRESENTATIVES}").fetchall()
+    return [r[0] for r in rows], [r[1] for r in rows]
+
+
+def _read_keys(
+    conn: sqlite3.Connection, config: TranslateConfig, seqs: list[int], features: QueryFeatures
+) -> list[NDArray[np.uint64]]:
+    """``_keys`` read only: those not stored are found from the stored text into ``features``."""
+    stored = dict(select_in(conn, "SELECT seq, keys FROM languages WHERE seq IN ({marks})", seqs))
+    missing = [s for s in seqs if stored.get(s) is None and s not in features]
+    rows = select_in(conn, "SELECT seq, title, text FROM articles WHERE seq IN ({marks})", missing)
+    for seq, title, text in rows:
+        _, keys, lead = article_features(Article(id=str(seq), text=text, title=title), config, "")
+        features[seq] = (keys, lead)
+    return [
+        features[s][0] if stored.get(s) is None else np.frombuffer(stored[s], np.uint64)
+        for s in seqs
+    ]
+
+
+def _shares_key(
+    own: NDArray[np.uint64], keys: list[NDArray[np.uint64]], langs: list[str], lang: str
+) -> bool:
+    """Whether a representative in another language holds one of the anchor keys ``own``."""
+    other = [k for k, lg in zip(keys, langs, strict=True) if lg != lang]
+    return bool(other) and bool(np.isin(own, np.concatenate(other)).any())
 
 
 def translation_of(conn: sqlite3.Connection, seq: int) -> tuple[Any, ...] | None:
