@@ -141,7 +141,8 @@ def query(
     config_file: ConfigFile = None,
     overrides: Overrides = None,
 ) -> None:
-    """The copies and the story of an article that is not in the index (nothing is stored)."""
+    """The copies, translations and story of an article that is not in the index (nothing is
+    stored)."""
     if (file is None) == (text is None):
         raise typer.BadParameter("give FILE or --text, not both and not neither")
     try:
