@@ -14,10 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 
-from newsdedup.fingerprint.anchors import anchor_keys, skeleton
+from newsdedup.fingerprint.anchor_scan import anchor_spans
+from newsdedup.fingerprint.anchors import anchor_keys, anchor_keys_batch, skeleton
 
 _NUMBER = re.compile(r"\d(?:[\d.,\u00a0\u202f ]*\d)?")
 _NAME = re.compile(r"\b[A-ZÀ-ÞА-ЯЁЄІЇҐЂЈЉЊЋЏΑ-Ω][\w'’-]+|\b[A-Z]{2,}\b")
+#: the name pattern with its capital first, as anchor_scan.py scans it
+_NAME_FAST = re.compile(r"[A-ZÀ-ÞА-ЯЁЄІЇҐЂЈЉЊЋЏΑ-Ω](?<=\b.)[\w'’-]+")
 _SEPARATORS = re.compile(r"[.,\u00a0\u202f ]")
 
 
@@ -53,3 +56,28 @@ def test_anchor_keys_of_names_numbers_and_acronyms() -> None:
     assert np.array_equal(anchor_keys(text), reference_keys(text))
     cyrillic = anchor_keys("Путин и 1 000 солдат")
     assert len(np.intersect1d(anchor_keys(text), cyrillic)) == 2  # ptn and #1000
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(texts, max_size=6))
+def test_anchor_keys_batch_equals_each_text_alone(batch: list[str]) -> None:
+    """The compiled scan of a batch (texts joined by newlines) keys each text as the regexes
+    key it alone: no match crosses from one text into the next."""
+    found = anchor_keys_batch(batch)
+    assert len(found) == len(batch)
+    for text, keys in zip(batch, found, strict=True):
+        assert np.array_equal(keys, reference_keys(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_anchor_spans_are_the_regex_matches(text: str) -> None:
+    found = anchor_spans(text)
+    spans = [text[a:b] for a, b in zip(found.starts.tolist(), found.ends.tolist(), strict=True)]
+    names, numbers = _NAME_FAST.findall(text), _NUMBER.findall(text)
+    assert spans == names + numbers
+    assert found.number.tolist() == [False] * len(names) + [True] * len(numbers)
+    first = found.first.tolist()
+    assert [spans[f] for f in first] == spans  # one that spells the same, the same for all
+    assert all(first[f] == f for f in first)
+    assert len(set(first)) == len(set(spans))

@@ -21,13 +21,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import cache
 
 import numpy as np
 import xxhash
 from numpy.typing import NDArray
 
-__all__ = ["anchor_keys", "guess_language", "skeleton"]
+from newsdedup.fingerprint.anchor_scan import (
+    CAPITAL,
+    NAME_BODY,
+    NUMBER_BODY,
+    Spans,
+    anchor_spans,
+)
+
+__all__ = ["anchor_keys", "anchor_keys_batch", "guess_language", "skeleton"]
 
 #: Cyrillic and Greek letters in Latin, as English-language news spells names.
 _TRANSLIT = str.maketrans(
@@ -71,11 +80,11 @@ _TRANSLIT = str.maketrans(
 #: Letters that transliteration conventions spell in more than one way, to one spelling.
 _FOLD = str.maketrans({"c": "k", "q": "k", "w": "v", "z": "s", "x": "ks", "j": "i", "y": "i"})
 
-_NUMBER = re.compile(r"\d(?:[\d.,\u00a0\u202f ]*\d)?")
-#: A capital after a word boundary, then word letters: the capital comes first (the boundary
-#: checked behind it) so that the regex engine skips to capitals, 4x faster than a leading \b;
-#: an acronym ("NHK", once a second alternative) is such a word too.
-_NAME = re.compile(r"[A-ZÀ-ÞА-ЯЁЄІЇҐЂЈЉЊЋЏΑ-Ω](?<=\b.)[\w'’-]+")
+_NUMBER = re.compile(r"\d(?:" + NUMBER_BODY[:-1] + r"]*\d)?")
+#: A capital after a word boundary, then word letters (an acronym, "NHK", is such a word too).
+#: anchor_scan.py finds these matches and _NUMBER's in compiled code; the regexes stay as the
+#: patterns' definition.
+_NAME = re.compile(CAPITAL + r"(?<=\b.)" + NAME_BODY + "+")
 _SEPARATORS = str.maketrans("", "", ".,\u00a0\u202f ")  #: deleted from a number's digits
 _VOWELS = re.compile(r"[aeiouh]+")
 
@@ -96,14 +105,53 @@ def skeleton(word: str) -> str:
 
 def anchor_keys(text: str) -> NDArray[np.uint64]:
     """The sorted, unique anchor keys of ``text``: hashes of its numbers (two digits or more)
-    and of its names' skeletons (see module docstring). Runs on every copy group's
-    representative of a corpus in two languages, so each distinct name's key is cached."""
-    if not text.isascii():  # NFKC leaves ASCII as it is
-        text = unicodedata.normalize("NFKC", text)  # full-width digits and letters (ja, zh)
-    keys = {_name_key(name) for name in set(_NAME.findall(text))}
-    keys.update(_number_key(number) for number in set(_NUMBER.findall(text)))
-    keys.discard(None)
-    return np.sort(np.fromiter(keys, np.uint64, len(keys)))
+    and of its names' skeletons (see module docstring)."""
+    return anchor_keys_batch([text])[0]
+
+
+def anchor_keys_batch(texts: Sequence[str]) -> list[NDArray[np.uint64]]:
+    """``anchor_keys`` of each text. Runs on every copy group's representative of a corpus in
+    two languages, so the batch is scanned at once in compiled code (anchor_scan.py) and each
+    distinct name's and number's key is computed once (and cached)."""
+    if not texts:
+        return []
+    normal = [t if t.isascii() else unicodedata.normalize("NFKC", t) for t in texts]
+    # "\n" starts no match and ends any, as a text's ends do (full-width forms: NFKC above)
+    joined = "\n".join(normal)
+    spans = anchor_spans(joined)
+    found, keys = _span_keys(joined, spans)
+    text_starts = np.cumsum([0] + [len(t) + 1 for t in normal[:-1]])
+    owner = np.searchsorted(text_starts, spans.starts[found], side="right") - 1
+    order = np.lexsort((keys, owner))
+    keys, owner = keys[order], owner[order]
+    new = np.ones(len(keys), bool)
+    new[1:] = (keys[1:] != keys[:-1]) | (owner[1:] != owner[:-1])
+    keys, owner = keys[new], owner[new]
+    return np.split(keys, np.searchsorted(owner, np.arange(1, len(texts))))
+
+
+def _span_keys(text: str, spans: Spans) -> tuple[NDArray[np.bool_], NDArray[np.uint64]]:
+    """Which spans have a key (a name's skeleton or a number long enough), and their keys."""
+    distinct = np.flatnonzero(spans.first == np.arange(len(spans.first)))
+    values = [
+        (_number_key if is_number else _name_key)(text[a:b])
+        for a, b, is_number in zip(
+            spans.starts[distinct].tolist(),
+            spans.ends[distinct].tolist(),
+            spans.number[distinct].tolist(),
+            strict=True,
+        )
+    ]
+    has_key = np.fromiter((v is not None for v in values), bool, len(values))
+    distinct_keys = np.zeros(len(values), np.uint64)
+    distinct_keys[has_key] = np.fromiter(
+        (v for v in values if v is not None), np.uint64, int(has_key.sum())
+    )
+    slot = np.zeros(len(spans.first), np.int64)
+    slot[distinct] = np.arange(len(distinct))
+    slot = slot[spans.first]
+    found = has_key[slot]
+    return found, distinct_keys[slot][found]
 
 
 @cache
@@ -113,6 +161,7 @@ def _name_key(name: str) -> int | None:
     return xxhash.xxh3_64_intdigest(key.encode()) if key else None
 
 
+@cache
 def _number_key(number: str) -> int | None:
     """The anchor key of a number as written (None under two digits)."""
     digits = number.translate(_SEPARATORS)
