@@ -196,6 +196,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
 #: one of which such a line must contain (a cheap test before the regex).
 _SEARCHED = ("chat_widget", "cookie_notice")
 _SEARCHED_WORDS = ("help", "anything", "chat", "online", "support", "cookie")
+_SEARCHED_WORD = re.compile("|".join(_SEARCHED_WORDS))  # in one call instead of six
 
 #: Patterns tested on lines of any length; the others only on lines of at most _SHORT words.
 _ANY_LENGTH = ("asset_caption", "media_control")
@@ -211,7 +212,21 @@ _ANYWHERE_PATTERN = _alternation(_SEARCHED)
 _LONG_PATTERN = _alternation(_ANY_LENGTH)
 _LONG_FIRST = frozenset("0123456789fFeEoOvVpPwWcC")  # the first characters _LONG_PATTERN allows
 
-_KEY_DROP = re.compile(r"[\W_]+", re.UNICODE)
+_KEY_WORD = re.compile(r"[^\W_]+")  # what line_key keeps: runs of letters and digits
+
+#: line_key of ASCII text on bytes: letters folded, digits kept, every other byte a space.
+_ASCII_KEY = bytes(
+    ord(chr(b).lower()) if chr(b).isascii() and chr(b).isalnum() else ord(" ") for b in range(256)
+)
+#: Punctuation common in news text that is a word break to line_key and has no case: a line
+#: whose other characters are ASCII takes the bytes path once these become spaces.
+_PLAIN_BREAKS = dict.fromkeys(
+    map(ord, "\u00a0\u00ab\u00bb\u2013\u2014\u2018\u2019\u201c\u201d\u2026"), " "
+)
+
+#: The first characters (ASCII ones; any other is tried) a line needs for a start pattern other
+#: than media_duration (a line ending in a digit) and code (a line without a space).
+_START_FIRST = frozenset("0123456789cefilopstuvwCEFILOPSTUVW")
 
 
 class AllBoilerplate(Exception):
@@ -246,7 +261,12 @@ def split_lines(text: str) -> list[Line]:
 
 def line_key(text: str) -> str:
     """A line compared loosely: case, punctuation and spacing ignored."""
-    return " ".join(_KEY_DROP.sub(" ", text.casefold()).split())
+    if not text.isascii():
+        plain = text.translate(_PLAIN_BREAKS)
+        if not plain.isascii():
+            return " ".join(_KEY_WORD.findall(text.casefold()))
+        text = plain
+    return " ".join(text.encode().translate(_ASCII_KEY).decode().split())
 
 
 def _hash(key: str) -> int:
@@ -325,54 +345,62 @@ def strip_boilerplate(
     Kept lines are joined as they stood, with a blank line where lines were taken out, so the
     cleaned text reads like the original. If every line would go, AllBoilerplate is raised: a
     rule that empties an article is more likely wrong than the article.
+
+    Most articles lose no line, so lines are plain strings here and their offsets are found
+    only when something is removed (Line objects cost more than all the rules together).
     """
-    lines = split_lines(text)
+    lines = list(filter(None, map(str.strip, text.splitlines())))  # as split_lines's texts
     verdicts = _judge(lines, text, config, learned, title)
-    if not any(v is not None for v in verdicts):
+    if verdicts is None:
         return (text.strip() if lines else text), ()
-    if all(v is not None for v in verdicts):
+    if None not in verdicts:
         raise AllBoilerplate
+    found = split_lines(text)
     removals = tuple(
         Removal(start=ln.start, end=ln.end, text=ln.text, reason=v[0], rule=v[1])
-        for ln, v in zip(lines, verdicts, strict=True)
+        for ln, v in zip(found, verdicts, strict=True)
         if v is not None
     )
-    kept = [ln for ln, v in zip(lines, verdicts, strict=True) if v is None]
+    kept = [ln for ln, v in zip(found, verdicts, strict=True) if v is None]
     return _join(kept, text), removals
 
 
+Verdict = tuple[str, str]  # (reason, rule) of a removed line
+
+
 def _judge(
-    lines: list[Line],
+    lines: list[str],
     text: str,
     config: CleanConfig,
     learned: Boilerplate | None,
     title: str | None,
-) -> list[tuple[str, str] | None]:
-    verdicts: list[tuple[str, str] | None] = [None] * len(lines)
-    keys = [
-        line_key(ln.text) if len(ln.text) < _SHORT_CHARS and ln.words <= _SHORT else ""
-        for ln in lines
-    ]
-    tail_from = len(text) * (1.0 - config.read_more_tail)
-    for i, (line, key) in enumerate(zip(lines, keys, strict=True)):
+) -> list[Verdict | None] | None:
+    """Each line's verdict, or None when no line is boilerplate (the common case)."""
+    verdicts: list[Verdict | None] = [None] * len(lines)
+    keys: list[str] = []
+    for i, line in enumerate(lines):
+        short = len(line) < _SHORT_CHARS and line.count(" ") < _SHORT
+        key = line_key(line) if short else ""
+        keys.append(key)
         if not key:
             verdicts[i] = _long_rule(line)
-            continue
-        if key in READ_MORE_HEADINGS and line.start >= tail_from:
-            for j in range(i, len(lines)):
-                verdicts[j] = verdicts[j] or ("read_more", key)
+        elif key in READ_MORE_HEADINGS and split_lines(text)[i].start >= len(text) * (
+            1.0 - config.read_more_tail
+        ):
+            verdicts[i:] = [("read_more", key)] * (len(lines) - i)
             break
-        verdicts[i] = _rule(line, key, learned)
-    _mark_repeated(keys, verdicts, title)
-    return verdicts
+        else:
+            verdicts[i] = _rule(line, key, learned)
+    _mark_repeated(keys, verdicts, title, len(lines))
+    return verdicts if any(verdicts) else None
 
 
-def _rule(line: Line, key: str, learned: Boilerplate | None) -> tuple[str, str] | None:
+def _rule(line: str, key: str, learned: Boilerplate | None) -> Verdict | None:
     if key in BUILTIN_LINES or key in READ_MORE_HEADINGS:
         return ("builtin", key)
-    m = _START_PATTERN.match(line.text)
-    if m is None and any(w in key for w in _SEARCHED_WORDS):
-        m = _ANYWHERE_PATTERN.search(line.text)
+    m = _START_PATTERN.match(line) if _may_start(line) else None
+    if m is None and _SEARCHED_WORD.search(key):
+        m = _ANYWHERE_PATTERN.search(line)
     if m is not None:
         return ("pattern", str(m.lastgroup))
     if learned is not None and key in learned:
@@ -380,20 +408,32 @@ def _rule(line: Line, key: str, learned: Boilerplate | None) -> tuple[str, str] 
     return None
 
 
-def _long_rule(line: Line) -> tuple[str, str] | None:
-    if line.text[0] not in _LONG_FIRST:
+def _may_start(line: str) -> bool:
+    """Whether _START_PATTERN can match ``line``: a cheap test that skips most lines."""
+    first, last = line[0], line[-1]
+    return (
+        first in _START_FIRST
+        or not first.isascii()
+        or last in "0123456789"
+        or not last.isascii()
+        or " " not in line
+    )
+
+
+def _long_rule(line: str) -> Verdict | None:
+    if line[0] not in _LONG_FIRST:
         return None
-    m = _LONG_PATTERN.match(line.text)
+    m = _LONG_PATTERN.match(line)
     return None if m is None else ("pattern", str(m.lastgroup))
 
 
 def _mark_repeated(
-    keys: list[str], verdicts: list[tuple[str, str] | None], title: str | None
+    keys: list[str], verdicts: list[Verdict | None], title: str | None, n: int
 ) -> None:
     """A short line both above and below the article, and nowhere inside it, is a widget (an ad
     banner at the top and the bottom); a line repeated through the body (a recipe's "Lunch", a
-    list's headings) is the article's own."""
-    n = len(keys)
+    list's headings) is the article's own. ``keys`` may stop short of the ``n`` lines where a
+    read-more tail was cut."""
     if n < _REPEAT_MIN_LINES:
         return
     edge = n // 4
@@ -401,6 +441,8 @@ def _mark_repeated(
     for i, key in enumerate(keys):
         if key and key.count(" ") < _REPEAT_MAX_WORDS and verdicts[i] is None:
             seen.setdefault(key, []).append(i)
+    if len(seen) == sum(map(len, seen.values())):
+        return  # no line repeats (the headline is looked at only when one does)
     headline = line_key(title) if title else keys[0]
     for key, where in seen.items():
         if len(where) < 2 or key == headline:

@@ -26,6 +26,7 @@ __all__ = [
     "hash_word",
     "index_quoted_shingles",
     "index_shingles",
+    "unstable_texts",
 ]
 
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
@@ -264,6 +265,40 @@ def index_quoted_shingles(seq, quoted):  # type: ignore[no-untyped-def]
         pos[u] = np.int32((order[r] << 2) | (np.int64(quoted[order[r]]) << 1))
         u += 1
     return values[:u], pos[:u]
+
+
+@nb.njit(nogil=True, cache=True)
+def unstable_texts(buf, offsets, stable):  # type: ignore[no-untyped-def]
+    """Which documents of a batch hold a character outside ``stable`` (a bool per code point
+    below U+10000; ASCII is always stable): those prenormalize may change beyond ASCII case.
+
+    ``buf`` is UTF-8 as ``str.encode`` writes it (lone surrogates passed as three bytes); a
+    character of four bytes is never stable.
+    """
+    n = offsets.size - 1
+    out = np.zeros(n, np.bool_)
+    for d in range(n):
+        i = offsets[d]
+        end = offsets[d + 1]
+        while i < end:
+            c = np.int64(buf[i])
+            if c < 0x80:
+                i += 1
+                continue
+            if c < 0xE0:
+                cp = ((c & 0x1F) << 6) | (np.int64(buf[i + 1]) & 0x3F)
+                i += 2
+            elif c < 0xF0:
+                cp = ((c & 0x0F) << 12) | ((np.int64(buf[i + 1]) & 0x3F) << 6)
+                cp |= np.int64(buf[i + 2]) & 0x3F
+                i += 3
+            else:
+                out[d] = True
+                break
+            if not stable[cp]:
+                out[d] = True
+                break
+    return out
 
 
 @nb.njit(parallel=True, nogil=True, cache=True)
