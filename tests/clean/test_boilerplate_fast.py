@@ -112,7 +112,17 @@ def _old_strip(
         if v is not None
     )
     kept = [ln for ln, v in zip(lines, verdicts, strict=True) if v is None]
-    return bp._join(kept, text), removals
+    return _old_join(kept, text), removals
+
+
+def _old_join(kept: list[bp.Line], text: str) -> str:
+    parts: list[str] = []
+    for prev, line in zip([None, *kept[:-1]], kept, strict=True):
+        if prev is not None:
+            gap = text[prev.end : line.start]
+            parts.append("\n\n" if "\n\n" in gap or gap.count("\n") > 1 else "\n")
+        parts.append(line.text)
+    return "".join(parts)
 
 
 # --- random texts ----------------------------------------------------------------------------
@@ -187,6 +197,14 @@ def test_boilerplate_fast_strip_equals_the_old_code(text: str, title: str | None
             assert _outcome(strip_boilerplate, text, **kwargs) == _outcome(
                 _old_strip, text, **kwargs
             )
+
+
+@settings(max_examples=400)
+@given(text=st.one_of(st.text(), _texts()))
+def test_boilerplate_fast_line_starts_equal_split_lines(text: str) -> None:
+    lines = bp.split_lines(text)
+    assert bp._starts(text) == [ln.start for ln in lines]
+    assert list(filter(None, map(str.strip, text.splitlines()))) == [ln.text for ln in lines]
 
 
 @settings(max_examples=400)

@@ -355,14 +355,25 @@ def strip_boilerplate(
         return (text.strip() if lines else text), ()
     if None not in verdicts:
         raise AllBoilerplate
-    found = split_lines(text)
+    found = list(zip(_starts(text), lines, strict=True))
     removals = tuple(
-        Removal(start=ln.start, end=ln.end, text=ln.text, reason=v[0], rule=v[1])
-        for ln, v in zip(found, verdicts, strict=True)
+        Removal(start=start, end=start + len(line), text=line, reason=v[0], rule=v[1])
+        for (start, line), v in zip(found, verdicts, strict=True)
         if v is not None
     )
-    kept = [ln for ln, v in zip(found, verdicts, strict=True) if v is None]
+    kept = [span for span, v in zip(found, verdicts, strict=True) if v is None]
     return _join(kept, text), removals
+
+
+def _starts(text: str) -> list[int]:
+    """Where each non-blank line starts: split_lines's offsets, without a Line each."""
+    starts = []
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        if not raw.isspace():
+            starts.append(pos + len(raw) - len(raw.lstrip()))
+        pos += len(raw)
+    return starts
 
 
 Verdict = tuple[str, str]  # (reason, rule) of a removed line
@@ -384,7 +395,7 @@ def _judge(
         keys.append(key)
         if not key:
             verdicts[i] = _long_rule(line)
-        elif key in READ_MORE_HEADINGS and split_lines(text)[i].start >= len(text) * (
+        elif key in READ_MORE_HEADINGS and _starts(text)[i] >= len(text) * (
             1.0 - config.read_more_tail
         ):
             verdicts[i:] = [("read_more", key)] * (len(lines) - i)
@@ -456,11 +467,14 @@ def _mark_repeated(
                 verdicts[i] = ("repeated", f"{len(where)} times, above and below the article")
 
 
-def _join(kept: list[Line], text: str) -> str:
+def _join(kept: list[tuple[int, str]], text: str) -> str:
+    """Kept (start, line) pairs joined, a blank line where the text had one between them."""
     parts: list[str] = []
-    for prev, line in zip([None, *kept[:-1]], kept, strict=True):
-        if prev is not None:
-            gap = text[prev.end : line.start]
+    end = -1
+    for start, line in kept:
+        if end >= 0:
+            gap = text[end:start]
             parts.append("\n\n" if "\n\n" in gap or gap.count("\n") > 1 else "\n")
-        parts.append(line.text)
+        parts.append(line)
+        end = start + len(line)
     return "".join(parts)
