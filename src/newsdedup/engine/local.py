@@ -210,7 +210,7 @@ def run_copies(
     articles = _cleaned(articles, config.clean, report)
     if not config.translate.enabled:
         return _run_copies(articles, config, report, progress, None)
-    with TranslationSide(config.translate) as side:
+    with TranslationSide(config.translate, workers=_processes(config)) as side:
         return _run_copies(side.tee(articles), config, report, progress, side)
 
 

@@ -3,34 +3,53 @@ translation pairs among the copy groups' representatives (relate/translate.py).
 
 A corpus in one language pays for a language guess per article (tens of microseconds,
 fingerprint/anchors.guess_language) and for keeping the texts in a spill; anchors and the
-encoder run only when a second language shows up.
+encoder run only when a second language shows up. Then every representative's anchor keys are
+needed (their rarity is counted over all of them): they are read from the spill a chunk at a
+time in compiled code (fingerprint/anchor_scan.py), in worker processes for a large corpus, and
+a lead is made only for an article the encoder reads.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from typing import overload
 
 import numpy as np
 from numpy.typing import NDArray
 
 from newsdedup.config import TranslateConfig
+from newsdedup.fingerprint.anchors import anchor_keys_batch
+from newsdedup.fingerprint.multilingual import lead
 from newsdedup.group.copies import Assignment
 from newsdedup.group.translations import Translations, translate_groups
-from newsdedup.relate.translate import Encoder, article_features, language_of
-from newsdedup.spill import Spill
+from newsdedup.processes import map_in_processes
+from newsdedup.relate.translate import Encoder, anchored_text, language_of
+from newsdedup.spill import Spill, read_chunk
 from newsdedup.types import Article
 
-__all__ = ["TranslationSide", "Translations"]  # Translations: group/translations.py
+__all__ = ["POOL_AFTER", "TranslationSide", "Translations"]  # Translations: group/translations
+
+#: Representatives from which the anchor keys are read in worker processes (starting them
+#: costs about a second each; 40 us of keys per article on one core otherwise).
+POOL_AFTER = 50_000
+
+Row = tuple[str, str, str | None]  #: what the spill keeps of an article: id, text, title
+#: A chunk of the spill (its place in the file) and the rows of it to key.
+Task = tuple[int, list[int]]
 
 
 class TranslationSide:
     """Watches the article stream for the translation stage; use as a context manager."""
 
-    def __init__(self, config: TranslateConfig, encode: Encoder | None = None) -> None:
+    def __init__(
+        self, config: TranslateConfig, encode: Encoder | None = None, workers: int = 1
+    ) -> None:
         self.config = config
         self.encode = encode  #: None: the multilingual encoder (tests may pass another)
-        self._spill: Spill[tuple[str, str, str | None]] = Spill()
+        self.workers = workers  #: processes for a large corpus's anchor keys (1: this one)
+        self._spill: Spill[Row] = Spill()
         self._lang: dict[str, str] = {}
+        self._row: dict[str, int] = {}  #: each id's first row in the spill
 
     def __enter__(self) -> TranslationSide:
         return self
@@ -42,8 +61,10 @@ class TranslationSide:
         """The articles, each one's language noted and its text spilled as it passes (the text
         and title only: a cleaned article's raw text and removals would double the spill)."""
         for article in articles:
+            if article.id not in self._row:
+                self._row[article.id] = self._spill.rows
+                self._lang[article.id] = language_of(article)
             self._spill.add((article.id, article.text, article.title))
-            self._lang.setdefault(article.id, language_of(article))
             yield article
 
     def join(
@@ -55,17 +76,73 @@ class TranslationSide:
             return assignment, Translations(langs=langs)
         reps = np.flatnonzero(assignment.center == np.arange(len(ids)))
         reps = reps[[bool(langs[d]) for d in reps.tolist()]]
-        row = {ids[d]: k for k, d in enumerate(reps.tolist())}
-        keys: list[NDArray[np.uint64]] = [np.empty(0, np.uint64)] * len(reps)
-        leads = [""] * len(reps)
-        seen: set[str] = set()
-        for article_id, text, title in self._spill.take(lambda r: r[0] in row):
-            if article_id in seen:
-                continue  # a repeated id: the first one is the article (ids.unique_ids)
-            seen.add(article_id)
-            article = Article(id=article_id, text=text, title=title)
-            k = row[article.id]
-            _, keys[k], leads[k] = article_features(article, self.config, lang=langs[reps[k]])
+        # the first spilled row of each id is the article (ids.unique_ids); -1: none
+        rows = np.array([self._row.get(ids[d], -1) for d in reps.tolist()], np.int64)
+        keys = self._keys(rows)
+        leads = _Leads(self._spill, rows, self.config.lead_chars)
         return translate_groups(
             langs, reps, keys, leads, rank, assignment, self.config, encode=self.encode
         )
+
+    def _keys(self, rows: NDArray[np.int64]) -> list[NDArray[np.uint64]]:
+        """The anchor keys of the spilled ``rows`` (in any order; -1 has none), chunk by chunk,
+        in worker processes when there are many."""
+        keys: list[NDArray[np.uint64]] = [np.empty(0, np.uint64)] * len(rows)
+        offsets, first_rows = self._spill.layout()
+        order = np.flatnonzero(rows >= 0)
+        order = order[np.argsort(rows[order], kind="stable")]
+        chunk = np.searchsorted(first_rows, rows[order], side="right") - 1
+        cut = np.flatnonzero(np.diff(chunk)) + 1
+        groups = np.split(order, cut) if len(order) else []
+        tasks: list[Task] = [
+            (int(offsets[c]), (rows[group] - first_rows[c]).tolist())
+            for c, group in zip(chunk[np.r_[0, cut]].tolist(), groups, strict=True)
+        ]
+        workers = self.workers if len(order) >= POOL_AFTER and self.workers > 1 else 0
+        path = self._spill.path
+        found = map_in_processes(_chunk_keys, tasks, workers, path, what="anchor keys")
+        for group, (flat, sizes) in zip(groups, found, strict=True):
+            parts = np.split(flat, np.cumsum(sizes)[:-1])
+            for k, part in zip(group.tolist(), parts, strict=True):
+                keys[k] = part
+        return keys
+
+
+def _chunk_keys(task: Task, path: str) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
+    """The anchor keys of some rows of one chunk of the spill ``path``: all of them in one
+    array, and each row's count (a worker process's task: small to send back)."""
+    offset, wanted = task
+    chunk = read_chunk(path, offset)
+    texts = [anchored_text(text, title) for _, text, title in (chunk[k] for k in wanted)]
+    found = anchor_keys_batch(texts)
+    sizes = np.fromiter((len(k) for k in found), np.int64, len(found))
+    return (np.concatenate(found) if found else np.empty(0, np.uint64)), sizes
+
+
+class _Leads(Sequence[str]):
+    """The leads of the spilled ``rows`` (-1: ""), each made when asked for: the encoder reads
+    only its candidates'. The last chunk read is kept (candidates come in row order)."""
+
+    def __init__(self, spill: Spill[Row], rows: NDArray[np.int64], chars: int) -> None:
+        self._spill, self._rows, self._chars = spill, rows, chars
+        self._at: tuple[int, int] = (-1, 0)
+        self._chunk: list[Row] = []
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, k: int) -> str: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[str]: ...
+    def __getitem__(self, k: int | slice) -> str | list[str]:
+        if isinstance(k, slice):
+            return [self[j] for j in range(*k.indices(len(self)))]
+        row = int(self._rows[k])
+        if row < 0:
+            return ""
+        at = self._spill.chunk_of(row)
+        if at != self._at:
+            self._at, self._chunk = at, self._spill.chunk(at[0])
+        _, text, title = self._chunk[row - at[1]]
+        return lead(text, title, self._chars)

@@ -42,6 +42,7 @@ __all__ = [
     "Search",
     "Translation",
     "anchor_candidates",
+    "anchored_text",
     "article_features",
     "language_of",
     "translation_pairs",
@@ -71,12 +72,16 @@ def article_features(
     article: Article, config: TranslateConfig, lang: str | None = None
 ) -> tuple[str, NDArray[np.uint64], str]:
     """What the stage needs of one article: its language, anchor keys and lead (a map)."""
-    text = f"{article.title or ''}\n{article.text}"
     return (
         lang if lang is not None else language_of(article),
-        anchor_keys(text),
+        anchor_keys(anchored_text(article.text, article.title)),
         lead(article.text, article.title, config.lead_chars),
     )
+
+
+def anchored_text(text: str, title: str | None) -> str:
+    """What an article's anchor keys are read from: its title, then its text."""
+    return f"{title or ''}\n{text}"
 
 
 @dataclass(frozen=True, slots=True)
