@@ -224,9 +224,15 @@ _PLAIN_BREAKS = dict.fromkeys(
     map(ord, "\u00a0\u00ab\u00bb\u2013\u2014\u2018\u2019\u201c\u201d\u2026"), " "
 )
 
-#: The first characters (ASCII ones; any other is tried) a line needs for a start pattern other
-#: than media_duration (a line ending in a digit) and code (a line without a space).
-_START_FIRST = frozenset("0123456789cefilopstuvwCEFILOPSTUVW")
+#: The words the start patterns other than media_duration (a line ending in a digit), code (a
+#: line without a space) and asset_caption (a line starting with a digit) start with: a line
+#: whose first two characters are ASCII and start none of them is not tried.
+_START_WORDS = (
+    *("published", "updated", "posted", "last", "first", "photo", "image", "picture", "video"),
+    *("credit", "caption", "source", "full", "enlarge", "expand", "open", "view", "play"),
+    *("watch", "click", "share", "follow", "tweet", "pin", "email", "sign", "subscribe"),
+)
+_START_HEADS = frozenset(w[:2] for w in _START_WORDS)
 
 
 class AllBoilerplate(Exception):
@@ -421,10 +427,11 @@ def _rule(line: str, key: str, learned: Boilerplate | None) -> Verdict | None:
 
 def _may_start(line: str) -> bool:
     """Whether _START_PATTERN can match ``line``: a cheap test that skips most lines."""
-    first, last = line[0], line[-1]
+    head, last = line[:2], line[-1]
     return (
-        first in _START_FIRST
-        or not first.isascii()
+        head.lower() in _START_HEADS
+        or not head.isascii()
+        or head[0] in "0123456789"
         or last in "0123456789"
         or not last.isascii()
         or " " not in line
