@@ -77,3 +77,21 @@ def test_multilingual_device_names_are_checked_and_cuda_needs_torch(
             encode_leads(TEXTS, device="cuda")
     finally:
         _torch_device.cache_clear()
+
+
+def test_auto_device_does_not_import_torch_without_a_gpu_device_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    from newsdedup.fingerprint import multilingual
+
+    monkeypatch.setattr(multilingual.sys, "platform", "linux")
+    monkeypatch.setattr(multilingual, "_GPU_NODES", ("/nonexistent/nvidiactl",))
+    monkeypatch.setitem(sys.modules, "torch", object())  # any use of torch would fail
+    multilingual._torch_device.cache_clear()
+    try:
+        assert multilingual._torch_device("auto") is None
+        assert multilingual._torch_device("cpu") is None
+    finally:
+        multilingual._torch_device.cache_clear()

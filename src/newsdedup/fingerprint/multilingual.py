@@ -16,6 +16,7 @@ forward pass, on the package's own weights, as torch operations on that device
 from __future__ import annotations
 
 import os
+import sys
 from functools import cache
 from itertools import chain
 from pathlib import Path
@@ -109,7 +110,7 @@ def encode_leads(leads: list[str], threads: int = 1, device: str = "cpu") -> NDA
 @cache  # once per process: importing torch to ask for a GPU takes a second or two
 def _torch_device(device: str) -> str | None:
     """The torch device ``device`` names, or None for the package's numpy pass."""
-    if device == "cpu":
+    if device == "cpu" or (device == "auto" and not _may_have_gpu()):
         return None
     try:
         import torch
@@ -122,6 +123,16 @@ def _torch_device(device: str) -> str | None:
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else None
     return device
+
+
+#: Device files of a GPU that torch could use on Linux: NVIDIA's, AMD's (ROCm) and WSL's.
+_GPU_NODES = ("/dev/nvidiactl", "/dev/nvidia0", "/dev/kfd", "/dev/dxg")
+
+
+def _may_have_gpu() -> bool:
+    """False where torch cannot see a GPU (Linux without any GPU device file), so that "auto"
+    does not import torch (seconds) only to learn it."""
+    return not sys.platform.startswith("linux") or any(map(os.path.exists, _GPU_NODES))
 
 
 @cache
