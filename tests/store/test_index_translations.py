@@ -348,3 +348,19 @@ def test_index_translations_query_shows_them_in_the_cli_and_the_service(tmp_path
     ]
     plain = CliRunner().invoke(cli.app, ["query", "--db", str(db), "--text", DE])
     assert "translation en de->en score" in plain.output
+
+
+def test_stored_features_are_each_articles_own_features() -> None:
+    """The batched keys and leads of stored rows equal article_features of each article."""
+    from newsdedup.config import TranslateConfig
+    from newsdedup.relate.translate import article_features
+    from newsdedup.store.translations import _stored_features
+
+    texts = ["Putin met Macron in Paris on 12 May 2023.", "Путин и 1 000 солдат", "", "no names"]
+    rows = [(k, ("Title 7" if k % 2 else None), texts[k % 4] + f" {k * 37}") for k in range(2100)]
+    config = TranslateConfig()
+    found = list(_stored_features(rows, config))
+    assert [f[0] for f in found] == [r[0] for r in rows]
+    for (seq, title, text), (_, keys, lead) in zip(rows, found, strict=True):
+        _, own, own_lead = article_features(Article(id=str(seq), text=text, title=title), config)
+        assert np.array_equal(keys, own) and lead == own_lead

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -39,7 +39,8 @@ import xxhash
 from numpy.typing import NDArray
 
 from newsdedup.config import Config, TranslateConfig
-from newsdedup.fingerprint.multilingual import DIM, encode_leads, encoder_settings
+from newsdedup.fingerprint.anchors import anchor_keys_batch
+from newsdedup.fingerprint.multilingual import DIM, encode_leads, encoder_settings, lead
 from newsdedup.group.copies import Assignment
 from newsdedup.group.representative import priority_ranks
 from newsdedup.group.translations import translate_groups
@@ -47,6 +48,7 @@ from newsdedup.ids import group_id
 from newsdedup.relate.kind import KIND_CODES
 from newsdedup.relate.translate import (
     Encoder,
+    anchored_text,
     article_features,
     language_of,
     translation_pairs,
@@ -216,13 +218,28 @@ def _keys(
     missing = [s for s in seqs if stored.get(s) is None]
     rows = select_in(conn, "SELECT seq, title, text FROM articles WHERE seq IN ({marks})", missing)
     found = []
-    for seq, title, text in rows:
-        article = Article(id=str(seq), text=text, title=title)
-        _, keys, lead = article_features(article, config, "")
+    for seq, keys, first in _stored_features(rows, config):
         stored[seq] = np.asarray(keys, np.uint64).tobytes()
-        found.append((stored[seq], lead, seq))
+        found.append((stored[seq], first, seq))
     conn.executemany("UPDATE languages SET keys = ?, lead = ? WHERE seq = ?", found)
     return [np.frombuffer(stored[s], np.uint64) for s in seqs]
+
+
+def _stored_features(
+    rows: Sequence[tuple[int, str | None, str]], config: TranslateConfig
+) -> Iterator[tuple[int, NDArray[np.uint64], str]]:
+    """Each stored article's (seq, title, text) anchor keys and lead, as ``article_features``
+    makes them, a batch at a time (an index that gains a second language keys all of its
+    representatives: the compiled scan reads a batch at once)."""
+    for start in range(0, len(rows), _BATCH):
+        batch = rows[start : start + _BATCH]
+        keys = anchor_keys_batch([anchored_text(text, title) for _, title, text in batch])
+        for (seq, title, text), own in zip(batch, keys, strict=True):
+            yield seq, own, lead(text, title, config.lead_chars)
+
+
+#: Stored articles keyed at once.
+_BATCH = 1024
 
 
 class _Leads(Sequence[str]):
@@ -430,9 +447,8 @@ def _read_keys(
     stored = dict(select_in(conn, "SELECT seq, keys FROM languages WHERE seq IN ({marks})", seqs))
     missing = [s for s in seqs if stored.get(s) is None and s not in features]
     rows = select_in(conn, "SELECT seq, title, text FROM articles WHERE seq IN ({marks})", missing)
-    for seq, title, text in rows:
-        _, keys, lead = article_features(Article(id=str(seq), text=text, title=title), config, "")
-        features[seq] = (keys, lead)
+    for seq, keys, first in _stored_features(rows, config):
+        features[seq] = (keys, first)
     return [
         features[s][0] if stored.get(s) is None else np.frombuffer(stored[s], np.uint64)
         for s in seqs
