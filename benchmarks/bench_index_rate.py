@@ -16,6 +16,20 @@ from newsdedup.store.index import Index
 from newsdedup.synth import generate_corpus
 
 
+def _written() -> int:
+    """Bytes this process has written through system calls (the WAL, its checkpoints), where
+    /proc tells it; 0 elsewhere."""
+    try:
+        with open("/proc/self/io") as fh:
+            return next(int(line.split()[1]) for line in fh if line.startswith("wchar:"))
+    except (OSError, StopIteration):
+        return 0
+
+
+def _file_bytes(path: str) -> int:
+    return sum(os.path.getsize(path + s) for s in ("", "-wal") if os.path.exists(path + s))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--docs", type=int, default=6000)
@@ -30,7 +44,7 @@ def main() -> None:
             os.remove(args.db + suffix)
     with Index(args.db, Config()) as index:
         index.add(articles[: args.batch])  # compiles the kernels, opens the file
-        start, cpu = time.perf_counter(), time.process_time()
+        start, cpu, written = time.perf_counter(), time.process_time(), _written()
         mark, since = start, args.batch
         for lo in range(args.batch, args.docs, args.batch):
             index.add(articles[lo : lo + args.batch])
@@ -40,13 +54,16 @@ def main() -> None:
                 print(f"  {done:>9,} articles: {(done - since) / (now - mark):.1f} articles/s")
                 mark, since = now, done
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        written = _written() - written
         # what the first reader after the run pays (topics are stale); no-op before they were
         getattr(index, "refresh_topics", lambda: None)()
         topics = time.perf_counter() - start - seconds
     n = args.docs - args.batch
     print(
         f"{n / seconds:.1f} articles/s ({1000 * cpu / n:.2f} CPU ms an article; "
-        f"then {topics:.2f} s for the topics' first read; load {os.getloadavg()[0]:.1f})"
+        f"then {topics:.2f} s for the topics' first read; load {os.getloadavg()[0]:.1f}); "
+        f"{written / n / 1e3:.1f} KB written an article; file "
+        f"{_file_bytes(args.db) / args.docs / 1e3:.2f} KB an article"
     )
 
 

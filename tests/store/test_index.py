@@ -23,7 +23,8 @@ from newsdedup.group.stories.records import story_id
 from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.store.contract import IndexProtocol
 from newsdedup.store.index import Index
-from newsdedup.store.rows import postings
+from newsdedup.store.levels import merge
+from newsdedup.store.rows import LEVELED, levels, postings
 from newsdedup.store.schema import SCHEMA_VERSION, connect, migrate
 from newsdedup.synth import generate_corpus
 from newsdedup.types import Article
@@ -351,7 +352,7 @@ def test_index_migrates_stories_of_a_version_4_file(tmp_path: Path) -> None:
     _as_version_4(path)
     with Index(path, CONFIG) as index:
         assert index.migrated_from == 4
-        assert index.stats()["schema_version"] == SCHEMA_VERSION == 7
+        assert index.stats()["schema_version"] == SCHEMA_VERSION == 8
         index.add(articles[300:])  # the first add rebuilds the stories from the articles
         assert_batch_stories(index, [a.id for a in articles], batch_result()[1])
         assert index._conn().execute("SELECT count(*) FROM state").fetchone()[0] == 0
@@ -502,14 +503,21 @@ def test_index_diff_never_waits_for_a_write(tmp_path: Path) -> None:
 def test_postings_are_every_holder_of_keys_held_within_the_bounds(tmp_path: Path) -> None:
     """``rows.postings`` (what ``query`` reads of ``bands``, ``shingles`` and ``story_keys``, a
     key's rows counted no further than the upper bound) is what reading every row of the keys
-    and counting them gives: absent and repeated keys, and keys past the bound, included."""
+    and counting them gives: absent and repeated keys, and keys past the bound, included; the
+    rows of the postings tables in both levels (store/levels.py: half merged, half recent)."""
     rng = random.Random(4)
     with Index(tmp_path / "x.db", CONFIG) as index:
-        index.add(list(corpus())[:300])
+        index.add(list(corpus())[:150])
+        for table in LEVELED:
+            merge(index._writer, table)
+        index.add(list(corpus())[150:300])
         conn = index._conn()
+        for table in LEVELED:  # both levels hold rows
+            assert all(conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in levels(table))
         for table, holder in (("bands", "seq"), ("shingles", "seq"), ("story_keys", "voice")):
             held: dict[int, list[int]] = {}
-            for key, seq in conn.execute(f"SELECT key, {holder} FROM {table}"):
+            every = " UNION ALL ".join(f"SELECT key, {holder} FROM {t}" for t in levels(table))
+            for key, seq in conn.execute(every):
                 held.setdefault(key, []).append(seq)
             most = max(len(v) for v in held.values())
             assert most >= 3, table

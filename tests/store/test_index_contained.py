@@ -29,6 +29,9 @@ from newsdedup.store.schema import SCHEMA_VERSION
 from newsdedup.synth import generate_corpus
 from newsdedup.synth.brief import cut_brief
 
+#: Every row of the shingles table, both levels (store/levels.py).
+SHINGLES = "(SELECT key, seq FROM shingles UNION ALL SELECT key, seq FROM shingles_recent)"
+
 CONFIG = Config()
 
 
@@ -116,8 +119,10 @@ def check_table(index: Index) -> int:
         values = np.frombuffer(blob, np.uint32)
         keys = values[(values & np.uint32(SAMPLE - 1)) == 0].view(np.int32)
         expected.update((k, seq) for k in keys.tolist())
-    held = set(conn.execute("SELECT key, seq FROM shingles").fetchall())
+    rows = conn.execute(f"SELECT key, seq FROM {SHINGLES}").fetchall()
+    held = set(rows)
     assert held == expected
+    assert len(rows) == len(held)  # a row in one level only
     return len(held)
 
 
@@ -129,7 +134,7 @@ def most_held(index: Index) -> int:
     """The most heads holding one sampled shingle."""
     row = (
         index._conn()
-        .execute("SELECT max(n) FROM (SELECT count(*) AS n FROM shingles GROUP BY key)")
+        .execute(f"SELECT max(n) FROM (SELECT count(*) AS n FROM {SHINGLES} GROUP BY key)")
         .fetchone()
     )
     return int(row[0] or 0)
@@ -207,7 +212,7 @@ def test_index_short_path_bound_in_one_add_is_the_batch(
     with Index(tmp_path / "x.db", config) as index:
         index.add(arrival)
         over = index._conn().execute(
-            "SELECT count(*) FROM (SELECT key FROM shingles GROUP BY key HAVING count(*) > 2)"
+            f"SELECT count(*) FROM (SELECT key FROM {SHINGLES} GROUP BY key HAVING count(*) > 2)"
         )
         assert over.fetchone()[0] > 100
         assert short_pairs_now(index, proposed) == find_copies(arrival, config).stats.short_pairs
@@ -271,6 +276,7 @@ def test_index_migrated_file_gains_the_short_path(
     monkeypatch.undo()
     conn = sqlite3.connect(path, isolation_level=None)  # back to what schema 3 made
     conn.execute("DROP TABLE shingles")
+    conn.execute("DROP TABLE shingles_recent")
     conn.execute("PRAGMA user_version=3")
     conn.close()
     old = batch_membership([*articles[:100], *briefs])

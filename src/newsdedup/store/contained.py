@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 from newsdedup.candidates.contained import SAMPLE, short_pair_filter
 from newsdedup.candidates.lsh import bucket_pairs
 from newsdedup.config import Config
+from newsdedup.store import levels
 from newsdedup.store.rows import pair_rows, postings, select_in
 
 __all__ = [
@@ -92,9 +93,7 @@ def drop_shingles(conn: sqlite3.Connection, seq: int) -> None:
         "SELECT sets FROM fingerprints WHERE seq = ? AND head = 1", (seq,)
     ).fetchone()
     if row is not None:
-        conn.executemany(
-            "DELETE FROM shingles WHERE key = ? AND seq = ?", _rows(seq, _sampled(row[0]))
-        )
+        levels.delete(conn, "shingles", _rows(seq, _sampled(row[0])))
 
 
 def short_pairs(
@@ -107,10 +106,7 @@ def short_pairs(
     flat = np.concatenate([*own.values(), np.empty(0, np.int32)])
     owner = np.repeat(np.asarray(heads, np.int64), [len(own[s]) for s in heads])
     order = np.argsort(flat, kind="stable")  # in key order: B-tree pages touched in turn
-    conn.executemany(
-        "INSERT OR IGNORE INTO shingles VALUES (?, ?)",
-        zip(flat[order].tolist(), owner[order].tolist(), strict=True),
-    )
+    levels.insert(conn, "shingles", zip(flat[order].tolist(), owner[order].tolist(), strict=True))
     return _pairs(conn, config, heads, np.unique(flat).tolist(), info)
 
 

@@ -30,6 +30,7 @@ from newsdedup.group.representative import priority_ranks
 from newsdedup.ids import group_id, tiebreak
 from newsdedup.relate.kind import judge, verifier
 from newsdedup.relate.verify import SCORE_COLUMNS
+from newsdedup.store import levels
 from newsdedup.store.contained import drop_shingles, short_pairs, stored_short_pairs
 from newsdedup.store.rows import (
     chunks,
@@ -98,7 +99,7 @@ def _drop_head(conn: sqlite3.Connection, config: Config, seq: int) -> set[int]:
     partners |= {r[0] for r in conn.execute("SELECT a FROM edges WHERE b = ?", (seq,))}
     conn.execute("DELETE FROM edges WHERE a = ? OR b = ?", (seq, seq))
     keys = _stored_keys(conn, config, seq)
-    conn.executemany("DELETE FROM bands WHERE key = ? AND seq = ?", [(k, seq) for k in keys])
+    levels.delete(conn, "bands", [(k, seq) for k in keys])
     drop_shingles(conn, seq)
     conn.execute("UPDATE fingerprints SET head = 0 WHERE seq = ?", (seq,))
     return partners | {seq}
@@ -198,12 +199,9 @@ def _link(
     owner = np.repeat(np.asarray(heads, np.int64), keys.shape[1])
     order = np.argsort(flat, kind="stable")
     flat, owner = flat[order], owner[order]
-    sql = "SELECT key, seq FROM bands WHERE key IN ({marks})"
-    stored = pair_rows(select_in(conn, sql, np.unique(flat).tolist()))
+    stored = pair_rows(levels.select_keys(conn, "bands", np.unique(flat).tolist()))
     pairs = _bucket_pairs(conn, config, _buckets(flat, owner, stored), heads, update)
-    conn.executemany(
-        "INSERT INTO bands VALUES (?, ?)", zip(flat.tolist(), owner.tolist(), strict=True)
-    )
+    levels.insert(conn, "bands", zip(flat.tolist(), owner.tolist(), strict=True))
     short = short_pairs(conn, config, heads)
     update.short_pairs += len(short)
     return _verify(conn, config, sorted(pairs | short), update, banded=pairs - short)

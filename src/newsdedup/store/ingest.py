@@ -20,6 +20,7 @@ from newsdedup.relate.translate import Encoder
 from newsdedup.report import Report
 from newsdedup.store.contract import Added
 from newsdedup.store.copies import CopyUpdate, catch_up_short_pairs, update_groups
+from newsdedup.store.levels import merge_due
 from newsdedup.store.rows import fingerprint_rows, select_in
 from newsdedup.store.story_state import StoryState, StoryUpdate
 from newsdedup.store.translations import TranslationUpdate, note_languages, update_translations
@@ -111,6 +112,8 @@ def ingest_run(
             start = _tick(batch.seconds, "translate", start)
         _place(conn, config, stories, fresh, batch, removed)
         start = _tick(batch.seconds, "stories", start)
+        merge_due(conn)
+        start = _tick(batch.seconds, "merge", start)
     batch.added = _outcome(conn, run, statuses)
     return batch
 

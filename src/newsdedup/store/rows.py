@@ -15,18 +15,33 @@ from numpy.typing import NDArray
 from newsdedup.fingerprint.batch import Fingerprints
 
 __all__ = [
+    "LEVELED",
     "append",
     "chunks",
     "fingerprint_rows",
+    "levels",
     "load_fingerprints",
     "pair_rows",
     "postings",
+    "recent",
     "select_in",
     "signed",
     "unsigned",
 ]
 
 _CHUNK = 500  # host parameters per IN (...) list
+#: Postings tables kept in two levels, the large one and ``<table>_recent`` (store/levels.py).
+LEVELED = ("bands", "shingles")
+
+
+def recent(table: str) -> str:
+    """The recent level of a ``LEVELED`` table."""
+    return f"{table}_recent"
+
+
+def levels(table: str) -> tuple[str, ...]:
+    """The tables that hold ``table``'s rows: both levels of a ``LEVELED`` one, else itself."""
+    return (table, recent(table)) if table in LEVELED else (table,)
 
 
 def chunks(values: Iterable[Any]) -> list[list[Any]]:
@@ -47,15 +62,20 @@ def select_in(conn: sqlite3.Connection, sql: str, values: Iterable[Any], *extra:
 def postings(
     conn: sqlite3.Connection, table: str, holder: str, keys: Iterable[int], low: int, high: int
 ) -> list[Any]:
-    """(key, ``holder``) of every row of ``table`` (primary key (key, ``holder``)) whose key is
-    one of ``keys`` held by ``low`` to ``high`` rows, in one statement. A key's rows are counted
-    no further than ``high`` + 1: a common key (a stock phrase, a name in every report) costs
-    no more than a rare one, where ``count(*) ... GROUP BY key`` read all of its rows."""
+    """(key, ``holder``) of every row of ``table`` (primary key (key, ``holder``), both levels
+    of a ``LEVELED`` one) whose key is one of ``keys`` held by ``low`` to ``high`` rows, in one
+    statement. A key's rows are counted no further than ``high`` + 1: a common key (a stock
+    phrase, a name in every report) costs no more than a rare one, where ``count(*) ... GROUP
+    BY key`` read all of its rows."""
+    parts = levels(table)
+    count = " UNION ALL ".join(f"SELECT 1 FROM {t} c WHERE c.key = k.key" for t in parts)
+    rows = " UNION ALL ".join(
+        f"SELECT n.key, t.{holder} FROM n JOIN {t} t ON t.key = n.key" for t in parts
+    )
     sql = (
-        "WITH k(key) AS (SELECT DISTINCT value FROM json_each(?)) "
-        f"SELECT t.key, t.{holder} FROM k JOIN {table} t ON t.key = k.key "
-        f"WHERE (SELECT count(*) FROM (SELECT 1 FROM {table} c WHERE c.key = k.key LIMIT ?)) "
-        "BETWEEN ? AND ?"
+        "WITH k(key) AS (SELECT DISTINCT value FROM json_each(?)), "
+        f"n(key) AS MATERIALIZED (SELECT key FROM k WHERE (SELECT count(*) FROM ({count} "
+        f"LIMIT ?)) BETWEEN ? AND ?) {rows}"
     )
     return conn.execute(sql, (json.dumps(list(keys)), high + 1, low, high)).fetchall()
 

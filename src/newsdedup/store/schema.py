@@ -183,13 +183,31 @@ def _fill_languages(conn: sqlite3.Connection) -> None:
     fill_languages(conn)
 
 
+# the recent level of the postings tables (store/levels.py): an add writes its band keys and
+# sampled shingles there, merged into ``bands`` / ``shingles`` once it holds a share of them;
+# the rows of the large tables so far: _count_large
+_V8 = """
+CREATE TABLE IF NOT EXISTS bands_recent (key INTEGER NOT NULL, seq INTEGER NOT NULL,
+    PRIMARY KEY (key, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS shingles_recent (key INTEGER NOT NULL, seq INTEGER NOT NULL,
+    PRIMARY KEY (key, seq)) WITHOUT ROWID;
+"""
+
+
+def _count_large(conn: sqlite3.Connection) -> None:
+    from newsdedup.store.levels import count_large
+
+    count_large(conn)
+
+
 #: ``MIGRATIONS[v]`` brings a file from version v to v + 1 (version 0: an empty file).
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
 #: ``FILLS[v]`` runs after ``MIGRATIONS[v]``, in its transaction.
 FILLS: dict[int, Callable[[sqlite3.Connection], None]] = {
     3: _fill_shingles,
     4: _stories_graph,
     6: _fill_languages,
+    7: _count_large,
 }
 SCHEMA_VERSION = len(MIGRATIONS)
 
