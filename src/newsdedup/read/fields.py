@@ -195,10 +195,60 @@ def to_article(
     ``line`` is the record's line (or row); ``keys`` lists the record's fields for messages when
     ``record`` holds only some of them (Parquet reads only the columns it needs).
     """
+    article = _plain(record, _plan(fields), source, line, report)
+    if article is not None:
+        return article
     try:
         return _build(record, fields, source, line, report, keys)
     except _Unusable as exc:
         return Rejected(origin=source.origin(line), reason=exc.reason, detail=exc.detail)
+
+
+_Plan = tuple[tuple[tuple[str, ...], bool, tuple[type, ...]], ...]
+
+
+@functools.cache
+def _plan(fields: FieldMap) -> _Plan:
+    """Per part, in ``_PARTS`` order: the names to try, whether a plain record must have a
+    value, and the types of value ``_plain`` takes (a date: whatever ``parse_date`` reads)."""
+    kinds = {"date": (str, int, float)}
+    return tuple(
+        (names, required, kinds.get(part, (str,))) for part, names, required in _lookups(fields)
+    )
+
+
+def _plain(
+    record: Mapping[str, Any], plan: _Plan, source: Source, line: int, report: Report
+) -> Article | None:
+    """The Article of a plain record, else None for ``_build`` to decide. Read per article, so
+    it is written out: ``_build``'s calls were half its time (profiled).
+
+    Plain: for each part, the first non-blank value (``_pick``'s choice) is a str (a date
+    also an int or float), or there is none and the part is optional. ``isspace`` tests blank
+    as ``not strip()`` does, without copying the text.
+    """
+    values: list[Any] = []
+    for names, required, kinds in plan:
+        value = None
+        for name in names:
+            value = record.get(name)
+            if value is not None and (type(value) is not str or (value and not value.isspace())):
+                break
+            value = None  # absent or blank: _pick goes on to the next name
+        if (value is None and required) or (value is not None and type(value) not in kinds):
+            return None
+        values.append(value)
+    doc_id, text, title, date, url, site = values
+    if doc_id is None:
+        report.count("derived_id")
+        doc_id = f"{source.stem}:{line}"
+    published = None if date is None else parse_date(date)
+    if published is None and date is not None:
+        report.count("unparsed_date")
+    origin = source.origin(line)
+    return Article(
+        id=doc_id, text=text, title=title, url=url, source=site, published=published, origin=origin
+    )
 
 
 @functools.cache
