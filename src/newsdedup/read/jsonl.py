@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 
 from newsdedup.read.compression import Source, numbered_lines
-from newsdedup.read.fields import FieldMap, probe_fields, to_article
+from newsdedup.read.fields import PROBE_RECORDS, FieldMap, probe_fields, to_article
 from newsdedup.report import Report
 from newsdedup.types import Article, Rejected
 
@@ -24,26 +24,50 @@ _BOM = b"\xef\xbb\xbf"
 def read_jsonl(
     source: Source, *, fields: FieldMap, report: Report
 ) -> Generator[Article | Rejected, None, None]:
-    """One Article or Rejected per non-blank line; blank lines are not records."""
-    for item in probe_fields(_records(source), fields, source):
+    """One Article or Rejected per non-blank line; blank lines are not records.
+
+    The first ``PROBE_RECORDS`` records pass ``probe_fields``; the rest are parsed and mapped
+    in one loop, a generator fewer per line.
+    """
+    lines = numbered_lines(source)
+    for item in probe_fields(_records(source, lines, PROBE_RECORDS), fields, source):
         if isinstance(item, Rejected):
             yield item
         else:
             n, record = item
             yield to_article(record, fields=fields, source=source, line=n, report=report)
-
-
-def _records(source: Source) -> Iterator[tuple[int, dict[str, Any]] | Rejected]:
-    for item in numbered_lines(source):
+    for item in lines:
         if isinstance(item, Rejected):
             yield item
             continue
         n, line = item
         if n == 1:
             line = line.removeprefix(_BOM)
-        if line.strip():
+        if line and not line.isspace():  # not blank, as not line.strip() without a copy
+            yield parse_record(source, n, line, fields, report)
+
+
+def _records(
+    source: Source, lines: Iterator[tuple[int, bytes] | Rejected], stop: int
+) -> Iterator[tuple[int, dict[str, Any]] | Rejected]:
+    """The records of ``lines`` and its bad lines, up to and including record ``stop``."""
+    found = 0
+    for item in lines:
+        if isinstance(item, Rejected):
+            yield item
+            continue
+        n, line = item
+        if n == 1:
+            line = line.removeprefix(_BOM)
+        if line and not line.isspace():
             record = _object(source, n, line)
-            yield record if isinstance(record, Rejected) else (n, record)
+            if isinstance(record, Rejected):
+                yield record
+                continue
+            yield n, record
+            found += 1
+            if found == stop:
+                return
 
 
 def parse_record(
