@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -26,10 +25,8 @@ from numpy.typing import NDArray
 from newsdedup.candidates.lsh import bucket_pairs
 from newsdedup.config import StoriesConfig
 from newsdedup.group.stories.graph import (
-    StoryEdges,
     close_in_time,
     pair_similarity,
-    strong_edges,
 )
 from newsdedup.group.stories.vectors import (
     CHANNELS,
@@ -277,6 +274,7 @@ def _recheck(
 
 
 _SHIFT = 32  # a pair of seqs (lower first) as one int64 code: seqs stay below 2**31
+_LOW = (1 << _SHIFT) - 1
 
 
 def _codes(a: NDArray[np.int64], b: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -324,37 +322,62 @@ def story_component(
     can hold a story together (``strong_edges``: close in time, at ``story_similarity`` or
     more; a story never reaches past them), and every edge between those voices, once each
     (rows of a, b, similarity, in (a, b) order). The search reads only the edges at
-    ``story_similarity`` or more (no other can be strong), then each member's edges once."""
+    ``story_similarity`` or more (no other can be strong), so of those it keeps the ones close
+    in time; then each member's edges once."""
     seen = set(seeds)
     frontier = sorted(seeds)
     known = np.empty(0, np.int64)  # voices whose day was read, sorted, and their days
     day = np.empty(0, np.float64)
-    floor = config.story_similarity
     while frontier:
-        rows = _edge_rows(conn, "a IN ({marks}) AND similarity >= ?", frontier, floor)
-        rows = np.concatenate(
-            [rows, _edge_rows(conn, "b IN ({marks}) AND similarity >= ?", frontier, floor)]
+        codes = np.concatenate(
+            [_strong_codes(conn, side, frontier, config.story_similarity) for side in "ab"]
         )
-        a, b = rows[:, 0].astype(np.int64), rows[:, 1].astype(np.int64)
+        a, b = codes >> _SHIFT, codes & _LOW
         known, day = _read_days(conn, np.setdiff1d(np.concatenate([a, b]), known), known, day)
         near = close_in_time(day[np.searchsorted(known, a)], day[np.searchsorted(known, b)], config)
-        strong = strong_edges(StoryEdges(a, b, rows[:, 2], near), config)
-        reached = set(np.concatenate([a[strong], b[strong]]).tolist()) - seen
+        reached = set(np.concatenate([a[near], b[near]]).tolist()) - seen
         seen |= reached
         frontier = sorted(reached)
     members = np.array(sorted(seen), np.int64)
-    edges = _edge_rows(conn, "a IN ({marks})", members.tolist())
-    edges = edges[np.isin(edges[:, 1].astype(np.int64), members)]
-    a, b = edges[:, 0].astype(np.int64), edges[:, 1].astype(np.int64)
-    return seen, edges[np.argsort(_codes(a, b), kind="stable")]
+    codes, similarity = _member_edges(conn, members)
+    inside = np.isin(codes & _LOW, members)
+    codes, similarity = codes[inside], similarity[inside]
+    order = np.argsort(codes, kind="stable")
+    codes, similarity = codes[order], similarity[order]
+    return seen, np.column_stack(
+        [(codes >> _SHIFT).astype(np.float64), (codes & _LOW).astype(np.float64), similarity]
+    )
 
 
-def _edge_rows(
-    conn: sqlite3.Connection, where: str, seqs: Sequence[int], *extra: Any
-) -> NDArray[np.float64]:
-    """The story edges ``where`` (one IN-list over ``seqs``) as rows of a, b, similarity."""
-    found = select_in(conn, f"SELECT a, b, similarity FROM story_edges WHERE {where}", seqs, *extra)
-    return np.fromiter(chain.from_iterable(found), np.float64, 3 * len(found)).reshape(-1, 3)
+def _strong_codes(
+    conn: sqlite3.Connection, side: str, seqs: Sequence[int], floor: float
+) -> NDArray[np.int64]:
+    """The ``_codes`` of the story edges at ``floor`` or more whose end ``side`` (a or b) is
+    one of ``seqs``. Each chunk's codes come back as one text (``group_concat``): a fetched
+    row costs a Python tuple and objects, which cost more than SQLite's search."""
+    texts = select_in(
+        conn,
+        f"SELECT group_concat((a << {_SHIFT}) | b) FROM story_edges "
+        f"WHERE {side} IN ({{marks}}) AND similarity >= ?",
+        seqs,
+        floor,
+    )
+    joined = ",".join(t for (t,) in texts if t)
+    return np.fromstring(joined, np.int64, sep=",") if joined else np.empty(0, np.int64)
+
+
+def _member_edges(
+    conn: sqlite3.Connection, seqs: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """The story edges whose lower end is one of ``seqs``: their ``_codes`` and similarities
+    (two values a row: the pair as one code)."""
+    found = select_in(
+        conn,
+        f"SELECT (a << {_SHIFT}) | b, similarity FROM story_edges WHERE a IN ({{marks}})",
+        seqs.tolist(),
+    )
+    codes = np.fromiter((r[0] for r in found), np.int64, len(found))
+    return codes, np.fromiter((r[1] for r in found), np.float64, len(found))
 
 
 def _read_days(
