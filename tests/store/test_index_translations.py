@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from tests.relate.test_translate import DE, DE_OTHER, EN, EN_ALONE, FR
 
 from newsdedup import Article, Config, Kind, find_copies
+from newsdedup.relate import translate_query as query_stage
 from newsdedup.store import translations as stage
 from newsdedup.store.index import Index
 
@@ -299,7 +300,8 @@ def test_index_translations_query_in_one_language_costs_nothing(
     def refuse(*_: object, **__: object) -> object:
         raise AssertionError("a query in the index's only language ran the stage")
 
-    monkeypatch.setattr(stage, "translation_pairs", refuse)
+    monkeypatch.setattr(query_stage, "translation_pairs", refuse)
+    monkeypatch.setattr(query_stage, "judge_candidates", refuse)
     monkeypatch.setattr(stage, "article_features", refuse)
     corpus = {a.id: a for a in _corpus()}
     with Index(tmp_path / "x.db", Config()) as index:
@@ -316,7 +318,8 @@ def test_index_translations_query_without_a_shared_anchor_decides_nothing(
     def refuse(*_: object, **__: object) -> object:
         raise AssertionError("the stage ran for an article with no candidate")
 
-    monkeypatch.setattr(stage, "translation_pairs", refuse)
+    monkeypatch.setattr(query_stage, "translation_pairs", refuse)
+    monkeypatch.setattr(query_stage, "judge_candidates", refuse)
     corpus = {a.id: a for a in _corpus()}
     lone = Article(id="q", text="Heute ist es im ganzen Land sonnig und warm, sagt man uns. " * 4)
     with Index(tmp_path / "x.db", Config()) as index:
@@ -364,3 +367,43 @@ def test_stored_features_are_each_articles_own_features() -> None:
     for (seq, title, text), (_, keys, lead) in zip(rows, found, strict=True):
         _, own, own_lead = article_features(Article(id=str(seq), text=text, title=title), config)
         assert np.array_equal(keys, own) and lead == own_lead
+
+
+def _query_figures(index: Index, article: Article) -> list[tuple[object, ...]]:
+    return [
+        (c.id, c.translation.score, c.translation.anchors, c.translation.margin)
+        for c in index.query(article).copies
+        if c.translation is not None
+    ]
+
+
+@settings(max_examples=6, deadline=None)
+@given(st.permutations(range(8)), st.integers(1, 7), st.sampled_from(["en", "de", "es-2"]))
+def test_index_translations_query_state_follows_adds_and_deletes(
+    order: list[int], cut: int, gone: str
+) -> None:
+    """The postings a reader keeps between queries (``QueryFeatures``) are rebuilt after adds
+    by another connection, one replacing a stored version: they equal a fresh build, and a
+    query finds what a fresh Index finds."""
+    corpus = _corpus()
+    queries = [Article(id="q-de", text=DE), Article(id="q-fr", text=FR)]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "x.db"
+        with Index(path, Config()) as index:
+            index.add([corpus[k] for k in order[:cut]])
+            for q in queries:
+                index.query(q)  # the state as it was
+            index.add([corpus[k] for k in order[cut:]])
+            old = next(a for a in corpus if a.id == gone)  # a new version replaces the old
+            index.add([dataclasses.replace(old, text=old.text + " It was updated later.")])
+            got = [_query_figures(index, q) for q in queries]
+            conn = index._conn()
+            state = index._features.state(conn, Config().translate)
+            fresh_state = stage.QueryFeatures().state(conn, Config().translate)
+            assert (state.seqs, state.langs) == (fresh_state.seqs, fresh_state.langs)
+            for name in state.anchors.__dataclass_fields__:
+                a, b = getattr(state.anchors, name), getattr(fresh_state.anchors, name)
+                pairs = zip(a, b, strict=True) if isinstance(a, list) else [(a, b)]
+                assert all(np.array_equal(x, y) for x, y in pairs), name
+        with Index(path, Config()) as fresh:
+            assert [_query_figures(fresh, q) for q in queries] == got

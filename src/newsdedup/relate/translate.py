@@ -44,6 +44,7 @@ __all__ = [
     "anchor_candidates",
     "anchored_text",
     "article_features",
+    "judge_candidates",
     "language_of",
     "translation_pairs",
 ]
@@ -107,7 +108,9 @@ class Translation:
 
 
 def anchor_candidates(
-    keys: Sequence[NDArray[np.uint64]], langs: Sequence[str], config: TranslateConfig
+    keys: Sequence[NDArray[np.uint64]],
+    langs: Sequence[str],
+    config: TranslateConfig,
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Every pair (i < j) of articles in two known languages that shares anchor keys, with its
     anchor overlap (``translation_pairs`` keeps those among both sides' best few)."""
@@ -126,26 +129,65 @@ def anchor_candidates(
     idf = np.log(n / df)
     weight = np.repeat(idf**2, df)
     norms = np.sqrt(np.bincount(owner, weights=weight, minlength=n))
-    pair_keys: list[NDArray[np.int64]] = []
-    pair_weights: list[NDArray[np.float64]] = []
     shared = (df >= 2) & (df <= config.max_anchor_df) & _mixed(owner, starts, lang_of, known)
-    for s, d, w in zip(
-        starts[shared].tolist(), df[shared].tolist(), (idf**2)[shared].tolist(), strict=True
-    ):
-        docs = owner[s : s + d]
-        i, j = np.triu_indices(d, 1)
-        a, b = docs[i], docs[j]
-        cross = (lang_of[a] != lang_of[b]) & known[a] & known[b]
-        if cross.any():
-            pair_keys.append(a[cross] * n + b[cross])
-            pair_weights.append(np.full(int(cross.sum()), w))
-    if not pair_keys:
+    codes, weights = _key_pairs(owner, starts[shared], df[shared], (idf**2)[shared], lang_of, known)
+    if not len(codes):
         return np.empty((0, 2), np.int64), np.empty(0)
-    code, inverse = np.unique(np.concatenate(pair_keys), return_inverse=True)
-    overlap = np.bincount(inverse, weights=np.concatenate(pair_weights))
+    code, inverse = np.unique(codes, return_inverse=True)
+    overlap = np.bincount(inverse, weights=weights)
     a, b = code // n, code % n
     overlap = overlap / np.maximum(norms[a] * norms[b], 1e-12)
     return np.column_stack((a, b)), overlap
+
+
+#: Pairs of articles generated at once by ``_key_pairs`` (bounds its transient memory).
+_PAIR_CHUNK = 1 << 22
+
+
+def _key_pairs(
+    owner: NDArray[np.int64],
+    starts: NDArray[np.int64],
+    df: NDArray[np.int64],
+    weight: NDArray[np.float64],
+    lang_of: NDArray[np.int64],
+    known: NDArray[np.bool_],
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Each pair (i < j, code ``i * n + j``) of the articles that hold a key (a run of
+    ``owner`` from ``starts``, ``df`` long) in two known languages, with that key's
+    ``weight``, the keys in order (``bincount`` then sums each pair's keys in key order), a
+    chunk of keys at a time."""
+    n = len(lang_of)
+    per_key = df * (df - 1) // 2
+    ends = np.cumsum(per_key)
+    codes: list[NDArray[np.int64]] = []
+    weights: list[NDArray[np.float64]] = []
+    lo = 0
+    while lo < len(df):
+        hi = max(int(np.searchsorted(ends, ends[lo] - per_key[lo] + _PAIR_CHUNK, "right")), lo + 1)
+        i, j, key = _runs_pairs(starts[lo:hi], df[lo:hi])
+        a, b = owner[i], owner[j]
+        cross = (lang_of[a] != lang_of[b]) & known[a] & known[b]
+        codes.append(a[cross] * n + b[cross])
+        weights.append(weight[lo:hi][key[cross]])
+        lo = hi
+    if not codes:
+        return np.empty(0, np.int64), np.empty(0)
+    return np.concatenate(codes), np.concatenate(weights)
+
+
+def _runs_pairs(
+    starts: NDArray[np.int64], df: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """The positions (i < j) of every pair inside each run (``df`` long from ``starts``), runs
+    in order, and the run of each pair: the runs' ``np.triu_indices`` in one pass."""
+    d = np.repeat(df, df)  # per position: its run's length and its place in the run
+    place = np.arange(len(d)) - np.repeat(np.cumsum(df) - df, df)
+    later = d - 1 - place  # partners after each position
+    i = np.repeat(np.repeat(starts, df) + place, later)
+    first = np.repeat(np.cumsum(later) - later, later)
+    j = i + 1 + np.arange(len(i)) - first
+    key = np.repeat(np.repeat(np.arange(len(df)), df), later)
+    return i, j, key
 
 
 def _mixed(
@@ -197,8 +239,21 @@ def translation_pairs(
 ) -> Search:
     """The translations among n articles (their languages, anchor keys and leads); ``encode``
     is called once, on the leads of the candidates the encoder reads."""
-    n = len(langs)
     shared, shared_overlap = anchor_candidates(keys, langs, config)
+    return judge_candidates(langs, shared, shared_overlap, leads, config, encode)
+
+
+def judge_candidates(
+    langs: Sequence[str],
+    shared: NDArray[np.int64],
+    shared_overlap: NDArray[np.float64],
+    leads: Sequence[str],
+    config: TranslateConfig,
+    encode: Encoder,
+) -> Search:
+    """``translation_pairs`` from its anchor candidates (``anchor_candidates``: pairs i < j,
+    sorted, and their overlaps) on: the best few, the encoder, the verdicts."""
+    n = len(langs)
     lang = np.array(langs, dtype=object)
     read = np.array([lg in ENCODED for lg in langs])
     alpha = np.array([lg in ALPHABETIC for lg in langs])
@@ -340,18 +395,20 @@ def _best_in_language(
     src = np.concatenate((a, b))
     dst = np.concatenate((b, a))
     score = np.concatenate((score, score))
-    slots: dict[tuple[int, str], list[int]] = {}
-    for e in range(len(src)):
-        slots.setdefault((int(src[e]), str(lang[dst[e]])), []).append(e)
+    codes = _language_codes(lang)
+    slot = src * (int(codes.max(initial=0)) + 1) + codes[dst]
+    order = np.lexsort((dst, -score, slot))  # each slot's edges, best first
+    sorted_slot = slot[order]
+    first = np.searchsorted(sorted_slot, sorted_slot)  # where each edge's slot starts
+    size = np.searchsorted(sorted_slot, sorted_slot, "right") - first
+    top = order[first]
+    runner_up = np.where(size > 1, score[order[np.minimum(first + 1, len(order) - 1)]], 0.0)
     best = np.zeros(len(src), bool)
-    lead_by = np.zeros(len(src))
-    best_score = np.zeros(len(src))
-    rank = np.zeros(len(src), np.int64)
-    for edges in slots.values():
-        ranked = sorted(edges, key=lambda e: (-score[e], int(dst[e])))
-        top = ranked[0]
-        best[top] = True
-        lead_by[edges] = score[top] - (score[ranked[1]] if len(ranked) > 1 else 0.0)
-        best_score[edges] = score[top]
-        rank[ranked] = np.arange(len(ranked))
+    best[top] = True
+    lead_by = np.empty(len(src))
+    lead_by[order] = score[top] - runner_up
+    best_score = np.empty(len(src))
+    best_score[order] = score[top]
+    rank = np.empty(len(src), np.int64)
+    rank[order] = np.arange(len(order)) - first
     return best, lead_by, best_score, rank

@@ -100,7 +100,7 @@ class Index:
             raise
         self._stories = StoryState(self.config, embedder)
         self._encode = encode  #: the translation stage's encoder (None: the multilingual one)
-        self._features: QueryFeatures = {}  #: keys and leads queries found (translations.py)
+        self._features = QueryFeatures()  #: what queries keep between them (translations.py)
         self.diffs = Diffs()  # limits and cache of diff(); replace it to change them
         self._closed = False
 

@@ -46,18 +46,14 @@ from newsdedup.group.representative import priority_ranks
 from newsdedup.group.translations import translate_groups
 from newsdedup.ids import group_id
 from newsdedup.relate.kind import KIND_CODES
-from newsdedup.relate.translate import (
-    Encoder,
-    anchored_text,
-    article_features,
-    language_of,
-    translation_pairs,
-)
+from newsdedup.relate.translate import Encoder, anchored_text, article_features, language_of
+from newsdedup.relate.translate_query import StoredAnchors, query_pairs, stored_anchors
 from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.store.rows import select_in
 from newsdedup.types import Article, Kind, TranslationScores
 
 __all__ = [
+    "QueryFeatures",
     "TranslationUpdate",
     "fill_languages",
     "note_languages",
@@ -243,29 +239,18 @@ _BATCH = 1024
 
 
 class _Leads(Sequence[str]):
-    """The stored leads of ``seqs`` (``_keys`` stored them; a query's ``features`` hold the
-    others), each read when the stage asks for it: the encoder reads a few of them, and most
-    of those are in ``lead_vectors`` already; then the ``extra`` leads (a query's own)."""
+    """The stored leads of ``seqs`` (``_keys`` stored them), each read when the stage asks
+    for it: the encoder reads a few of them, and most of those are in ``lead_vectors``
+    already."""
 
-    def __init__(
-        self,
-        conn: sqlite3.Connection,
-        seqs: list[int],
-        features: QueryFeatures | None = None,
-        *extra: str,
-    ):
-        self._conn, self._seqs, self._features, self._extra = conn, seqs, features or {}, extra
+    def __init__(self, conn: sqlite3.Connection, seqs: list[int]):
+        self._conn, self._seqs = conn, seqs
 
     def __len__(self) -> int:
-        return len(self._seqs) + len(self._extra)
+        return len(self._seqs)
 
     def __getitem__(self, i: Any) -> Any:
-        if i >= len(self._seqs):
-            return self._extra[i - len(self._seqs)]
-        seq = self._seqs[i]
-        if seq in self._features:
-            return self._features[seq][1]
-        row = self._conn.execute("SELECT lead FROM languages WHERE seq = ?", (seq,))
+        row = self._conn.execute("SELECT lead FROM languages WHERE seq = ?", (self._seqs[i],))
         return row.fetchone()[0]
 
 
@@ -384,9 +369,67 @@ def _place(
         update.changed.add(seq)
 
 
-#: Anchor keys and leads that an index once in one language never stored, found for queries
-#: (by seq: a seq's text never changes, so an entry never goes stale)
-QueryFeatures = dict[int, tuple[NDArray[np.uint64], str]]
+class QueryFeatures:
+    """What the queries of one open Index keep between them: each stored representative's
+    anchor keys and lead once read (a seq's text never changes, so an entry never goes
+    stale), and per read connection the postings of the representatives
+    (``relate/translate_query.StoredAnchors``), built again when another connection has
+    committed since (``PRAGMA data_version``: an add, a delete, another process)."""
+
+    def __init__(self) -> None:
+        self._keys: dict[int, NDArray[np.uint64]] = {}
+        self._leads: dict[int, str] = {}
+        self._states: dict[int, _State] = {}  #: by id() of the connection it holds
+
+    def state(self, conn: sqlite3.Connection, config: TranslateConfig) -> _State:
+        """The representatives as ``conn`` sees them now."""
+        version = conn.execute("PRAGMA data_version").fetchone()[0]
+        held = self._states.get(id(conn))
+        if held is not None and held.conn is conn and held.version == version:
+            return held
+        seqs, langs = _languages_of_representatives(conn)
+        if held is None or held.conn is not conn or (held.seqs, held.langs) != (seqs, langs):
+            keys = self._read_keys(conn, config, seqs)
+            held = _State(conn, version, seqs, langs, stored_anchors(langs, keys))
+        held.version = version
+        self._states[id(conn)] = held
+        return held
+
+    def _read_keys(
+        self, conn: sqlite3.Connection, config: TranslateConfig, seqs: list[int]
+    ) -> list[NDArray[np.uint64]]:
+        """``_keys`` read only, each seq's once: those not stored are found from the stored
+        text (with their leads)."""
+        todo = [s for s in seqs if s not in self._keys]
+        sql = "SELECT seq, keys FROM languages WHERE seq IN ({marks})"
+        stored = dict(select_in(conn, sql, todo))
+        missing = [s for s in todo if stored.get(s) is None]
+        sql = "SELECT seq, title, text FROM articles WHERE seq IN ({marks})"
+        for seq, keys, first in _stored_features(select_in(conn, sql, missing), config):
+            self._keys[seq], self._leads[seq] = keys, first
+        for seq, keys in stored.items():
+            if keys is not None:
+                self._keys[seq] = np.frombuffer(keys, np.uint64)
+        return [self._keys[s] for s in seqs]
+
+    def lead(self, conn: sqlite3.Connection, seq: int) -> str:
+        """Representative ``seq``'s lead (stored by ``_keys``, or found with its keys)."""
+        if seq not in self._leads:
+            row = conn.execute("SELECT lead FROM languages WHERE seq = ?", (seq,)).fetchone()
+            self._leads[seq] = row[0]
+        return self._leads[seq]
+
+
+@dataclass(slots=True)
+class _State:
+    """The representatives (seqs and languages, in arrival order) and their postings, as one
+    read connection saw them at its ``data_version``."""
+
+    conn: sqlite3.Connection
+    version: int
+    seqs: list[int]
+    langs: list[str]
+    anchors: StoredAnchors
 
 
 def query_translations(
@@ -398,39 +441,36 @@ def query_translations(
 ) -> list[tuple[int, TranslationScores]]:
     """The stored representatives that ``article`` (cleaned, with no stored copy) would be
     tied to as a translation, with the pair's figures: the add's decision (the stage over every
-    representative, ``article`` last), read only. Nothing is looked up for an article whose
-    language is the index's only one, nor decided for one that shares no anchor key with an
-    article in another language (it can have no candidate; with ``encoder = "all"``, only the
-    first). The encoder reads the leads not in ``lead_vectors`` (the query's) and stores none."""
+    representative, ``article`` last), read only, taken over the representatives it depends
+    on (relate/translate_query.py). Nothing is looked up for an article whose language is the
+    index's only one, nor decided for one that shares no counted anchor key with an article in
+    another language (it can have no candidate; with ``encoder = "all"``, only the first). The
+    encoder reads the leads not in ``lead_vectors`` (the query's, where a pair of it needs it)
+    and stores none; ``features`` (the Index's) keeps what one query read for the next."""
     c = config.translate
     lang = language_of(article)
     if not c.enabled or not lang or not (_remember(conn, set()) - {lang}):
         return []
-    reps, langs = _languages_of_representatives(conn)
-    features = {} if features is None else features
-    keys = _read_keys(conn, c, reps, features)
+    features = QueryFeatures() if features is None else features
+    state = features.state(conn, c)
     _, own, lead = article_features(article, c, lang)
-    if c.encoder != "all" and not _shares_key(own, keys, langs, lang):
-        return []
-    m = len(reps)
-    leads = _Leads(conn, reps, features, lead)
     cached = _Cached(conn, encode or _encoder(c), store=False)
-    found = translation_pairs([*langs, lang], [*keys, own], leads, c, cached)
-    ids = dict(select_in(conn, "SELECT seq, id FROM articles WHERE seq IN ({marks})", reps))
+    lead_of = lambda i: features.lead(conn, state.seqs[i])  # noqa: E731
+    found = query_pairs(state.anchors, lang, own, lead, lead_of, c, cached)
+    seqs = [state.seqs[p] for p, _ in found]
+    ids = dict(select_in(conn, "SELECT seq, id FROM articles WHERE seq IN ({marks})", seqs))
     out = []
-    for t in found.pairs:
-        if m in (t.a, t.b):
-            partner = t.a + t.b - m
-            why = TranslationScores(
-                partner=ids[reps[partner]],
-                lang=lang,
-                partner_lang=langs[partner],
-                score=t.score,
-                cosine=None if np.isnan(t.cosine) else t.cosine,
-                anchors=t.anchors,
-                margin=t.margin,
-            )
-            out.append((reps[partner], why))
+    for seq, (p, t) in zip(seqs, found, strict=True):
+        why = TranslationScores(
+            partner=ids[seq],
+            lang=lang,
+            partner_lang=state.langs[p],
+            score=t.score,
+            cosine=None if np.isnan(t.cosine) else t.cosine,
+            anchors=t.anchors,
+            margin=t.margin,
+        )
+        out.append((seq, why))
     return out
 
 
@@ -438,29 +478,6 @@ def _languages_of_representatives(conn: sqlite3.Connection) -> tuple[list[int], 
     """``_representatives`` without their ranks (a query decides no group's center)."""
     rows = conn.execute(f"SELECT g.seq, l.lang FROM groups g {_REPRESENTATIVES}").fetchall()
     return [r[0] for r in rows], [r[1] for r in rows]
-
-
-def _read_keys(
-    conn: sqlite3.Connection, config: TranslateConfig, seqs: list[int], features: QueryFeatures
-) -> list[NDArray[np.uint64]]:
-    """``_keys`` read only: those not stored are found from the stored text into ``features``."""
-    stored = dict(select_in(conn, "SELECT seq, keys FROM languages WHERE seq IN ({marks})", seqs))
-    missing = [s for s in seqs if stored.get(s) is None and s not in features]
-    rows = select_in(conn, "SELECT seq, title, text FROM articles WHERE seq IN ({marks})", missing)
-    for seq, keys, first in _stored_features(rows, config):
-        features[seq] = (keys, first)
-    return [
-        features[s][0] if stored.get(s) is None else np.frombuffer(stored[s], np.uint64)
-        for s in seqs
-    ]
-
-
-def _shares_key(
-    own: NDArray[np.uint64], keys: list[NDArray[np.uint64]], langs: list[str], lang: str
-) -> bool:
-    """Whether a representative in another language holds one of the anchor keys ``own``."""
-    other = [k for k, lg in zip(keys, langs, strict=True) if lg != lang]
-    return bool(other) and bool(np.isin(own, np.concatenate(other)).any())
 
 
 def translation_of(conn: sqlite3.Connection, seq: int) -> tuple[Any, ...] | None:
