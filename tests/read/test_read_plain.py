@@ -66,3 +66,12 @@ def test_plain_path_equals_generic_build(records: list[dict[str, Any]], fields: 
 @given(st.text(alphabet=st.sampled_from([" ", "\u3000", "\x85", "\x1f", "a", "\u200b"])))
 def test_isspace_tells_blank_as_strip_does(value: str) -> None:
     assert (not value or value.isspace()) == (not value.strip())
+
+
+def test_plain_path_follows_the_field_map_of_each_call() -> None:
+    record = {"text": "a", "body": "b", "uuid": "u", "id": "i"}
+    by_hand = FieldMap(text="body", id="uuid")
+    for fields, text, doc_id in [(DEFAULT_FIELDS, "a", "i"), (by_hand, "b", "u")] * 2:
+        article = to_article(record, fields=fields, source=SOURCE, line=1, report=Report())
+        assert isinstance(article, Article)
+        assert (article.text, article.id) == (text, doc_id)
