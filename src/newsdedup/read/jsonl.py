@@ -41,9 +41,7 @@ def read_jsonl(
             yield item
             continue
         n, line = item
-        if n == 1:
-            line = line.removeprefix(_BOM)
-        if line and not line.isspace():  # not blank, as not line.strip() without a copy
+        if line := _content(n, line):
             yield parse_record(source, n, line, fields, report)
 
 
@@ -57,9 +55,7 @@ def _records(
             yield item
             continue
         n, line = item
-        if n == 1:
-            line = line.removeprefix(_BOM)
-        if line and not line.isspace():
+        if line := _content(n, line):
             record = _object(source, n, line)
             if isinstance(record, Rejected):
                 yield record
@@ -68,6 +64,13 @@ def _records(
             found += 1
             if found == stop:
                 return
+
+
+def _content(n: int, line: bytes) -> bytes:
+    """The line without the first line's BOM, or b"" when blank (without ``strip``'s copy)."""
+    if n == 1:
+        line = line.removeprefix(_BOM)
+    return b"" if line.isspace() else line
 
 
 def parse_record(
