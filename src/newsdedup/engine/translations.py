@@ -5,8 +5,10 @@ A corpus in one language pays for a language guess per article (tens of microsec
 fingerprint/anchors.guess_language) and for keeping the texts in a spill; anchors and the
 encoder run only when a second language shows up. Then every representative's anchor keys are
 needed (their rarity is counted over all of them): they are read from the spill a chunk at a
-time in compiled code (fingerprint/anchor_scan.py), in worker processes for a large corpus, and
-a lead is made only for an article the encoder reads.
+time in compiled code (fingerprint/anchor_scan.py, anchor_codes.py), in worker processes for a
+large corpus, into one array (relate/translate_anchors.KeySets) whose pairs are counted only
+where a key of a language other than the commonest can make one; a lead is made only for an
+article the encoder reads.
 """
 
 from __future__ import annotations
@@ -18,12 +20,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsdedup.config import TranslateConfig
-from newsdedup.fingerprint.anchors import anchor_keys_batch
+from newsdedup.fingerprint.anchors import anchor_key_sets
 from newsdedup.fingerprint.multilingual import lead
 from newsdedup.group.copies import Assignment
 from newsdedup.group.translations import Translations, translate_groups
 from newsdedup.processes import map_in_processes
-from newsdedup.relate.translate import Encoder, anchored_text, language_of
+from newsdedup.relate.translate import Encoder, KeySets, anchored_text, language_of
 from newsdedup.spill import Spill, read_chunk
 from newsdedup.types import Article
 
@@ -86,10 +88,9 @@ class TranslationSide:
             langs, reps, keys, leads, rank, assignment, self.config, encode=self.encode
         )
 
-    def _keys(self, rows: NDArray[np.int64]) -> list[NDArray[np.uint64]]:
+    def _keys(self, rows: NDArray[np.int64]) -> KeySets:
         """The anchor keys of the spilled ``rows`` (in any order; -1 has none), chunk by chunk,
-        in worker processes when there are many."""
-        keys: list[NDArray[np.uint64]] = [np.empty(0, np.uint64)] * len(rows)
+        in worker processes when there are many; row by row in one array."""
         offsets, first_rows = self._spill.layout()
         order = np.flatnonzero(rows >= 0)
         order = order[np.argsort(rows[order], kind="stable")]
@@ -102,12 +103,25 @@ class TranslationSide:
         ]
         workers = self.workers if len(order) >= POOL_AFTER and self.workers > 1 else 0
         path = self._spill.path
-        found = map_in_processes(_chunk_keys, tasks, workers, path, what="anchor keys")
-        for group, (flat, sizes) in zip(groups, found, strict=True):
-            parts = np.split(flat, np.cumsum(sizes)[:-1])
-            for k, part in zip(group.tolist(), parts, strict=True):
-                keys[k] = part
-        return keys
+        found = list(map_in_processes(_chunk_keys, tasks, workers, path, what="anchor keys"))
+        return _in_row_order(len(rows), order, found)
+
+
+def _in_row_order(
+    m: int, order: NDArray[np.int64], found: Sequence[tuple[NDArray[np.uint64], NDArray[np.int64]]]
+) -> KeySets:
+    """The key sets of ``m`` rows from the chunks' (keys, sizes) of the rows ``order`` lists."""
+    flat = np.concatenate([f for f, _ in found]) if found else np.empty(0, np.uint64)
+    got = np.concatenate([s for _, s in found]) if found else np.empty(0, np.int64)
+    sizes = np.zeros(m, np.int64)
+    sizes[order] = got
+    if np.array_equal(order, np.arange(m)):
+        return KeySets(flat=flat, sizes=sizes)
+    start = np.zeros(m, np.int64)  # where each row's keys start in ``flat``
+    start[order] = np.r_[0, np.cumsum(got)[:-1]]
+    before = np.r_[0, np.cumsum(sizes)[:-1]]
+    at = np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(start - before, sizes)
+    return KeySets(flat=flat[at], sizes=sizes)
 
 
 def _chunk_keys(task: Task, path: str) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
@@ -115,10 +129,9 @@ def _chunk_keys(task: Task, path: str) -> tuple[NDArray[np.uint64], NDArray[np.i
     array, and each row's count (a worker process's task: small to send back)."""
     offset, wanted = task
     chunk = read_chunk(path, offset)
-    texts = [anchored_text(text, title) for _, text, title in (chunk[k] for k in wanted)]
-    found = anchor_keys_batch(texts)
-    sizes = np.fromiter((len(k) for k in found), np.int64, len(found))
-    return (np.concatenate(found) if found else np.empty(0, np.uint64)), sizes
+    return anchor_key_sets(
+        [anchored_text(text, title) for _, text, title in (chunk[k] for k in wanted)]
+    )
 
 
 class _Leads(Sequence[str]):

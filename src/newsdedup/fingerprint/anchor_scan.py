@@ -25,7 +25,7 @@ import numba as nb
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["CAPITAL", "NAME_BODY", "NUMBER_BODY", "Spans", "anchor_spans"]
+__all__ = ["CAPITAL", "NAME_BODY", "NUMBER_BODY", "Spans", "anchor_spans", "scan_spans"]
 
 #: The anchor patterns' classes (fingerprint/anchors.py writes the patterns from these).
 CAPITAL = "[A-ZÀ-ÞА-ЯЁЄІЇҐЂЈЉЊЋЏΑ-Ω]"
@@ -79,6 +79,17 @@ def anchor_spans(text: str) -> Spans:
     return Spans(starts=starts, ends=ends, number=number, first=_first_equal(cps, starts, ends))
 
 
+def scan_spans(
+    text: str,
+) -> tuple[NDArray[np.uint32], NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]]:
+    """The text's code points and ``anchor_spans``'s matches, in order of their starts (a name
+    before a number that starts with it) and without ``first`` (the compiled keys,
+    anchor_codes.py, need no Python string of each distinct match): one pass over the text."""
+    cps = code_points(text)
+    starts, ends, number = _scan_once(cps, _classes())
+    return cps, starts, ends, number
+
+
 @nb.njit(cache=True)
 def _first_equal(
     cps: NDArray[np.uint32], starts: NDArray[np.int64], ends: NDArray[np.int64]
@@ -128,9 +139,9 @@ def _scan(
     number = np.zeros(n, np.bool_)
     m = 0
     i = 0
+    before = False  # whether the code point before i is a word character
     while i < n:  # names
         c = table[cps[i]]
-        before = i > 0 and (table[cps[i - 1]] & _WORD) != 0
         if c & _CAP and before != ((c & _WORD) != 0):
             k = i + 1
             while k < n and table[cps[k]] & _NAME:
@@ -139,7 +150,9 @@ def _scan(
                 starts[m], ends[m] = i, k
                 m += 1
                 i = k
+                before = (table[cps[k - 1]] & _WORD) != 0
                 continue
+        before = (c & _WORD) != 0
         i += 1
     i = 0
     while i < n:  # numbers
@@ -155,4 +168,41 @@ def _scan(
             i = last + 1
             continue
         i += 1
+    return starts[:m], ends[:m], number[:m]
+
+
+@nb.njit(cache=True)
+def _scan_once(
+    cps: NDArray[np.uint32], table: NDArray[np.uint8]
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]]:  # pragma: no cover
+    """``_scan``'s two searches in one pass: each resumes where its last match ended."""
+    n = len(cps)
+    starts = np.empty(n, np.int64)
+    ends = np.empty(n, np.int64)
+    number = np.zeros(n, np.bool_)
+    m = 0
+    name_from = 0  # where the name search resumes
+    number_from = 0  # and the number search
+    before = False  # whether the code point before i is a word character
+    for i in range(n):
+        c = table[cps[i]]
+        if i >= name_from and c & _CAP and before != ((c & _WORD) != 0):
+            k = i + 1
+            while k < n and table[cps[k]] & _NAME:
+                k += 1
+            if k > i + 1:
+                starts[m], ends[m] = i, k
+                m += 1
+                name_from = k
+        if i >= number_from and c & _DIGIT:
+            last = i
+            k = i + 1
+            while k < n and table[cps[k]] & _NUM:
+                if table[cps[k]] & _DIGIT:
+                    last = k
+                k += 1
+            starts[m], ends[m], number[m] = i, last + 1, True
+            m += 1
+            number_from = last + 1
+        before = (c & _WORD) != 0
     return starts[:m], ends[:m], number[:m]

@@ -28,15 +28,10 @@ import numpy as np
 import xxhash
 from numpy.typing import NDArray
 
-from newsdedup.fingerprint.anchor_scan import (
-    CAPITAL,
-    NAME_BODY,
-    NUMBER_BODY,
-    Spans,
-    anchor_spans,
-)
+from newsdedup.fingerprint.anchor_codes import SLOW, code_keys, span_codes
+from newsdedup.fingerprint.anchor_scan import CAPITAL, NAME_BODY, NUMBER_BODY, scan_spans
 
-__all__ = ["anchor_keys", "anchor_keys_batch", "guess_language", "skeleton"]
+__all__ = ["anchor_key_sets", "anchor_keys", "anchor_keys_batch", "guess_language", "skeleton"]
 
 #: Cyrillic and Greek letters in Latin, as English-language news spells names.
 _TRANSLIT = str.maketrans(
@@ -110,48 +105,40 @@ def anchor_keys(text: str) -> NDArray[np.uint64]:
 
 
 def anchor_keys_batch(texts: Sequence[str]) -> list[NDArray[np.uint64]]:
-    """``anchor_keys`` of each text. Runs on every copy group's representative of a corpus in
-    two languages, so the batch is scanned at once in compiled code (anchor_scan.py) and each
-    distinct name's and number's key is computed once (and cached)."""
+    """``anchor_keys`` of each text (``anchor_key_sets``, one array per text)."""
+    keys, sizes = anchor_key_sets(texts)
+    return np.split(keys, np.cumsum(sizes)[:-1]) if len(texts) else []
+
+
+def anchor_key_sets(texts: Sequence[str]) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
+    """``anchor_keys`` of each text, all in one array, and how many each text has. Runs on
+    every copy group's representative of a corpus in two languages, so the batch is scanned at
+    once in compiled code (anchor_scan.py), each match's skeleton or digits packed there into a
+    code (anchor_codes.py), and each distinct code hashed once; a match the compiled rules do
+    not cover is keyed here (and cached)."""
     if not texts:
-        return []
+        return np.empty(0, np.uint64), np.zeros(0, np.int64)
     normal = [t if t.isascii() else unicodedata.normalize("NFKC", t) for t in texts]
     # "\n" starts no match and ends any, as a text's ends do (full-width forms: NFKC above)
     joined = "\n".join(normal)
-    spans = anchor_spans(joined)
-    found, keys = _span_keys(joined, spans)
+    cps, starts, ends, number = scan_spans(joined)
+    codes = span_codes(cps, starts, ends, number)
+    found = codes >= 0
+    keys = np.zeros(len(codes), np.uint64)
+    keys[found] = code_keys(codes[found])
+    for s in np.flatnonzero(codes == SLOW).tolist():
+        key = (_number_key if number[s] else _name_key)(joined[starts[s] : ends[s]])
+        if key is not None:
+            keys[s], found[s] = key, True
     text_starts = np.cumsum([0] + [len(t) + 1 for t in normal[:-1]])
-    owner = np.searchsorted(text_starts, spans.starts[found], side="right") - 1
+    owner = np.searchsorted(text_starts, starts[found], side="right") - 1
+    keys = keys[found]
     order = np.lexsort((keys, owner))
     keys, owner = keys[order], owner[order]
     new = np.ones(len(keys), bool)
     new[1:] = (keys[1:] != keys[:-1]) | (owner[1:] != owner[:-1])
     keys, owner = keys[new], owner[new]
-    return np.split(keys, np.searchsorted(owner, np.arange(1, len(texts))))
-
-
-def _span_keys(text: str, spans: Spans) -> tuple[NDArray[np.bool_], NDArray[np.uint64]]:
-    """Which spans have a key (a name's skeleton or a number long enough), and their keys."""
-    distinct = np.flatnonzero(spans.first == np.arange(len(spans.first)))
-    values = [
-        (_number_key if is_number else _name_key)(text[a:b])
-        for a, b, is_number in zip(
-            spans.starts[distinct].tolist(),
-            spans.ends[distinct].tolist(),
-            spans.number[distinct].tolist(),
-            strict=True,
-        )
-    ]
-    has_key = np.fromiter((v is not None for v in values), bool, len(values))
-    distinct_keys = np.zeros(len(values), np.uint64)
-    distinct_keys[has_key] = np.fromiter(
-        (v for v in values if v is not None), np.uint64, int(has_key.sum())
-    )
-    slot = np.zeros(len(spans.first), np.int64)
-    slot[distinct] = np.arange(len(distinct))
-    slot = slot[spans.first]
-    found = has_key[slot]
-    return found, distinct_keys[slot][found]
+    return keys, np.bincount(owner, minlength=len(texts)).astype(np.int64)
 
 
 @cache

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from newsdedup.config import TranslateConfig
 from newsdedup.fingerprint.multilingual import encode_leads, encoder_settings
 from newsdedup.group.copies import Assignment, join_translations
-from newsdedup.relate.translate import Encoder, Translation, translation_pairs
+from newsdedup.relate.translate import Encoder, KeySets, Translation, translation_pairs
 from newsdedup.types import TranslationScores
 
 __all__ = ["Translations", "translate_groups"]
@@ -61,15 +61,16 @@ class Translations:
 def translate_groups(
     langs: list[str],
     reps: NDArray[np.int64],
-    keys: Sequence[NDArray[np.uint64]],
+    keys: Sequence[NDArray[np.uint64]] | KeySets,
     leads: Sequence[str],
     rank: NDArray[np.int64],
     assignment: Assignment,
     config: TranslateConfig,
     encode: Encoder | None = None,
 ) -> tuple[Assignment, Translations]:
-    """Merge the groups whose representatives ``reps`` (article indices; ``keys`` and
-    ``leads`` row by row) are translations; ``langs`` has every article's language."""
+    """Merge the groups whose representatives ``reps`` (article indices; ``keys``, one array
+    each or all in one, and ``leads`` row by row) are translations; ``langs`` has every
+    article's language."""
     if encode is None:
         encode = partial(encode_leads, **encoder_settings(config))
     found = translation_pairs([langs[d] for d in reps.tolist()], keys, leads, config, encode)

@@ -4,9 +4,10 @@ A translation shares almost no shingle with its original, so the copy path never
 Here each article in a corpus of several languages is matched against the others' languages:
 
 1. candidates: pairs of articles in two languages that share rare anchor keys (numbers and
-   names, fingerprint/anchors.py), scored by the rarity-weighted cosine of their keys; a pair
-   stays when each side is among the other's ``candidates`` best in its language (so a few
-   articles in a second language cost a few pairs each, not one per article of the first);
+   names, fingerprint/anchors.py), scored by the rarity-weighted cosine of their keys
+   (relate/translate_anchors.py); a pair stays when each side is among the other's
+   ``candidates`` best in its language (so a few articles in a second language cost a few
+   pairs each, not one per article of the first);
 2. score: ``anchor_weight`` x that overlap, plus the cosine of the two leads' multilingual
    vectors (fingerprint/multilingual.py) where the encoder reads both languages, else the fixed
    ``unread_cosine`` and only for two alphabetic scripts, whose names transliterate; a pair
@@ -33,12 +34,15 @@ from numpy.typing import NDArray
 from newsdedup.config import TranslateConfig
 from newsdedup.fingerprint.anchors import anchor_keys, guess_language
 from newsdedup.fingerprint.multilingual import DIM, lead
+from newsdedup.relate.translate_anchors import KeySets, anchor_candidates
+from newsdedup.relate.translate_anchors import language_codes as _language_codes
 from newsdedup.types import Article
 
 __all__ = [
     "ALPHABETIC",
     "ENCODED",
     "Encoder",
+    "KeySets",
     "Search",
     "Translation",
     "anchor_candidates",
@@ -107,109 +111,6 @@ class Translation:
     margin: float  #: the deciding side's lead over its runner-up in the partner's language
 
 
-def anchor_candidates(
-    keys: Sequence[NDArray[np.uint64]],
-    langs: Sequence[str],
-    config: TranslateConfig,
-) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """Every pair (i < j) of articles in two known languages that shares anchor keys, with its
-    anchor overlap (``translation_pairs`` keeps those among both sides' best few)."""
-    n = len(keys)
-    lang_of = _language_codes(langs)
-    known = np.array([bool(lang) for lang in langs])
-    sizes = np.fromiter((len(k) for k in keys), np.int64, n)
-    if n < 2 or not sizes.any():
-        return np.empty((0, 2), np.int64), np.empty(0)
-    flat = np.concatenate([np.asarray(k, np.uint64) for k in keys])
-    owner = np.repeat(np.arange(n, dtype=np.int64), sizes)
-    order = np.lexsort((owner, flat))
-    flat, owner = flat[order], owner[order]
-    starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]])
-    df = np.diff(np.r_[starts, len(flat)])
-    idf = np.log(n / df)
-    weight = np.repeat(idf**2, df)
-    norms = np.sqrt(np.bincount(owner, weights=weight, minlength=n))
-    shared = (df >= 2) & (df <= config.max_anchor_df) & _mixed(owner, starts, lang_of, known)
-    codes, weights = _key_pairs(owner, starts[shared], df[shared], (idf**2)[shared], lang_of, known)
-    if not len(codes):
-        return np.empty((0, 2), np.int64), np.empty(0)
-    code, inverse = np.unique(codes, return_inverse=True)
-    overlap = np.bincount(inverse, weights=weights)
-    a, b = code // n, code % n
-    overlap = overlap / np.maximum(norms[a] * norms[b], 1e-12)
-    return np.column_stack((a, b)), overlap
-
-
-#: Pairs of articles generated at once by ``_key_pairs`` (bounds its transient memory).
-_PAIR_CHUNK = 1 << 22
-
-
-def _key_pairs(
-    owner: NDArray[np.int64],
-    starts: NDArray[np.int64],
-    df: NDArray[np.int64],
-    weight: NDArray[np.float64],
-    lang_of: NDArray[np.int64],
-    known: NDArray[np.bool_],
-) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """Each pair (i < j, code ``i * n + j``) of the articles that hold a key (a run of
-    ``owner`` from ``starts``, ``df`` long) in two known languages, with that key's
-    ``weight``, the keys in order (``bincount`` then sums each pair's keys in key order), a
-    chunk of keys at a time."""
-    n = len(lang_of)
-    per_key = df * (df - 1) // 2
-    ends = np.cumsum(per_key)
-    codes: list[NDArray[np.int64]] = []
-    weights: list[NDArray[np.float64]] = []
-    lo = 0
-    while lo < len(df):
-        hi = max(int(np.searchsorted(ends, ends[lo] - per_key[lo] + _PAIR_CHUNK, "right")), lo + 1)
-        i, j, key = _runs_pairs(starts[lo:hi], df[lo:hi])
-        a, b = owner[i], owner[j]
-        cross = (lang_of[a] != lang_of[b]) & known[a] & known[b]
-        codes.append(a[cross] * n + b[cross])
-        weights.append(weight[lo:hi][key[cross]])
-        lo = hi
-    if not codes:
-        return np.empty(0, np.int64), np.empty(0)
-    return np.concatenate(codes), np.concatenate(weights)
-
-
-def _runs_pairs(
-    starts: NDArray[np.int64], df: NDArray[np.int64]
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
-    """The positions (i < j) of every pair inside each run (``df`` long from ``starts``), runs
-    in order, and the run of each pair: the runs' ``np.triu_indices`` in one pass."""
-    d = np.repeat(df, df)  # per position: its run's length and its place in the run
-    place = np.arange(len(d)) - np.repeat(np.cumsum(df) - df, df)
-    later = d - 1 - place  # partners after each position
-    i = np.repeat(np.repeat(starts, df) + place, later)
-    first = np.repeat(np.cumsum(later) - later, later)
-    j = i + 1 + np.arange(len(i)) - first
-    key = np.repeat(np.repeat(np.arange(len(df)), df), later)
-    return i, j, key
-
-
-def _mixed(
-    owner: NDArray[np.int64],
-    starts: NDArray[np.int64],
-    lang_of: NDArray[np.int64],
-    known: NDArray[np.bool_],
-) -> NDArray[np.bool_]:
-    """Whether each key (a run of ``owner`` from ``starts``) is in articles of two known
-    languages: only those make pairs, so a corpus in nearly one language loops over a few."""
-    code = lang_of[owner]
-    low = np.minimum.reduceat(np.where(known[owner], code, np.iinfo(np.int64).max), starts)
-    high = np.maximum.reduceat(np.where(known[owner], code, -1), starts)
-    return high > low
-
-
-def _language_codes(langs: Sequence[str]) -> NDArray[np.int64]:
-    """Each article's language as a small integer (the languages in sorted order)."""
-    codes = {lang: k for k, lang in enumerate(sorted(set(langs)))}
-    return np.array([codes[lang] for lang in langs], np.int64)
-
-
 def _top_per_article(
     a: NDArray[np.int64],
     b: NDArray[np.int64],
@@ -232,7 +133,7 @@ def _top_per_article(
 
 def translation_pairs(
     langs: Sequence[str],
-    keys: Sequence[NDArray[np.uint64]],
+    keys: Sequence[NDArray[np.uint64]] | KeySets,
     leads: Sequence[str],
     config: TranslateConfig,
     encode: Encoder,
