@@ -22,7 +22,7 @@ import numpy as np
 import xxhash
 from numpy.typing import NDArray
 
-__all__ = ["NO_KEY", "SLOW", "code_keys", "span_codes"]
+__all__ = ["NO_KEY", "SLOW", "code_keys", "key_sets", "span_codes"]
 
 NO_KEY = -1  #: a span whose skeleton is too short, or a number of one digit
 SLOW = -2  #: a span the compiled rules do not cover
@@ -75,6 +75,36 @@ def code_keys(codes: NDArray[np.int64]) -> NDArray[np.uint64]:
             if found[k] is None:
                 found[k] = _KEYS[code] = _key(code)
     return np.array(found, np.uint64)[inverse.reshape(-1)]
+
+
+def key_sets(
+    keys: NDArray[np.uint64], owner: NDArray[np.int64], count: int
+) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
+    """Each of ``count`` texts' distinct keys in increasing order, all in one array, and how
+    many each has, from the keys of their spans (``owner``: each one's text, in order)."""
+    return _key_sets(keys, owner, count)
+
+
+@nb.njit(cache=True)
+def _key_sets(
+    keys: NDArray[np.uint64], owner: NDArray[np.int64], count: int
+) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:  # pragma: no cover
+    out = np.empty(len(keys), np.uint64)
+    sizes = np.zeros(count, np.int64)
+    m = 0
+    i = 0
+    while i < len(keys):
+        j = i
+        while j < len(keys) and owner[j] == owner[i]:
+            j += 1
+        held = np.sort(keys[i:j])
+        for k in range(len(held)):
+            if k == 0 or held[k] != held[k - 1]:
+                out[m] = held[k]
+                m += 1
+                sizes[owner[i]] += 1
+        i = j
+    return out[:m].copy(), sizes
 
 
 _KEYS: dict[int, int] = {}  #: each code's key, as ``_key`` makes it

@@ -28,7 +28,7 @@ import numpy as np
 import xxhash
 from numpy.typing import NDArray
 
-from newsdedup.fingerprint.anchor_codes import SLOW, code_keys, span_codes
+from newsdedup.fingerprint.anchor_codes import SLOW, code_keys, key_sets, span_codes
 from newsdedup.fingerprint.anchor_scan import CAPITAL, NAME_BODY, NUMBER_BODY, scan_spans
 
 __all__ = ["anchor_key_sets", "anchor_keys", "anchor_keys_batch", "guess_language", "skeleton"]
@@ -133,12 +133,10 @@ def anchor_key_sets(texts: Sequence[str]) -> tuple[NDArray[np.uint64], NDArray[n
     text_starts = np.cumsum([0] + [len(t) + 1 for t in normal[:-1]])
     owner = np.searchsorted(text_starts, starts[found], side="right") - 1
     keys = keys[found]
-    order = np.lexsort((keys, owner))
-    keys, owner = keys[order], owner[order]
-    new = np.ones(len(keys), bool)
-    new[1:] = (keys[1:] != keys[:-1]) | (owner[1:] != owner[:-1])
-    keys, owner = keys[new], owner[new]
-    return keys, np.bincount(owner, minlength=len(texts)).astype(np.int64)
+    if np.any(owner[1:] < owner[:-1]):  # scan_spans gives them in order of their starts
+        order = np.argsort(owner, kind="stable")
+        keys, owner = keys[order], owner[order]
+    return key_sets(keys, owner, len(texts))
 
 
 @cache
