@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 
 from newsdedup.fingerprint import anchors
 from newsdedup.fingerprint.anchor_codes import NO_KEY, SLOW, code_keys, span_codes
-from newsdedup.fingerprint.anchor_scan import anchor_spans, scan_spans
+from newsdedup.fingerprint.anchor_scan import scan_spans
 
 #: capitals and name letters of several scripts, letters the rules rewrite (ph, sch, tsch, x,
 #: repeats, vowels), separators, non-ASCII digits, a letter outside the plane, ligatures
@@ -74,12 +74,10 @@ def _python_batch(texts: list[str]) -> list[NDArray[np.uint64]]:
     """``anchor_keys_batch`` before the codes: every distinct span keyed in Python."""
     normal = [t if t.isascii() else unicodedata.normalize("NFKC", t) for t in texts]
     joined = "\n".join(normal)
-    spans = anchor_spans(joined)
+    _, starts, ends, number = scan_spans(joined)
     owners: list[list[int]] = [[] for _ in texts]
     text_starts = np.cumsum([0] + [len(t) + 1 for t in normal[:-1]])
-    for a, b, is_number in zip(
-        spans.starts.tolist(), spans.ends.tolist(), spans.number.tolist(), strict=True
-    ):
+    for a, b, is_number in zip(starts.tolist(), ends.tolist(), number.tolist(), strict=True):
         key = _python_key(joined[a:b], is_number)
         if key is not None:
             owners[int(np.searchsorted(text_starts, a, side="right")) - 1].append(key)
@@ -100,16 +98,3 @@ def test_anchor_codes_cover_the_common_letters() -> None:
     codes = span_codes(cps, starts, ends, number)
     assert SLOW not in codes.tolist()
     assert (codes != NO_KEY).sum() >= 6
-
-
-@settings(max_examples=400, deadline=None)
-@given(texts)
-def test_anchor_codes_one_pass_scan_finds_the_same_spans(text: str) -> None:
-    """scan_spans's one pass finds anchor_spans's names and numbers (in order of start)."""
-    spans = anchor_spans(text)
-    _, starts, ends, number = scan_spans(text)
-    two = sorted(
-        zip(spans.starts.tolist(), spans.ends.tolist(), spans.number.tolist(), strict=True)
-    )
-    one = list(zip(starts.tolist(), ends.tolist(), number.tolist(), strict=True))
-    assert sorted(one) == two

@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
 from functools import cache
 
 import numba as nb
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["CAPITAL", "NAME_BODY", "NUMBER_BODY", "Spans", "anchor_spans", "scan_spans"]
+__all__ = ["CAPITAL", "NAME_BODY", "NUMBER_BODY", "scan_spans"]
 
 #: The anchor patterns' classes (fingerprint/anchors.py writes the patterns from these).
 CAPITAL = "[A-ZÀ-ÞА-ЯЁЄІЇҐЂЈЉЊЋЏΑ-Ω]"
@@ -58,124 +57,21 @@ def code_points(text: str) -> NDArray[np.uint32]:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
 
 
-@dataclass(frozen=True, slots=True)
-class Spans:
-    """The matches of a text: start, end, whether a number (names come first, then numbers,
-    each in ``findall``'s order), and for each a match that spells the same string, the same
-    one for all of them (a batch of news holds each name about six times: only one needs a
-    Python string and a key)."""
-
-    starts: NDArray[np.int64]
-    ends: NDArray[np.int64]
-    number: NDArray[np.bool_]
-    first: NDArray[np.int64]
-
-
-def anchor_spans(text: str) -> Spans:
-    """Every name match then every number match of ``text`` (a name and a number never spell
-    alike: one starts with a capital, the other with a digit)."""
-    cps = code_points(text)
-    starts, ends, number = _scan(cps, _classes())
-    return Spans(starts=starts, ends=ends, number=number, first=_first_equal(cps, starts, ends))
-
-
 def scan_spans(
     text: str,
 ) -> tuple[NDArray[np.uint32], NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]]:
-    """The text's code points and ``anchor_spans``'s matches, in order of their starts (a name
-    before a number that starts with it) and without ``first`` (the compiled keys,
-    anchor_codes.py, need no Python string of each distinct match): one pass over the text."""
+    """The text's code points and its name and number matches (``_NAME_FAST``'s and
+    ``_NUMBER``'s in anchors.py), in order of their starts: one pass over the text."""
     cps = code_points(text)
-    starts, ends, number = _scan_once(cps, _classes())
+    starts, ends, number = _scan(cps, _classes())
     return cps, starts, ends, number
-
-
-@nb.njit(cache=True)
-def _first_equal(
-    cps: NDArray[np.uint32], starts: NDArray[np.int64], ends: NDArray[np.int64]
-) -> NDArray[np.int64]:  # pragma: no cover
-    m = len(starts)
-    hashes = np.empty(m, np.uint64)
-    for s in range(m):
-        h = np.uint64(0xCBF29CE484222325)
-        for i in range(starts[s], ends[s]):
-            h = (h ^ np.uint64(cps[i])) * np.uint64(0x100000001B3)
-        hashes[s] = h
-    order = np.argsort(hashes)
-    first = np.arange(m)
-    g = 0
-    while g < m:
-        e = g
-        while e + 1 < m and hashes[order[e + 1]] == hashes[order[g]]:
-            e += 1
-        for x in range(g + 1, e + 1):  # each span against the group's earlier distinct ones
-            s = order[x]
-            for y in range(g, x):
-                r = order[y]
-                if first[r] == r and _same(cps, starts[r], ends[r], starts[s], ends[s]):
-                    first[s] = r
-                    break
-        g = e + 1
-    return first
-
-
-@nb.njit(inline="always")
-def _same(cps: NDArray[np.uint32], a: int, b: int, c: int, d: int) -> bool:  # pragma: no cover
-    if b - a != d - c:
-        return False
-    for i in range(b - a):  # noqa: SIM110 (a loop numba compiles)
-        if cps[a + i] != cps[c + i]:
-            return False
-    return True
 
 
 @nb.njit(cache=True)
 def _scan(
     cps: NDArray[np.uint32], table: NDArray[np.uint8]
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]]:  # pragma: no cover
-    n = len(cps)
-    starts = np.empty(n, np.int64)
-    ends = np.empty(n, np.int64)
-    number = np.zeros(n, np.bool_)
-    m = 0
-    i = 0
-    before = False  # whether the code point before i is a word character
-    while i < n:  # names
-        c = table[cps[i]]
-        if c & _CAP and before != ((c & _WORD) != 0):
-            k = i + 1
-            while k < n and table[cps[k]] & _NAME:
-                k += 1
-            if k > i + 1:
-                starts[m], ends[m] = i, k
-                m += 1
-                i = k
-                before = (table[cps[k - 1]] & _WORD) != 0
-                continue
-        before = (c & _WORD) != 0
-        i += 1
-    i = 0
-    while i < n:  # numbers
-        if table[cps[i]] & _DIGIT:
-            last = i
-            k = i + 1
-            while k < n and table[cps[k]] & _NUM:
-                if table[cps[k]] & _DIGIT:
-                    last = k
-                k += 1
-            starts[m], ends[m], number[m] = i, last + 1, True
-            m += 1
-            i = last + 1
-            continue
-        i += 1
-    return starts[:m], ends[:m], number[:m]
-
-
-@nb.njit(cache=True)
-def _scan_once(
-    cps: NDArray[np.uint32], table: NDArray[np.uint8]
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]]:  # pragma: no cover
-    """``_scan``'s two searches in one pass: each resumes where its last match ended."""
+    """The name and the number searches in one pass: each resumes where its last match ended."""
     n = len(cps)
     starts = np.empty(n, np.int64)
     ends = np.empty(n, np.int64)
