@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Sequence
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -26,7 +25,7 @@ from newsdedup.candidates.contained import SAMPLE, short_pair_filter
 from newsdedup.candidates.lsh import bucket_pairs
 from newsdedup.config import Config
 from newsdedup.store import levels
-from newsdedup.store.rows import pair_rows, postings, select_in
+from newsdedup.store.rows import postings_array, select_in
 
 __all__ = [
     "PENDING",
@@ -66,9 +65,9 @@ def _blobs(conn: sqlite3.Connection, seqs: Sequence[int]) -> dict[int, tuple[int
     return {r[0]: (r[1], r[2]) for r in select_in(conn, sql, seqs)}
 
 
-def _holders(conn: sqlite3.Connection, keys: list[int], low: int, high: int) -> list[Any]:
-    """(key, seq) of every stored holder of the ``keys`` held by ``low`` to ``high`` heads."""
-    return postings(conn, "shingles", "seq", keys, low, high)
+def _holders(conn: sqlite3.Connection, keys: list[int], low: int, high: int) -> NDArray[np.int64]:
+    """(key, seq) rows of every stored holder of the ``keys`` held by ``low`` to ``high`` heads."""
+    return postings_array(conn, "shingles", "seq", keys, low, high)
 
 
 def fill_shingles(conn: sqlite3.Connection) -> None:
@@ -119,10 +118,9 @@ def _pairs(
 ) -> set[tuple[int, int]]:
     """The short-path pairs of ``heads`` (stored in the table, their ``keys`` and ``info``
     given) with every head in the table: the batch's counting and ``short_pair_filter``."""
-    found = _holders(conn, keys, 2, config.verify.short_doc_max_bucket)
-    if not found:
+    rows = _holders(conn, keys, 2, config.verify.short_doc_max_bucket)
+    if not len(rows):
         return set()
-    rows = pair_rows(found)
     rows = rows[np.argsort(_by_key(rows), kind="stable")]
     seqs, member = np.unique(rows[:, 1], return_inverse=True)
     change = np.flatnonzero(rows[1:, 0] != rows[:-1, 0]) + 1
@@ -184,9 +182,9 @@ def query_partners(
     (its shingles counted as one more holder), read only: a brief finds the source LSH misses."""
     own = np.unique(sets[(sets & np.uint32(SAMPLE - 1)) == 0]).view(np.int32)
     found = _holders(conn, own.tolist(), 1, config.verify.short_doc_max_bucket - 1)
-    if not found:
+    if not len(found):
         return set()
-    seqs, shared = np.unique(np.array(found, np.int64)[:, 1], return_counts=True)
+    seqs, shared = np.unique(found[:, 1], return_counts=True)
     # the rule's own floor on the shared count first (sizes 0: no bound from the sets yet), so
     # only the heads that can pass have their sets read and decoded
     zero, yes = np.zeros(len(seqs), np.int64), np.ones(len(seqs), np.bool_)

@@ -37,7 +37,6 @@ from newsdedup.store.rows import (
     content_words,
     ids_of,
     load_fingerprints,
-    pair_rows,
     select_in,
     signed,
 )
@@ -199,7 +198,7 @@ def _link(
     owner = np.repeat(np.asarray(heads, np.int64), keys.shape[1])
     order = np.argsort(flat, kind="stable")
     flat, owner = flat[order], owner[order]
-    stored = pair_rows(levels.select_keys(conn, "bands", np.unique(flat).tolist()))
+    stored = levels.select_keys(conn, "bands", np.unique(flat).tolist())
     pairs = _bucket_pairs(conn, config, _buckets(flat, owner, stored), heads, update)
     levels.insert(conn, "bands", zip(flat.tolist(), owner.tolist(), strict=True))
     short = short_pairs(conn, config, heads)

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from typing import Any
 
-from newsdedup.store.rows import LEVELED, chunks, recent
+import numpy as np
+from numpy.typing import NDArray
+
+from newsdedup.store.rows import LEVELED, chunks, concat_rows, recent
 
 __all__ = ["RECENT_MIN", "RECENT_SHARE", "delete", "insert", "merge_due", "select_keys"]
 
@@ -41,17 +43,21 @@ def delete(conn: sqlite3.Connection, table: str, rows: Iterable[tuple[int, int]]
         conn.executemany(f"DELETE FROM {level} WHERE key = ? AND seq = ?", rows)
 
 
-def select_keys(conn: sqlite3.Connection, table: str, keys: Iterable[int]) -> list[Any]:
-    """(key, seq) of every row of ``table`` whose key is one of ``keys``, both levels."""
-    out: list[Any] = []
+def select_keys(conn: sqlite3.Connection, table: str, keys: Iterable[int]) -> NDArray[np.int64]:
+    """(key, seq) of every row of ``table`` whose key is one of ``keys``, both levels, as an
+    (n, 2) int64 array (``rows.concat_rows``: no Python tuple a row)."""
+    found = [np.empty((0, 2), np.int64)]
     for chunk in chunks(keys):
         marks = ",".join("?" * len(chunk))
-        out += conn.execute(
-            f"SELECT key, seq FROM {table} WHERE key IN ({marks}) UNION ALL "
-            f"SELECT key, seq FROM {recent(table)} WHERE key IN ({marks})",
-            chunk + chunk,
-        ).fetchall()
-    return out
+        found.append(
+            concat_rows(
+                conn,
+                f"SELECT key AS x0, seq AS x1 FROM {table} WHERE key IN ({marks}) UNION ALL "
+                f"SELECT key, seq FROM {recent(table)} WHERE key IN ({marks})",
+                chunk + chunk,
+            )
+        )
+    return np.concatenate(found)
 
 
 def merge_due(conn: sqlite3.Connection) -> int:

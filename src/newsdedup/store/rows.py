@@ -18,11 +18,13 @@ __all__ = [
     "LEVELED",
     "append",
     "chunks",
+    "concat_rows",
     "fingerprint_rows",
     "levels",
     "load_fingerprints",
     "pair_rows",
     "postings",
+    "postings_array",
     "recent",
     "select_in",
     "signed",
@@ -67,17 +69,50 @@ def postings(
     statement. A key's rows are counted no further than ``high`` + 1: a common key (a stock
     phrase, a name in every report) costs no more than a rare one, where ``count(*) ... GROUP
     BY key`` read all of its rows."""
+    head, rows, params = _postings_sql(table, holder, keys, low, high)
+    return conn.execute(f"{head} {rows}", params).fetchall()
+
+
+def postings_array(
+    conn: sqlite3.Connection, table: str, holder: str, keys: Iterable[int], low: int, high: int
+) -> NDArray[np.int64]:
+    """``postings`` as an (n, 2) int64 array of (key, ``holder``) rows (``concat_rows``)."""
+    head, rows, params = _postings_sql(table, holder, keys, low, high)
+    return concat_rows(conn, rows, params, head)
+
+
+def _postings_sql(
+    table: str, holder: str, keys: Iterable[int], low: int, high: int
+) -> tuple[str, str, tuple[Any, ...]]:
+    """``postings``' WITH clause, its rows' SELECT (columns ``x0``, ``x1``), its parameters."""
     parts = levels(table)
     count = " UNION ALL ".join(f"SELECT 1 FROM {t} c WHERE c.key = k.key" for t in parts)
     rows = " UNION ALL ".join(
-        f"SELECT n.key, t.{holder} FROM n JOIN {t} t ON t.key = n.key" for t in parts
+        f"SELECT n.key AS x0, t.{holder} AS x1 FROM n JOIN {t} t ON t.key = n.key" for t in parts
     )
-    sql = (
+    head = (
         "WITH k(key) AS (SELECT DISTINCT value FROM json_each(?)), "
         f"n(key) AS MATERIALIZED (SELECT key FROM k WHERE (SELECT count(*) FROM ({count} "
-        f"LIMIT ?)) BETWEEN ? AND ?) {rows}"
+        "LIMIT ?)) BETWEEN ? AND ?)"
     )
-    return conn.execute(sql, (json.dumps(list(keys)), high + 1, low, high)).fetchall()
+    return head, rows, (json.dumps(list(keys)), high + 1, low, high)
+
+
+def concat_rows(
+    conn: sqlite3.Connection, rows: str, params: Sequence[Any], head: str = ""
+) -> NDArray[np.int64]:
+    """The rows of the SELECT ``rows`` (two integer columns named ``x0``, ``x1``; ``head``: a
+    WITH clause before it) as an (n, 2) int64 array. SQLite hands each column back as one text
+    (``group_concat``; both aggregates read the same rows in the same order): a fetched row
+    costs a Python tuple and two ints, which cost more than SQLite's search."""
+    sql = f"{head} SELECT group_concat(x0), group_concat(x1) FROM ({rows})"
+    first, second = conn.execute(sql, params).fetchone()
+    if not first:
+        return np.empty((0, 2), np.int64)
+    out = np.empty((first.count(",") + 1, 2), np.int64)
+    out[:, 0] = np.fromstring(first, np.int64, sep=",")
+    out[:, 1] = np.fromstring(second, np.int64, sep=",")
+    return out
 
 
 def pair_rows(rows: Sequence[tuple[int, int]]) -> NDArray[np.int64]:
