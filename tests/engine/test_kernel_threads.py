@@ -5,7 +5,6 @@ it."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 import numba
 import numpy as np
@@ -13,7 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import newsdedup.engine.local as local
 from newsdedup import Article, Config, Report
 from newsdedup.engine.local import _KernelThreads, run_copies
 
@@ -69,24 +67,17 @@ def test_counts_stay_in_range_and_settle(most: int, seconds: list[float]) -> Non
 
 @pytest.mark.usefixtures("restore_numba_threads")
 def test_results_do_not_depend_on_the_kernel_threads(
-    kinds_corpus: list[Article], monkeypatch: pytest.MonkeyPatch
+    kinds_corpus: list[Article], kernel_threads_seen: list[int]
 ) -> None:
     """Batches of 1 article, so the probing, the switch and the chosen count all run; the
     groups equal a run on one thread throughout."""
     articles = kinds_corpus + [dataclasses.replace(a, id=f"{a.id}-again") for a in kinds_corpus]
     assert len(articles) > 1 + 2 * PROBE
     config = Config().override({"run.batch_size": "1"})
-    seen: list[int] = []
-    real = local.fingerprint_articles
-
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        seen.append(numba.get_num_threads())
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(local, "fingerprint_articles", spy)
     varied = run_copies(articles, config, Report())
     numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
     one = run_copies(articles, config.override({"run.workers": "1"}), Report())
+    seen = kernel_threads_seen
     assert len(seen) == 2 * len(articles)
     most = numba.config.NUMBA_NUM_THREADS
     assert set(seen[: len(articles)]) == {max(1, most - 1), most}  # both counts were tried

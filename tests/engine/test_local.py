@@ -1,13 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numba
 import numpy as np
 import pytest
 
-import newsdedup.engine.local as local
 from newsdedup import Article, Config, Report
 from newsdedup.engine.local import fingerprint_stream, run_copies
 
@@ -69,18 +67,10 @@ def test_local_oversized_buckets_are_reported(article_factory: Callable[..., Art
 @_MULTICORE
 @pytest.mark.usefixtures("restore_numba_threads")
 def test_local_workers_limit_the_fingerprint_threads(
-    kinds_corpus: list[Article], monkeypatch: pytest.MonkeyPatch
+    kinds_corpus: list[Article], kernel_threads_seen: list[int]
 ) -> None:
-    seen: list[int] = []
-    real = local.fingerprint_articles
-
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        seen.append(numba.get_num_threads())
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(local, "fingerprint_articles", spy)
     run_copies(kinds_corpus, Config().override({"run.workers": "1"}), Report())
-    assert seen == [1]
+    assert kernel_threads_seen == [1]
 
 
 @_MULTICORE
