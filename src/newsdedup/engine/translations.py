@@ -26,6 +26,7 @@ from newsdedup.group.copies import Assignment
 from newsdedup.group.translations import Translations, translate_groups
 from newsdedup.processes import map_in_processes
 from newsdedup.relate.translate import Encoder, KeySets, anchored_text, language_of
+from newsdedup.relate.translate_anchors import gather
 from newsdedup.spill import Spill, read_chunk
 from newsdedup.types import Article
 
@@ -119,9 +120,7 @@ def _in_row_order(
         return KeySets(flat=flat, sizes=sizes)
     start = np.zeros(m, np.int64)  # where each row's keys start in ``flat``
     start[order] = np.r_[0, np.cumsum(got)[:-1]]
-    before = np.r_[0, np.cumsum(sizes)[:-1]]
-    at = np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(start - before, sizes)
-    return KeySets(flat=flat[at], sizes=sizes)
+    return KeySets(flat=gather(flat, start, sizes), sizes=sizes)
 
 
 def _chunk_keys(task: Task, path: str) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:

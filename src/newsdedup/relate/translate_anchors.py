@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numba as nb
 import numpy as np
@@ -24,7 +25,9 @@ from numpy.typing import NDArray
 
 from newsdedup.config import TranslateConfig
 
-__all__ = ["KeySets", "anchor_candidates", "language_codes"]
+__all__ = ["KeySets", "anchor_candidates", "gather", "language_codes"]
+
+_T = TypeVar("_T", bound=np.generic)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +60,13 @@ class KeySets:
         if falls.any():
             flat = flat[np.lexsort((flat, owner))]
         return cls(flat=flat, sizes=sizes)
+
+
+def gather(values: NDArray[_T], starts: NDArray[np.int64], sizes: NDArray[np.int64]) -> NDArray[_T]:
+    """``values[starts[i]:starts[i] + sizes[i]]`` for each i, one after the other, in one
+    indexing (no slice a row)."""
+    first = np.cumsum(sizes) - sizes  # where each row's values start in the result
+    return values[np.repeat(starts - first, sizes) + np.arange(int(sizes.sum()))]
 
 
 def language_codes(langs: Sequence[str]) -> NDArray[np.int64]:
@@ -127,10 +137,7 @@ def _norms(
     n = len(sets)
     sizes = sets.sizes[articles]
     local = np.repeat(np.arange(len(articles), dtype=np.int64), sizes)
-    at = np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(
-        offsets[articles] - np.r_[0, np.cumsum(sizes)[:-1]], sizes
-    )
-    held = sets.flat[at]
+    held = gather(sets.flat, offsets[articles], sizes)
     wanted = np.unique(held)
     df = _counts(sets.flat, wanted)
     idf = np.log(n / df)

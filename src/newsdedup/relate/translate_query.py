@@ -37,6 +37,7 @@ from newsdedup.relate.translate import (
     judge_candidates,
     translation_pairs,
 )
+from newsdedup.relate.translate_anchors import gather
 
 __all__ = ["StoredAnchors", "query_pairs", "stored_anchors"]
 
@@ -286,6 +287,4 @@ def _gather(
     ptr: NDArray[np.int64], values: NDArray[np.int64], rows: NDArray[np.int64]
 ) -> NDArray[np.int64]:
     """``values[ptr[r]:ptr[r + 1]]`` for each of ``rows``, one after the other."""
-    sizes = ptr[rows + 1] - ptr[rows]
-    start = np.repeat(ptr[rows] - (np.cumsum(sizes) - sizes), sizes)
-    return values[start + np.arange(int(sizes.sum()))]
+    return gather(values, ptr[rows], ptr[rows + 1] - ptr[rows])
