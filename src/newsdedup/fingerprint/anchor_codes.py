@@ -22,13 +22,15 @@ import numpy as np
 import xxhash
 from numpy.typing import NDArray
 
+from newsdedup.fingerprint.anchor_scan import NUMBER_SEPARATORS
+
 __all__ = ["NO_KEY", "SLOW", "code_keys", "key_sets", "span_codes"]
 
 NO_KEY = -1  #: a span whose skeleton is too short, or a number of one digit
 SLOW = -2  #: a span the compiled rules do not cover
 _NUMBER_TAG = 1 << 62  #: a number's code: this bit, and its digits' value (at most 12 digits)
 _PLANE = 0x10000  #: code points the letter table covers
-_SEPARATORS = ".,\u00a0\u202f "  #: deleted from a number's digits (anchors._SEPARATORS)
+_SEPARATORS = tuple(map(ord, NUMBER_SEPARATORS))  #: dropped from a number's digits
 
 
 @cache
@@ -161,7 +163,7 @@ def _number_code(cps: NDArray[np.uint32], a: int, b: int) -> int:  # pragma: no 
             leading = False
             if value < 100_000_000_000:  # the first twelve kept
                 value = value * 10 + (c - 48)
-        elif c in (46, 44, 0xA0, 0x202F, 32):
+        elif c in _SEPARATORS:
             continue
         else:
             return SLOW  # a digit outside ASCII

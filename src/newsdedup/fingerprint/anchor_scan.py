@@ -24,12 +24,14 @@ import numba as nb
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["CAPITAL", "NAME_BODY", "NUMBER_BODY", "scan_spans"]
+__all__ = ["CAPITAL", "NAME_BODY", "NUMBER_BODY", "NUMBER_SEPARATORS", "scan_spans"]
 
 #: The anchor patterns' classes (fingerprint/anchors.py writes the patterns from these).
 CAPITAL = "[A-ZÀ-ÞА-ЯЁЄІЇҐЂЈЉЊЋЏΑ-Ω]"
 NAME_BODY = r"[\w'’-]"  # noqa: RUF001 (the typographic apostrophe)
-NUMBER_BODY = r"[\d.,\u00a0\u202f ]"
+#: what a number holds between its digits (dropped from them for its key: anchors.py)
+NUMBER_SEPARATORS = ".,\u00a0\u202f "
+NUMBER_BODY = rf"[\d{NUMBER_SEPARATORS}]"
 
 _WORD, _DIGIT, _CAP, _NAME, _NUM = 1, 2, 4, 8, 16
 

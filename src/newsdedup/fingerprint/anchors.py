@@ -29,7 +29,13 @@ import xxhash
 from numpy.typing import NDArray
 
 from newsdedup.fingerprint.anchor_codes import SLOW, code_keys, key_sets, span_codes
-from newsdedup.fingerprint.anchor_scan import CAPITAL, NAME_BODY, NUMBER_BODY, scan_spans
+from newsdedup.fingerprint.anchor_scan import (
+    CAPITAL,
+    NAME_BODY,
+    NUMBER_BODY,
+    NUMBER_SEPARATORS,
+    scan_spans,
+)
 
 __all__ = ["anchor_key_sets", "anchor_keys", "anchor_keys_batch", "guess_language", "skeleton"]
 
@@ -80,7 +86,7 @@ _NUMBER = re.compile(r"\d(?:" + NUMBER_BODY[:-1] + r"]*\d)?")
 #: anchor_scan.py finds these matches and _NUMBER's in compiled code; the regexes stay as the
 #: patterns' definition.
 _NAME = re.compile(CAPITAL + r"(?<=\b.)" + NAME_BODY + "+")
-_SEPARATORS = str.maketrans("", "", ".,\u00a0\u202f ")  #: deleted from a number's digits
+_SEPARATORS = str.maketrans("", "", NUMBER_SEPARATORS)  #: deleted from a number's digits
 _VOWELS = re.compile(r"[aeiouh]+")
 
 
@@ -132,11 +138,8 @@ def anchor_key_sets(texts: Sequence[str]) -> tuple[NDArray[np.uint64], NDArray[n
             keys[s], found[s] = key, True
     text_starts = np.cumsum([0] + [len(t) + 1 for t in normal[:-1]])
     owner = np.searchsorted(text_starts, starts[found], side="right") - 1
-    keys = keys[found]
-    if np.any(owner[1:] < owner[:-1]):  # scan_spans gives them in order of their starts
-        order = np.argsort(owner, kind="stable")
-        keys, owner = keys[order], owner[order]
-    return key_sets(keys, owner, len(texts))
+    # scan_spans gives the spans in order of their starts, so each text's keys in one run
+    return key_sets(keys[found], owner, len(texts))
 
 
 @cache
