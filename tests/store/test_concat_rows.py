@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdedup.store import levels
-from newsdedup.store.rows import concat_rows, pair_rows, postings, postings_array
+from newsdedup.store.rows import concat_rows, postings, postings_array
 
 _I64 = st.integers(-(2**63), 2**63 - 1)
 _keys = st.one_of(st.sampled_from([-(2**63), -1, 0, 1, 2**63 - 1]), _I64, st.integers(-3, 3))
@@ -49,7 +49,7 @@ def test_postings_array_is_the_fetched_rows(
     conn = _tables(large, small)
     keys = [k for k, _ in large[::2]] + [k for k, _ in small[1::2]] + extra
     got = postings_array(conn, "bands", "seq", keys, low, low + span)
-    want = pair_rows(postings(conn, "bands", "seq", keys, low, low + span))
+    want = np.array(postings(conn, "bands", "seq", keys, low, low + span), np.int64).reshape(-1, 2)
     assert got.dtype == np.int64 and got.shape == (len(want), 2)
     assert sorted(map(tuple, got.tolist())) == sorted(map(tuple, want.tolist()))
 

@@ -14,7 +14,6 @@ from newsdedup.config import StoriesConfig
 from newsdedup.group.stories.graph import StoryEdges, close_in_time, strong_edges
 from newsdedup.store.contained import _by_key
 from newsdedup.store.copies import _buckets
-from newsdedup.store.rows import pair_rows
 from newsdedup.store.story_graph import story_component
 
 _TABLES = """
@@ -93,7 +92,7 @@ def test_story_component_is_the_strong_closure(
     st.lists(st.tuples(st.integers(-(2**31), 2**31 - 1), st.integers(0, 2**32 - 1)), max_size=50)
 )
 def test_key_order_is_the_lexicographic_order(rows: list[tuple[int, int]]) -> None:
-    arr = pair_rows(rows)
+    arr = np.array(rows, np.int64).reshape(-1, 2)
     assert arr.shape == (len(rows), 2)
     by_key = arr[np.argsort(_by_key(arr), kind="stable")]
     assert by_key.tolist() == sorted(map(list, rows))
@@ -109,7 +108,8 @@ def test_buckets_are_the_shared_keys_with_all_holders(
     new = sorted(new)
     flat = np.array([k for k, _ in new], np.int64)
     owner = np.array([s for _, s in new], np.int64)
-    stored_rows = pair_rows([r for r in stored if r[0] in set(flat.tolist())])
+    shared = [r for r in stored if r[0] in set(flat.tolist())]
+    stored_rows = np.array(shared, np.int64).reshape(-1, 2)
     got = {tuple(r) for r in _buckets(flat, owner, stored_rows).tolist()}
     holders: dict[int, set[int]] = {}
     for k, s in [*new, *stored_rows.tolist()]:

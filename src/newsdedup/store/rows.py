@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -22,7 +21,6 @@ __all__ = [
     "fingerprint_rows",
     "levels",
     "load_fingerprints",
-    "pair_rows",
     "postings",
     "postings_array",
     "recent",
@@ -113,13 +111,6 @@ def concat_rows(
     out[:, 0] = np.fromstring(first, np.int64, sep=",")
     out[:, 1] = np.fromstring(second, np.int64, sep=",")
     return out
-
-
-def pair_rows(rows: Sequence[tuple[int, int]]) -> NDArray[np.int64]:
-    """Fetched rows of two integers as an (n, 2) int64 array, in one pass (``np.array`` of a
-    list of tuples inspects every tuple first, several times slower)."""
-    flat = np.fromiter(chain.from_iterable(rows), np.int64, 2 * len(rows))
-    return flat.reshape(-1, 2)
 
 
 def signed(values: NDArray[np.uint64]) -> list[int]:
