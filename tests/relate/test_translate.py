@@ -11,7 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdedup import Article, Config, Kind, find_copies, find_stories
-from newsdedup.fingerprint.anchors import anchor_keys, guess_language, skeleton
+from newsdedup.fingerprint.anchors import (
+    LONG_SAMPLE,
+    SAMPLE,
+    anchor_keys,
+    guess_language,
+    skeleton,
+)
 from newsdedup.group import translations as stage
 from newsdedup.group.copies import Assignment, join_translations
 from newsdedup.relate.explain import explain_group
@@ -131,6 +137,39 @@ def test_translate_takes_the_language_the_clean_stage_told() -> None:
 )
 def test_anchors_guess_language(text: str, lang: str) -> None:
     assert guess_language(text) == lang
+
+
+def test_guess_language_reads_on_where_its_sample_leaves_it_open() -> None:
+    # names and jargon up front: Czech's "to", "a", "do", "by" outvote English's "the", "to" in
+    # the first SAMPLE characters (the generated 1M corpus had such texts); the rest is English
+    head = "Sondskoond to a shiesh do bol by the glyt to stil pryspoock a Zindfrongbri. "
+    head += "Kroom " * ((SAMPLE - len(head)) // 6 + 1)
+    body = "It said that the plan was for the city and it is with the people of the region. " * 5
+    assert sum(w in {"to", "a", "do", "by"} for w in head.lower().split()) >= 4
+    assert guess_language(head[:SAMPLE]) == "cs"  # the sample alone is fooled
+    assert guess_language(head + body) == "en"
+    cs = (
+        "Vláda to a soud do roka. "
+        + "Řekl, že se to na jaře stalo, a je to tak, jako by to bylo. " * 6
+    )
+    assert guess_language(cs) == "cs"  # a real Czech text stays Czech when read on
+
+
+_WORDS = st.sampled_from(
+    ["the", "of", "to", "a", "do", "by", "je", "se", "na", "og", "och", "und", "le", "и", "в", "xq"]
+)
+
+
+@settings(max_examples=60)
+@given(st.lists(_WORDS, min_size=1, max_size=700), st.lists(_WORDS, max_size=50))
+def test_guess_language_reads_no_further_than_its_long_sample(
+    words: list[str], more: list[str]
+) -> None:
+    text = " ".join(words)
+    guess = guess_language(text)
+    assert guess in (guess_language(text[:SAMPLE]), guess_language(text[:LONG_SAMPLE]))
+    if len(text) >= LONG_SAMPLE:  # what lies past LONG_SAMPLE never changes it
+        assert guess_language(text[:LONG_SAMPLE] + " ".join(more)) == guess
 
 
 def test_anchors_agree_across_scripts_and_number_formats() -> None:

@@ -194,6 +194,11 @@ _RANGES = (
 )
 _KANA = re.compile("[\u3040-\u30ff]")
 SAMPLE = 300  #: characters of an article its language is guessed from
+#: characters that decide a weak guess (see guess_language)
+LONG_SAMPLE = 2_000
+#: function words, and a lead in them over the next language, that settle a guess
+SURE, SURE_LEAD = 3, 2
+_SETTLED = 1_000  #: the hits and lead of a guess a script or English's phrases settle
 
 
 @cache
@@ -227,11 +232,32 @@ def guess_language(text: str) -> str:
 
     Runs on every article of every corpus (the translation stage needs to know whether a second
     language is there), so it is kept to a few microseconds: an ASCII sample skips the script
-    test, and the function words are counted by set intersections (distinct words)."""
-    sample = text[:SAMPLE]
+    test, and the function words are counted by set intersections (distinct words).
+
+    A language named on weak evidence (fewer than ``SURE`` function words in the first
+    ``SAMPLE`` characters, or a lead of less than ``SURE_LEAD`` over the next language: Czech's
+    "to", "a", "do", "by" are English words too) is checked on the first ``LONG_SAMPLE``
+    characters, and replaced only where those settle another by the same test. Few articles
+    need it; a sample with no function word at all is not read on (more text of pseudo-words
+    or jargon only finds chance words)."""
+    lang, hits, lead = _guess(text[:SAMPLE])
+    if not hits or _sure(hits, lead) or len(text) <= SAMPLE:
+        return lang
+    again, hits, lead = _guess(text[:LONG_SAMPLE])
+    return again if _sure(hits, lead) else lang
+
+
+def _sure(hits: int, lead: int) -> bool:
+    return hits >= SURE and lead >= SURE_LEAD
+
+
+def _guess(sample: str) -> tuple[str, int, int]:
+    """The language of ``sample``, its function words seen, and their lead over the next
+    language's (both ``_SETTLED`` where a script or English's commonest phrases settle it)."""
     low = sample.lower()
     if sum(marker in low for marker in _ENGLISH) >= 3:
-        return "en"  # most news is English: its commonest phrases settle it in a microsecond
+        # most news is English: its commonest phrases settle it in a microsecond
+        return "en", _SETTLED, _SETTLED
     script = ""
     if not sample.isascii():
         found = _SCRIPT.search(sample)
@@ -239,15 +265,19 @@ def guess_language(text: str) -> str:
             c = found.group()
             script = next(name for lo, hi, name in _RANGES if lo <= c <= hi)
             if script == "han":
-                return "ja" if _KANA.search(sample) else "zh"
+                return ("ja" if _KANA.search(sample) else "zh"), _SETTLED, _SETTLED
             if script != "cyrillic":
-                return script
+                return script, _SETTLED, _SETTLED
     words = sample_words(low)
-    best, most = "", 1
+    best, most, runner_up = "", 1, 0
     for lang, function_words in _function_sets():
         if (lang in ("ru", "uk")) != bool(script):
             continue
         hits = len(function_words.intersection(words))
         if hits > most or (hits == most and lang == "en" and best):
-            best, most = lang, hits
-    return best or ("ru" if script else "")
+            best, most, runner_up = lang, hits, max(runner_up, most if best else 0)
+        else:
+            runner_up = max(runner_up, hits)
+    if not best:
+        return ("ru" if script else ""), 0, 0
+    return best, most, most - runner_up
