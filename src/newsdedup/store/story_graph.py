@@ -15,6 +15,7 @@ batch would find over the voices stored (docs/index.md, "Stories").
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -36,7 +37,7 @@ from newsdedup.group.stories.vectors import (
     key_terms,
     stack_vectors,
 )
-from newsdedup.store.rows import select_in
+from newsdedup.store.rows import concat_rows, postings_array, select_in
 
 __all__ = [
     "Linked",
@@ -220,57 +221,72 @@ def link(
     crossed = [k for k, c in before.items() if (c <= limit) != (counts.get(k, 0) <= limit)]
     suspects = _stored_pairs(conn, crossed, fresh)
     revived, lost = _recheck(conn, suspects, limit)
-    if revived:
-        found.append(_codes(*np.array(sorted(revived), np.int64).T))
+    found.append(revived)
     _score(conn, config, np.unique(np.concatenate(found)), seqs, vectors, out)
-    if lost:
-        conn.executemany("DELETE FROM story_edges WHERE a = ? AND b = ?", sorted(lost))
+    if len(lost):
+        low, high = (lost >> _SHIFT).tolist(), (lost & _LOW).tolist()
+        conn.executemany(
+            "DELETE FROM story_edges WHERE a = ? AND b = ?", zip(low, high, strict=True)
+        )
         out.removed += len(lost)
-        out.touched |= {x for pair in lost for x in pair}
-        out.rewired |= {x for pair in lost for x in pair}
+        out.touched.update(low, high)
+        out.rewired.update(low, high)
     return out
 
 
-def _stored_pairs(
-    conn: sqlite3.Connection, keys: list[int], fresh: set[int]
-) -> set[tuple[int, int]]:
-    """The pairs of stored (not new) holders of ``keys``."""
-    holders: dict[int, list[int]] = {}
-    for key, voice in select_in(
-        conn, "SELECT key, voice FROM story_keys WHERE key IN ({marks})", keys
-    ):
-        if voice not in fresh:
-            holders.setdefault(key, []).append(voice)
-    out: set[tuple[int, int]] = set()
-    for voices in holders.values():
-        voices.sort()
-        out |= {(a, b) for i, a in enumerate(voices) for b in voices[i + 1 :]}
-    return out
+def _stored_pairs(conn: sqlite3.Connection, keys: list[int], fresh: set[int]) -> NDArray[np.int64]:
+    """The ``_codes`` of the pairs of stored (not new) holders of ``keys``, sorted, once each."""
+    rows = _key_rows(conn, "key", keys)
+    new = np.fromiter(fresh, np.int64, len(fresh))
+    return _holder_pairs(rows[~np.isin(rows[:, 1], new)])
 
 
 def _recheck(
-    conn: sqlite3.Connection, pairs: set[tuple[int, int]], limit: int
-) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
-    """Of stored pairs whose shared keys changed: those now sharing a useful key with no edge
-    (to score), and the edges whose pair no longer shares one (to remove)."""
-    if not pairs:
-        return set(), set()
-    voices = {x for pair in pairs for x in pair}
-    keys: dict[int, set[int]] = {}
-    for voice, key in select_in(
-        conn, "SELECT voice, key FROM story_keys WHERE voice IN ({marks})", voices
-    ):
-        keys.setdefault(voice, set()).add(key)
-    counts = _counts(conn, {k for ks in keys.values() for k in ks})
-    edges = set(edges_of(conn, voices))
-    revived, lost = set(), set()
-    for a, b in pairs:
-        useful = any(counts[k] <= limit for k in keys.get(a, set()) & keys.get(b, set()))
-        if useful and (a, b) not in edges:
-            revived.add((a, b))
-        elif not useful and (a, b) in edges:
-            lost.add((a, b))
-    return revived, lost
+    conn: sqlite3.Connection, codes: NDArray[np.int64], limit: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Of stored pairs (sorted ``_codes``) whose shared keys changed: those now sharing a
+    useful key with no edge (to score), and the edges whose pair no longer shares one (to
+    remove). A pair shares a useful key when it is a pair of that key's holders: the holders
+    of the voices' keys held by ``limit`` voices or fewer, paired in arrays."""
+    if not len(codes):
+        return codes, codes
+    voices = np.unique(np.concatenate([codes >> _SHIFT, codes & _LOW]))
+    keys = np.unique(_key_rows(conn, "voice", voices.tolist())[:, 0])
+    held = postings_array(conn, "story_keys", "voice", keys.tolist(), 1, limit)
+    useful = np.isin(codes, _holder_pairs(held[np.isin(held[:, 1], voices)]))
+    # an edge is stored lower seq first: those of the pairs have their ``a`` among the lows
+    edge = np.isin(codes, _edge_codes(conn, "a IN ({marks})", np.unique(codes >> _SHIFT).tolist()))
+    return codes[useful & ~edge], codes[~useful & edge]
+
+
+def _key_rows(conn: sqlite3.Connection, side: str, values: Sequence[int]) -> NDArray[np.int64]:
+    """(key, voice) rows of ``story_keys`` whose ``side`` (key or voice) is one of ``values``."""
+    return concat_rows(
+        conn,
+        f"SELECT key AS x0, voice AS x1 FROM story_keys WHERE {side} IN "
+        "(SELECT value FROM json_each(?))",
+        [json.dumps(list(values))],
+    )
+
+
+def _holder_pairs(rows: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The ``_codes`` of the pairs of voices that hold one key, of (key, voice) ``rows``
+    (each row once), sorted, once each."""
+    if not len(rows):
+        return np.empty(0, np.int64)
+    voices, local = np.unique(rows[:, 1], return_inverse=True)
+    order = np.lexsort((local, rows[:, 0]))
+    key = rows[order, 0]
+    starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+    pairs = bucket_pairs(
+        local[order].astype(np.int64),
+        starts.astype(np.int64),
+        np.append(starts[1:], len(key)).astype(np.int64),
+        len(key),
+        np.ones(len(voices), np.bool_),
+        0,
+    )
+    return np.unique(_codes(voices[pairs[:, 0]], voices[pairs[:, 1]]))
 
 
 _SHIFT = 32  # a pair of seqs (lower first) as one int64 code: seqs stay below 2**31
@@ -353,14 +369,21 @@ def _strong_codes(
     conn: sqlite3.Connection, side: str, seqs: Sequence[int], floor: float
 ) -> NDArray[np.int64]:
     """The ``_codes`` of the story edges at ``floor`` or more whose end ``side`` (a or b) is
-    one of ``seqs``. Each chunk's codes come back as one text (``group_concat``): a fetched
-    row costs a Python tuple and objects, which cost more than SQLite's search."""
+    one of ``seqs``."""
+    return _edge_codes(conn, f"{side} IN ({{marks}}) AND similarity >= ?", seqs, floor)
+
+
+def _edge_codes(
+    conn: sqlite3.Connection, where: str, seqs: Iterable[int], *extra: Any
+) -> NDArray[np.int64]:
+    """The ``_codes`` of the story edges ``where`` (an IN-list over ``seqs``, then ``extra``
+    parameters). Each chunk's codes come back as one text (``group_concat``): a fetched row
+    costs a Python tuple and objects, which cost more than SQLite's search."""
     texts = select_in(
         conn,
-        f"SELECT group_concat((a << {_SHIFT}) | b) FROM story_edges "
-        f"WHERE {side} IN ({{marks}}) AND similarity >= ?",
+        f"SELECT group_concat((a << {_SHIFT}) | b) FROM story_edges WHERE {where}",
         seqs,
-        floor,
+        *extra,
     )
     joined = ",".join(t for (t,) in texts if t)
     return np.fromstring(joined, np.int64, sep=",") if joined else np.empty(0, np.int64)
