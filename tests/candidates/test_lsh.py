@@ -196,3 +196,41 @@ def test_lsh_summed_counts_equal_counting_all_the_rows(chunks: list[list[int]], 
     want_codes, want_counts = np.unique(np.array(rows, np.int64), return_counts=True)
     assert got_codes.tolist() == want_codes.tolist()
     assert got_counts.tolist() == want_counts.tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(2, 60),
+    st.integers(1, 20),
+    st.integers(1, 6),
+    st.integers(1, 12),
+    st.integers(0, 2**32 - 1),
+)
+def test_lsh_counted_by_ranges_gives_what_memory_gives(
+    n: int, bands: int, values: int, cap: int, seed: int
+) -> None:
+    """Past ``PARTITION_CODES`` the band pairs are counted range by range through temporary
+    files: the same pairs, thin count and bucket report as counting them all in memory, for any
+    number of ranges (few key values make crowded, capped buckets and pairs sharing many bands)."""
+    from newsdedup.candidates import lsh
+
+    rng = np.random.default_rng(seed)
+    keys = rng.integers(0, values, size=(n, bands)).astype(np.uint64)
+    eligible = rng.random(n) < 0.9
+    n_content = rng.integers(10, 400, n).astype(np.int64)
+    kwargs = {"max_bucket": cap, "n_content": n_content, "min_bands": 2, "short_words": 50}
+    want, want_report = candidate_pairs(keys, eligible, _tiebreak(n), **kwargs)
+    for most in (1, 7, 100):
+        old = lsh.PARTITION_CODES
+        lsh.PARTITION_CODES = most
+        try:
+            got, report = candidate_pairs(keys, eligible, _tiebreak(n), **kwargs)
+        finally:
+            lsh.PARTITION_CODES = old
+        assert got.tolist() == want.tolist()
+        assert (report.raw_pairs, report.thin, report.buckets) == (
+            want_report.raw_pairs,
+            want_report.thin,
+            want_report.buckets,
+        )
+        assert (report.oversized, report.largest) == (want_report.oversized, want_report.largest)
