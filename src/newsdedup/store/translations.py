@@ -176,6 +176,12 @@ def _encoder(config: TranslateConfig) -> Encoder:
     return partial(encode_leads, **encoder_settings(config))
 
 
+def _query_encoder(config: TranslateConfig) -> Encoder:
+    """The encoder of a query: one BLAS thread (it reads a lead or two; a second thread only
+    waits for a core), the same vectors."""
+    return partial(encode_leads, **(encoder_settings(config) | {"threads": 1}))
+
+
 #: The copy-group representatives with a known language, in arrival order (``g``: groups).
 _REPRESENTATIVES = (
     "JOIN languages l ON l.seq = g.seq LEFT JOIN copy_of c ON c.seq = g.seq "
@@ -454,7 +460,7 @@ def query_translations(
     features = QueryFeatures() if features is None else features
     state = features.state(conn, c)
     _, own, lead = article_features(article, c, lang)
-    cached = _Cached(conn, encode or _encoder(c), store=False)
+    cached = _Cached(conn, encode or _query_encoder(c), store=False)
     lead_of = lambda i: features.lead(conn, state.seqs[i])  # noqa: E731
     found = query_pairs(state.anchors, lang, own, lead, lead_of, c, cached)
     seqs = [state.seqs[p] for p, _ in found]
