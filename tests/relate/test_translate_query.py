@@ -154,14 +154,16 @@ def test_translate_query_pairs_equal_the_whole_corpus(  # type: ignore[no-untype
     m = len(langs)
     expected = [(t.a + t.b - m, t) for t in whole.pairs if m in (t.a, t.b)]
     stored = tq.stored_anchors(langs, keys)
-    for share in (tq._WHOLE, 2.0):  # the whole-corpus pass, and the neighbourhood always
+    default = tq._WHOLE
+    # q's language's articles always, the default, and the neighbourhood always
+    for share in (0.0, default, float("inf")):
         tq._WHOLE = share
         try:
             got = tq.query_pairs(
                 stored, lang, own_keys, leads[-1], leads.__getitem__, config, _vectors
             )
         finally:
-            tq._WHOLE = 0.25
+            tq._WHOLE = default
         assert [(p, t.score, t.cosine, t.anchors, t.margin) for p, t in got] == [
             (p, t.score, t.cosine, t.anchors, t.margin) for p, t in expected
         ] or _same_with_nan(got, expected)

@@ -16,7 +16,13 @@ another language. Scored from the full lists of q, F1, F2 and F3 alone (each pai
 ``anchor_candidates`` makes, in its order), and judged by ``judge_candidates``, q's slots and
 every slot they read hold what the whole corpus gives them; the other articles' slots may not,
 and no verdict on q reads them. Only the vectors of q, F1 and F2 are read (the others' pairs
-pick best partners by anchors alone), and only languages of q's candidates enter. With
+pick best partners by anchors alone), and only languages of q's candidates enter.
+
+Every slot read by a verdict on q pairs articles of q's language with those of one other (a
+pair's slots hold its two languages' pairs; F1 is in q's candidates' languages, F2 in q's, F3 in
+F1's), so only pairs with a side in q's language are scored. When F1-F3 outnumber the stored
+articles in q's language, those articles' full lists are scored instead: every such pair, every
+slot whole, the same verdicts (on WMT's 645 representatives, F1-F3 hold almost all of them). With
 ``encoder = "all"`` nearest vectors in any language are candidates too: the whole corpus is
 scored.
 """
@@ -43,9 +49,10 @@ __all__ = ["StoredAnchors", "query_pairs", "stored_anchors"]
 
 #: Rounds of "the best few of the last round's articles" (F1, F2, F3 above).
 _ROUNDS = 3
-#: Share of the corpus past which the query's articles are scored as the whole corpus (the
-#: same pairs; WMT's 645 representatives: F1-F3 hold most of them, and one pass costs less).
-_WHOLE = 0.25
+#: Size of F1-F3, as a share of the stored articles in the query's language, past which those
+#: articles' full lists are scored instead (a cost choice: the verdicts are the same; their
+#: full lists hold every pair that F1-F3's do, in as many rows, without the third round).
+_WHOLE = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,13 +116,10 @@ def query_pairs(
     if config.encoder == "all":
         return _everything(stored, lang, own, lead, leads, config, encode)
     query = _Query(stored, lang, np.asarray(own, np.uint64), config)
-    found_near = query.neighbourhood()
-    if found_near is None:  # most of the corpus: scored whole, in one pass
-        return _everything(stored, lang, own, lead, leads, config, encode)
-    full, read = found_near
-    if not len(full):
+    rows, read = query.neighbourhood()
+    if not len(read):
         return []
-    part, shared, overlap = query.scored(np.r_[full, m])
+    part, shared, overlap = query.scored(np.r_[rows, m])
     q = len(part) - 1
     found = judge_candidates(
         [*(stored.langs[i] for i in part[:-1].tolist()), lang],
@@ -188,12 +192,15 @@ class _Query:
         self.norm = np.sqrt(np.bincount(np.zeros(len(own), np.int64), own_weight, 1))[0]
         self.counted = self.df <= config.max_anchor_df
         self.allowed = np.ones(len(names) + 1, bool)
+        #: neighbourhood past which q's language's articles are scored instead
+        self.cap = _WHOLE * int(np.count_nonzero(stored.codes == self.code))
 
-    def neighbourhood(self) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
+    def neighbourhood(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """The articles whose full lists decide the query's pairs (q's, F1, F2 and F3 above,
-        the query left out) and those whose vectors are read (F1 and F2), sorted; empty when
-        the query shares no counted key with a stored article in another language; None when
-        they grow past ``_WHOLE`` of the corpus (one pass over it all costs less)."""
+        the query left out), or, when those outnumber ``cap``, every stored article in q's
+        language (as many rows, all slots whole); and the articles whose vectors are read
+        (F1 and F2); sorted, empty when the query shares no counted key with a stored
+        article in another language."""
         pairs, _ = self._pairs(np.array([self.m]))
         if not len(pairs):
             return pairs[:, 0], pairs[:, 0]
@@ -203,9 +210,9 @@ class _Query:
         for round_ in range(_ROUNDS):
             frontier = np.setdiff1d(self._best_few(frontier), full)
             full = np.union1d(full, frontier)
-            if len(full) > _WHOLE * self.m:
-                return None
             read = full if round_ < _ROUNDS - 1 else read
+            if round_ and len(full) > self.cap:
+                return np.flatnonzero(self.stored.codes == self.code), read
         return full, read
 
     def _best_few(self, rows: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -251,6 +258,7 @@ class _Query:
         src = np.r_[np.repeat(src, size), src[near]]
         dst = np.r_[dst, np.full(int(near.sum()), self.m)]
         ok = (self.codes[dst] != self.codes[src]) & self.allowed[self.codes[dst]]
+        ok &= (self.codes[src] == self.code) | (self.codes[dst] == self.code)  # q's language
         ok &= ~np.isin(dst, rows) | (src < dst)  # a pair of two rows once
         kid, src, dst = kid[ok], src[ok], dst[ok]
         order = np.argsort(kid, kind="stable")  # each pair's keys in key order
