@@ -24,6 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import filterfalse
 
 import numpy as np
 import xxhash
@@ -53,10 +54,13 @@ __all__ = [
 CHANNELS = ("text", "names", "lead")
 COLUMNS = 1 << 31  #: hashed term columns of a channel (int32 indices)
 _FLOOR = 1e-5  # background probability of a term wordfreq does not list (idf about 11.5)
-# both alternatives open on a word character, and a sentence break on a quote, a bracket or
-# a space: the lookaheads say so, which lets the regex engine skip other positions sooner
+# both alternatives open on a word character: the lookahead says so, which lets the regex
+# engine skip other positions sooner
 _TOKEN = re.compile(r"(?=\w)(?:[^\W\d_][\w'\u2019.-]*|\d+(?:[.,]\d+)*)")
-_SENTENCE = re.compile(r"(?=[\s\"'\u201d\u2019)])(?:(?<=[.!?])[\"'\u201d\u2019)]*\s+|\n+)")
+# a sentence break opens on its stop or a newline, one class the regex engine scans for (4x
+# sooner than a lookahead at every space); the stop goes with the break, which changes no
+# token but one ending in "." (a name drops its dots, a number ends in a digit)
+_SENTENCE = re.compile(r"[.!?\n](?:(?<=[.!?])[\"'\u201d\u2019)]*\s+|(?<=\n)\n*)")
 _SPLIT_DECIMAL = re.compile(r"(\d)\. (\d)")  # "4. 6" as some tokenised corpora write 4.6
 _LEAD_WORDS = 40
 _STOP = frozenset(stopwords("en"))
@@ -155,14 +159,17 @@ def spelled_names(text: str) -> list[tuple[str, str]]:
         tokens = _TOKEN.findall(sentence)
         if not tokens:
             continue
-        if sum(map(str.isupper, tokens)) > 0.6 * len(tokens):  # shouted: its numbers only
-            out += [_number(t) for t in tokens if t[0].isdigit()]
+        # most tokens are in lower case: no name, number or shout; a C-speed filter drops them
+        cased = list(filterfalse(str.islower, tokens))
+        shout = 0.6 * len(tokens)
+        if len(cased) > shout and sum(map(str.isupper, cased)) > shout:  # its numbers only
+            out += [_number(t) for t in cased if t[0].isdigit()]
             continue
         # the opening token is no name; the others are when they start in upper case, and
-        # every number counts (most tokens are neither: one pass in a comprehension skips them)
+        # every number counts
         if tokens[0][0].isdigit():
             out.append(_number(tokens[0]))
-        for token in [t for t in tokens[1:] if not t[0].islower()]:
+        for token in cased if tokens[0].islower() else cased[1:]:
             if token[0].isdigit():
                 out.append(_number(token))
             elif token[0].isupper():
@@ -294,22 +301,28 @@ def _heaviest(
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], list[str], NDArray[np.float64]]:
     """(row, rank, term, weight) of each row's ``k`` heaviest terms (weight: rarity times
     ``1 + ln count`` when ``sublinear``), by weight then term, rows in order: one sort over all
-    rows' terms instead of one per row."""
+    rows' terms instead of one per row. A term is looked up once (its rarity and its place in
+    term order), not once per row that holds it."""
     sizes = np.fromiter((len(c) for c in counts), np.int64, len(counts))
     terms: list[str] = []
     for c in counts:
         terms.extend(c)
     if not terms:
         return np.empty(0, np.int64), np.empty(0, np.int64), [], np.empty(0)
-    weight = np.fromiter(map(_RARITY.__getitem__, terms), np.float64, len(terms))
+    vocabulary = list(dict.fromkeys(terms))
+    at = {t: i for i, t in enumerate(vocabulary)}
+    term = np.fromiter(map(at.__getitem__, terms), np.int64, len(terms))
+    rarity = np.fromiter(map(_RARITY.__getitem__, vocabulary), np.float64, len(vocabulary))
+    weight = rarity[term]
     if sublinear:
         n = np.fromiter((v for c in counts for v in c.values()), np.float64, len(terms))
         weight *= 1.0 + np.log(n)
     row = np.repeat(np.arange(len(counts), dtype=np.int64), sizes)
-    vocabulary = sorted(set(terms))
-    rank_of = {t: r for r, t in enumerate(vocabulary)}
-    rank = np.fromiter(map(rank_of.__getitem__, terms), np.int64, len(terms))
-    order = np.lexsort((rank, -weight, row))
+    alphabetical = np.empty(len(vocabulary), np.int64)
+    alphabetical[sorted(range(len(vocabulary)), key=vocabulary.__getitem__)] = np.arange(
+        len(vocabulary)
+    )
+    order = _by_weight(row, weight, alphabetical[term], len(vocabulary))
     row, weight = row[order], weight[order]
     starts = np.zeros(len(counts) + 1, np.int64)
     np.cumsum(sizes, out=starts[1:])
@@ -317,6 +330,18 @@ def _heaviest(
     keep = order[place < k]
     kept = place < k
     return row[kept], place[kept], [terms[i] for i in keep.tolist()], weight[kept]
+
+
+def _by_weight(
+    row: NDArray[np.int64], weight: NDArray[np.float64], rank: NDArray[np.int64], ranks: int
+) -> NDArray[np.int64]:
+    """``np.lexsort((rank, -weight, row))`` (``row`` ascending, a rank once per row), as one
+    sort of a key that joins the three (the weight by its place among the distinct weights)
+    where that key fits in 62 bits: 6x sooner than three sorts."""
+    heavier, at = np.unique(-weight, return_inverse=True)
+    if (int(row[-1]) + 1) * len(heavier) * ranks >= 1 << 62:
+        return np.lexsort((rank, -weight, row))
+    return np.argsort((row * len(heavier) + at) * ranks + rank)
 
 
 def _matrix(counts: Sequence[dict[str, int]], max_terms: int) -> SparseRows:
