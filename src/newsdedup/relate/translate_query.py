@@ -201,25 +201,30 @@ class _Query:
         language (as many rows, all slots whole); and the articles whose vectors are read
         (F1 and F2); sorted, empty when the query shares no counted key with a stored
         article in another language."""
-        pairs, _ = self._pairs(np.array([self.m]))
-        if not len(pairs):
-            return pairs[:, 0], pairs[:, 0]
+        own = self.scored(np.array([self.m]))  # q's full list (its pairs, every language)
+        if not len(own[1]):
+            return own[1][:, 0], own[1][:, 0]
         self.allowed[:] = False
-        self.allowed[self.codes[pairs.ravel()]] = True  # q's candidates' languages and q's
+        self.allowed[self.codes[own[0]]] = True  # q's candidates' languages and q's
         frontier, full, read = np.array([self.m]), np.zeros(0, np.int64), np.zeros(0, np.int64)
         for round_ in range(_ROUNDS):
-            frontier = np.setdiff1d(self._best_few(frontier), full)
+            found = self._best_few(frontier, own if round_ == 0 else self.scored(frontier))
+            frontier = np.setdiff1d(found, full)
             full = np.union1d(full, frontier)
             read = full if round_ < _ROUNDS - 1 else read
             if round_ and len(full) > self.cap:
                 return np.flatnonzero(self.stored.codes == self.code), read
         return full, read
 
-    def _best_few(self, rows: NDArray[np.int64]) -> NDArray[np.int64]:
+    def _best_few(
+        self,
+        rows: NDArray[np.int64],
+        scored: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]],
+    ) -> NDArray[np.int64]:
         """The stored articles among the ``candidates`` best by anchor overlap of one of
-        ``rows``, in a language and on one side of it in corpus order (ties to the earlier
-        one), as ``_top_per_article`` ranks them."""
-        part, pairs, overlap = self.scored(rows)
+        ``rows`` (their full lists ``scored``), in a language and on one side of it in corpus
+        order (ties to the earlier one), as ``_top_per_article`` ranks them."""
+        part, pairs, overlap = scored
         src = np.concatenate((pairs[:, 0], pairs[:, 1]))
         dst = np.concatenate((pairs[:, 1], pairs[:, 0]))
         score = np.concatenate((overlap, overlap))

@@ -268,14 +268,16 @@ class _Cached:
         self.encoded = 0
 
     def __call__(self, leads: list[str]) -> NDArray[np.float32]:
-        hashes = [_lead_hash(t) for t in leads]
+        # an empty lead is a zero row, as the encoder makes it (a query's unread articles)
+        at = [k for k, t in enumerate(leads) if t]
+        hashes = [_lead_hash(leads[k]) for k in at]
         found = {
             h: np.frombuffer(v, np.float32)
             for h, v in select_in(
                 self._conn, "SELECT hash, vector FROM lead_vectors WHERE hash IN ({marks})", hashes
             )
         }
-        todo = {h: t for h, t in zip(hashes, leads, strict=True) if h not in found}
+        todo = {h: leads[k] for h, k in zip(hashes, at, strict=True) if h not in found}
         if todo:
             vectors = np.asarray(self._encode(list(todo.values())), np.float32)
             self.encoded += len(todo)
@@ -287,7 +289,7 @@ class _Cached:
                 [(h, found[h].tobytes()) for h in todo],
             )
         out = np.zeros((len(leads), DIM), np.float32)
-        for k, h in enumerate(hashes):
+        for k, h in zip(at, hashes, strict=True):
             out[k] = found[h]
         return out
 
