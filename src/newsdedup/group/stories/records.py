@@ -107,9 +107,19 @@ def story_records(
 
 
 def _stories(  # type: ignore[no-untyped-def]
-    ordered, when, group_of, voices, voice_story, edges, label_size, topic_of, labels
+    ordered,
+    when,
+    group_of,
+    voices,
+    voice_story,
+    edges,
+    label_size,
+    topic_of,
+    labels,
+    with_terms=False,
 ) -> list[tuple[Story, _Terms]]:
-    """``story_records``, each with its voices' label weights (a topic's label sums them)."""
+    """``story_records``, each with its voices' label weights when ``with_terms`` (a topic's
+    label sums them; else empty)."""
     if labels is None:
         labels = voice_labels([ordered[p] for p in voices], label_size)
     voice_of_group = {group_of[ordered[p].id]: v for v, p in enumerate(voices)}
@@ -120,15 +130,70 @@ def _stories(  # type: ignore[no-untyped-def]
     voices_of: dict[int, list[int]] = {}
     for v in range(len(voices)):
         voices_of.setdefault(int(voice_story[v]), []).append(v)
+    label = _labels(labels, voice_story, label_size)
     out = []
     for key in sorted(members, key=lambda k: members[k][0]):
         terms = _Terms()
-        for v in voices_of[key]:
-            terms.add(_Terms.of(labels, v))
+        if with_terms:
+            for v in voices_of[key]:
+                terms.add(_Terms.of(labels, v))
         fields = _story(ordered, when, group_of, members[key], voices[central[key]])
-        story = Story(label=terms.label(label_size), topic=topic_of.get(fields["id"]), **fields)
+        story = Story(label=label[key], topic=topic_of.get(fields["id"]), **fields)
         out.append((story, terms))
     return out
+
+
+def _labels(
+    labels: VoiceLabels, voice_story: NDArray[np.int64], size: int
+) -> dict[int, tuple[str, ...]]:
+    """Each story's label, what ``_Terms.label`` gives over its voices' terms added up, for
+    every story at once: each term's weights added per story in voice order (``bincount``
+    adds in order, as the Counter did), the heaviest of every story found by one sort."""
+    names, spelled = _ranked(
+        labels.name_ptr, labels.names, labels.name_weight, voice_story, labels.spelled
+    )
+    words, _ = _ranked(labels.word_ptr, labels.words, labels.word_weight, voice_story)
+    out: dict[int, tuple[str, ...]] = {}
+    for story in np.unique(voice_story).tolist():
+        top = names.get(story, [])[: (size + 1) // 2]
+        rest = [t for t in words.get(story, [])[:size] if t not in top]
+        out[story] = tuple([spelled[story, t] for t in top] + rest[: size - len(top)])
+    return out
+
+
+def _ranked(
+    ptr: NDArray[np.int64],
+    terms: list[str],
+    weight: NDArray[np.float64],
+    voice_story: NDArray[np.int64],
+    spelled: list[str] | None = None,
+) -> tuple[dict[int, list[str]], dict[tuple[int, str], str]]:
+    """Each story's terms, heaviest first (then by term), their weights added over its voices
+    (``ptr``: each voice's slice of ``terms`` and ``weight``); and with ``spelled``, how the
+    first voice that holds a term writes it."""
+    if not terms:
+        return {}, {}
+    vocabulary = list(dict.fromkeys(terms))
+    at = {t: i for i, t in enumerate(vocabulary)}
+    term = np.fromiter(map(at.__getitem__, terms), np.int64, len(terms))
+    story = np.repeat(voice_story, np.diff(ptr))
+    cell, first, inverse = np.unique(
+        story * len(vocabulary) + term, return_index=True, return_inverse=True
+    )
+    total = np.bincount(inverse, weight, len(cell))
+    alphabetical = np.empty(len(vocabulary), np.int64)
+    alphabetical[sorted(range(len(vocabulary)), key=vocabulary.__getitem__)] = np.arange(
+        len(vocabulary)
+    )
+    of_story, of_term = cell // len(vocabulary), cell % len(vocabulary)
+    order = np.lexsort((alphabetical[of_term], -total, of_story))
+    ranked: dict[int, list[str]] = {}
+    for s, t in zip(of_story[order].tolist(), of_term[order].tolist(), strict=True):
+        ranked.setdefault(s, []).append(vocabulary[t])
+    if spelled is None:
+        return ranked, {}
+    firsts = zip(of_story.tolist(), of_term.tolist(), first.tolist(), strict=True)
+    return ranked, {(s, vocabulary[t]): spelled[i] for s, t, i in firsts}
 
 
 def story_result(
@@ -158,7 +223,7 @@ def story_result(
         for v in range(len(voices))
     }
     told = _stories(
-        ordered, when, group_of, voices, voice_story, edges, label_size, topic_of, labels
+        ordered, when, group_of, voices, voice_story, edges, label_size, topic_of, labels, True
     )
     by_topic: dict[str, list[tuple[Story, _Terms]]] = {}
     for story, terms in told:
