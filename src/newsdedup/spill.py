@@ -31,13 +31,14 @@ class Spill(Generic[T]):
     ``(id, text, title)`` tuples, a third of an Article's pickling time); use as a context
     manager (the file goes on exit)."""
 
-    def __init__(self, directory: str | Path | None = None) -> None:
+    def __init__(self, directory: str | Path | None = None, rows_per_chunk: int = _CHUNK) -> None:
         # closed (and deleted) by __exit__: the spill lives as long as the run that needs it;
         # named, so that worker processes can read chunks of it
         self._file: BinaryIO = tempfile.NamedTemporaryFile(  # noqa: SIM115
             prefix="newsdedup-spill-", dir=directory
         )
         self._chunk: list[T] = []
+        self._rows_per_chunk = rows_per_chunk
         self.rows = 0  #: rows added so far
         self._offsets: list[int] = []  #: each written chunk's place in the file
         self._first_rows: list[int] = []  #: and the number of its first row
@@ -59,7 +60,7 @@ class Spill(Generic[T]):
         """Write one article to the spill (in chunks)."""
         self._chunk.append(article)
         self.rows += 1
-        if len(self._chunk) == _CHUNK:
+        if len(self._chunk) == self._rows_per_chunk:
             self._flush()
 
     def take(self, wanted: Callable[[T], bool]) -> Iterator[T]:

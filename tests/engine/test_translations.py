@@ -1,6 +1,7 @@
-"""The engine's translation side reads the spill a chunk at a time (in worker processes for many
-representatives) and makes leads only for what the encoder reads: it must hand translate_groups
-exactly what each article's own features (article_features) would."""
+"""The engine's translation side keeps each fingerprinted batch's UTF-8 texts, reads them back a
+batch at a time (in worker processes for many representatives) and makes leads only for what the
+encoder reads: it must hand translate_groups exactly what each article's own features
+(article_features) would."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from newsdedup import Article
 from newsdedup.config import TranslateConfig
 from newsdedup.engine import translations as side_module
 from newsdedup.engine.translations import TranslationSide
+from newsdedup.fingerprint.batch import utf8_columns
 from newsdedup.fingerprint.multilingual import DIM
 from newsdedup.group import translations as stage
 from newsdedup.group.copies import Assignment
@@ -48,14 +50,28 @@ def _articles(n: int) -> list[Article]:
         lang = ["en", "de", "fr"][k % 3]
         out.append(Article(id=f"a{k}", text=text, title=title, lang=lang))
     out.append(Article(id="a1", text="A repeated id: the first article keeps it."))
+    # kept as UTF-8 and read back: a lone surrogate and a character of four bytes survive
+    out.append(Article(id="odd", text="Lagarde in Frankfurt \ud800 \U0001f600 1000.", lang="de"))
     return out
+
+
+def _watched(side: TranslationSide, articles: list[Article], batch: int = 1000) -> list[str]:
+    """What the engine does: the tee over the stream, then each batch of the articles it keeps
+    (an id's first) fingerprinted, its texts handed to the side; the run's ids."""
+    first: dict[str, Article] = {}
+    for a in side.tee(articles):
+        first.setdefault(a.id, a)
+    kept = list(first.values())
+    for start in range(0, len(kept), batch):
+        part = kept[start : start + batch]
+        side.keep_texts(part, *utf8_columns([a.text for a in part]))
+    return list(first)
 
 
 def _run(articles: list[Article], workers: int) -> tuple[list[str], object]:
     config = CONFIG
     with TranslationSide(config, encode=_encode, workers=workers) as side:
-        seen = list(side.tee(articles))
-        ids = list(dict.fromkeys(a.id for a in seen))
+        ids = _watched(side, articles)
         n = len(ids)
         assignment = Assignment(
             center=np.arange(n), kind=np.zeros(n, np.int8), scores=np.full((n, 1), np.nan)
@@ -93,7 +109,7 @@ def test_join_equals_each_articles_own_features(
     workers: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(side_module, "POOL_AFTER", 10)  # workers=2: keys in worker processes
-    articles = _articles(2600)  # three spill chunks
+    articles = _articles(2600)  # three batches
     ids, (joined, found) = _run(articles, workers)
     ref_joined, ref_found = _reference(articles, ids)  # type: ignore[misc]
     assert np.array_equal(joined.center, ref_joined.center)
@@ -113,7 +129,7 @@ def test_join_asks_the_encoder_for_the_candidates_leads_only(
 
     articles = _articles(30)
     with TranslationSide(CONFIG, encode=counting) as side:
-        ids = list(dict.fromkeys(a.id for a in side.tee(articles)))
+        ids = _watched(side, articles, batch=7)
         n = len(ids)
         assignment = Assignment(
             center=np.arange(n), kind=np.zeros(n, np.int8), scores=np.full((n, 1), np.nan)

@@ -28,7 +28,7 @@ from newsdedup.clean.pipeline import clean_articles, per_article
 from newsdedup.config import CleanConfig, Config
 from newsdedup.engine.pool import POOL_AFTER, Payload, payload, pooled
 from newsdedup.engine.translations import Translations, TranslationSide
-from newsdedup.fingerprint.batch import Fingerprints, concat, fingerprint_articles
+from newsdedup.fingerprint.batch import Fingerprints, concat, fingerprint_articles, utf8_columns
 from newsdedup.fingerprint.columns import SpilledColumns
 from newsdedup.group.copies import Assignment, exact_heads, spread_exact, star_groups
 from newsdedup.group.representative import priority_ranks
@@ -87,9 +87,18 @@ def _threads(config: Config) -> int:
     return min(config.run.workers, limit) if config.run.workers else limit
 
 
-def _fingerprint_in_worker(batch: list[Article], config: Config, threads: int) -> Fingerprints:
+#: Takes each fingerprinted batch's articles and their texts as UTF-8 (bytes, offsets), in
+#: input order (the translation stage keeps them: ``TranslationSide.keep_texts``).
+BatchTexts = Callable[[list[Article], NDArray[np.uint8], NDArray[np.int64]], None]
+
+
+def _fingerprint_in_worker(
+    batch: list[Article], config: Config, threads: int, texts: BatchTexts | None = None
+) -> Fingerprints:
     numba.set_num_threads(threads)  # numba's thread count is per calling thread
-    return fingerprint_articles(batch, config)
+    if texts is None:
+        return fingerprint_articles(batch, config)
+    return fingerprint_articles(batch, config, lambda buf, offsets: texts(batch, buf, offsets))
 
 
 @dataclass(slots=True)
@@ -150,6 +159,7 @@ def _in_process(
     progress: Progress | None,
     limit: int,
     keep: Keep,
+    texts: BatchTexts | None = None,
 ) -> tuple[list[Fingerprints], int, list[Article] | None]:
     """Fingerprint in this process until ``limit`` documents; the compiled kernel of one batch
     runs (without the GIL) while the next batch is read. Returns the parts, the count, and the
@@ -173,7 +183,7 @@ def _in_process(
                 if len(parts) % _TRIM_EVERY == 0:
                     release_memory()
             used = kernel.next()
-            pending = threads.submit(_fingerprint_in_worker, batch, config, used)
+            pending = threads.submit(_fingerprint_in_worker, batch, config, used, texts)
             sent = time.perf_counter()
             done += len(batch)
             if progress:
@@ -194,19 +204,22 @@ def fingerprint_stream(
     progress: Progress | None = None,
     *,
     spill: SpilledColumns | None = None,
+    texts: BatchTexts | None = None,
 ) -> Fingerprints:
     """Fingerprint a stream batch by batch: in process for small inputs, then in worker
     processes (see engine/pool.py) once the input proves large. With ``spill``, each batch's
-    keys and positions go there as it comes, and the result holds none."""
+    keys and positions go there as it comes, and the result holds none; ``texts`` is given
+    every batch's texts, in order (document d of the result is its d-th article)."""
     keep: Keep = spill.take if spill is not None else (lambda fp: fp)
     batches = _batches(unique_ids(articles, report), config.run.batch_size)
     workers = _processes(config)
     # on two cores the main thread plus the kernel's threads already keep both busy, and the
     # pool's pickling costs more than it gains (measured: 9.1 s against 8.0 s per 100k docs)
     limit = POOL_AFTER if workers > 2 else 2**62
-    parts, done, rest = _in_process(batches, config, progress, limit, keep)
+    parts, done, rest = _in_process(batches, config, progress, limit, keep, texts)
     if rest is not None:
-        for fp in pooled(_payloads(itertools.chain([rest], batches)), config, workers):
+        pool_batches = itertools.chain([rest], batches)
+        for fp in pooled(_payloads(pool_batches, texts), config, workers):
             parts.append(keep(fp))
             done += len(fp)
             if progress:
@@ -216,8 +229,11 @@ def fingerprint_stream(
     return fp
 
 
-def _payloads(batches: Iterable[list[Article]]) -> Iterator[Payload]:
-    return (payload(batch) for batch in batches)
+def _payloads(batches: Iterable[list[Article]], texts: BatchTexts | None) -> Iterator[Payload]:
+    for batch in batches:
+        if texts is not None:  # the worker processes' bytes stay there: encoded here too
+            texts(batch, *utf8_columns([a.text for a in batch]))
+        yield payload(batch)
 
 
 #: Candidate pairs verified per step: scores are kept only for pairs that are copies, so memory
@@ -341,7 +357,8 @@ def _run_copies(
     numba.set_num_threads(_threads(config))
     with SpilledColumns(config.lsh.bands, BANDS_PER_CHUNK) as spilled:
         with _timed(seconds, "read+fingerprint"):
-            fp = fingerprint_stream(articles, config, report, progress, spill=spilled)
+            texts = side.keep_texts if side is not None else None
+            fp = fingerprint_stream(articles, config, report, progress, spill=spilled, texts=texts)
         n = len(fp)
         with _timed(seconds, "candidates"):
             rank, heads, found = _candidates(fp, spilled, config)

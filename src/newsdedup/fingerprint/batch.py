@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,10 +21,12 @@ from newsdedup.types import Article
 __all__ = [
     "NO_DATE",
     "Fingerprints",
+    "TextsTo",
     "concat",
     "fingerprint_articles",
     "fingerprint_texts",
     "timestamp",
+    "utf8_columns",
 ]
 
 #: ``published`` value of a document without a date (sorts after every real date).
@@ -67,16 +69,23 @@ def timestamp(value: datetime | None) -> int:
     return NO_DATE if value is None else int(value.timestamp())
 
 
+#: Given a batch's texts as UTF-8 (bytes, offsets) as they were handed in: the batch's bytes
+#: are made for the kernel anyway, so whoever keeps the texts (the translation stage) takes
+#: them here instead of encoding every text a second time.
+TextsTo = Callable[[NDArray[np.uint8], NDArray[np.int64]], None]
+
+
 def fingerprint_texts(
     ids: list[str],
     texts: Sequence[str],
     published: Sequence[int],
     config: Config,
     traces: Sequence[int] | None = None,
+    texts_to: TextsTo | None = None,
 ) -> Fingerprints:
     """Fingerprint normalised-on-the-fly texts; the kernel releases the GIL while it runs."""
     norm = config.normalize
-    buf, offsets = _kernel_input(texts, norm)
+    buf, offsets = _kernel_input(texts, norm, texts_to)
     a, b = permutations(config.minhash.num_perm, config.minhash.seed)
     stop = stopword_table(config.shingle.stopwords)
     out = fingerprint_batch(
@@ -108,6 +117,11 @@ def fingerprint_texts(
     )
 
 
+def utf8_columns(texts: Sequence[str]) -> tuple[NDArray[np.uint8], NDArray[np.int64]]:
+    """``texts`` as one UTF-8 buffer and offsets (lone surrogates kept: ``surrogatepass``)."""
+    return _joined([t.encode("utf-8", "surrogatepass") for t in texts])
+
+
 def _joined(encoded: list[bytes]) -> tuple[NDArray[np.uint8], NDArray[np.int64]]:
     lengths = np.fromiter((len(e) for e in encoded), np.int64, len(encoded))
     offsets = np.zeros(len(encoded) + 1, np.int64)
@@ -116,13 +130,15 @@ def _joined(encoded: list[bytes]) -> tuple[NDArray[np.uint8], NDArray[np.int64]]
 
 
 def _kernel_input(
-    texts: Sequence[str], norm: NormalizeConfig
+    texts: Sequence[str], norm: NormalizeConfig, texts_to: TextsTo | None = None
 ) -> tuple[NDArray[np.uint8], NDArray[np.int64]]:
     """The batch's UTF-8 bytes and offsets, each text prenormalised: the kernel folds ASCII
     case itself, so only texts with a character outside ``stable_chars`` go through
     prenormalize (the same bytes to the kernel, up to ASCII case; 25 us a text saved)."""
     encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
     buf, offsets = _joined(encoded)
+    if texts_to is not None:
+        texts_to(buf, offsets)
     redo = np.flatnonzero(unstable_texts(buf, offsets, stable_chars()))
     if not redo.size:
         return buf, offsets
@@ -131,13 +147,16 @@ def _kernel_input(
     return _joined(encoded)
 
 
-def fingerprint_articles(articles: Sequence[Article], config: Config) -> Fingerprints:
+def fingerprint_articles(
+    articles: Sequence[Article], config: Config, texts_to: TextsTo | None = None
+) -> Fingerprints:
     return fingerprint_texts(
         [a.id for a in articles],
         [a.text for a in articles],
         [timestamp(a.published) for a in articles],
         config,
         [len(a.removed) for a in articles],
+        texts_to,
     )
 
 
