@@ -359,13 +359,17 @@ class _Banding:
     tiebreak: NDArray[np.uint64]  #: of ``docs``
     cap: int
     n: np.int64
+    #: every document is wanted (the LSH step pairs eligible documents with each other)
+    everyone: NDArray[np.bool_] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.everyone = np.ones(int(self.n), np.bool_)  # once, not once a band
 
     def _band_codes(
         self, block: NDArray[np.uint64], band: int, report: LSHReport
     ) -> NDArray[np.int64]:
-        everyone = np.ones(int(self.n), np.bool_)
         pairs = band_pairs(
-            block[self.docs, band], self.docs, self.tiebreak, self.cap, report, everyone
+            block[self.docs, band], self.docs, self.tiebreak, self.cap, report, self.everyone
         )
         codes: NDArray[np.int64] = pairs[:, 0] * self.n + pairs[:, 1]
         return codes
