@@ -28,8 +28,8 @@ _CHUNK = 1024  #: articles per pickled chunk
 
 class Spill(Generic[T]):
     """A temporary file of articles (or of any picklable rows, such as the translation stage's
-    ``(id, text, title)`` tuples, a third of an Article's pickling time); use as a context
-    manager (the file goes on exit)."""
+    batches of UTF-8 texts, one row a chunk: ``rows_per_chunk=1``); use as a context manager
+    (the file goes on exit)."""
 
     def __init__(self, directory: str | Path | None = None, rows_per_chunk: int = _CHUNK) -> None:
         # closed (and deleted) by __exit__: the spill lives as long as the run that needs it;
