@@ -32,49 +32,44 @@ from newsdedup.types import (
 __all__ = ["build_groups", "find_copies", "find_stories", "group_id"]
 
 
-def _scores(row: np.ndarray) -> Scores | None:
-    if np.isnan(row[0]):
-        return None
-    return Scores(**{name: float(v) for name, v in zip(SCORE_COLUMNS, row, strict=True)})
-
-
 def build_groups(run: CopyRun) -> tuple[Group, ...]:
-    """Group objects, sorted by representative id; each group's first member represents it."""
+    """Group objects, sorted by representative id; each group's first member represents it,
+    the others follow in rank order. Made from whole columns (one sort, lists of Python values)
+    rather than per document: at 1,000,000 documents a per-member loop over numpy rows was
+    seconds of a run."""
     fp, a = run.fingerprints, run.assignment
-    if len(fp) == 0:
+    n = len(fp)
+    if n == 0:
         return ()
-    order = np.lexsort((run.rank, a.center))
-    groups: list[Group] = []
-    start = 0
-    for end in np.append(np.flatnonzero(np.diff(a.center[order]) != 0) + 1, len(order)):
-        members = order[start:end]
-        rep = int(a.center[members[0]])
-        ordered = sorted(members.tolist(), key=lambda d: (d != rep, run.rank[d]))
-        groups.append(
-            Group(
-                id=group_id(fp.ids[rep]),
-                representative=fp.ids[rep],
-                members=tuple(_member(run, d) for d in ordered),
-            )
+    docs = np.arange(n)
+    order = np.lexsort((run.rank, docs != a.center, a.center))
+    centers = a.center[order]
+    ids = fp.ids
+    member_ids = [ids[d] for d in order.tolist()]
+    kind_of = [code or Kind.ORIGINAL for code in KIND_CODES]
+    kinds = [kind_of[c] for c in a.kind[order].tolist()]
+    rows = a.scores[order]
+    scored = ~np.isnan(rows[:, 0])
+    scores: list[Scores | None] = [None] * n
+    for k, row in zip(np.flatnonzero(scored).tolist(), rows[scored].tolist(), strict=True):
+        scores[k] = Scores(**dict(zip(SCORE_COLUMNS, row, strict=True)))
+    members = [
+        Member(
+            id=i,
+            kind=kind,
+            scores=score,
+            translation=(
+                run.translations.scores_of(int(order[k]), ids) if kind is Kind.TRANSLATION else None
+            ),
         )
-        start = end
+        for k, (i, kind, score) in enumerate(zip(member_ids, kinds, scores, strict=True))
+    ]
+    starts = np.flatnonzero(np.r_[True, centers[1:] != centers[:-1]]).tolist()
+    groups = [
+        Group(id=group_id(ids[rep]), representative=ids[rep], members=tuple(members[s:e]))
+        for s, e, rep in zip(starts, [*starts[1:], n], centers[starts].tolist(), strict=True)
+    ]
     return tuple(sorted(groups, key=lambda g: g.representative))
-
-
-def _member(run: CopyRun, d: int) -> Member:
-    code = int(run.assignment.kind[d])
-    kind = KIND_CODES[code] if code else Kind.ORIGINAL
-    assert kind is not None
-    return Member(
-        id=run.fingerprints.ids[d],
-        kind=kind,
-        scores=_scores(run.assignment.scores[d]),
-        translation=(
-            run.translations.scores_of(d, run.fingerprints.ids)
-            if kind is Kind.TRANSLATION
-            else None
-        ),
-    )
 
 
 def _stats(run: CopyRun, report: Report, groups: tuple[Group, ...]) -> Stats:

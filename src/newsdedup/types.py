@@ -131,11 +131,15 @@ class Scores:
     order: float = 0.0
 
     def as_dict(self) -> dict[str, float]:
-        return {k: round(v, 4) for k, v in asdict(self).items()}
+        # spelled out: dataclasses.asdict deep-copies (10.6 against 3.0 us a call, once a copy)
+        return {k: round(getattr(self, k), 4) for k in _SCORE_NAMES}
 
     def as_tuple(self) -> tuple[float, ...]:
         """The figures in the column order of relate.verify.SCORE_COLUMNS."""
         return tuple(getattr(self, f.name) for f in fields(self))
+
+
+_SCORE_NAMES = tuple(f.name for f in fields(Scores))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -207,7 +211,11 @@ class TranslationScores:
     margin: float
 
     def as_dict(self) -> dict[str, object]:
-        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(self).items()}
+        values = ((k, getattr(self, k)) for k in _TRANSLATION_NAMES)
+        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in values}
+
+
+_TRANSLATION_NAMES = tuple(f.name for f in fields(TranslationScores))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
