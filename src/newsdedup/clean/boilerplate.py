@@ -396,11 +396,12 @@ def _judge(
     verdicts: list[Verdict | None] = [None] * len(lines)
     keys: list[str] = []
     for i, line in enumerate(lines):
-        short = len(line) < _SHORT_CHARS and line.count(" ") < _SHORT
-        key = line_key(line) if short else ""
+        # the loop runs on every line of every article: _long_rule's first test is inlined
+        key = line_key(line) if len(line) < _SHORT_CHARS and line.count(" ") < _SHORT else ""
         keys.append(key)
         if not key:
-            verdicts[i] = _long_rule(line)
+            if line[0] in _LONG_FIRST:
+                verdicts[i] = _long_rule(line)
         elif key in READ_MORE_HEADINGS and _starts(text)[i] >= len(text) * (
             1.0 - config.read_more_tail
         ):
