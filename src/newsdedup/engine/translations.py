@@ -27,7 +27,6 @@ from newsdedup.group.copies import Assignment
 from newsdedup.group.translations import Translations, translate_groups
 from newsdedup.processes import map_in_processes
 from newsdedup.relate.translate import Encoder, KeySets, anchored_text, language_of
-from newsdedup.relate.translate_anchors import gather
 from newsdedup.spill import Spill, read_chunk
 from newsdedup.types import Article
 
@@ -107,33 +106,27 @@ class TranslationSide:
         processes when there are many; row by row in one array."""
         offsets, _ = self._spill.layout()
         firsts = np.array(self._firsts, np.int64)
-        order = np.arange(len(docs))
         batch = np.searchsorted(firsts, docs, side="right") - 1
         cut = np.flatnonzero(np.diff(batch)) + 1
-        groups = np.split(order, cut) if len(order) else []
+        groups = np.split(docs, cut) if len(docs) else []
         tasks: list[Task] = [
-            (int(offsets[b]), (docs[group] - firsts[b]).tolist())
+            (int(offsets[b]), (group - firsts[b]).tolist())
             for b, group in zip(batch[np.r_[0, cut]].tolist(), groups, strict=True)
         ]
-        workers = self.workers if len(order) >= POOL_AFTER and self.workers > 1 else 0
+        workers = self.workers if len(docs) >= POOL_AFTER and self.workers > 1 else 0
         path = self._spill.path
         found = list(map_in_processes(_batch_keys, tasks, workers, path, what="anchor keys"))
-        return _in_row_order(len(docs), order, found)
+        return _in_row_order(found)
 
 
 def _in_row_order(
-    m: int, order: NDArray[np.int64], found: Sequence[tuple[NDArray[np.uint64], NDArray[np.int64]]]
+    found: Sequence[tuple[NDArray[np.uint64], NDArray[np.int64]]],
 ) -> KeySets:
-    """The key sets of ``m`` rows from the chunks' (keys, sizes) of the rows ``order`` lists."""
+    """The key sets of the rows whose (keys, sizes) the chunks ``found`` hold, in row order
+    (the chunks come in the order of their rows: ``_keys`` splits ascending documents)."""
     flat = np.concatenate([f for f, _ in found]) if found else np.empty(0, np.uint64)
-    got = np.concatenate([s for _, s in found]) if found else np.empty(0, np.int64)
-    sizes = np.zeros(m, np.int64)
-    sizes[order] = got
-    if np.array_equal(order, np.arange(m)):
-        return KeySets(flat=flat, sizes=sizes)
-    start = np.zeros(m, np.int64)  # where each row's keys start in ``flat``
-    start[order] = np.r_[0, np.cumsum(got)[:-1]]
-    return KeySets(flat=gather(flat, start, sizes), sizes=sizes)
+    sizes = np.concatenate([s for _, s in found]) if found else np.empty(0, np.int64)
+    return KeySets(flat=flat, sizes=sizes.astype(np.int64, copy=False))
 
 
 def _texts(batch: Batch, wanted: Iterable[int]) -> list[tuple[str, str | None]]:
