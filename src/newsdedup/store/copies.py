@@ -175,8 +175,8 @@ def _keys_of(
 def _stored_keys(conn: sqlite3.Connection, config: Config, seq: int) -> list[int]:
     """Band keys (signed) of a stored article, from its stored text fingerprinted again."""
     text, ts = conn.execute(
-        "SELECT a.text, f.published FROM articles a JOIN fingerprints f ON f.seq = a.seq "
-        "WHERE a.seq = ?",
+        "SELECT newsdedup_text(a.text), f.published FROM articles a "
+        "JOIN fingerprints f ON f.seq = a.seq WHERE a.seq = ?",
         (seq,),
     ).fetchone()
     return signed(fingerprint_texts([str(seq)], [text], [ts], config).keys[0])

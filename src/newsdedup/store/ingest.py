@@ -23,6 +23,7 @@ from newsdedup.store.copies import CopyUpdate, catch_up_short_pairs, update_grou
 from newsdedup.store.levels import merge_due
 from newsdedup.store.rows import fingerprint_rows, select_in
 from newsdedup.store.story_state import StoryState, StoryUpdate
+from newsdedup.store.texts import pack
 from newsdedup.store.translations import TranslationUpdate, note_languages, update_translations
 from newsdedup.types import Article, Origin
 
@@ -169,7 +170,7 @@ def _supersede(conn: sqlite3.Connection, old_seq: int) -> tuple[int, int, int]:
     conn.execute("UPDATE articles SET current = 0 WHERE seq = ?", (old_seq,))
     conn.execute(
         "INSERT INTO fts (fts, rowid, title, text) "
-        "SELECT 'delete', seq, title, text FROM articles WHERE seq = ?",
+        "SELECT 'delete', seq, title, newsdedup_text(text) FROM articles WHERE seq = ?",
         (old_seq,),
     )
     return old_seq, ex[0], ex[1]
@@ -182,7 +183,7 @@ def _article_row(seq: int, article: Article, version: int, digest: bytes) -> tup
         version,
         digest,
         article.title,
-        article.text,
+        pack(article.text),
         article.url,
         article.source,
         article.published.isoformat() if article.published else None,

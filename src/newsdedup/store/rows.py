@@ -21,11 +21,13 @@ __all__ = [
     "fingerprint_rows",
     "levels",
     "load_fingerprints",
+    "pack_positions",
     "postings",
     "postings_array",
     "recent",
     "select_in",
     "signed",
+    "unpack_positions",
     "unsigned",
 ]
 
@@ -134,7 +136,7 @@ def fingerprint_rows(fp: Fingerprints, seqs: Sequence[int]) -> list[tuple[Any, .
                 int(exact[d, 1]),
                 0,
                 fp.shingle_set(d).tobytes(),
-                fp.shingle_positions(d).tobytes(),
+                pack_positions(fp.shingle_positions(d)),
                 int(fp.n_words[d]),
                 int(fp.n_content[d]),
                 int(fp.published[d]),
@@ -142,6 +144,22 @@ def fingerprint_rows(fp: Fingerprints, seqs: Sequence[int]) -> list[tuple[Any, .
             )
         )
     return rows
+
+
+def pack_positions(positions: NDArray[np.int32]) -> bytes:
+    """A ``positions`` blob: uint16 when every packed position fits (a text whose shingles all
+    begin before word 16,384), else int32; half the bytes of nearly every article."""
+    if positions.size and (positions.min() < 0 or positions.max() > 0xFFFF):
+        return positions.tobytes()
+    return positions.astype(np.uint16).tobytes()
+
+
+def unpack_positions(blob: bytes, n: int) -> NDArray[np.int32]:
+    """The packed positions of a set of ``n`` shingles from its blob (uint16 or int32, told
+    apart by the blob's length; a row stored before schema 10 is int32)."""
+    if len(blob) == 2 * n:
+        return np.frombuffer(blob, np.uint16).astype(np.int32)
+    return np.frombuffer(blob, np.int32)
 
 
 def load_fingerprints(
@@ -166,7 +184,9 @@ def load_fingerprints(
         keys=np.empty((len(rows), 0), np.uint64),
         sets=np.concatenate(sets) if sets else np.empty(0, np.uint32),
         positions=(
-            np.concatenate([np.frombuffer(r[5], np.int32) for r in rows])
+            np.concatenate(
+                [unpack_positions(r[5], len(s)) for r, s in zip(rows, sets, strict=True)]
+            )
             if rows
             else np.empty(0, np.int32)
         ),

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from newsdedup.config import Config
 from newsdedup.errors import StoreError
+from newsdedup.store.texts import TEXT_SQL, register
 
 __all__ = [
     "FILLS",
@@ -209,8 +210,20 @@ CREATE INDEX IF NOT EXISTS story_edges_b ON story_edges (b, similarity);
 """
 
 
+# article texts stored compressed (store/texts.py): the full-text index reads them through a view
+# of the current articles (it held exactly those: a superseded version is deleted from it), so it
+# is rebuilt over the view. Texts stored before stay SQL texts, read as they are.
+_V10 = f"""
+CREATE VIEW IF NOT EXISTS article_texts AS
+    SELECT seq, title, {TEXT_SQL}(text) AS text FROM articles WHERE current = 1;
+DROP TABLE IF EXISTS fts;
+CREATE VIRTUAL TABLE fts USING fts5 (title, text, content='article_texts', content_rowid='seq');
+INSERT INTO fts (fts) VALUES ('rebuild');
+"""
+
+
 #: ``MIGRATIONS[v]`` brings a file from version v to v + 1 (version 0: an empty file).
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)
 #: ``FILLS[v]`` runs after ``MIGRATIONS[v]``, in its transaction.
 FILLS: dict[int, Callable[[sqlite3.Connection], None]] = {
     3: _fill_shingles,
@@ -260,6 +273,7 @@ def _configure(conn: sqlite3.Connection) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=OFF")
     conn.execute("PRAGMA cache_size=-65536")  # 64 MiB of pages per connection
+    register(conn)  # the stored texts' function (store/texts.py)
     return conn
 
 

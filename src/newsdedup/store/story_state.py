@@ -123,7 +123,8 @@ class StoryState:
         for table in ("story_voices", "story_keys", "story_edges", "stories", "story_of"):
             conn.execute(f"DELETE FROM {table}")
         rows = conn.execute(
-            "SELECT seq, id, title, text, published, story_when FROM articles WHERE current = 1"
+            "SELECT seq, id, title, newsdedup_text(text), published, story_when FROM articles "
+            "WHERE current = 1"
         ).fetchall()
         undated = [r for r in rows if r[5] is None]
         if undated:  # placed by no assigner: dated as ingest dates them (text dates included)
@@ -242,7 +243,9 @@ class StoryState:
         self, conn: sqlite3.Connection, seqs: list[int]
     ) -> tuple[StoryVectors, VoiceLabels]:
         rows = select_in(
-            conn, "SELECT seq, id, title, text FROM articles WHERE seq IN ({marks})", seqs
+            conn,
+            "SELECT seq, id, title, newsdedup_text(text) FROM articles WHERE seq IN ({marks})",
+            seqs,
         )
         by_seq = {r[0]: Article(id=r[1], title=r[2], text=r[3]) for r in rows}
         articles = [by_seq[s] for s in seqs]
@@ -349,7 +352,7 @@ class StoryState:
             r[0]: (r[1], r[2])
             for r in select_in(
                 conn,
-                "SELECT seq, title, text FROM articles WHERE seq IN ({marks})",
+                "SELECT seq, title, newsdedup_text(text) FROM articles WHERE seq IN ({marks})",
                 [rows[i][0] for i in keep],
             )
         }

@@ -104,7 +104,9 @@ def _remember(conn: sqlite3.Connection, langs: set[str]) -> set[str]:
 
 def fill_languages(conn: sqlite3.Connection) -> None:
     """The languages of the current articles of a file migrated to schema 7."""
-    rows = conn.execute("SELECT seq, id, text, meta FROM articles WHERE current = 1")
+    rows = conn.execute(
+        "SELECT seq, id, newsdedup_text(text), meta FROM articles WHERE current = 1"
+    )
     fresh = []
     for seq, article_id, text, meta in rows:
         lang = (json.loads(meta) if meta else {}).get("lang")
@@ -218,7 +220,11 @@ def _keys(
     one)."""
     stored = dict(select_in(conn, "SELECT seq, keys FROM languages WHERE seq IN ({marks})", seqs))
     missing = [s for s in seqs if stored.get(s) is None]
-    rows = select_in(conn, "SELECT seq, title, text FROM articles WHERE seq IN ({marks})", missing)
+    rows = select_in(
+        conn,
+        "SELECT seq, title, newsdedup_text(text) FROM articles WHERE seq IN ({marks})",
+        missing,
+    )
     found = []
     for seq, keys, first in _stored_features(rows, config):
         stored[seq] = np.asarray(keys, np.uint64).tobytes()
@@ -412,7 +418,7 @@ class QueryFeatures:
         sql = "SELECT seq, keys FROM languages WHERE seq IN ({marks})"
         stored = dict(select_in(conn, sql, todo))
         missing = [s for s in todo if stored.get(s) is None]
-        sql = "SELECT seq, title, text FROM articles WHERE seq IN ({marks})"
+        sql = "SELECT seq, title, newsdedup_text(text) FROM articles WHERE seq IN ({marks})"
         for seq, keys, first in _stored_features(select_in(conn, sql, missing), config):
             self._keys[seq], self._leads[seq] = keys, first
         for seq, keys in stored.items():
