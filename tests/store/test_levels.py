@@ -128,3 +128,30 @@ def test_a_schema_7_file_migrates(tmp_path: Path) -> None:
         for lo in range(200, len(items), 40):
             whole.add(items[lo : lo + 40])
         assert outcome(whole) == got
+
+
+def test_an_add_past_the_share_goes_to_the_large_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows that would bring the recent level to its share are written to the large table
+    (the recent level's rows first): an add past it leaves no recent rows and no free pages,
+    and the index is the one whose adds kept every row in the recent level."""
+    items = arrival()
+    first = items[:300]  # no new versions: one run
+    with Index(tmp_path / "never.db", CONFIG) as never:
+        never.add(first)
+        never.add(items[300:])
+        expected = outcome(never)
+    monkeypatch.setattr(levels, "RECENT_MIN", 2_000)
+    with Index(tmp_path / "direct.db", CONFIG) as direct:
+        direct.add(first)
+        conn = direct._conn()
+        assert conn.execute("PRAGMA freelist_count").fetchone()[0] == 0
+        for table in LEVELED:
+            assert conn.execute(f"SELECT count(*) FROM {table}_recent").fetchone()[0] == 0
+            (merged,) = conn.execute(
+                "SELECT value FROM counters WHERE key = ?", (f"merged_rows:{table}",)
+            ).fetchone()
+            assert merged == conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 0
+        direct.add(items[300:])
+        assert outcome(direct) == expected

@@ -105,7 +105,7 @@ def short_pairs(
     flat = np.concatenate([*own.values(), np.empty(0, np.int32)])
     owner = np.repeat(np.asarray(heads, np.int64), [len(own[s]) for s in heads])
     order = np.argsort(flat, kind="stable")  # in key order: B-tree pages touched in turn
-    levels.insert(conn, "shingles", zip(flat[order].tolist(), owner[order].tolist(), strict=True))
+    levels.insert(conn, "shingles", flat[order].astype(np.int64), owner[order])
     return _pairs(conn, config, heads, np.unique(flat).tolist(), info)
 
 

@@ -200,7 +200,7 @@ def _link(
     flat, owner = flat[order], owner[order]
     stored = levels.select_keys(conn, "bands", np.unique(flat).tolist())
     pairs = _bucket_pairs(conn, config, _buckets(flat, owner, stored), heads, update)
-    levels.insert(conn, "bands", zip(flat.tolist(), owner.tolist(), strict=True))
+    levels.insert(conn, "bands", flat, owner)
     short = short_pairs(conn, config, heads)
     update.short_pairs += len(short)
     return _verify(conn, config, sorted(pairs | short), update, banded=pairs - short)
