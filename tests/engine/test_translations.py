@@ -10,8 +10,6 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from newsdedup import Article
 from newsdedup.config import TranslateConfig
@@ -22,7 +20,6 @@ from newsdedup.fingerprint.multilingual import DIM
 from newsdedup.group import translations as stage
 from newsdedup.group.copies import Assignment
 from newsdedup.relate.translate import article_features, language_of
-from newsdedup.spill import Spill, read_chunk
 
 EN = "The ECB raised rates by 0.75 points on Thursday, Christine Lagarde said in Frankfurt."
 DE = "Die EZB hob am Donnerstag die Zinsen um 0,75 Punkte an, sagte Christine Lagarde in Frankfurt."
@@ -136,19 +133,3 @@ def test_join_asks_the_encoder_for_the_candidates_leads_only(
         )
         _, found = side.join(ids, np.arange(n), assignment)
     assert asked == [found.encoded]
-
-
-@settings(max_examples=30, deadline=None)
-@given(st.lists(st.text(max_size=5), max_size=3000))
-def test_spill_chunks_hold_the_rows_in_order(rows: list[str]) -> None:
-    with Spill[str]() as spill:
-        for row in rows:
-            spill.add(row)
-        offsets, _ = spill.layout()
-        again = [r for offset in offsets.tolist() for r in read_chunk(spill.path, offset)]
-        assert again == rows
-        assert spill.rows == len(rows)
-        for k in range(0, len(rows), 97):
-            offset, first = spill.chunk_of(k)
-            assert spill.chunk(offset)[k - first] == rows[k]
-        assert list(spill.take(lambda _: True)) == rows

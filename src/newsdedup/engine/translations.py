@@ -3,10 +3,11 @@ translation pairs among the copy groups' representatives (relate/translate.py).
 
 A corpus in one language pays for a language guess per article (a few microseconds,
 fingerprint/anchors.guess_language) and for keeping the texts: each batch's UTF-8 bytes, which
-the fingerprint stage makes for its kernel anyway, go to a spill as they are (``keep_texts``), so
-no text is encoded twice. Anchors and the encoder run only when a second language shows up.
+the fingerprint stage makes for its kernel anyway, are written to a temporary file as they are
+(``keep_texts``: one write of the buffer, which releases the GIL), so no text is encoded or
+copied twice. Anchors and the encoder run only when a second language shows up.
 Then every representative's anchor keys are needed (their rarity is counted over all of them):
-they are read from the spill a batch at a time in compiled code (fingerprint/anchor_scan.py,
+they are read from that file a batch at a time in compiled code (fingerprint/anchor_scan.py,
 anchor_codes.py), in worker processes for a large corpus, into one array
 (relate/translate_anchors.KeySets) whose pairs are counted only where a key of a language other
 than the commonest can make one; a lead is made only for an article the encoder reads.
@@ -14,8 +15,11 @@ than the commonest can make one; a lead is made only for an article the encoder 
 
 from __future__ import annotations
 
+import pickle
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from typing import overload
+from dataclasses import dataclass
+from typing import BinaryIO, overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -27,7 +31,6 @@ from newsdedup.group.copies import Assignment
 from newsdedup.group.translations import Translations, translate_groups
 from newsdedup.processes import map_in_processes
 from newsdedup.relate.translate import Encoder, KeySets, anchored_text, language_of
-from newsdedup.spill import Spill, read_chunk
 from newsdedup.types import Article
 
 __all__ = ["POOL_AFTER", "TranslationSide", "Translations"]  # Translations: group/translations
@@ -38,12 +41,31 @@ __all__ = ["POOL_AFTER", "TranslationSide", "Translations"]  # Translations: gro
 #: pooled).
 POOL_AFTER = 200_000
 
-#: What the spill keeps of a fingerprinted batch: its texts' UTF-8 offsets and bytes, and the
-#: titles (a row is a batch; document d of the run is in the batch whose first document is
-#: the last one at or before d).
-Batch = tuple[NDArray[np.int64], bytes, list[str | None]]
-#: A batch's place in the spill, and the documents of it to key (their places in the batch).
-Task = tuple[int, list[int]]
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """Where one fingerprinted batch's texts lie in the texts file: its UTF-8 bytes at ``at``
+    (``offsets`` into them, from 0), then its titles, pickled (``titles`` bytes)."""
+
+    first: int  #: the batch's first document in the run
+    offsets: NDArray[np.int64]
+    at: int
+    titles: int
+
+    def load(self, file: BinaryIO) -> tuple[bytes, list[str | None]]:
+        """The batch's UTF-8 bytes and titles."""
+        file.seek(self.at)
+        data = file.read(int(self.offsets[-1]))
+        titles: list[str | None] = pickle.loads(file.read(self.titles))
+        return data, titles
+
+    def text(self, data: bytes, k: int) -> str:
+        """The text of the batch's document ``k``, from the batch's bytes (``load``)."""
+        return data[self.offsets[k] : self.offsets[k + 1]].decode("utf-8", "surrogatepass")
+
+
+#: A worker's task: one kept batch, and the documents of it to key (their places in it).
+Task = tuple[Kept, list[int]]
 
 
 class TranslationSide:
@@ -55,16 +77,18 @@ class TranslationSide:
         self.config = config
         self.encode = encode  #: None: the multilingual encoder (tests may pass another)
         self.workers = workers  #: processes for a large corpus's anchor keys (1: this one)
-        self._spill: Spill[Batch] = Spill(rows_per_chunk=1)
+        # closed (and deleted) by __exit__; named, so that worker processes can read it
+        self._file: BinaryIO = tempfile.NamedTemporaryFile(prefix="newsdedup-texts-")  # noqa: SIM115
+        self._kept: list[Kept] = []  #: each kept batch, in input order
+        self._size = 0  #: bytes written so far
         self._lang: dict[str, str] = {}
-        self._firsts: list[int] = []  #: each spilled batch's first document
         self._docs = 0  #: documents whose texts are kept
 
     def __enter__(self) -> TranslationSide:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._spill.__exit__(*exc)
+        self._file.close()
 
     def tee(self, articles: Iterable[Article]) -> Iterator[Article]:
         """The articles, each one's language noted as it passes (an id's first article is the
@@ -80,9 +104,14 @@ class TranslationSide:
     ) -> None:
         """Keep a fingerprinted batch's texts (``buf[offsets[k]:offsets[k + 1]]``, UTF-8) and
         titles; batches come in input order (engine/local.py ``fingerprint_stream``)."""
-        self._firsts.append(self._docs)
+        titles = pickle.dumps([a.title for a in batch], protocol=pickle.HIGHEST_PROTOCOL)
+        self._file.write(memoryview(buf))
+        self._file.write(titles)
+        self._kept.append(
+            Kept(first=self._docs, offsets=offsets, at=self._size, titles=len(titles))
+        )
+        self._size += len(buf) + len(titles)
         self._docs += len(batch)
-        self._spill.add((offsets, buf.tobytes(), [a.title for a in batch]))
 
     def join(
         self, ids: list[str], rank: NDArray[np.int64], assignment: Assignment
@@ -95,8 +124,9 @@ class TranslationSide:
             raise RuntimeError(f"texts kept for {self._docs} documents, but the run has {len(ids)}")
         reps = np.flatnonzero(assignment.center == np.arange(len(ids)))
         reps = reps[[bool(langs[d]) for d in reps.tolist()]].astype(np.int64)
+        self._file.flush()
         keys = self._keys(reps)
-        leads = _Leads(self._spill, np.array(self._firsts, np.int64), reps, self.config.lead_chars)
+        leads = _Leads(self._file, self._kept, reps, self.config.lead_chars)
         return translate_groups(
             langs, reps, keys, leads, rank, assignment, self.config, encode=self.encode
         )
@@ -104,17 +134,16 @@ class TranslationSide:
     def _keys(self, docs: NDArray[np.int64]) -> KeySets:
         """The anchor keys of the documents ``docs`` (ascending), batch by batch, in worker
         processes when there are many; row by row in one array."""
-        offsets, _ = self._spill.layout()
-        firsts = np.array(self._firsts, np.int64)
+        firsts = np.array([k.first for k in self._kept], np.int64)
         batch = np.searchsorted(firsts, docs, side="right") - 1
         cut = np.flatnonzero(np.diff(batch)) + 1
         groups = np.split(docs, cut) if len(docs) else []
         tasks: list[Task] = [
-            (int(offsets[b]), (group - firsts[b]).tolist())
+            (self._kept[b], (group - firsts[b]).tolist())
             for b, group in zip(batch[np.r_[0, cut]].tolist(), groups, strict=True)
         ]
         workers = self.workers if len(docs) >= POOL_AFTER and self.workers > 1 else 0
-        path = self._spill.path
+        path = self._file.name
         found = list(map_in_processes(_batch_keys, tasks, workers, path, what="anchor keys"))
         return _in_row_order(found)
 
@@ -129,23 +158,13 @@ def _in_row_order(
     return KeySets(flat=flat, sizes=sizes.astype(np.int64, copy=False))
 
 
-def _texts(batch: Batch, wanted: Iterable[int]) -> list[tuple[str, str | None]]:
-    """The (text, title) of some documents of a spilled batch."""
-    offsets, data, titles = batch
-    return [
-        (data[offsets[k] : offsets[k + 1]].decode("utf-8", "surrogatepass"), titles[k])
-        for k in wanted
-    ]
-
-
 def _batch_keys(task: Task, path: str) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
-    """The anchor keys of some documents of one spilled batch of the file ``path``: all of
+    """The anchor keys of some documents of one kept batch of the texts file ``path``: all of
     them in one array, and each document's count (a worker process's task: small to send back)."""
-    offset, wanted = task
-    (batch,) = read_chunk(path, offset)
-    return anchor_key_sets(
-        [anchored_text(text, title) for text, title in _texts(batch, wanted)]  # type: ignore[arg-type]
-    )
+    kept, wanted = task
+    with open(path, "rb") as file:
+        data, titles = kept.load(file)
+    return anchor_key_sets([anchored_text(kept.text(data, k), titles[k]) for k in wanted])
 
 
 class _Leads(Sequence[str]):
@@ -153,11 +172,12 @@ class _Leads(Sequence[str]):
     its candidates'. The last batch read is kept (candidates come in document order)."""
 
     def __init__(
-        self, spill: Spill[Batch], firsts: NDArray[np.int64], docs: NDArray[np.int64], chars: int
+        self, file: BinaryIO, kept: list[Kept], docs: NDArray[np.int64], chars: int
     ) -> None:
-        self._spill, self._firsts, self._docs, self._chars = spill, firsts, docs, chars
-        self._at: tuple[int, int] = (-1, 0)
-        self._batch: Batch | None = None
+        self._file, self._kept, self._docs, self._chars = file, kept, docs, chars
+        self._firsts = np.array([k.first for k in kept], np.int64)
+        self._at = -1  #: the batch read last, its bytes and titles
+        self._data, self._titles = b"", list[str | None]()
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -171,8 +191,8 @@ class _Leads(Sequence[str]):
             return [self[j] for j in range(*k.indices(len(self)))]
         doc = int(self._docs[k])
         b = int(np.searchsorted(self._firsts, doc, side="right")) - 1
-        at = self._spill.chunk_of(b)
-        if at != self._at or self._batch is None:
-            self._at, (self._batch,) = at, self._spill.chunk(at[0])
-        ((text, title),) = _texts(self._batch, [doc - int(self._firsts[b])])
-        return lead(text, title, self._chars)
+        kept = self._kept[b]
+        if b != self._at:
+            self._at, (self._data, self._titles) = b, kept.load(self._file)
+        k = doc - kept.first
+        return lead(kept.text(self._data, k), self._titles[k], self._chars)
