@@ -1,6 +1,7 @@
-"""Compact rows (schema 10): texts stored compressed and read back the same, positions stored
-as uint16 where they fit; a schema-9 file (plain texts, int32 positions, the full-text index
-over ``articles``) migrates and answers as a file built at schema 10."""
+"""Compact rows (schema 10): texts and voice labels stored compressed and read back the same,
+positions stored as uint16 where they fit; a schema-9 file (plain texts and JSON labels, int32
+positions, the full-text index over ``articles``) migrates and answers as a file built at
+schema 10."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from newsdedup import Article, Config
 from newsdedup.fingerprint.batch import fingerprint_texts
 from newsdedup.store.index import Index
 from newsdedup.store.rows import fingerprint_rows, load_fingerprints, pack_positions
-from newsdedup.store.texts import pack, unpack
+from newsdedup.store.texts import FRAME, pack, pack_blob, unpack, unpack_blob
 from newsdedup.synth import generate_corpus
 
 CONFIG = Config()
@@ -41,6 +42,13 @@ def test_a_text_comes_back_as_it_was(text: str) -> None:
     assert unpack(pack(text)) == text
     assert unpack(text) == text  # stored before schema 10
     assert unpack(None) is None
+
+
+@given(st.binary())
+def test_a_blob_comes_back_as_it_was(data: bytes) -> None:
+    assert unpack_blob(pack_blob(data)) == data
+    if not data.startswith(FRAME):
+        assert unpack_blob(data) == data  # JSON stored before schema 10
 
 
 @given(st.lists(st.integers(0, 1 << 20), max_size=60))
@@ -102,6 +110,10 @@ def _as_version_9(path: Path) -> None:
         "UPDATE fingerprints SET positions = ? WHERE seq = ?",
         [(np.frombuffer(p, np.uint16).astype(np.int32).tobytes(), s) for s, p in rows],
     )
+    labels = conn.execute("SELECT seq, labels FROM voice_labels").fetchall()
+    conn.executemany(
+        "UPDATE voice_labels SET labels = ? WHERE seq = ?", [(unpack_blob(b), s) for s, b in labels]
+    )
     conn.execute("DROP TABLE fts")
     conn.execute("DROP VIEW article_texts")
     conn.execute(
@@ -136,4 +148,6 @@ def test_a_schema_9_file_migrates(tmp_path: Path) -> None:
         conn = index._conn()
         kinds = {t for (t,) in conn.execute("SELECT typeof(text) FROM articles")}
         assert kinds == {"text", "blob"}  # old rows as they were, new ones packed
+        labels = {b[:4] == FRAME for (b,) in conn.execute("SELECT labels FROM voice_labels")}
+        assert labels == {True, False}
         index._writer.execute("INSERT INTO fts (fts) VALUES ('integrity-check')")  # no error

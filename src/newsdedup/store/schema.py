@@ -212,7 +212,9 @@ CREATE INDEX IF NOT EXISTS story_edges_b ON story_edges (b, similarity);
 
 # article texts stored compressed (store/texts.py): the full-text index reads them through a view
 # of the current articles (it held exactly those: a superseded version is deleted from it), so it
-# is rebuilt over the view. Texts stored before stay SQL texts, read as they are.
+# is rebuilt over the view. Texts stored before stay SQL texts, read as they are. Without SQL:
+# shingle positions are stored as uint16 where they fit (store/rows.py) and voice labels as zstd
+# frames (story_state.py); rows stored before are read as they are.
 _V10 = f"""
 CREATE VIEW IF NOT EXISTS article_texts AS
     SELECT seq, title, {TEXT_SQL}(text) AS text FROM articles WHERE current = 1;

@@ -48,6 +48,7 @@ from newsdedup.store.story_topics import (
     unplaced_voices,
     when_of,
 )
+from newsdedup.store.texts import pack_blob, unpack_blob
 from newsdedup.types import Article, Story
 
 __all__ = ["STORY_STATE", "StoryState", "StoryUpdate", "story_row"]
@@ -348,11 +349,15 @@ class StoryState:
             select_in(conn, "SELECT id, topic FROM stories WHERE id IN ({marks})", dirty)
         )
         keep = [i for i, r in enumerate(rows) if voice_story[r[1]] in dirty]
+        # a record reads a voice's text only for a headline (no title) or labels (none stored):
+        # the other texts stay packed ("")
         texts = {
             r[0]: (r[1], r[2])
             for r in select_in(
                 conn,
-                "SELECT seq, title, newsdedup_text(text) FROM articles WHERE seq IN ({marks})",
+                "SELECT a.seq, a.title, CASE WHEN coalesce(a.title, '') = '' OR l.seq IS NULL "
+                "THEN newsdedup_text(a.text) ELSE '' END FROM articles a "
+                "LEFT JOIN voice_labels l ON l.seq = a.seq WHERE a.seq IN ({marks})",
                 [rows[i][0] for i in keep],
             )
         }
@@ -395,12 +400,13 @@ class StoryState:
 def _store_labels(conn: sqlite3.Connection, seqs: Sequence[int], labels: VoiceLabels) -> None:
     conn.executemany(
         "INSERT OR REPLACE INTO voice_labels VALUES (?, ?)",
-        [(s, _label_blob(labels.row(r))) for r, s in enumerate(seqs)],
+        [(s, pack_blob(_label_blob(labels.row(r)))) for r, s in enumerate(seqs)],
     )
 
 
 def _label_blob(row: VoiceLabels) -> bytes:
-    """One voice's labels as JSON (an index file never holds pickles)."""
+    """One voice's labels as JSON (an index file never holds pickles; stored as a zstd frame,
+    store/texts.py ``pack_blob``)."""
     return orjson.dumps(
         [row.names, row.spelled, row.name_weight.tolist(), row.words, row.word_weight.tolist()]
     )
@@ -433,9 +439,12 @@ def _labels(
     (a voice stored by an older version) read from its text now and stored."""
     if not seqs:
         return voice_labels([], label_size)
-    stored: dict[int, bytes] = dict(
-        select_in(conn, "SELECT seq, labels FROM voice_labels WHERE seq IN ({marks})", seqs)
-    )
+    stored: dict[int, bytes] = {
+        seq: unpack_blob(blob)
+        for seq, blob in select_in(
+            conn, "SELECT seq, labels FROM voice_labels WHERE seq IN ({marks})", seqs
+        )
+    }
     missing = [s for s in seqs if s not in stored]
     if missing:
         read = voice_labels(
