@@ -250,7 +250,10 @@ class TranslateConfig:
     #: is among both sides' best)
     candidates: int = 8
     max_anchor_df: int = 500  #: anchor keys in more articles than this find no candidates
-    threads: int = 0  #: encoder threads (0: every core)
+    #: the encoder's BLAS threads (0: every core). One by default: the products are small, and
+    #: OpenBLAS threads that wait for a busy core spin (WMT's 1,268 articles under load 3.5-4:
+    #: 13-15 s with every core, 5-6 s with one, the same vectors and groups)
+    threads: int = 1
     #: where the encoder runs: "auto" (a GPU when PyTorch, from the "embed" extra, sees one;
     #: else the CPU), "cpu" (the package's numpy pass), or a torch device ("cuda", "cuda:1")
     device: str = "auto"
