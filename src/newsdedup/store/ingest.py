@@ -192,14 +192,15 @@ def _article_row(seq: int, article: Article, version: int, digest: bytes) -> tup
 
 
 def _meta(article: Article) -> str:
+    """The record's lang, author and origin as compact JSON; a missing one is left out (read
+    with ``.get``: the same None as the null stored before)."""
     origin = article.origin
-    return json.dumps(
-        {
-            "lang": article.lang,
-            "author": article.author,
-            "origin": None if origin is None else {"path": origin.path, "line": origin.line},
-        }
-    )
+    fields = {
+        "lang": article.lang,
+        "author": article.author,
+        "origin": None if origin is None else {"path": origin.path, "line": origin.line},
+    }
+    return json.dumps({k: v for k, v in fields.items() if v is not None}, separators=(",", ":"))
 
 
 def _place(
