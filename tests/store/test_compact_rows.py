@@ -13,13 +13,13 @@ from pathlib import Path
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.store.arrivals import with_updates
 
 from newsdedup import Article, Config
 from newsdedup.fingerprint.batch import fingerprint_texts
 from newsdedup.store.index import Index
 from newsdedup.store.rows import fingerprint_rows, load_fingerprints, pack_positions
 from newsdedup.store.texts import FRAME, pack, pack_blob, unpack, unpack_blob
-from newsdedup.synth import generate_corpus
 
 CONFIG = Config()
 
@@ -27,12 +27,7 @@ CONFIG = Config()
 @cache
 def arrival() -> tuple[Article, ...]:
     """Generated articles with copies, then new versions of some (they leave the text index)."""
-    articles = list(generate_corpus(240, seed=7, words=120, copy_rate=0.4).articles)
-    edited = [
-        dataclasses.replace(a, text=a.text + " Ünïcode 🙂 and an update followed.")
-        for a in articles[::7]
-    ]
-    return (*articles, *edited)
+    return with_updates(240, 7, 120, 7, " Ünïcode 🙂 and an update followed.")
 
 
 @given(st.text())

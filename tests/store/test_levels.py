@@ -3,20 +3,19 @@ the index holds the same rows and gives the same groups and stories; a schema-7 
 
 from __future__ import annotations
 
-import dataclasses
 import random
 import sqlite3
 from functools import cache
 from pathlib import Path
 
 import pytest
+from tests.store.arrivals import with_updates
 
 from newsdedup import Article, Config
 from newsdedup.store import levels
 from newsdedup.store.index import Index
 from newsdedup.store.rows import LEVELED
 from newsdedup.store.rows import levels as level_tables
-from newsdedup.synth import generate_corpus
 
 CONFIG = Config()
 
@@ -24,12 +23,7 @@ CONFIG = Config()
 @cache
 def arrival() -> tuple[Article, ...]:
     """Generated articles with copies, then new versions of some (their rows leave a level)."""
-    articles = list(generate_corpus(360, seed=11, words=90, copy_rate=0.4).articles)
-    edited = [
-        dataclasses.replace(a, text=a.text + " An update to this report followed.")
-        for a in articles[::9]
-    ]
-    return (*articles, *edited)
+    return with_updates(360, 11, 90, 9, " An update to this report followed.")
 
 
 def build(path: Path, merge_when: random.Random | None, batch: int = 40) -> Index:
