@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from tests.relate.test_translate import DE, DE_OTHER, EN, EN_ALONE, FR
 
 from newsdedup import Article, Config, Kind, find_copies
+from newsdedup.fingerprint.multilingual import DIM
 from newsdedup.relate import translate_query as query_stage
 from newsdedup.store import translations as stage
 from newsdedup.store.index import Index
@@ -407,3 +408,26 @@ def test_index_translations_query_state_follows_adds_and_deletes(
                 assert all(np.array_equal(x, y) for x, y in pairs), name
         with Index(path, Config()) as fresh:
             assert [_query_figures(fresh, q) for q in queries] == got
+
+
+def test_index_translations_cached_leads_are_the_encoders_rows() -> None:
+    """Through the lead cache, a lead's row is what the encoder gives it, read once; an empty
+    or blank lead is a zero row, as encode_leads makes it, and is neither encoded nor stored."""
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE lead_vectors (hash INTEGER PRIMARY KEY, vector BLOB NOT NULL)")
+    asked: list[str] = []
+
+    def encode(leads: list[str]) -> np.ndarray:
+        asked.extend(leads)
+        return np.stack([np.full(DIM, len(t), np.float32) for t in leads])
+
+    cached = stage._Cached(conn, encode)
+    leads = ["Lagarde in Frankfurt", "", "  \n", "Xi in Samarkand"]
+    first = cached(leads)
+    again = cached(leads)
+    assert asked == ["Lagarde in Frankfurt", "Xi in Samarkand"]  # each read once
+    assert cached.encoded == 2
+    assert np.array_equal(first, again)
+    assert not first[1].any() and not first[2].any()
+    assert (first[0] == len(leads[0])).all() and (first[3] == len(leads[3])).all()
+    assert conn.execute("SELECT count(*) FROM lead_vectors").fetchone()[0] == 2

@@ -274,8 +274,9 @@ class _Cached:
         self.encoded = 0
 
     def __call__(self, leads: list[str]) -> NDArray[np.float32]:
-        # an empty lead is a zero row, as the encoder makes it (a query's unread articles)
-        at = [k for k, t in enumerate(leads) if t]
+        # an empty or blank lead is a zero row, as the encoder makes it (encode_leads), and is
+        # neither encoded nor stored (a query's unread articles are empty leads)
+        at = [k for k, t in enumerate(leads) if t.strip()]
         hashes = [_lead_hash(leads[k]) for k in at]
         found = {
             h: np.frombuffer(v, np.float32)
