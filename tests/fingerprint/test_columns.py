@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdedup import Article, Config, Report
 from newsdedup.candidates.lsh import candidate_pairs
 from newsdedup.engine.local import fingerprint_stream
+from newsdedup.fingerprint import columns
 from newsdedup.fingerprint.batch import concat, fingerprint_texts
 from newsdedup.fingerprint.columns import ColumnFile, SpilledColumns, SpilledKeys
 
@@ -66,18 +68,70 @@ def test_columns_lsh_over_spilled_keys_equals_lsh_in_memory() -> None:
     spilled.close()
 
 
-def test_columns_take_keeps_the_rest_and_spills_keys_and_positions() -> None:
+def test_columns_take_keeps_the_rest_and_spills_keys_sets_and_positions() -> None:
     config = Config()
     texts = ["the cat sat on the mat today", "a dog ran far away from home", "short"]
     parts = [fingerprint_texts([f"d{i}"], [t], [0], config) for i, t in enumerate(texts)]
     whole = concat(list(parts), config)
     with SpilledColumns(config.lsh.bands, 8) as spilled:
         kept = concat([spilled.take(p) for p in parts], config)
-        assert len(kept.keys) == 0 and len(kept.positions) == 0
-        assert kept.keys.base is None and kept.positions.base is None  # no batch kept alive
-        assert np.array_equal(kept.sets, whole.sets)
+        assert len(kept.keys) == 0 and len(kept.positions) == 0 and len(kept.sets) == 0
+        # no batch kept alive
+        assert kept.keys.base is None and kept.positions.base is None and kept.sets.base is None
+        assert np.array_equal(kept.set_offsets, whole.set_offsets)
         assert np.array_equal(spilled.keys.columns(0, config.lsh.bands), whole.keys)
+        assert np.array_equal(spilled.sets.read(), whole.sets)
+        assert np.array_equal(spilled.sets.mapped(), whole.sets)
         assert np.array_equal(spilled.positions.read(), whole.positions)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    sizes=st.lists(st.integers(0, 30), min_size=0, max_size=40),
+    seed=st.integers(0, 2**16),
+    span=st.sampled_from([4, 64, 1 << 20]),
+)
+def test_columns_rows_of_gathers_what_slices_of_the_whole_give(
+    sizes: list[int], seed: int, span: int
+) -> None:
+    """``rows_of`` (a span at a time through the mapping, pages dropped) gives each asked
+    document's run as slicing the joined rows does, whatever the span and the batches."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(columns, "SPAN_BYTES", span)
+        _check_rows_of(sizes, seed)
+
+
+def _check_rows_of(sizes: list[int], seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    offsets = np.zeros(len(sizes) + 1, np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    values = rng.integers(-(2**31), 2**31, int(offsets[-1]), dtype=np.int32)
+    file = ColumnFile(np.int32)
+    for start in range(0, len(values), 37):
+        file.append(values[start : start + 37])
+    docs = np.flatnonzero(rng.random(len(sizes)) < 0.5).astype(np.int64)
+    got, got_offsets = file.rows_of(offsets, docs)
+    want = [values[offsets[d] : offsets[d + 1]] for d in docs]
+    assert np.array_equal(np.diff(got_offsets), [len(w) for w in want])
+    assert np.array_equal(got, np.concatenate(want) if want else np.empty(0, np.int32))
+    mapped = file.mapped()
+    assert np.array_equal(mapped, values) and mapped.flags.writeable
+    file.drop_pages()  # the pages go, the rows stay readable
+    assert np.array_equal(mapped, values)
+    file.close()
+    assert np.array_equal(mapped, values)  # the mapping outlives the file object
+
+
+def test_columns_mapped_file_takes_no_more_rows() -> None:
+    file = ColumnFile(np.uint32)
+    assert len(file.mapped()) == 0  # nothing to map: an empty array
+    file.close()
+    file = ColumnFile(np.uint32)
+    file.append(np.arange(5, dtype=np.uint32))
+    assert np.array_equal(file.mapped(), np.arange(5))
+    with pytest.raises(ValueError, match="takes no more rows"):
+        file.append(np.arange(2, dtype=np.uint32))
+    file.close()
 
 
 def test_columns_fingerprint_stream_with_a_spill_holds_no_keys(
@@ -87,6 +141,7 @@ def test_columns_fingerprint_stream_with_a_spill_holds_no_keys(
     whole = fingerprint_stream(kinds_corpus, config, Report())
     with SpilledColumns(config.lsh.bands, 8) as spilled:
         fp = fingerprint_stream(kinds_corpus, config, Report(), spill=spilled)
-        assert fp.ids == whole.ids and len(fp.keys) == 0
+        assert fp.ids == whole.ids and len(fp.keys) == 0 and len(fp.sets) == 0
         assert np.array_equal(spilled.keys.columns(0, config.lsh.bands), whole.keys)
+        assert np.array_equal(spilled.sets.read(), whole.sets)
         assert np.array_equal(spilled.positions.read(), whole.positions)

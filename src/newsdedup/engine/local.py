@@ -1,9 +1,10 @@
 """The single-process engine: read → fingerprint → candidates → relate → group, wired together.
 
 Fingerprinting streams: texts are dropped after each batch, and only the columnar fingerprints
-(about 2.5 KB per 500-word article) are kept for the global steps; of those, the band keys and
-the shingle positions wait on disk (fingerprint/columns.py) until the LSH step and verification
-read them, so memory holds about 1 KB an article.
+(about 2.5 KB per 500-word article) are kept for the global steps; of those, the band keys, the
+shingle sets and their positions wait on disk (fingerprint/columns.py) until the LSH step, the
+overlap floor and verification read them, so memory holds about 100 bytes an article and the
+ids.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from newsdedup.group.copies import Assignment, exact_heads, spread_exact, star_g
 from newsdedup.group.representative import priority_ranks
 from newsdedup.ids import tiebreak, unique_ids
 from newsdedup.memory import release_memory
-from newsdedup.relate.kind import judge, verifier
+from newsdedup.relate.kind import judge, judge_shingles, verifier
 from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.report import Report
 from newsdedup.types import Article
@@ -208,8 +209,9 @@ def fingerprint_stream(
 ) -> Fingerprints:
     """Fingerprint a stream batch by batch: in process for small inputs, then in worker
     processes (see engine/pool.py) once the input proves large. With ``spill``, each batch's
-    keys and positions go there as it comes, and the result holds none; ``texts`` is given
-    every batch's texts, in order (document d of the result is its d-th article)."""
+    keys, shingle sets and positions go there as it comes, and the result holds none;
+    ``texts`` is given every batch's texts, in order (document d of the result is its d-th
+    article)."""
     keep: Keep = spill.take if spill is not None else (lambda fp: fp)
     batches = _batches(unique_ids(articles, report), config.run.batch_size)
     workers = _processes(config)
@@ -242,13 +244,20 @@ VERIFY_CHUNK = 1 << 18
 
 
 def _verify_all(
-    fp: Fingerprints, pairs: NDArray[np.int64], config: Config
+    fp: Fingerprints,
+    pairs: NDArray[np.int64],
+    config: Config,
+    spilled: SpilledColumns | None = None,
 ) -> tuple[NDArray[np.int64], NDArray[np.int8], NDArray[np.float64]]:
-    """The copy pairs among the candidates, with their kind codes and scores."""
+    """The copy pairs among the candidates, with their kind codes and scores; with ``spilled``,
+    each chunk's documents' sets and positions are read from there (``_judged``)."""
     kept: list[tuple[NDArray[np.int64], NDArray[np.int8], NDArray[np.float64]]] = []
     for start in range(0, len(pairs), VERIFY_CHUNK):
         chunk = pairs[start : start + VERIFY_CHUNK]
-        scores, codes = judge(fp, chunk, config)
+        if spilled is None:
+            scores, codes = judge(fp, chunk, config)
+        else:
+            scores, codes = _judged(fp, chunk, config, spilled)
         keep = codes > 0
         kept.append((chunk[keep], codes[keep], scores[keep]))
     if not kept:
@@ -257,6 +266,20 @@ def _verify_all(
         np.concatenate([k[0] for k in kept]),
         np.concatenate([k[1] for k in kept]),
         np.concatenate([k[2] for k in kept]),
+    )
+
+
+def _judged(
+    fp: Fingerprints, chunk: NDArray[np.int64], config: Config, spilled: SpilledColumns
+) -> tuple[NDArray[np.float64], NDArray[np.int8]]:
+    """``judge`` of a chunk of pairs over its documents' sets and positions alone, gathered from
+    the spill (``ColumnFile.rows_of``): a chunk's pairs name documents all over the corpus, and
+    read through the mapping they would bring in most of both files."""
+    docs = np.unique(chunk)
+    sets, offsets = spilled.sets.rows_of(fp.set_offsets, docs)
+    positions, _ = spilled.positions.rows_of(fp.set_offsets, docs)
+    return judge_shingles(
+        np.searchsorted(docs, chunk), sets, positions, offsets, fp.n_content[docs], config
     )
 
 
@@ -359,15 +382,19 @@ def _run_copies(
         with _timed(seconds, "read+fingerprint"):
             texts = side.keep_texts if side is not None else None
             fp = fingerprint_stream(articles, config, report, progress, spill=spilled, texts=texts)
+            fp = dataclasses.replace(fp, sets=spilled.sets.mapped())
         n = len(fp)
         with _timed(seconds, "candidates"):
             rank, heads, found = _candidates(fp, spilled, config)
         if progress:
             progress("verify", n)
         with _timed(seconds, "verify"):
-            # the positions come back only now, after the candidate steps' arrays have gone
-            fp = dataclasses.replace(fp, positions=spilled.positions.read())
-            edges, codes, scores = _verify_all(fp, found.pairs, config)
+            # the sets' pages the candidate steps read leave memory; each chunk of pairs
+            # gathers its documents' sets and positions, and the groups' few extra pairs
+            # read them through the mapping
+            spilled.drop_pages()
+            fp = dataclasses.replace(fp, positions=spilled.positions.mapped())
+            edges, codes, scores = _verify_all(fp, found.pairs, config, spilled)
     with _timed(seconds, "group"):
         stars = star_groups(n, rank, edges, codes, scores, verifier(fp, config))
         assignment = spread_exact(stars, heads)
