@@ -111,8 +111,10 @@ def enough_overlap(
     (default: all) are held to it; the others pass (the short-document path's pairs, which the
     floor does not apply to), and their containment is not computed. Written once: the local
     engine, the living index (adds and queries) and Spark call it."""
-    if measured is None:
-        measured = np.ones(len(pairs), np.bool_)
+    if measured is None:  # all of them, without a copy of the pairs
+        held = pair_containment(pairs, sets, set_offsets, min_containment)
+        every: NDArray[np.bool_] = held >= min_containment
+        return every
     keep: NDArray[np.bool_] = np.ones(len(pairs), np.bool_)
     if measured.any():
         held = pair_containment(pairs[measured], sets, set_offsets, min_containment)
