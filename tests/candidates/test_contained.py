@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdedup import Article, Config, find_copies
+from newsdedup.candidates import contained
 from newsdedup.candidates.contained import SAMPLE, contained_pairs, union_pairs
 from newsdedup.fingerprint.batch import fingerprint_texts
 
@@ -134,3 +135,63 @@ def test_contained_union_of_disjoint_and_overlapping_pairs() -> None:
     a = np.empty((0, 2), np.int64)
     b = np.array([[3, 4], [0, 1], [3, 4]], np.int64)
     assert union_pairs(a, b, 5).tolist() == [[0, 1], [3, 4]]
+
+
+def _all_matches(
+    vocabulary: np.ndarray,  # type: ignore[type-arg]
+    sets: np.ndarray,  # type: ignore[type-arg]
+    offsets: np.ndarray,  # type: ignore[type-arg]
+    eligible: np.ndarray,  # type: ignore[type-arg]
+) -> tuple[list[int], list[int]]:
+    """The matches as the path made them before the cap was applied in ``_matches``: every
+    (position in the vocabulary, document) of an eligible document's sampled shingle."""
+    where = {int(v): k for k, v in enumerate(vocabulary)}
+    keys, docs = [], []
+    for d in range(len(offsets) - 1):
+        for v in sets[offsets[d] : offsets[d + 1]].tolist():
+            if eligible[d] and v % SAMPLE == 0 and v in where:
+                keys.append(where[v])
+                docs.append(d)
+    return keys, docs
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    sets=st.lists(st.lists(st.integers(0, 30), min_size=0, max_size=12), min_size=1, max_size=12),
+    cap=st.integers(1, 6),
+    runs=st.integers(1, 5),
+    seed=st.integers(0, 1000),
+)
+def test_contained_matches_over_the_cap_are_left_out_as_grouping_left_them(
+    sets: list[list[int]], cap: int, runs: int, seed: int
+) -> None:
+    """``_matches`` keeps the matches of shingles held at most ``cap`` times, in document
+    order, for any number of runs: grouping them gives the buckets and the oversized count
+    that grouping every match gave."""
+    rng = np.random.default_rng(seed)
+    flat, offsets = _csr(sets)
+    flat += (flat // SAMPLE % 3 == 0).astype(np.uint32)  # a third outside the sample
+    eligible = rng.random(len(sets)) < 0.8
+    vocabulary = np.unique(flat[(flat % SAMPLE == 0) & (rng.random(len(flat)) < 0.7)])
+    keys, docs, held = contained._matches(
+        contained._table(vocabulary),
+        vocabulary,
+        flat,
+        offsets,
+        eligible,
+        np.uint32(SAMPLE - 1),
+        cap,
+        runs,
+    )
+    all_keys, all_docs = _all_matches(vocabulary, flat, offsets, eligible)
+    assert held.tolist() == np.bincount(all_keys, minlength=len(vocabulary)).tolist()
+    kept = [i for i, k in enumerate(all_keys) if held[k] <= cap]
+    assert keys.tolist() == [all_keys[i] for i in kept]
+    assert docs.tolist() == [all_docs[i] for i in kept]
+    want = contained._group(
+        np.asarray(all_keys, np.int32), np.asarray(all_docs, np.int64), len(vocabulary), cap
+    )
+    got = contained._group(keys, docs, len(vocabulary), cap)
+    for a, b in zip(got[:3], want[:3], strict=True):
+        assert np.array_equal(a, b)
+    assert int((held > cap).sum()) == want[3]

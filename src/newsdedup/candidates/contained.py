@@ -60,8 +60,12 @@ def contained_pairs(
     unsampled = np.uint32(SAMPLE - 1)
     vocabulary = np.unique(_short_sample(sets, set_offsets, is_short, unsampled))
     report.shingles = len(vocabulary)
-    keys, holders = _matches(_table(vocabulary), vocabulary, sets, set_offsets, eligible, unsampled)
-    docs, starts, ends, report.oversized = _group(keys, holders, len(vocabulary), max_bucket)
+    table, runs = _table(vocabulary), _runs(n, len(vocabulary))
+    keys, holders, held = _matches(
+        table, vocabulary, sets, set_offsets, eligible, unsampled, max_bucket, runs
+    )
+    report.oversized = int((held > max_bucket).sum())
+    docs, starts, ends, _ = _group(keys, holders, len(vocabulary), max_bucket)
     del keys, holders
     found = bucket_pairs(docs, starts, ends, max_bucket, is_short, 0)
     report.raw_pairs = len(found)
@@ -187,33 +191,56 @@ def _position(bits, table, vocabulary, value, unsampled, mask):  # type: ignore[
     return _find(table, vocabulary, value, mask)
 
 
+#: Shingle counts ``_matches`` keeps per run of documents, at most (int32: 256 MiB).
+_RUN_COUNTS = 1 << 26
+
+
+def _runs(n: int, n_vocab: int) -> int:
+    """Runs of documents ``_matches`` counts in parallel: one a thread, fewer where their
+    shingle counts would pass _RUN_COUNTS. The result does not depend on it."""
+    most = max(1, _RUN_COUNTS // max(n_vocab, 1))
+    return max(1, min(int(nb.get_num_threads()), most, n))
+
+
 @nb.njit(parallel=True, cache=True)
-def _matches(table, vocabulary, sets, set_offsets, eligible, unsampled):  # type: ignore[no-untyped-def]
+def _matches(table, vocabulary, sets, set_offsets, eligible, unsampled, cap, runs):  # type: ignore[no-untyped-def]
     """(position in ``vocabulary``, document) of every sampled shingle of the eligible documents
-    that a short document holds, in document order. Two passes (count, then fill) keep memory to
-    the matches: a shingle array's worth of positions was a third of the run's peak."""
+    that a short document holds and at most ``cap`` documents hold, in document order, and how
+    many documents hold each shingle of ``vocabulary``. Two passes over ``runs`` runs of
+    documents (count, then fill) keep memory to the matches kept: a shingle array's worth of
+    positions was a third of the run's peak, and the shingles over the cap (frequent phrases:
+    16.3 million matches at 200,000 Zipf-1.3 documents, 27,000 of them under the cap) are not
+    stored."""
     n = set_offsets.size - 1
     mask = np.uint64(table.size - 1)
     bits = _filter(vocabulary)
-    counts = np.zeros(n + 1, np.int64)
-    for d in nb.prange(n):
-        if eligible[d]:
-            for e in range(set_offsets[d], set_offsets[d + 1]):
-                if _position(bits, table, vocabulary, sets[e], unsampled, mask) >= 0:
-                    counts[d + 1] += 1
-    at = np.cumsum(counts)
-    keys = np.empty(at[n], np.int32)
-    docs = np.empty(at[n], np.int64)
-    for d in nb.prange(n):
-        if eligible[d] and at[d + 1] > at[d]:
-            k = at[d]
-            for e in range(set_offsets[d], set_offsets[d + 1]):
-                v = _position(bits, table, vocabulary, sets[e], unsampled, mask)
-                if v >= 0:
-                    keys[k] = v
-                    docs[k] = d
-                    k += 1
-    return keys, docs
+    counts = np.zeros((runs, vocabulary.size), np.int32)
+    for r in nb.prange(runs):
+        for d in range(r * n // runs, (r + 1) * n // runs):
+            if eligible[d]:
+                for e in range(set_offsets[d], set_offsets[d + 1]):
+                    v = _position(bits, table, vocabulary, sets[e], unsampled, mask)
+                    if v >= 0:
+                        counts[r, v] += 1
+    held = np.zeros(vocabulary.size, np.int64)
+    for r in range(runs):
+        held += counts[r]
+    at = np.zeros(runs + 1, np.int64)
+    for r in range(runs):
+        at[r + 1] = at[r] + np.sum(np.where(held <= cap, counts[r], 0))
+    keys = np.empty(at[runs], np.int32)
+    docs = np.empty(at[runs], np.int64)
+    for r in nb.prange(runs):
+        k = at[r]
+        for d in range(r * n // runs, (r + 1) * n // runs):
+            if eligible[d]:
+                for e in range(set_offsets[d], set_offsets[d + 1]):
+                    v = _position(bits, table, vocabulary, sets[e], unsampled, mask)
+                    if v >= 0 and held[v] <= cap:
+                        keys[k] = v
+                        docs[k] = d
+                        k += 1
+    return keys, docs, held
 
 
 @nb.njit(cache=True)
