@@ -15,6 +15,7 @@ from newsdedup.engine.local import CopyRun, Progress, run_copies
 from newsdedup.group.stories import SupportsEmbed, publication_order, story_graph_result
 from newsdedup.group.stories.find import without_raw
 from newsdedup.ids import group_id, unique_ids
+from newsdedup.memory import collection_paused
 from newsdedup.relate.kind import KIND_CODES
 from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.report import Report
@@ -35,8 +36,13 @@ __all__ = ["build_groups", "find_copies", "find_stories", "group_id"]
 def build_groups(run: CopyRun) -> tuple[Group, ...]:
     """Group objects, sorted by representative id; each group's first member represents it,
     the others follow in rank order. Made from whole columns (one sort, lists of Python values)
-    rather than per document: at 1,000,000 documents a per-member loop over numpy rows was
-    seconds of a run."""
+    rather than per document (a per-member loop over numpy rows was seconds of a 1,000,000
+    run), with the cyclic collector paused (memory.py)."""
+    with collection_paused():
+        return _build_groups(run)
+
+
+def _build_groups(run: CopyRun) -> tuple[Group, ...]:
     fp, a = run.fingerprints, run.assignment
     n = len(fp)
     if n == 0:

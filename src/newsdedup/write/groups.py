@@ -18,6 +18,7 @@ from typing import Any
 import pyarrow as pa
 
 from newsdedup.atomic import StrPath
+from newsdedup.memory import collection_paused
 from newsdedup.types import Group, Kind, Member, Scores
 from newsdedup.write.formats import write_records
 
@@ -113,7 +114,8 @@ def write_groups(
     if explanations is not None:
         schema = schema.append(pa.field("explain", EXPLAIN_TYPE))
     rows = group_rows(groups, explanations)
-    return write_records(rows, path, columns=list(schema.names), schema=schema)
+    with collection_paused():  # a row per document, no cycles (memory.py)
+        return write_records(rows, path, columns=list(schema.names), schema=schema)
 
 
 def _member_row(group: Group, member: Member) -> dict[str, Any]:
