@@ -19,7 +19,7 @@ import pickle
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import BinaryIO, overload
+from typing import IO, overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -52,7 +52,7 @@ class Kept:
     at: int
     titles: int
 
-    def load(self, file: BinaryIO) -> tuple[bytes, list[str | None]]:
+    def load(self, file: IO[bytes]) -> tuple[bytes, list[str | None]]:
         """The batch's UTF-8 bytes and titles."""
         file.seek(self.at)
         data = file.read(int(self.offsets[-1]))
@@ -78,7 +78,7 @@ class TranslationSide:
         self.encode = encode  #: None: the multilingual encoder (tests may pass another)
         self.workers = workers  #: processes for a large corpus's anchor keys (1: this one)
         # closed (and deleted) by __exit__; named, so that worker processes can read it
-        self._file: BinaryIO = tempfile.NamedTemporaryFile(prefix="newsdedup-texts-")  # noqa: SIM115
+        self._file: IO[bytes] = tempfile.NamedTemporaryFile(prefix="newsdedup-texts-")  # noqa: SIM115
         self._kept: list[Kept] = []  #: each kept batch, in input order
         self._size = 0  #: bytes written so far
         self._lang: dict[str, str] = {}
@@ -105,7 +105,7 @@ class TranslationSide:
         """Keep a fingerprinted batch's texts (``buf[offsets[k]:offsets[k + 1]]``, UTF-8) and
         titles; batches come in input order (engine/local.py ``fingerprint_stream``)."""
         titles = pickle.dumps([a.title for a in batch], protocol=pickle.HIGHEST_PROTOCOL)
-        self._file.write(memoryview(buf))
+        self._file.write(buf.data)
         self._file.write(titles)
         self._kept.append(
             Kept(first=self._docs, offsets=offsets, at=self._size, titles=len(titles))
@@ -172,7 +172,7 @@ class _Leads(Sequence[str]):
     its candidates'. The last batch read is kept (candidates come in document order)."""
 
     def __init__(
-        self, file: BinaryIO, kept: list[Kept], docs: NDArray[np.int64], chars: int
+        self, file: IO[bytes], kept: list[Kept], docs: NDArray[np.int64], chars: int
     ) -> None:
         self._file, self._kept, self._docs, self._chars = file, kept, docs, chars
         self._firsts = np.array([k.first for k in kept], np.int64)
