@@ -63,11 +63,19 @@ class _Terms:
 
     def label(self, size: int) -> tuple[str, ...]:
         """The heaviest names (as first written), then the heaviest other keywords."""
-        ranked = sorted(self.names.items(), key=lambda kv: (-kv[1], kv[0]))
-        top = [t for t, _ in ranked[: (size + 1) // 2]]
-        rest = [t for t, _ in sorted(self.words.items(), key=lambda kv: (-kv[1], kv[0]))]
-        rest = [t for t in rest if t not in top]
-        return tuple([self.spelled[t] for t in top] + rest[: size - len(top)])
+        names = [t for t, _ in sorted(self.names.items(), key=lambda kv: (-kv[1], kv[0]))]
+        words = [t for t, _ in sorted(self.words.items(), key=lambda kv: (-kv[1], kv[0]))]
+        return _label_of(names, words, self.spelled, size)
+
+
+def _label_of(
+    names: list[str], words: list[str], spelled: Mapping[str, str], size: int
+) -> tuple[str, ...]:
+    """A label of ``size`` terms from ranked names and words (heaviest first): the top half
+    names, as ``spelled`` writes them, then the heaviest words that are not among them."""
+    top = names[: (size + 1) // 2]
+    rest = [t for t in words[:size] if t not in top]
+    return tuple([spelled[t] for t in top] + rest[: size - len(top)])
 
 
 def _central(
@@ -153,12 +161,10 @@ def _labels(
         labels.name_ptr, labels.names, labels.name_weight, voice_story, labels.spelled
     )
     words, _ = _ranked(labels.word_ptr, labels.words, labels.word_weight, voice_story)
-    out: dict[int, tuple[str, ...]] = {}
-    for story in np.unique(voice_story).tolist():
-        top = names.get(story, [])[: (size + 1) // 2]
-        rest = [t for t in words.get(story, [])[:size] if t not in top]
-        out[story] = tuple([spelled[story, t] for t in top] + rest[: size - len(top)])
-    return out
+    return {
+        story: _label_of(names.get(story, []), words.get(story, []), spelled.get(story, {}), size)
+        for story in np.unique(voice_story).tolist()
+    }
 
 
 def _ranked(
@@ -167,10 +173,10 @@ def _ranked(
     weight: NDArray[np.float64],
     voice_story: NDArray[np.int64],
     spelled: list[str] | None = None,
-) -> tuple[dict[int, list[str]], dict[tuple[int, str], str]]:
+) -> tuple[dict[int, list[str]], dict[int, dict[str, str]]]:
     """Each story's terms, heaviest first (then by term), their weights added over its voices
-    (``ptr``: each voice's slice of ``terms`` and ``weight``); and with ``spelled``, how the
-    first voice that holds a term writes it."""
+    (``ptr``: each voice's slice of ``terms`` and ``weight``); and with ``spelled``, by story,
+    how the first voice that holds a term writes it."""
     if not terms:
         return {}, {}
     vocabulary = list(dict.fromkeys(terms))
@@ -192,8 +198,10 @@ def _ranked(
         ranked.setdefault(s, []).append(vocabulary[t])
     if spelled is None:
         return ranked, {}
-    firsts = zip(of_story.tolist(), of_term.tolist(), first.tolist(), strict=True)
-    return ranked, {(s, vocabulary[t]): spelled[i] for s, t, i in firsts}
+    written: dict[int, dict[str, str]] = {}
+    for s, t, i in zip(of_story.tolist(), of_term.tolist(), first.tolist(), strict=True):
+        written.setdefault(s, {})[vocabulary[t]] = spelled[i]
+    return ranked, written
 
 
 def story_result(
