@@ -136,7 +136,7 @@ class Scores:
 
     def as_tuple(self) -> tuple[float, ...]:
         """The figures in the column order of relate.verify.SCORE_COLUMNS."""
-        return tuple(getattr(self, f.name) for f in fields(self))
+        return tuple(getattr(self, k) for k in _SCORE_NAMES)
 
 
 _SCORE_NAMES = tuple(f.name for f in fields(Scores))

@@ -40,7 +40,7 @@ def _contexts() -> tuple[zstandard.ZstdCompressor, zstandard.ZstdDecompressor]:
 
 def pack(text: str) -> bytes:
     """The stored form of ``text`` (as strict as SQLite: a lone surrogate is refused)."""
-    return _contexts()[0].compress(text.encode("utf-8", "strict"))
+    return pack_blob(text.encode("utf-8", "strict"))
 
 
 def unpack(stored: bytes | str | None) -> str | None:
