@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from newsdedup.config import StoriesConfig
 from newsdedup.fingerprint.stopwords import stopwords
-from newsdedup.fingerprint.terms import dates_of
+from newsdedup.fingerprint.terms import content_terms, dates_of
 from newsdedup.group.stories.find import publication_order
 from newsdedup.group.stories.graph import (
     StoryEdges,
@@ -85,12 +85,46 @@ def test_story_features_names_equal_reference_on_generated_and_corner_texts() ->
 
 
 _ALPHABET = "aBcDeXyZ \u00c9\u00e9\u01c5\u00df_019.,!?'\u2019\"\u201d)(-\n\t"
+#: ``_ALPHABET`` and what a word test could get wrong: a combining accent (no letter), a
+#: superscript digit and a Roman numeral (word characters, no letters, no decimal digits), a
+#: circled letter (lower case, no word character), other apostrophes and dashes, no-break and
+#: other spaces, a non-Latin script
+_TERM_ALPHABET = _ALPHABET + "\u0301\u00b2\u216b\u24d0\u2018\u201c\u2014\u2013\u00a0\u2009"
+_TERM_ALPHABET += "\u0436\u4e00\u00ab:;"
 
 
 @settings(max_examples=400)
 @given(st.text(alphabet=_ALPHABET, max_size=160))
 def test_story_features_names_equal_reference_on_any_text(text: str) -> None:
     assert spelled_names(text) == list(_reference_names(text))
+
+
+_WORD = re.compile(r"[^\W\d_]{3,}(?:['\u2019][^\W\d_]+)?")
+
+
+def _reference_terms(text: str) -> list[tuple[str, int]]:
+    """``content_terms`` as first written (one regex over the whole text), in its order."""
+    out: dict[str, int] = {}
+    for word in _WORD.findall(text.lower()):
+        if word[-2:] in ("'s", "\u2019s"):
+            word = word[:-2]
+            if len(word) < 3:
+                continue
+        if word not in _STOP:
+            out[word] = out.get(word, 0) + 1
+    return list(out.items())
+
+
+def test_story_features_terms_equal_reference_on_generated_and_corner_texts() -> None:
+    texts = [story_text(a) for a in generate_corpus(150, seed=11).articles] + _CORNERS
+    for text in texts:
+        assert list(content_terms(text).items()) == _reference_terms(text), text
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet=_TERM_ALPHABET, max_size=160))
+def test_story_features_terms_equal_reference_on_any_text(text: str) -> None:
+    assert list(content_terms(text).items()) == _reference_terms(text)
 
 
 def _corpus_edges(n: int, config: StoriesConfig) -> tuple[int, StoryEdges]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+import string
 from collections import Counter
 from collections.abc import Callable
 
@@ -21,6 +22,11 @@ __all__ = ["background_probability", "content_terms", "dates_of"]
 _STOP = frozenset(stopwords("en"))
 _WORD = re.compile(r"[^\W\d_]{3,}(?:['\u2019][^\W\d_]+)?")
 _POSSESSIVES = frozenset(("'s", "\u2019s"))
+#: Characters no ``_WORD`` match holds (punctuation, not the apostrophes, which one may hold
+#: inside), stripped from a token's ends before the letters test.
+_EDGE = "".join(c for c in string.punctuation if c != "'") + (
+    "\u00a0\u00ab\u00bb\u2013\u2014\u2018\u201c\u201d\u2026"
+)
 # a lookahead on the first letters lets the regex engine skip most positions
 _WEEKDAY = re.compile(r"(?=[MTWFS])\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 _MONTH_DAY = re.compile(
@@ -32,21 +38,29 @@ _DOC_WORDS = 300.0  # words of a typical article, for the background document pr
 
 def content_terms(text: str) -> dict[str, int]:
     """Counts of lower-cased content words (3+ letters, no stopwords, possessive 's dropped);
-    the same words as relate/story.py's ``content_words``, counted in C before filtering, in
-    order of first appearance."""
-    low = text.lower()
-    counts = Counter(_WORD.findall(low))
-    if "'" not in low and "\u2019" not in low:  # no possessives: one C-speed filter
-        return {w: n for w, n in counts.items() if w not in _STOP}
+    the same words as relate/story.py's ``content_words``, in order of first appearance.
+
+    ``_WORD`` never matches across white space, so its words are those of each distinct
+    whitespace token, counted once per token in C (``Counter``). Most tokens are a run of
+    letters between punctuation that no word holds (``_EDGE``): that run is the token's one
+    word, with no regex call; the rest go through ``_WORD`` (1.4% of a news text's distinct
+    tokens). The regex over the whole text took about 70% of this function's time.
+    """
     out: dict[str, int] = {}
     get = out.get
-    for word, n in counts.items():
-        if word[-2:] in _POSSESSIVES:
-            word = word[:-2]
-            if len(word) < 3:
-                continue
-        if word not in _STOP:
-            out[word] = get(word, 0) + n
+    for token, n in Counter(text.lower().split()).items():
+        core = token.strip(_EDGE)
+        if core.isalpha():  # every letter is in _WORD's class, no apostrophe: one word
+            if len(core) >= 3 and core not in _STOP:
+                out[core] = get(core, 0) + n
+            continue
+        for word in _WORD.findall(core):
+            if word[-2:] in _POSSESSIVES:
+                word = word[:-2]
+                if len(word) < 3:
+                    continue
+            if word not in _STOP:
+                out[word] = get(word, 0) + n
     return out
 
 
