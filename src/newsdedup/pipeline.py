@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from newsdedup.api import find_copies, find_stories
 from newsdedup.config import Config
@@ -143,8 +143,9 @@ def _local(
     with Spill[Article](_spill_dir(groups_path or outputs.corpus)) as spill:
         articles: Iterator[Article] = read_inputs(inputs, config, report)
         if with_stories or outputs.wants_stories:  # stories replay the corpus in publication order
-            held: list[Article] | None = list(articles)
-            articles = iter(held)
+            everything = list(articles)
+            held: list[Article] | None = everything
+            articles = iter(everything)
         else:
             held = None
             if outputs.explain or outputs.corpus is not None:  # texts wait on disk
@@ -196,7 +197,7 @@ def _kept(articles: Iterator[Article], keep: set[str]) -> Iterator[Article]:
 
 
 def _explain(
-    spill: Spill, texts: dict[str, Article] | None, result: Result, config: Config
+    spill: Spill[Article], texts: dict[str, Article] | None, result: Result, config: Config
 ) -> dict[str, dict[str, object]]:
     """The explanation of each group with copies, from its members' texts."""
     from newsdedup.relate.explain import explain_group
@@ -270,7 +271,7 @@ def _on_spark(
     own = spark is None
     if spark is None:
         spark = session(config.run.master or "local[*]", config.run.spark_settings)
-    common = {
+    common: dict[str, Any] = {
         "output": str(outputs.groups),
         "config": config,
         "fields": FieldMap.of(config.read),

@@ -7,7 +7,7 @@ import dataclasses
 import gc
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 import typer
@@ -269,7 +269,7 @@ def _with_engine(
     for item in conf or []:
         if "=" not in item:
             raise typer.BadParameter(f"--conf needs KEY=VALUE, got {item!r}", param_hint="--conf")
-    settings = {"engine": engine}
+    settings: dict[str, Any] = {"engine": engine}
     if master:
         settings["master"] = master
     run_config = dataclasses.replace(config.run, **settings)

@@ -36,12 +36,12 @@ def read_jsonl(
         else:
             n, record = item
             yield to_article(record, fields=fields, source=source, line=n, report=report)
-    for item in lines:
-        if isinstance(item, Rejected):
-            yield item
+    for rest in lines:
+        if isinstance(rest, Rejected):
+            yield rest
             continue
-        n, line = item
-        if line := _content(n, line):
+        n, raw = rest
+        if line := _content(n, raw):
             yield parse_record(source, n, line, fields, report)
 
 

@@ -287,7 +287,7 @@ def _best_in_language(
     b: NDArray[np.int64],
     score: NDArray[np.float64],
     lang: NDArray[np.object_],
-) -> tuple[NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+) -> tuple[NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
     """Each pair (a, b) seen from both sides: directed edges a -> b (the first m) then b -> a.
     For each edge: whether it is its source's best in the target's language (ties go to the
     smaller target index), that slot's lead of the best over the runner-up (the best's whole

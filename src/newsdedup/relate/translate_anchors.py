@@ -69,7 +69,7 @@ def gather(values: NDArray[_T], starts: NDArray[np.int64], sizes: NDArray[np.int
     return values[np.repeat(starts - first, sizes) + np.arange(int(sizes.sum()))]
 
 
-def language_codes(langs: Sequence[str]) -> NDArray[np.int64]:
+def language_codes(langs: Sequence[str] | NDArray[np.object_]) -> NDArray[np.int64]:
     """Each article's language as a small integer (the languages in sorted order)."""
     codes = {lang: k for k, lang in enumerate(sorted(set(langs)))}
     return np.array([codes[lang] for lang in langs], np.int64)

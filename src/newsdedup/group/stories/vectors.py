@@ -80,15 +80,15 @@ class SparseRows:
 
     def present(self) -> NDArray[np.bool_]:
         """Which rows hold a term."""
-        return np.diff(self.indptr) > 0  # type: ignore[no-any-return]
+        return np.diff(self.indptr) > 0
 
     def take(self, at: NDArray[np.int64]) -> SparseRows:
         """Rows ``at``, in that order."""
         lo, hi = self.indptr[at], self.indptr[at + 1]
         indptr = np.zeros(len(at) + 1, np.int64)
         np.cumsum(hi - lo, out=indptr[1:])
-        picked = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)] or [[]])
-        picked = picked.astype(np.int64)
+        spans = [np.arange(a, b) for a, b in zip(lo, hi, strict=True)]
+        picked = np.concatenate(spans or [np.empty(0, np.int64)]).astype(np.int64)
         return SparseRows(indptr, self.indices[picked], self.data[picked])
 
     @staticmethod
@@ -450,7 +450,9 @@ def stack_vectors(*parts: StoryVectors) -> StoryVectors:
     if len(parts) == 1:
         return parts[0]
     denses = [p.dense for p in parts]
-    dense = None if any(d is None for d in denses) else np.concatenate(denses)  # type: ignore[arg-type]
+    dense: NDArray[np.float32] | None = None
+    if all(d is not None for d in denses):
+        dense = np.concatenate(denses)  # type: ignore[arg-type]
     text, names, lead = (SparseRows.stack([p.channel(n) for p in parts]) for n in CHANNELS)
     return StoryVectors(text, names, lead, dense)
 
