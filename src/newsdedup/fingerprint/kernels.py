@@ -40,7 +40,38 @@ _S31 = np.uint64(31)
 _S32 = np.uint64(32)
 _S40 = np.uint64(40)
 _U32_MAX = np.uint32(0xFFFFFFFF)
+_U64_MAX = np.uint64(0xFFFFFFFFFFFFFFFF)
 _LOW32 = np.uint64(0xFFFFFFFF)
+
+
+_FNV_INVERSE = np.uint64(pow(0x100000001B3, -1, 1 << 64))  # both multipliers are odd
+_M1_INVERSE = np.uint64(pow(0xBF58476D1CE4E5B9, -1, 1 << 64))
+
+# A byte's entry in _BYTES: the byte as hashed (ASCII letters folded where the table folds) in
+# bits 0-7, and what it is. _SPECIAL marks the bytes _plain must look at first.
+_WORD = np.uint32(0x100)  # a letter, a digit or any byte of a non-ASCII character
+_SPACE = np.uint32(0x200)  # the ASCII whitespace of str.split(), in the tables that collapse it
+_QUOTE = np.uint32(0x400)
+_NEWLINE = np.uint32(0x800)
+_SPECIAL = np.uint32(0x1000)  # ` and the lead bytes from 0xC2
+
+
+def _byte_table(lower: int, collapse: int) -> NDArray[np.uint32]:
+    table = np.zeros(256, np.uint32)
+    for c in range(256):
+        bits = 0x100 if (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122 or c >= 128) else 0
+        if collapse and (c == 32 or 9 <= c <= 13 or 28 <= c <= 31):
+            bits |= 0x200
+        bits |= 0x400 if c == 0x22 else 0x800 if c == 10 else 0
+        bits |= 0x1000 if c == 0x60 or c >= 0xC2 else 0
+        table[c] = (c + 32 if lower and 65 <= c <= 90 else c) | bits
+    table.flags.writeable = False
+    return table
+
+
+# row 2 * lower + collapse (numba reads module arrays as constants)
+_BYTES = np.stack([_byte_table(lower, collapse) for lower in (0, 1) for collapse in (0, 1)])
+_BYTES.flags.writeable = False
 
 
 @nb.njit(inline="always")
@@ -51,35 +82,24 @@ def _mix(x: np.uint64) -> np.uint64:
 
 
 @nb.njit(inline="always")
-def _is_word_byte(c: np.uint8) -> bool:
-    return bool((48 <= c <= 57) or (97 <= c <= 122) or (65 <= c <= 90) or c >= 128)
-
-
-@nb.njit(inline="always")
-def _is_space(c: np.uint8) -> bool:
-    return bool(c == 32 or 9 <= c <= 13 or 28 <= c <= 31)  # the ASCII whitespace of str.split()
-
-
-@nb.njit(inline="always")
-def _fold(c: np.uint8, lower: bool) -> np.uint64:
-    if lower and 65 <= c <= 90:
-        return np.uint64(c + 32)
-    return np.uint64(c)
-
-
-@nb.njit(inline="always")
 def _is_stop(h: np.uint64, table: NDArray[np.uint64]) -> bool:
     """Look ``h`` up in an open-addressing table (power-of-two size, 0 marks a free slot).
 
-    A binary search here cost half the kernel's time; a probe costs a few nanoseconds.
+    A binary search here cost half the kernel's time; a probe costs a few nanoseconds. The
+    first slot decides most words, without a branch (``&``, not ``and``: a branch there, taken
+    for half the words at random, cost 3 us an article).
     """
     mask = np.uint64(table.size - 1)
     i = (h >> _S40) & mask
-    while table[i] != 0:
-        if table[i] == h:
-            return True
+    t = table[i]
+    if (t != 0) & (t != h):  # taken only when another word holds the first slot
         i = (i + np.uint64(1)) & mask
-    return False
+        while table[i] != 0:
+            if table[i] == h:
+                return True
+            i = (i + np.uint64(1)) & mask
+        return False
+    return bool(t == h)
 
 
 @nb.njit(cache=True)
@@ -92,13 +112,19 @@ def hash_word(word: NDArray[np.uint8]) -> np.uint64:
 
 
 @nb.njit(inline="always")
-def _end_word(h, stop, out, quoted, in_quote, n_content):  # type: ignore[no-untyped-def]
-    h = _mix(h)
-    if not _is_stop(h, stop):
-        out[n_content] = h
-        quoted[n_content] = in_quote
-        return n_content + 1
-    return n_content
+def _content_words(words, quoted, n_words, stop):  # type: ignore[no-untyped-def]
+    """Finalise the word hashes ``_scan`` wrote and keep those that are no stopwords, in place.
+
+    Apart from the scan, so that a mispredicted stopword branch does not throw away the hash
+    chains the CPU was running ahead on. Returns the number of content words.
+    """
+    n = np.int64(0)
+    for w in range(n_words):
+        h = _mix(words[w])
+        words[n] = h
+        quoted[n] = quoted[w]
+        n += np.int64(not _is_stop(h, stop))
+    return n
 
 
 @nb.njit(inline="always")
@@ -140,63 +166,85 @@ def _plain(buf, i, end, unify):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(inline="always")
-def _scan(buf, start, end, stop, out, quoted, lower, collapse, unify):  # type: ignore[no-untyped-def]
-    """One pass over a text: its exact hash and its content-word hashes (written to ``out``,
-    with whether each stands inside a quotation written to ``quoted``).
+def _step(e, h1, h2, word, prev, in_quote, n, out, quoted):  # type: ignore[no-untyped-def]
+    """One character of ``_scan``, its ``_BYTES`` entry ``e`` after the one before, ``prev``.
+
+    Branch-free but for a second space in a row: the word ending here is written to ``out[n]``
+    whether or not one ends, and counted when one does.
+    """
+    x = np.uint64(e & np.uint32(0xFF))
+    space = (e & _SPACE) != 0
+    if not (space & ((prev & _SPACE) != 0)):  # a run of spaces is hashed as one
+        v = np.uint64(32) if space else x
+        h1 = (h1 ^ v) * _FNV_PRIME
+        h2 = (h2 ^ v) * _M1 + _GOLDEN
+    was_word = (prev & _WORD) != 0
+    out[n] = word
+    quoted[n] = in_quote
+    n += np.uint64(was_word & ((e & _WORD) == 0))
+    word = ((word if was_word else _FNV_OFFSET) ^ x) * _FNV_PRIME
+    in_quote = (in_quote != ((e & _QUOTE) != 0)) & ((e & _NEWLINE) == 0)
+    return h1, h2, word, e, in_quote, n
+
+
+@nb.njit(inline="always")
+def _scan(buf, start, end, out, quoted, lower, collapse, unify):  # type: ignore[no-untyped-def]
+    """One pass over a text: its exact hash and its words' raw hashes (written to ``out``, with
+    whether each stands inside a quotation written to ``quoted``; see ``_content_words``).
 
     The exact hash covers the text with ASCII case folded and whitespace runs collapsed: two
     64-bit streams (FNV-1a and a multiply-add), finalised by splitmix64. Both hash chains and the
-    word chain are independent, so the CPU overlaps them: one pass costs about what one chain
-    costs alone (measured 2.5x faster than two passes).
-    Returns (exact1, exact2, content words, words).
+    word chain are independent, so the CPU overlaps them when nothing else stops it: each
+    character is looked up once in a table and goes through ``_step`` without a branch a word
+    would mispredict; indices are unsigned (no negative-index test) and the rare bytes that
+    ``_plain`` reads leave the inner loop, which keeps the chains in registers (each of the
+    three cost 1-3 us an article). Returns (exact1, exact2, words).
     """
-    h1 = _FNV_OFFSET
-    h2 = _GOLDEN
-    pending = False
-    started = False
-    word = _FNV_OFFSET
-    in_word = False
-    in_quote = False
-    n_content = 0
-    n_words = 0
-    i = start
-    while i < end:
-        c = buf[i]
+    table = _BYTES[2 * np.int64(lower) + np.int64(collapse)]
+    text = buf[start:end]
+    size = np.uint64(text.size)
+    h1, h2, word = _FNV_OFFSET, _GOLDEN, _FNV_OFFSET
+    prev, in_quote, n = _SPACE, False, np.uint64(0)  # as if after a space: leading ones drop
+    j = np.uint64(0)
+    while True:
+        while j < size:
+            e = table[text[j]]
+            if e & _SPECIAL:
+                break
+            j += np.uint64(1)
+            h1, h2, word, prev, in_quote, n = _step(e, h1, h2, word, prev, in_quote, n, out, quoted)
+        if j >= size:
+            break
+        plain, length = _plain(text, np.int64(j), np.int64(size), unify)
+        e = table[plain] if plain else table[text[j]] & ~_SPECIAL
+        j += np.uint64(length if plain else 1)
+        h1, h2, word, prev, in_quote, n = _step(e, h1, h2, word, prev, in_quote, n, out, quoted)
+    if prev & _WORD:
+        out[n] = word
+        quoted[n] = in_quote
+        n += np.uint64(1)
+    if (prev & _SPACE) and _hashes_any(text, table, unify):
+        # a trailing run of spaces was hashed as one before a character that never came
+        h1 = (h1 * _FNV_INVERSE) ^ np.uint64(32)
+        h2 = ((h2 - _GOLDEN) * _M1_INVERSE) ^ np.uint64(32)
+    return _mix(h1), _mix(h2), np.int64(n)
+
+
+@nb.njit(inline="always")
+def _hashes_any(text, table, unify):  # type: ignore[no-untyped-def]
+    """Whether a text holds a character that is no space (its first one, mostly, answers)."""
+    j = 0
+    while j < text.size:
+        e = table[text[j]]
         step = 1
-        if c == 0x60 or c >= 0xC2:
-            plain, length = _plain(buf, i, end, unify)
+        if e & _SPECIAL:
+            plain, length = _plain(text, j, text.size, unify)
             if plain:
-                c, step = np.uint8(plain), length
-        i += step
-        x = _fold(c, lower)
-        if collapse and _is_space(c):
-            pending = started
-        else:
-            if pending:
-                h1 = (h1 ^ np.uint64(32)) * _FNV_PRIME
-                h2 = (h2 ^ np.uint64(32)) * _M1 + _GOLDEN
-                pending = False
-            h1 = (h1 ^ x) * _FNV_PRIME
-            h2 = (h2 ^ x) * _M1 + _GOLDEN
-            started = True
-        if _is_word_byte(c):
-            if not in_word:
-                word = _FNV_OFFSET
-                in_word = True
-            word = (word ^ x) * _FNV_PRIME
-        else:
-            if in_word:
-                n_content = _end_word(word, stop, out, quoted, in_quote, n_content)
-                n_words += 1
-                in_word = False
-            if c == 0x22:
-                in_quote = not in_quote
-            elif c == 10:
-                in_quote = False
-    if in_word:
-        n_content = _end_word(word, stop, out, quoted, in_quote, n_content)
-        n_words += 1
-    return _mix(h1), _mix(h2), n_content, n_words
+                e, step = table[plain], length
+        if not e & _SPACE:
+            return True
+        j += step
+    return False
 
 
 @nb.njit(inline="always")
@@ -209,36 +257,82 @@ def _shingle_hash(toks, i, size):  # type: ignore[no-untyped-def]
 
 @nb.njit(inline="always")
 def _minhash(sh, s, a, b, row):  # type: ignore[no-untyped-def]
+    """``row[j] = min_i ((a[j] * sh[i] + b[j]) mod 2**64) >> 32``: the minimum of the 64-bit
+    values, shifted once (the shift keeps order), vectorises to a multiply, an add and a min
+    (a 32-bit min per shingle cost a shift and a narrowing as well: 25% slower)."""
     for j in range(a.size):
         aj = a[j]
         bj = b[j]
-        m = _U32_MAX
+        m = _U64_MAX
         for i in range(s):
-            v = np.uint32((aj * sh[i] + bj) >> _S32)
-            m = min(m, v)
-        row[j] = m
+            m = min(m, aj * sh[i] + bj)
+        row[j] = np.uint32(m >> _S32)
 
 
-@nb.njit(cache=True)
-def _radix_order(seq):  # type: ignore[no-untyped-def]
-    """Positions of ``seq`` ordered by value, ties in position order (a stable LSD radix sort,
-    four 8-bit passes): 3-4x faster than a comparison sort on a few hundred random hashes."""
-    n = seq.size
-    order = np.arange(n)
-    spare = np.empty(n, np.int64)
-    counts = np.empty(257, np.int64)
-    for shift in range(0, 32, 8):
-        counts[:] = 0
-        for i in range(n):
-            counts[((seq[order[i]] >> shift) & 0xFF) + 1] += 1
-        for b in range(256):
-            counts[b + 1] += counts[b]
-        for i in range(n):
-            digit = (seq[order[i]] >> shift) & 0xFF
-            spare[counts[digit]] = order[i]
-            counts[digit] += 1
-        order, spare = spare, order
-    return order
+@nb.njit(inline="always")
+def _sort_keys(keys, s, spare, counts):  # type: ignore[no-untyped-def]
+    """``keys[:s]`` (distinct) in ascending order, in ``spare``.
+
+    The keys spread by their top bits over ``s`` to ``2 s`` buckets (``counts`` holds one
+    more), then insertion sort puts the few in a bucket in order. Hash values spread evenly:
+    about one key a bucket, so two passes and a short sort (an LSD radix sort takes four passes
+    of 256 buckets, too many for a few hundred keys). Should a run of inputs crowd some
+    buckets, insertion sort hands over to a quicksort once it has moved more than a few keys
+    each.
+    """
+    if s < 2:
+        spare[:s] = keys[:s]
+        return spare
+    bits = 1
+    while (1 << bits) < s:
+        bits += 1
+    shift = np.uint64(64 - bits)
+    counts[: (1 << bits) + 1] = 0
+    for i in range(s):
+        counts[(keys[i] >> shift) + np.uint64(1)] += 1
+    for d in range(1 << bits):
+        counts[d + 1] += counts[d]
+    for i in range(s):
+        d = keys[i] >> shift
+        spare[counts[d]] = keys[i]
+        counts[d] += 1
+    moves = 0
+    for i in range(1, s):
+        k = spare[i]
+        j = i
+        while j > 0 and spare[j - 1] > k:
+            spare[j] = spare[j - 1]
+            j -= 1
+        spare[j] = k
+        moves += i - j
+        if moves > 4 * s + 64:
+            spare[:s].sort()
+            break
+    return spare
+
+
+@nb.njit(inline="always")
+def _index_into(keys, s, quoted, spare, counts, values, pos):  # type: ignore[no-untyped-def]
+    """Index the shingles packed in ``keys[:s]`` as ``(value << 32) | position`` into
+    ``values``/``pos`` (see ``index_quoted_shingles``); returns the number of distinct values.
+
+    The packed keys are distinct, so sorting them orders the values with ties in position
+    order, as a stable sort by value would: no gathers by index (the radix sort before read
+    each value through an order array).
+    """
+    order = _sort_keys(keys, s, spare, counts)
+    u = 0
+    for r in range(s):
+        k = order[r]
+        v = np.uint32(k >> _S32)
+        if u > 0 and values[u - 1] == v:
+            pos[u - 1] |= 1
+            continue
+        at = np.int64(k & _LOW32)
+        values[u] = v
+        pos[u] = np.int32((at << 2) | (np.int64(quoted[at]) << 1))
+        u += 1
+    return u
 
 
 @nb.njit(cache=True)
@@ -252,18 +346,14 @@ def index_shingles(seq):  # type: ignore[no-untyped-def]
 def index_quoted_shingles(seq, quoted):  # type: ignore[no-untyped-def]
     """``index_shingles`` with a quote flag per shingle (its first word stands inside a
     quotation), packed as ``(first << 2) | (quoted << 1) | repeats``."""
-    order = _radix_order(seq)
-    values = np.empty(seq.size, np.uint32)
-    pos = np.empty(seq.size, np.int32)
-    u = 0
-    for r in range(seq.size):
-        v = seq[order[r]]
-        if u > 0 and values[u - 1] == v:
-            pos[u - 1] |= 1
-            continue
-        values[u] = v
-        pos[u] = np.int32((order[r] << 2) | (np.int64(quoted[order[r]]) << 1))
-        u += 1
+    s = seq.size
+    keys = np.empty(s, np.uint64)
+    for i in range(s):
+        keys[i] = (np.uint64(seq[i]) << _S32) | np.uint64(i)
+    values = np.empty(s, np.uint32)
+    pos = np.empty(s, np.int32)
+    spare = np.empty(s, np.uint64)
+    u = _index_into(keys, s, quoted, spare, np.empty(2 * s + 2, np.int64), values, pos)
     return values[:u], pos[:u]
 
 
@@ -301,6 +391,16 @@ def unstable_texts(buf, offsets, stable):  # type: ignore[no-untyped-def]
     return out
 
 
+#: Documents a thread takes at a time: their buffers are made once, for the longest of them.
+_CHUNK = 32
+
+
+@nb.njit(inline="always")
+def _room(offsets, d):  # type: ignore[no-untyped-def]
+    """Most words (so content words, shingles, set entries) a text of that many bytes holds."""
+    return (offsets[d + 1] - offsets[d] + 1) // 2 + 1
+
+
 @nb.njit(parallel=True, nogil=True, cache=True)
 def fingerprint_batch(buf, offsets, stop, size, a, b, lower, collapse, unify):  # type: ignore[no-untyped-def]
     """Fingerprint every document of a batch.
@@ -308,14 +408,16 @@ def fingerprint_batch(buf, offsets, stop, size, a, b, lower, collapse, unify):  
     ``buf[offsets[d]:offsets[d + 1]]`` is document d's UTF-8 text, already normalised except for
     ASCII case and whitespace, which are folded here. Returns the exact hashes (uint64[n, 2]);
     the per-document sorted shingle sets (uint32) and their packed first positions and quote
-    flags (int32, see ``index_quoted_shingles``), as slices of arrays laid out by ``bounds``;
+    flags (int32, see ``index_quoted_shingles``), as slices ``[bounds[d]:bounds[d] + n_set[d]]``
+    (room for the most a chunk's texts could hold is made, and each chunk's sets are written one
+    after the other: fresh pages cost a fault each, 2 us, and spread out, they took 2 an article);
     shingle counts with and without repeats; word and content-word counts; and the MinHash
     signatures (uint32[n, num_perm]).
     """
     n = offsets.size - 1
     bounds = np.zeros(n + 1, np.int64)
     for d in range(n):
-        bounds[d + 1] = bounds[d] + (offsets[d + 1] - offsets[d] + 1) // 2 + 1
+        bounds[d + 1] = bounds[d] + _room(offsets, d)
     exact = np.empty((n, 2), np.uint64)
     sets = np.empty(bounds[n], np.uint32)
     positions = np.empty(bounds[n], np.int32)
@@ -323,29 +425,40 @@ def fingerprint_batch(buf, offsets, stop, size, a, b, lower, collapse, unify):  
     n_shingles = np.zeros(n, np.int64)
     n_words = np.zeros(n, np.int64)
     n_content = np.zeros(n, np.int64)
-    sig = np.full((n, a.size), _U32_MAX, np.uint32)
-    for d in nb.prange(n):
-        toks = np.empty(bounds[d + 1] - bounds[d], np.uint64)
-        quoted = np.empty(bounds[d + 1] - bounds[d], np.bool_)
-        exact[d, 0], exact[d, 1], m, w = _scan(
-            buf, offsets[d], offsets[d + 1], stop, toks, quoted, lower, collapse, unify
-        )
-        n_words[d] = w
-        n_content[d] = m
-        k = size if m >= size else m
-        s = m - k + 1 if m > 0 else 0
-        n_shingles[d] = s
-        sh = np.empty(s, np.uint64)
-        seq = np.empty(s, np.uint32)
-        for i in range(s):
-            sh[i] = _shingle_hash(toks, i, k)
-            seq[i] = np.uint32(sh[i] >> _S32)
-        _minhash(sh, s, a, b, sig[d])
-        values, pos = index_quoted_shingles(seq, quoted[:s])
-        base = bounds[d]
-        sets[base : base + values.size] = values
-        positions[base : base + values.size] = pos
-        n_set[d] = values.size
+    sig = np.empty((n, a.size), np.uint32)
+    for chunk in nb.prange((n + _CHUNK - 1) // _CHUNK):
+        first = chunk * _CHUNK
+        last = min(n, first + _CHUNK)
+        cap = 1
+        for d in range(first, last):
+            cap = max(cap, _room(offsets, d))
+        toks = np.empty(cap, np.uint64)
+        quoted = np.empty(cap, np.bool_)
+        sh = np.empty(cap, np.uint64)
+        keys = np.empty(cap, np.uint64)
+        spare = np.empty(cap, np.uint64)
+        counts = np.empty(2 * cap + 2, np.int64)
+        at = bounds[first]
+        for d in range(first, last):
+            exact[d, 0], exact[d, 1], w = _scan(
+                buf, offsets[d], offsets[d + 1], toks, quoted, lower, collapse, unify
+            )
+            m = _content_words(toks, quoted, w, stop)
+            n_words[d] = w
+            n_content[d] = m
+            k = size if m >= size else m
+            s = m - k + 1 if m > 0 else 0
+            n_shingles[d] = s
+            for i in range(s):
+                sh[i] = _shingle_hash(toks, i, k)
+                keys[i] = (sh[i] & ~_LOW32) | np.uint64(i)
+            _minhash(sh, s, a, b, sig[d])
+            u = _index_into(
+                keys, s, quoted, spare, counts, sets[at : at + s], positions[at : at + s]
+            )
+            bounds[d] = at
+            n_set[d] = u
+            at += u
     return exact, sets, positions, bounds, n_shingles, n_set, n_words, n_content, sig
 
 
