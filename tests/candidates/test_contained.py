@@ -165,7 +165,7 @@ def _all_matches(
 def test_contained_matches_over_the_cap_are_left_out_as_grouping_left_them(
     sets: list[list[int]], cap: int, runs: int, seed: int
 ) -> None:
-    """``_matches`` keeps the matches of shingles held at most ``cap`` times, in document
+    """``_matches`` keeps the matches of shingles held 2 to ``cap`` times, in document
     order, for any number of runs: grouping them gives the buckets and the oversized count
     that grouping every match gave."""
     rng = np.random.default_rng(seed)
@@ -174,7 +174,6 @@ def test_contained_matches_over_the_cap_are_left_out_as_grouping_left_them(
     eligible = rng.random(len(sets)) < 0.8
     vocabulary = np.unique(flat[(flat % SAMPLE == 0) & (rng.random(len(flat)) < 0.7)])
     keys, docs, held = contained._matches(
-        contained._table(vocabulary),
         vocabulary,
         flat,
         offsets,
@@ -185,7 +184,7 @@ def test_contained_matches_over_the_cap_are_left_out_as_grouping_left_them(
     )
     all_keys, all_docs = _all_matches(vocabulary, flat, offsets, eligible)
     assert held.tolist() == np.bincount(all_keys, minlength=len(vocabulary)).tolist()
-    kept = [i for i, k in enumerate(all_keys) if held[k] <= cap]
+    kept = [i for i, k in enumerate(all_keys) if 2 <= held[k] <= cap]
     assert keys.tolist() == [all_keys[i] for i in kept]
     assert docs.tolist() == [all_docs[i] for i in kept]
     want = contained._group(
@@ -195,3 +194,111 @@ def test_contained_matches_over_the_cap_are_left_out_as_grouping_left_them(
     for a, b in zip(got[:3], want[:3], strict=True):
         assert np.array_equal(a, b)
     assert int((held > cap).sum()) == want[3]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    values=st.lists(st.integers(0, 2**32 - 1), max_size=300),
+    live=st.lists(st.booleans(), min_size=300, max_size=300),
+    probes=st.lists(st.integers(0, 2**32 - 1), max_size=50),
+)
+def test_contained_table_finds_the_live_shingles_alone(
+    values: list[int], live: list[bool], probes: list[int]
+) -> None:
+    """The packed table (shingle and position in one slot) gives each live shingle's position
+    in the vocabulary and -1 for any other value, as the search of the vocabulary does."""
+    vocabulary = np.unique(np.asarray(values, np.uint32))
+    alive = np.asarray(live[: len(vocabulary)], np.bool_)
+    table = contained._table(vocabulary, alive)
+    where = {int(v): k for k, v in enumerate(vocabulary) if alive[k]}
+    for value in [*vocabulary.tolist(), *probes]:
+        assert contained._find(table, np.uint32(value)) == where.get(value, -1)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    codes=st.lists(st.integers(0, 40), max_size=200),
+    least=st.integers(1, 5),
+)
+def test_contained_repeated_codes_are_the_counted_unique_ones(codes: list[int], least: int) -> None:
+    """``_repeated`` of sorted codes: the unique codes found at least ``least`` times, with
+    their counts, as np.unique's counts give them."""
+    ordered = np.sort(np.asarray(codes, np.int64))
+    values, counts = contained._repeated(ordered, least)
+    want_values, want_counts = np.unique(ordered, return_counts=True)
+    keep = want_counts >= least
+    assert values.tolist() == want_values[keep].tolist()
+    assert counts.tolist() == want_counts[keep].tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 2**32 - 1), max_size=200))
+def test_contained_sorted_unique_is_numpy_unique(values: list[int]) -> None:
+    array = np.asarray(values, np.uint32)
+    assert np.array_equal(contained.sorted_unique(array), np.unique(array))
+    assert contained.sorted_unique(array).dtype == np.uint32
+
+
+def _pairs_before(
+    sets: np.ndarray,  # type: ignore[type-arg]
+    offsets: np.ndarray,  # type: ignore[type-arg]
+    short: np.ndarray,  # type: ignore[type-arg]
+    cap: int,
+    min_containment: float,
+    min_shared: int,
+) -> set[tuple[int, int]]:
+    """The path's pairs as it made them before the second table and the min_shared cut: every
+    match grouped, every unique pair sized from every set, then ``short_pair_filter``."""
+    n = len(offsets) - 1
+    eligible = np.ones(n, bool)
+    is_short = short & (np.diff(offsets) > 0)
+    vocabulary = np.unique(sets[(sets % SAMPLE == 0) & np.repeat(is_short, np.diff(offsets))])
+    keys, docs = _all_matches(vocabulary, sets, offsets, eligible)
+    grouped = contained._group(
+        np.asarray(keys, np.int32), np.asarray(docs, np.int64), len(vocabulary), cap
+    )
+    found = contained.bucket_pairs(grouped[0], grouped[1], grouped[2], cap, is_short, 0)
+    codes, shared = np.unique(found[:, 0] * n + found[:, 1], return_counts=True)
+    a, b = codes // n, codes % n
+    sizes = np.array(
+        [int((sets[offsets[d] : offsets[d + 1]] % SAMPLE == 0).sum()) for d in range(n)]
+    )
+    keep = contained.short_pair_filter(
+        shared, sizes[a], sizes[b], is_short[a], is_short[b], min_containment, min_shared
+    )
+    return {(int(x), int(y)) for x, y in zip(a[keep], b[keep], strict=True)}
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    sets=st.lists(st.lists(st.integers(0, 30), min_size=0, max_size=14), min_size=2, max_size=10),
+    cap=st.integers(2, 8),
+    min_containment=st.sampled_from([0.0, 0.1, 0.3, 0.6]),
+    min_shared=st.integers(0, 4),
+    seed=st.integers(0, 1000),
+)
+def test_contained_pairs_are_what_grouping_every_match_gave(
+    sets: list[list[int]],
+    cap: int,
+    min_containment: float,
+    min_shared: int,
+    seed: int,
+) -> None:
+    """The pairs of ``contained_pairs`` (second table of the shingles held 2 to cap times,
+    pairs under min_shared dropped before they are sized, sizes of their documents alone) are
+    the pairs the path made by grouping every match and sizing every document."""
+    rng = np.random.default_rng(seed)
+    flat, offsets = _csr(sets)
+    flat += (flat // SAMPLE % 3 == 0).astype(np.uint32)  # a third outside the sample
+    short = rng.random(len(sets)) < 0.5
+    found, _ = contained_pairs(
+        flat,
+        offsets,
+        np.ones(len(sets), bool),
+        short_words=short,
+        max_bucket=cap,
+        min_containment=min_containment,
+        min_shared=min_shared,
+    )
+    got = {(int(a), int(b)) for a, b in found}
+    assert got == _pairs_before(flat, offsets, short, cap, min_containment, min_shared)
