@@ -234,3 +234,5 @@ def test_lsh_counted_by_ranges_gives_what_memory_gives(
             want_report.buckets,
         )
         assert (report.oversized, report.largest) == (want_report.oversized, want_report.largest)
+        # the first band, paired once to choose the ranges, is counted once, in its place
+        assert report.oversized_sizes == want_report.oversized_sizes

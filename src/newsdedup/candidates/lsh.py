@@ -364,6 +364,11 @@ class _Banding:
     n: np.int64
     #: every document is wanted (the LSH step pairs eligible documents with each other)
     everyone: NDArray[np.bool_] = field(init=False)
+    #: the first chunk of bands and its first band's codes and report, as ``partitions`` made
+    #: them: the count takes them instead of reading and pairing them again
+    first: tuple[NDArray[np.uint64], NDArray[np.int64], LSHReport] | None = field(
+        init=False, default=None
+    )
 
     def __post_init__(self) -> None:
         self.everyone = np.ones(int(self.n), np.bool_)  # once, not once a band
@@ -383,14 +388,33 @@ class _Banding:
     def _block(self, first: int) -> NDArray[np.uint64]:
         return _band_block(self.keys, first, min(first + _BANDS_PER_CHUNK, self.keys.shape[1]))
 
+    def _chunk(self, first: int, report: LSHReport) -> Iterator[NDArray[np.int64]]:
+        """The codes of each band of the chunk from band ``first`` on, in order, their bucket
+        counts added to ``report``; the first band's as ``partitions`` left them, taken once."""
+        if first == 0 and self.first is not None:
+            block, codes, made = self.first
+            self.first = None  # the count holds them from here on, as long as it needs them
+            report.merge(made)
+            yield codes
+            del codes
+            bands = range(1, block.shape[1])
+        else:
+            block = self._block(first)
+            bands = range(block.shape[1])
+        for band in bands:
+            yield self._band_codes(block, band, report)
+
     def partitions(self, most: int) -> int:
         """Ranges the count needs to hold at most ``most`` codes at a time, from the first
-        band's pairs (the bands are alike), with room for the ranges' unevenness."""
+        band's pairs (the bands are alike), with room for the ranges' unevenness. The first
+        chunk's keys and the first band's codes are kept for the count (``first``)."""
         n, bands = int(self.n), self.keys.shape[1]
         if n * (n - 1) // 2 * bands <= most:
             return 1  # no band can make more
-        first = self._band_codes(_band_block(self.keys, 0, 1), 0, LSHReport())
-        expected = 1.5 * len(first) * bands
+        block, made = self._block(0), LSHReport()
+        codes = self._band_codes(block, 0, made)
+        self.first = (block, codes, made)
+        expected = 1.5 * len(codes) * bands
         return max(1, int(np.ceil(expected / most)))
 
     def counted(self, report: LSHReport) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
@@ -400,10 +424,8 @@ class _Banding:
 
         def chunk(first: int) -> tuple[NDArray[np.int64], NDArray[np.int64], LSHReport]:
             local = LSHReport()  # one per thread: no shared counters
-            block = self._block(first)
             # each band's pairs as codes at once: a third of their memory
-            found = [self._band_codes(block, band, local) for band in range(block.shape[1])]
-            del block
+            found = list(self._chunk(first, local))
             codes = _joined(found)
             local.raw_pairs += len(codes)
             unique, shared = _unique_counts(codes)
@@ -442,11 +464,10 @@ class _Banding:
 
             def chunk(first: int) -> LSHReport:
                 local = LSHReport()
-                block = self._block(first)
-                cuts = np.zeros((block.shape[1], parts + 1), np.int64)
+                width = min(_BANDS_PER_CHUNK, self.keys.shape[1] - first)
+                cuts = np.zeros((width, parts + 1), np.int64)
                 with open(Path(folder, str(first)), "wb") as out:
-                    for band in range(block.shape[1]):
-                        codes = self._band_codes(block, band, local)
+                    for band, codes in enumerate(self._chunk(first, local)):
                         local.raw_pairs += len(codes)
                         codes.sort()
                         cuts[band, 1:-1] = np.searchsorted(codes, bounds)
