@@ -392,17 +392,23 @@ class _Banding:
         """The codes of each band of the chunk from band ``first`` on, in order, their bucket
         counts added to ``report``; the first band's as ``partitions`` left them, taken once."""
         if first == 0 and self.first is not None:
-            block, codes, made = self.first
-            self.first = None  # the count holds them from here on, as long as it needs them
-            report.merge(made)
-            yield codes
-            del codes
+            block = self.first[0]
+            yield self._first_codes(report)  # no name here holds them once the count lets go
             bands = range(1, block.shape[1])
         else:
             block = self._block(first)
             bands = range(block.shape[1])
         for band in bands:
             yield self._band_codes(block, band, report)
+
+    def _first_codes(self, report: LSHReport) -> NDArray[np.int64]:
+        """The first band's codes ``partitions`` kept, their bucket counts added to ``report``;
+        ``first`` lets go of them."""
+        assert self.first is not None
+        _, codes, made = self.first
+        self.first = None
+        report.merge(made)
+        return codes
 
     def partitions(self, most: int) -> int:
         """Ranges the count needs to hold at most ``most`` codes at a time, from the first
