@@ -8,6 +8,7 @@ hashes, signatures and shingle sets are persisted and compared across runs.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -171,15 +172,14 @@ def test_kernels_reference_every_output_is_bit_identical(
         assert got == want, text
 
 
-def test_kernels_reference_long_documents_span_many_buffers() -> None:
+@pytest.mark.parametrize("n", [70, 530])  # chunks of 4 and of 32 documents
+def test_kernels_reference_long_documents_span_many_buffers(n: int) -> None:
     """Buffers are made per chunk of documents, sized for the longest: short documents after
     long ones (and the reverse) must not see each other's words."""
     rng = np.random.default_rng(7)
     words = [w.encode() for w in ("alpha", "beta", "gamma", "the", "delta", "\u201cquote\u201d")]
-    texts = [
-        b" ".join(words[i] for i in rng.integers(0, len(words), int(rng.integers(0, 3000))))
-        for _ in range(70)
-    ]
+    lengths = [int(rng.integers(0, 3000 if d % 40 == 0 else 300)) for d in range(n)]
+    texts = [b" ".join(words[i] for i in rng.integers(0, len(words), k)) for k in lengths]
     offsets = np.zeros(len(texts) + 1, np.int64)
     np.cumsum([len(t) for t in texts], out=offsets[1:])
     a, b = permutations(16, 1)

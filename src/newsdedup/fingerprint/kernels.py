@@ -394,6 +394,9 @@ def unstable_texts(buf, offsets, stable):  # type: ignore[no-untyped-def]
 
 #: Documents a thread takes at a time: their buffers are made once, for the longest of them.
 _CHUNK = 32
+#: Chunks a batch is cut into at least, where it has that many documents: a few long texts
+#: still spread over the threads (numba.get_num_threads() here would stop the cache).
+_CHUNKS = 16
 
 
 @nb.njit(inline="always")
@@ -427,9 +430,10 @@ def fingerprint_batch(buf, offsets, stop, size, a, b, lower, collapse, unify):  
     n_words = np.zeros(n, np.int64)
     n_content = np.zeros(n, np.int64)
     sig = np.empty((n, a.size), np.uint32)
-    for chunk in nb.prange((n + _CHUNK - 1) // _CHUNK):
-        first = chunk * _CHUNK
-        last = min(n, first + _CHUNK)
+    per = max(1, min(_CHUNK, n // _CHUNKS))
+    for chunk in nb.prange((n + per - 1) // per):
+        first = chunk * per
+        last = min(n, first + per)
         cap = 1
         for d in range(first, last):
             cap = max(cap, _room(offsets, d))
