@@ -231,14 +231,6 @@ def test_contained_repeated_codes_are_the_counted_unique_ones(codes: list[int], 
     assert counts.tolist() == want_counts[keep].tolist()
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.lists(st.integers(0, 2**32 - 1), max_size=200))
-def test_contained_sorted_unique_is_numpy_unique(values: list[int]) -> None:
-    array = np.asarray(values, np.uint32)
-    assert np.array_equal(contained.sorted_unique(array), np.unique(array))
-    assert contained.sorted_unique(array).dtype == np.uint32
-
-
 def _pairs_before(
     sets: np.ndarray,  # type: ignore[type-arg]
     offsets: np.ndarray,  # type: ignore[type-arg]

@@ -15,12 +15,12 @@ bounds the pairs a shingle can make. A corpus without short documents pays one c
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numba as nb
 import numpy as np
 from numpy.typing import NDArray
 
+from newsdedup.arrays import unique
 from newsdedup.candidates.lsh import bucket_pairs
 
 #: Only shingles whose hash is a multiple of SAMPLE take part (a fixed sample, the same in every
@@ -31,7 +31,6 @@ __all__ = [
     "ContainedReport",
     "contained_pairs",
     "short_pair_filter",
-    "sorted_unique",
     "union_pairs",
 ]
 
@@ -65,7 +64,7 @@ def contained_pairs(
         return np.empty((0, 2), np.int64), report
     n = len(sizes)
     unsampled = np.uint32(SAMPLE - 1)
-    vocabulary = sorted_unique(_short_sample(sets, set_offsets, is_short, unsampled))
+    vocabulary = unique(_short_sample(sets, set_offsets, is_short, unsampled))
     report.shingles = len(vocabulary)
     runs = _runs(n, len(vocabulary))
     keys, holders, held = _matches(
@@ -217,19 +216,6 @@ def _repeated(codes, least):  # type: ignore[no-untyped-def]
     return values, counts
 
 
-def sorted_unique(values: NDArray[Any]) -> NDArray[Any]:
-    """``np.unique(values)`` by a sort: numpy 2.4's np.unique of integers hashes them, 2.5 s
-    for 5 million uint32 (the short documents' shingles at 1,000,000 documents) where the
-    sort takes 0.03 s."""
-    out = np.sort(values)
-    if len(out) < 2:
-        return out
-    firsts = np.empty(len(out), np.bool_)
-    firsts[0] = True
-    np.not_equal(out[1:], out[:-1], out=firsts[1:])
-    return out[firsts]
-
-
 #: Bits of the membership filter probed before the hash table (2 MiB: it stays in cache, while
 #: the table does not). Generated news shares its frequent bigrams with the short documents:
 #: at 1,000,000 articles 58% of the sampled shingles pass the first pass's filter, 22% the
@@ -348,7 +334,7 @@ def union_pairs(a: NDArray[np.int64], b: NDArray[np.int64], n: int) -> NDArray[n
     """The sorted unique pairs of two (m, 2) pair arrays over ``n`` documents (``b``, the
     smaller, is looked up in ``a``: no sort of the whole union's duplicates)."""
     codes_a = np.sort(a[:, 0] * n + a[:, 1])
-    codes_b = sorted_unique(b[:, 0] * n + b[:, 1])
+    codes_b = unique(b[:, 0] * n + b[:, 1])
     at = np.minimum(np.searchsorted(codes_a, codes_b), max(len(codes_a) - 1, 0))
     new = codes_b if not len(codes_a) else codes_b[codes_a[at] != codes_b]
     codes = np.sort(np.concatenate((codes_a, new)))

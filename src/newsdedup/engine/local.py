@@ -23,6 +23,7 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
+from newsdedup.arrays import unique
 from newsdedup.candidates.contained import ContainedReport, contained_pairs, union_pairs
 from newsdedup.candidates.lsh import BANDS_PER_CHUNK, BandColumns, LSHReport, candidate_pairs
 from newsdedup.clean.pipeline import clean_articles, per_article
@@ -275,7 +276,7 @@ def _judged(
     """``judge`` of a chunk of pairs over its documents' sets and positions alone, gathered from
     the spill (``ColumnFile.rows_of``): a chunk's pairs name documents all over the corpus, and
     read through the mapping they would bring in most of both files."""
-    docs = np.unique(chunk)
+    docs = unique(chunk)
     sets, offsets = spilled.sets.rows_of(fp.set_offsets, docs)
     positions, _ = spilled.positions.rows_of(fp.set_offsets, docs)
     return judge_shingles(

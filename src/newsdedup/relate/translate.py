@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from newsdedup.arrays import unique
 from newsdedup.config import TranslateConfig
 from newsdedup.fingerprint.anchors import anchor_keys, guess_language
 from newsdedup.fingerprint.multilingual import DIM, lead
@@ -175,7 +176,7 @@ def judge_candidates(
         if config.encoder == "auto":
             unsettled |= _open_by_anchors(pairs, shared_overlap[keep], lang, config)
         needs &= unsettled
-    wanted = np.flatnonzero(read) if dense else np.unique(pairs[needs])
+    wanted = np.flatnonzero(read) if dense else unique(pairs[needs])
     vectors = np.zeros((n, 0), np.float32)
     if len(wanted):
         vectors = np.zeros((n, DIM), np.float32)

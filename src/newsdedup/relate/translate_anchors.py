@@ -23,6 +23,7 @@ import numba as nb
 import numpy as np
 from numpy.typing import NDArray
 
+from newsdedup.arrays import unique
 from newsdedup.config import TranslateConfig
 
 __all__ = ["KeySets", "anchor_candidates", "gather", "language_codes"]
@@ -117,7 +118,7 @@ def _minority_runs(
         return empty, empty, empty
     majority = np.bincount(lang_of[known]).argmax()
     minority = np.repeat(known & (lang_of != majority), sets.sizes)
-    wanted = np.unique(sets.flat[minority])
+    wanted = unique(sets.flat[minority])
     if not len(wanted):
         return empty, empty, empty
     at, which = _occurrences(sets.flat, wanted)
@@ -138,7 +139,7 @@ def _norms(
     sizes = sets.sizes[articles]
     local = np.repeat(np.arange(len(articles), dtype=np.int64), sizes)
     held = gather(sets.flat, offsets[articles], sizes)
-    wanted = np.unique(held)
+    wanted = unique(held)
     df = _counts(sets.flat, wanted)
     idf = np.log(n / df)
     weight = (idf**2)[np.searchsorted(wanted, held)]

@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from newsdedup.arrays import unique
 from newsdedup.config import TranslateConfig
 from newsdedup.relate.translate import (
     Encoder,
@@ -236,7 +237,7 @@ class _Query:
         ranked = slot[order]
         rank = np.arange(len(order)) - np.searchsorted(ranked, ranked)
         best = part[dst[order[rank < self.config.candidates]]]
-        return np.unique(best[best < self.m])
+        return unique(best[best < self.m])
 
     def scored(
         self, rows: NDArray[np.int64]
@@ -272,7 +273,7 @@ class _Query:
         code, inverse = np.unique(a * n + b, return_inverse=True)
         total = np.bincount(inverse.reshape(-1), weights=self.idf2[kid[order]])
         a, b = code // n, code % n
-        norms = self._norms(np.unique(np.r_[a, b]))
+        norms = self._norms(unique(np.r_[a, b]))
         overlap = total / np.maximum(norms(a) * norms(b), 1e-12)
         return np.column_stack((a, b)), overlap
 

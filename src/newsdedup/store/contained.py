@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from newsdedup.arrays import unique
 from newsdedup.candidates.contained import SAMPLE, short_pair_filter
 from newsdedup.candidates.lsh import bucket_pairs
 from newsdedup.config import Config
@@ -106,7 +107,7 @@ def short_pairs(
     owner = np.repeat(np.asarray(heads, np.int64), [len(own[s]) for s in heads])
     order = np.argsort(flat, kind="stable")  # in key order: B-tree pages touched in turn
     levels.insert(conn, "shingles", flat[order].astype(np.int64), owner[order])
-    return _pairs(conn, config, heads, np.unique(flat).tolist(), info)
+    return _pairs(conn, config, heads, unique(flat).tolist(), info)
 
 
 def _pairs(
@@ -138,7 +139,7 @@ def _pairs(
     a, b, shared = a[floor], b[floor], shared[floor]
     if not len(a):
         return set()
-    wanted = np.unique(np.concatenate((a, b)))
+    wanted = unique(np.concatenate((a, b)))
     info = {**info, **_blobs(conn, [int(seqs[d]) for d in wanted if int(seqs[d]) not in info])}
     words = np.zeros(n, np.int64)
     sizes = np.zeros(n, np.int64)
@@ -170,7 +171,7 @@ def stored_short_pairs(conn: sqlite3.Connection, config: Config) -> list[tuple[i
     for lo in range(0, len(short), 1000):
         heads = short[lo : lo + 1000]
         info = _blobs(conn, heads)
-        keys = np.unique(np.concatenate([_sampled(info[s][1]) for s in heads])).tolist()
+        keys = unique(np.concatenate([_sampled(info[s][1]) for s in heads])).tolist()
         found |= _pairs(conn, config, heads, keys, info)
     return sorted(found)
 
@@ -180,7 +181,7 @@ def query_partners(
 ) -> set[int]:
     """The stored heads a queried text would be paired with by the short path if it were added
     (its shingles counted as one more holder), read only: a brief finds the source LSH misses."""
-    own = np.unique(sets[(sets & np.uint32(SAMPLE - 1)) == 0]).view(np.int32)
+    own = unique(sets[(sets & np.uint32(SAMPLE - 1)) == 0]).view(np.int32)
     found = _holders(conn, own.tolist(), 1, config.verify.short_doc_max_bucket - 1)
     if not len(found):
         return set()

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from newsdedup.arrays import unique
 from newsdedup.candidates.lsh import LSHReport, band_pairs, enough_bands
 from newsdedup.candidates.overlap import enough_overlap
 from newsdedup.config import Config
@@ -198,7 +199,7 @@ def _link(
     owner = np.repeat(np.asarray(heads, np.int64), keys.shape[1])
     order = np.argsort(flat, kind="stable")
     flat, owner = flat[order], owner[order]
-    stored = levels.select_keys(conn, "bands", np.unique(flat).tolist())
+    stored = levels.select_keys(conn, "bands", unique(flat).tolist())
     pairs = _bucket_pairs(conn, config, _buckets(flat, owner, stored), heads, update)
     levels.insert(conn, "bands", flat, owner)
     short = short_pairs(conn, config, heads)
@@ -251,7 +252,7 @@ def _bucket_pairs(
         return set()
     pairs, shared = np.unique(found, axis=0, return_counts=True)  # one row per shared band
     if config.verify.min_bands > 1:
-        seqs = np.unique(pairs)
+        seqs = unique(pairs)
         words = content_words(conn, seqs.tolist())[np.searchsorted(seqs, pairs)]
         keep = enough_bands(
             shared,

@@ -15,6 +15,7 @@ from typing import Any
 import numba
 import numpy as np
 
+from newsdedup.arrays import unique
 from newsdedup.candidates.lsh import HUBS, capped_order, enough_bands
 from newsdedup.candidates.overlap import enough_overlap
 from newsdedup.config import Config
@@ -229,7 +230,7 @@ def _hubs(conn: sqlite3.Connection, rows: list[Any]) -> list[int]:
     order of a capped bucket: (id hash, seq)."""
     if not rows:
         return []
-    seqs = np.unique(np.array([seq for _, seq in rows], np.int64))
+    seqs = unique(np.array([seq for _, seq in rows], np.int64))
     ids = ids_of(conn, seqs.tolist())
     rank = tiebreak([ids[s] for s in seqs.tolist()])
     buckets: dict[int, list[int]] = {}

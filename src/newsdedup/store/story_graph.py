@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from newsdedup.arrays import unique
 from newsdedup.candidates.lsh import bucket_pairs
 from newsdedup.config import StoriesConfig
 from newsdedup.group.stories.graph import (
@@ -90,7 +91,7 @@ def keys_of(vectors: StoryVectors, index_terms: int) -> tuple[NDArray[np.int64],
     rows, keys = key_terms(vectors, index_terms)
     if not len(rows):
         return rows, keys
-    codes = np.unique(rows * (2 * COLUMNS) + keys)
+    codes = unique(rows * (2 * COLUMNS) + keys)
     return codes // (2 * COLUMNS), codes % (2 * COLUMNS)
 
 
@@ -179,7 +180,7 @@ def link(
     out = Linked()
     limit = config.key_postings
     _, keys = keys_of(vectors, config.index_terms)
-    new_keys = np.unique(keys).tolist()
+    new_keys = unique(keys).tolist()
     counts = _counts(conn, set(new_keys) | set(dropped_counts))  # final counts
     new_per_key = dict(zip(*np.unique(keys, return_counts=True), strict=True))
     holders: dict[int, list[int]] = {}
@@ -222,7 +223,7 @@ def link(
     suspects = _stored_pairs(conn, crossed, fresh)
     revived, lost = _recheck(conn, suspects, limit)
     found.append(revived)
-    _score(conn, config, np.unique(np.concatenate(found)), seqs, vectors, out)
+    _score(conn, config, unique(np.concatenate(found)), seqs, vectors, out)
     if len(lost):
         low, high = (lost >> _SHIFT).tolist(), (lost & _LOW).tolist()
         conn.executemany(
@@ -250,12 +251,12 @@ def _recheck(
     of the voices' keys held by ``limit`` voices or fewer, paired in arrays."""
     if not len(codes):
         return codes, codes
-    voices = np.unique(np.concatenate([codes >> _SHIFT, codes & _LOW]))
-    keys = np.unique(_key_rows(conn, "voice", voices.tolist())[:, 0])
+    voices = unique(np.concatenate([codes >> _SHIFT, codes & _LOW]))
+    keys = unique(_key_rows(conn, "voice", voices.tolist())[:, 0])
     held = postings_array(conn, "story_keys", "voice", keys.tolist(), 1, limit)
     useful = np.isin(codes, _holder_pairs(held[np.isin(held[:, 1], voices)]))
     # an edge is stored lower seq first: those of the pairs have their ``a`` among the lows
-    edge = np.isin(codes, _edge_codes(conn, "a IN ({marks})", np.unique(codes >> _SHIFT).tolist()))
+    edge = np.isin(codes, _edge_codes(conn, "a IN ({marks})", unique(codes >> _SHIFT).tolist()))
     return codes[useful & ~edge], codes[~useful & edge]
 
 
@@ -286,7 +287,7 @@ def _holder_pairs(rows: NDArray[np.int64]) -> NDArray[np.int64]:
         np.ones(len(voices), np.bool_),
         0,
     )
-    return np.unique(_codes(voices[pairs[:, 0]], voices[pairs[:, 1]]))
+    return unique(_codes(voices[pairs[:, 0]], voices[pairs[:, 1]]))
 
 
 _SHIFT = 32  # a pair of seqs (lower first) as one int64 code: seqs stay below 2**31
@@ -311,7 +312,7 @@ def _score(
         return
     a, b = codes >> _SHIFT, codes & ((1 << _SHIFT) - 1)
     new = np.asarray(seqs, np.int64)
-    ends = np.unique(np.concatenate([a, b]))
+    ends = unique(np.concatenate([a, b]))
     stored = ends[~np.isin(ends, new)]
     ids = np.concatenate([new, stored])  # the rows of ``joined``, in order
     by_id = np.argsort(ids)

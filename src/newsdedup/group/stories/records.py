@@ -16,6 +16,7 @@ import numpy as np
 import xxhash
 from numpy.typing import NDArray
 
+from newsdedup.arrays import unique
 from newsdedup.clean.pipeline import headline
 from newsdedup.group.stories.graph import StoryEdges
 from newsdedup.group.stories.vectors import VoiceLabels, voice_labels
@@ -163,7 +164,7 @@ def _labels(
     words, _ = _ranked(labels.word_ptr, labels.words, labels.word_weight, voice_story)
     return {
         story: _label_of(names.get(story, []), words.get(story, []), spelled.get(story, {}), size)
-        for story in np.unique(voice_story).tolist()
+        for story in unique(voice_story).tolist()
     }
 
 
