@@ -1,0 +1,36 @@
+"""``arrays.unique`` is ``np.unique`` (values, order and dtype) for every array it is given."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from newsdedup.arrays import unique
+
+_DTYPES = st.sampled_from(
+    [np.int8, np.int32, np.int64, np.uint8, np.uint32, np.uint64, np.bool_, np.float64]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    hnp.arrays(
+        _DTYPES,
+        hnp.array_shapes(min_dims=1, max_dims=2, min_side=0, max_side=40),
+        elements={"allow_nan": True},
+    )
+)
+def test_arrays_unique_is_numpy_unique(array: np.ndarray) -> None:
+    got, want = unique(array), np.unique(array)
+    assert got.dtype == want.dtype
+    assert got.shape == want.shape
+    assert np.array_equal(got, want, equal_nan=array.dtype.kind == "f")
+
+
+def test_arrays_unique_of_lists_and_empties() -> None:
+    assert unique([3, 1, 3, 2]).tolist() == [1, 2, 3]
+    assert unique([]).dtype == np.unique([]).dtype
+    assert unique(np.array([5], np.uint32)).tolist() == [5]
+    assert unique(np.array([[2, 1], [1, 2]])).tolist() == [1, 2]
