@@ -27,12 +27,7 @@ from newsdedup.candidates.lsh import bucket_pairs
 #: document and every executor): containment is estimated on it at a fraction of the cost.
 SAMPLE = 2  #: a power of two
 
-__all__ = [
-    "ContainedReport",
-    "contained_pairs",
-    "short_pair_filter",
-    "union_pairs",
-]
+__all__ = ["ContainedReport", "contained_pairs", "short_pair_filter", "union_pairs"]
 
 
 @dataclass(slots=True)
@@ -71,7 +66,7 @@ def contained_pairs(
         vocabulary, sets, set_offsets, eligible, unsampled, max_bucket, runs
     )
     report.oversized = int((held > max_bucket).sum())
-    docs, starts, ends, _ = _group(keys, holders, len(vocabulary), max_bucket)
+    docs, starts, ends = _group(keys, holders, len(vocabulary))
     del keys, holders
     found = bucket_pairs(docs, starts, ends, max_bucket, is_short, 0)
     report.raw_pairs = len(found)
@@ -302,21 +297,19 @@ def _matches(vocabulary, sets, set_offsets, eligible, unsampled, cap, runs):  # 
 
 
 @nb.njit(cache=True)
-def _group(keys, holders, n_vocab, cap):  # type: ignore[no-untyped-def]
-    """The documents of each shingle held by 2 to ``cap`` of them, grouped by shingle (a stable
-    counting sort: documents stay in order), and how many shingles were held by more than
-    ``cap``."""
+def _group(keys, holders, n_vocab):  # type: ignore[no-untyped-def]
+    """The documents of each shingle ``keys`` holds, grouped by shingle (a stable counting
+    sort: documents stay in order). ``_matches`` keeps only the shingles 2 to the cap
+    documents hold, so every group it makes is a bucket to pair."""
     counts = np.zeros(n_vocab, np.int64)
     for e in range(keys.size):
         counts[keys[e]] += 1
     place = np.full(n_vocab, -1, np.int64)
     starts = np.empty(n_vocab, np.int64)
     ends = np.empty(n_vocab, np.int64)
-    b = total = oversized = 0
+    b = total = 0
     for k in range(n_vocab):
-        if counts[k] > cap:
-            oversized += 1
-        elif counts[k] >= 2:
+        if counts[k] > 0:
             place[k] = starts[b] = total
             total += counts[k]
             ends[b] = total
@@ -324,10 +317,9 @@ def _group(keys, holders, n_vocab, cap):  # type: ignore[no-untyped-def]
     docs = np.empty(total, np.int64)
     for e in range(keys.size):
         k = keys[e]
-        if place[k] >= 0:
-            docs[place[k]] = holders[e]
-            place[k] += 1
-    return docs, starts[:b], ends[:b], oversized
+        docs[place[k]] = holders[e]
+        place[k] += 1
+    return docs, starts[:b], ends[:b]
 
 
 def union_pairs(a: NDArray[np.int64], b: NDArray[np.int64], n: int) -> NDArray[np.int64]:
