@@ -20,6 +20,7 @@ import numba as nb
 import numpy as np
 from numpy.typing import NDArray
 
+from newsdedup.candidates.buckets import key_buckets
 from newsdedup.candidates.overlap import enough_overlap
 from newsdedup.memory import release_memory
 
@@ -101,7 +102,7 @@ def _band_block(
 HUBS = 3
 
 
-@nb.njit(cache=True)
+@nb.njit(nogil=True, cache=True)
 def bucket_pairs(members, starts, ends, cap, wanted, hubs):  # type: ignore[no-untyped-def]
     """Pairs (lower index first) of the first ``cap`` members of each bucket
     ``members[starts[r]:ends[r]]``, and of each later member with the bucket's first ``hubs``,
@@ -159,14 +160,32 @@ def band_pairs(
     ``bands`` when the rows hold several bands); ``wanted`` is indexed by document. The local
     engine calls it once per band, the living index per bucket and Spark once per partition
     of whole buckets, so the cap and its tie-break are one rule on every executor."""
-    # numpy's argsort of one uint64 key is vectorised (AVX-512 where present), several times
-    # faster than a lexsort with the tiebreak; only capped buckets need the tiebreak order
-    order = np.argsort(keys) if bands is None else np.lexsort((keys, bands))
-    sorted_keys = keys[order]
-    differs = sorted_keys[1:] != sorted_keys[:-1]
-    if bands is not None:
-        sorted_bands = bands[order]
-        differs |= sorted_bands[1:] != sorted_bands[:-1]
+    if bands is None:
+        found = key_buckets(keys)
+        order, starts, ends = found.rows, found.starts, found.ends
+        report.buckets += len(starts)
+        if len(starts):
+            report.largest = max(report.largest, found.largest)
+    else:
+        order, starts, ends = _banded_buckets(keys, bands, report)
+    sizes = ends - starts
+    for start, end in zip(starts[sizes > cap], ends[sizes > cap], strict=True):
+        members = order[start:end]
+        order[start:end] = members[capped_order(docs[members], tiebreak[members])]
+        report.oversized += 1
+        report.oversized_sizes.append(int(end - start))
+    pairs: NDArray[np.int64] = bucket_pairs(docs[order], starts, ends, cap, wanted, HUBS)
+    return pairs
+
+
+def _banded_buckets(
+    keys: NDArray[np.uint64], bands: NDArray[np.int64], report: LSHReport
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """The rows in (band, key) order and the buckets of two or more of them (starts, ends into
+    that order), their counts added to ``report``: rows holding several bands."""
+    order: NDArray[np.int64] = np.lexsort((keys, bands))
+    sorted_keys, sorted_bands = keys[order], bands[order]
+    differs = (sorted_keys[1:] != sorted_keys[:-1]) | (sorted_bands[1:] != sorted_bands[:-1])
     change = np.flatnonzero(differs) + 1
     starts = np.concatenate(([0], change)).astype(np.int64)
     ends = np.concatenate((change, [len(sorted_keys)])).astype(np.int64)
@@ -175,15 +194,7 @@ def band_pairs(
     report.buckets += int(multi.sum())
     if multi.any():
         report.largest = max(report.largest, int(sizes.max()))
-    for start, end in zip(starts[sizes > cap], ends[sizes > cap], strict=True):
-        members = order[start:end]
-        order[start:end] = members[capped_order(docs[members], tiebreak[members])]
-        report.oversized += 1
-        report.oversized_sizes.append(int(end - start))
-    pairs: NDArray[np.int64] = bucket_pairs(
-        docs[order], starts[multi], ends[multi], cap, wanted, HUBS
-    )
-    return pairs
+    return order, starts[multi], ends[multi]
 
 
 def enough_bands(
