@@ -227,3 +227,44 @@ def test_overlap_only_measured_pairs_are_held_to_the_floor() -> None:
     measured = np.array([True, False, True])
     kept = enough_overlap(pairs, sets, offsets, min_containment=0.2, measured=measured)
     assert kept.tolist() == [False, True, True]
+
+
+def _sets_near(sizes: list[int], shared: list[int], seed: int) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[type-arg]
+    """Sorted sets of the given sizes, each drawing ``shared`` of its shingles from a common
+    pool (so pairs overlap anywhere from nothing to all) and the rest from its own range."""
+    rng = np.random.default_rng(seed)
+    pool = rng.choice(1 << 20, 400, replace=False)
+    sets = []
+    for i, (size, common) in enumerate(zip(sizes, shared, strict=True)):
+        common = min(common, size)
+        own = (1 << 21) + i * 1000 + rng.choice(1000, size - common, replace=False)
+        sets.append(np.unique(np.concatenate([rng.choice(pool, common, replace=False), own])))
+    offsets = np.concatenate(([0], np.cumsum([len(s) for s in sets]))).astype(np.int64)
+    return np.concatenate(sets).astype(np.uint32), offsets
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.tuples(st.integers(0, 300), st.integers(0, 300)), min_size=2, max_size=12),
+    st.sampled_from([0.0, 0.2, 1 / 3, 0.31, 0.5, 0.7, 1.0, 1.5, -0.1]),
+    st.integers(0, 2**32 - 1),
+    st.booleans(),
+)
+def test_overlap_floor_keeps_what_the_containments_reach(
+    sized: list[tuple[int, int]], floor: float, seed: int, sort: bool
+) -> None:
+    """``enough_overlap`` (its early-leaving count) keeps exactly the pairs whose
+    ``pair_containment`` reaches the floor, empty sets and floors past 1 included, in any order
+    of the pairs and with only some measured."""
+    sets, offsets = _sets_near([s for s, _ in sized], [c for _, c in sized], seed)
+    rng = np.random.default_rng(seed)
+    n = len(sized)
+    pairs = rng.integers(0, n, (3 * n, 2)).astype(np.int64)
+    if sort:
+        pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
+    want = pair_containment(pairs, sets, offsets) >= floor
+    got = enough_overlap(pairs, sets, offsets, min_containment=floor)
+    assert got.tolist() == want.tolist()
+    measured = rng.random(len(pairs)) < 0.5
+    got = enough_overlap(pairs, sets, offsets, min_containment=floor, measured=measured)
+    assert got.tolist() == (want | ~measured).tolist()

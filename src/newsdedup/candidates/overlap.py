@@ -79,6 +79,70 @@ def _containments(pairs, sets, offsets, runs, floor):  # type: ignore[no-untyped
     return out
 
 
+@nb.njit(inline="always")
+def _needed(smaller, floor):  # type: ignore[no-untyped-def]
+    """The fewest shared shingles k with ``k / smaller >= floor``, as floating point compares
+    it (``smaller + 1`` where none reach it)."""
+    guess = np.ceil(floor * smaller)
+    need = smaller + 1 if guess > smaller else max(0, int(guess))
+    while need > 0 and (need - 1) / smaller >= floor:
+        need -= 1
+    while need <= smaller and need / smaller < floor:
+        need += 1
+    return need
+
+
+@nb.njit(inline="always")
+def _reaches(sets, i, end_i, j, end_j, need):  # type: ignore[no-untyped-def]
+    """Whether sorted sets[i:end_i] and sets[j:end_j] share ``need`` shingles or more:
+    ``intersection_size``'s merge, left once the count is reached or out of reach."""
+    k = 0
+    while i < end_i and j < end_j:
+        if k >= need or k + min(end_i - i, end_j - j) < need:
+            break
+        va, vb = sets[i], sets[j]
+        k += va == vb
+        i += va <= vb
+        j += vb <= va
+    return k >= need
+
+
+@nb.njit(parallel=True, cache=True)
+def _reaching(pairs, sets, offsets, runs, floor):  # type: ignore[no-untyped-def]
+    """``_containments(...) >= floor`` without the containments: the bound's count stops once
+    it reaches the shingles the floor needs (then the merge decides, and stops as soon as it
+    knows) or once it cannot reach them. Half the pairs an LSH step proposes at 1,000,000
+    generated articles reach the floor, almost all of them near copies whose count reaches
+    it a fifth of the way through their sets."""
+    out = np.zeros(pairs.shape[0], np.bool_)
+    for r in nb.prange(runs.size - 1):
+        bits = np.zeros(_BITS >> 6, np.uint64)
+        x = pairs[runs[r], 0]
+        lo_x, hi_x = offsets[x], offsets[x + 1]
+        _slots(sets, lo_x, hi_x, bits)
+        for p in range(runs[r], runs[r + 1]):
+            y = pairs[p, 1]
+            lo_y, hi_y = offsets[y], offsets[y + 1]
+            smaller = min(hi_x - lo_x, hi_y - lo_y)
+            if smaller == 0:
+                out[p] = floor <= 0.0
+                continue
+            need = _needed(smaller, floor)
+            bound = 0
+            for j in range(lo_y, hi_y):
+                if bound >= need or bound + hi_y - j < need:
+                    break
+                h = sets[j] & (_BITS - 1)
+                bound += (bits[h >> 6] >> np.uint64(h & 63)) & np.uint64(1)
+            out[p] = bound >= need and _reaches(sets, lo_x, hi_x, lo_y, hi_y, need)
+    return out
+
+
+def _runs(first: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Where each run of equal values of ``first`` starts, and its end."""
+    return np.flatnonzero(np.r_[True, first[1:] != first[:-1], True]).astype(np.int64)
+
+
 def pair_containment(
     pairs: NDArray[np.int64],
     sets: NDArray[np.uint32],
@@ -92,9 +156,20 @@ def pair_containment(
     pairs = np.ascontiguousarray(pairs, dtype=np.int64).reshape(-1, 2)
     if len(pairs) == 0:
         return np.zeros(0)
-    first = pairs[:, 0]
-    runs = np.flatnonzero(np.r_[True, first[1:] != first[:-1], True]).astype(np.int64)
-    return _containments(pairs, sets, set_offsets, runs, floor)  # type: ignore[no-any-return]
+    return _containments(pairs, sets, set_offsets, _runs(pairs[:, 0]), floor)  # type: ignore[no-any-return]
+
+
+def _reached(
+    pairs: NDArray[np.int64],
+    sets: NDArray[np.uint32],
+    set_offsets: NDArray[np.int64],
+    floor: float,
+) -> NDArray[np.bool_]:
+    """``pair_containment(...) >= floor``, told without computing the containments."""
+    pairs = np.ascontiguousarray(pairs, dtype=np.int64).reshape(-1, 2)
+    if len(pairs) == 0:
+        return np.zeros(0, np.bool_)
+    return _reaching(pairs, sets, set_offsets, _runs(pairs[:, 0]), floor)  # type: ignore[no-any-return]
 
 
 def enough_overlap(
@@ -112,11 +187,8 @@ def enough_overlap(
     floor does not apply to), and their containment is not computed. Written once: the local
     engine, the living index (adds and queries) and Spark call it."""
     if measured is None:  # all of them, without a copy of the pairs
-        held = pair_containment(pairs, sets, set_offsets, min_containment)
-        every: NDArray[np.bool_] = held >= min_containment
-        return every
+        return _reached(pairs, sets, set_offsets, min_containment)
     keep: NDArray[np.bool_] = np.ones(len(pairs), np.bool_)
     if measured.any():
-        held = pair_containment(pairs[measured], sets, set_offsets, min_containment)
-        keep[measured] = held >= min_containment
+        keep[measured] = _reached(pairs[measured], sets, set_offsets, min_containment)
     return keep
