@@ -17,6 +17,7 @@ from tests.store.arrivals import with_updates
 
 from newsdedup import Article, Config
 from newsdedup.fingerprint.batch import fingerprint_texts
+from newsdedup.group.stories.graph import SIMILARITY_STEPS
 from newsdedup.store.index import Index
 from newsdedup.store.rows import fingerprint_rows, load_fingerprints, pack_positions
 from newsdedup.store.texts import FRAME, pack, pack_blob, unpack, unpack_blob
@@ -144,5 +145,54 @@ def test_a_schema_9_file_migrates(tmp_path: Path) -> None:
         kinds = {t for (t,) in conn.execute("SELECT typeof(text) FROM articles")}
         assert kinds == {"text", "blob"}  # old rows as they were, new ones packed
         labels = {b[:4] == FRAME for (b,) in conn.execute("SELECT labels FROM voice_labels")}
-        assert labels == {True, False}
+        assert labels == {True}  # schema 11 rebuilds the story graph, labels too, at this add
         index._writer.execute("INSERT INTO fts (fts) VALUES ('integrity-check')")  # no error
+
+
+def _as_version_10(path: Path) -> None:
+    """Turn a file back into schema 10: story weights as float64 blobs, edge similarities as
+    REAL fractions."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    rows = conn.execute("SELECT seq, text_d, names_d, lead_d FROM story_voices").fetchall()
+    conn.executemany(
+        "UPDATE story_voices SET text_d = ?, names_d = ?, lead_d = ? WHERE seq = ?",
+        [
+            (*(np.frombuffer(b, np.float32).astype(np.float64).tobytes() for b in r[1:]), r[0])
+            for r in rows
+        ],
+    )
+    conn.execute(f"UPDATE story_edges SET similarity = similarity / {SIMILARITY_STEPS}.0")
+    conn.execute("PRAGMA user_version=10")
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def test_a_schema_10_file_migrates(tmp_path: Path) -> None:
+    """Float64 story weights and REAL similarities become float32 blobs and whole steps, the
+    stories answer as before at once, and after the next add as a file built at schema 11."""
+    items = arrival()
+    with Index(tmp_path / "whole.db", CONFIG) as whole:
+        whole.add(items[:200])
+        before = outcome(whole)
+        whole.add(items[200:])
+        expected = outcome(whole)
+    path = tmp_path / "old.db"
+    with Index(path, CONFIG) as index:
+        index.add(items[:200])
+        conn = index._conn()
+        voices = conn.execute("SELECT * FROM story_voices ORDER BY seq").fetchall()
+        edges = conn.execute("SELECT * FROM story_edges ORDER BY a, b").fetchall()
+        assert edges and all(isinstance(s, float) and s > 1 for _, _, s in edges)
+    _as_version_10(path)
+    with sqlite3.connect(path) as raw:
+        assert all(s < 1 for (s,) in raw.execute("SELECT similarity FROM story_edges"))
+    with Index(path, CONFIG) as index:
+        assert index.migrated_from == 10
+        conn = index._conn()
+        assert conn.execute("SELECT * FROM story_voices ORDER BY seq").fetchall() == voices
+        assert conn.execute("SELECT * FROM story_edges ORDER BY a, b").fetchall() == edges
+        assert outcome(index) == before
+        index.add(items[200:])
+        assert outcome(index) == expected
+        assert conn.execute("SELECT 1 FROM meta WHERE key = 'stories_pending'").fetchone() is None

@@ -352,7 +352,7 @@ def test_index_migrates_stories_of_a_version_4_file(tmp_path: Path) -> None:
     _as_version_4(path)
     with Index(path, CONFIG) as index:
         assert index.migrated_from == 4
-        assert index.stats()["schema_version"] == SCHEMA_VERSION == 10
+        assert index.stats()["schema_version"] == SCHEMA_VERSION == 11
         index.add(articles[300:])  # the first add rebuilds the stories from the articles
         assert_batch_stories(index, [a.id for a in articles], batch_result()[1])
         assert index._conn().execute("SELECT count(*) FROM state").fetchone()[0] == 0

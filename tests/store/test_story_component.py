@@ -11,10 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdedup.config import StoriesConfig
-from newsdedup.group.stories.graph import StoryEdges, close_in_time, strong_edges
+from newsdedup.group.stories.graph import (
+    SIMILARITY_STEPS,
+    StoryEdges,
+    close_in_time,
+    strong_edges,
+)
 from newsdedup.store.contained import _by_key
 from newsdedup.store.copies import _buckets
-from newsdedup.store.story_graph import story_component
+from newsdedup.store.story_graph import steps_of, story_component
 
 _TABLES = """
 CREATE TABLE story_edges (a INTEGER NOT NULL, b INTEGER NOT NULL, similarity REAL NOT NULL,
@@ -43,8 +48,10 @@ def _graph(
     conn.executescript(_TABLES)
     conn.execute(f"CREATE INDEX story_edges_b ON story_edges {b_index}")
     unique = {(min(a, b), max(a, b)): s for a, b, s in edges if a != b}
+    steps = steps_of(np.array(list(unique.values()), np.float64)).tolist()
     conn.executemany(
-        "INSERT INTO story_edges VALUES (?, ?, ?)", [(*k, s) for k, s in unique.items()]
+        "INSERT INTO story_edges VALUES (?, ?, ?)",
+        [(*k, s) for k, s in zip(unique, steps, strict=True)],
     )
     conn.executemany("INSERT INTO story_voices VALUES (?, ?)", list(enumerate(days, start=1)))
     return conn
@@ -59,7 +66,7 @@ def _reference(
     days = np.array([np.nan if day.get(s) is None else day[s] for s in range(32)])
     a = np.array([r[0] for r in rows], np.int64)
     b = np.array([r[1] for r in rows], np.int64)
-    sim = np.array([r[2] for r in rows], np.float64)
+    sim = np.array([r[2] for r in rows], np.float64) / SIMILARITY_STEPS  # stored as steps
     strong = strong_edges(StoryEdges(a, b, sim, close_in_time(days[a], days[b], config)), config)
     seen = set(seeds)
     while True:
@@ -85,7 +92,9 @@ def test_story_component_is_the_strong_closure(
     nodes, found = story_component(conn, seeds, config)
     want_nodes, want_edges = _reference(conn, seeds, config)
     assert nodes == want_nodes
-    assert [(int(a), int(b), s) for a, b, s in found.tolist()] == want_edges
+    assert [
+        (int(a), int(b), round(s * SIMILARITY_STEPS)) for a, b, s in found.tolist()
+    ] == want_edges
 
 
 @given(

@@ -14,8 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdedup import Article, Config
+from newsdedup.group.stories.graph import least_step
 from newsdedup.store.index import Index
-from newsdedup.store.story_graph import _strong_codes
+from newsdedup.store.story_graph import _strong_codes, steps_of
 from newsdedup.synth import generate_corpus
 
 CONFIG = Config()
@@ -35,8 +36,10 @@ def _graph(edges: list[tuple[int, int, float]], index: str) -> sqlite3.Connectio
     )
     conn.execute(_INDEXES[index])
     unique = {(min(a, b), max(a, b)): s for a, b, s in edges if a != b}
+    steps = steps_of(np.array(list(unique.values()), np.float64)).tolist()
     conn.executemany(
-        "INSERT INTO story_edges VALUES (?, ?, ?)", [(*k, s) for k, s in unique.items()]
+        "INSERT INTO story_edges VALUES (?, ?, ?)",
+        [(*k, s) for k, s in zip(unique, steps, strict=True)],
     )
     return conn
 
@@ -57,7 +60,7 @@ def test_story_edges_strong_codes_are_the_selected_rows(
         rows = conn.execute(
             f"SELECT a, b FROM story_edges WHERE similarity >= ? AND {side} IN "
             f"({','.join(map(str, set(seqs))) or 'NULL'})",
-            (floor,),
+            (least_step(floor),),
         ).fetchall()
         assert got.dtype == np.int64
         pairs = sorted(zip((got >> 32).tolist(), (got & (2**32 - 1)).tolist(), strict=True))
@@ -69,7 +72,7 @@ def test_story_edges_strong_codes_of_many_seqs() -> None:
     edges = [(s, s + 1, 0.3 + (s % 7) / 10) for s in range(1, 1_400)]
     conn = _graph(edges, "covering")
     got = np.sort(_strong_codes(conn, "a", list(range(1, 1_400)), 0.5))
-    want = sorted((a << 32) | b for a, b, s in edges if s >= 0.5)
+    want = sorted((a << 32) | b for a, b, s in edges if round(s * 32767) / 32767 >= 0.5)
     assert got.tolist() == want
 
 

@@ -224,14 +224,29 @@ INSERT INTO fts (fts) VALUES ('rebuild');
 """
 
 
+# the story graph in fewer bytes (store/story_graph.py): vector weights as float32 (the batch's
+# weights are float32 values) and edge similarities as whole SIMILARITY_STEPS (2 bytes where a
+# REAL took 8, in the table and in its covering index). _compact_stories converts the stored
+# rows at once, so reads stay right, and marks the graph for a rebuild from the articles at the
+# next add: an edge scored on the old float64 weights can differ from the batch's by a step.
+_V11 = ""
+
+
+def _compact_stories(conn: sqlite3.Connection) -> None:
+    from newsdedup.store.story_graph import compact_stored  # numpy: only when a file migrates
+
+    compact_stored(conn)
+
+
 #: ``MIGRATIONS[v]`` brings a file from version v to v + 1 (version 0: an empty file).
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11)
 #: ``FILLS[v]`` runs after ``MIGRATIONS[v]``, in its transaction.
 FILLS: dict[int, Callable[[sqlite3.Connection], None]] = {
     3: _fill_shingles,
     4: _stories_graph,
     6: _fill_languages,
     7: _count_large,
+    10: _compact_stories,
 }
 SCHEMA_VERSION = len(MIGRATIONS)
 

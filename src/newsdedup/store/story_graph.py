@@ -2,8 +2,10 @@
 
 Mirrors ``group/stories/graph.py`` ``story_edges``: per voice (the first article of a copy group
 in publication order) the index keeps its three sparse vectors (``story_voices``: int32 column
-indices and float64 weights per channel, as blobs; float32 embedding with an embedder), its key
-terms in a postings table (``story_keys``), and its edges (``story_edges``, lower seq first).
+indices and float32 weights per channel, as blobs, the weights on the float32 grid the batch
+uses; float32 embedding with an embedder), its key terms in a postings table (``story_keys``),
+and its edges (``story_edges``, lower seq first, the similarity as its whole number of
+``SIMILARITY_STEPS``: 2 bytes).
 
 An edge joins two voices that share a key term held by at most ``key_postings`` voices, and are
 at least ``edge_floor`` alike. Voices come (a new copy group, or a group whose first article
@@ -27,7 +29,9 @@ from newsdedup.arrays import unique
 from newsdedup.candidates.lsh import bucket_pairs
 from newsdedup.config import StoriesConfig
 from newsdedup.group.stories.graph import (
+    SIMILARITY_STEPS,
     close_in_time,
+    least_step,
     pair_similarity,
 )
 from newsdedup.group.stories.vectors import (
@@ -42,11 +46,13 @@ from newsdedup.store.rows import concat_rows, postings_array, select_in
 
 __all__ = [
     "Linked",
+    "compact_stored",
     "drop_voices",
     "edges_of",
     "keys_of",
     "link",
     "load_vectors",
+    "steps_of",
     "story_component",
     "write_voices",
 ]
@@ -57,7 +63,10 @@ def _row_blobs(vectors: StoryVectors, r: int) -> list[bytes | None]:
     for name in CHANNELS:
         m = vectors.channel(name)
         lo, hi = m.indptr[r], m.indptr[r + 1]
-        blobs += [m.indices[lo:hi].astype(np.int32).tobytes(), m.data[lo:hi].tobytes()]
+        blobs += [
+            m.indices[lo:hi].astype(np.int32).tobytes(),
+            m.data[lo:hi].astype(np.float32).tobytes(),  # exact: the weights are float32 values
+        ]
     blobs.append(None if vectors.dense is None else vectors.dense[r].tobytes())
     return blobs
 
@@ -84,6 +93,31 @@ def write_voices(
         "INSERT OR IGNORE INTO story_keys VALUES (?, ?)",
         zip(keys.tolist(), owner.tolist(), strict=True),
     )
+
+
+def compact_stored(conn: sqlite3.Connection) -> None:
+    """Schema 11: float64 weight blobs to float32 and similarities (at most 1) to whole steps
+    (at least 1 on an edge), in place; a row already so is left as it is. The story graph is
+    then rebuilt from the articles at the next add."""
+    conn.create_function("newsdedup_float32", 2, _float32_weights, deterministic=True)
+    conn.execute(
+        "UPDATE story_voices SET text_d = newsdedup_float32(text_i, text_d), "
+        "names_d = newsdedup_float32(names_i, names_d), "
+        "lead_d = newsdedup_float32(lead_i, lead_d)"
+    )
+    conn.execute(
+        f"UPDATE story_edges SET similarity = CAST(round(similarity * {SIMILARITY_STEPS}) "
+        "AS INTEGER) WHERE similarity <= 1.0"
+    )
+    if conn.execute("SELECT 1 FROM story_voices LIMIT 1").fetchone() is not None:
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('stories_pending', '1')")
+
+
+def _float32_weights(indices: bytes, data: bytes) -> bytes:
+    """A weights blob as float32: one of float64 (twice the int32 indices' bytes) converted."""
+    if len(data) != 2 * len(indices):
+        return data
+    return np.frombuffer(data, np.float64).astype(np.float32).tobytes()
 
 
 def keys_of(vectors: StoryVectors, index_terms: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
@@ -120,7 +154,7 @@ def _channel(indices: list[bytes], data: list[bytes]) -> SparseRows:
     indptr = np.zeros(len(indices) + 1, np.int64)
     np.cumsum(np.fromiter(map(len, indices), np.int64, len(indices)) // 4, out=indptr[1:])
     flat_i = np.frombuffer(b"".join(indices), np.int32).copy()
-    flat_d = np.frombuffer(b"".join(data), np.float64).copy()
+    flat_d = np.frombuffer(b"".join(data), np.float32).astype(np.float64)
     return SparseRows(indptr, flat_i, flat_d)
 
 
@@ -290,6 +324,11 @@ def _holder_pairs(rows: NDArray[np.int64]) -> NDArray[np.int64]:
     return unique(_codes(voices[pairs[:, 0]], voices[pairs[:, 1]]))
 
 
+def steps_of(similarity: NDArray[np.float64]) -> NDArray[np.int64]:
+    """The stored form of similarities (``pair_similarity``'s, whole steps): their steps."""
+    return np.rint(similarity * SIMILARITY_STEPS).astype(np.int64)
+
+
 _SHIFT = 32  # a pair of seqs (lower first) as one int64 code: seqs stay below 2**31
 _LOW = (1 << _SHIFT) - 1
 
@@ -324,7 +363,7 @@ def _score(
     a, b, similarity = a[keep], b[keep], similarity[keep]
     conn.executemany(
         "INSERT OR REPLACE INTO story_edges VALUES (?, ?, ?)",
-        zip(a.tolist(), b.tolist(), similarity.tolist(), strict=True),
+        zip(a.tolist(), b.tolist(), steps_of(similarity).tolist(), strict=True),
     )
     out.added += len(a)
     out.touched.update(a.tolist(), b.tolist())
@@ -371,7 +410,7 @@ def _strong_codes(
 ) -> NDArray[np.int64]:
     """The ``_codes`` of the story edges at ``floor`` or more whose end ``side`` (a or b) is
     one of ``seqs``."""
-    return _edge_codes(conn, f"{side} IN ({{marks}}) AND similarity >= ?", seqs, floor)
+    return _edge_codes(conn, f"{side} IN ({{marks}}) AND similarity >= ?", seqs, least_step(floor))
 
 
 def _edge_codes(
@@ -401,7 +440,7 @@ def _member_edges(
         seqs.tolist(),
     )
     codes = np.fromiter((r[0] for r in found), np.int64, len(found))
-    return codes, np.fromiter((r[1] for r in found), np.float64, len(found))
+    return codes, np.fromiter((r[1] for r in found), np.int64, len(found)) / SIMILARITY_STEPS
 
 
 def _read_days(

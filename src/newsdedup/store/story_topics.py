@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from newsdedup.config import StoriesConfig
-from newsdedup.group.stories.graph import StoryEdges, cluster_topics
+from newsdedup.group.stories.graph import SIMILARITY_STEPS, StoryEdges, cluster_topics
 from newsdedup.group.stories.records import topic_id
 
 __all__ = [
@@ -78,6 +78,7 @@ def topics_of(
     by_seq = np.argsort(seqs)
     found = conn.execute("SELECT a, b, similarity FROM story_edges").fetchall()
     edges = np.array(found, np.float64).reshape(-1, 3)
+    edges[:, 2] /= SIMILARITY_STEPS  # stored as whole steps (story_graph.py)
     ends = [
         by_seq[np.searchsorted(seqs, edges[:, k].astype(np.int64), sorter=by_seq)] for k in (0, 1)
     ]

@@ -363,7 +363,10 @@ def _rows(n: int, heaviest: _Heaviest) -> SparseRows:
     data = np.bincount(at, weight, len(key))
     indptr = np.zeros(n + 1, np.int64)
     np.cumsum(np.bincount(key // COLUMNS, minlength=n), out=indptr[1:])
-    return SparseRows(indptr, (key % COLUMNS).astype(np.int32), data.astype(np.float64))
+    # weights on the float32 grid: the living index stores them in 4 bytes and reads back the
+    # very values the batch computes with (float64 arithmetic on them, everywhere)
+    data = data.astype(np.float32).astype(np.float64)
+    return SparseRows(indptr, (key % COLUMNS).astype(np.int32), data)
 
 
 def _first(heaviest: _Heaviest, k: int) -> _Heaviest:
