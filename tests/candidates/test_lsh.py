@@ -236,3 +236,19 @@ def test_lsh_counted_by_ranges_gives_what_memory_gives(
         assert (report.oversized, report.largest) == (want_report.oversized, want_report.largest)
         # the first band, paired once to choose the ranges, is counted once, in its place
         assert report.oversized_sizes == want_report.oversized_sizes
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-(2**62), 2**62), max_size=200), st.integers(1, 5))
+def test_lsh_unique_counts_are_numpys(values: list[int], repeat: int) -> None:
+    """``_unique_counts`` (one compiled pass to size, one to fill) gives np.unique's values and
+    counts, with repeats, and sorts its input in place."""
+    from newsdedup.candidates.lsh import _unique_counts
+
+    codes = np.repeat(np.array(values, np.int64), repeat)[::-1].copy()
+    want_codes, want_counts = np.unique(codes, return_counts=True)
+    got_codes, got_counts = _unique_counts(codes)
+    assert got_codes.dtype == np.int64 and got_counts.dtype == np.int64
+    assert got_codes.tolist() == want_codes.tolist()
+    assert got_counts.tolist() == want_counts.tolist()
+    assert codes.tolist() == sorted(codes.tolist())
