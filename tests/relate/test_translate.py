@@ -14,6 +14,8 @@ from newsdedup import Article, Config, Kind, find_copies, find_stories
 from newsdedup.fingerprint.anchors import (
     LONG_SAMPLE,
     SAMPLE,
+    _guess,
+    _head,
     anchor_keys,
     guess_language,
     skeleton,
@@ -167,9 +169,23 @@ def test_guess_language_reads_no_further_than_its_long_sample(
 ) -> None:
     text = " ".join(words)
     guess = guess_language(text)
-    assert guess in (guess_language(text[:SAMPLE]), guess_language(text[:LONG_SAMPLE]))
-    if len(text) >= LONG_SAMPLE:  # what lies past LONG_SAMPLE never changes it
-        assert guess_language(text[:LONG_SAMPLE] + " ".join(more)) == guess
+    assert guess in (guess_language(_head(text, SAMPLE)), guess_language(_head(text, LONG_SAMPLE)))
+    if len(text) > LONG_SAMPLE:  # past LONG_SAMPLE (and the character that ends its word)
+        assert guess_language(text[: LONG_SAMPLE + 1] + " ".join(more)) == guess
+
+
+def test_guess_language_counts_no_word_its_sample_cuts() -> None:
+    # "на" (a Russian and a Ukrainian function word) is the first letters of "наш" where SAMPLE
+    # cuts it: with Ukrainian's one-letter "i" it made pseudo-Russian text Ukrainian (the family's
+    # Cyrillic corpus had three such texts, which woke the translation stage)
+    head = ("Кроот і брысь " + "дрюм " * 100)[: SAMPLE - 3] + " "  # noqa: RUF001
+    text = head + "наш " + "гвымр слют " * 40
+    assert text[:SAMPLE].split()[-1] == "на" and text[SAMPLE] == "ш"
+    assert _guess(text[:SAMPLE])[0] == "uk"  # the cut word counted
+    assert guess_language(text) == "ru"  # no function word settles it: the script's language
+    assert _head(text, SAMPLE) == head.rstrip()
+    assert _head("a b", 10) == "a b" and _head("ab cd", 4) == "ab" and _head("abcd", 2) == "ab"
+    assert _head("ab cd", 2) == "ab"  # the cut falls between words
 
 
 def test_anchors_agree_across_scripts_and_number_formats() -> None:

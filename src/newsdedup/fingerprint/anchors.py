@@ -240,11 +240,20 @@ def guess_language(text: str) -> str:
     characters, and replaced only where those settle another by the same test. Few articles
     need it; a sample with no function word at all is not read on (more text of pseudo-words
     or jargon only finds chance words)."""
-    lang, hits, lead = _guess(text[:SAMPLE])
+    lang, hits, lead = _guess(_head(text, SAMPLE))
     if not hits or _sure(hits, lead) or len(text) <= SAMPLE:
         return lang
-    again, hits, lead = _guess(text[:LONG_SAMPLE])
+    again, hits, lead = _guess(_head(text, LONG_SAMPLE))
     return again if _sure(hits, lead) else lang
+
+
+def _head(text: str, n: int) -> str:
+    """The first ``n`` characters of ``text`` without a word the cut splits: its first letters
+    are no word of the text ("на" of "наш" is a Russian and Ukrainian function word)."""
+    if len(text) <= n or text[n].isspace():
+        return text[:n]
+    cut = max(text.rfind(" ", 0, n), text.rfind("\n", 0, n))
+    return text[:cut] if cut > 0 else text[:n]
 
 
 def _english(low: str) -> bool:
