@@ -117,7 +117,8 @@ def pair_similarity(
         total += config.dense_weight * np.maximum(0.0, cosine - floor) / (1.0 - floor)
         weight += config.dense_weight
     mean = np.divide(total, weight, out=np.zeros(len(a)), where=weight > 0)
-    return np.rint(mean * SIMILARITY_STEPS) / SIMILARITY_STEPS
+    steps: NDArray[np.float64] = np.rint(mean * SIMILARITY_STEPS)
+    return steps / SIMILARITY_STEPS
 
 
 def story_edges(

@@ -365,8 +365,8 @@ def _rows(n: int, heaviest: _Heaviest) -> SparseRows:
     np.cumsum(np.bincount(key // COLUMNS, minlength=n), out=indptr[1:])
     # weights on the float32 grid: the living index stores them in 4 bytes and reads back the
     # very values the batch computes with (float64 arithmetic on them, everywhere)
-    data = data.astype(np.float32).astype(np.float64)
-    return SparseRows(indptr, (key % COLUMNS).astype(np.int32), data)
+    weights: NDArray[np.float64] = data.astype(np.float32).astype(np.float64)
+    return SparseRows(indptr, (key % COLUMNS).astype(np.int32), weights)
 
 
 def _first(heaviest: _Heaviest, k: int) -> _Heaviest:
