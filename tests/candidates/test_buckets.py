@@ -98,3 +98,23 @@ def test_band_pairs_are_what_the_argsort_gave(keys: np.ndarray, cap: int, seed: 
     want = _band_pairs_before(keys, docs, tiebreak, cap, want_report, wanted)
     assert sorted(map(tuple, got.tolist())) == sorted(map(tuple, want.tolist()))
     assert got_report == want_report
+
+
+@settings(max_examples=100, deadline=None)
+@given(_keys, st.integers(1, 4), st.integers(0, 2**32 - 1))
+def test_key_buckets_read_in_place_are_those_of_the_gathered_keys(
+    keys: np.ndarray,  # type: ignore[type-arg]
+    width: int,
+    seed: int,
+) -> None:
+    """Keys read through ``of`` from a column of a block (a strided view, as the engine reads
+    a chunk of bands) give the buckets of the gathered column."""
+    rng = np.random.default_rng(seed)
+    block = rng.integers(0, 2**63, (2 * len(keys) + 1, width), dtype=np.uint64)
+    of = np.sort(rng.choice(len(block), len(keys), replace=False)).astype(np.int64)
+    band = int(rng.integers(0, width))
+    block[of, band] = keys
+    got, want = key_buckets(block[:, band], of=of), key_buckets(block[of, band])
+    assert got.rows.tolist() == want.rows.tolist()
+    assert (got.starts.tolist(), got.ends.tolist()) == (want.starts.tolist(), want.ends.tolist())
+    assert got.largest == want.largest

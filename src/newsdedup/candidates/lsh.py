@@ -20,7 +20,7 @@ import numba as nb
 import numpy as np
 from numpy.typing import NDArray
 
-from newsdedup.candidates.buckets import key_buckets
+from newsdedup.candidates.buckets import Buckets, key_buckets
 from newsdedup.candidates.overlap import enough_overlap
 from newsdedup.memory import release_memory
 
@@ -162,12 +162,39 @@ def band_pairs(
     of whole buckets, so the cap and its tie-break are one rule on every executor."""
     if bands is None:
         found = key_buckets(keys)
-        order, starts, ends = found.rows, found.starts, found.ends
-        report.buckets += len(starts)
-        if len(starts):
-            report.largest = max(report.largest, found.largest)
-    else:
-        order, starts, ends = _banded_buckets(keys, bands, report)
+        return _bucket_pairs(found, docs, tiebreak, cap, report, wanted)
+    order, starts, ends = _banded_buckets(keys, bands, report)
+    return _capped_pairs(order, starts, ends, docs, tiebreak, cap, report, wanted)
+
+
+def _bucket_pairs(
+    found: Buckets,
+    docs: NDArray[np.int64],
+    tiebreak: NDArray[np.uint64],
+    cap: int,
+    report: LSHReport,
+    wanted: NDArray[np.bool_],
+) -> NDArray[np.int64]:
+    """``band_pairs`` of one band's buckets (candidates/buckets.py), their counts added to
+    ``report``."""
+    report.buckets += len(found.starts)
+    if len(found.starts):
+        report.largest = max(report.largest, found.largest)
+    return _capped_pairs(found.rows, found.starts, found.ends, docs, tiebreak, cap, report, wanted)
+
+
+def _capped_pairs(
+    order: NDArray[np.int64],
+    starts: NDArray[np.int64],
+    ends: NDArray[np.int64],
+    docs: NDArray[np.int64],
+    tiebreak: NDArray[np.uint64],
+    cap: int,
+    report: LSHReport,
+    wanted: NDArray[np.bool_],
+) -> NDArray[np.int64]:
+    """The pairs of the buckets ``order[starts[r]:ends[r]]`` (rows), each bucket over ``cap``
+    first put in ``capped_order`` (``order`` is changed) and counted in ``report``."""
     sizes = ends - starts
     for start, end in zip(starts[sizes > cap], ends[sizes > cap], strict=True):
         members = order[start:end]
@@ -410,9 +437,9 @@ class _Banding:
     def _band_codes(
         self, block: NDArray[np.uint64], band: int, report: LSHReport
     ) -> NDArray[np.int64]:
-        pairs = band_pairs(
-            block[self.docs, band], self.docs, self.tiebreak, self.cap, report, self.everyone
-        )
+        # the band's keys are read in place (``of``): no column of them is gathered
+        found = key_buckets(block[:, band], of=self.docs)
+        pairs = _bucket_pairs(found, self.docs, self.tiebreak, self.cap, report, self.everyone)
         codes: NDArray[np.int64] = pairs[:, 0] * self.n + pairs[:, 1]
         return codes
 
