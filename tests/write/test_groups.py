@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from newsdedup.types import Group, Kind, Member, Scores, TranslationScores
 from newsdedup.write import group_rows, write_groups
+from newsdedup.write.groups import GROUP_SCHEMA
 
 SCORES = Scores(jaccard=0.912345, containment=1.0, coverage_a=0.8, coverage_b=0.75)
 
@@ -68,6 +69,13 @@ def test_groups_jsonl_round_trip(tmp_path: Path) -> None:
     assert write_groups(GROUPS, path) == 4
     rows = [orjson.loads(line) for line in path.read_bytes().splitlines()]
     assert rows == list(group_rows(GROUPS))
+    # JSONL takes the rows as they come: their fields are the schema's, in its order
+    assert all(list(row) == GROUP_SCHEMA.names for row in rows)
+    explained = tmp_path / "explained.jsonl"
+    write_groups(GROUPS, explained, explanations={"c": {"original": "b"}})
+    lines = [orjson.loads(line) for line in explained.read_bytes().splitlines()]
+    assert all(list(row) == [*GROUP_SCHEMA.names, "explain"] for row in lines)
+    assert [r["explain"] for r in lines] == [None, {"original": "b"}, None, None]
 
 
 def test_groups_csv_scores_are_json(tmp_path: Path) -> None:

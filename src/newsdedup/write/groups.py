@@ -20,7 +20,7 @@ import pyarrow as pa
 from newsdedup.atomic import StrPath
 from newsdedup.memory import collection_paused
 from newsdedup.types import Group, Kind, Member, Scores
-from newsdedup.write.formats import write_records
+from newsdedup.write.formats import output_format, write_records
 
 __all__ = [
     "EXPLAIN_TYPE",
@@ -115,6 +115,8 @@ def write_groups(
         schema = schema.append(pa.field("explain", EXPLAIN_TYPE))
     rows = group_rows(groups, explanations)
     with collection_paused():  # a row per document, no cycles (memory.py)
+        if output_format(path) == "jsonl":  # rows hold the schema's fields, in its order
+            return write_records(rows, path)
         return write_records(rows, path, columns=list(schema.names), schema=schema)
 
 
