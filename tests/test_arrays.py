@@ -1,4 +1,5 @@
-"""``arrays.unique`` is ``np.unique`` (values, order and dtype) for every array it is given."""
+"""``arrays.unique`` is ``np.unique`` (values, order and dtype) for every array it is given;
+``arrays.run_counts`` is ``np.unique``'s counts of a sorted array, the rarer values left out."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from newsdedup.arrays import unique
+from newsdedup.arrays import run_counts, unique
 
 _DTYPES = st.sampled_from(
     [np.int8, np.int32, np.int64, np.uint8, np.uint32, np.uint64, np.bool_, np.float64]
@@ -34,3 +35,19 @@ def test_arrays_unique_of_lists_and_empties() -> None:
     assert unique([]).dtype == np.unique([]).dtype
     assert unique(np.array([5], np.uint32)).tolist() == [5]
     assert unique(np.array([[2, 1], [1, 2]])).tolist() == [1, 2]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    codes=st.lists(st.integers(0, 40), max_size=200),
+    least=st.integers(1, 5),
+)
+def test_arrays_run_counts_are_the_counted_unique_ones(codes: list[int], least: int) -> None:
+    """``run_counts`` of sorted codes: the unique codes found at least ``least`` times, with
+    their counts, as np.unique's counts give them (the short path's ``least``)."""
+    ordered = np.sort(np.asarray(codes, np.int64))
+    values, counts = run_counts(ordered, least)
+    want_values, want_counts = np.unique(ordered, return_counts=True)
+    keep = want_counts >= least
+    assert values.tolist() == want_values[keep].tolist()
+    assert counts.tolist() == want_counts[keep].tolist()

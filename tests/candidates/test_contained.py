@@ -233,22 +233,6 @@ def test_contained_table_finds_the_live_shingles_alone(
         assert contained._find(table, np.uint32(value)) == where.get(value, -1)
 
 
-@settings(max_examples=100, deadline=None)
-@given(
-    codes=st.lists(st.integers(0, 40), max_size=200),
-    least=st.integers(1, 5),
-)
-def test_contained_repeated_codes_are_the_counted_unique_ones(codes: list[int], least: int) -> None:
-    """``_repeated`` of sorted codes: the unique codes found at least ``least`` times, with
-    their counts, as np.unique's counts give them."""
-    ordered = np.sort(np.asarray(codes, np.int64))
-    values, counts = contained._repeated(ordered, least)
-    want_values, want_counts = np.unique(ordered, return_counts=True)
-    keep = want_counts >= least
-    assert values.tolist() == want_values[keep].tolist()
-    assert counts.tolist() == want_counts[keep].tolist()
-
-
 def _pairs_before(
     sets: np.ndarray,  # type: ignore[type-arg]
     offsets: np.ndarray,  # type: ignore[type-arg]

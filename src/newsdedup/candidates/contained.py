@@ -20,7 +20,7 @@ import numba as nb
 import numpy as np
 from numpy.typing import NDArray
 
-from newsdedup.arrays import unique
+from newsdedup.arrays import run_counts, unique
 from newsdedup.candidates.lsh import bucket_pairs
 
 #: Only shingles whose hash is a multiple of SAMPLE take part (a fixed sample, the same in every
@@ -78,7 +78,7 @@ def contained_pairs(
     # a pair under min_shared fails short_pair_filter whatever its sizes: most do (20.4 of 24.7
     # million matches at 1,000,000 generated articles are pairs sharing one or two shingles),
     # so only the others are split into documents and sized
-    codes, shared = _repeated(codes, max(min_shared, 1))
+    codes, shared = run_counts(codes, min_shared)
     a, b = codes // n, codes % n
     del codes
     keep = short_pair_filter(
@@ -184,31 +184,6 @@ def _sample_sizes_of(sets, set_offsets, docs, unsampled):  # type: ignore[no-unt
         for e in range(set_offsets[d], set_offsets[d + 1]):
             out[i] += (sets[e] & unsampled) == 0
     return out
-
-
-@nb.njit(cache=True)
-def _repeated(codes, least):  # type: ignore[no-untyped-def]
-    """Of sorted ``codes``, each value found at least ``least`` times, and how many times."""
-    keep = 0
-    i = 0
-    while i < codes.size:
-        j = i + 1
-        while j < codes.size and codes[j] == codes[i]:
-            j += 1
-        keep += j - i >= least
-        i = j
-    values = np.empty(keep, codes.dtype)
-    counts = np.empty(keep, np.int64)
-    k = i = 0
-    while i < codes.size:
-        j = i + 1
-        while j < codes.size and codes[j] == codes[i]:
-            j += 1
-        if j - i >= least:
-            values[k], counts[k] = codes[i], j - i
-            k += 1
-        i = j
-    return values, counts
 
 
 #: Bits of the membership filter probed before the hash table (2 MiB: it stays in cache, while

@@ -20,6 +20,7 @@ import numba as nb
 import numpy as np
 from numpy.typing import NDArray
 
+from newsdedup.arrays import run_counts
 from newsdedup.candidates.buckets import Buckets, key_buckets
 from newsdedup.candidates.overlap import enough_overlap
 from newsdedup.memory import release_memory
@@ -259,36 +260,10 @@ def _joined(parts: list[NDArray[np.int64]]) -> NDArray[np.int64]:
     return out
 
 
-@nb.njit(nogil=True, cache=True)
-def _run_counts(codes):  # type: ignore[no-untyped-def]
-    """The distinct values of sorted ``codes`` and how often each occurs, in two passes and
-    two arrays of their final size (numpy's way made seven arrays the size of ``codes``)."""
-    if codes.size == 0:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    distinct = 1
-    for i in range(1, codes.size):
-        distinct += codes[i] != codes[i - 1]
-    unique = np.empty(distinct, np.int64)
-    counts = np.empty(distinct, np.int64)  # first the place of each value's last copy
-    k = 0
-    unique[0], counts[0] = codes[0], 0
-    for i in range(1, codes.size):  # no branch: a new value moves k on
-        k += codes[i] != codes[i - 1]
-        unique[k] = codes[i]
-        counts[k] = i
-    for k in range(distinct - 1, 0, -1):
-        counts[k] -= counts[k - 1]
-    counts[0] += 1
-    return unique, counts
-
-
 def _unique_counts(codes: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Sorted unique values and how often each occurs; ``codes`` is sorted in place."""
     codes.sort()  # in place of an argsort and a gather: only the values are needed
-    unique: NDArray[np.int64]
-    counts: NDArray[np.int64]
-    unique, counts = _run_counts(codes)
-    return unique, counts
+    return run_counts(codes)
 
 
 def _packable(n: int) -> bool:
