@@ -9,9 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsdedup import Article, Config
-from newsdedup.group.stories.graph import SIMILARITY_STEPS, least_step, pair_similarity
+from newsdedup.group.stories.graph import (
+    SIMILARITY_STEPS,
+    least_step,
+    pair_similarity,
+    steps_of,
+)
 from newsdedup.group.stories.vectors import SparseRows, story_vectors
-from newsdedup.store.story_graph import steps_of
 from newsdedup.synth import generate_corpus
 
 CONFIG = Config().stories

@@ -15,11 +15,12 @@ from newsdedup.group.stories.graph import (
     SIMILARITY_STEPS,
     StoryEdges,
     close_in_time,
+    steps_of,
     strong_edges,
 )
 from newsdedup.store.contained import _by_key
 from newsdedup.store.copies import _buckets
-from newsdedup.store.story_graph import steps_of, story_component
+from newsdedup.store.story_graph import story_component
 
 _TABLES = """
 CREATE TABLE story_edges (a INTEGER NOT NULL, b INTEGER NOT NULL, similarity REAL NOT NULL,

@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdedup import Article, Config
-from newsdedup.group.stories.graph import least_step
+from newsdedup.group.stories.graph import least_step, steps_of
 from newsdedup.store.index import Index
-from newsdedup.store.story_graph import _strong_codes, steps_of
+from newsdedup.store.story_graph import _strong_codes
 from newsdedup.synth import generate_corpus
 
 CONFIG = Config()

@@ -33,6 +33,7 @@ from newsdedup.group.stories.graph import (
     close_in_time,
     least_step,
     pair_similarity,
+    steps_of,
 )
 from newsdedup.group.stories.vectors import (
     CHANNELS,
@@ -52,7 +53,6 @@ __all__ = [
     "keys_of",
     "link",
     "load_vectors",
-    "steps_of",
     "story_component",
     "write_voices",
 ]
@@ -322,11 +322,6 @@ def _holder_pairs(rows: NDArray[np.int64]) -> NDArray[np.int64]:
         0,
     )
     return unique(_codes(voices[pairs[:, 0]], voices[pairs[:, 1]]))
-
-
-def steps_of(similarity: NDArray[np.float64]) -> NDArray[np.int64]:
-    """The stored form of similarities (``pair_similarity``'s, whole steps): their steps."""
-    return np.rint(similarity * SIMILARITY_STEPS).astype(np.int64)
 
 
 _SHIFT = 32  # a pair of seqs (lower first) as one int64 code: seqs stay below 2**31

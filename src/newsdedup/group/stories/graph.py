@@ -37,6 +37,7 @@ __all__ = [
     "cluster_topics",
     "least_step",
     "pair_similarity",
+    "steps_of",
     "story_edges",
     "strong_edges",
 ]
@@ -47,6 +48,12 @@ __all__ = [
 #: 2.2 KB of a 15 KB article at 100,000), and every executor clusters on the same values. The
 #: step, 3e-5, is far below any threshold's precision.
 SIMILARITY_STEPS = 32767
+
+
+def steps_of(similarity: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Similarities as their nearest whole numbers of steps (how the living index stores
+    ``pair_similarity``'s values, which are whole steps already)."""
+    return np.rint(similarity * SIMILARITY_STEPS).astype(np.int64)
 
 
 def least_step(threshold: float) -> int:
@@ -117,8 +124,7 @@ def pair_similarity(
         total += config.dense_weight * np.maximum(0.0, cosine - floor) / (1.0 - floor)
         weight += config.dense_weight
     mean = np.divide(total, weight, out=np.zeros(len(a)), where=weight > 0)
-    steps: NDArray[np.float64] = np.rint(mean * SIMILARITY_STEPS)
-    return steps / SIMILARITY_STEPS
+    return steps_of(mean) / SIMILARITY_STEPS
 
 
 def story_edges(
