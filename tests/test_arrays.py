@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from newsdedup.arrays import run_counts, unique
+from newsdedup.arrays import least_count, run_counts, unique
 
 _DTYPES = st.sampled_from(
     [np.int8, np.int32, np.int64, np.uint8, np.uint32, np.uint64, np.bool_, np.float64]
@@ -51,3 +51,13 @@ def test_arrays_run_counts_are_the_counted_unique_ones(codes: list[int], least: 
     keep = want_counts >= least
     assert values.tolist() == want_values[keep].tolist()
     assert counts.tolist() == want_counts[keep].tolist()
+
+
+@given(st.integers(1, 40_000), st.floats(-0.5, 1.5, allow_nan=False))
+def test_arrays_least_count_is_the_threshold_on_counts(total: int, threshold: float) -> None:
+    """The overlap floor's shingles and the stories' stored steps use this one rule: a count
+    passes exactly when its fraction of ``total`` does, as floating point compares them."""
+    least = least_count(total, threshold)
+    assert 0 <= least <= total + 1
+    for k in range(max(0, least - 3), min(total, least + 3) + 1):
+        assert (k >= least) == (k / total >= threshold)

@@ -15,7 +15,7 @@ import numba as nb
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["run_counts", "unique"]
+__all__ = ["least_count", "run_counts", "unique"]
 
 
 def unique(values: ArrayLike) -> NDArray[Any]:
@@ -70,3 +70,18 @@ def _run_counts(ordered, least):  # type: ignore[no-untyped-def]
     if n:
         values[k], counts[k] = ordered[n - 1], n - start
     return values[:kept], counts[:kept]
+
+
+@nb.njit(nogil=True, cache=True)
+def least_count(total, threshold):  # type: ignore[no-untyped-def]
+    """The fewest k with ``k / total >= threshold`` as floating point compares it, ``total + 1``
+    where no k up to ``total`` reaches it: the shingles an overlap floor needs of a set, and the
+    stored similarity steps a story threshold needs (one rule, where ``ceil`` alone is off by one
+    at some thresholds)."""
+    guess = np.ceil(threshold * total)
+    need = total + 1 if guess > total else max(0, int(guess))
+    while need > 0 and (need - 1) / total >= threshold:
+        need -= 1
+    while need <= total and need / total < threshold:
+        need += 1
+    return need

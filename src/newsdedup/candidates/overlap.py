@@ -21,6 +21,8 @@ import numba as nb
 import numpy as np
 from numpy.typing import NDArray
 
+from newsdedup.arrays import least_count
+
 __all__ = ["enough_overlap", "intersection_size", "pair_containment"]
 
 
@@ -80,19 +82,6 @@ def _containments(pairs, sets, offsets, runs, floor):  # type: ignore[no-untyped
 
 
 @nb.njit(inline="always")
-def _needed(smaller, floor):  # type: ignore[no-untyped-def]
-    """The fewest shared shingles k with ``k / smaller >= floor``, as floating point compares
-    it (``smaller + 1`` where none reach it)."""
-    guess = np.ceil(floor * smaller)
-    need = smaller + 1 if guess > smaller else max(0, int(guess))
-    while need > 0 and (need - 1) / smaller >= floor:
-        need -= 1
-    while need <= smaller and need / smaller < floor:
-        need += 1
-    return need
-
-
-@nb.njit(inline="always")
 def _reaches(sets, i, end_i, j, end_j, need):  # type: ignore[no-untyped-def]
     """Whether sorted sets[i:end_i] and sets[j:end_j] share ``need`` shingles or more:
     ``intersection_size``'s merge, left once the count is reached or out of reach."""
@@ -127,7 +116,7 @@ def _reaching(pairs, sets, offsets, runs, floor):  # type: ignore[no-untyped-def
             if smaller == 0:
                 out[p] = floor <= 0.0
                 continue
-            need = _needed(smaller, floor)
+            need = least_count(smaller, floor)
             bound = 0
             for j in range(lo_y, hi_y):
                 if bound >= need or bound + hi_y - j < need:

@@ -24,6 +24,7 @@ import numba as nb
 import numpy as np
 from numpy.typing import NDArray
 
+from newsdedup.arrays import least_count
 from newsdedup.config import StoriesConfig
 from newsdedup.group.stories.linkage import average_link, pair_sums
 from newsdedup.group.stories.vectors import CHANNELS, StoryVectors, key_terms
@@ -59,12 +60,7 @@ def steps_of(similarity: NDArray[np.float64]) -> NDArray[np.int64]:
 def least_step(threshold: float) -> int:
     """The fewest steps whose similarity (steps / SIMILARITY_STEPS) is at least ``threshold``:
     ``similarity >= threshold`` exactly when ``steps >= least_step(threshold)``."""
-    steps = max(0, int(np.ceil(threshold * SIMILARITY_STEPS)))
-    while steps > 0 and (steps - 1) / SIMILARITY_STEPS >= threshold:
-        steps -= 1
-    while steps / SIMILARITY_STEPS < threshold:
-        steps += 1
-    return steps
+    return int(least_count(SIMILARITY_STEPS, threshold))
 
 
 @dataclass(frozen=True, slots=True)
