@@ -34,16 +34,22 @@ from ecbplus import DEFAULT_ECB, read_ecb
 
 from newsdedup import Article, Config
 from newsdedup.candidates.lsh import candidate_pairs
-from newsdedup.candidates.overlap import pair_containment
 from newsdedup.clean.pipeline import clean_article, per_article
-from newsdedup.fingerprint.batch import fingerprint_articles
+from newsdedup.fingerprint.batch import Fingerprints, fingerprint_articles
 from newsdedup.ids import tiebreak
 from newsdedup.relate.kind import judge
+from newsdedup.relate.verify import SCORE_COLUMNS, score_pairs
 
 #: labelled relations that are not copies: their containment says nothing about the floor
 NOT_COPIES = ("quotes_only", "independent")
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def pair_containment(fp: Fingerprints, pairs: np.ndarray) -> np.ndarray:
+    """Each pair's shingle containment: verification's own column, with no alignment."""
+    scores = score_pairs(fp, pairs, size=2, min_containment=2.0)
+    return scores[:, SCORE_COLUMNS.index("containment")]
 
 
 def main() -> None:
@@ -83,13 +89,13 @@ def main() -> None:
             "bands shared",
             int((sfp.keys[0] == sfp.keys[1]).sum()),
             "shingle containment",
-            round(float(pair_containment(np.array([[0, 1]]), sfp.sets, sfp.set_offsets)[0]), 3),
+            round(float(pair_containment(sfp, np.array([[0, 1]]))[0]), 3),
         )
     else:
         print(f"seeds not found at {SEEDS}: skipped")
     copies = np.array([r["relation"] not in NOT_COPIES for r in rows]) & (codes > 0)
     odd = np.array([int(r["a"].split("_")[0]) % 2 == 1 for r in rows])
-    containment = pair_containment(pairs, fp.sets, fp.set_offsets)
+    containment = pair_containment(fp, pairs)
     floor = choose_floor(containment[copies & odd])
     print(f"\nshingle containment floor chosen on the odd topics: {floor:.2f}")
     print("| half | copies called | least containment | 1st percentile | under the floor |")
@@ -121,7 +127,7 @@ def corpus_pairs(fp, topics: list[int], config: Config, floor: float) -> None:  
         short_words=config.verify.short_doc_words,
     )
     _, codes = judge(fp, pairs, config)
-    containment = pair_containment(pairs, fp.sets, fp.set_offsets)
+    containment = pair_containment(fp, pairs)
     topic = np.asarray(topics)[pairs]
     print(f"\nevery LSH candidate pair of the {n} ECB+ articles (verify.min_bands 2)")
     print("| pairs | candidates | under the floor | of them called copies | copies kept |")

@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from newsdedup.arrays import least_count
 
-__all__ = ["enough_overlap", "intersection_size", "pair_containment"]
+__all__ = ["enough_overlap", "intersection_size"]
 
 
 #: bits of the filter a run's first set is hashed into (4 KiB, in L1): for a set of 500
@@ -53,34 +53,6 @@ def _slots(sets, lo, hi, bits):  # type: ignore[no-untyped-def]
         bits[h >> 6] |= np.uint64(1) << np.uint64(h & 63)
 
 
-@nb.njit(parallel=True, cache=True)
-def _containments(pairs, sets, offsets, runs, floor):  # type: ignore[no-untyped-def]
-    """Per run of pairs sharing their first document, that document's set hashed into a bit
-    filter; each pair's count of the other set's shingles found there is at least the true
-    intersection, so a pair whose count is under ``floor`` is under it (the count's share is
-    returned), and only the others are merged exactly."""
-    out = np.zeros(pairs.shape[0])
-    for r in nb.prange(runs.size - 1):
-        bits = np.zeros(_BITS >> 6, np.uint64)
-        x = pairs[runs[r], 0]
-        lo_x, hi_x = offsets[x], offsets[x + 1]
-        _slots(sets, lo_x, hi_x, bits)
-        for p in range(runs[r], runs[r + 1]):
-            y = pairs[p, 1]
-            lo_y, hi_y = offsets[y], offsets[y + 1]
-            smaller = min(hi_x - lo_x, hi_y - lo_y)
-            if smaller == 0:
-                continue
-            bound = 0
-            for j in range(lo_y, hi_y):
-                h = sets[j] & (_BITS - 1)
-                bound += (bits[h >> 6] >> np.uint64(h & 63)) & np.uint64(1)
-            out[p] = bound / smaller
-            if out[p] >= floor:
-                out[p] = intersection_size(sets, lo_x, hi_x, lo_y, hi_y) / smaller
-    return out
-
-
 @nb.njit(inline="always")
 def _reaches(sets, i, end_i, j, end_j, need):  # type: ignore[no-untyped-def]
     """Whether sorted sets[i:end_i] and sets[j:end_j] share ``need`` shingles or more:
@@ -98,9 +70,11 @@ def _reaches(sets, i, end_i, j, end_j, need):  # type: ignore[no-untyped-def]
 
 @nb.njit(parallel=True, cache=True)
 def _reaching(pairs, sets, offsets, runs, floor):  # type: ignore[no-untyped-def]
-    """``_containments(...) >= floor`` without the containments: the bound's count stops once
-    it reaches the shingles the floor needs (then the merge decides, and stops as soon as it
-    knows) or once it cannot reach them. Half the pairs an LSH step proposes at 1,000,000
+    """Each pair's containment ``>= floor``, without the containments. Per run of pairs sharing
+    their first document, that document's set is hashed into a bit filter; a pair's count of
+    the other set's shingles found there bounds the intersection from above. The count stops
+    once it reaches the shingles the floor needs (then the merge decides, and stops as soon as
+    it knows) or once it cannot reach them. Half the pairs an LSH step proposes at 1,000,000
     generated articles reach the floor, almost all of them near copies whose count reaches
     it a fifth of the way through their sets."""
     out = np.zeros(pairs.shape[0], np.bool_)
@@ -132,29 +106,14 @@ def _runs(first: NDArray[np.int64]) -> NDArray[np.int64]:
     return np.flatnonzero(np.r_[True, first[1:] != first[:-1], True]).astype(np.int64)
 
 
-def pair_containment(
-    pairs: NDArray[np.int64],
-    sets: NDArray[np.uint32],
-    set_offsets: NDArray[np.int64],
-    floor: float = 0.0,
-) -> NDArray[np.float64]:
-    """Each pair's shingle containment: shared shingles over the smaller set (0 when a set is
-    empty), exactly verification's ``containment`` column for every pair at ``floor`` or over;
-    under it, a value that is also under it (a bound computed with no merge: the fast path
-    of a floor). Fastest with the pairs sorted by their first column."""
-    pairs = np.ascontiguousarray(pairs, dtype=np.int64).reshape(-1, 2)
-    if len(pairs) == 0:
-        return np.zeros(0)
-    return _containments(pairs, sets, set_offsets, _runs(pairs[:, 0]), floor)  # type: ignore[no-any-return]
-
-
 def _reached(
     pairs: NDArray[np.int64],
     sets: NDArray[np.uint32],
     set_offsets: NDArray[np.int64],
     floor: float,
 ) -> NDArray[np.bool_]:
-    """``pair_containment(...) >= floor``, told without computing the containments."""
+    """Whether each pair's shingle containment (shared shingles over the smaller set) reaches
+    ``floor``, told without computing the containments."""
     pairs = np.ascontiguousarray(pairs, dtype=np.int64).reshape(-1, 2)
     if len(pairs) == 0:
         return np.zeros(0, np.bool_)
@@ -170,7 +129,7 @@ def enough_overlap(
     measured: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.bool_]:
     """Which candidate pairs go on to verification: those whose shingle containment
-    (``pair_containment``, its bound's fast path at this very floor) reaches
+    (shared shingles over the smaller set, verification's ``containment``) reaches
     ``min_containment`` (``verify.min_pair_containment``). Only the pairs ``measured`` marks
     (default: all) are held to it; the others pass (the short-document path's pairs, which the
     floor does not apply to), and their containment is not computed. Written once: the local
