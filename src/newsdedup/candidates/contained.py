@@ -106,7 +106,7 @@ def short_pair_filter(
     """Which pairs keep: the shared shingles reach ``min_shared`` and ``min_containment`` of the
     short document's set (of the smaller one when both are short)."""
     short_size = np.where(short_a & (~short_b | (size_a <= size_b)), size_a, size_b)
-    return (shared >= min_shared) & (shared >= min_containment * short_size)  # type: ignore[no-any-return]
+    return (shared >= min_shared) & (shared >= min_containment * short_size)
 
 
 #: A free slot of ``_table`` (no vocabulary position is 2**32 - 1).

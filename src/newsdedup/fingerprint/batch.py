@@ -142,7 +142,7 @@ def _kernel_input(
     redo = np.flatnonzero(unstable_texts(buf, offsets, stable_chars()))
     if not redo.size:
         return buf, offsets
-    for i in redo:
+    for i in redo.tolist():
         encoded[i] = prenormalize(texts[i], norm).encode("utf-8", "surrogatepass")
     return _joined(encoded)
 

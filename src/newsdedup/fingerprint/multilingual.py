@@ -270,4 +270,5 @@ class _TorchEncoder:
             y2 = torch.relu(y1 @ d2)
             z = torch.tanh(y1 @ self.p3 + y2 @ d3)
             z = z * torch.rsqrt(torch.clamp((z * z).sum(dim=1), min=self.eps))[:, None]
-            return z.float().cpu().numpy()
+            out: NDArray[np.float32] = z.float().cpu().numpy()
+            return out

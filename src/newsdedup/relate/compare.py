@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import NDArray
 
 from newsdedup.config import Config, TranslateConfig
 from newsdedup.fingerprint.batch import Fingerprints, fingerprint_articles
@@ -235,7 +236,6 @@ class _Across:
 def _across(a: Article, b: Article, t: TranslateConfig) -> _Across | None:
     """The translation verdict on a pair in two known languages (None otherwise): the pair
     gates of relate/translate.py, with the anchor overlap as a plain cosine of the key sets."""
-    from functools import partial
 
     from newsdedup.fingerprint.multilingual import encode_leads, encoder_settings
     from newsdedup.relate.crosslingual import align_translation
@@ -247,7 +247,11 @@ def _across(a: Article, b: Article, t: TranslateConfig) -> _Across | None:
     (_, keys_a, lead_a), (_, keys_b, lead_b) = (
         article_features(x, t, lang) for x, lang in ((a, lang_a), (b, lang_b))
     )
-    encode = partial(encode_leads, **encoder_settings(t))
+    settings = encoder_settings(t)
+
+    def encode(leads: list[str]) -> NDArray[np.float32]:
+        return encode_leads(leads, **settings)
+
     shared = len(np.intersect1d(keys_a, keys_b))
     anchors = shared / math.sqrt(len(keys_a) * len(keys_b)) if shared else 0.0
     read = lang_a in ENCODED and lang_b in ENCODED

@@ -31,8 +31,12 @@ def pair_sums(
     keep = lo != hi
     codes = lo[keep] * n + hi[keep]
     unique, inverse = np.unique(codes, return_inverse=True)
-    sums = np.bincount(inverse, weights=w[keep], minlength=len(unique))
-    return unique // n, unique % n, sums
+    sums = np.bincount(inverse, weights=w[keep], minlength=len(unique)).astype(
+        np.float64, copy=False
+    )
+    lo_of: NDArray[np.int64] = unique // n
+    hi_of: NDArray[np.int64] = unique % n
+    return lo_of, hi_of, sums
 
 
 def average_link(
@@ -53,7 +57,7 @@ def average_link(
     lo, hi, sums = pair_sums(np.asarray(a, np.int64), np.asarray(b, np.int64), w, n)
     if not len(lo):
         return np.arange(n, dtype=np.int64)
-    root = _merge(n, lo, hi, sums.astype(np.float64), float(threshold), size)
+    root: NDArray[np.int64] = _merge(n, lo, hi, sums.astype(np.float64), float(threshold), size)
     while True:  # point every item at its cluster's final keeper
         up = root[root]
         if np.array_equal(up, root):

@@ -40,7 +40,7 @@ class _Terms:
     """The label weights of some voices: their names (with how each is first written) and
     their other words, each weighted by its rarity in general English."""
 
-    names: Counter[str] = field(default_factory=Counter)
+    names: Counter[str] = field(default_factory=Counter)  # float weights: Counter adds them
     words: Counter[str] = field(default_factory=Counter)
     spelled: dict[str, str] = field(default_factory=dict)
 
@@ -50,7 +50,7 @@ class _Terms:
         out = cls()
         names, words = labels.of(row)
         for term, surface, weight in names:
-            out.names[term] = weight
+            out.names[term] = weight  # type: ignore[assignment]
             out.spelled[term] = surface
         out.words.update(dict(words))
         return out
