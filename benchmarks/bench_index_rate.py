@@ -3,6 +3,7 @@ in calls of ``--batch``; prints articles/s, and with ``--trend N`` the rate of e
 (the index grows, so does the cost of an add). Run on two commits back to back to compare them.
 
     python benchmarks/bench_index_rate.py --docs 6000 --batch 1000 --db /tmp/rate.db
+    python benchmarks/bench_index_rate.py --docs 200000 --batch 5000 --compact --db /tmp/r.db
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--db", default="bench-data/index-rate.db")
     ap.add_argument("--trend", type=int, default=0, help="print the rate of each N articles")
+    ap.add_argument(
+        "--compact", action="store_true", help="then compact the file and print its size again"
+    )
     args = ap.parse_args()
     articles = list(generate_corpus(args.docs, seed=args.seed).articles)
     for suffix in ("", "-wal", "-shm"):
@@ -58,13 +62,21 @@ def main() -> None:
         # what the first reader after the run pays (topics are stale); no-op before they were
         getattr(index, "refresh_topics", lambda: None)()
         topics = time.perf_counter() - start - seconds
+        file_bytes = _file_bytes(args.db)
+        compacted = index.compact() if args.compact else None
     n = args.docs - args.batch
     print(
         f"{n / seconds:.1f} articles/s ({1000 * cpu / n:.2f} CPU ms an article; "
         f"then {topics:.2f} s for the topics' first read; load {os.getloadavg()[0]:.1f}); "
         f"{written / n / 1e3:.1f} KB written an article; file "
-        f"{_file_bytes(args.db) / args.docs / 1e3:.2f} KB an article"
+        f"{file_bytes / args.docs / 1e3:.2f} KB an article"
     )
+    if compacted is not None:
+        print(
+            f"compacted in {compacted['seconds']:.1f} s: "
+            f"{compacted['bytes_before'] / args.docs / 1e3:.2f} -> "
+            f"{compacted['bytes_after'] / args.docs / 1e3:.2f} KB an article"
+        )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""``newsdedup index add|stats`` and ``newsdedup query``."""
+"""``newsdedup index add|stats|compact`` and ``newsdedup query``."""
 
 from __future__ import annotations
 
@@ -49,6 +49,11 @@ def test_cli_index_add_is_incremental_and_reports_rejects(tmp_path: Path) -> Non
     assert rows["new"] == "40" and rows["unchanged"] == "20" and rows["rejected"] == "0"
     stats = _invoke("index", "stats", "--db", db)
     assert json.loads(stats.output)["articles"] == 120
+    compact = _invoke("index", "compact", "--db", db)
+    assert compact.exit_code == 0, compact.output
+    sizes = json.loads(compact.output)
+    assert 0 < sizes["bytes_after"] <= sizes["bytes_before"]
+    assert json.loads(_invoke("index", "stats", "--db", db).output)["articles"] == 120
 
 
 def test_cli_query_prints_the_copies_as_json(tmp_path: Path) -> None:

@@ -124,6 +124,33 @@ def test_index_batches_equal_the_batch_run(tmp_path: Path) -> None:
         assert_batch_stories(index, ids, stories)
 
 
+def test_index_compacted_keeps_every_answer_and_later_adds(tmp_path: Path) -> None:
+    """Compacting rewrites the pages, not the contents: every article and its copies read the
+    same after it, the file does not grow, and an add after it gives the batch run's groups and
+    stories, as the same add gives to a file never compacted."""
+    articles = list(corpus())
+    copies, stories = batch_result()
+    ids = [a.id for a in articles]
+    cuts = list(range(25, 400, 25))  # many small adds: pages split all over the B-trees
+    with (
+        ingest(tmp_path / "x.db", articles[:400], cuts) as index,
+        ingest(tmp_path / "y.db", articles[:400], cuts) as plain,
+    ):
+        held = {i: (index.article(i), index.copies(i)) for i in ids[:400]}
+        out = index.compact()
+        assert out["bytes_after"] <= out["bytes_before"] > 0
+        assert {i: (index.article(i), index.copies(i)) for i in ids[:400]} == held
+        assert index.stats()["file_bytes"] == out["bytes_after"]
+        assert not Path(f"{tmp_path / 'x.db'}-wal").exists() or (
+            Path(f"{tmp_path / 'x.db'}-wal").stat().st_size == 0
+        )
+        for db in (index, plain):
+            db.add(articles[400:])
+        assert membership(index, ids) == batch_membership(copies) == membership(plain, ids)
+        assert_batch_stories(index, ids, stories)
+        assert index.stats() | {"file_bytes": 0} == plain.stats() | {"file_bytes": 0}
+
+
 def test_index_one_call_equals_the_batch_run(tmp_path: Path) -> None:
     articles = list(corpus())
     with ingest(tmp_path / "x.db", articles, []) as index:

@@ -169,6 +169,10 @@ class IndexProtocol(Protocol):
         """Counts (articles, versions, groups, stories), schema version, file size."""
         ...
 
+    def compact(self) -> dict[str, float]:
+        """Rewrite the file with full pages; bytes before and after, seconds."""
+        ...
+
     def close(self) -> None: ...
 
 
