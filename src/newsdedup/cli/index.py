@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -122,12 +123,7 @@ def _summary(counts: Counter[str], report: Report, stats: dict[str, object], db:
 @index_app.command("stats")
 def stats(db: Db, config_file: ConfigFile = None, overrides: Overrides = None) -> None:
     """Counts (articles, versions, groups, stories), schema version and file size, as JSON."""
-    try:
-        config = _config(config_file, overrides)
-        with open_index(_existing(db), config) as index:
-            typer.echo(json.dumps(index.stats(), indent=2))
-    except NewsdedupError as exc:
-        raise _fail(exc) from exc
+    _print_json(db, config_file, overrides, lambda index: index.stats())
 
 
 @index_app.command("compact")
@@ -135,10 +131,20 @@ def compact(db: Db, config_file: ConfigFile = None, overrides: Overrides = None)
     """Rewrite the index file with full pages and print its size before and after, as JSON.
     Adds leave B-tree pages about two thirds full; run it after a large build. It needs free
     disk of about twice the file while it runs, and adds wait for it."""
+    _print_json(db, config_file, overrides, lambda index: index.compact())
+
+
+def _print_json(
+    db: Path,
+    config_file: Path | None,
+    overrides: list[str] | None,
+    answer: Callable[[Index], dict[str, Any]],
+) -> None:
+    """Open the existing index at ``db`` and print ``answer(index)`` as JSON."""
     try:
         config = _config(config_file, overrides)
         with open_index(_existing(db), config) as index:
-            typer.echo(json.dumps(index.compact(), indent=2))
+            typer.echo(json.dumps(answer(index), indent=2))
     except NewsdedupError as exc:
         raise _fail(exc) from exc
 
