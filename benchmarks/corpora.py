@@ -34,7 +34,10 @@ Kinds:
     the pool, so its text is real news prose (with its stop words), but unrelated originals
     share a whole sentence now and then (each sentence is used about 20 times over 20,000
     articles; a few pairs share 2 to 5): such pairs are not planted copies and count against
-    a tool's precision. Replacement words in
+    a tool's precision. The pool does not scale: at 1,000,000 documents each sentence is used
+    about 1,000 times, unrelated documents share many, and newsdedup's precision against the
+    planted truth falls to 0.08 (docs/benchmarks.md); generating it past
+    ``REAL_REUSE_WARNING`` uses a sentence says so. Replacement words in
     copies are drawn from the pool's word frequencies. Without ``../shared/data`` this kind
     is skipped with a message.
 
@@ -82,6 +85,9 @@ COPY_RATE = 0.10
 VIRAL = 200
 MAX_CLUSTER = 20  # original + copies
 VOCABULARY = 200_000
+#: uses of one pool sentence (an original's mean of 550 words over the pool's words) past
+#: which generating ``real`` warns that its precision figures mean little (about 23 at 20,000)
+REAL_REUSE_WARNING = 50
 TOPIC_SHARE = 0.10
 TOPIC_WORDS = 40
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
@@ -499,6 +505,10 @@ def render(doc: Doc) -> str:
 # --- writing ---------------------------------------------------------------------------------
 
 
+def _words(sentences: list[str]) -> int:
+    return sum(len(s.split()) for s in sentences) or 1
+
+
 def write_corpus(
     kind: str,
     path: Path,
@@ -515,6 +525,13 @@ def write_corpus(
     for pos, slot in enumerate(slots):
         last_use[slot.cluster] = pos
     maker = Maker(kind, n, seed, shared, vocabulary)
+    if kind == "real" and (uses := n * 550 / _words(maker.pool)) > REAL_REUSE_WARNING:
+        print(
+            f"real: at {n:,} documents each pool sentence is used about {uses:,.0f} times, so "
+            "unrelated documents share verbatim sentences and the engine may rightly call them "
+            "copies: precision against the planted truth means little at this size",
+            file=sys.stderr,
+        )
     jitter = random.Random(f"time-{seed}")
     held: dict[int, Doc] = {}
     path.parent.mkdir(parents=True, exist_ok=True)
