@@ -85,7 +85,7 @@ COPY_RATE = 0.10
 VIRAL = 200
 MAX_CLUSTER = 20  # original + copies
 VOCABULARY = 200_000
-#: uses of one pool sentence (an original's mean of 550 words over the pool's words) past
+#: uses of one pool sentence (an original's mean words over the pool's words) past
 #: which generating ``real`` warns that its precision figures mean little (about 23 at 20,000)
 REAL_REUSE_WARNING = 50
 TOPIC_SHARE = 0.10
@@ -509,6 +509,11 @@ def _words(sentences: list[str]) -> int:
     return sum(len(s.split()) for s in sentences) or 1
 
 
+def _mean_words(kind: str) -> float:
+    """An original's mean length in words (its spec draws it uniformly)."""
+    return sum(SPECS[kind].words) / 2
+
+
 def write_corpus(
     kind: str,
     path: Path,
@@ -525,7 +530,7 @@ def write_corpus(
     for pos, slot in enumerate(slots):
         last_use[slot.cluster] = pos
     maker = Maker(kind, n, seed, shared, vocabulary)
-    if kind == "real" and (uses := n * 550 / _words(maker.pool)) > REAL_REUSE_WARNING:
+    if kind == "real" and (uses := n * _mean_words(kind) / _words(maker.pool)) > REAL_REUSE_WARNING:
         print(
             f"real: at {n:,} documents each pool sentence is used about {uses:,.0f} times, so "
             "unrelated documents share verbatim sentences and the engine may rightly call them "

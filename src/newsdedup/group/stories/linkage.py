@@ -57,7 +57,7 @@ def average_link(
     lo, hi, sums = pair_sums(np.asarray(a, np.int64), np.asarray(b, np.int64), w, n)
     if not len(lo):
         return np.arange(n, dtype=np.int64)
-    root: NDArray[np.int64] = _merge(n, lo, hi, sums.astype(np.float64), float(threshold), size)
+    root: NDArray[np.int64] = _merge(n, lo, hi, sums, float(threshold), size)  # sums: float64
     while True:  # point every item at its cluster's final keeper
         up = root[root]
         if np.array_equal(up, root):
