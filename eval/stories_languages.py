@@ -37,7 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from newsdedup import Article, Config, find_stories
-from newsdedup.metrics import bcubed, pair_score
+from newsdedup.metrics import bcubed, cluster_pairs, pair_score
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "wmt-news-dev"
 LABELS = Path(__file__).resolve().parent / "data" / "wmt_events.json"
@@ -47,6 +47,17 @@ Pair = tuple[str, str]
 
 def _pairs(groups: list[str]) -> set[Pair]:
     return {(a, b) for a, b in itertools.combinations(sorted(groups), 2)}
+
+
+def _majority(truth: dict[str, str], label: dict[str, str]) -> tuple[dict[str, str], int]:
+    """Each translation group's most common ``label`` among its articles, and how many groups
+    have more than one."""
+    votes: dict[str, Counter[str]] = {}
+    for article_id, group in truth.items():
+        votes.setdefault(group, Counter())[label[article_id]] += 1
+    return {g: v.most_common(1)[0][0] for g, v in votes.items()}, sum(
+        len(v) > 1 for v in votes.values()
+    )
 
 
 def main() -> int:
@@ -83,28 +94,18 @@ def main() -> int:
     print("  by language:", {k: round(found[k] / total[k], 3) for k in sorted(total)})
 
     # each translation group in the story most of its articles are in
-    votes: dict[str, Counter[str]] = {}
-    for r in rows:
-        votes.setdefault(truth[r["id"]], Counter())[story_of[r["id"]]] += 1
-    split = sum(len(v) > 1 for v in votes.values())
-    placed = {g: v.most_common(1)[0][0] for g, v in votes.items()}
-    together: dict[str, list[str]] = {}
-    for g, s in placed.items():
-        together.setdefault(s, []).append(g)
-    predicted = set().union(*(_pairs(gs) for gs in together.values()))
+    placed, split = _majority(truth, story_of)
+    predicted = cluster_pairs(placed)
     same = set().union(*(_pairs(e["groups"]) for e in labels["events"]))
     near = set().union(*(_pairs(e["groups"]) for e in labels["near_misses"]))
     unsure = set().union(*(_pairs(e["groups"]) for e in labels["unsure"])) - same
     lang = {g: o["lang"] for g, o in original.items()}
     print(
-        f"translation groups split over two stories or more: {split} of {len(votes)}; "
+        f"translation groups split over two stories or more: {split} of {len(placed)}; "
         f"labelled: {len(labels['events'])} events over "
         f"{len({g for e in labels['events'] for g in e['groups']})} groups"
     )
-    copy_votes: dict[str, Counter[str]] = {}
-    for r in rows:
-        copy_votes.setdefault(truth[r["id"]], Counter())[result.group_of[r["id"]]] += 1
-    copy_of = {g: v.most_common(1)[0][0] for g, v in copy_votes.items()}
+    copy_of, _ = _majority(truth, result.group_of)
     print(
         "| pairs of groups | labelled same event | in one story | of those: same event "
         "| near miss | unsure | unlabelled | precision | recall | unlabelled in one copy group |"
@@ -127,14 +128,7 @@ def main() -> int:
             f"| {name} | {len(gold)} | {len(pred)} | {len(hit)} | {n_near} | {n_unsure} "
             f"| {wrong - n_near} | {precision:.3f} | {recall:.3f} | {copied} |"
         )
-    members: dict[str, list[str]] = {}
-    for r in rows:
-        members.setdefault(result.group_of[r["id"]], []).append(r["id"])
-    copy_pairs = set().union(*(_pairs(ids) for ids in members.values()))
-    by_truth: dict[str, list[str]] = {}
-    for r in rows:
-        by_truth.setdefault(truth[r["id"]], []).append(r["id"])
-    score = pair_score(copy_pairs, set().union(*(_pairs(ids) for ids in by_truth.values())))
+    score = pair_score(cluster_pairs(result.group_of), cluster_pairs(truth))
     print(
         f"copy groups against translation groups, every row: pair P {score.precision:.3f} "
         f"R {score.recall:.3f}"
