@@ -8,7 +8,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsdedup.clean.normalize import prenormalize, stable_chars
+from newsdedup.clean.normalize import fold_chars, prenormalize, stable_chars
 from newsdedup.config import NormalizeConfig
 
 _STABLE = [chr(cp) for cp in range(0x10000) if stable_chars()[cp]]
@@ -26,13 +26,15 @@ def test_normalize_stable_ascii_is_stable_and_common_punctuation_too() -> None:
 
 
 def test_normalize_stable_no_composition_ends_in_a_stable_character() -> None:
-    # what makes texts of stable characters NFKC-normalised: nothing composes with a predecessor
-    table = stable_chars()
+    # what makes texts of stable characters (and fold_chars' capitals) NFKC-normalised: nothing
+    # composes with a predecessor
+    table, folds = stable_chars(), fold_chars()
     for cp in range(0x110000):
         parts = unicodedata.decomposition(chr(cp)).split()
         if len(parts) == 2 and not parts[0].startswith("<"):
             second = int(parts[1], 16)
             assert second >= 0x80 and (second >= 0x10000 or not table[second]), hex(cp)
+            assert second >= 0x10000 or folds[second] < 0, hex(cp)
 
 
 def test_normalize_stable_every_stable_character_in_context() -> None:
@@ -53,3 +55,25 @@ def test_normalize_stable_texts_are_left_as_they_are(text: str, nfkc: bool, case
     config = NormalizeConfig(nfkc=nfkc, casefold=casefold)
     out = prenormalize(text, config)  # ASCII text comes back as it is, cased
     assert (_ascii_lower(out) == _ascii_lower(text)) if casefold else (out == text)
+
+
+_FOLDED = [chr(cp) for cp in range(0x80, 0x10000) if fold_chars()[cp] >= 0]
+
+
+def test_normalize_stable_fold_chars_holds_the_stable_characters_and_simple_capitals() -> None:
+    table = fold_chars()
+    assert all(table[cp] == cp for cp in range(0x10000) if stable_chars()[cp])
+    assert [chr(table[ord(c)]) for c in "\u00c9\u0414\u0401\u03a3\u0178"] == list("éдёσÿ")
+    # "ß" folds to two letters, "İ" to a letter and a mark, "µ" and "K" (Kelvin) change under
+    # NFKC, "ſ" folds to ASCII: each is prenormalize's
+    assert all(table[ord(c)] == -1 for c in "\u00df\u0130\u00b5\u212a\u017f\u0301")
+
+
+def test_normalize_stable_every_folded_character_in_context() -> None:
+    table = fold_chars()
+    for c in _FOLDED:
+        text = f"Ab{c}Cd{c}{c} E{c}"
+        want = _ascii_lower(text.replace(c, chr(table[ord(c)])))
+        assert _ascii_lower(prenormalize(text)) == want, hex(ord(c))
+        nfkc_only = NormalizeConfig(casefold=False)
+        assert prenormalize(text, nfkc_only) == text, hex(ord(c))  # NFKC keeps capitals

@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 
 from newsdedup.config import NormalizeConfig
 
-__all__ = ["normalize", "prenormalize", "stable_chars"]
+__all__ = ["fold_chars", "normalize", "prenormalize", "stable_chars"]
 
 _QUOTES = "\u2018\u2019\u201a\u201b\u2032\u0060\u00b4"
 _DQUOTES = "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb\u2039\u203a"
@@ -63,6 +63,40 @@ def stable_chars() -> NDArray[np.bool_]:
             and c.casefold() == c
             and unicodedata.normalize("NFKC", c) == c
         )
+    return table
+
+
+@functools.cache
+def fold_chars() -> NDArray[np.int32]:
+    """What prenormalize with case folding makes of each code point below U+10000 in a text
+    made only of such characters and ASCII: the code point itself for a stable one, its case
+    fold for a capital whose fold is one character of as many UTF-8 bytes ("É" -> "é", "Д" ->
+    "д", "Σ" -> "σ"), -1 for any other (ASCII included: the kernel folds it).
+
+    A capital here is no mark, no control and no jamo and NFKC keeps it, so, as for the stable
+    characters, nothing composes with it and the text stays NFKC-normalised; ``str.casefold``
+    is a per-character map, so folding character by character gives what prenormalize gives.
+    The fingerprint kernel's input is then the text's own bytes, folded in place
+    (kernels.fold_texts): the Cyrillic benchmark corpus's every text opened with a capital and
+    went through prenormalize and a second encoding.
+    """
+    stable = stable_chars()
+    table = np.full(0x10000, -1, np.int32)
+    for cp in range(0x80, 0x10000):
+        c = chr(cp)
+        if stable[cp]:
+            table[cp] = cp
+            continue
+        fold = c.casefold()
+        if (
+            len(fold) == 1
+            and (ord(fold) < 0x800) == (cp < 0x800)
+            and ord(fold) >= 0x80
+            and unicodedata.category(c)[0] not in "MC"
+            and not any(lo <= cp <= hi for lo, hi in _JAMO)
+            and unicodedata.normalize("NFKC", c) == c
+        ):
+            table[cp] = ord(fold)
     return table
 
 

@@ -23,10 +23,10 @@ __all__ = [
     "band_keys",
     "compact",
     "fingerprint_batch",
+    "fold_texts",
     "hash_word",
     "index_quoted_shingles",
     "index_shingles",
-    "unstable_texts",
 ]
 
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
@@ -359,15 +359,17 @@ def index_quoted_shingles(seq, quoted):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(nogil=True, cache=True)
-def unstable_texts(buf, offsets, stable):  # type: ignore[no-untyped-def]
-    """Which documents of a batch hold a character outside ``stable`` (a bool per code point
-    below U+10000; ASCII is always stable): those prenormalize may change beyond ASCII case.
+def fold_texts(buf, offsets, fold):  # type: ignore[no-untyped-def]
+    """Fold each document's capitals in place by ``fold`` (normalize.fold_chars: the code
+    point a character becomes, -1 where prenormalize may do more than that) and say per
+    document 0 (left as it was), 1 (folded) or 2 (holds a character ``fold`` cannot take:
+    prenormalize it). ASCII is left to the kernel; a folded character keeps its UTF-8 length.
 
     ``buf`` is UTF-8 as ``str.encode`` writes it (lone surrogates passed as three bytes); a
-    character of four bytes is never stable.
+    character of four bytes is never taken. A document flagged 2 may be part folded.
     """
     n = offsets.size - 1
-    out = np.zeros(n, np.bool_)
+    out = np.zeros(n, np.int8)
     for d in range(n):
         i = offsets[d]
         end = offsets[d + 1]
@@ -378,17 +380,28 @@ def unstable_texts(buf, offsets, stable):  # type: ignore[no-untyped-def]
                 continue
             if c < 0xE0:
                 cp = ((c & 0x1F) << 6) | (np.int64(buf[i + 1]) & 0x3F)
-                i += 2
+                width = 2
             elif c < 0xF0:
                 cp = ((c & 0x0F) << 12) | ((np.int64(buf[i + 1]) & 0x3F) << 6)
                 cp |= np.int64(buf[i + 2]) & 0x3F
-                i += 3
+                width = 3
             else:
-                out[d] = True
+                out[d] = 2
                 break
-            if not stable[cp]:
-                out[d] = True
+            to = np.int64(fold[cp])
+            if to < 0:
+                out[d] = 2
                 break
+            if to != cp:
+                if width == 2:
+                    buf[i] = np.uint8(0xC0 | (to >> 6))
+                    buf[i + 1] = np.uint8(0x80 | (to & 0x3F))
+                else:
+                    buf[i] = np.uint8(0xE0 | (to >> 12))
+                    buf[i + 1] = np.uint8(0x80 | ((to >> 6) & 0x3F))
+                    buf[i + 2] = np.uint8(0x80 | (to & 0x3F))
+                out[d] = 1
+            i += width
     return out
 
 
