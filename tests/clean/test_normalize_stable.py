@@ -65,7 +65,7 @@ def test_normalize_stable_fold_chars_holds_the_stable_characters_and_simple_capi
     assert all(table[cp] == cp for cp in range(0x10000) if stable_chars()[cp])
     assert [chr(table[ord(c)]) for c in "\u00c9\u0414\u0401\u03a3\u0178"] == list("éдёσÿ")
     # "ß" folds to two letters, "İ" to a letter and a mark, "µ" and "K" (Kelvin) change under
-    # NFKC, "ſ" folds to ASCII: each is prenormalize's
+    # NFKC, the long s (U+017F) folds to ASCII: each is prenormalize's
     assert all(table[ord(c)] == -1 for c in "\u00df\u0130\u00b5\u212a\u017f\u0301")
 
 

@@ -18,7 +18,9 @@ _CHARS = st.one_of(
     st.sampled_from(
         list("\u2019\u201c\u201d\u2014\u00e9\u00c9\u00df\u2026\u00a0\u0301\u212a\u0130")
     ),
-    st.sampled_from(list("\u0414\u0434\u0401\u0451\u03a3\u03c3\u03c2\u1e9e\u1e00\u0178\u0130\u00b5")),
+    st.sampled_from(
+        list("\u0414\u0434\u0401\u0451\u03a3\u03c3\u03c2\u1e9e\u1e00\u0178\u0130\u00b5")
+    ),
     st.characters(blacklist_categories=()),  # surrogates and every plane included
 )
 _TEXT = st.text(alphabet=_CHARS, max_size=40)

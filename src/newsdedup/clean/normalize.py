@@ -71,7 +71,7 @@ def fold_chars() -> NDArray[np.int32]:
     """What prenormalize with case folding makes of each code point below U+10000 in a text
     made only of such characters and ASCII: the code point itself for a stable one, its case
     fold for a capital whose fold is one character of as many UTF-8 bytes ("É" -> "é", "Д" ->
-    "д", "Σ" -> "σ"), -1 for any other (ASCII included: the kernel folds it).
+    "д", "Ё" -> "ё"), -1 for any other (ASCII included: the kernel folds it).
 
     A capital here is no mark, no control and no jamo and NFKC keeps it, so, as for the stable
     characters, nothing composes with it and the text stays NFKC-normalised; ``str.casefold``
