@@ -220,8 +220,9 @@ def test_boilerplate_fast_line_key_of_every_character() -> None:
 
 
 def test_boilerplate_fast_plain_breaks_are_caseless_word_breaks() -> None:
-    for cp in bp._PLAIN_BREAKS:
-        assert chr(cp).casefold() == chr(cp) and not re.match(r"\w", chr(cp))
+    for c in bp._BREAK_CHARS:
+        assert c.casefold() == c and not re.match(r"\w", c)
+        assert bp._PLAIN_BREAKS.sub(" ", f"a{c}b") == "a b"
 
 
 @given(
