@@ -188,6 +188,17 @@ def test_guess_language_counts_no_word_its_sample_cuts() -> None:
     assert _head("ab cd", 2) == "ab"  # the cut falls between words
 
 
+def test_guess_language_takes_a_weak_ukrainian_guess_for_russian() -> None:
+    # two Ukrainian function words and a lead of one, read on to LONG_SAMPLE: the family's
+    # pseudo-Russian texts that woke the translation stage; real Ukrainian is a sure guess
+    weak = "Кроот і брысь на дрюм. " + "гвымр слют дрюм " * 150  # noqa: RUF001
+    assert _guess(_head(weak, SAMPLE))[:2] == ("uk", 2)
+    assert guess_language(weak) == "ru"
+    assert guess_language(weak[:SAMPLE]) == "ru"
+    sure = "Він сказав, що це не так, і що він не знає, як це було. " * 8  # noqa: RUF001
+    assert guess_language(sure) == "uk"
+
+
 def test_anchors_agree_across_scripts_and_number_formats() -> None:
     assert skeleton("Путин") == skeleton("Putin") == skeleton("Poutine")
     assert skeleton("Зеленский") == skeleton("Zelensky")
