@@ -148,10 +148,6 @@ def _norms(
     return norms
 
 
-#: Pairs of articles generated at once by ``_key_pairs`` (bounds its transient memory).
-_PAIR_CHUNK = 1 << 22
-
-
 def _key_pairs(
     owner: NDArray[np.int64],
     starts: NDArray[np.int64],
@@ -162,40 +158,56 @@ def _key_pairs(
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Each pair (i < j, code ``i * n + j``) of the articles that hold a key (a run of
     ``owner`` from ``starts``, ``df`` long) in two known languages, with that key's
-    ``weight``, the keys in order (``bincount`` then sums each pair's keys in key order), a
-    chunk of keys at a time."""
-    n = len(lang_of)
-    per_key = df * (df - 1) // 2
-    ends = np.cumsum(per_key)
-    codes: list[NDArray[np.int64]] = []
-    weights: list[NDArray[np.float64]] = []
-    lo = 0
-    while lo < len(df):
-        hi = max(int(np.searchsorted(ends, ends[lo] - per_key[lo] + _PAIR_CHUNK, "right")), lo + 1)
-        i, j, key = _runs_pairs(starts[lo:hi], df[lo:hi])
-        a, b = owner[i], owner[j]
-        cross = (lang_of[a] != lang_of[b]) & known[a] & known[b]
-        codes.append(a[cross] * n + b[cross])
-        weights.append(weight[lo:hi][key[cross]])
-        lo = hi
-    if not codes:
+    ``weight``, the keys in order (``bincount`` then sums each pair's keys in key order).
+
+    A pair in two languages has an article outside the commonest one, so only those holders'
+    pairs are walked: a key of one German and 199 English articles costs 199 steps, not the
+    19,701 of every pair of its holders (the family's `real` corpus)."""
+    if not len(df):
         return np.empty(0, np.int64), np.empty(0)
-    return np.concatenate(codes), np.concatenate(weights)
+    majority = np.bincount(lang_of[known]).argmax()
+    minority = (known & (lang_of != majority))[owner]
+    codes, key = _cross_pairs(owner, starts, df, minority, lang_of, known)
+    return codes, weight[key]
 
 
-def _runs_pairs(
-    starts: NDArray[np.int64], df: NDArray[np.int64]
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
-    """The positions (i < j) of every pair inside each run (``df`` long from ``starts``), runs
-    in order, and the run of each pair: the runs' ``np.triu_indices`` in one pass."""
-    d = np.repeat(df, df)  # per position: its run's length and its place in the run
-    place = np.arange(len(d)) - np.repeat(np.cumsum(df) - df, df)
-    later = d - 1 - place  # partners after each position
-    i = np.repeat(np.repeat(starts, df) + place, later)
-    first = np.repeat(np.cumsum(later) - later, later)
-    j = i + 1 + np.arange(len(i)) - first
-    key = np.repeat(np.repeat(np.arange(len(df)), df), later)
-    return i, j, key
+@nb.njit(cache=True)
+def _cross_pairs(
+    owner: NDArray[np.int64],
+    starts: NDArray[np.int64],
+    df: NDArray[np.int64],
+    minority: NDArray[np.bool_],
+    lang_of: NDArray[np.int64],
+    known: NDArray[np.bool_],
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:  # pragma: no cover
+    """The codes of ``_key_pairs`` and each one's key (run), runs in order. Each unordered pair
+    of places in a run is met once: from its minority place, or from the first of two."""
+    n = lang_of.size
+    total = 0
+    for step in range(2):
+        if step == 1:
+            codes = np.empty(total, np.int64)
+            keys = np.empty(total, np.int64)
+        k = 0
+        for r in range(starts.size):
+            lo = starts[r]
+            hi = lo + df[r]
+            for p in range(lo, hi):
+                if not minority[p]:
+                    continue
+                a = owner[p]
+                for q in range(lo, hi):
+                    if q == p or (q < p and minority[q]):
+                        continue
+                    b = owner[q]
+                    if not known[b] or lang_of[a] == lang_of[b]:
+                        continue
+                    if step == 1:
+                        codes[k] = owner[min(p, q)] * n + owner[max(p, q)]
+                        keys[k] = r
+                    k += 1
+        total = k
+    return codes, keys
 
 
 def _mixed(
