@@ -13,7 +13,7 @@ import os
 import time
 
 from newsdedup import Config
-from newsdedup.store.index import Index
+from newsdedup.store.index import Index, file_bytes
 from newsdedup.synth import generate_corpus
 
 
@@ -25,10 +25,6 @@ def _written() -> int:
             return next(int(line.split()[1]) for line in fh if line.startswith("wchar:"))
     except (OSError, StopIteration):
         return 0
-
-
-def _file_bytes(path: str) -> int:
-    return sum(os.path.getsize(path + s) for s in ("", "-wal") if os.path.exists(path + s))
 
 
 def main() -> None:
@@ -62,14 +58,14 @@ def main() -> None:
         # what the first reader after the run pays (topics are stale); no-op before they were
         getattr(index, "refresh_topics", lambda: None)()
         topics = time.perf_counter() - start - seconds
-        file_bytes = _file_bytes(args.db)
+        size = file_bytes(args.db)
         compacted = index.compact() if args.compact else None
     n = args.docs - args.batch
     print(
         f"{n / seconds:.1f} articles/s ({1000 * cpu / n:.2f} CPU ms an article; "
         f"then {topics:.2f} s for the topics' first read; load {os.getloadavg()[0]:.1f}); "
         f"{written / n / 1e3:.1f} KB written an article; file "
-        f"{file_bytes / args.docs / 1e3:.2f} KB an article"
+        f"{size / args.docs / 1e3:.2f} KB an article"
     )
     if compacted is not None:
         print(

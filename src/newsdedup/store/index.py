@@ -49,7 +49,7 @@ from newsdedup.store.story_topics import refresh_topics, topics_stale
 from newsdedup.store.translations import QueryFeatures, translation_of
 from newsdedup.types import Article, Kind, Story, TranslationScores
 
-__all__ = ["Index"]
+__all__ = ["Index", "file_bytes"]
 
 #: Runs of fewer articles are fingerprinted on the calling thread alone (as ``query`` does):
 #: for a few documents numba's thread pool costs more than it saves, and when the CPUs are
@@ -334,7 +334,7 @@ class Index:
             "topics": one("SELECT count(DISTINCT topic) FROM stories"),
             "story_edges": one("SELECT count(*) FROM story_edges"),
             "story_moves": one("SELECT count(*) FROM story_moves"),
-            "file_bytes": _size(self.path),
+            "file_bytes": file_bytes(self.path),
         }
 
     def compact(self) -> dict[str, float]:
@@ -347,7 +347,7 @@ class Index:
         transaction (readers go on; other writers wait), crash-safe like any other, and needs
         free disk of about twice the file while it runs: the copy SQLite builds and the log it
         writes the pages through. The results of every later read and add are unchanged."""
-        before, start = _size(self.path), time.perf_counter()
+        before, start = file_bytes(self.path), time.perf_counter()
         self.refresh_topics()  # the first read after adds would write them: do it before
         with self._lock:
             self._check_open()
@@ -355,7 +355,7 @@ class Index:
             self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             return {
                 "bytes_before": before,
-                "bytes_after": _size(self.path),
+                "bytes_after": file_bytes(self.path),
                 "seconds": round(time.perf_counter() - start, 3),
             }
 
@@ -407,7 +407,10 @@ def _sql_int(value: int) -> int:
     return max(0, min(int(value), 2**63 - 1))
 
 
-def _size(path: Path) -> int:
+def file_bytes(path: str | Path) -> int:
+    """An index file's bytes on disk: the file and its write-ahead log (what ``stats`` and
+    ``compact`` report, and benchmarks/bench_index_rate.py prints)."""
+    path = Path(path)
     return sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
 
 
