@@ -116,8 +116,7 @@ def _minority_runs(
     empty = np.empty(0, np.int64)
     if not known.any():
         return empty, empty, empty
-    majority = np.bincount(lang_of[known]).argmax()
-    minority = np.repeat(known & (lang_of != majority), sets.sizes)
+    minority = np.repeat(_minority(lang_of, known), sets.sizes)
     wanted = unique(sets.flat[minority])
     if not len(wanted):
         return empty, empty, empty
@@ -128,6 +127,12 @@ def _minority_runs(
     starts = np.flatnonzero(np.r_[True, which[1:] != which[:-1]])
     df = np.diff(np.r_[starts, len(which)])
     return owner, starts, df
+
+
+def _minority(lang_of: NDArray[np.int64], known: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Which articles are in a known language other than the commonest known one (some is)."""
+    minority: NDArray[np.bool_] = known & (lang_of != np.bincount(lang_of[known]).argmax())
+    return minority
 
 
 def _norms(
@@ -165,9 +170,7 @@ def _key_pairs(
     19,701 of every pair of its holders (the family's `real` corpus)."""
     if not len(df):
         return np.empty(0, np.int64), np.empty(0)
-    majority = np.bincount(lang_of[known]).argmax()
-    minority = (known & (lang_of != majority))[owner]
-    codes, key = _cross_pairs(owner, starts, df, minority, lang_of, known)
+    codes, key = _cross_pairs(owner, starts, df, _minority(lang_of, known)[owner], lang_of, known)
     return codes, weight[key]
 
 
