@@ -3,6 +3,7 @@ article with no translation stays alone; a corpus in one language never runs the
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdedup import Article, Config, Kind, find_copies, find_stories
+from newsdedup.fingerprint import anchors
 from newsdedup.fingerprint.anchors import (
     LONG_SAMPLE,
     SAMPLE,
@@ -186,6 +188,23 @@ def test_guess_language_counts_no_word_its_sample_cuts() -> None:
     assert _head(text, SAMPLE) == head.rstrip()
     assert _head("a b", 10) == "a b" and _head("ab cd", 4) == "ab" and _head("abcd", 2) == "ab"
     assert _head("ab cd", 2) == "ab"  # the cut falls between words
+
+
+@settings(max_examples=300)
+@given(
+    st.text(
+        alphabet=st.one_of(
+            st.sampled_from(list(" \t\n\u00a0\u2028\x1c.,;:!?()[]\"'«»„“”‘’-–—/")),  # noqa: RUF001
+            st.sampled_from(list("aZи ДёШ语")),
+            st.characters(),
+        )
+    )
+)
+def test_sample_words_are_the_runs_between_spaces_and_cling(text: str) -> None:
+    # the words a regex of the runs found before sample_words split on spaces instead
+    runs = re.compile("[^\\s" + re.escape(anchors._CLING) + "]+")
+    low = text.lower()
+    assert anchors.sample_words(low) == set(runs.findall(low))
 
 
 def test_guess_language_takes_a_weak_ukrainian_guess_for_russian() -> None:
