@@ -197,7 +197,6 @@ PATTERNS: dict[str, re.Pattern[str]] = {
 _SEARCHED = ("chat_widget", "cookie_notice")
 _SEARCHED_WORDS = ("help", "anything", "chat", "online", "support", "cookie")
 
-
 #: Patterns tested on lines of any length; the others only on lines of at most _SHORT words.
 _ANY_LENGTH = ("asset_caption", "media_control")
 
