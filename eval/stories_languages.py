@@ -35,11 +35,13 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from translations import DEFAULT, load
 
 from newsdedup import Article, Config, find_stories
 from newsdedup.metrics import bcubed, cluster_pairs, pair_score
 
-DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "wmt-news-dev"
 LABELS = Path(__file__).resolve().parent / "data" / "wmt_events.json"
 
 Pair = tuple[str, str]
@@ -67,8 +69,7 @@ def main() -> int:
     if not (args.data / "docs.jsonl").is_file():
         print(f"no WMT development set at {args.data} (see ../shared/data/README.md)")
         return 1
-    rows = [json.loads(line) for line in (args.data / "docs.jsonl").open(encoding="utf-8")]
-    truth: dict[str, str] = json.loads((args.data / "truth.json").read_text(encoding="utf-8"))
+    rows, truth = load(args.data)
     labels = json.loads(LABELS.read_text(encoding="utf-8"))
 
     articles = [Article(id=r["id"], text=r["text"], title=r.get("title") or None) for r in rows]
