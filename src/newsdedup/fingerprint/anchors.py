@@ -240,7 +240,7 @@ def guess_language(text: str) -> str:
     "to", "a", "do", "by" are English words too) is checked on the first ``LONG_SAMPLE``
     characters, and replaced only where those settle another by the same test. Few articles
     need it; a sample with no function word at all is not read on (more text of pseudo-words
-    or jargon only finds chance words). A weak Ukrainian guess is Russian (``_SCRIPT_DEFAULT``)."""
+    or jargon only finds chance words). A weak Cyrillic guess is Russian (``_CYRILLIC_DEFAULT``)."""
     lang, hits, lead = _guess(_head(text, SAMPLE))
     if not hits or _sure(hits, lead):
         return lang
@@ -248,16 +248,16 @@ def guess_language(text: str) -> str:
         again, hits, lead = _guess(_head(text, LONG_SAMPLE))
         if _sure(hits, lead):
             return again
-    return _SCRIPT_DEFAULT.get(lang, lang)
+    return _CYRILLIC_DEFAULT if lang in _CYRILLIC else lang
 
 
-#: A weak guess of a language that shares its script and most function words with a commoner
-#: one falls back to that one, as a Cyrillic sample with no function word at all does (_guess):
-#: pseudo-Russian texts of the benchmark family read as Ukrainian on two function words and a
-#: lead of one (7 of 200,000, every one weak), which made a corpus of one language pay for the
-#: translation stage. Every Ukrainian article of the WMT set is a sure guess (eval/translations.py
-#: prints the same figures with and without this).
-_SCRIPT_DEFAULT = {"uk": "ru"}
+#: The function-word languages written in Cyrillic, and the one a Cyrillic text is taken for
+#: when its function words do not settle it: none seen, or a weak guess (pseudo-Russian texts of
+#: the benchmark family read as Ukrainian on two function words and a lead of one, 7 of
+#: 200,000, every one weak, which made a corpus of one language pay for the translation stage).
+#: Every Ukrainian article of the WMT set is a sure guess (eval/translations.py prints the same
+#: figures with and without the weak case).
+_CYRILLIC, _CYRILLIC_DEFAULT = ("ru", "uk"), "ru"
 
 
 def _head(text: str, n: int) -> str:
@@ -304,7 +304,7 @@ def _guess(sample: str) -> tuple[str, int, int]:
     words = sample_words(low)
     best, most, runner_up = "", 1, 0
     for lang, function_words in _function_sets():
-        if (lang in ("ru", "uk")) != bool(script):
+        if (lang in _CYRILLIC) != bool(script):
             continue
         hits = len(function_words.intersection(words))
         if hits > most or (hits == most and lang == "en" and best):
@@ -312,5 +312,5 @@ def _guess(sample: str) -> tuple[str, int, int]:
         else:
             runner_up = max(runner_up, hits)
     if not best:
-        return ("ru" if script else ""), 0, 0
+        return (_CYRILLIC_DEFAULT if script else ""), 0, 0
     return best, most, most - runner_up
