@@ -5,6 +5,7 @@ overlaps are bit for bit those of counting every key of every article, the code 
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 import numpy as np
@@ -15,10 +16,6 @@ from numpy.typing import NDArray
 from newsdedup.config import TranslateConfig
 from newsdedup.relate import translate_anchors as ta
 
-# ``_key_pairs`` before it walked only the minority's pairs: every pair of a key's holders,
-# a chunk of pairs at a time
-_PAIR_CHUNK = 1 << 22
-
 
 def _all_key_pairs(
     owner: NDArray[np.int64],
@@ -28,42 +25,19 @@ def _all_key_pairs(
     lang_of: NDArray[np.int64],
     known: NDArray[np.bool_],
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """Each pair (i < j, code ``i * n + j``) of the articles that hold a key (a run of
-    ``owner`` from ``starts``, ``df`` long) in two known languages, with that key's
-    ``weight``, the keys in order (``bincount`` then sums each pair's keys in key order), a
-    chunk of keys at a time."""
+    """``_key_pairs`` before it walked only the minority's pairs: every pair of places i < j
+    in each key's run of ``owner``, keys in order, kept where its two articles are in two known
+    languages (code ``owner[i] * n + owner[j]``, with that key's ``weight``)."""
     n = len(lang_of)
-    per_key = df * (df - 1) // 2
-    ends = np.cumsum(per_key)
-    codes: list[NDArray[np.int64]] = []
-    weights: list[NDArray[np.float64]] = []
-    lo = 0
-    while lo < len(df):
-        hi = max(int(np.searchsorted(ends, ends[lo] - per_key[lo] + _PAIR_CHUNK, "right")), lo + 1)
-        i, j, key = _runs_pairs(starts[lo:hi], df[lo:hi])
-        a, b = owner[i], owner[j]
-        cross = (lang_of[a] != lang_of[b]) & known[a] & known[b]
-        codes.append(a[cross] * n + b[cross])
-        weights.append(weight[lo:hi][key[cross]])
-        lo = hi
-    if not codes:
-        return np.empty(0, np.int64), np.empty(0)
-    return np.concatenate(codes), np.concatenate(weights)
-
-
-def _runs_pairs(
-    starts: NDArray[np.int64], df: NDArray[np.int64]
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
-    """The positions (i < j) of every pair inside each run (``df`` long from ``starts``), runs
-    in order, and the run of each pair: the runs' ``np.triu_indices`` in one pass."""
-    d = np.repeat(df, df)  # per position: its run's length and its place in the run
-    place = np.arange(len(d)) - np.repeat(np.cumsum(df) - df, df)
-    later = d - 1 - place  # partners after each position
-    i = np.repeat(np.repeat(starts, df) + place, later)
-    first = np.repeat(np.cumsum(later) - later, later)
-    j = i + 1 + np.arange(len(i)) - first
-    key = np.repeat(np.repeat(np.arange(len(df)), df), later)
-    return i, j, key
+    codes: list[int] = []
+    weights: list[float] = []
+    for key, (start, count) in enumerate(zip(starts.tolist(), df.tolist(), strict=True)):
+        for i, j in itertools.combinations(range(start, start + count), 2):
+            a, b = int(owner[i]), int(owner[j])
+            if known[a] and known[b] and lang_of[a] != lang_of[b]:
+                codes.append(a * n + b)
+                weights.append(float(weight[key]))
+    return np.array(codes, np.int64), np.array(weights, np.float64)
 
 
 def _reference(
