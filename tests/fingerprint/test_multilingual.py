@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from newsdedup.fingerprint.multilingual import _model, encode_leads, lead, sentencepiece_model
+from newsdedup.fingerprint.multilingual import (
+    TAIL_BREAK,
+    _model,
+    encode_leads,
+    lead,
+    lead_and_tail,
+    sentencepiece_model,
+    split_lead_and_tail,
+    tail,
+)
 
 TEXTS = [
     "Die Europäische Zentralbank hat ihren Leitzins am Donnerstag angehoben.",
@@ -56,6 +67,32 @@ def test_multilingual_vectors_are_the_same_on_any_thread_count() -> None:
 def test_multilingual_lead_cuts_at_a_word() -> None:
     assert lead("one two three four", "Title", 9) == "Title\none two"
     assert lead("short", None, 100) == "short"
+
+
+def test_multilingual_tail_starts_at_a_whole_word() -> None:
+    assert tail("one two three four", 9) == "four"  # "hree four": from the next whole word
+    assert tail("one two three four  ", 10) == "three four"
+    assert tail("short", 300) == "short"
+    assert tail("anything", 0) == ""
+
+
+def test_multilingual_tail_counts_a_han_or_kana_character_as_three() -> None:
+    """A Japanese text says in 100 characters what English says in about 240: a tail of 30
+    takes 10 of them, and cuts inside a run with no spaces."""
+    ja = "P T Iによると、アディティアナート氏は述べた。" * 5
+    assert tail(ja, 30) == ja[-10:]
+    assert tail(ja, 31) == ja[-11:]
+
+
+@given(st.text(), st.text() | st.none(), st.integers(1, 50), st.integers(0, 50))
+def test_multilingual_lead_and_tail_split_back(
+    text: str, title: str | None, lead_chars: int, tail_chars: int
+) -> None:
+    """The one string the stage carries per article splits into the lead and the tail, a
+    break character in the text (untrusted input) included."""
+    head, end = split_lead_and_tail(lead_and_tail(text, title, lead_chars, tail_chars))
+    assert head == lead(text, title, lead_chars).replace(TAIL_BREAK, " ")
+    assert end == (tail(text, tail_chars).replace(TAIL_BREAK, " ") if tail_chars else "")
 
 
 def test_multilingual_torch_pass_gives_the_package_vectors() -> None:

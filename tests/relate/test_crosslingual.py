@@ -204,6 +204,8 @@ def test_crosslingual_compare_translation(other: str) -> None:
     assert found.scores["translation_score"] >= 0.7
     assert 0.0 < found.scores["translation_anchors"] <= 1.0
     assert ("translation_cosine" in found.scores) is (other is not CS)
+    assert ("translation_tail_cosine" in found.scores) is (other is not CS)
+    assert any("cosine of the tails" in r for r in found.reasons) is (other is not CS)
     assert found.reasons[0].startswith("languages: A en (guessed from the text), B ")
     assert any("nearest-neighbour margin" in r for r in found.reasons)
     assert len(found.passages) == 3

@@ -387,3 +387,45 @@ def test_anchor_candidates_are_every_pair_across_languages(
     assert sorted(map(tuple, pairs.tolist())) == sorted(expected)
     for (a, b), value in zip(map(tuple, pairs.tolist()), overlap.tolist(), strict=True):
         assert value == pytest.approx(expected[(a, b)])
+
+
+@pytest.mark.parametrize(
+    ("second", "tail_chars", "tail_below", "joined"),
+    [
+        ("end-b", 300, 9.0, False),  # the same opening, another ending: a report of the event
+        ("end-a", 300, 9.0, True),  # the same ending: a translation
+        ("", 300, 9.0, True),  # no tail to read (a stored lead from before tails)
+        ("end-b", 0, 9.0, True),  # the check off
+        ("end-b", 300, 0.5, True),  # a pair this strong is not checked
+    ],
+)
+def test_translate_a_pair_whose_tails_differ_is_no_translation(
+    second: str, tail_chars: int, tail_below: float, joined: bool
+) -> None:
+    """Another language's report of one event opens like the article and ends elsewhere,
+    where a translation ends as its original does; the tails are read only for a pair the
+    verdict found (eval/stories_crosslingual.py)."""
+    from newsdedup.config import TranslateConfig
+    from newsdedup.fingerprint.multilingual import DIM, TAIL_BREAK
+    from newsdedup.relate.translate import translation_pairs
+
+    axis = {"head": 0, "end-a": 1, "end-b": 2, "other": 3}
+    read: list[str] = []
+
+    def encode(texts: list[str]) -> np.ndarray:
+        read.extend(texts)
+        out = np.zeros((len(texts), DIM), np.float32)
+        for row, text in enumerate(texts):
+            out[row, axis[text]] = 1.0
+        return out
+
+    langs = ["en", "de", "en", "de"]
+    keys = [np.array(k, np.uint64) for k in ([1, 2, 3], [1, 2, 3], [7, 8], [8, 9])]
+    leads = [f"head{TAIL_BREAK}end-a", f"head{TAIL_BREAK}{second}"]
+    leads += [f"other{TAIL_BREAK}other"] * 2
+    config = TranslateConfig(tail_chars=tail_chars, tail_below=tail_below, encoder="all")
+    found = translation_pairs(langs, keys, leads, config, encode)
+    assert ((0, 1) in {(t.a, t.b) for t in found.pairs}) is joined
+    assert not any(TAIL_BREAK in text for text in read)  # the encoder reads a part, never both
+    tails = [t for t in read if t.startswith("end")]
+    assert len(tails) == (2 if tail_chars and second and tail_below > 1 else 0)

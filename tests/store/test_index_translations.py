@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from tests.relate.test_translate import DE, DE_OTHER, EN, EN_ALONE, FR
 
 from newsdedup import Article, Config, Kind, find_copies
-from newsdedup.fingerprint.multilingual import DIM
+from newsdedup.fingerprint.multilingual import DIM, TAIL_BREAK
 from newsdedup.relate import translate_query as query_stage
 from newsdedup.store import translations as stage
 from newsdedup.store.index import Index
@@ -210,6 +210,28 @@ def test_index_translations_a_file_of_schema_6_finds_them_at_its_next_add(
         index.add(articles[-1:])
         assert _held(index, [a.id for a in articles]) == _placement(find_copies(articles))
         assert Kind.TRANSLATION.value in {k for _, k in _held(index, ["en", "fr"]).values()}
+
+
+def test_index_translations_leads_stored_without_tails_are_made_again(tmp_path: Path) -> None:
+    """A file from before the stage read tails stored each lead alone: at its next add the
+    stage makes every representative's lead and tail again from the stored text, and the
+    groups are the batch's."""
+    articles = _corpus()
+    path = tmp_path / "old.db"
+    with Index(path, Config()) as index:
+        index.add(articles[:-1])
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "UPDATE languages SET lead = substr(lead, 1, instr(lead, char(31)) - 1) "
+            "WHERE instr(lead, char(31)) > 0"
+        )
+        assert conn.execute("SELECT count(*) FROM languages WHERE lead IS NOT NULL").fetchone()[0]
+    with Index(path, Config()) as index:
+        index.add(articles[-1:])
+        assert _held(index, [a.id for a in articles]) == _placement(find_copies(articles))
+    with sqlite3.connect(path) as conn:
+        leads = [r[0] for r in conn.execute("SELECT lead FROM languages WHERE lead IS NOT NULL")]
+    assert leads and all(TAIL_BREAK in lead for lead in leads)
 
 
 def test_index_translations_an_add_of_copies_alone_decides_nothing_again(

@@ -26,11 +26,10 @@ from numpy.typing import NDArray
 
 from newsdedup.config import TranslateConfig
 from newsdedup.fingerprint.anchors import anchor_key_sets
-from newsdedup.fingerprint.multilingual import lead
 from newsdedup.group.copies import Assignment
 from newsdedup.group.translations import Translations, translate_groups
 from newsdedup.processes import map_in_processes
-from newsdedup.relate.translate import Encoder, KeySets, anchored_text, language_of
+from newsdedup.relate.translate import Encoder, KeySets, anchored_text, encoder_input, language_of
 from newsdedup.types import Article
 
 __all__ = ["POOL_AFTER", "TranslationSide", "Translations"]  # Translations: group/translations
@@ -126,7 +125,7 @@ class TranslationSide:
         reps = reps[[bool(langs[d]) for d in reps.tolist()]].astype(np.int64)
         self._file.flush()
         keys = self._keys(reps)
-        leads = _Leads(self._file, self._kept, reps, self.config.lead_chars)
+        leads = _Leads(self._file, self._kept, reps, self.config)
         return translate_groups(
             langs, reps, keys, leads, rank, assignment, self.config, encode=self.encode
         )
@@ -168,13 +167,14 @@ def _batch_keys(task: Task, path: str) -> tuple[NDArray[np.uint64], NDArray[np.i
 
 
 class _Leads(Sequence[str]):
-    """The leads of the documents ``docs``, each made when asked for: the encoder reads only
-    its candidates'. The last batch read is kept (candidates come in document order)."""
+    """What the encoder may read of the documents ``docs`` (``encoder_input``), each made when
+    asked for: the encoder reads only its candidates'. The last batch read is kept
+    (candidates come in document order)."""
 
     def __init__(
-        self, file: IO[bytes], kept: list[Kept], docs: NDArray[np.int64], chars: int
+        self, file: IO[bytes], kept: list[Kept], docs: NDArray[np.int64], config: TranslateConfig
     ) -> None:
-        self._file, self._kept, self._docs, self._chars = file, kept, docs, chars
+        self._file, self._kept, self._docs, self._config = file, kept, docs, config
         self._firsts = np.array([k.first for k in kept], np.int64)
         self._at = -1  #: the batch read last, its bytes and titles
         self._data, self._titles = b"", list[str | None]()
@@ -195,4 +195,4 @@ class _Leads(Sequence[str]):
         if b != self._at:
             self._at, (self._data, self._titles) = b, kept.load(self._file)
         k = doc - kept.first
-        return lead(kept.text(self._data, k), self._titles[k], self._chars)
+        return encoder_input(kept.text(self._data, k), self._titles[k], self._config)

@@ -237,7 +237,11 @@ def _across(a: Article, b: Article, t: TranslateConfig) -> _Across | None:
     """The translation verdict on a pair in two known languages (None otherwise): the pair
     gates of relate/translate.py, with the anchor overlap as a plain cosine of the key sets."""
 
-    from newsdedup.fingerprint.multilingual import encode_leads, encoder_settings
+    from newsdedup.fingerprint.multilingual import (
+        encode_leads,
+        encoder_settings,
+        split_lead_and_tail,
+    )
     from newsdedup.relate.crosslingual import align_translation
     from newsdedup.relate.translate import ALPHABETIC, ENCODED, article_features, language_of
 
@@ -255,21 +259,31 @@ def _across(a: Article, b: Article, t: TranslateConfig) -> _Across | None:
     shared = len(np.intersect1d(keys_a, keys_b))
     anchors = shared / math.sqrt(len(keys_a) * len(keys_b)) if shared else 0.0
     read = lang_a in ENCODED and lang_b in ENCODED
-    cosine = math.nan
+    (head_a, tail_a), (head_b, tail_b) = split_lead_and_tail(lead_a), split_lead_and_tail(lead_b)
+    cosine = tail_cosine = math.nan
     if read:
-        vectors = encode([lead_a, lead_b])
+        tails = bool(tail_a.strip() and tail_b.strip())
+        vectors = encode([head_a, head_b, tail_a, tail_b] if tails else [head_a, head_b])
         cosine = float(vectors[0] @ vectors[1])
+        if tails:
+            tail_cosine = float(vectors[2] @ vectors[3])
     score = t.anchor_weight * anchors + (cosine if read else t.unread_cosine)
     if read:
-        gate = cosine >= t.min_cosine
+        gate = cosine >= t.min_cosine and not tail_cosine < t.min_tail_cosine
     else:
         gate = lang_a in ALPHABETIC and lang_b in ALPHABETIC and anchors >= t.min_anchor
     translation = gate and score >= t.min_score
     scores = {"translation_anchors": anchors, "translation_score": score}
     if read:
         scores["translation_cosine"] = cosine
+    if not math.isnan(tail_cosine):
+        scores["translation_tail_cosine"] = tail_cosine
     reasons = _across_reasons(
-        (a, b), (lang_a, lang_b), (cosine, anchors, score), translation=translation, t=t
+        (a, b),
+        (lang_a, lang_b),
+        (cosine, anchors, score, tail_cosine),
+        translation=translation,
+        t=t,
     )
     alignment = align_translation(a.text, b.text, lang_a=lang_a, lang_b=lang_b, encode=encode)
     return _Across(translation, scores, reasons, alignment)
@@ -278,7 +292,7 @@ def _across(a: Article, b: Article, t: TranslateConfig) -> _Across | None:
 def _across_reasons(
     articles: tuple[Article, Article],
     langs: tuple[str, str],
-    figures: tuple[float, float, float],
+    figures: tuple[float, float, float, float],
     *,
     translation: bool,
     t: TranslateConfig,
@@ -286,7 +300,7 @@ def _across_reasons(
     """Why a pair in two languages is, or is not, a translation: the gates, figure by figure."""
     from newsdedup.relate.translate import ALPHABETIC, ENCODED
 
-    cosine, anchors, score = figures
+    cosine, anchors, score, tail_cosine = figures
     told = ["given" if x.lang else "guessed from the text" for x in articles]
     lines = [
         f"languages: A {langs[0]} ({told[0]}), B {langs[1]} ({told[1]}): judged by the "
@@ -300,6 +314,13 @@ def _across_reasons(
             f"encoder cosine of the leads (title and {t.lead_chars} characters) {cosine:.3f}: "
             f"{ok} >= {t.min_cosine}"
         )
+        if not math.isnan(tail_cosine):
+            ok = "passes" if tail_cosine >= t.min_tail_cosine else "fails"
+            lines.append(
+                f"encoder cosine of the tails (last {t.tail_chars} characters) "
+                f"{tail_cosine:.3f}: {ok} >= {t.min_tail_cosine} (a report of the same event "
+                "in another language opens alike but ends elsewhere)"
+            )
     else:
         unread = ", ".join(lg for lg in langs if lg not in ENCODED)
         alpha = all(lg in ALPHABETIC for lg in langs)

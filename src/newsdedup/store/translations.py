@@ -40,13 +40,19 @@ from numpy.typing import NDArray
 
 from newsdedup.config import Config, TranslateConfig
 from newsdedup.fingerprint.anchors import anchor_keys_batch
-from newsdedup.fingerprint.multilingual import DIM, encode_leads, encoder_settings, lead
+from newsdedup.fingerprint.multilingual import DIM, TAIL_BREAK, encode_leads, encoder_settings
 from newsdedup.group.copies import Assignment
 from newsdedup.group.representative import priority_ranks
 from newsdedup.group.translations import translate_groups
 from newsdedup.ids import group_id
 from newsdedup.relate.kind import KIND_CODES
-from newsdedup.relate.translate import Encoder, anchored_text, article_features, language_of
+from newsdedup.relate.translate import (
+    Encoder,
+    anchored_text,
+    article_features,
+    encoder_input,
+    language_of,
+)
 from newsdedup.relate.translate_query import StoredAnchors, query_pairs, stored_anchors
 from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.store.rows import select_in
@@ -218,7 +224,7 @@ def _keys(
     """The anchor keys of ``seqs``: stored, or found with the lead from the stored text and
     stored (a representative of an index that was in one language, or a member that became
     one)."""
-    stored = dict(select_in(conn, "SELECT seq, keys FROM languages WHERE seq IN ({marks})", seqs))
+    stored = dict(select_in(conn, _stored_keys(config), seqs))
     missing = [s for s in seqs if stored.get(s) is None]
     rows = select_in(
         conn,
@@ -243,7 +249,19 @@ def _stored_features(
         batch = rows[start : start + _BATCH]
         keys = anchor_keys_batch([anchored_text(text, title) for _, title, text in batch])
         for (seq, title, text), own in zip(batch, keys, strict=True):
-            yield seq, own, lead(text, title, config.lead_chars)
+            yield seq, own, encoder_input(text, title, config)
+
+
+def _stored_keys(config: TranslateConfig) -> str:
+    """The query of the stored (seq, keys) of some seqs: keys as NULL (to be found again,
+    with the lead) where the stored lead lacks the tail the stage reads (a file from before
+    tails: ``lead_and_tail``)."""
+    if not config.tail_chars:
+        return "SELECT seq, keys FROM languages WHERE seq IN ({marks})"
+    return (
+        f"SELECT seq, CASE WHEN instr(lead, char({ord(TAIL_BREAK)})) > 0 THEN keys END "
+        "FROM languages WHERE seq IN ({marks})"
+    )
 
 
 #: Stored articles keyed at once.
@@ -416,8 +434,7 @@ class QueryFeatures:
         """``_keys`` read only, each seq's once: those not stored are found from the stored
         text (with their leads)."""
         todo = [s for s in seqs if s not in self._keys]
-        sql = "SELECT seq, keys FROM languages WHERE seq IN ({marks})"
-        stored = dict(select_in(conn, sql, todo))
+        stored = dict(select_in(conn, _stored_keys(config), todo))
         missing = [s for s in todo if stored.get(s) is None]
         sql = "SELECT seq, title, newsdedup_text(text) FROM articles WHERE seq IN ({marks})"
         for seq, keys, first in _stored_features(select_in(conn, sql, missing), config):
