@@ -40,6 +40,19 @@ def _groups(result: pipeline.RunResult) -> set[frozenset[str]]:
     return {frozenset(m.id for m in g.members) for g in result.groups}
 
 
+@pytest.mark.parametrize("field", ["groups", "corpus", "rejects", "assignments", "stories"])
+def test_run_refuses_an_output_of_no_format_before_reading(
+    corpus_file: Path, tmp_path: Path, read_calls: list[tuple[object, ...]], field: str
+) -> None:
+    """A run of a million articles must not fail at its last step: an output whose extension
+    names no format is refused before anything is read, and nothing is written."""
+    paths = {"groups": tmp_path / "g.jsonl", field: tmp_path / f"{field}.txt"}
+    with pytest.raises(ConfigError, match=f"{field}.txt"):
+        run([corpus_file], Outputs(**paths))
+    assert read_calls == []
+    assert [p.name for p in tmp_path.iterdir()] == [corpus_file.name]
+
+
 def test_run_reads_once_and_writes_every_output(
     corpus_file: Path, tmp_path: Path, read_calls: list[tuple[object, ...]]
 ) -> None:

@@ -27,7 +27,7 @@ from newsdedup.relate.translate import language_of
 from newsdedup.report import Report
 from newsdedup.spill import Spill
 from newsdedup.types import Article, Group, Result, Stats, StoryResult
-from newsdedup.write import sibling, write_corpus, write_groups, write_rejects
+from newsdedup.write import output_format, sibling, write_corpus, write_groups, write_rejects
 from newsdedup.write.stories import write_assignments, write_stories
 from newsdedup.write.story_report import write_story_report
 
@@ -98,6 +98,20 @@ def read_inputs(inputs: Sequence[PathLike], config: Config, report: Report) -> I
     )
 
 
+def _check_formats(outputs: Outputs) -> None:
+    """Raise ConfigError for an output whose extension names no format before reading
+    anything: a run of a million articles should not fail at its last step."""
+    for path in (
+        outputs.groups,
+        outputs.corpus,
+        outputs.rejects,
+        outputs.assignments,
+        outputs.stories,
+    ):
+        if path is not None:
+            output_format(path)
+
+
 def run(
     inputs: Sequence[PathLike],
     outputs: Outputs | None = None,
@@ -119,6 +133,7 @@ def run(
     """
     config = config or Config()
     outputs = outputs or Outputs()
+    _check_formats(outputs)
     started = time.perf_counter()
     if index is not None:
         done = _into_index(index, inputs, config, progress)
