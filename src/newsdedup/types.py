@@ -264,7 +264,7 @@ class Stats:
     low_overlap_pairs: int = 0
     languages: int = 0  #: languages the translation stage saw (0: it did not run)
     translation_candidates: int = 0  #: pairs across languages it scored
-    encoded: int = 0  #: articles the multilingual encoder read
+    encoded: int = 0  #: passages the multilingual encoder read (leads, and tails it checked)
     translation_pairs: int = 0  #: pairs of articles it found to be translations
     seconds: dict[str, float] = field(default_factory=dict)
 

@@ -35,7 +35,7 @@ class Translations:
     pairs: tuple[Translation, ...] = ()
     via: dict[int, tuple[int, int]] = field(default_factory=dict)
     candidates: int = 0  #: pairs across languages scored
-    encoded: int = 0  #: articles the encoder read
+    encoded: int = 0  #: leads and tails the encoder read
 
     @property
     def languages(self) -> int:

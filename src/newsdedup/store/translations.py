@@ -79,7 +79,7 @@ class TranslationUpdate:
     languages: int = 0  #: known languages in the index
     representatives: int = 0  #: copy-group representatives the stage decided over
     candidates: int = 0  #: pairs across languages scored
-    encoded: int = 0  #: leads the encoder read in this add (the others were stored)
+    encoded: int = 0  #: leads and tails the encoder read in this add (the others were stored)
     pairs: int = 0  #: translation pairs found
     changed: set[int] = field(default_factory=set)  #: articles whose group row was written
 
