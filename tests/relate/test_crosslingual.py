@@ -212,6 +212,36 @@ def test_crosslingual_compare_translation(other: str) -> None:
     assert {p["quoted"] for p in found.passages} == {0.0}
 
 
+#: A German report of the ECB's rate rise from ``tests/relate/test_translate.py``: the same
+#: opening, then the market's reaction, which the English article does not tell.
+DE_SAME_EVENT = (
+    "Die Europäische Zentralbank hat ihren Leitzins am Donnerstag um 0,75 Prozentpunkte "
+    "angehoben, die größte Erhöhung in ihrer Geschichte. An der Frankfurter Börse legte der DAX "
+    "daraufhin um 1,2 Prozent auf 12.800 Punkte zu, angeführt von Bankaktien; Händler sprachen "
+    "von Erleichterung. Der Euro gewann gegenüber dem Dollar einen halben Cent. Am Nachmittag "
+    "gaben die Kurse einen Teil der Gewinne wieder ab, als in New York die Ölpreise fielen."
+)
+
+
+def test_crosslingual_compare_tells_a_same_event_report_by_its_ending() -> None:
+    """The lead gate passes (cosine over 0.4, score over 0.7): only the tails, which tell
+    different things, keep this report from being taken for a translation."""
+    from tests.relate.test_translate import EN as ECB_EN
+
+    from newsdedup import Config
+
+    a, b = Article(id="en", text=ECB_EN), Article(id="de", text=DE_SAME_EVENT)
+    found = compare(a, b)
+    assert found.kind is not Kind.TRANSLATION
+    assert found.scores["translation_cosine"] >= 0.4
+    assert found.scores["translation_score"] >= 0.7
+    assert found.scores["translation_tail_cosine"] < 0.3
+    assert any("cosine of the tails" in r and "fails" in r for r in found.reasons)
+    unchecked = compare(a, b, Config().override({"translate.tail_chars": "0"}))
+    assert unchecked.kind is Kind.TRANSLATION
+    assert "translation_tail_cosine" not in unchecked.scores
+
+
 def test_crosslingual_compare_unrelated_other_language() -> None:
     found = compare(Article(id="en", text=EN, lang="en"), Article(id="de", text=DE_OTHER))
     assert found.kind is Kind.UNRELATED

@@ -269,7 +269,8 @@ def _across(a: Article, b: Article, t: TranslateConfig) -> _Across | None:
             tail_cosine = float(vectors[2] @ vectors[3])
     score = t.anchor_weight * anchors + (cosine if read else t.unread_cosine)
     if read:
-        gate = cosine >= t.min_cosine and not tail_cosine < t.min_tail_cosine
+        doubtful = score < t.tail_below and tail_cosine < t.min_tail_cosine
+        gate = cosine >= t.min_cosine and not doubtful
     else:
         gate = lang_a in ALPHABETIC and lang_b in ALPHABETIC and anchors >= t.min_anchor
     translation = gate and score >= t.min_score
@@ -315,11 +316,16 @@ def _across_reasons(
             f"{ok} >= {t.min_cosine}"
         )
         if not math.isnan(tail_cosine):
-            ok = "passes" if tail_cosine >= t.min_tail_cosine else "fails"
+            if score >= t.tail_below:
+                ok = f"not needed at a score of {t.tail_below} or more"
+            else:
+                ok = ("passes" if tail_cosine >= t.min_tail_cosine else "fails") + (
+                    f" >= {t.min_tail_cosine}"
+                )
             lines.append(
                 f"encoder cosine of the tails (last {t.tail_chars} characters) "
-                f"{tail_cosine:.3f}: {ok} >= {t.min_tail_cosine} (a report of the same event "
-                "in another language opens alike but ends elsewhere)"
+                f"{tail_cosine:.3f}: {ok} (a report of the same event in another language "
+                "opens alike but ends elsewhere)"
             )
     else:
         unread = ", ".join(lg for lg in langs if lg not in ENCODED)

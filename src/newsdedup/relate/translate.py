@@ -21,10 +21,10 @@ Here each article in a corpus of several languages is matched against the others
    an article with no translation in the corpus has no partner that wins clearly;
 4. confirmation: where the encoder reads both languages and the score is under
    ``tail_below``, the two texts' tails (``tail_chars``) must be alike too
-   (``min_tail_cosine``). Another language's report of
-   the same event, with no translation of either in the corpus, wins clearly as often as a
-   translation does (eval/stories_crosslingual.py): its lead tells the same who, what and
-   where, but it ends elsewhere.
+   (``min_tail_cosine``). Another language's report of the same event, with no translation
+   of either in the corpus, wins clearly as often as a translation does
+   (eval/stories_crosslingual.py): its lead tells the same who, what and where, but it ends
+   elsewhere.
 
 Figures were chosen on half of the WMT development set; eval/translations.py reports the other.
 """
