@@ -41,7 +41,8 @@ def _hash(text: str) -> int:
 
 
 def load(path: Path) -> tuple[list[dict[str, str]], dict[str, str]]:
-    rows = [json.loads(line) for line in (path / "docs.jsonl").open(encoding="utf-8")]
+    with (path / "docs.jsonl").open(encoding="utf-8") as lines:
+        rows = [json.loads(line) for line in lines]
     truth = json.loads((path / "truth.json").read_text(encoding="utf-8"))
     return rows, truth
 
