@@ -127,11 +127,10 @@ def tail(text: str, chars: int) -> str:
 def lead_and_tail(text: str, title: str | None, lead_chars: int, tail_chars: int) -> str:
     """What the encoder may read of an article, in one string: its ``lead`` and, after
     ``TAIL_BREAK``, its ``tail`` (none when ``tail_chars`` is 0)."""
-    head = lead(text, title, lead_chars)
+    head = lead(text, title, lead_chars).replace(TAIL_BREAK, " ")
     if not tail_chars:
-        return head.replace(TAIL_BREAK, " ")
-    end = tail(text, tail_chars)
-    return f"{head.replace(TAIL_BREAK, ' ')}{TAIL_BREAK}{end.replace(TAIL_BREAK, ' ')}"
+        return head
+    return f"{head}{TAIL_BREAK}{tail(text, tail_chars).replace(TAIL_BREAK, ' ')}"
 
 
 def split_lead_and_tail(both: str) -> tuple[str, str]:

@@ -243,7 +243,13 @@ def _across(a: Article, b: Article, t: TranslateConfig) -> _Across | None:
         split_lead_and_tail,
     )
     from newsdedup.relate.crosslingual import align_translation
-    from newsdedup.relate.translate import ALPHABETIC, ENCODED, article_features, language_of
+    from newsdedup.relate.translate import (
+        ALPHABETIC,
+        ENCODED,
+        article_features,
+        language_of,
+        tails_disagree,
+    )
 
     lang_a, lang_b = language_of(a), language_of(b)
     if not t.enabled or not lang_a or not lang_b or lang_a == lang_b:
@@ -269,8 +275,7 @@ def _across(a: Article, b: Article, t: TranslateConfig) -> _Across | None:
             tail_cosine = float(vectors[2] @ vectors[3])
     score = t.anchor_weight * anchors + (cosine if read else t.unread_cosine)
     if read:
-        doubtful = score < t.tail_below and tail_cosine < t.min_tail_cosine
-        gate = cosine >= t.min_cosine and not doubtful
+        gate = cosine >= t.min_cosine and not tails_disagree(score, tail_cosine, t)
     else:
         gate = lang_a in ALPHABETIC and lang_b in ALPHABETIC and anchors >= t.min_anchor
     translation = gate and score >= t.min_score

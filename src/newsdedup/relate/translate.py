@@ -31,6 +31,7 @@ Figures were chosen on half of the WMT development set; eval/translations.py rep
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -58,6 +59,7 @@ __all__ = [
     "encoder_input",
     "judge_candidates",
     "language_of",
+    "tails_disagree",
     "translation_pairs",
 ]
 
@@ -259,18 +261,26 @@ def _confirmed_by_tails(
     if not config.tail_chars or not found:
         return found, 0
     doubtful = [t for t in found if read[t.a] and read[t.b] and t.score < config.tail_below]
-    ends = {d: split_lead_and_tail(leads[d])[1] for t in doubtful for d in (t.a, t.b)}
-    checked = {(t.a, t.b) for t in doubtful if ends[t.a].strip() and ends[t.b].strip()}
-    wanted = sorted({d for pair in checked for d in pair})
+    # in document order: an executor's leads may be read a batch of documents at a time
+    members = sorted({d for t in doubtful for d in (t.a, t.b)})
+    ends = {d: split_lead_and_tail(leads[d])[1] for d in members}
+    checked = [t for t in doubtful if ends[t.a].strip() and ends[t.b].strip()]
+    wanted = sorted({d for t in checked for d in (t.a, t.b)})
     if not wanted:
         return found, 0
     rows = dict(zip(wanted, encode([ends[d] for d in wanted]), strict=True))
+    cosine = {(t.a, t.b): float(rows[t.a] @ rows[t.b]) for t in checked}
     out = [
-        t
-        for t in found
-        if (t.a, t.b) not in checked or float(rows[t.a] @ rows[t.b]) >= config.min_tail_cosine
+        t for t in found if not tails_disagree(t.score, cosine.get((t.a, t.b), math.nan), config)
     ]
     return out, len(wanted)
+
+
+def tails_disagree(score: float, tail_cosine: float, config: TranslateConfig) -> bool:
+    """Whether a pair the encoder reads in both languages fails step 4: it scores under
+    ``tail_below`` and its tails' cosine is under ``min_tail_cosine`` (NaN, a side with no
+    tail: not held against it). ``compare`` applies the same rule to a lone pair."""
+    return score < config.tail_below and tail_cosine < config.min_tail_cosine
 
 
 def _open_by_anchors(
