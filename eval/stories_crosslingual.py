@@ -105,35 +105,29 @@ def main() -> int:
         totals["articles"] += len(copy)
         totals["grouped"] += sum(sizes[c] > 1 for c in copy.values())
         lang = {g: r["lang"] for g, r in chosen.items()}
-        hit = {"cross": 0, "mono": 0}
+        this: Counter[str] = Counter()  # this draw's counts
         for a, b in itertools.combinations(sorted(chosen), 2):
             where = "cross" if lang[a] != lang[b] else "mono"
             pair = (a, b)
             together = story[a] == story[b]
-            totals[f"{where} gold"] += pair in same
-            if pair in same and together:
-                totals[f"{where} found"] += 1
-                hit[where] += 1
+            this[f"{where} gold"] += pair in same
+            this[f"{where} found"] += pair in same and together
             if together and pair not in unsure:
-                totals[f"{where} joined"] += 1
-                totals[f"{where} joined near"] += pair in near
+                this[f"{where} joined"] += 1
+                this[f"{where} joined near"] += pair in near
             if copy[a] == copy[b]:
-                totals[f"{where} copy"] += 1
-                totals[f"{where} copy same event"] += pair in same
-        gold = sum(1 for a, b in same if a in chosen and b in chosen and lang[a] != lang[b])
-        joined = sum(
-            1
-            for a, b in itertools.combinations(sorted(chosen), 2)
-            if lang[a] != lang[b] and story[a] == story[b] and (a, b) not in unsure
-        )
-        if gold:
-            spread["recall"].append(hit["cross"] / gold)
-        if joined:
-            spread["precision"].append(hit["cross"] / joined)
+                this[f"{where} copy"] += 1
+                this[f"{where} copy same event"] += pair in same
+        totals.update(this)
+        if this["cross gold"]:
+            spread["recall"].append(this["cross found"] / this["cross gold"])
+        if this["cross joined"]:
+            spread["precision"].append(this["cross found"] / this["cross joined"])
 
     print(
         f"{args.draws} draws of one version per translation group "
-        f"({len(draw(rows, truth, 0))} articles each), {seconds:.1f} s in find_stories; "
+        f"({totals['articles'] // max(args.draws, 1)} articles each), {seconds:.1f} s in "
+        "find_stories; "
         f"articles grouped with another: {totals['grouped'] / totals['articles']:.3f}"
     )
     print(
