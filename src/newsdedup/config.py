@@ -264,10 +264,11 @@ class TranslateConfig:
     #: is among both sides' best)
     candidates: int = 8
     max_anchor_df: int = 500  #: anchor keys in more articles than this find no candidates
-    #: the encoder's BLAS threads (0: every core). One by default: the products are small, and
-    #: OpenBLAS threads that wait for a busy core spin (WMT's 1,268 articles under load 3.5-4:
-    #: 13-15 s with every core, 5-6 s with one, the same vectors and groups)
-    threads: int = 1
+    #: the encoder's threads (0: every core), each running whole batches of the numpy pass on
+    #: one BLAS thread, so none spins waiting for a busy core (WMT's 1,268 leads: 1.7-1.9x one
+    #: thread's speed on 2 quiet cores, 1.2-1.4x beside one or two busy processes); the same
+    #: vectors for any count
+    threads: int = 0
     #: where the encoder runs: "auto" (a GPU when PyTorch, from the "embed" extra, sees one;
     #: else the CPU), "cpu" (the package's numpy pass), or a torch device ("cuda", "cuda:1")
     device: str = "auto"

