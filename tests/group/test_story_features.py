@@ -115,6 +115,42 @@ def _reference_terms(text: str) -> list[tuple[str, int]]:
     return list(out.items())
 
 
+_WEEKDAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+_MONTH_DAY = re.compile(
+    r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(\d{1,2})\b(?!\s*[,.]?\d)"
+)
+
+
+def _reference_dates(text: str) -> set[str]:
+    """``dates_of`` as first written (a word boundary before the day's name or the month)."""
+    found = {m.lower() for m in _WEEKDAY.findall(text)}
+    found.update(f"{month.lower()} {int(day)}" for month, day in _MONTH_DAY.findall(text))
+    return found
+
+
+#: pieces that make and break dates: months and weekdays whole, cut, glued to a word or a
+#: number, followed by days of one to three digits, decimals, commas and other spaces
+_DATE_PIECES = [
+    *("Jan", "Sep", "Sept.", "September", "May", "Dec", "Mar", "March", "Ju", "xJun", "_Oct"),
+    *("éNov", "2Feb", "Thursday", "thursday", "Sunday", "xMonday", "Fridays", "day"),
+    *("15", "3", "31", "123", "4.5", ",7", " ", "  ", "\n", "\u00a0", ".", ",", "-", "'", "a"),
+]
+
+
+@settings(max_examples=600)
+@given(st.lists(st.sampled_from(_DATE_PIECES), max_size=14))
+def test_story_features_dates_equal_reference(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert dates_of(text) == _reference_dates(text)
+
+
+def test_story_features_dates_equal_reference_on_generated_texts() -> None:
+    texts = [story_text(a) for a in generate_corpus(150, seed=12).articles] + _CORNERS
+    assert any(dates_of(t) for t in texts)
+    for text in texts:
+        assert dates_of(text) == _reference_dates(text), text
+
+
 def test_story_features_terms_equal_reference_on_generated_and_corner_texts() -> None:
     texts = [story_text(a) for a in generate_corpus(150, seed=11).articles] + _CORNERS
     for text in texts:
