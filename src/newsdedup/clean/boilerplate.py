@@ -210,6 +210,8 @@ _START_PATTERN = _alternation(n for n in PATTERNS if n not in _SEARCHED)
 _ANYWHERE_PATTERN = _alternation(_SEARCHED)
 _LONG_PATTERN = _alternation(_ANY_LENGTH)
 _LONG_FIRST = frozenset("0123456789fFeEoOvVpPwWcC")  # the first characters _LONG_PATTERN allows
+#: The words media_control (the one long pattern that opens on a letter) opens with.
+_LONG_WORDS = ("full", "enlarge", "expand", "open", "view", "play", "watch", "click")
 
 _KEY_WORD = re.compile(r"[^\W_]+")  # what line_key keeps: runs of letters and digits
 

@@ -43,9 +43,11 @@ def clean_article(
     config: CleanConfig = DEFAULT_CLEAN,
     learned: Boilerplate | None = None,
     report: Report | None = None,
+    plain: bool = False,
 ) -> Article:
     """``article`` with its boilerplate removed, its date from the text if it had none, and its
-    language; the text as given stays in ``raw``."""
+    language; the text as given stays in ``raw``. ``plain`` says that no boilerplate rule can
+    remove a line of it (``line_scan.plain_texts``): its text is then only stripped."""
     raw = article.raw if article.raw is not None else article.text
     changes: dict[str, object] = {"raw": raw}
     if article.published is None and config.dates_from_text:
@@ -53,7 +55,9 @@ def clean_article(
         if found is not None:
             changes["published"] = found
             _count(report, "date_from_text")
-    if config.boilerplate:
+    if config.boilerplate and plain:
+        changes.update(text=raw.strip() or raw, removed=())  # what strip_boilerplate returns
+    elif config.boilerplate:
         try:
             text, removed = strip_boilerplate(
                 raw, config=config, learned=learned, title=article.title
@@ -114,22 +118,43 @@ def clean_articles(
 ) -> Iterator[Article]:
     """Clean each article on its own (``learned`` lines included when given).
 
-    Languages are told a batch at a time, on every core.
+    Articles are cleaned a batch at a time: one compiled scan of the batch finds the texts no
+    boilerplate rule can touch (most of them), and only the others go through the rules.
+    Languages are told a batch at a time too, on every core.
     """
-    if not config.language:
-        for article in articles:
-            yield clean_article(article, config=config, learned=learned, report=report)
-        return
-    from newsdedup.clean.language import detect_languages
-
     local = dataclasses.replace(config, language=False)
     stream = iter(articles)
-    while batch := [
-        clean_article(a, config=local, learned=learned, report=report)
-        for a in itertools.islice(stream, _LANGUAGE_BATCH)
-    ]:
-        for done, lang in zip(batch, detect_languages([a.text for a in batch]), strict=True):
-            yield dataclasses.replace(done, lang=lang or done.lang)
+    size = _LANGUAGE_BATCH if config.language else _SCAN_BATCH
+    while batch := list(itertools.islice(stream, size)):
+        plain = _plain(batch, config, learned)
+        done = [
+            clean_article(a, config=local, learned=learned, report=report, plain=p)
+            for a, p in zip(batch, plain, strict=True)
+        ]
+        if config.language:
+            from newsdedup.clean.language import detect_languages
+
+            langs = detect_languages([a.text for a in done])
+            done = [
+                dataclasses.replace(a, lang=lang or a.lang)
+                for a, lang in zip(done, langs, strict=True)
+            ]
+        yield from done
+
+
+_SCAN_BATCH = 64  # articles scanned at once: their bytes stay in the CPU's cache
+
+
+def _plain(
+    batch: list[Article], config: CleanConfig, learned: Boilerplate | None
+) -> Sequence[bool]:
+    if not config.boilerplate:
+        return [False] * len(batch)
+    from newsdedup.clean.line_scan import plain_texts
+
+    texts = [a.raw if a.raw is not None else a.text for a in batch]
+    plain: list[bool] = plain_texts(texts, learned).tolist()
+    return plain
 
 
 def learn_from(articles: Iterable[Article], *, config: CleanConfig = DEFAULT_CLEAN) -> Boilerplate:
