@@ -247,6 +247,7 @@ def _across(a: Article, b: Article, t: TranslateConfig) -> _Across | None:
         ALPHABETIC,
         ENCODED,
         article_features,
+        both_tails,
         language_of,
         tails_disagree,
     )
@@ -268,7 +269,7 @@ def _across(a: Article, b: Article, t: TranslateConfig) -> _Across | None:
     (head_a, tail_a), (head_b, tail_b) = split_lead_and_tail(lead_a), split_lead_and_tail(lead_b)
     cosine = tail_cosine = math.nan
     if read:
-        tails = bool(tail_a.strip() and tail_b.strip())
+        tails = both_tails(tail_a, tail_b)
         vectors = encode([head_a, head_b, tail_a, tail_b] if tails else [head_a, head_b])
         cosine = float(vectors[0] @ vectors[1])
         if tails:

@@ -56,6 +56,7 @@ __all__ = [
     "anchor_candidates",
     "anchored_text",
     "article_features",
+    "both_tails",
     "encoder_input",
     "judge_candidates",
     "language_of",
@@ -264,7 +265,7 @@ def _confirmed_by_tails(
     # in document order: an executor's leads may be read a batch of documents at a time
     members = sorted({d for t in doubtful for d in (t.a, t.b)})
     ends = {d: split_lead_and_tail(leads[d])[1] for d in members}
-    checked = [t for t in doubtful if ends[t.a].strip() and ends[t.b].strip()]
+    checked = [t for t in doubtful if both_tails(ends[t.a], ends[t.b])]
     wanted = sorted({d for t in checked for d in (t.a, t.b)})
     if not wanted:
         return found, 0
@@ -274,6 +275,12 @@ def _confirmed_by_tails(
         t for t in found if not tails_disagree(t.score, cosine.get((t.a, t.b), math.nan), config)
     ]
     return out, len(wanted)
+
+
+def both_tails(tail_a: str, tail_b: str) -> bool:
+    """Whether a pair's tails can be compared: a text with no tail (too short for one, or a
+    lead stored before tails were kept) is not held against the pair."""
+    return bool(tail_a.strip() and tail_b.strip())
 
 
 def tails_disagree(score: float, tail_cosine: float, config: TranslateConfig) -> bool:
