@@ -70,9 +70,13 @@ def test_line_scan_a_line_of_rule_characters_anywhere(line: str, where: int) -> 
 _WIDE_SPACES = [chr(c) for c in range(0x80, 0x3001) if chr(c).isspace()]
 
 
+#: Rule lines with a letter outside ASCII that case folding or line_key makes one of theirs
+_FOLDED = ["Adverti\u017fement", "\u017fhare on Facebook", "Source lin\u212a", "Source link\u0301"]
+
+
 def test_line_scan_finds_every_rule_line() -> None:
     """Each rule's lines, as they are, behind or before a wide space, and made long."""
-    for line in _SHORT_LINES:
+    for line in [*_SHORT_LINES, *_FOLDED]:
         forms = [line, f"{line} {_PROSE} {_PROSE}", f"{line}\u0660 {_PROSE}"]
         forms += [f"{space}{line}" for space in _WIDE_SPACES]
         forms += [f"{line}{space}" for space in _WIDE_SPACES]

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import cache
-from typing import Any
+from typing import NamedTuple
 
 import numba as nb
 import numpy as np
@@ -56,12 +56,29 @@ def _openers(words: Sequence[str]) -> NDArray[np.uint8]:
     return table
 
 
+class _Tables(NamedTuple):
+    """The rules' words and characters as arrays (numba reads a named tuple of arrays)."""
+
+    key_table: NDArray[np.uint8]  # line_key of each ASCII byte: itself folded, or a space
+    breaks: NDArray[np.int64]  # the word-break characters line_key turns into spaces
+    spaces: NDArray[np.int64]  # str.strip's whitespace past ASCII
+    line_breaks: NDArray[np.int64]  # and the str.splitlines breaks among them
+    start_words: NDArray[np.uint8]
+    start_offsets: NDArray[np.int64]
+    long_words: NDArray[np.uint8]
+    long_offsets: NDArray[np.int64]
+    searched: NDArray[np.uint8]
+    searched_offsets: NDArray[np.int64]
+    openers: NDArray[np.uint8]  # per byte, which searched words open on it (bits)
+    limits: NDArray[np.int64]  # short line: characters, spaces; repeats: lines, words
+
+
 @cache
-def _tables() -> tuple[NDArray[Any], ...]:
-    """The rules' words and characters as arrays, read off clean/boilerplate.py."""
-    spaces = [c for c in range(0x80, 0x3001) if chr(c).isspace()]  # str.strip's, past ASCII
+def _tables() -> _Tables:
+    """The tables, read off clean/boilerplate.py."""
+    spaces = [c for c in range(0x80, 0x3001) if chr(c).isspace()]
     line_breaks = [c for c in spaces if len(f"a{chr(c)}b".splitlines()) == 2]
-    return (
+    return _Tables(
         np.frombuffer(bp._ASCII_KEY, np.uint8).copy(),
         np.array(sorted(map(ord, bp._BREAK_CHARS)), np.int64),
         np.array(spaces, np.int64),
@@ -76,7 +93,7 @@ def _tables() -> tuple[NDArray[Any], ...]:
 
 def key_hashes(keys: Iterable[str]) -> NDArray[np.uint64]:
     """The scan's hashes of line keys (``line_key`` values), sorted: a key is its own key."""
-    key_table = _tables()[0]
+    key_table = _tables().key_table
     out = []
     for key in keys:
         data = np.frombuffer(key.encode(), np.uint8).copy()  # the type _line calls it with
@@ -101,7 +118,7 @@ def plain_texts(texts: Sequence[str], learned: bp.Boilerplate | None = None) -> 
     hashes = _builtin_hashes()
     if learned is not None and len(learned):
         hashes = np.union1d(hashes, key_hashes(learned.voices))
-    plain: NDArray[np.bool_] = _scan(buf, offsets, hashes, *_tables())
+    plain: NDArray[np.bool_] = _scan(buf, offsets, hashes, _tables())
     return plain
 
 
@@ -162,22 +179,25 @@ def _key_hash(buf, p, q, key_table):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(cache=True)
-def _opens_on(buf, p, q, words, offsets, wildcard):  # type: ignore[no-untyped-def]
-    """Whether ``buf[p:q]`` opens on one of ``words``, ASCII case folded (a byte outside ASCII
+def _word_at(buf, s, q, words, a, z, wildcard):  # type: ignore[no-untyped-def]
+    """Whether ``words[a:z]`` stands at ``buf[s:q]``, ASCII case folded (a byte outside ASCII
     matches any letter where ``wildcard``: the regex engine folds some of them to ASCII)."""
-    for w in range(offsets.size - 1):
-        a, z = offsets[w], offsets[w + 1]
-        if q - p < z - a:
+    if q - s < z - a:
+        return False
+    for i in range(z - a):
+        b = buf[s + i]
+        if b >= 0x80 and wildcard:
             continue
-        same = True
-        for i in range(z - a):
-            b = buf[p + i]
-            if b >= 0x80 and wildcard:
-                continue
-            if (b | 0x20 if 0x41 <= b <= 0x5A else b) != words[a + i]:
-                same = False
-                break
-        if same:
+        if (b | 0x20 if 0x41 <= b <= 0x5A else b) != words[a + i]:
+            return False
+    return True
+
+
+@nb.njit(cache=True)
+def _opens_on(buf, p, q, words, offsets, wildcard):  # type: ignore[no-untyped-def]
+    """Whether ``buf[p:q]`` opens on one of ``words`` (``_word_at``)."""
+    for w in range(offsets.size - 1):
+        if _word_at(buf, p, q, words, offsets[w], offsets[w + 1], wildcard):
             return True
     return False
 
@@ -188,21 +208,8 @@ def _holds_word(buf, p, q, words, offsets, openers):  # type: ignore[no-untyped-
     ``openers[b]`` says whether word w opens on byte b)."""
     for s in range(p, q):
         which = openers[buf[s]]
-        if not which:
-            continue
-        for w in range(offsets.size - 1):
-            if not which >> w & 1:
-                continue
-            a, z = offsets[w], offsets[w + 1]
-            if s + z - a > q:
-                continue
-            same = True
-            for i in range(1, z - a):
-                b = buf[s + i]
-                if (b | 0x20 if 0x41 <= b <= 0x5A else b) != words[a + i]:
-                    same = False
-                    break
-            if same:
+        for w in range(offsets.size - 1 if which else 0):
+            if which >> w & 1 and _word_at(buf, s, q, words, offsets[w], offsets[w + 1], False):
                 return True
     return False
 
@@ -240,28 +247,13 @@ def _last_code_point(buf, p, q):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(cache=True, nogil=True)
-def _scan(  # type: ignore[no-untyped-def]
-    buf,
-    offsets,
-    hashes,
-    key_table,
-    breaks,
-    spaces,
-    line_breaks,
-    start_words,
-    start_offsets,
-    long_words,
-    long_offsets,
-    searched,
-    searched_offsets,
-    openers,
-    limits,
-):  # pragma: no cover
+def _scan(buf, offsets, hashes, tables):  # type: ignore[no-untyped-def]  # pragma: no cover
     """Per text ``buf[offsets[t]:offsets[t + 1]]``, whether it is plain (the module's rules).
 
     One loop over the bytes finds the lines and counts their spaces; each line is then tried
     (``_line``). Code points are decoded only where a byte outside ASCII can matter: a line's
     edges, its short lines, the rare line breaks (U+0085, U+2028, U+2029)."""
+    line_breaks, min_lines = tables.line_breaks, tables.limits[2]
     n = offsets.size - 1
     out = np.zeros(n, np.bool_)
     for t in range(n):
@@ -289,11 +281,7 @@ def _scan(  # type: ignore[no-untyped-def]
                 if b != 10 and b != 13:
                     ok = False  # a control character or a rare line break
                     break
-            verdict = _line(
-                buf, a, k, blanks, high, key_table, hashes, breaks, spaces, start_words,
-                start_offsets, long_words, long_offsets, searched, searched_offsets, openers,
-                limits,
-            )  # fmt: skip
+            verdict = _line(buf, a, k, blanks, high, hashes, tables)
             a, blanks, high = k + 1, 0, False
             if verdict == _BLANK:
                 continue
@@ -304,7 +292,7 @@ def _scan(  # type: ignore[no-untyped-def]
             if verdict != _PLAIN:
                 repeats[n_repeats] = np.uint64(verdict)
                 n_repeats += 1
-        if ok and n_lines >= limits[2] and n_repeats > 1:
+        if ok and n_lines >= min_lines and n_repeats > 1:
             ok = not _repeats(repeats[:n_repeats])
         out[t] = ok
     return out
@@ -328,28 +316,11 @@ def _repeats(hashes):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(cache=True)
-def _line(  # type: ignore[no-untyped-def]
-    buf,
-    p,
-    q,
-    blanks,
-    high,
-    key_table,
-    hashes,
-    breaks,
-    spaces,
-    start_words,
-    start_offsets,
-    long_words,
-    long_offsets,
-    searched,
-    searched_offsets,
-    openers,
-    limits,
-):  # pragma: no cover
+def _line(buf, p, q, blanks, high, hashes, tables):  # type: ignore[no-untyped-def]  # pragma: no cover
     """The line ``buf[p:q]`` with ``blanks`` spaces, ``high`` where it holds a byte outside
     ASCII: _BLANK, _RULE where a rule may take it (or the scan cannot tell), else the hash of
     its key where it is short enough to repeat, else _PLAIN."""
+    key_table, spaces, limits = tables.key_table, tables.spaces, tables.limits
     while p < q and (buf[p] == 32 or buf[p] == 9):
         blanks -= buf[p] == 32
         p += 1
@@ -374,7 +345,7 @@ def _line(  # type: ignore[no-untyped-def]
                     k += 1
                     continue
                 cp, size = _code_point(buf, k)
-                foreign = not _holds(breaks, cp)
+                foreign = not _holds(tables.breaks, cp)
                 k += size
     short_chars, short_words, _, repeat_max_words = limits
     first = buf[p]
@@ -382,7 +353,7 @@ def _line(  # type: ignore[no-untyped-def]
         if 0x30 <= first <= 0x39:
             run = _digits(buf, p, q)
             return _PLAIN if run < 9 and (p + run == q or buf[p + run] < 0x80) else _RULE
-        if first < 0x80 and _opens_on(buf, p, q, long_words, long_offsets, True):
+        if first < 0x80 and _opens_on(buf, p, q, tables.long_words, tables.long_offsets, True):
             return _RULE
         return _PLAIN
     if foreign:
@@ -390,7 +361,7 @@ def _line(  # type: ignore[no-untyped-def]
     h, words = _key_hash(buf, p, q, key_table)
     if words == 0:
         return _PLAIN
-    if _holds(hashes, h) or _opens_on(buf, p, q, start_words, start_offsets, False):
+    if _holds(hashes, h) or _opens_on(buf, p, q, tables.start_words, tables.start_offsets, False):
         return _RULE
     if (
         q - p >= 4
@@ -403,7 +374,7 @@ def _line(  # type: ignore[no-untyped-def]
         return _RULE
     if blanks == 0 and _slug(buf, p, q, key_table):
         return _RULE
-    if _holds_word(buf, p, q, searched, searched_offsets, openers):
+    if _holds_word(buf, p, q, tables.searched, tables.searched_offsets, tables.openers):
         return _RULE
     if words <= repeat_max_words:
         return np.int64(h >> np.uint64(1)) | 1  # positive; a collision only sends the text on
