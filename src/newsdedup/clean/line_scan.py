@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 
 from newsdedup.clean import boilerplate as bp
 
-__all__ = ["key_hashes", "plain_texts"]
+__all__ = ["plain_texts", "rule_hashes"]
 
 _BLANK, _RULE, _PLAIN = -2, -1, 0  # a line's verdicts; a positive one is its key's hash
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
@@ -91,7 +91,7 @@ def _tables() -> _Tables:
     )
 
 
-def key_hashes(keys: Iterable[str]) -> NDArray[np.uint64]:
+def _key_hashes(keys: Iterable[str]) -> NDArray[np.uint64]:
     """The scan's hashes of line keys (``line_key`` values), sorted: a key is its own key."""
     key_table = _tables().key_table
     out = []
@@ -104,20 +104,30 @@ def key_hashes(keys: Iterable[str]) -> NDArray[np.uint64]:
 
 @cache
 def _builtin_hashes() -> NDArray[np.uint64]:
-    return key_hashes(bp.BUILTIN_LINES | bp.READ_MORE_HEADINGS)
+    return _key_hashes(bp.BUILTIN_LINES | bp.READ_MORE_HEADINGS)
 
 
-def plain_texts(texts: Sequence[str], learned: bp.Boilerplate | None = None) -> NDArray[np.bool_]:
-    """Per text, whether no boilerplate rule (the learned lines' included) can remove a line."""
+def rule_hashes(learned: bp.Boilerplate | None = None) -> NDArray[np.uint64]:
+    """The hashes of the keys a rule removes, the built-in and read-more lines' and
+    ``learned``'s: ``plain_texts`` takes them, computed once for a whole corpus."""
+    if learned is None or not len(learned):
+        return _builtin_hashes()
+    return np.union1d(_builtin_hashes(), _key_hashes(learned.voices))
+
+
+def plain_texts(
+    texts: Sequence[str], hashes: NDArray[np.uint64] | None = None
+) -> NDArray[np.bool_]:
+    """Per text, whether no boilerplate rule can remove a line of it; ``hashes`` from
+    ``rule_hashes`` (the built-in lines' alone when None)."""
     if not texts:
         return np.zeros(0, np.bool_)
     encoded = [_utf8(t) for t in texts]
     offsets = np.zeros(len(encoded) + 1, np.int64)
     np.cumsum(np.fromiter(map(len, encoded), np.int64, len(encoded)), out=offsets[1:])
     buf = np.frombuffer(b"".join(encoded), np.uint8)
-    hashes = _builtin_hashes()
-    if learned is not None and len(learned):
-        hashes = np.union1d(hashes, key_hashes(learned.voices))
+    if hashes is None:
+        hashes = _builtin_hashes()
     plain: NDArray[np.bool_] = _scan(buf, offsets, hashes, _tables())
     return plain
 

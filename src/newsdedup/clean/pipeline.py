@@ -12,7 +12,7 @@ import dataclasses
 import itertools
 import pickle
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import zstandard
 
@@ -48,7 +48,7 @@ def clean_article(
     """``article`` with its boilerplate removed, its date from the text if it had none, and its
     language; the text as given stays in ``raw``. ``plain`` says that no boilerplate rule can
     remove a line of it (``line_scan.plain_texts``): its text is then only stripped."""
-    raw = article.raw if article.raw is not None else article.text
+    raw = _raw(article)
     changes: dict[str, object] = {"raw": raw}
     if article.published is None and config.dates_from_text:
         found = find_date(raw)
@@ -125,8 +125,9 @@ def clean_articles(
     local = dataclasses.replace(config, language=False)
     stream = iter(articles)
     size = _LANGUAGE_BATCH if config.language else _SCAN_BATCH
+    plain_texts = _scanner(config, learned)
     while batch := list(itertools.islice(stream, size)):
-        plain = _plain(batch, config, learned)
+        plain = plain_texts([_raw(a) for a in batch])
         done = [
             clean_article(a, config=local, learned=learned, report=report, plain=p)
             for a, p in zip(batch, plain, strict=True)
@@ -145,16 +146,20 @@ def clean_articles(
 _SCAN_BATCH = 64  # articles scanned at once: their bytes stay in the CPU's cache
 
 
-def _plain(
-    batch: list[Article], config: CleanConfig, learned: Boilerplate | None
-) -> Sequence[bool]:
-    if not config.boilerplate:
-        return [False] * len(batch)
-    from newsdedup.clean.line_scan import plain_texts
+def _raw(article: Article) -> str:
+    """The text as given: what cleaning starts from, also for an article cleaned before."""
+    return article.raw if article.raw is not None else article.text
 
-    texts = [a.raw if a.raw is not None else a.text for a in batch]
-    plain: list[bool] = plain_texts(texts, learned).tolist()
-    return plain
+
+def _scanner(config: CleanConfig, learned: Boilerplate | None) -> Callable[[list[str]], list[bool]]:
+    """Per batch of texts, whether no boilerplate rule can touch each (``line_scan``), with the
+    rules' key hashes computed once for the whole stream."""
+    if not config.boilerplate:
+        return lambda texts: [False] * len(texts)
+    from newsdedup.clean.line_scan import plain_texts, rule_hashes
+
+    hashes = rule_hashes(learned)
+    return lambda texts: plain_texts(texts, hashes).tolist()
 
 
 def learn_from(articles: Iterable[Article], *, config: CleanConfig = DEFAULT_CLEAN) -> Boilerplate:
