@@ -40,7 +40,8 @@ _S31 = np.uint64(31)
 _S32 = np.uint64(32)
 _S40 = np.uint64(40)
 _U32_MAX = np.uint32(0xFFFFFFFF)
-_U64_MAX = np.uint64(0xFFFFFFFFFFFFFFFF)
+_TOP = np.uint64(1 << 63)
+_I64_MAX = np.int64(0x7FFFFFFFFFFFFFFF)
 _LOW32 = np.uint64(0xFFFFFFFF)
 
 
@@ -260,14 +261,19 @@ def _shingle_hash(toks, i, size):  # type: ignore[no-untyped-def]
 def _minhash(sh, s, a, b, row):  # type: ignore[no-untyped-def]
     """``row[j] = min_i ((a[j] * sh[i] + b[j]) mod 2**64) >> 32``: the minimum of the 64-bit
     values, shifted once (the shift keeps order), vectorises to a multiply, an add and a min
-    (a 32-bit min per shingle cost a shift and a narrowing as well: 25% slower)."""
+    (a 32-bit min per shingle cost a shift and a narrowing as well: 25% slower).
+
+    The min is a signed one over the values with their top bit flipped (``b[j]`` plus 2**63),
+    which orders them as the unsigned values: AVX2 has a signed 64-bit compare and no unsigned
+    one, which cost two more instructions a value (256 permutations on an AVX2-only EPYC:
+    51.2 -> 41.4 us an article for the whole kernel; the same bits)."""
     for j in range(a.size):
-        aj = a[j]
-        bj = b[j]
-        m = _U64_MAX
+        aj = np.int64(a[j])
+        bj = np.int64(b[j] ^ _TOP)  # + 2**63: the top bit flipped
+        m = _I64_MAX
         for i in range(s):
-            m = min(m, aj * sh[i] + bj)
-        row[j] = np.uint32(m >> _S32)
+            m = min(m, aj * np.int64(sh[i]) + bj)
+        row[j] = np.uint32((np.uint64(m) ^ _TOP) >> _S32)
 
 
 @nb.njit(inline="always")
