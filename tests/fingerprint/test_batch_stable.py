@@ -5,7 +5,7 @@ column equals prenormalising every text."""
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from newsdedup.clean.normalize import fold_chars, prenormalize
@@ -121,3 +121,13 @@ def test_batch_stable_texts_to_gets_the_texts_as_handed_in() -> None:
     assert seen == [t.encode() for t in texts]
     folded = [bytes(buf[offsets[i] : offsets[i + 1]]).decode() for i in range(len(texts))]
     assert folded == ["москва и пекин", "éTé à Paris", "plain"]  # ASCII case is the kernel's
+
+
+@example(texts=["a\ud800b", "\udfff", "plain"])
+@given(texts=st.lists(_TEXT, max_size=6))
+def test_batch_stable_utf8_columns_keep_lone_surrogates(texts: list[str]) -> None:
+    # the error handler is named only once plain encoding fails: the bytes are the same
+    buf, offsets = batch.utf8_columns(texts)
+    expected = [t.encode("utf-8", "surrogatepass") for t in texts]
+    assert buf.tobytes() == b"".join(expected)
+    assert np.diff(offsets).tolist() == [len(e) for e in expected]

@@ -121,7 +121,16 @@ def fingerprint_texts(
 
 def utf8_columns(texts: Sequence[str]) -> tuple[NDArray[np.uint8], NDArray[np.int64]]:
     """``texts`` as one UTF-8 buffer and offsets (lone surrogates kept: ``surrogatepass``)."""
-    return _joined([t.encode("utf-8", "surrogatepass") for t in texts])
+    return _joined([_utf8(t) for t in texts])
+
+
+def _utf8(text: str) -> bytes:
+    """``text`` in UTF-8, a lone surrogate kept (``surrogatepass``). The error handler is named
+    only for a text that needs it: encoding with one costs about 1.6 times as long."""
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
 
 
 def _joined(encoded: list[bytes]) -> tuple[NDArray[np.uint8], NDArray[np.int64]]:
@@ -138,7 +147,7 @@ def _kernel_input(
     case itself, and ``fold_texts`` folds the capitals ``fold_chars`` knows in the bytes, so
     only texts with a character beyond those go through prenormalize (the same bytes to the
     kernel, up to ASCII case; 25 us a text saved, more for Cyrillic)."""
-    encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
+    encoded = [_utf8(t) for t in texts]
     buf, offsets = _joined(encoded)
     if texts_to is not None:
         texts_to(buf, offsets)
@@ -149,7 +158,7 @@ def _kernel_input(
     for i in np.flatnonzero(flags == 1).tolist():
         encoded[i] = buf[offsets[i] : offsets[i + 1]].tobytes()
     for i in redo.tolist():
-        encoded[i] = prenormalize(texts[i], norm).encode("utf-8", "surrogatepass")
+        encoded[i] = _utf8(prenormalize(texts[i], norm))
     return _joined(encoded)
 
 
