@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 from newsdedup.report import Report
 from newsdedup.types import Article, Origin
 
-__all__ = ["group_id", "tiebreak", "unique_ids"]
+__all__ = ["group_id", "reject_repeated", "tiebreak", "unique_ids"]
 
 
 def group_id(representative: str) -> str:
@@ -35,8 +35,12 @@ def unique_ids(articles: Iterable[Article], report: Report) -> Iterator[Article]
     seen: set[str] = set()
     for article in articles:
         if article.id in seen:
-            origin = article.origin or Origin(f"<article {article.id}>")
-            report.reject(origin, "duplicate_id", f"id {article.id!r} was already used")
+            reject_repeated(report, article.origin or Origin(f"<article {article.id}>"), article.id)
             continue
         seen.add(article.id)
         yield article
+
+
+def reject_repeated(report: Report, origin: Origin, doc_id: str) -> None:
+    """Report a document whose id an earlier one had."""
+    report.reject(origin, "duplicate_id", f"id {doc_id!r} was already used")

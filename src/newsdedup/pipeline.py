@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from newsdedup.api import find_copies, find_stories
 from newsdedup.config import Config
-from newsdedup.engine.local import Progress
+from newsdedup.engine.chunks import jsonl_files
+from newsdedup.engine.local import Progress, worker_processes
 from newsdedup.errors import ConfigError
 from newsdedup.read import FieldMap, read_articles
 from newsdedup.relate.translate import language_of
@@ -165,7 +166,10 @@ def _local(
             held = None
             if outputs.explain or outputs.corpus is not None:  # texts wait on disk
                 articles = spill.tee(articles)
-        copies = find_copies(articles, config, report=report, progress=progress)
+        chunked = None  # worker processes read the files, where nothing else needs the articles
+        if held is None and not outputs.explain and outputs.corpus is None:
+            chunked = jsonl_files(inputs, config, worker_processes(config))
+        copies = find_copies(chunked or articles, config, report=report, progress=progress)
         if groups_path is not None:
             explanations = None
             if outputs.explain:

@@ -61,7 +61,7 @@ def _watched(side: TranslationSide, articles: list[Article], batch: int = 1000) 
     kept = list(first.values())
     for start in range(0, len(kept), batch):
         part = kept[start : start + batch]
-        side.keep_texts(part, *utf8_columns([a.text for a in part]))
+        side.keep_texts([a.title for a in part], *utf8_columns([a.text for a in part]))
     return list(first)
 
 

@@ -13,7 +13,7 @@ import dataclasses
 import itertools
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,6 +28,7 @@ from newsdedup.candidates.contained import ContainedReport, contained_pairs, uni
 from newsdedup.candidates.lsh import BANDS_PER_CHUNK, BandColumns, LSHReport, candidate_pairs
 from newsdedup.clean.pipeline import clean_articles, per_article
 from newsdedup.config import CleanConfig, Config
+from newsdedup.engine.chunks import JsonlFiles, chunked_fingerprints
 from newsdedup.engine.pool import POOL_AFTER, Payload, payload, pooled
 from newsdedup.engine.translations import Translations, TranslationSide
 from newsdedup.fingerprint.batch import Fingerprints, concat, fingerprint_articles, utf8_columns
@@ -72,7 +73,8 @@ def _timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
     seconds[stage] = seconds.get(stage, 0.0) + time.perf_counter() - start
 
 
-def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+def batched(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    """``articles`` in lists of ``size`` (the last shorter)."""
     batch: list[Article] = []
     for article in articles:
         batch.append(article)
@@ -89,9 +91,9 @@ def _threads(config: Config) -> int:
     return min(config.run.workers, limit) if config.run.workers else limit
 
 
-#: Takes each fingerprinted batch's articles and their texts as UTF-8 (bytes, offsets), in
-#: input order (the translation stage keeps them: ``TranslationSide.keep_texts``).
-BatchTexts = Callable[[list[Article], NDArray[np.uint8], NDArray[np.int64]], None]
+#: Takes each fingerprinted batch's titles and texts as UTF-8 (bytes, offsets), in input
+#: order (the translation stage keeps them: ``TranslationSide.keep_texts``).
+BatchTexts = Callable[[Sequence[str | None], NDArray[np.uint8], NDArray[np.int64]], None]
 
 
 def _fingerprint_in_worker(
@@ -100,7 +102,8 @@ def _fingerprint_in_worker(
     numba.set_num_threads(threads)  # numba's thread count is per calling thread
     if texts is None:
         return fingerprint_articles(batch, config)
-    return fingerprint_articles(batch, config, lambda buf, offsets: texts(batch, buf, offsets))
+    titles = [a.title for a in batch]
+    return fingerprint_articles(batch, config, lambda buf, offsets: texts(titles, buf, offsets))
 
 
 @dataclass(slots=True)
@@ -195,7 +198,8 @@ def _in_process(
     return parts, done, None
 
 
-def _processes(config: Config) -> int:
+def worker_processes(config: Config) -> int:
+    """Processes a run may use: run.workers, or one per core."""
     return config.run.workers or (os.cpu_count() or 1)
 
 
@@ -214,8 +218,8 @@ def fingerprint_stream(
     ``texts`` is given every batch's texts, in order (document d of the result is its d-th
     article)."""
     keep: Keep = spill.take if spill is not None else (lambda fp: fp)
-    batches = _batches(unique_ids(articles, report), config.run.batch_size)
-    workers = _processes(config)
+    batches = batched(unique_ids(articles, report), config.run.batch_size)
+    workers = worker_processes(config)
     # on two cores the main thread plus the kernel's threads already keep both busy, and the
     # pool's pickling costs more than it gains (measured: 9.1 s against 8.0 s per 100k docs)
     limit = POOL_AFTER if workers > 2 else 2**62
@@ -235,7 +239,7 @@ def fingerprint_stream(
 def _payloads(batches: Iterable[list[Article]], texts: BatchTexts | None) -> Iterator[Payload]:
     for batch in batches:
         if texts is not None:  # the worker processes' bytes stay there: encoded here too
-            texts(batch, *utf8_columns([a.text for a in batch]))
+            texts([a.title for a in batch], *utf8_columns([a.text for a in batch]))
         yield payload(batch)
 
 
@@ -284,7 +288,7 @@ def _judged(
     )
 
 
-def _cleaned(articles: Iterable[Article], clean: CleanConfig, report: Report) -> Iterable[Article]:
+def cleaned(articles: Iterable[Article], clean: CleanConfig, report: Report) -> Iterable[Article]:
     """Per-article cleaning (see ``per_article``); ``newsdedup clean`` output reads as it is."""
     if not clean.boilerplate:
         return articles
@@ -292,18 +296,22 @@ def _cleaned(articles: Iterable[Article], clean: CleanConfig, report: Report) ->
 
 
 def run_copies(
-    articles: Iterable[Article],
+    articles: Iterable[Article] | JsonlFiles,
     config: Config,
     report: Report,
     progress: Progress | None = None,
 ) -> CopyRun:
     """Run copy detection over a stream of articles, each cleaned on its own first; with
-    ``translate.enabled``, translations across languages join their original's group."""
-    articles = _cleaned(articles, config.clean, report)
+    ``translate.enabled``, translations across languages join their original's group.
+    ``JsonlFiles`` (engine/chunks.py) are read, cleaned and fingerprinted in worker processes."""
+    if not isinstance(articles, JsonlFiles):
+        articles = cleaned(articles, config.clean, report)
     if not config.translate.enabled:
         return _run_copies(articles, config, report, progress, None)
-    with TranslationSide(config.translate, workers=_processes(config)) as side:
-        return _run_copies(side.tee(articles), config, report, progress, side)
+    with TranslationSide(config.translate, workers=worker_processes(config)) as side:
+        if not isinstance(articles, JsonlFiles):
+            articles = side.tee(articles)
+        return _run_copies(articles, config, report, progress, side)
 
 
 def banded_pairs(
@@ -371,7 +379,7 @@ def _candidates(
 
 
 def _run_copies(
-    articles: Iterable[Article],
+    articles: Iterable[Article] | JsonlFiles,
     config: Config,
     report: Report,
     progress: Progress | None,
@@ -381,8 +389,15 @@ def _run_copies(
     numba.set_num_threads(_threads(config))
     with SpilledColumns(config.lsh.bands, BANDS_PER_CHUNK) as spilled:
         with _timed(seconds, "read+fingerprint"):
-            texts = side.keep_texts if side is not None else None
-            fp = fingerprint_stream(articles, config, report, progress, spill=spilled, texts=texts)
+            if isinstance(articles, JsonlFiles):
+                parts = chunked_fingerprints(articles, config, report, side, progress)
+                fp = concat([spilled.take(part) for part in parts], config)
+                release_memory()
+            else:
+                texts = side.keep_texts if side is not None else None
+                fp = fingerprint_stream(
+                    articles, config, report, progress, spill=spilled, texts=texts
+                )
             fp = dataclasses.replace(fp, sets=spilled.sets.mapped())
         n = len(fp)
         with _timed(seconds, "candidates"):

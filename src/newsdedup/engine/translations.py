@@ -98,19 +98,26 @@ class TranslationSide:
                 lang[article.id] = language_of(article)
             yield article
 
+    def note_languages(self, ids: Sequence[str], langs: Sequence[str]) -> None:
+        """The languages (``language_of``) of articles read elsewhere (engine/chunks.py), as
+        ``tee`` notes them: an id's first article is the one kept."""
+        lang = self._lang
+        for i, found in zip(ids, langs, strict=True):
+            lang.setdefault(i, found)
+
     def keep_texts(
-        self, batch: Sequence[Article], buf: NDArray[np.uint8], offsets: NDArray[np.int64]
+        self, titles: Sequence[str | None], buf: NDArray[np.uint8], offsets: NDArray[np.int64]
     ) -> None:
         """Keep a fingerprinted batch's texts (``buf[offsets[k]:offsets[k + 1]]``, UTF-8) and
         titles; batches come in input order (engine/local.py ``fingerprint_stream``)."""
-        titles = pickle.dumps([a.title for a in batch], protocol=pickle.HIGHEST_PROTOCOL)
+        pickled = pickle.dumps(list(titles), protocol=pickle.HIGHEST_PROTOCOL)
         self._file.write(buf.data)
-        self._file.write(titles)
+        self._file.write(pickled)
         self._kept.append(
-            Kept(first=self._docs, offsets=offsets, at=self._size, titles=len(titles))
+            Kept(first=self._docs, offsets=offsets, at=self._size, titles=len(pickled))
         )
-        self._size += len(buf) + len(titles)
-        self._docs += len(batch)
+        self._size += len(buf) + len(pickled)
+        self._docs += len(titles)
 
     def join(
         self, ids: list[str], rank: NDArray[np.int64], assignment: Assignment

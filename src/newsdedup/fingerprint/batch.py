@@ -26,6 +26,7 @@ __all__ = [
     "concat",
     "fingerprint_articles",
     "fingerprint_texts",
+    "select_rows",
     "timestamp",
     "utf8_columns",
 ]
@@ -184,6 +185,27 @@ def fingerprint_articles(
         config,
         [len(a.removed) for a in articles],
         texts_to,
+    )
+
+
+def select_rows(fp: Fingerprints, keep: NDArray[np.bool_]) -> Fingerprints:
+    """The documents of ``fp`` that ``keep`` marks, in their order."""
+    lengths = np.diff(fp.set_offsets)
+    in_set = np.repeat(keep, lengths)
+    offsets = np.zeros(int(keep.sum()) + 1, np.int64)
+    np.cumsum(lengths[keep], out=offsets[1:])
+    return Fingerprints(
+        scheme=fp.scheme,
+        ids=[i for i, k in zip(fp.ids, keep.tolist(), strict=True) if k],
+        exact=fp.exact[keep],
+        keys=fp.keys[keep],
+        sets=fp.sets[in_set],
+        positions=fp.positions[in_set],
+        set_offsets=offsets,
+        n_words=fp.n_words[keep],
+        n_content=fp.n_content[keep],
+        published=fp.published[keep],
+        traces=fp.traces[keep],
     )
 
 

@@ -13,7 +13,7 @@ import io
 import os
 import stat
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -207,7 +207,7 @@ class _ZstdReader(io.RawIOBase):
         return b"".join(parts)
 
 
-def numbered_lines(source: Source) -> Iterator[tuple[int, bytes] | Rejected]:
+def numbered_lines(source: Source) -> Generator[tuple[int, bytes] | Rejected, None, None]:
     """Each physical line with its 1-based number; damage ends the stream with a Rejected."""
     n = 0
     try:

@@ -6,7 +6,7 @@ required field that none of the first records has is an error (``probe_fields``)
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from typing import Any
 
 import orjson
@@ -16,7 +16,7 @@ from newsdedup.read.fields import PROBE_RECORDS, FieldMap, probe_fields, to_arti
 from newsdedup.report import Report
 from newsdedup.types import Article, Rejected
 
-__all__ = ["read_jsonl"]
+__all__ = ["check_jsonl_fields", "parse_lines", "read_jsonl"]
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -41,6 +41,27 @@ def read_jsonl(
             yield rest
             continue
         n, raw = rest
+        if line := _content(n, raw):
+            yield parse_record(source, n, line, fields, report)
+
+
+def check_jsonl_fields(source: Source, fields: FieldMap) -> None:
+    """The check ``read_jsonl`` makes of a file's first records (``probe_fields``), alone: for
+    readers of a file's lines in ranges (engine/chunks.py)."""
+    lines = numbered_lines(source)
+    try:
+        for _ in probe_fields(_records(source, lines, PROBE_RECORDS), fields, source):
+            pass
+    finally:
+        lines.close()
+
+
+def parse_lines(
+    source: Source, lines: Iterable[bytes], first: int, fields: FieldMap, report: Report
+) -> Iterator[Article | Rejected]:
+    """An Article or Rejected per non-blank line of ``lines``, the first of them line
+    ``first`` of ``source`` (lines as a binary file gives them, their newline kept)."""
+    for n, raw in enumerate(lines, first):
         if line := _content(n, raw):
             yield parse_record(source, n, line, fields, report)
 

@@ -1,0 +1,154 @@
+"""Worker processes that read, clean and fingerprint byte ranges of JSON Lines files
+(engine/chunks.py) must give what the in-process stream gives: the same groups, the same
+counts, the same rejects (bad lines, a repeated id in another range), and the same languages
+and texts for the translation stage, wherever the ranges are cut."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from newsdedup.api import find_copies
+from newsdedup.config import Config, ReadConfig, RunConfig
+from newsdedup.engine import chunks
+from newsdedup.engine.chunks import JsonlFiles, chunked_fingerprints, jsonl_files
+from newsdedup.engine.local import cleaned
+from newsdedup.engine.translations import TranslationSide
+from newsdedup.fingerprint.batch import concat, fingerprint_articles
+from newsdedup.ids import unique_ids
+from newsdedup.pipeline import read_inputs
+from newsdedup.read.compression import Source
+from newsdedup.read.fields import FieldMap
+from newsdedup.report import Report
+from newsdedup.synth import generate_corpus
+
+EN = "The ECB raised rates by 0.75 points on Thursday, Christine Lagarde said in Frankfurt."
+DE = (
+    "Die Europäische Zentralbank hat am Donnerstag die Zinsen um 0,75 Prozentpunkte angehoben, "
+    "sagte Christine Lagarde in Frankfurt. Die Entscheidung war nach Angaben der Bank einstimmig, "
+    "und sie ist die größte Erhöhung seit der Einführung des Euro."
+)
+
+TWO = Config(run=RunConfig(workers=2, batch_size=7))  # small batches: several a range
+
+
+def _corpus(path: Path) -> Path:
+    """Generated articles and their copies, with every kind of line a reader meets."""
+    records = [
+        {"id": a.id, "title": a.title, "text": a.text, "published": a.published.isoformat()}
+        for a in generate_corpus(60, seed=5).articles
+        if a.published is not None
+    ]
+    lines = [json.dumps(r).encode() for r in records]
+    lines[0] = b"\xef\xbb\xbf" + lines[0]  # a byte order mark opens the file
+    lines[3] += b"\r"  # a CRLF line
+    lines.insert(5, b"")
+    lines.insert(9, b"   ")
+    lines.insert(12, b'{"id": "broken", "text": ')  # not JSON
+    lines.insert(20, b'{"id": "bytes", "text": "\xff\xfe"}')  # not UTF-8
+    lines.insert(25, b"[1, 2]")  # not an object
+    lines.insert(30, json.dumps({"id": "empty", "text": "  "}).encode())
+    lines.insert(33, json.dumps({"id": "no-text", "title": "x"}).encode())
+    lines.insert(40, json.dumps({"text": EN, "published": "not a date"}).encode())  # derived id
+    lines.insert(45, json.dumps({"id": "de", "text": DE}).encode())
+    lines.append(json.dumps({"id": records[2]["id"], "text": "A repeated id."}).encode())
+    lines.append(json.dumps({"id": records[50]["id"], "text": records[50]["text"]}).encode())
+    path.write_bytes(b"\n".join(lines))  # the last line has no newline
+    return path
+
+
+def _in_process(path: Path, config: Config) -> tuple[object, Report]:
+    report = Report()
+    return find_copies(read_inputs([path], config, report), config, report=report), report
+
+
+def _in_workers(
+    path: Path, config: Config, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> tuple[object, Report]:
+    monkeypatch.setattr(chunks, "SPLIT_AFTER", 0)
+    monkeypatch.setattr(chunks, "CHUNK_BYTES", chunk)
+    files = jsonl_files([path], config, 2)
+    assert isinstance(files, JsonlFiles)  # the worker path, not the stream, is under test
+    report = Report()
+    return find_copies(files, config, report=report), report
+
+
+def _rejects(report: Report) -> list[tuple[str, str, str]]:
+    return sorted((str(r.origin), r.reason, r.detail) for r in report.rejected)
+
+
+@pytest.mark.parametrize("chunk", [1, 5_000, 1 << 20])
+def test_chunks_equal_the_stream(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    path = _corpus(tmp_path / "corpus.jsonl")
+    expected, expected_report = _in_process(path, TWO)
+    found, report = _in_workers(path, TWO, monkeypatch, chunk)
+    assert found.groups == expected.groups  # type: ignore[attr-defined]
+    assert report.read == expected_report.read
+    assert report.counters == expected_report.counters
+    assert _rejects(report) == _rejects(expected_report)
+    reasons = {r.reason for r in report.rejected}
+    assert {"malformed_json", "invalid_utf8", "not_an_object", "duplicate_id"} <= reasons
+    assert report.counters["derived_id"] == 1 and report.counters["unparsed_date"] == 1
+
+
+def test_chunks_keep_what_the_translation_side_keeps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Languages, titles and texts handed to the translation stage, as the stream hands them."""
+    path = _corpus(tmp_path / "corpus.jsonl")
+    monkeypatch.setattr(chunks, "CHUNK_BYTES", 3_000)
+    files = JsonlFiles((Source(path=path, name=str(path)),), FieldMap(), 2)
+    with TranslationSide(TWO.translate) as split, TranslationSide(TWO.translate) as stream:
+        parts = list(chunked_fingerprints(files, TWO, Report(), split))
+        report = Report()
+        articles = stream.tee(cleaned(read_inputs([path], TWO, report), TWO.clean, report))
+        kept = list(unique_ids(articles, report))
+        expected = []
+        for lo in range(0, len(kept), TWO.run.batch_size):
+            batch = kept[lo : lo + TWO.run.batch_size]
+            titles = [a.title for a in batch]
+            expected.append(
+                fingerprint_articles(batch, TWO, lambda b, o, t=titles: stream.keep_texts(t, b, o))
+            )
+        ids = [i for p in parts for i in p.ids]
+        assert ids == [a.id for a in kept]
+        assert [split._lang[i] for i in ids] == [stream._lang[i] for i in ids]
+        assert {"de", "en"} <= set(split._lang.values())
+        assert _texts(split) == _texts(stream)
+        joined, wanted = concat(parts, TWO), concat(expected, TWO)
+        for name in ("exact", "keys", "sets", "positions", "set_offsets", "published", "traces"):
+            assert getattr(joined, name).tolist() == getattr(wanted, name).tolist(), name
+
+
+def _texts(side: TranslationSide) -> list[tuple[str, str | None]]:
+    side._file.flush()
+    out = []
+    for kept in side._kept:
+        data, titles = kept.load(side._file)
+        out += [(kept.text(data, k), titles[k]) for k in range(len(kept.offsets) - 1)]
+    return out
+
+
+def test_only_plain_large_jsonl_goes_to_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _corpus(tmp_path / "corpus.jsonl")
+    packed = tmp_path / "corpus.jsonl.gz"
+    packed.write_bytes(gzip.compress(path.read_bytes()))
+    monkeypatch.setattr(chunks, "SPLIT_AFTER", 0)
+    assert jsonl_files([path], TWO, 2) is not None
+    assert jsonl_files([path, path], TWO, 2) is not None
+    assert jsonl_files([path], TWO, 1) is None  # one process: the stream
+    assert jsonl_files([packed], TWO, 2) is None  # a range of gzip cannot be read alone
+    assert jsonl_files([tmp_path], TWO, 2) is None  # a folder
+    assert jsonl_files([path], replace(TWO, run=replace(TWO.run, strict=True)), 2) is None
+    csv = replace(TWO, read=ReadConfig(format="csv"))
+    assert jsonl_files([path], csv, 2) is None
+    monkeypatch.setattr(chunks, "SPLIT_AFTER", path.stat().st_size + 1)
+    assert jsonl_files([path], TWO, 2) is None  # too small to pay for the processes
