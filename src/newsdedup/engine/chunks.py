@@ -21,15 +21,18 @@ import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import compress
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO
 
 import numpy as np
 from numpy.typing import NDArray
 
 from newsdedup.config import Config
+from newsdedup.engine.translations import Kept, TranslationSide, write_texts
 from newsdedup.fingerprint.batch import Fingerprints, fingerprint_articles, select_rows
 from newsdedup.ids import reject_repeated
 from newsdedup.processes import process_executor
@@ -38,9 +41,6 @@ from newsdedup.read.fields import FieldMap
 from newsdedup.read.jsonl import check_jsonl_fields, parse_lines
 from newsdedup.report import Report
 from newsdedup.types import Article, Origin, Rejected
-
-if TYPE_CHECKING:
-    from newsdedup.engine.translations import TranslationSide
 
 __all__ = ["CHUNK_BYTES", "SPLIT_AFTER", "JsonlFiles", "chunked_fingerprints", "jsonl_files"]
 
@@ -89,6 +89,7 @@ class _Task:
     start: int
     end: int
     first_line: int
+    number: int  #: the task's place in the run (names its texts file)
 
 
 @dataclass(slots=True)
@@ -98,9 +99,8 @@ class _Batch:
     fp: Fingerprints
     source: str  #: the file as reports name it
     lines: list[int]  #: each document's line, for a repeated id's reject
-    titles: list[str | None]
     langs: list[str]  #: ``language_of`` each, when the translation stage runs
-    texts: tuple[NDArray[np.uint8], NDArray[np.int64]] | None  #: the kernel's UTF-8 input
+    texts: Kept | None  #: where the worker wrote the kernel's UTF-8 input, when it runs
 
 
 @dataclass(slots=True)
@@ -126,28 +126,29 @@ def chunked_fingerprints(
         check_jsonl_fields(source, files.fields)  # the reader's check, before any work
     seen: set[str] = set()
     done = 0
-    for outcome in _outcomes(files, config, keep_texts=side is not None):
+    folder = side.texts_folder() if side is not None else None
+    for outcome in _outcomes(files, config, folder):
         report.read += outcome.read
         report.rejected.extend(outcome.rejected)  # each was logged where it was read
         report.counters.update(outcome.counters)
         for batch in outcome.batches:
-            batch = _unique(batch, seen, report)
+            keep = _first_uses(batch, seen, report)
+            fp = batch.fp if keep.all() else select_rows(batch.fp, keep)
             if side is not None:
-                side.note_languages(batch.fp.ids, batch.langs)
-                if batch.texts is not None:
-                    side.keep_texts(batch.titles, *batch.texts)
-            done += len(batch.fp)
+                side.note_languages(fp.ids, list(compress(batch.langs, keep.tolist())))
+                _keep_texts(side, batch, keep)
+            done += len(fp)
             if progress:
                 progress("fingerprint", done)
-            yield batch.fp
+            yield fp
 
 
-def _outcomes(files: JsonlFiles, config: Config, keep_texts: bool) -> Iterator[_Done]:
+def _outcomes(files: JsonlFiles, config: Config, folder: str | None) -> Iterator[_Done]:
     """The tasks' outcomes in input order, at most ``IN_FLIGHT`` tasks a worker out at once."""
     pending: deque[Future[_Done]] = deque()
     with process_executor(files.workers, _PRELOAD) as pool:
         for task in _tasks(files):
-            pending.append(pool.submit(_run_task, task, files.fields, config, keep_texts))
+            pending.append(pool.submit(_run_task, task, files.fields, config, folder))
             while len(pending) > IN_FLIGHT * files.workers:
                 yield pending.popleft().result()
         while pending:
@@ -157,6 +158,7 @@ def _outcomes(files: JsonlFiles, config: Config, keep_texts: bool) -> Iterator[_
 def _tasks(files: JsonlFiles) -> Iterator[_Task]:
     """Each file cut into ranges of about ``CHUNK_BYTES`` that end at a line's end, each with
     the number of its first line (counted here, as the ranges are cut)."""
+    number = 0
     for source in files.sources:
         line = 1
         start = 0
@@ -167,14 +169,16 @@ def _tasks(files: JsonlFiles) -> Iterator[_Task]:
                     break
                 if not data.endswith(b"\n"):
                     data += fh.readline()  # to the end of the line (or of the file)
-                yield _Task(source, start, start + len(data), line)
+                yield _Task(source, start, start + len(data), line, number)
+                number += 1
                 line += data.count(b"\n")
                 start += len(data)
 
 
-def _run_task(task: _Task, fields: FieldMap, config: Config, keep_texts: bool) -> _Done:
+def _run_task(task: _Task, fields: FieldMap, config: Config, folder: str | None) -> _Done:
     """A worker process's task: the range's records read, cleaned and fingerprinted as the
-    in-process stream does (engine/local.py), on one kernel thread."""
+    in-process stream does (engine/local.py), on one kernel thread; with ``folder`` (the
+    translation stage runs), each batch's texts are written to a file there."""
     import numba
 
     from newsdedup.engine.local import batched, cleaned
@@ -188,30 +192,41 @@ def _run_task(task: _Task, fields: FieldMap, config: Config, keep_texts: bool) -
     lines = parse_lines(task.source, io.BytesIO(data), task.first_line, fields, report)
     records = _articles(lines, report)
     out = _Done()
-    for batch in batched(cleaned(records, config.clean, report), config.run.batch_size):
-        kept: list[tuple[NDArray[np.uint8], NDArray[np.int64]]] = []
-        fp = fingerprint_articles(batch, config, partial(_copy_into, kept) if keep_texts else None)
-        out.batches.append(
-            _Batch(
-                fp=fp,
-                source=task.source.name,
-                lines=[_line(a) for a in batch],
-                titles=[a.title for a in batch],
-                langs=[language_of(a) for a in batch] if keep_texts else [],
-                texts=kept[0] if kept else None,
+    path = None if folder is None else os.path.join(folder, f"{task.number}.texts")
+    with open(path, "wb") if path is not None else nullcontext() as texts:
+        for batch in batched(cleaned(records, config.clean, report), config.run.batch_size):
+            titles = [a.title for a in batch]
+            kept: list[Kept] = []
+            write = (
+                None
+                if texts is None or path is None
+                else partial(_write, texts, path, titles, kept)
             )
-        )
+            out.batches.append(
+                _Batch(
+                    fp=fingerprint_articles(batch, config, write),
+                    source=task.source.name,
+                    lines=[_line(a) for a in batch],
+                    langs=[language_of(a) for a in batch] if path is not None else [],
+                    texts=kept[0] if kept else None,
+                )
+            )
     out.read, out.rejected, out.counters = report.read, report.rejected, report.counters
     return out
 
 
-def _copy_into(
-    kept: list[tuple[NDArray[np.uint8], NDArray[np.int64]]],
+def _write(
+    file: IO[bytes],
+    path: str,
+    titles: list[str | None],
+    kept: list[Kept],
     buf: NDArray[np.uint8],
     offsets: NDArray[np.int64],
 ) -> None:
-    """Keep the kernel's input texts: the kernel folds their bytes in place after this."""
-    kept.append((buf.copy(), offsets.copy()))
+    """Write the kernel's input texts (before the kernel folds them in place) and note where."""
+    at = file.tell()
+    size = write_texts(file, titles, buf)
+    kept.append(Kept(first=0, offsets=offsets.copy(), at=at, titles=size, path=path))
 
 
 def _line(article: Article) -> int:
@@ -228,8 +243,9 @@ def _articles(items: Iterator[Article | Rejected], report: Report) -> Iterator[A
             yield item
 
 
-def _unique(batch: _Batch, seen: set[str], report: Report) -> _Batch:
-    """``batch`` without the documents whose id came before (``ids.unique_ids``' rule)."""
+def _first_uses(batch: _Batch, seen: set[str], report: Report) -> NDArray[np.bool_]:
+    """Which documents of ``batch`` keep their row: those whose id no earlier one had
+    (``ids.unique_ids``' rule; the others are rejected)."""
     keep = np.ones(len(batch.fp), np.bool_)
     for k, doc_id in enumerate(batch.fp.ids):
         if doc_id in seen:
@@ -237,27 +253,20 @@ def _unique(batch: _Batch, seen: set[str], report: Report) -> _Batch:
             reject_repeated(report, Origin(batch.source, batch.lines[k]), doc_id)
         else:
             seen.add(doc_id)
+    return keep
+
+
+def _keep_texts(side: TranslationSide, batch: _Batch, keep: NDArray[np.bool_]) -> None:
+    """Hand the batch's written texts to ``side``; a batch that lost a row is written again
+    without it (rare: a repeated id)."""
+    if batch.texts is None:
+        return
     if keep.all():
-        return batch
-    rows = np.flatnonzero(keep).tolist()
-    texts = None
-    if batch.texts is not None:
-        texts = _rows_of(*batch.texts, keep)
-    return _Batch(
-        fp=select_rows(batch.fp, keep),
-        source=batch.source,
-        lines=[batch.lines[k] for k in rows],
-        titles=[batch.titles[k] for k in rows],
-        langs=[batch.langs[k] for k in rows] if batch.langs else [],
-        texts=texts,
-    )
-
-
-def _rows_of(
-    buf: NDArray[np.uint8], offsets: NDArray[np.int64], keep: NDArray[np.bool_]
-) -> tuple[NDArray[np.uint8], NDArray[np.int64]]:
-    """The texts ``keep`` marks of a (UTF-8 buffer, offsets) batch."""
-    lengths = np.diff(offsets)
-    out = np.zeros(int(keep.sum()) + 1, np.int64)
-    np.cumsum(lengths[keep], out=out[1:])
-    return buf[np.repeat(keep, lengths)], out
+        side.keep_written(batch.texts)
+        return
+    data, titles = batch.texts.load()
+    lengths = np.diff(batch.texts.offsets)
+    offsets = np.zeros(int(keep.sum()) + 1, np.int64)
+    np.cumsum(lengths[keep], out=offsets[1:])
+    buf = np.frombuffer(data, np.uint8)[np.repeat(keep, lengths)]
+    side.keep_texts(list(compress(titles, keep.tolist())), buf, offsets)

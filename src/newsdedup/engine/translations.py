@@ -18,7 +18,7 @@ from __future__ import annotations
 import pickle
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO, overload
 
 import numpy as np
@@ -32,7 +32,13 @@ from newsdedup.processes import map_in_processes
 from newsdedup.relate.translate import Encoder, KeySets, anchored_text, encoder_input, language_of
 from newsdedup.types import Article
 
-__all__ = ["POOL_AFTER", "TranslationSide", "Translations"]  # Translations: group/translations
+__all__ = [
+    "POOL_AFTER",
+    "Kept",
+    "TranslationSide",
+    "Translations",
+    "write_texts",
+]  # Translations: group/translations
 
 #: Representatives from which the anchor keys are read in worker processes: starting one costs
 #: about a second of CPU, keys about 40-80 us an article, so below this the pool saves little
@@ -44,15 +50,22 @@ POOL_AFTER = 200_000
 @dataclass(frozen=True, slots=True)
 class Kept:
     """Where one fingerprinted batch's texts lie in the texts file: its UTF-8 bytes at ``at``
-    (``offsets`` into them, from 0), then its titles, pickled (``titles`` bytes)."""
+    (``offsets`` into them, from 0), then its titles, pickled (``titles`` bytes)
+    (``write_texts``). ``path`` names a file of its own, where a worker process wrote it
+    (engine/chunks.py); None is the side's file."""
 
     first: int  #: the batch's first document in the run
     offsets: NDArray[np.int64]
     at: int
     titles: int
+    path: str | None = None
 
-    def load(self, file: IO[bytes]) -> tuple[bytes, list[str | None]]:
-        """The batch's UTF-8 bytes and titles."""
+    def load(self, file: IO[bytes] | None = None) -> tuple[bytes, list[str | None]]:
+        """The batch's UTF-8 bytes and titles (from ``file``, the side's, unless ``path``)."""
+        if self.path is not None:
+            with open(self.path, "rb") as own:
+                return replace(self, path=None).load(own)
+        assert file is not None, "a batch kept in the side's file is read from it"
         file.seek(self.at)
         data = file.read(int(self.offsets[-1]))
         titles: list[str | None] = pickle.loads(file.read(self.titles))
@@ -61,6 +74,14 @@ class Kept:
     def text(self, data: bytes, k: int) -> str:
         """The text of the batch's document ``k``, from the batch's bytes (``load``)."""
         return data[self.offsets[k] : self.offsets[k + 1]].decode("utf-8", "surrogatepass")
+
+
+def write_texts(file: IO[bytes], titles: Sequence[str | None], buf: NDArray[np.uint8]) -> int:
+    """Write a batch's texts as ``Kept`` reads them; returns the titles' bytes."""
+    pickled = pickle.dumps(list(titles), protocol=pickle.HIGHEST_PROTOCOL)
+    file.write(buf.data)
+    file.write(pickled)
+    return len(pickled)
 
 
 #: A worker's task: one kept batch, and the documents of it to key (their places in it).
@@ -82,12 +103,15 @@ class TranslationSide:
         self._size = 0  #: bytes written so far
         self._lang: dict[str, str] = {}
         self._docs = 0  #: documents whose texts are kept
+        self._folder: tempfile.TemporaryDirectory[str] | None = None  #: ``texts_folder``
 
     def __enter__(self) -> TranslationSide:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._file.close()
+        if self._folder is not None:
+            self._folder.cleanup()
 
     def tee(self, articles: Iterable[Article]) -> Iterator[Article]:
         """The articles, each one's language noted as it passes (an id's first article is the
@@ -110,14 +134,23 @@ class TranslationSide:
     ) -> None:
         """Keep a fingerprinted batch's texts (``buf[offsets[k]:offsets[k + 1]]``, UTF-8) and
         titles; batches come in input order (engine/local.py ``fingerprint_stream``)."""
-        pickled = pickle.dumps(list(titles), protocol=pickle.HIGHEST_PROTOCOL)
-        self._file.write(buf.data)
-        self._file.write(pickled)
-        self._kept.append(
-            Kept(first=self._docs, offsets=offsets, at=self._size, titles=len(pickled))
-        )
-        self._size += len(buf) + len(pickled)
+        pickled = write_texts(self._file, titles, buf)
+        self._kept.append(Kept(first=self._docs, offsets=offsets, at=self._size, titles=pickled))
+        self._size += len(buf) + pickled
         self._docs += len(titles)
+
+    def texts_folder(self) -> str:
+        """A folder for texts files written elsewhere (``keep_written``), removed with the
+        side."""
+        if self._folder is None:
+            self._folder = tempfile.TemporaryDirectory(prefix="newsdedup-texts-")
+        return self._folder.name
+
+    def keep_written(self, kept: Kept) -> None:
+        """Keep a batch whose texts a worker process wrote (``write_texts``) at ``kept.path``;
+        ``kept.first`` is set here."""
+        self._kept.append(replace(kept, first=self._docs))
+        self._docs += len(kept.offsets) - 1
 
     def join(
         self, ids: list[str], rank: NDArray[np.int64], assignment: Assignment
