@@ -167,12 +167,13 @@ def _tasks(files: JsonlFiles) -> Iterator[_Task]:
                 data = fh.read(CHUNK_BYTES)
                 if not data:
                     break
-                if not data.endswith(b"\n"):
-                    data += fh.readline()  # to the end of the line (or of the file)
-                yield _Task(source, start, start + len(data), line, number)
+                # to the end of the line (or of the file), without copying the chunk
+                rest = b"" if data.endswith(b"\n") else fh.readline()
+                end = start + len(data) + len(rest)
+                yield _Task(source, start, end, line, number)
                 number += 1
-                line += data.count(b"\n")
-                start += len(data)
+                line += data.count(b"\n") + rest.count(b"\n")
+                start = end
 
 
 def _run_task(task: _Task, fields: FieldMap, config: Config, folder: str | None) -> _Done:
