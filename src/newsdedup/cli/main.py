@@ -196,7 +196,8 @@ def dedup(
     workers: Annotated[
         int | None,
         typer.Option(
-            help="Cores to use: kernel threads, and worker processes when above 2 (default: all)."
+            help="Cores to use: kernel threads, and worker processes (reading large plain "
+            "JSONL, or fingerprinting when above 2) (default: all)."
         ),
     ] = None,
     strict: Annotated[

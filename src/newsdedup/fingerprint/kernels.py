@@ -265,8 +265,9 @@ def _minhash(sh, s, a, b, row):  # type: ignore[no-untyped-def]
 
     The min is a signed one over the values with their top bit flipped (``b[j]`` plus 2**63),
     which orders them as the unsigned values: AVX2 has a signed 64-bit compare and no unsigned
-    one, which cost two more instructions a value (256 permutations on an AVX2-only EPYC:
-    51.2 -> 41.4 us an article for the whole kernel; the same bits)."""
+    one, which cost two more instructions a value (the whole kernel with 256 permutations on an
+    AVX2-only EPYC, three alternated pairs of ``benchmarks/bench_kernel.py``: 40.9-44.9 ->
+    37.5-42.0 us an article; the same bits)."""
     for j in range(a.size):
         aj = np.int64(a[j])
         bj = np.int64(b[j] ^ _TOP)  # + 2**63: the top bit flipped
