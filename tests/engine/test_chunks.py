@@ -18,6 +18,7 @@ from newsdedup.engine import chunks
 from newsdedup.engine.chunks import JsonlFiles, chunked_fingerprints, jsonl_files
 from newsdedup.engine.local import cleaned
 from newsdedup.engine.translations import TranslationSide
+from newsdedup.errors import InputError
 from newsdedup.fingerprint.batch import concat, fingerprint_articles
 from newsdedup.ids import unique_ids
 from newsdedup.pipeline import read_inputs
@@ -152,3 +153,41 @@ def test_only_plain_large_jsonl_goes_to_workers(
     assert jsonl_files([path], csv, 2) is None
     monkeypatch.setattr(chunks, "SPLIT_AFTER", path.stat().st_size + 1)
     assert jsonl_files([path], TWO, 2) is None  # too small to pay for the processes
+
+
+def test_chunks_equal_the_stream_over_two_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Line numbers start again in each file, and every id of the second copy is taken."""
+    path = _corpus(tmp_path / "corpus.jsonl")
+    again = tmp_path / "again.jsonl"
+    again.write_bytes(path.read_bytes())
+    expected_report = Report()
+    expected = find_copies(
+        read_inputs([path, again], TWO, expected_report), TWO, report=expected_report
+    )
+    monkeypatch.setattr(chunks, "SPLIT_AFTER", 0)
+    monkeypatch.setattr(chunks, "CHUNK_BYTES", 4_000)
+    files = jsonl_files([path, again], TWO, 2)
+    assert files is not None
+    report = Report()
+    found = find_copies(files, TWO, report=report)
+    assert found.groups == expected.groups
+    assert _rejects(report) == _rejects(expected_report)
+    assert report.counters == expected_report.counters
+    assert sum(r.reason == "duplicate_id" for r in report.rejected) > 50
+
+
+def test_chunks_refuse_a_file_without_the_text_field(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("\n".join(json.dumps({"id": str(k), "body_text": "x y z"}) for k in range(9)))
+    monkeypatch.setattr(chunks, "SPLIT_AFTER", 0)
+    files = jsonl_files([path], TWO, 2)
+    assert files is not None
+    with pytest.raises(InputError, match="no field holds the article text") as split:
+        find_copies(files, TWO, report=Report())
+    with pytest.raises(InputError) as stream:
+        find_copies(read_inputs([path], TWO, Report()), TWO, report=Report())
+    assert str(split.value) == str(stream.value)
