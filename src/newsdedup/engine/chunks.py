@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import io
 import os
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import partial
@@ -35,7 +34,7 @@ from newsdedup.config import Config
 from newsdedup.engine.translations import Kept, TranslationSide, write_texts
 from newsdedup.fingerprint.batch import Fingerprints, fingerprint_articles, select_rows
 from newsdedup.ids import reject_repeated
-from newsdedup.processes import process_executor
+from newsdedup.processes import map_in_processes
 from newsdedup.read.compression import Source, compression_of
 from newsdedup.read.fields import FieldMap
 from newsdedup.read.jsonl import check_jsonl_fields, parse_lines
@@ -46,9 +45,6 @@ __all__ = ["CHUNK_BYTES", "SPLIT_AFTER", "JsonlFiles", "chunked_fingerprints", "
 
 SPLIT_AFTER = 160 << 20  #: input bytes from which worker processes pay for their start (measured)
 CHUNK_BYTES = 16 << 20  #: a worker's task: about 5,000 news articles, 0.5 s of work
-IN_FLIGHT = 2  #: tasks per worker out at once (memory stays bounded)
-
-_PRELOAD = ["newsdedup.engine.local"]  # imported once, in the fork server (it imports this)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,15 +140,11 @@ def chunked_fingerprints(
 
 
 def _outcomes(files: JsonlFiles, config: Config, folder: str | None) -> Iterator[_Done]:
-    """The tasks' outcomes in input order, at most ``IN_FLIGHT`` tasks a worker out at once."""
-    pending: deque[Future[_Done]] = deque()
-    with process_executor(files.workers, _PRELOAD) as pool:
-        for task in _tasks(files):
-            pending.append(pool.submit(_run_task, task, files.fields, config, folder))
-            while len(pending) > IN_FLIGHT * files.workers:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+    """The tasks' outcomes in input order (``map_in_processes``: at most two tasks a worker
+    out at once, and the caller's script is never imported again)."""
+    return map_in_processes(
+        _run_task, _tasks(files), files.workers, files.fields, config, folder, what="reading"
+    )
 
 
 def _tasks(files: JsonlFiles) -> Iterator[_Task]:
