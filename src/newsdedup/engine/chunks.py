@@ -35,6 +35,7 @@ from newsdedup.engine.translations import Kept, TranslationSide, write_texts
 from newsdedup.fingerprint.batch import Fingerprints, fingerprint_articles, select_rows
 from newsdedup.ids import reject_repeated
 from newsdedup.processes import map_in_processes
+from newsdedup.read.base import counted, detect_format
 from newsdedup.read.compression import Source, compression_of
 from newsdedup.read.fields import FieldMap
 from newsdedup.read.jsonl import check_jsonl_fields, parse_lines
@@ -64,8 +65,6 @@ def jsonl_files(
     ``SPLIT_AFTER`` bytes in all; else None."""
     if workers < 2 or config.run.strict or config.read.format not in ("", "jsonl"):
         return None
-    from newsdedup.read.base import detect_format  # the read stage's rule for a file's format
-
     sources = []
     for raw in paths:
         path = Path(raw)
@@ -183,7 +182,7 @@ def _run_task(task: _Task, fields: FieldMap, config: Config, folder: str | None)
         fh.seek(task.start)
         data = fh.read(task.end - task.start)
     lines = parse_lines(task.source, io.BytesIO(data), task.first_line, fields, report)
-    records = _articles(lines, report)
+    records = counted(lines, report)
     out = _Done()
     path = None if folder is None else os.path.join(folder, f"{task.number}.texts")
     with open(path, "wb") if path is not None else nullcontext() as texts:
@@ -224,16 +223,6 @@ def _write(
 
 def _line(article: Article) -> int:
     return article.origin.line or 0 if article.origin is not None else 0
-
-
-def _articles(items: Iterator[Article | Rejected], report: Report) -> Iterator[Article]:
-    """As the read stage streams them: every record counted, a rejected one reported."""
-    for item in items:
-        report.read += 1
-        if isinstance(item, Rejected):
-            report.reject(item.origin, item.reason, item.detail)
-        else:
-            yield item
 
 
 def _first_uses(batch: _Batch, seen: set[str], report: Report) -> NDArray[np.bool_]:

@@ -41,7 +41,7 @@ from newsdedup.read.warc import read_warc
 from newsdedup.report import Report
 from newsdedup.types import Article, Origin, Rejected
 
-__all__ = ["FORMATS", "SUFFIXES", "detect_format", "read_articles"]
+__all__ = ["FORMATS", "SUFFIXES", "counted", "detect_format", "read_articles"]
 
 log = logging.getLogger("newsdedup")
 
@@ -199,12 +199,18 @@ def _stream(inputs: list[_Input], options: _Options, report: Report) -> Iterator
     workers = options.workers or os.cpu_count() or 1
     items = _items(inputs, options, report)
     with closing(extract_pages(items, extractor=options.clean.extractor, workers=workers)) as done:
-        for item in done:
-            report.read += 1
-            if isinstance(item, Rejected):
-                report.reject(item.origin, item.reason, item.detail)
-            else:
-                yield item
+        yield from counted(done, report)
+
+
+def counted(items: Iterable[Article | Rejected], report: Report) -> Iterator[Article]:
+    """The read stage's rule for what readers give: every record counted, a rejected one
+    reported, the articles passed on."""
+    for item in items:
+        report.read += 1
+        if isinstance(item, Rejected):
+            report.reject(item.origin, item.reason, item.detail)
+        else:
+            yield item
 
 
 def _items(inputs: list[_Input], options: _Options, report: Report) -> Iterator[Item]:
