@@ -11,7 +11,7 @@ import numpy as np
 
 from newsdedup.clean.pipeline import clean_articles, per_article
 from newsdedup.config import Config
-from newsdedup.engine.chunks import JsonlFiles
+from newsdedup.engine.chunks import SplitFiles
 from newsdedup.engine.local import CopyRun, Progress, run_copies
 from newsdedup.group.stories import SupportsEmbed, publication_order, story_graph_result
 from newsdedup.group.stories.find import without_raw
@@ -107,7 +107,7 @@ def _stats(run: CopyRun, report: Report, groups: tuple[Group, ...]) -> Stats:
 
 
 def find_copies(
-    articles: Iterable[Article] | JsonlFiles,
+    articles: Iterable[Article] | SplitFiles,
     config: Config | None = None,
     *,
     report: Report | None = None,
@@ -116,7 +116,7 @@ def find_copies(
     """Find every copy among ``articles``; each valid article lands in exactly one group.
 
     Articles with a repeated id are rejected (see ``Result.rejected``), never merged silently.
-    ``JsonlFiles`` (``engine.chunks.jsonl_files``) are read in worker processes.
+    ``SplitFiles`` (``engine.chunks.split_files``) are read in worker processes.
     """
     config = config or Config()
     report = report or Report(strict=config.run.strict)

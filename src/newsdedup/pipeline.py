@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsdedup.api import find_copies, find_stories
 from newsdedup.config import Config
-from newsdedup.engine.chunks import jsonl_files
+from newsdedup.engine.chunks import split_files
 from newsdedup.engine.local import Progress, worker_processes
 from newsdedup.errors import ConfigError
 from newsdedup.read import FieldMap, read_articles
@@ -168,7 +168,7 @@ def _local(
                 articles = spill.tee(articles)
         chunked = None  # worker processes read the files, where nothing else needs the articles
         if held is None and not outputs.explain and outputs.corpus is None:
-            chunked = jsonl_files(inputs, config, worker_processes(config))
+            chunked = split_files(inputs, config, worker_processes(config))
         copies = find_copies(chunked or articles, config, report=report, progress=progress)
         if groups_path is not None:
             explanations = None

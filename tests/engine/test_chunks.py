@@ -10,12 +10,14 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from newsdedup.api import find_copies
 from newsdedup.config import Config, ReadConfig, RunConfig
 from newsdedup.engine import chunks
-from newsdedup.engine.chunks import JsonlFiles, chunked_fingerprints, jsonl_files
+from newsdedup.engine.chunks import SplitFiles, chunked_fingerprints, split_files
 from newsdedup.engine.local import cleaned
 from newsdedup.engine.translations import TranslationSide
 from newsdedup.errors import InputError
@@ -72,8 +74,8 @@ def _in_workers(
 ) -> tuple[object, Report]:
     monkeypatch.setattr(chunks, "SPLIT_AFTER", 0)
     monkeypatch.setattr(chunks, "CHUNK_BYTES", chunk)
-    files = jsonl_files([path], config, 2)
-    assert isinstance(files, JsonlFiles)  # the worker path, not the stream, is under test
+    files = split_files([path], config, 2)
+    assert isinstance(files, SplitFiles)  # the worker path, not the stream, is under test
     report = Report()
     return find_copies(files, config, report=report), report
 
@@ -104,7 +106,7 @@ def test_chunks_keep_what_the_translation_side_keeps(
     """Languages, titles and texts handed to the translation stage, as the stream hands them."""
     path = _corpus(tmp_path / "corpus.jsonl")
     monkeypatch.setattr(chunks, "CHUNK_BYTES", 3_000)
-    files = JsonlFiles((Source(path=path, name=str(path)),), FieldMap(), 2)
+    files = SplitFiles((Source(path=path, name=str(path)),), FieldMap(), 2)
     with TranslationSide(TWO.translate) as split, TranslationSide(TWO.translate) as stream:
         parts = list(chunked_fingerprints(files, TWO, Report(), split))
         report = Report()
@@ -143,16 +145,16 @@ def test_only_plain_large_jsonl_goes_to_workers(
     packed = tmp_path / "corpus.jsonl.gz"
     packed.write_bytes(gzip.compress(path.read_bytes()))
     monkeypatch.setattr(chunks, "SPLIT_AFTER", 0)
-    assert jsonl_files([path], TWO, 2) is not None
-    assert jsonl_files([path, path], TWO, 2) is not None
-    assert jsonl_files([path], TWO, 1) is None  # one process: the stream
-    assert jsonl_files([packed], TWO, 2) is None  # a range of gzip cannot be read alone
-    assert jsonl_files([tmp_path], TWO, 2) is None  # a folder
-    assert jsonl_files([path], replace(TWO, run=replace(TWO.run, strict=True)), 2) is None
+    assert split_files([path], TWO, 2) is not None
+    assert split_files([path, path], TWO, 2) is not None
+    assert split_files([path], TWO, 1) is None  # one process: the stream
+    assert split_files([packed], TWO, 2) is None  # a range of gzip cannot be read alone
+    assert split_files([tmp_path], TWO, 2) is None  # a folder
+    assert split_files([path], replace(TWO, run=replace(TWO.run, strict=True)), 2) is None
     csv = replace(TWO, read=ReadConfig(format="csv"))
-    assert jsonl_files([path], csv, 2) is None
+    assert split_files([path], csv, 2) is None
     monkeypatch.setattr(chunks, "SPLIT_AFTER", path.stat().st_size + 1)
-    assert jsonl_files([path], TWO, 2) is None  # too small to pay for the processes
+    assert split_files([path], TWO, 2) is None  # too small to pay for the processes
 
 
 def test_chunks_equal_the_stream_over_two_files(
@@ -168,7 +170,7 @@ def test_chunks_equal_the_stream_over_two_files(
     )
     monkeypatch.setattr(chunks, "SPLIT_AFTER", 0)
     monkeypatch.setattr(chunks, "CHUNK_BYTES", 4_000)
-    files = jsonl_files([path, again], TWO, 2)
+    files = split_files([path, again], TWO, 2)
     assert files is not None
     report = Report()
     found = find_copies(files, TWO, report=report)
@@ -184,10 +186,74 @@ def test_chunks_refuse_a_file_without_the_text_field(
     path = tmp_path / "corpus.jsonl"
     path.write_text("\n".join(json.dumps({"id": str(k), "body_text": "x y z"}) for k in range(9)))
     monkeypatch.setattr(chunks, "SPLIT_AFTER", 0)
-    files = jsonl_files([path], TWO, 2)
+    files = split_files([path], TWO, 2)
     assert files is not None
     with pytest.raises(InputError, match="no field holds the article text") as split:
         find_copies(files, TWO, report=Report())
     with pytest.raises(InputError) as stream:
         find_copies(read_inputs([path], TWO, Report()), TWO, report=Report())
     assert str(split.value) == str(stream.value)
+
+
+def test_chunks_equal_the_stream_on_parquet_row_groups(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Row groups as worker tasks: rows numbered across groups, bad rows and repeated ids."""
+    rows = [
+        {"id": a.id, "title": a.title, "text": a.text, "published": a.published.isoformat()}
+        for a in generate_corpus(60, seed=7).articles
+        if a.published is not None
+    ]
+    rows[4]["text"] = None  # empty_text
+    rows[9]["text"] = "   "
+    rows[13]["id"] = None  # a derived id
+    rows[17]["published"] = "not a date"
+    rows[21]["title"] = None
+    rows.append(dict(rows[2], text="A repeated id."))
+    rows.append(dict(rows[40]))
+    path = tmp_path / "corpus.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), path, row_group_size=8)
+    assert pq.ParquetFile(path).metadata.num_row_groups > 5
+    expected, expected_report = _in_process(path, TWO)
+    found, report = _in_workers(path, TWO, monkeypatch, 1)
+    assert found.groups == expected.groups  # type: ignore[attr-defined]
+    assert report.read == expected_report.read == len(rows)
+    assert report.counters == expected_report.counters
+    assert _rejects(report) == _rejects(expected_report)
+    assert {"empty_text", "duplicate_id"} <= {r.reason for r in report.rejected}
+
+
+def test_chunks_lose_what_the_stream_loses_in_a_damaged_parquet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A damaged row group ends the file in both: the groups before it are read, the rows
+    from it on are one corrupt_file reject, and no later group is read."""
+    rows = [{"id": f"a{k}", "text": f"text number {k} of the file " * 20} for k in range(48)]
+    path = tmp_path / "corpus.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), path, row_group_size=8, compression="none")
+    page = pq.ParquetFile(path).metadata.row_group(3).column(1).data_page_offset
+    data = bytearray(path.read_bytes())
+    data[page : page + 16] = b"\xff" * 16  # group 3's page header
+    path.write_bytes(bytes(data))
+    expected, expected_report = _in_process(path, TWO)
+    found, report = _in_workers(path, TWO, monkeypatch, 1)
+    assert found.groups == expected.groups  # type: ignore[attr-defined]
+    assert _rejects(report) == _rejects(expected_report)
+    [lost] = report.rejected
+    assert lost.reason == "corrupt_file" and lost.origin.line == 25
+    assert "rows 25 to 48 cannot be read" in lost.detail
+    assert report.read == expected_report.read == 25
+
+
+def test_parquet_of_large_row_groups_streams(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker returns a task's fingerprints at once: a row group over the bound stays in
+    process."""
+    path = tmp_path / "corpus.parquet"
+    rows = [{"id": f"a{k}", "text": f"text {k}"} for k in range(40)]
+    pq.write_table(pa.Table.from_pylist(rows), path, row_group_size=20)
+    monkeypatch.setattr(chunks, "SPLIT_AFTER", 0)
+    assert split_files([path], TWO, 2) is not None
+    monkeypatch.setattr(chunks, "MAX_GROUP_ROWS", 19)
+    assert split_files([path], TWO, 2) is None

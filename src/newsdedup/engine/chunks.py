@@ -9,9 +9,10 @@ unless the translation stage keeps it. This process keeps what the in-process st
 input order: reports, the rule that an id is used once (``ids.unique_ids``), the translation
 side's languages and texts, and the fingerprints.
 
-Only plain (uncompressed) JSON Lines files are cut into ranges: a range must start at a line
-whose number is known, so this process counts each range's lines as it cuts it. Any other
-input, a small one, or a strict run streams in process (engine/local.py).
+Plain (uncompressed) JSON Lines files are cut into ranges: a range must start at a line whose
+number is known, so this process counts each range's lines as it cuts it. Parquet files are
+cut at their row groups, whose row counts the file's footer gives. Any other input, a small
+one, or a strict run streams in process (engine/local.py).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import IO
 
 import numpy as np
+import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
 from newsdedup.config import Config
@@ -39,52 +41,79 @@ from newsdedup.read.base import counted, detect_format
 from newsdedup.read.compression import Source, compression_of
 from newsdedup.read.fields import FieldMap
 from newsdedup.read.jsonl import check_jsonl_fields, parse_lines
+from newsdedup.read.parquet import open_parquet, read_row_group
 from newsdedup.report import Report
 from newsdedup.types import Article, Origin, Rejected
 
-__all__ = ["CHUNK_BYTES", "SPLIT_AFTER", "JsonlFiles", "chunked_fingerprints", "jsonl_files"]
+__all__ = ["CHUNK_BYTES", "SPLIT_AFTER", "SplitFiles", "chunked_fingerprints", "split_files"]
 
 SPLIT_AFTER = 160 << 20  #: input bytes from which worker processes pay for their start (measured)
 CHUNK_BYTES = 16 << 20  #: a worker's task: about 5,000 news articles, 0.5 s of work
+MAX_GROUP_ROWS = 1 << 16  #: Parquet row groups larger than this are read in process
 
 
 @dataclass(frozen=True, slots=True)
-class JsonlFiles:
-    """Plain JSON Lines files to read in worker processes (``jsonl_files``)."""
+class SplitFiles:
+    """Plain JSON Lines files to read in worker processes (``split_files``)."""
 
     sources: tuple[Source, ...]
     fields: FieldMap
     workers: int
+    formats: tuple[str, ...] = ()  #: per source, "jsonl" or "parquet" (default: all JSON Lines)
+
+    def format_of(self, k: int) -> str:
+        return self.formats[k] if self.formats else "jsonl"
 
 
-def jsonl_files(
+def split_files(
     paths: Sequence[str | os.PathLike[str]], config: Config, workers: int
-) -> JsonlFiles | None:
-    """The inputs as ``JsonlFiles`` when worker processes should read them: two processes or
+) -> SplitFiles | None:
+    """The inputs as ``SplitFiles`` when worker processes should read them: two processes or
     more, a run that is not strict, every input a regular JSON Lines file, uncompressed, and
     ``SPLIT_AFTER`` bytes in all; else None."""
-    if workers < 2 or config.run.strict or config.read.format not in ("", "jsonl"):
+    if workers < 2 or config.run.strict or config.read.format not in ("", "jsonl", "parquet"):
         return None
-    sources = []
+    sources, formats = [], []
     for raw in paths:
         path = Path(raw)
-        if not path.is_file() or detect_format(path) != "jsonl" or compression_of(path):
+        if not path.is_file():
             return None
-        sources.append(Source(path=path, name=os.fspath(raw)))
+        source = Source(path=path, name=os.fspath(raw))
+        found = config.read.format or detect_format(path)
+        if found == "jsonl" and compression_of(path) is None:
+            pass
+        elif found != "parquet" or not _small_groups(
+            open_parquet(source, FieldMap.of(config.read))
+        ):
+            return None
+        sources.append(source)
+        formats.append(found)
     if sum(s.path.stat().st_size for s in sources) < SPLIT_AFTER:
         return None
-    return JsonlFiles(tuple(sources), FieldMap.of(config.read), workers)
+    return SplitFiles(tuple(sources), FieldMap.of(config.read), workers, tuple(formats))
+
+
+def _small_groups(opened: pq.ParquetFile | Rejected) -> bool:
+    """Whether a Parquet file opened and each of its row groups is a task of bounded size (a
+    worker returns a task's fingerprints at once; pyarrow writes groups of a million rows by
+    default)."""
+    if isinstance(opened, Rejected):
+        return False
+    meta = opened.metadata
+    return all(meta.row_group(g).num_rows <= MAX_GROUP_ROWS for g in range(meta.num_row_groups))
 
 
 @dataclass(frozen=True, slots=True)
 class _Task:
-    """Lines ``first_line``... of ``source``: bytes ``start`` to ``end``."""
+    """Lines ``first_line``... of ``source``: bytes ``start`` to ``end`` of JSON Lines, or
+    row group ``start`` of Parquet (``first_line`` its first row)."""
 
     source: Source
     start: int
     end: int
     first_line: int
     number: int  #: the task's place in the run (names its texts file)
+    format: str = "jsonl"
 
 
 @dataclass(slots=True)
@@ -102,6 +131,8 @@ class _Batch:
 class _Done:
     """A task's outcome: its batches and its records' report."""
 
+    source: str = ""
+    lost: bool = False  #: rows could not be read: the file ends here, as in the stream
     batches: list[_Batch] = field(default_factory=list)
     read: int = 0
     rejected: list[Rejected] = field(default_factory=list)
@@ -109,7 +140,7 @@ class _Done:
 
 
 def chunked_fingerprints(
-    files: JsonlFiles,
+    files: SplitFiles,
     config: Config,
     report: Report,
     side: TranslationSide | None,
@@ -117,12 +148,20 @@ def chunked_fingerprints(
 ) -> Iterator[Fingerprints]:
     """Each fingerprinted batch, in input order, with its reports merged into ``report``, a
     repeated id rejected (and its row dropped), and its languages and texts given to ``side``."""
-    for source in files.sources:
-        check_jsonl_fields(source, files.fields)  # the reader's check, before any work
+    for k, source in enumerate(files.sources):  # the readers' checks, before any work
+        if files.format_of(k) == "jsonl":
+            check_jsonl_fields(source, files.fields)
+        else:
+            open_parquet(source, files.fields)
     seen: set[str] = set()
+    lost: set[str] = set()  # files whose rows stopped being readable
     done = 0
     folder = side.texts_folder() if side is not None else None
     for outcome in _outcomes(files, config, folder):
+        if outcome.source in lost:
+            continue
+        if outcome.lost:
+            lost.add(outcome.source)
         report.read += outcome.read
         report.rejected.extend(outcome.rejected)  # each was logged where it was read
         report.counters.update(outcome.counters)
@@ -138,7 +177,7 @@ def chunked_fingerprints(
             yield fp
 
 
-def _outcomes(files: JsonlFiles, config: Config, folder: str | None) -> Iterator[_Done]:
+def _outcomes(files: SplitFiles, config: Config, folder: str | None) -> Iterator[_Done]:
     """The tasks' outcomes in input order (``map_in_processes``: at most two tasks a worker
     out at once, and the caller's script is never imported again)."""
     return map_in_processes(
@@ -146,11 +185,19 @@ def _outcomes(files: JsonlFiles, config: Config, folder: str | None) -> Iterator
     )
 
 
-def _tasks(files: JsonlFiles) -> Iterator[_Task]:
+def _tasks(files: SplitFiles) -> Iterator[_Task]:
     """Each file cut into ranges of about ``CHUNK_BYTES`` that end at a line's end, each with
     the number of its first line (counted here, as the ranges are cut)."""
     number = 0
-    for source in files.sources:
+    for k, source in enumerate(files.sources):
+        if files.format_of(k) == "parquet":
+            row = 1
+            meta = pq.ParquetFile(source.path).metadata
+            for group in range(meta.num_row_groups):
+                yield _Task(source, group, group, row, number, "parquet")
+                number += 1
+                row += meta.row_group(group).num_rows
+            continue
         line = 1
         start = 0
         with open(source.path, "rb") as fh:
@@ -178,12 +225,8 @@ def _run_task(task: _Task, fields: FieldMap, config: Config, folder: str | None)
 
     numba.set_num_threads(1)  # the other core runs the other worker
     report = Report()
-    with open(task.source.path, "rb") as fh:
-        fh.seek(task.start)
-        data = fh.read(task.end - task.start)
-    lines = parse_lines(task.source, io.BytesIO(data), task.first_line, fields, report)
-    records = counted(lines, report)
-    out = _Done()
+    out = _Done(source=task.source.name)
+    records = counted(_marked(_items(task, fields, report), out), report)
     path = None if folder is None else os.path.join(folder, f"{task.number}.texts")
     with open(path, "wb") if path is not None else nullcontext() as texts:
         for batch in batched(cleaned(records, config.clean, report), config.run.batch_size):
@@ -223,6 +266,26 @@ def _write(
 
 def _line(article: Article) -> int:
     return article.origin.line or 0 if article.origin is not None else 0
+
+
+def _items(task: _Task, fields: FieldMap, report: Report) -> Iterator[Article | Rejected]:
+    """The task's records as the file's reader gives them."""
+    if task.format == "parquet":
+        return read_row_group(
+            task.source, task.start, task.first_line, fields=fields, report=report
+        )
+    with open(task.source.path, "rb") as fh:
+        fh.seek(task.start)
+        data = fh.read(task.end - task.start)
+    return parse_lines(task.source, io.BytesIO(data), task.first_line, fields, report)
+
+
+def _marked(items: Iterator[Article | Rejected], out: _Done) -> Iterator[Article | Rejected]:
+    """``items``, noting in ``out`` a Parquet file's rows lost to its end (``read_row_group``)."""
+    for item in items:
+        if isinstance(item, Rejected) and item.reason == "corrupt_file":
+            out.lost = True
+        yield item
 
 
 def _first_uses(batch: _Batch, seen: set[str], report: Report) -> NDArray[np.bool_]:

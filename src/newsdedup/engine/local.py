@@ -28,7 +28,7 @@ from newsdedup.candidates.contained import ContainedReport, contained_pairs, uni
 from newsdedup.candidates.lsh import BANDS_PER_CHUNK, BandColumns, LSHReport, candidate_pairs
 from newsdedup.clean.pipeline import clean_articles, per_article
 from newsdedup.config import CleanConfig, Config
-from newsdedup.engine.chunks import JsonlFiles, chunked_fingerprints
+from newsdedup.engine.chunks import SplitFiles, chunked_fingerprints
 from newsdedup.engine.pool import POOL_AFTER, Payload, payload, pooled
 from newsdedup.engine.translations import Translations, TranslationSide
 from newsdedup.fingerprint.batch import Fingerprints, concat, fingerprint_articles, utf8_columns
@@ -296,20 +296,20 @@ def cleaned(articles: Iterable[Article], clean: CleanConfig, report: Report) -> 
 
 
 def run_copies(
-    articles: Iterable[Article] | JsonlFiles,
+    articles: Iterable[Article] | SplitFiles,
     config: Config,
     report: Report,
     progress: Progress | None = None,
 ) -> CopyRun:
     """Run copy detection over a stream of articles, each cleaned on its own first; with
     ``translate.enabled``, translations across languages join their original's group.
-    ``JsonlFiles`` (engine/chunks.py) are read, cleaned and fingerprinted in worker processes."""
-    if not isinstance(articles, JsonlFiles):
+    ``SplitFiles`` (engine/chunks.py) are read, cleaned and fingerprinted in worker processes."""
+    if not isinstance(articles, SplitFiles):
         articles = cleaned(articles, config.clean, report)
     if not config.translate.enabled:
         return _run_copies(articles, config, report, progress, None)
     with TranslationSide(config.translate, workers=worker_processes(config)) as side:
-        if not isinstance(articles, JsonlFiles):
+        if not isinstance(articles, SplitFiles):
             articles = side.tee(articles)
         return _run_copies(articles, config, report, progress, side)
 
@@ -379,7 +379,7 @@ def _candidates(
 
 
 def _run_copies(
-    articles: Iterable[Article] | JsonlFiles,
+    articles: Iterable[Article] | SplitFiles,
     config: Config,
     report: Report,
     progress: Progress | None,
@@ -389,7 +389,7 @@ def _run_copies(
     numba.set_num_threads(_threads(config))
     with SpilledColumns(config.lsh.bands, BANDS_PER_CHUNK) as spilled:
         with _timed(seconds, "read+fingerprint"):
-            if isinstance(articles, JsonlFiles):
+            if isinstance(articles, SplitFiles):
                 parts = chunked_fingerprints(articles, config, report, side, progress)
                 fp = concat([spilled.take(part) for part in parts], config)
                 release_memory()

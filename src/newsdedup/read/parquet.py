@@ -17,7 +17,7 @@ from newsdedup.read.fields import FieldMap, check_fields, to_article
 from newsdedup.report import Report
 from newsdedup.types import Article, Rejected
 
-__all__ = ["read_parquet"]
+__all__ = ["open_parquet", "read_parquet", "read_row_group"]
 
 BATCH_ROWS = 1024  #: rows converted to Python at a time
 
@@ -28,21 +28,56 @@ def read_parquet(
     source: Source, *, fields: FieldMap, report: Report
 ) -> Generator[Article | Rejected, None, None]:
     """One Article or Rejected per row; ``line`` is the 1-based row number."""
-    opened = _open(source)
+    opened = open_parquet(source, fields)
     if isinstance(opened, Rejected):
         yield opened
         return
+    yield from _rows(opened, source, fields, report, None, 0)
+
+
+def open_parquet(source: Source, fields: FieldMap) -> pq.ParquetFile | Rejected:
+    """The file opened and its schema checked (``check_fields``: an InputError), or why it
+    cannot be read at all."""
+    opened = _open(source)
+    if not isinstance(opened, Rejected):
+        check_fields(fields, opened.schema_arrow.names, source=source, where="the schema")
+    return opened
+
+
+def read_row_group(
+    source: Source, group: int, first_row: int, *, fields: FieldMap, report: Report
+) -> Generator[Article | Rejected, None, None]:
+    """``read_parquet``'s rows of one row group alone, the first of them row ``first_row``
+    (for readers of a file in parts: engine/chunks.py). Rows that cannot be read end it with
+    the Rejected ``read_parquet`` would give, which says they were lost to the end of the
+    file: the caller drops the file's later groups."""
+    yield from _rows(pq.ParquetFile(source.path), source, fields, report, group, first_row - 1)
+
+
+def _rows(
+    opened: pq.ParquetFile,
+    source: Source,
+    fields: FieldMap,
+    report: Report,
+    group: int | None,
+    row: int,
+) -> Generator[Article | Rejected, None, None]:
+    """The rows of ``opened`` (of row group ``group`` alone, when given) after row ``row``.
+
+    Row groups are read one at a time, so damage costs the rows from its group on, never a
+    whole group before it (a batch read across groups failed as a whole), and a file read
+    whole or a group at a time (engine/chunks.py) loses the same rows."""
     names = opened.schema_arrow.names
-    check_fields(fields, names, source=source, where="the schema")
     columns = fields.columns(names) or None  # none of ours: read all, so no row goes unseen
-    row = 0
+    groups = range(opened.metadata.num_row_groups) if group is None else [group]
     try:
-        for batch in opened.iter_batches(batch_size=BATCH_ROWS, columns=columns):
-            for record in _as_python(batch).to_pylist():
-                row += 1
-                yield to_article(
-                    record, fields=fields, source=source, line=row, report=report, keys=names
-                )
+        for g in groups:
+            for batch in opened.iter_batches(BATCH_ROWS, row_groups=[g], columns=columns):
+                for record in _as_python(batch).to_pylist():
+                    row += 1
+                    yield to_article(
+                        record, fields=fields, source=source, line=row, report=report, keys=names
+                    )
     except _ARROW_ERRORS as exc:
         yield _lost(source, row, opened.metadata.num_rows, exc)
 
