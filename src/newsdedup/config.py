@@ -445,7 +445,8 @@ class RunConfig:
     master: str = ""
     #: with engine "spark": extra Spark settings, "KEY=VALUE" each
     spark_conf: tuple[str, ...] = ()
-    workers: int = 0  #: cores for kernel threads and fingerprinting processes; 0: all of them
+    #: cores for kernel threads and worker processes (reading, fingerprinting); 0: all of them
+    workers: int = 0
     batch_size: int = 2048  #: documents per fingerprinting batch (and per index transaction)
     strict: bool = False  #: raise on the first unreadable record instead of counting it
 
