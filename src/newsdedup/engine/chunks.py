@@ -54,7 +54,7 @@ MAX_GROUP_ROWS = 1 << 16  #: Parquet row groups larger than this are read in pro
 
 @dataclass(frozen=True, slots=True)
 class SplitFiles:
-    """Plain JSON Lines files to read in worker processes (``split_files``)."""
+    """Plain JSON Lines and Parquet files to read in worker processes (``split_files``)."""
 
     sources: tuple[Source, ...]
     fields: FieldMap
@@ -69,8 +69,9 @@ def split_files(
     paths: Sequence[str | os.PathLike[str]], config: Config, workers: int
 ) -> SplitFiles | None:
     """The inputs as ``SplitFiles`` when worker processes should read them: two processes or
-    more, a run that is not strict, every input a regular JSON Lines file, uncompressed, and
-    ``SPLIT_AFTER`` bytes in all; else None."""
+    more, a run that is not strict, every input a regular file of uncompressed JSON Lines or of
+    Parquet in row groups of at most ``MAX_GROUP_ROWS``, and ``SPLIT_AFTER`` bytes in all;
+    else None."""
     if workers < 2 or config.run.strict or config.read.format not in ("", "jsonl", "parquet"):
         return None
     sources, formats = [], []
