@@ -1,6 +1,7 @@
 """CPU time of the fingerprint kernel an article, on one thread: the texts' bytes made for it
 (``_kernel_input``: UTF-8, capitals folded) and the kernel itself (``fingerprint_batch``) with
-each number of MinHash permutations asked for, best of ``--runs``.
+each signature length asked for and each MinHash scheme (``minhash.scheme``: "oph", one hash
+a shingle, and "kperm", one a shingle and position), best of ``--runs``.
 
     python benchmarks/bench_kernel.py bench-data/c30k.jsonl --docs 20000 --perms 1 256
 
@@ -47,6 +48,7 @@ def main() -> None:
     ap.add_argument("corpus", type=Path, help="a JSONL file with a 'text' field")
     ap.add_argument("--docs", type=int, default=20_000)
     ap.add_argument("--perms", type=int, nargs="+", default=[1, 64, 128, 256])
+    ap.add_argument("--schemes", nargs="+", default=["oph", "kperm"], choices=["oph", "kperm"])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--digest", action="store_true", help="print an MD5 of the signatures")
     args = ap.parse_args()
@@ -61,14 +63,15 @@ def main() -> None:
     stop = stopword_table(config.shingle.stopwords)
     norm = config.normalize
     size = config.shingle.size
-    for num_perm in args.perms:
+    for num_perm, scheme in itertools.product(args.perms, args.schemes):
         a, b = permutations(num_perm, config.minhash.seed)
+        one = scheme == "oph"
 
-        def run(a: np.ndarray = a, b: np.ndarray = b) -> list[np.ndarray]:
+        def run(a: np.ndarray = a, b: np.ndarray = b, one: bool = one) -> list[np.ndarray]:
             # the kernel folds ASCII case in place: each run gets fresh copies
             return [
                 fingerprint_batch(
-                    buf.copy(), off, stop, size, a, b,
+                    buf.copy(), off, stop, size, a, b, one,
                     norm.casefold, norm.collapse_whitespace, norm.unify_punctuation,
                 )[-1]
                 for buf, off in inputs
@@ -76,7 +79,7 @@ def main() -> None:
 
         signatures = run()  # the first call also loads the compiled code
         seconds = _best(args.runs, run)
-        line = f"kernel, {num_perm} permutations: {seconds / n * 1e6:.1f} us an article"
+        line = f"kernel, {num_perm} positions, {scheme}: {seconds / n * 1e6:.1f} us an article"
         if args.digest:
             digest = hashlib.md5(b"".join(s.tobytes() for s in signatures)).hexdigest()
             line += f" (signatures {digest[:8]})"

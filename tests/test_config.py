@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -266,17 +267,20 @@ def test_config_stage_names() -> None:
     assert str(NormalizeConfig()) == "norm1111"
     assert str(NormalizeConfig(casefold=False)) == "norm1011"
     assert str(ShingleConfig(size=3, stopwords="none")) == "sh3-none"
-    assert str(MinHashConfig(num_perm=256, seed=7)) == "mh256-s7"
+    assert str(MinHashConfig(num_perm=256, seed=7)) == "oph256-s7"
+    assert str(MinHashConfig(num_perm=256, seed=7, scheme="kperm")) == "mh256-s7"
 
 
 def test_config_fingerprint_id() -> None:
     config = Config(
         shingle=ShingleConfig(size=3, stopwords="multi"),
-        minhash=MinHashConfig(num_perm=64, seed=9),
+        minhash=MinHashConfig(num_perm=64, seed=9, scheme="kperm"),
         lsh=LSHConfig(bands=32, rows=2),
         normalize=NormalizeConfig(nfkc=False),
     )
     assert config.fingerprint_id == "v2-norm0111-sh3-multi-mh64-s9-lsh32x2"
+    oph = dataclasses.replace(config, minhash=MinHashConfig(num_perm=64, seed=9))
+    assert oph.fingerprint_id == "v2-norm0111-sh3-multi-oph64-s9-lsh32x2"
 
 
 @pytest.mark.parametrize(

@@ -176,17 +176,27 @@ class ShingleConfig:
 
 @dataclass(frozen=True, kw_only=True)
 class MinHashConfig:
-    """MinHash signature of the shingle set."""
+    """MinHash signature of the shingle set.
 
-    num_perm: int = 256  #: number of hash functions (signature length)
+    ``scheme`` "oph" hashes each shingle once into one of ``num_perm`` bins and keeps each bin's
+    least value (one-permutation hashing), filling an empty bin from another chosen by a hash of
+    its index (optimal densification, Shrivastava 2017): two signatures agree in a position with
+    probability the sets' Jaccard, as with ``num_perm`` hash functions ("kperm", the scheme of
+    indexes built before 2026-12-07), at about a tenth of the cost (docs/benchmarks.md).
+    """
+
+    num_perm: int = 256  #: signature length: bins ("oph") or hash functions ("kperm")
     seed: int = 1  #: seed of the hash-function parameters
+    scheme: str = "oph"  #: "oph" (one hash a shingle, densified) or "kperm" (a hash a position)
 
     def __post_init__(self) -> None:
         _check_int(self, "num_perm", 1, 4096)
         _check_int(self, "seed", 0, 2**31 - 1)
+        _check_choice(self, "scheme", ("oph", "kperm"))
 
     def __str__(self) -> str:
-        return f"mh{self.num_perm}-s{self.seed}"
+        prefix = "mh" if self.scheme == "kperm" else "oph"
+        return f"{prefix}{self.num_perm}-s{self.seed}"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -40,14 +40,23 @@ def _hash(word: str) -> int:
     return int(hash_word(np.frombuffer(word.encode(), np.uint8)))
 
 
-def _batch(texts: Sequence[str], *, size: int = 2, num_perm: int = 128, stop: str = "en"):  # type: ignore[no-untyped-def]
+def _batch(  # type: ignore[no-untyped-def]
+    texts: Sequence[str],
+    *,
+    size: int = 2,
+    num_perm: int = 128,
+    stop: str = "en",
+    one_permutation: bool = True,
+):
     """Run the kernel on ASCII texts; returns its raw outputs as a dict."""
     encoded = [t.encode() for t in texts]
     offsets = np.zeros(len(encoded) + 1, np.int64)
     np.cumsum([len(e) for e in encoded], out=offsets[1:])
     buf = np.frombuffer(b"".join(encoded), np.uint8)
     a, b = permutations(num_perm, 1)
-    out = fingerprint_batch(buf, offsets, stopword_table(stop), size, a, b, True, True, True)
+    out = fingerprint_batch(
+        buf, offsets, stopword_table(stop), size, a, b, one_permutation, True, True, True
+    )
     names = (
         "exact",
         "sets",
@@ -74,20 +83,27 @@ def test_kernels_hash_word_is_fnv1a_then_splitmix64(word: bytes) -> None:
     assert int(hash_word(np.frombuffer(word, np.uint8))) == _py_hash_word(word)
 
 
-def test_kernels_hash_values_are_pinned() -> None:
+@pytest.mark.parametrize(
+    ("scheme", "keys"),
+    [
+        ("kperm", [16986598143095388998, 11483812885367447145]),
+        ("oph", [9890176003503056310, 14232208443541687693]),
+    ],
+)
+def test_kernels_hash_values_are_pinned(scheme: str, keys: list[int]) -> None:
     # Changing any of these values needs a bump of FINGERPRINT_SCHEME (persisted signatures).
     assert FINGERPRINT_SCHEME == 2
     assert _hash("news") == 4401901319378016843
     config = Config(
         normalize=NormalizeConfig(),
         shingle=ShingleConfig(size=2, stopwords="en"),
-        minhash=MinHashConfig(num_perm=128, seed=1),
+        minhash=MinHashConfig(num_perm=128, seed=1, scheme=scheme),
         lsh=LSHConfig(bands=64, rows=2),
     )
     fp = fingerprint_texts(["a"], ["Breaking news from the summit in Beijing"], [0], config)
     assert fp.exact.tolist() == [[4313405970808859955, 13091268952870439423]]
     assert fp.shingle_set(0).tolist() == [25097155, 831222066, 1129752088]
-    assert fp.keys[0, :2].tolist() == [16986598143095388998, 11483812885367447145]
+    assert fp.keys[0, :2].tolist() == keys
 
 
 @pytest.mark.parametrize(
@@ -125,7 +141,16 @@ def test_kernels_exact_hash_keeps_whitespace_when_collapse_is_off() -> None:
     offsets = np.array([0, 4, 7], np.int64)
     a, b = permutations(8, 1)
     out = fingerprint_batch(
-        np.frombuffer(encoded, np.uint8), offsets, stopword_table("en"), 2, a, b, True, False, True
+        np.frombuffer(encoded, np.uint8),
+        offsets,
+        stopword_table("en"),
+        2,
+        a,
+        b,
+        True,
+        True,
+        False,
+        True,
     )
     assert out[0][0].tolist() != out[0][1].tolist()
 
@@ -191,37 +216,45 @@ def test_kernels_shingle_order_matters_and_words_do_not_bleed() -> None:
     assert set(_seq(raw, 0)).isdisjoint(_seq(raw, 2))
 
 
+@pytest.mark.parametrize("one_permutation", [True, False])
 def test_kernels_signature_of_identical_texts_is_identical(
-    make_words: Callable[..., list[str]],
+    make_words: Callable[..., list[str]], one_permutation: bool
 ) -> None:
     text = " ".join(make_words(200, seed=3))
-    raw = _batch([text, text.upper(), text + " "])
+    raw = _batch([text, text.upper(), text + " "], one_permutation=one_permutation)
     assert (raw["sig"][0] == raw["sig"][1]).all()
     assert (raw["sig"][0] == raw["sig"][2]).all()
 
 
-def test_kernels_signature_of_empty_text_is_all_max() -> None:
-    raw = _batch(["", "the and of"])
+@pytest.mark.parametrize("one_permutation", [True, False])
+def test_kernels_signature_of_empty_text_is_all_max(one_permutation: bool) -> None:
+    raw = _batch(["", "the and of"], one_permutation=one_permutation)
     assert (raw["sig"] == np.iinfo(np.uint32).max).all()
 
 
+@pytest.mark.parametrize("one_permutation", [True, False])
 @pytest.mark.parametrize("shift", [5, 20, 50, 100, 150])
 def test_kernels_minhash_estimates_jaccard(
-    shift: int, unique_words: Callable[..., list[str]]
+    shift: int, one_permutation: bool, unique_words: Callable[..., list[str]]
 ) -> None:
     # a = w[0:200], b = w[shift:200+shift]: (199 - shift) shared bigrams of 199 each.
     words = unique_words(200 + shift)
-    raw = _batch([" ".join(words[:200]), " ".join(words[shift:])], num_perm=128)
+    pair = [" ".join(words[:200]), " ".join(words[shift:])]
+    raw = _batch(pair, num_perm=128, one_permutation=one_permutation)
     true = (199 - shift) / (199 + shift)
     estimate = float((raw["sig"][0] == raw["sig"][1]).mean())
     assert abs(estimate - true) < 0.2
 
 
-def test_kernels_minhash_error_is_small_on_average(unique_words: Callable[..., list[str]]) -> None:
+@pytest.mark.parametrize("one_permutation", [True, False])
+def test_kernels_minhash_error_is_small_on_average(
+    one_permutation: bool, unique_words: Callable[..., list[str]]
+) -> None:
     errors = []
     for shift, start in itertools.product((10, 40, 80, 120), (0, 1000, 2000)):
         words = unique_words(200 + shift, start)
-        raw = _batch([" ".join(words[:200]), " ".join(words[shift:])], num_perm=128)
+        pair = [" ".join(words[:200]), " ".join(words[shift:])]
+        raw = _batch(pair, num_perm=128, one_permutation=one_permutation)
         true = (199 - shift) / (199 + shift)
         errors.append(abs(float((raw["sig"][0] == raw["sig"][1]).mean()) - true))
     assert float(np.mean(errors)) < 0.1

@@ -104,7 +104,32 @@ def _index(seq: list[int], quoted: list[bool]) -> tuple[list[int], list[int]]:
     return values, pos
 
 
-def _reference(buf: bytes, stop: set[int], size: int, a: list[int], b: list[int], flags):  # type: ignore[no-untyped-def]
+def _one_permutation(sh: list[int], key: int, k: int) -> list[int]:
+    """One-permutation hashing with optimal densification, as kernels._one_permutation."""
+    if not sh:
+        return [0xFFFFFFFF] * k
+    best: list[int | None] = [None] * k
+    for x in sh:
+        h = _mix(x ^ key)
+        j = ((h >> 32) * k) >> 32
+        v = h & 0xFFFFFFFF
+        if best[j] is None or v < best[j]:  # type: ignore[operator]
+            best[j] = v
+    row = []
+    for j in range(k):
+        attempt = 0
+        src = j
+        while best[src] is None:
+            attempt += 1
+            chain = ((j * _GOLDEN) & _MASK) ^ ((attempt * 0xD6E8FEB86659FD93) & _MASK) ^ key
+            src = ((_mix(chain) >> 32) * k) >> 32
+        row.append(best[src])
+    return row  # type: ignore[return-value]
+
+
+def _reference(  # type: ignore[no-untyped-def]
+    buf: bytes, stop: set[int], size: int, a: list[int], b: list[int], flags, one_permutation=False
+):
     exact1, exact2, words = _scan(buf, flags)
     content = [(h, q) for h, q in words if h not in stop]
     toks = [h for h, _ in content]
@@ -115,10 +140,13 @@ def _reference(buf: bytes, stop: set[int], size: int, a: list[int], b: list[int]
         for t in range(1, k):
             h = _mix((h * _GOLDEN + toks[i + t]) & _MASK)
         sh.append(h)
-    sig = [
-        min((((aj * x + bj) & _MASK) >> 32 for x in sh), default=0xFFFFFFFF)
-        for aj, bj in zip(a, b, strict=True)
-    ]
+    if one_permutation:
+        sig = _one_permutation(sh, b[0], len(a))
+    else:
+        sig = [
+            min((((aj * x + bj) & _MASK) >> 32 for x in sh), default=0xFFFFFFFF)
+            for aj, bj in zip(a, b, strict=True)
+        ]
     values, pos = _index([h >> 32 for h in sh], [q for _, q in content[: len(sh)]])
     return [exact1, exact2], values, pos, len(sh), len(words), len(content), sig
 
@@ -145,20 +173,27 @@ _FLAGS = st.tuples(st.booleans(), st.booleans(), st.booleans())
     size=st.integers(1, 3),
     stop_name=st.sampled_from(["en", "none"]),
     flags=_FLAGS,
+    one_permutation=st.booleans(),
+    num_perm=st.sampled_from([8, 5, 64]),
 )
 def test_kernels_reference_every_output_is_bit_identical(
-    texts: list[bytes], size: int, stop_name: str, flags: tuple[bool, bool, bool]
+    texts: list[bytes],
+    size: int,
+    stop_name: str,
+    flags: tuple[bool, bool, bool],
+    one_permutation: bool,
+    num_perm: int,
 ) -> None:
     offsets = np.zeros(len(texts) + 1, np.int64)
     np.cumsum([len(t) for t in texts], out=offsets[1:])
     buf = np.frombuffer(b"".join(texts), np.uint8)
-    a, b = permutations(8, 3)
+    a, b = permutations(num_perm, 3)
     table = stopword_table(stop_name)
-    out = fingerprint_batch(buf, offsets, table, size, a, b, *flags)
+    out = fingerprint_batch(buf, offsets, table, size, a, b, one_permutation, *flags)
     exact, sets, positions, bounds, n_sh, n_set, n_words, n_content, sig = out
     stop = set(table[table != 0].tolist())
     for d, text in enumerate(texts):
-        want = _reference(text, stop, size, a.tolist(), b.tolist(), flags)
+        want = _reference(text, stop, size, a.tolist(), b.tolist(), flags, one_permutation)
         start, end = bounds[d], bounds[d] + n_set[d]
         got = (
             exact[d].tolist(),
@@ -172,8 +207,9 @@ def test_kernels_reference_every_output_is_bit_identical(
         assert got == want, text
 
 
+@pytest.mark.parametrize("one_permutation", [True, False])
 @pytest.mark.parametrize("n", [70, 530])  # chunks of 4 and of 32 documents
-def test_kernels_reference_long_documents_span_many_buffers(n: int) -> None:
+def test_kernels_reference_long_documents_span_many_buffers(n: int, one_permutation: bool) -> None:
     """Buffers are made per chunk of documents, sized for the longest: short documents after
     long ones (and the reverse) must not see each other's words."""
     rng = np.random.default_rng(7)
@@ -186,11 +222,11 @@ def test_kernels_reference_long_documents_span_many_buffers(n: int) -> None:
     table = stopword_table("en")
     flags = (True, True, True)
     out = fingerprint_batch(
-        np.frombuffer(b"".join(texts), np.uint8), offsets, table, 2, a, b, *flags
+        np.frombuffer(b"".join(texts), np.uint8), offsets, table, 2, a, b, one_permutation, *flags
     )
     stop = set(table[table != 0].tolist())
     for d, text in enumerate(texts):
-        want = _reference(text, stop, 2, a.tolist(), b.tolist(), flags)
+        want = _reference(text, stop, 2, a.tolist(), b.tolist(), flags, one_permutation)
         start, end = out[3][d], out[3][d] + out[5][d]
         assert out[0][d].tolist() == want[0]
         assert (out[1][start:end].tolist(), out[2][start:end].tolist()) == (want[1], want[2])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import random
+import re
 import sqlite3
 import threading
 from datetime import UTC, datetime, timedelta
@@ -401,6 +402,17 @@ def test_index_refuses_another_fingerprint_scheme(tmp_path: Path) -> None:
     other = CONFIG.override({"lsh.bands": "64"})
     with pytest.raises(StoreError, match="scheme"):
         Index(path, other)
+
+
+def test_index_of_the_earlier_minhash_scheme_says_how_to_open_it(tmp_path: Path) -> None:
+    path = tmp_path / "x.db"
+    earlier = CONFIG.override({"minhash.scheme": "kperm"})
+    with Index(path, earlier) as index:
+        index.add(list(corpus())[:5])
+    with pytest.raises(StoreError, match=re.escape("--set minhash.scheme=kperm")):
+        Index(path, CONFIG)
+    with Index(path, earlier) as index:  # the hint works
+        assert index.stats()["articles"] == 5
 
 
 def test_index_reopened_continues_like_one_session(tmp_path: Path) -> None:

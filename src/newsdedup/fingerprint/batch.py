@@ -98,6 +98,7 @@ def fingerprint_texts(
         config.shingle.size,
         a,
         b,
+        config.minhash.scheme == "oph",
         norm.casefold,
         norm.collapse_whitespace,
         norm.unify_punctuation,

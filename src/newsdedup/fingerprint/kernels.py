@@ -277,6 +277,49 @@ def _minhash(sh, s, a, b, row):  # type: ignore[no-untyped-def]
         row[j] = np.uint32((np.uint64(m) ^ _TOP) >> _S32)
 
 
+_EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)  # a bin no shingle fell in (values are 32-bit)
+_ATTEMPT = np.uint64(0xD6E8FEB86659FD93)
+
+
+@nb.njit(inline="always")
+def _bin(h, k):  # type: ignore[no-untyped-def]
+    """The bin of ``k`` a 64-bit hash falls in, from its top 32 bits (multiply and shift: any
+    ``k``, no division)."""
+    return ((h >> _S32) * np.uint64(k)) >> _S32
+
+
+@nb.njit(inline="always")
+def _one_permutation(sh, s, key, row, best):  # type: ignore[no-untyped-def]
+    """``row[j]``: the least low 32 bits of ``_mix(sh[i] ^ key)`` over the shingles whose hash
+    falls in bin j of ``row.size`` (one-permutation hashing). An empty bin takes the value of
+    the first filled bin a chain of hashes of (j, attempt) names, the same chain for every
+    document (optimal densification, Shrivastava 2017), so two signatures agree in a position
+    with probability the sets' Jaccard. One hash a shingle instead of one a shingle and
+    position: 3.8 against 32.6 us for 500 shingles and 256 positions."""
+    k = row.size
+    best[:k] = _EMPTY
+    for i in range(s):
+        h = _mix(sh[i] ^ key)
+        j = _bin(h, k)
+        v = h & _LOW32
+        if v < best[j]:
+            best[j] = v
+    if s == 0:
+        row[:k] = _U32_MAX
+        return
+    for j in range(k):
+        if best[j] != _EMPTY:
+            row[j] = np.uint32(best[j])
+            continue
+        attempt = np.uint64(0)
+        while True:
+            attempt += np.uint64(1)
+            src = _bin(_mix((np.uint64(j) * _GOLDEN) ^ (attempt * _ATTEMPT) ^ key), k)
+            if best[src] != _EMPTY:
+                row[j] = np.uint32(best[src])
+                break
+
+
 @nb.njit(inline="always")
 def _sort_keys(keys, s, spare, counts):  # type: ignore[no-untyped-def]
     """``keys[:s]`` (distinct) in ascending order, in ``spare``.
@@ -426,7 +469,7 @@ def _room(offsets, d):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(parallel=True, nogil=True, cache=True)
-def fingerprint_batch(buf, offsets, stop, size, a, b, lower, collapse, unify):  # type: ignore[no-untyped-def]
+def fingerprint_batch(buf, offsets, stop, size, a, b, one_permutation, lower, collapse, unify):  # type: ignore[no-untyped-def]
     """Fingerprint every document of a batch.
 
     ``buf[offsets[d]:offsets[d + 1]]`` is document d's UTF-8 text, already normalised except for
@@ -436,7 +479,8 @@ def fingerprint_batch(buf, offsets, stop, size, a, b, lower, collapse, unify):  
     (room for the most a chunk's texts could hold is made, and each chunk's sets are written one
     after the other: fresh pages cost a fault each, 2 us, and spread out, they took 2 an article);
     shingle counts with and without repeats; word and content-word counts; and the MinHash
-    signatures (uint32[n, num_perm]).
+    signatures (uint32[n, num_perm]): with ``one_permutation``, of one hash a shingle keyed by
+    ``b[0]`` (``_one_permutation``), else of the ``a.size`` hash functions ``(a, b)``.
     """
     n = offsets.size - 1
     bounds = np.zeros(n + 1, np.int64)
@@ -463,6 +507,7 @@ def fingerprint_batch(buf, offsets, stop, size, a, b, lower, collapse, unify):  
         keys = np.empty(cap, np.uint64)
         spare = np.empty(cap, np.uint64)
         counts = np.empty(2 * cap + 2, np.int64)
+        best = np.empty(a.size, np.uint64)
         at = bounds[first]
         for d in range(first, last):
             exact[d, 0], exact[d, 1], w = _scan(
@@ -477,7 +522,10 @@ def fingerprint_batch(buf, offsets, stop, size, a, b, lower, collapse, unify):  
             for i in range(s):
                 sh[i] = _shingle_hash(toks, i, k)
                 keys[i] = (sh[i] & ~_LOW32) | np.uint64(i)
-            _minhash(sh, s, a, b, sig[d])
+            if one_permutation:
+                _one_permutation(sh, s, b[0], sig[d], best)
+            else:
+                _minhash(sh, s, a, b, sig[d])
             u = _index_into(
                 keys, s, quoted, spare, counts, sets[at : at + s], positions[at : at + s]
             )
