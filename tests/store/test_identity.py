@@ -32,6 +32,7 @@ def _other_value(key: str, value: Any) -> Any:
         choices = {
             "clean.extractor": EXTRACTORS[1],
             "shingle.stopwords": "multi",
+            "minhash.scheme": "kperm",
             "relation.weights": "uniform",
             "group.representative": "longest",
             "verify.model": "other-model.json",
