@@ -29,7 +29,7 @@ import orjson
 from newsdedup.config import Config
 from newsdedup.fingerprint.batch import _kernel_input
 from newsdedup.fingerprint.kernels import fingerprint_batch
-from newsdedup.fingerprint.minhash import permutations, stopword_table
+from newsdedup.fingerprint.minhash import densification, permutations, stopword_table
 
 _BATCH = 2048  #: documents a kernel call, as run.batch_size
 
@@ -65,13 +65,13 @@ def main() -> None:
     size = config.shingle.size
     for num_perm, scheme in itertools.product(args.perms, args.schemes):
         a, b = permutations(num_perm, config.minhash.seed)
-        one = scheme == "oph"
+        ranks = densification(num_perm, config.minhash.seed, scheme)
 
-        def run(a: np.ndarray = a, b: np.ndarray = b, one: bool = one) -> list[np.ndarray]:
+        def run(a: np.ndarray = a, b: np.ndarray = b, r: np.ndarray = ranks) -> list[np.ndarray]:
             # the kernel folds ASCII case in place: each run gets fresh copies
             return [
                 fingerprint_batch(
-                    buf.copy(), off, stop, size, a, b, one,
+                    buf.copy(), off, stop, size, a, b, r,
                     norm.casefold, norm.collapse_whitespace, norm.unify_punctuation,
                 )[-1]
                 for buf, off in inputs

@@ -16,7 +16,7 @@ from newsdedup.config import (
 )
 from newsdedup.fingerprint.batch import fingerprint_texts
 from newsdedup.fingerprint.kernels import band_keys, compact, fingerprint_batch, hash_word
-from newsdedup.fingerprint.minhash import permutations, stopword_table
+from newsdedup.fingerprint.minhash import densification, permutations, stopword_table
 from newsdedup.fingerprint.stopwords import stopwords
 
 _MASK = (1 << 64) - 1
@@ -54,9 +54,8 @@ def _batch(  # type: ignore[no-untyped-def]
     np.cumsum([len(e) for e in encoded], out=offsets[1:])
     buf = np.frombuffer(b"".join(encoded), np.uint8)
     a, b = permutations(num_perm, 1)
-    out = fingerprint_batch(
-        buf, offsets, stopword_table(stop), size, a, b, one_permutation, True, True, True
-    )
+    ranks = densification(num_perm, 1, "oph" if one_permutation else "kperm")
+    out = fingerprint_batch(buf, offsets, stopword_table(stop), size, a, b, ranks, True, True, True)
     names = (
         "exact",
         "sets",
@@ -147,7 +146,7 @@ def test_kernels_exact_hash_keeps_whitespace_when_collapse_is_off() -> None:
         2,
         a,
         b,
-        True,
+        densification(8, 1, "oph"),
         True,
         False,
         True,

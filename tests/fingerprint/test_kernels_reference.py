@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdedup.fingerprint.kernels import fingerprint_batch, index_quoted_shingles, index_shingles
-from newsdedup.fingerprint.minhash import permutations, stopword_table
+from newsdedup.fingerprint.minhash import densification, permutations, stopword_table
 
 _MASK = (1 << 64) - 1
 _FNV_OFFSET, _FNV_PRIME = 0xCBF29CE484222325, 0x100000001B3
@@ -127,6 +127,14 @@ def _one_permutation(sh: list[int], key: int, k: int) -> list[int]:
     return row  # type: ignore[return-value]
 
 
+def _ranks(num_perm: int, seed: int, scheme: str) -> np.ndarray:  # type: ignore[type-arg]
+    """The kernel's densification argument: the table of ranks, the chain followed try by try
+    (what signatures longer than ``TABLE_BINS`` get), or none (k hash functions)."""
+    if scheme == "oph-chain":
+        return np.empty((1, 0), np.int32)
+    return densification(num_perm, seed, scheme.split("-")[0])
+
+
 def _reference(  # type: ignore[no-untyped-def]
     buf: bytes, stop: set[int], size: int, a: list[int], b: list[int], flags, one_permutation=False
 ):
@@ -173,7 +181,7 @@ _FLAGS = st.tuples(st.booleans(), st.booleans(), st.booleans())
     size=st.integers(1, 3),
     stop_name=st.sampled_from(["en", "none"]),
     flags=_FLAGS,
-    one_permutation=st.booleans(),
+    scheme=st.sampled_from(["oph", "oph-chain", "kperm"]),
     num_perm=st.sampled_from([8, 5, 64]),
 )
 def test_kernels_reference_every_output_is_bit_identical(
@@ -181,7 +189,7 @@ def test_kernels_reference_every_output_is_bit_identical(
     size: int,
     stop_name: str,
     flags: tuple[bool, bool, bool],
-    one_permutation: bool,
+    scheme: str,
     num_perm: int,
 ) -> None:
     offsets = np.zeros(len(texts) + 1, np.int64)
@@ -189,7 +197,8 @@ def test_kernels_reference_every_output_is_bit_identical(
     buf = np.frombuffer(b"".join(texts), np.uint8)
     a, b = permutations(num_perm, 3)
     table = stopword_table(stop_name)
-    out = fingerprint_batch(buf, offsets, table, size, a, b, one_permutation, *flags)
+    out = fingerprint_batch(buf, offsets, table, size, a, b, _ranks(num_perm, 3, scheme), *flags)
+    one_permutation = scheme != "kperm"
     exact, sets, positions, bounds, n_sh, n_set, n_words, n_content, sig = out
     stop = set(table[table != 0].tolist())
     for d, text in enumerate(texts):
@@ -207,9 +216,9 @@ def test_kernels_reference_every_output_is_bit_identical(
         assert got == want, text
 
 
-@pytest.mark.parametrize("one_permutation", [True, False])
+@pytest.mark.parametrize("scheme", ["oph", "oph-chain", "kperm"])
 @pytest.mark.parametrize("n", [70, 530])  # chunks of 4 and of 32 documents
-def test_kernels_reference_long_documents_span_many_buffers(n: int, one_permutation: bool) -> None:
+def test_kernels_reference_long_documents_span_many_buffers(n: int, scheme: str) -> None:
     """Buffers are made per chunk of documents, sized for the longest: short documents after
     long ones (and the reverse) must not see each other's words."""
     rng = np.random.default_rng(7)
@@ -221,9 +230,11 @@ def test_kernels_reference_long_documents_span_many_buffers(n: int, one_permutat
     a, b = permutations(16, 1)
     table = stopword_table("en")
     flags = (True, True, True)
+    ranks = _ranks(16, 1, scheme)
     out = fingerprint_batch(
-        np.frombuffer(b"".join(texts), np.uint8), offsets, table, 2, a, b, one_permutation, *flags
+        np.frombuffer(b"".join(texts), np.uint8), offsets, table, 2, a, b, ranks, *flags
     )
+    one_permutation = scheme != "kperm"
     stop = set(table[table != 0].tolist())
     for d, text in enumerate(texts):
         want = _reference(text, stop, 2, a.tolist(), b.tolist(), flags, one_permutation)

@@ -15,7 +15,7 @@ from newsdedup.clean.normalize import fold_chars, prenormalize, stable_chars
 from newsdedup.config import Config, NormalizeConfig
 from newsdedup.errors import StoreError
 from newsdedup.fingerprint.kernels import band_keys, compact, fingerprint_batch, fold_texts
-from newsdedup.fingerprint.minhash import permutations, stopword_table
+from newsdedup.fingerprint.minhash import densification, permutations, stopword_table
 from newsdedup.memory import release_memory
 from newsdedup.types import Article
 
@@ -98,7 +98,7 @@ def fingerprint_texts(
         config.shingle.size,
         a,
         b,
-        config.minhash.scheme == "oph",
+        densification(config.minhash.num_perm, config.minhash.seed, config.minhash.scheme),
         norm.casefold,
         norm.collapse_whitespace,
         norm.unify_punctuation,

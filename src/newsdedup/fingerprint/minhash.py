@@ -7,10 +7,13 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import NDArray
 
-from newsdedup.fingerprint.kernels import hash_word
+from newsdedup.fingerprint.kernels import densify_ranks, hash_word
 from newsdedup.fingerprint.stopwords import stopwords
 
-__all__ = ["permutations", "stopword_table"]
+__all__ = ["TABLE_BINS", "densification", "permutations", "stopword_table"]
+
+#: Signatures of at most this many positions densify through a table of ranks (4 MB at 1,024).
+TABLE_BINS = 1024
 
 
 @lru_cache(maxsize=16)
@@ -22,6 +25,20 @@ def permutations(num_perm: int, seed: int) -> tuple[NDArray[np.uint64], NDArray[
     a.flags.writeable = False
     b.flags.writeable = False
     return a, b
+
+
+@lru_cache(maxsize=8)
+def densification(num_perm: int, seed: int, scheme: str) -> NDArray[np.int32]:
+    """The kernel's ``ranks`` argument: empty for "kperm", ``densify_ranks`` for "oph" (shape
+    [1, 0], the chain followed try by try, past ``TABLE_BINS`` positions)."""
+    if scheme == "kperm":
+        return np.empty((0, 0), np.int32)
+    if num_perm > TABLE_BINS:
+        return np.empty((1, 0), np.int32)
+    _, b = permutations(num_perm, seed)
+    ranks: NDArray[np.int32] = densify_ranks(num_perm, b[0])
+    ranks.flags.writeable = False
+    return ranks
 
 
 @lru_cache(maxsize=8)
