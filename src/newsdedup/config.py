@@ -505,6 +505,17 @@ class Config:
                 "or rows, or raise minhash.num_perm."
             )
 
+    def earlier_scheme_hint(self, stored: str) -> str:
+        """How to open signatures of fingerprint id ``stored`` (an index, a fingerprint file)
+        made with the MinHash scheme of earlier releases, where this configuration's is the
+        default one-permutation scheme; "" otherwise."""
+        if "-mh" in stored and self.minhash.scheme == "oph":
+            return (
+                " They were made with the MinHash scheme of earlier releases: add "
+                "--set minhash.scheme=kperm (Config.minhash.scheme = 'kperm')."
+            )
+        return ""
+
     @property
     def fingerprint_id(self) -> str:
         """Names everything that changes a fingerprint; persisted signatures carry it."""

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,14 @@ def test_store_refuses_another_scheme(tmp_path: Path, override: str) -> None:
     key, value = override.split("=")
     with pytest.raises(StoreError, match="scheme"):
         load_fingerprints(path, Config().override({key: value}))
+
+
+def test_store_file_of_the_earlier_minhash_scheme_says_how_to_load_it(tmp_path: Path) -> None:
+    earlier = Config().override({"minhash.scheme": "kperm"})
+    path = save_fingerprints(_fp(earlier), tmp_path / "fp.npz")
+    with pytest.raises(StoreError, match=re.escape("--set minhash.scheme=kperm")):
+        load_fingerprints(path, Config())
+    assert load_fingerprints(path, earlier).scheme == earlier.fingerprint_id
 
 
 def test_store_reports_an_unreadable_file(tmp_path: Path) -> None:

@@ -67,5 +67,6 @@ def load_fingerprints(path: str | Path, config: Config) -> Fingerprints:
             f"{path} holds fingerprints of scheme {meta['scheme']!r}, but the configuration "
             f"makes {config.fingerprint_id!r}. Fingerprint the corpus again with this "
             "configuration, or load the file with the configuration that made it."
+            f"{config.earlier_scheme_hint(meta['scheme'])}"
         )
     return Fingerprints(scheme=meta["scheme"], ids=ids, **arrays)

@@ -396,15 +396,5 @@ def check_scheme(conn: sqlite3.Connection, config: Config, path: Path) -> None:
         raise StoreError(
             f"{path} holds fingerprints of scheme {row[0]!r}, but the configuration makes "
             f"{config.fingerprint_id!r}. Open it with the configuration that built it, or "
-            f"build a new index with this one.{_scheme_hint(row[0], config)}"
+            f"build a new index with this one.{config.earlier_scheme_hint(row[0])}"
         )
-
-
-def _scheme_hint(stored: str, config: Config) -> str:
-    """How to open an index built before one-permutation signatures became the default."""
-    if "-mh" in stored and config.minhash.scheme == "oph":
-        return (
-            " It was built with the MinHash scheme of earlier releases: add "
-            "--set minhash.scheme=kperm (Config.minhash.scheme = 'kperm')."
-        )
-    return ""
