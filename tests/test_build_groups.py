@@ -88,6 +88,7 @@ def _runs(draw: st.DrawFn) -> SimpleNamespace:
         rank=np.array(ranks, np.int64),
         assignment=SimpleNamespace(center=center.astype(np.int64), kind=kind, scores=scores),
         translations=_Translations(),
+        tiebreak=None,
     )
 
 
@@ -98,5 +99,31 @@ def test_build_groups_equals_the_per_member_loop(run: SimpleNamespace) -> None:
 
 
 def test_no_documents_no_groups() -> None:
-    run = SimpleNamespace(fingerprints=_Fingerprints(), rank=np.empty(0, np.int64), assignment=None)
+    run = SimpleNamespace(
+        fingerprints=_Fingerprints(), rank=np.empty(0, np.int64), assignment=None, tiebreak=None
+    )
     assert build_groups(run) == ()  # type: ignore[arg-type]
+
+
+@settings(max_examples=200, deadline=None)
+@given(_runs())
+def test_the_run_table_is_the_groups_file_of_its_groups(run: SimpleNamespace) -> None:
+    """The table is in the file's order (group ids as strings, then member order) and counts
+    kinds as the groups do."""
+    from newsdedup.api import copy_table
+    from newsdedup.write.groups import group_rows
+
+    a = run.assignment  # every center represents its group, as group/copies.py makes them
+    docs = np.arange(len(a.center))
+    a.center = np.where(a.center[a.center] == a.center, a.center, docs)
+    a.kind[a.center == docs] = 0
+    a.scores[a.center == docs] = np.nan
+    table = copy_table(run)  # type: ignore[arg-type]
+    groups = build_groups(run)  # type: ignore[arg-type]
+    assert list(group_rows(table)) == list(group_rows(groups))
+    by_kind: dict[str, int] = {}
+    for g in groups:
+        for m in g.members[1:]:
+            by_kind[m.kind.value] = by_kind.get(m.kind.value, 0) + 1
+    assert table.kind_counts() == by_kind
+    assert int((table.sizes() > 1).sum()) == sum(g.size > 1 for g in groups)

@@ -15,82 +15,53 @@ from newsdedup.engine.chunks import SplitFiles
 from newsdedup.engine.local import CopyRun, Progress, run_copies
 from newsdedup.group.stories import SupportsEmbed, publication_order, story_graph_result
 from newsdedup.group.stories.find import without_raw
+from newsdedup.group.table import GroupTable, group_table
 from newsdedup.ids import group_id, unique_ids
 from newsdedup.memory import collection_paused
-from newsdedup.relate.kind import KIND_CODES
-from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.report import Report
 from newsdedup.types import (
     Article,
     Group,
-    Kind,
-    Member,
     Result,
-    Scores,
     Stats,
     StoryResult,
 )
 
-__all__ = ["build_groups", "find_copies", "find_stories", "group_id"]
+__all__ = [
+    "build_groups",
+    "copy_table",
+    "find_copies",
+    "find_copy_table",
+    "find_stories",
+    "group_id",
+]
+
+
+def copy_table(run: CopyRun) -> GroupTable:
+    """The run's copy groups as columns (group/table.py), in the groups file's order."""
+    a = run.assignment
+    if a is None or not len(run.fingerprints):
+        return GroupTable.of(())
+    ids = run.fingerprints.ids
+    return group_table(ids, run.rank, a.center, a.kind, a.scores, run.translations, run.tiebreak)
 
 
 def build_groups(run: CopyRun) -> tuple[Group, ...]:
     """Group objects, sorted by representative id; each group's first member represents it,
-    the others follow in rank order. Made from whole columns (one sort, lists of Python values)
-    rather than per document (a per-member loop over numpy rows was seconds of a 1,000,000
-    run), with the cyclic collector paused (memory.py)."""
+    the others follow in rank order. Made from the run's table (one sort, lists of Python
+    values), with the cyclic collector paused (memory.py)."""
     with collection_paused():
-        return _build_groups(run)
+        return copy_table(run).groups()
 
 
-def _build_groups(run: CopyRun) -> tuple[Group, ...]:
-    fp, a = run.fingerprints, run.assignment
-    n = len(fp)
-    if n == 0:
-        return ()
-    docs = np.arange(n)
-    order = np.lexsort((run.rank, docs != a.center, a.center))
-    centers = a.center[order]
-    ids = fp.ids
-    member_ids = [ids[d] for d in order.tolist()]
-    kind_of = [code or Kind.ORIGINAL for code in KIND_CODES]
-    kinds = [kind_of[c] for c in a.kind[order].tolist()]
-    rows = a.scores[order]
-    scored = ~np.isnan(rows[:, 0])
-    scores: list[Scores | None] = [None] * n
-    for k, row in zip(np.flatnonzero(scored).tolist(), rows[scored].tolist(), strict=True):
-        scores[k] = Scores(**dict(zip(SCORE_COLUMNS, row, strict=True)))
-    members = [
-        Member(
-            id=i,
-            kind=kind,
-            scores=score,
-            translation=(
-                run.translations.scores_of(int(order[k]), ids) if kind is Kind.TRANSLATION else None
-            ),
-        )
-        for k, (i, kind, score) in enumerate(zip(member_ids, kinds, scores, strict=True))
-    ]
-    starts = np.flatnonzero(np.r_[True, centers[1:] != centers[:-1]]).tolist()
-    groups = [
-        Group(id=group_id(ids[rep]), representative=ids[rep], members=tuple(members[s:e]))
-        for s, e, rep in zip(starts, [*starts[1:], n], centers[starts].tolist(), strict=True)
-    ]
-    return tuple(sorted(groups, key=lambda g: g.representative))
-
-
-def _stats(run: CopyRun, report: Report, groups: tuple[Group, ...]) -> Stats:
-    by_kind: dict[str, int] = {}
-    for g in groups:
-        for m in g.members[1:]:
-            by_kind[m.kind.value] = by_kind.get(m.kind.value, 0) + 1
+def _stats(run: CopyRun, report: Report, table: GroupTable) -> Stats:
     return Stats(
         documents_read=report.read or len(run.fingerprints) + len(report.rejected),
         rejected=len(report.rejected),
         rejected_by_reason=report.rejected_by_reason,
         documents=len(run.fingerprints),
-        groups=sum(1 for g in groups if g.size > 1),
-        copies_by_kind=by_kind,
+        groups=int(np.count_nonzero(table.sizes() > 1)),
+        copies_by_kind=table.kind_counts(),
         candidate_pairs=run.candidate_pairs,
         verified_pairs=run.verified_pairs,
         oversized_buckets=run.lsh.oversized,
@@ -120,9 +91,24 @@ def find_copies(
     """
     config = config or Config()
     report = report or Report(strict=config.run.strict)
+    table, stats = find_copy_table(articles, config, report=report, progress=progress)
+    with collection_paused():
+        groups = table.groups()
+    return Result(groups=groups, rejected=tuple(report.rejected), stats=stats)
+
+
+def find_copy_table(
+    articles: Iterable[Article] | SplitFiles,
+    config: Config,
+    *,
+    report: Report,
+    progress: Progress | None = None,
+) -> tuple[GroupTable, Stats]:
+    """``find_copies`` as columns and counts, without a ``Group`` object per group (what a
+    run that writes the groups file needs)."""
     run = run_copies(articles, config, report, progress)
-    groups = build_groups(run)
-    return Result(groups=groups, rejected=tuple(report.rejected), stats=_stats(run, report, groups))
+    table = copy_table(run)
+    return table, _stats(run, report, table)
 
 
 def find_stories(

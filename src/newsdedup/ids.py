@@ -12,12 +12,19 @@ from numpy.typing import NDArray
 from newsdedup.report import Report
 from newsdedup.types import Article, Origin
 
-__all__ = ["group_id", "reject_repeated", "tiebreak", "unique_ids"]
+__all__ = ["group_id", "group_ids", "reject_repeated", "tiebreak", "unique_ids"]
 
 
 def group_id(representative: str) -> str:
-    """A group's id, derived from its representative's id: stable across runs and input order."""
-    return "g" + xxhash.xxh3_64_hexdigest(representative.encode("utf-8", "surrogatepass"))
+    """A group's id, derived from its representative's id: stable across runs and input order.
+    It is the representative's ``tiebreak`` in 16 hex digits, so ids sort as those numbers do."""
+    return group_ids([xxhash.xxh3_64_intdigest(representative.encode("utf-8", "surrogatepass"))])[0]
+
+
+def group_ids(hashes: Iterable[int] | NDArray[np.uint64]) -> list[str]:
+    """``group_id`` of representatives whose ``tiebreak`` values are ``hashes``."""
+    values = hashes.tolist() if isinstance(hashes, np.ndarray) else hashes
+    return [f"g{h:016x}" for h in values]
 
 
 def tiebreak(ids: Sequence[str]) -> NDArray[np.uint64]:

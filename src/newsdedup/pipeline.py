@@ -18,11 +18,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsdedup.api import find_copies, find_stories
+from newsdedup.api import find_copy_table, find_stories
 from newsdedup.config import Config
 from newsdedup.engine.chunks import split_files
 from newsdedup.engine.local import Progress, worker_processes
 from newsdedup.errors import ConfigError
+from newsdedup.group.table import GroupTable
+from newsdedup.memory import collection_paused
 from newsdedup.read import FieldMap, read_articles
 from newsdedup.relate.translate import language_of
 from newsdedup.report import Report
@@ -67,12 +69,26 @@ class RunResult:
 
     stats: Stats  #: the copy step's counts (``Stats.documents_read`` counts every record read)
     report: Report  #: reading's: records read, every rejection, counters
-    #: the copy groups (local engine; a Spark run leaves them where ``outputs`` says)
-    groups: tuple[Group, ...] = ()
+    #: the copy groups as columns (local engine; a Spark run leaves them where ``outputs`` says)
+    table: GroupTable | None = None
     stories: StoryResult | None = None  #: when ``Outputs`` asked for stories (local engine)
     added: Counter[str] = field(default_factory=Counter)  #: index runs: new, unchanged, ...
     outputs: dict[str, str] = field(default_factory=dict)  #: what was written, and where
     seconds: float = 0.0  #: wall time of the whole run
+    _groups: list[tuple[Group, ...]] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
+
+    @property
+    def groups(self) -> tuple[Group, ...]:
+        """The copy groups as ``Group`` objects, made from ``table`` when first asked for (a
+        run that only writes its groups file never makes them)."""
+        if self.table is None:
+            return ()
+        if not self._groups:
+            with collection_paused():
+                self._groups.append(self.table.groups())
+        return self._groups[0]
 
     @property
     def copies(self) -> Result:
@@ -169,16 +185,19 @@ def _local(
         chunked = None  # worker processes read the files, where nothing else needs the articles
         if held is None and not outputs.explain and outputs.corpus is None:
             chunked = split_files(inputs, config, worker_processes(config))
-        copies = find_copies(chunked or articles, config, report=report, progress=progress)
+        table, stats = find_copy_table(
+            chunked or articles, config, report=report, progress=progress
+        )
+        done = RunResult(stats=stats, report=report, table=table)
         if groups_path is not None:
             explanations = None
             if outputs.explain:
                 texts = {a.id: a for a in held} if held is not None else None
-                explanations = _explain(spill, texts, copies, config)
-            write_groups(copies.groups, Path(groups_path), explanations=explanations)
+                explanations = _explain(spill, texts, done.groups, config)
+            write_groups(table, Path(groups_path), explanations=explanations)
             written["groups"] = str(groups_path)
         if outputs.corpus is not None:
-            reps = {g.representative for g in copies.groups}
+            reps = set(table.representatives())
             found = iter(held) if held is not None else spill.take(lambda a: a.id in reps)
             kept = _kept(found, reps)
             write_corpus(kept, Path(outputs.corpus))
@@ -187,15 +206,13 @@ def _local(
     if held is not None:
         if progress:
             progress("stories", len(held))
-        stories = find_stories(held, config, copies=copies, embedder=embedder)
+        stories = find_stories(held, config, copies=done.copies, embedder=embedder)
         written.update(_write_stories(stories, held, outputs))
     if outputs.rejects is not None:
         write_rejects(report.rejected, Path(outputs.rejects))
         written["rejects"] = str(outputs.rejects)
-    stats = replace(copies.stats, documents_read=report.read)
-    return RunResult(
-        stats=stats, report=report, groups=copies.groups, stories=stories, outputs=written
-    )
+    stats = replace(stats, documents_read=report.read)
+    return RunResult(stats=stats, report=report, table=table, stories=stories, outputs=written)
 
 
 def _spill_dir(output: PathLike | None) -> Path | None:
@@ -216,12 +233,15 @@ def _kept(articles: Iterator[Article], keep: set[str]) -> Iterator[Article]:
 
 
 def _explain(
-    spill: Spill[Article], texts: dict[str, Article] | None, result: Result, config: Config
+    spill: Spill[Article],
+    texts: dict[str, Article] | None,
+    found: tuple[Group, ...],
+    config: Config,
 ) -> dict[str, dict[str, object]]:
     """The explanation of each group with copies, from its members' texts."""
     from newsdedup.relate.explain import explain_group
 
-    groups = [g for g in result.groups if g.size > 1]
+    groups = [g for g in found if g.size > 1]
     if texts is None:
         wanted = {m.id for g in groups for m in g.members}
         texts = {}

@@ -1,4 +1,5 @@
 import csv
+import gzip
 from collections import Counter
 from dataclasses import fields
 from pathlib import Path
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from newsdedup.types import Group, Kind, Member, Scores, TranslationScores
 from newsdedup.write import group_rows, write_groups
+from newsdedup.write.formats import write_records
 from newsdedup.write.groups import GROUP_SCHEMA
 
 SCORES = Scores(jaccard=0.912345, containment=1.0, coverage_a=0.8, coverage_b=0.75)
@@ -165,3 +167,114 @@ def test_groups_translation_member_carries_its_figures(tmp_path: Path) -> None:
     write_groups([group], tmp_path / "groups.parquet")
     column = pq.read_table(tmp_path / "groups.parquet").column("translation").to_pylist()
     assert column == [None, found.as_dict()]
+
+
+# The groups file is rendered from the table's columns a block at a time (JSONL, Parquet);
+# group_rows is the record each line must equal.
+
+_figure = st.floats(min_value=0, max_value=1) | st.sampled_from([0.00005, 0.12345, 0.99995, 1.0])
+_full_scores = st.builds(
+    Scores,
+    jaccard=_figure,
+    containment=_figure,
+    coverage_a=_figure,
+    coverage_b=_figure,
+    block_a=_figure,
+    block_b=_figure,
+    derived_a=_figure,
+    derived_b=_figure,
+    quoted=_figure,
+    order=_figure,
+)
+_ids = st.text(min_size=1, max_size=6) | st.sampled_from(['a"b', "c\\d", "e\nf", "\x01", "é€"])
+_translation = st.builds(
+    TranslationScores,
+    partner=_ids,
+    lang=st.just("de"),
+    partner_lang=st.just("en"),
+    score=_figure,
+    cosine=st.none() | _figure,
+    anchors=_figure,
+    margin=_figure,
+)
+
+
+@st.composite
+def _rich_groups(draw: st.DrawFn) -> list[Group]:
+    ids = draw(st.lists(_ids, unique=True, max_size=25))
+    slots = draw(st.lists(st.integers(0, 6), min_size=len(ids), max_size=len(ids)))
+    by_slot: dict[int, list[str]] = {}
+    for doc, slot in zip(ids, slots, strict=True):
+        by_slot.setdefault(slot, []).append(doc)
+    return [
+        Group(
+            id=draw(st.sampled_from([f"g{slot}", f'g"{slot}'])),
+            representative=draw(st.sampled_from(docs)),
+            members=tuple(
+                Member(
+                    id=d,
+                    kind=draw(st.sampled_from(Kind)),
+                    scores=draw(st.none() | _full_scores),
+                    translation=draw(st.none() | _translation),
+                )
+                for d in docs
+            ),
+        )
+        for slot, docs in by_slot.items()
+    ]
+
+
+@settings(deadline=None, max_examples=150)
+@given(groups=_rich_groups())
+def test_groups_file_from_columns_equals_the_rows(
+    groups: list[Group], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    folder = tmp_path_factory.mktemp("columns")
+    rows = list(group_rows(groups))
+    assert write_groups(groups, folder / "g.jsonl") == len(rows)
+    lines = b"".join(orjson.dumps(r, option=orjson.OPT_APPEND_NEWLINE) for r in rows)
+    assert (folder / "g.jsonl").read_bytes() == lines  # orjson's very bytes, line for line
+    assert write_groups(groups, folder / "g.parquet") == len(rows)
+    expected = [{k: (None if v == {} else v) for k, v in r.items()} for r in rows]
+    read = pq.read_table(folder / "g.parquet").to_pylist()
+    assert [orjson.dumps(r) for r in read] == [orjson.dumps(r) for r in expected]
+    assert write_groups(groups, folder / "g.csv") == len(rows)
+    write_records(rows, folder / "rows.csv", columns=GROUP_SCHEMA.names)
+    assert (folder / "g.csv").read_bytes() == (folder / "rows.csv").read_bytes()
+
+
+def test_groups_file_of_many_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsdedup.write.groups as written
+
+    monkeypatch.setattr(written, "BLOCK_ROWS", 3)
+    members = tuple(Member(id=f"m{k}", kind=Kind.NEAR, scores=SCORES) for k in range(10))
+    groups = [*GROUPS, Group(id="g3", representative="m0", members=members)]
+    write_groups(groups, tmp_path / "g.jsonl")
+    lines = [orjson.loads(line) for line in (tmp_path / "g.jsonl").read_bytes().splitlines()]
+    assert lines == list(group_rows(groups))
+    write_groups(groups, tmp_path / "g.parquet")
+    assert pq.read_table(tmp_path / "g.parquet").num_rows == len(lines) == 14
+    write_groups(groups, tmp_path / "g.csv.gz")
+    with gzip.open(tmp_path / "g.csv.gz", "rt", newline="", encoding="utf-8") as f:
+        assert [r["id"] for r in csv.DictReader(f)] == [r["id"] for r in lines]
+
+
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True, width=64), max_size=50))
+def test_round4_rounds_as_python_does(values: list[float]) -> None:
+    import numpy as np
+
+    from newsdedup.write.groups import round4
+
+    got = round4(np.array(values, np.float64)).tolist()
+    want = [round(v, 4) if v == v and abs(v) != float("inf") else v for v in values]
+    assert orjson.dumps(got) == orjson.dumps(want)
+
+
+def test_round4_ties_and_near_ties() -> None:
+    import numpy as np
+
+    from newsdedup.write.groups import round4
+
+    values = [k / 1e5 for k in range(0, 100001, 5)] + [0.12345, 0.00015, 2.675, 1.00005]
+    got = round4(np.array(values)).tolist()
+    assert got == [round(v, 4) for v in values]

@@ -64,6 +64,8 @@ class CopyRun:
     seconds: dict[str, float]
     #: the translation stage's findings
     translations: Translations = dataclasses.field(default_factory=Translations)
+    #: ``ids.tiebreak`` of every id, as the LSH step used it (the groups' ids derive from it)
+    tiebreak: NDArray[np.uint64] | None = None
 
 
 @contextmanager
@@ -319,14 +321,16 @@ def banded_pairs(
     keys: NDArray[np.uint64] | BandColumns,
     eligible: NDArray[np.bool_],
     config: Config,
+    order: NDArray[np.uint64] | None = None,
 ) -> tuple[NDArray[np.int64], LSHReport]:
     """The LSH step of the engine's settings over band ``keys`` (``fp.keys``, the run's keys on
     disk, or others an experiment makes for the same documents): pairs that share
-    ``verify.min_bands`` bands and reach ``verify.min_pair_containment``."""
+    ``verify.min_bands`` bands and reach ``verify.min_pair_containment``. ``order`` is
+    ``tiebreak(fp.ids)`` when the caller has it."""
     return candidate_pairs(
         keys,
         eligible,
-        tiebreak(fp.ids),
+        tiebreak(fp.ids) if order is None else order,
         max_bucket=config.lsh.max_bucket,
         n_content=fp.n_content,
         min_bands=config.verify.min_bands,
@@ -352,6 +356,7 @@ class _Found:
     pairs: NDArray[np.int64]
     lsh: LSHReport
     contained: ContainedReport
+    order: NDArray[np.uint64]  #: ``tiebreak`` of every id
 
 
 def _candidates(
@@ -363,7 +368,8 @@ def _candidates(
     rank = priority_ranks(fp.ids, fp.published, fp.n_words, fp.traces, config.group.representative)
     heads = exact_heads(fp.exact, rank) if n else np.empty(0, np.int64)
     eligible = (heads == np.arange(n)) & (np.diff(fp.set_offsets) > 0)
-    pairs, lsh = banded_pairs(fp, spilled.keys, eligible, config)
+    order = tiebreak(fp.ids)
+    pairs, lsh = banded_pairs(fp, spilled.keys, eligible, config, order)
     release_memory()
     short, contained = contained_pairs(
         fp.sets,
@@ -375,7 +381,7 @@ def _candidates(
     )
     if len(short):
         pairs = union_pairs(pairs, short, n)
-    return rank, heads, _Found(pairs=pairs, lsh=lsh, contained=contained)
+    return rank, heads, _Found(pairs=pairs, lsh=lsh, contained=contained, order=order)
 
 
 def _run_copies(
@@ -432,4 +438,5 @@ def _run_copies(
         verified_pairs=len(edges),
         seconds=seconds,
         translations=translations,
+        tiebreak=found.order,
     )

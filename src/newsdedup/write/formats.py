@@ -35,7 +35,14 @@ import zstandard
 from newsdedup.atomic import StrPath, atomic_open, atomic_path
 from newsdedup.errors import ConfigError
 
-__all__ = ["BATCH_ROWS", "Format", "output_format", "write_records"]
+__all__ = [
+    "BATCH_ROWS",
+    "Format",
+    "output_format",
+    "write_batches",
+    "write_blocks",
+    "write_records",
+]
 
 Format = Literal["jsonl", "csv", "parquet"]
 Record = dict[str, Any]
@@ -86,6 +93,25 @@ def write_records(
         if fmt == "jsonl":
             return _write_jsonl(records, sink, columns)
         return _write_csv(records, sink, columns, path)
+
+
+def write_blocks(blocks: Iterable[bytes], path: StrPath) -> None:
+    """Write lines already encoded (JSONL or CSV, by whoever renders a table's rows in blocks)
+    atomically to ``path``, compressed as its extension says."""
+    with _binary_sink(path, _parse(path)[1]) as sink:
+        for block in blocks:
+            sink.write(block)
+
+
+def write_batches(batches: Iterable[pa.RecordBatch], path: StrPath, schema: pa.Schema) -> int:
+    """Write Arrow record batches of ``schema`` atomically to the Parquet file ``path`` (zstd,
+    a row group each, as ``write_records`` does); return the number of rows."""
+    count = 0
+    with atomic_path(path) as tmp, pq.ParquetWriter(str(tmp), schema, compression="zstd") as out:
+        for batch in batches:
+            out.write_batch(batch)
+            count += batch.num_rows
+    return count
 
 
 def _parse(path: StrPath) -> tuple[Format, str | None]:

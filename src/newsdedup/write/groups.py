@@ -11,16 +11,24 @@ with, both languages, the figures that decided it), null otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import fields
+import itertools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, fields
 from typing import Any
 
+import numpy as np
+import orjson
 import pyarrow as pa
+import pyarrow.compute as pc
+from numpy.typing import NDArray
 
 from newsdedup.atomic import StrPath
+from newsdedup.group.table import GroupTable
 from newsdedup.memory import collection_paused
-from newsdedup.types import Group, Kind, Member, Scores
-from newsdedup.write.formats import output_format, write_records
+from newsdedup.relate.kind import KIND_CODES
+from newsdedup.relate.verify import SCORE_COLUMNS
+from newsdedup.types import Group, Kind, Scores, TranslationScores
+from newsdedup.write.formats import output_format, write_batches, write_blocks, write_records
 
 __all__ = [
     "EXPLAIN_TYPE",
@@ -28,6 +36,7 @@ __all__ = [
     "GROUP_SCHEMA",
     "TRANSLATION_TYPE",
     "group_rows",
+    "round4",
     "write_groups",
 ]
 
@@ -87,48 +96,248 @@ EXPLAIN_TYPE = pa.struct(
 )
 
 
-def group_rows(
-    groups: Iterable[Group], explanations: Mapping[str, dict[str, Any]] | None = None
-) -> Iterator[dict[str, Any]]:
-    """Rows ordered by group id (as strings), then by member order within the group.
+#: Rows rendered at a time: the groups file streams out in blocks, whatever the corpus size.
+BLOCK_ROWS = 1 << 16
 
-    The groups are sorted in memory; their members are not copied. With ``explanations`` (per
-    document id), each row gains ``explain``.
-    """
-    for group in sorted(groups, key=lambda g: g.id):
-        for member in group.members:
-            row = _member_row(group, member)
-            if explanations is not None:
-                row["explain"] = explanations.get(member.id)
-            yield row
+_NEEDS_ESCAPE = r'[\x00-\x1f"\\]'  #: what JSON escapes in a string (orjson keeps the rest)
+_KIND_JSON = pa.array([orjson.dumps((k or Kind.ORIGINAL).value).decode() for k in KIND_CODES])
+_KIND_TEXT = pa.array([(k or Kind.ORIGINAL).value for k in KIND_CODES], pa.string())
+_SCORE_STRUCT = GROUP_SCHEMA.field("scores").type
+
+
+def group_rows(
+    groups: GroupTable | Iterable[Group], explanations: Mapping[str, dict[str, Any]] | None = None
+) -> Iterator[dict[str, Any]]:
+    """Rows ordered by group id (as strings), then by member order within the group: the
+    groups file's records, one per document. With ``explanations`` (per document id), each
+    row gains ``explain``."""
+    table = _table(groups)
+    names, docs, group = table.names, table.docs.tolist(), table.group.tolist()
+    kinds = [(k or Kind.ORIGINAL).value for k in KIND_CODES]
+    row_kinds = table.row_kinds().tolist()
+    scores = table.row_scores()
+    scored = (~np.isnan(scores[:, 0])).tolist()
+    reps = table.rep_docs.tolist()
+    for r, d in enumerate(docs):
+        g = group[r]
+        translation = table.translations.get(d)
+        row = {
+            "id": names[d],
+            "group": table.group_ids[g],
+            "representative": names[reps[g]],
+            "kind": kinds[row_kinds[r]],
+            "scores": _score_dict(scores[r]) if scored[r] else {},
+            "translation": translation.as_dict() if translation is not None else None,
+        }
+        if explanations is not None:
+            row["explain"] = explanations.get(names[d])
+        yield row
 
 
 def write_groups(
-    groups: Iterable[Group],
+    groups: GroupTable | Iterable[Group],
     path: StrPath,
     *,
     explanations: Mapping[str, dict[str, Any]] | None = None,
 ) -> int:
-    """Write ``group_rows(groups)`` atomically to ``path``; return the number of rows."""
-    schema = GROUP_SCHEMA
-    if explanations is not None:
-        schema = schema.append(pa.field("explain", EXPLAIN_TYPE))
-    rows = group_rows(groups, explanations)
-    with collection_paused():  # a row per document, no cycles (memory.py)
-        if output_format(path) == "jsonl":  # rows hold the schema's fields, in its order
-            return write_records(rows, path)
-        return write_records(rows, path, columns=list(schema.names), schema=schema)
+    """Write ``group_rows(groups)`` atomically to ``path``; return the number of rows.
+
+    Every format is rendered from the table's columns a block of rows at a time, as Arrow
+    arrays (the same records, byte for byte, as ``write_records`` makes of ``group_rows``:
+    tests/write/test_groups.py); a file with explanations goes through the rows."""
+    table = _table(groups)
+    fmt = output_format(path)
+    strings = None
+    if explanations is None:
+        try:
+            strings = _Strings.of(table, fmt)
+        except (UnicodeError, pa.ArrowException):  # an id Arrow cannot hold: the rows say why
+            strings = None
+    if strings is None:
+        schema = GROUP_SCHEMA
+        if explanations is not None:
+            schema = schema.append(pa.field("explain", EXPLAIN_TYPE))
+        rows = group_rows(table, explanations)
+        with collection_paused():  # a row per document, no cycles (memory.py)
+            if fmt == "jsonl":  # rows hold the schema's fields, in its order
+                return write_records(rows, path)
+            return write_records(rows, path, columns=list(schema.names), schema=schema)
+    n = len(table)
+    blocks = [(start, min(start + BLOCK_ROWS, n)) for start in range(0, n, BLOCK_ROWS)]
+    if fmt == "jsonl":
+        write_blocks((_jsonl_block(table, strings, *block) for block in blocks), path)
+        return n
+    if fmt == "csv":
+        header = _csv_line([pa.array([name]) for name in GROUP_SCHEMA.names])
+        lines = (_csv_block(table, strings, *block) for block in blocks)
+        write_blocks(itertools.chain([header], lines), path)
+        return n
+    return write_batches((_batch(table, strings, *block) for block in blocks), path, GROUP_SCHEMA)
 
 
-def _member_row(group: Group, member: Member) -> dict[str, Any]:
-    is_representative = member.id == group.representative
-    kind = Kind.ORIGINAL if is_representative else member.kind
-    scores = member.scores if member.scores is not None and not is_representative else None
-    return {
-        "id": member.id,
-        "group": group.id,
-        "representative": group.representative,
-        "kind": kind.value,
-        "scores": scores.as_dict() if scores is not None else {},
-        "translation": member.translation.as_dict() if member.translation is not None else None,
-    }
+@dataclass(frozen=True, slots=True)
+class _Strings:
+    """The table's ids as Arrow strings, made once for the file's format (JSON literals for
+    JSONL, cells for CSV): blocks of rows take theirs by index."""
+
+    docs: pa.Array  #: by document number
+    groups: pa.Array  #: by group
+    representatives: pa.Array  #: by group
+
+    @classmethod
+    def of(cls, table: GroupTable, fmt: str) -> _Strings:
+        def made(strings: Sequence[str]) -> pa.Array:
+            array = pa.array(strings, pa.string())
+            return _quoted(array) if fmt == "jsonl" else _cell(array) if fmt == "csv" else array
+
+        docs = made(table.names)
+        return cls(docs, made(table.group_ids), docs.take(pa.array(table.rep_docs)))
+
+
+def _table(groups: GroupTable | Iterable[Group]) -> GroupTable:
+    return groups if isinstance(groups, GroupTable) else GroupTable.of(groups)
+
+
+def _score_dict(row: NDArray[np.float64]) -> dict[str, float]:
+    return {k: round(float(v), 4) for k, v in zip(SCORE_COLUMNS, row, strict=True)}
+
+
+def round4(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``round(v, 4)`` of every value, as Python rounds (the exact binary value to the nearest
+    4-decimal number, ties to even): numpy's ``round`` scales first, and where the scaled
+    value lands within a rounding error of a tie it can pick the other side, so those few are
+    rounded by Python."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        scaled = values * 1e4
+        out = np.rint(scaled) / 1e4
+        near_tie = (np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6) | (np.abs(scaled) > 2.0**40)
+    for k in np.flatnonzero(near_tie).tolist():
+        out.flat[k] = round(float(values.flat[k]), 4)
+    return out
+
+
+def _quoted(array: pa.Array) -> pa.Array:
+    """Each string as a JSON string literal, as orjson writes it."""
+    quoted = pc.binary_join_element_wise('"', array, '"', "")
+    escape = pc.match_substring_regex(array, _NEEDS_ESCAPE)
+    if pc.any(escape).as_py():
+        fixed = [orjson.dumps(s).decode() for s in array.filter(escape).to_pylist()]
+        quoted = pc.replace_with_mask(quoted, escape, pa.array(fixed, pa.string()))
+    return quoted
+
+
+def _scores_json(scores: NDArray[np.float64]) -> pa.Array:
+    """Each row's ``scores`` object: ``{}`` where there are none, else the rounded figures."""
+    scored = ~np.isnan(scores[:, 0])
+    out = pa.array(np.full(len(scores), "{}", object), pa.string())
+    if not scored.any():
+        return out
+    values = orjson.dumps(round4(scores[scored]).ravel().tolist())[1:-1].split(b",")
+    width = len(SCORE_COLUMNS)
+    parts: list[Any] = []
+    for j, name in enumerate(SCORE_COLUMNS):
+        parts += [("{" if j == 0 else ",") + f'"{name}":', pa.array(values[j::width], pa.string())]
+    objects = pc.binary_join_element_wise(*parts, "}", "")
+    return pc.replace_with_mask(out, pa.array(scored), objects)
+
+
+def _translations_json(table: GroupTable, start: int, stop: int) -> pa.Array:
+    out = pa.array(np.full(stop - start, "null", object), pa.string())
+    found = _translations(table, start, stop)
+    if not any(found):
+        return out
+    mask = np.array([t is not None for t in found])
+    values = [orjson.dumps(t.as_dict()).decode() for t in found if t is not None]
+    return pc.replace_with_mask(out, pa.array(mask), pa.array(values, pa.string()))
+
+
+def _translations(table: GroupTable, start: int, stop: int) -> list[TranslationScores | None]:
+    """Each row's translation figures (None for most)."""
+    if not table.translations:
+        return [None] * (stop - start)
+    return [table.translations.get(d) for d in table.docs[start:stop].tolist()]
+
+
+def _jsonl_block(table: GroupTable, strings: _Strings, start: int, stop: int) -> bytes:
+    """Rows ``start:stop`` as JSON lines (orjson's bytes for ``group_rows``' records)."""
+    group = pa.array(table.group[start:stop])
+    lines = pc.binary_join_element_wise(
+        '{"id":',
+        strings.docs.take(pa.array(table.docs[start:stop])),
+        ',"group":',
+        strings.groups.take(group),
+        ',"representative":',
+        strings.representatives.take(group),
+        ',"kind":',
+        _KIND_JSON.take(pa.array(table.row_kinds(start, stop))),
+        ',"scores":',
+        _scores_json(table.row_scores(start, stop)),
+        ',"translation":',
+        _translations_json(table, start, stop),
+        "}\n",
+        "",
+    )
+    return _joined(lines)
+
+
+def _cell(array: pa.Array) -> pa.Array:
+    """Each string as a CSV cell, as Python's csv module writes it (QUOTE_MINIMAL)."""
+    needs = pc.match_substring_regex(array, r'[,"\r\n]')
+    quoted = pc.binary_join_element_wise('"', pc.replace_substring(array, '"', '""'), '"', "")
+    return pc.if_else(needs, quoted, array)
+
+
+def _csv_line(cells: list[pa.Array]) -> bytes:
+    """Rows of cells joined by commas, each line ended by CRLF (csv.writer's default)."""
+    lines = pc.binary_join_element_wise(*cells, ",")
+    return _joined(pc.binary_join_element_wise(lines, "\r\n", ""))
+
+
+def _csv_block(table: GroupTable, strings: _Strings, start: int, stop: int) -> bytes:
+    """Rows ``start:stop`` as CSV lines (``write_records``' bytes for ``group_rows``' records:
+    objects as compact JSON, a missing translation an empty cell)."""
+    group = pa.array(table.group[start:stop])
+    translations = _translations_json(table, start, stop)
+    return _csv_line(
+        [
+            strings.docs.take(pa.array(table.docs[start:stop])),
+            strings.groups.take(group),
+            strings.representatives.take(group),
+            _KIND_TEXT.take(pa.array(table.row_kinds(start, stop))),
+            _cell(_scores_json(table.row_scores(start, stop))),
+            _cell(pc.if_else(pc.equal(translations, "null"), "", translations)),
+        ]
+    )
+
+
+def _joined(lines: pa.Array) -> bytes:
+    """The bytes of a string array's values, end to end."""
+    offsets = np.frombuffer(lines.buffers()[1], np.int32, len(lines) + 1, lines.offset * 4)
+    data: pa.Buffer = lines.buffers()[2]
+    block: bytes = data.slice(int(offsets[0]), int(offsets[-1] - offsets[0])).to_pybytes()
+    return block
+
+
+def _batch(table: GroupTable, strings: _Strings, start: int, stop: int) -> pa.RecordBatch:
+    """Rows ``start:stop`` as a record batch of GROUP_SCHEMA (no scores: null)."""
+    group = table.group[start:stop]
+    scores = table.row_scores(start, stop)
+    rounded = round4(scores)
+    struct = pa.StructArray.from_arrays(
+        [pa.array(rounded[:, j]) for j in range(len(SCORE_COLUMNS))],
+        fields=list(_SCORE_STRUCT),
+        mask=pa.array(np.isnan(scores[:, 0])),
+    )
+    found = _translations(table, start, stop)
+    translations = [t.as_dict() if t is not None else None for t in found]
+    return pa.RecordBatch.from_arrays(
+        [
+            strings.docs.take(pa.array(table.docs[start:stop])),
+            strings.groups.take(pa.array(group)),
+            strings.representatives.take(pa.array(group)),
+            _KIND_TEXT.take(pa.array(table.row_kinds(start, stop))),
+            struct,
+            pa.array(translations, TRANSLATION_TYPE),
+        ],
+        schema=GROUP_SCHEMA,
+    )
