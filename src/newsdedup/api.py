@@ -17,7 +17,6 @@ from newsdedup.group.stories import SupportsEmbed, publication_order, story_grap
 from newsdedup.group.stories.find import without_raw
 from newsdedup.group.table import GroupTable, group_table
 from newsdedup.ids import group_id, unique_ids
-from newsdedup.memory import collection_paused
 from newsdedup.report import Report
 from newsdedup.types import (
     Article,
@@ -48,10 +47,8 @@ def copy_table(run: CopyRun) -> GroupTable:
 
 def build_groups(run: CopyRun) -> tuple[Group, ...]:
     """Group objects, sorted by representative id; each group's first member represents it,
-    the others follow in rank order. Made from the run's table (one sort, lists of Python
-    values), with the cyclic collector paused (memory.py)."""
-    with collection_paused():
-        return copy_table(run).groups()
+    the others follow in rank order. Made from the run's table (``GroupTable.groups``)."""
+    return copy_table(run).groups()
 
 
 def _stats(run: CopyRun, report: Report, table: GroupTable) -> Stats:
@@ -92,9 +89,7 @@ def find_copies(
     config = config or Config()
     report = report or Report(strict=config.run.strict)
     table, stats = find_copy_table(articles, config, report=report, progress=progress)
-    with collection_paused():
-        groups = table.groups()
-    return Result(groups=groups, rejected=tuple(report.rejected), stats=stats)
+    return Result(found=table.groups(), rejected=tuple(report.rejected), stats=stats)
 
 
 def find_copy_table(

@@ -24,7 +24,6 @@ from newsdedup.engine.chunks import split_files
 from newsdedup.engine.local import Progress, worker_processes
 from newsdedup.errors import ConfigError
 from newsdedup.group.table import GroupTable
-from newsdedup.memory import collection_paused
 from newsdedup.read import FieldMap, read_articles
 from newsdedup.relate.translate import language_of
 from newsdedup.report import Report
@@ -75,25 +74,23 @@ class RunResult:
     added: Counter[str] = field(default_factory=Counter)  #: index runs: new, unchanged, ...
     outputs: dict[str, str] = field(default_factory=dict)  #: what was written, and where
     seconds: float = 0.0  #: wall time of the whole run
-    _groups: list[tuple[Group, ...]] = field(
-        default_factory=list, init=False, repr=False, compare=False
-    )
 
     @property
     def groups(self) -> tuple[Group, ...]:
         """The copy groups as ``Group`` objects, made from ``table`` when first asked for (a
         run that only writes its groups file never makes them)."""
-        if self.table is None:
-            return ()
-        if not self._groups:
-            with collection_paused():
-                self._groups.append(self.table.groups())
-        return self._groups[0]
+        return self.copies.groups
 
     @property
     def copies(self) -> Result:
-        """The copy groups as ``find_copies`` returns them."""
-        return Result(groups=self.groups, rejected=tuple(self.report.rejected), stats=self.stats)
+        """The copy groups as ``find_copies`` returns them (made once, when first read)."""
+        if not self._copies:
+            found = self.table if self.table is not None else ()
+            rejected = tuple(self.report.rejected)
+            self._copies.append(Result(found=found, rejected=rejected, stats=self.stats))
+        return self._copies[0]
+
+    _copies: list[Result] = field(default_factory=list, init=False, repr=False, compare=False)
 
 
 def default_corpus_path(output: PathLike) -> PathLike:
@@ -212,7 +209,11 @@ def _local(
         write_rejects(report.rejected, Path(outputs.rejects))
         written["rejects"] = str(outputs.rejects)
     stats = replace(stats, documents_read=report.read)
-    return RunResult(stats=stats, report=report, table=table, stories=stories, outputs=written)
+    result = RunResult(stats=stats, report=report, table=table, stories=stories, outputs=written)
+    if done._copies:  # the groups made for the stories or --explain are kept
+        rejected = tuple(report.rejected)
+        result._copies.append(Result(found=done.groups, rejected=rejected, stats=stats))
+    return result
 
 
 def _spill_dir(output: PathLike | None) -> Path | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from enum import StrEnum
+from typing import Protocol
 
 __all__ = [
     "Alignment",
@@ -269,13 +270,34 @@ class Stats:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Result:
-    """What ``find_copies`` returns: every valid document is in exactly one group."""
+class SupportsGroups(Protocol):
+    """What makes ``Group`` objects when they are first asked for (``group.table.GroupTable``)."""
 
-    groups: tuple[Group, ...]
+    def groups(self) -> tuple[Group, ...]: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class Result:
+    """What ``find_copies`` returns: every valid document is in exactly one group. (Results
+    compare by identity: compare their ``groups``.)"""
+
     rejected: tuple[Rejected, ...]
     stats: Stats
+    #: the groups, or what makes them when ``groups`` is first read (a run that writes its
+    #: groups file from columns never makes an object a group)
+    found: tuple[Group, ...] | SupportsGroups = ()
+    _made: list[tuple[Group, ...]] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
+
+    @property
+    def groups(self) -> tuple[Group, ...]:
+        """The copy groups, sorted by representative id."""
+        if isinstance(self.found, tuple):
+            return self.found
+        if not self._made:
+            self._made.append(self.found.groups())
+        return self._made[0]
 
     def assignments(self) -> dict[str, tuple[str, Member]]:
         """Map each document id to (group id, its member record)."""

@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsdedup.ids import group_ids, tiebreak
+from newsdedup.memory import collection_paused
 from newsdedup.relate.kind import KIND_CODES
 from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.types import Group, Kind, Member, Scores, TranslationScores
@@ -87,7 +88,13 @@ class GroupTable:
         return {_KINDS[c].value: k for c, k in enumerate(counts) if k}
 
     def groups(self) -> tuple[Group, ...]:
-        """``Group`` objects, sorted by representative id; each group's members in row order."""
+        """``Group`` objects, sorted by representative id; each group's members in row order.
+        Made from whole columns (lists of Python values, no per-member numpy reads), with the
+        cyclic collector paused (memory.py)."""
+        with collection_paused():
+            return self._groups()
+
+    def _groups(self) -> tuple[Group, ...]:
         names, docs = self.names, self.docs.tolist()
         kinds = [_KINDS[c] for c in self.row_kinds().tolist()]
         scores: list[Scores | None] = [None] * len(docs)
