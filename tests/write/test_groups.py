@@ -117,13 +117,19 @@ _unit = st.floats(min_value=0, max_value=1)
 _scores = st.builds(Scores, jaccard=_unit, containment=_unit, coverage_a=_unit, coverage_b=_unit)
 
 
+def _slotted(draw: st.DrawFn, ids: list[str], slots: int) -> dict[int, list[str]]:
+    """The ids dealt into at most ``slots`` groups."""
+    drawn = draw(st.lists(st.integers(0, slots - 1), min_size=len(ids), max_size=len(ids)))
+    by_slot: dict[int, list[str]] = {}
+    for doc, slot in zip(ids, drawn, strict=True):
+        by_slot.setdefault(slot, []).append(doc)
+    return by_slot
+
+
 @st.composite
 def _groups(draw: st.DrawFn) -> list[Group]:
     ids = draw(st.lists(st.text(min_size=1, max_size=8), unique=True, max_size=30))
-    slots = draw(st.lists(st.integers(0, 5), min_size=len(ids), max_size=len(ids)))
-    by_slot: dict[int, list[str]] = {}
-    for doc, slot in zip(ids, slots, strict=True):
-        by_slot.setdefault(slot, []).append(doc)
+    by_slot = _slotted(draw, ids, 6)
     return [
         Group(
             id=f"g{slot}",
@@ -173,19 +179,7 @@ def test_groups_translation_member_carries_its_figures(tmp_path: Path) -> None:
 # group_rows is the record each line must equal.
 
 _figure = st.floats(min_value=0, max_value=1) | st.sampled_from([0.00005, 0.12345, 0.99995, 1.0])
-_full_scores = st.builds(
-    Scores,
-    jaccard=_figure,
-    containment=_figure,
-    coverage_a=_figure,
-    coverage_b=_figure,
-    block_a=_figure,
-    block_b=_figure,
-    derived_a=_figure,
-    derived_b=_figure,
-    quoted=_figure,
-    order=_figure,
-)
+_full_scores = st.builds(Scores, **{f.name: _figure for f in fields(Scores)})
 _ids = st.text(min_size=1, max_size=6) | st.sampled_from(['a"b', "c\\d", "e\nf", "\x01", "é€"])
 _translation = st.builds(
     TranslationScores,
@@ -202,10 +196,7 @@ _translation = st.builds(
 @st.composite
 def _rich_groups(draw: st.DrawFn) -> list[Group]:
     ids = draw(st.lists(_ids, unique=True, max_size=25))
-    slots = draw(st.lists(st.integers(0, 6), min_size=len(ids), max_size=len(ids)))
-    by_slot: dict[int, list[str]] = {}
-    for doc, slot in zip(ids, slots, strict=True):
-        by_slot.setdefault(slot, []).append(doc)
+    by_slot = _slotted(draw, ids, 7)
     return [
         Group(
             id=draw(st.sampled_from([f"g{slot}", f'g"{slot}'])),
