@@ -116,3 +116,20 @@ def test_run_config_engine_settings_are_checked() -> None:
         Config().override({"run.spark_conf": '["no-equals"]'})
     with pytest.raises(ConfigError, match="ReadConfig"):
         Config().override({"read.text": '""'})
+
+
+def test_run_times_its_writing_and_makes_groups_only_when_read(
+    corpus_file: Path, tmp_path: Path
+) -> None:
+    """The summary's total covers writing the outputs; the groups file is written from the
+    table, and Group objects come only when ``groups`` is read (then once)."""
+    done = run([corpus_file], Outputs(groups=tmp_path / "g.jsonl", corpus=tmp_path / "c.jsonl"))
+    assert done.stats.seconds["write"] > 0
+    assert done.table is not None and len(done.table) == done.stats.documents == 300
+    assert done._copies == []  # nothing has read the groups yet
+    groups = done.groups
+    assert done.groups is groups and done.copies.groups is groups
+    rows = [orjson.loads(line) for line in (tmp_path / "g.jsonl").read_bytes().splitlines()]
+    assert {r["id"]: r["group"] for r in rows} == {m.id: g.id for g in groups for m in g.members}
+    kept = [orjson.loads(line)["id"] for line in (tmp_path / "c.jsonl").read_bytes().splitlines()]
+    assert sorted(kept) == sorted(g.representative for g in groups)

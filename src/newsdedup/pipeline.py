@@ -189,15 +189,21 @@ def _local(
         if groups_path is not None:
             explanations = None
             if outputs.explain:
+                started = time.perf_counter()
                 texts = {a.id: a for a in held} if held is not None else None
                 explanations = _explain(spill, texts, done.groups, config)
+                stats.seconds["explain"] = time.perf_counter() - started
+            started = time.perf_counter()
             write_groups(table, Path(groups_path), explanations=explanations)
+            stats.seconds["write"] = time.perf_counter() - started
             written["groups"] = str(groups_path)
         if outputs.corpus is not None:
+            started = time.perf_counter()
             reps = set(table.representatives())
             found = iter(held) if held is not None else spill.take(lambda a: a.id in reps)
             kept = _kept(found, reps)
             write_corpus(kept, Path(outputs.corpus))
+            stats.seconds["write"] = stats.seconds.get("write", 0.0) + time.perf_counter() - started
             written["corpus"] = str(outputs.corpus)
     stories = None
     if held is not None:
