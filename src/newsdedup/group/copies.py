@@ -90,73 +90,102 @@ def star_groups(
     """Assign every document to a representative; ``pairs`` are verified copy edges.
 
     ``verify(member, rep)`` returns the kind code and scores of a pair not among the edges,
-    used when a document reaches a group only through one of its members.
+    used when a document reaches a group only through one of its members. The walk is one
+    Python loop over the linked documents, on lists (a numpy scalar read costs several times
+    a list's); each placement notes which edge's scores it takes, and the scores are gathered
+    once at the end.
     """
-    center = np.arange(n, dtype=np.int64)
-    kind = np.zeros(n, np.int8)
-    out_scores = np.full((n, scores.shape[1]), np.nan)
-    offsets, nbr, nbr_code, nbr_scores = _adjacency(n, pairs, codes, scores)
-    assigned = np.zeros(n, bool)
+    offsets, nbr_array, nbr_code, nbr_scores = _adjacency(n, pairs, codes, scores)
+    bounds, nbr, ranks = offsets.tolist(), nbr_array.tolist(), rank.tolist()
+    code_of = nbr_code.tolist()
+    center = list(range(n))
+    kind = [0] * n
+    # where each document's scores come from: the edge e (its member side, or its far side
+    # when ~e), or a verify call's (in ``verified``); NO_EDGE for a representative
+    source = [_NO_EDGE] * n
+    verified: dict[int, NDArray[np.float64]] = {}
+    assigned = bytearray(n)
     linked = np.flatnonzero(np.diff(offsets) > 0)
-    for v in linked[np.argsort(rank[linked])]:
+    for v in linked[np.argsort(rank[linked])].tolist():
         if assigned[v]:
             continue
-        assigned[v] = True
-        lo, hi = offsets[v], offsets[v + 1]
-        if _join_via_neighbour(v, nbr[lo:hi], rank, center, kind, out_scores, verify):
+        assigned[v] = 1
+        lo, hi = bounds[v], bounds[v + 1]
+        neighbours = nbr[lo:hi]
+        placed = [u for u in neighbours if kind[u] != 0 or center[u] != u]
+        if placed and _join_via_neighbour(v, placed, ranks, center, kind, verified, verify):
             continue
-        links = (nbr[lo:hi], nbr_code[lo:hi], nbr_scores[lo:hi])
-        if _join_family(v, links, rank, center, kind, out_scores):
-            continue
+        if len(placed) >= FAMILY_LINKS:
+            edge = _family_edge(range(lo, hi), nbr, ranks, center, kind)
+            if edge >= 0:
+                center[v], kind[v], source[v] = center[nbr[edge]], code_of[edge], edge
+                continue
         for e in range(lo, hi):
             u = nbr[e]
             if not assigned[u]:
-                assigned[u] = True
-                center[u], kind[u], out_scores[u] = v, nbr_code[e], nbr_scores[e][_SWAP]
-    return Assignment(center=center, kind=kind, scores=out_scores)
+                assigned[u] = 1
+                center[u], kind[u], source[u] = v, code_of[e], ~e
+    return Assignment(
+        center=np.array(center, np.int64),
+        kind=np.array(kind, np.int8),
+        scores=_gathered(source, verified, nbr_scores),
+    )
+
+
+#: ``star_groups``' score source of a document that takes no scores (a representative).
+_NO_EDGE = -(1 << 62)
+
+
+def _gathered(
+    source: list[int], verified: dict[int, NDArray[np.float64]], edge_scores: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Each document's scores: an edge's member side (``source`` e >= 0), its far side seen
+    from the member (~e: the coverage columns swapped), a verify call's, or NaN."""
+    at = np.array(source, np.int64)
+    out = np.full((len(source), edge_scores.shape[1]), np.nan)
+    plain = at >= 0
+    out[plain] = edge_scores[at[plain]]
+    far = (at < 0) & (at != _NO_EDGE)
+    out[far] = edge_scores[~at[far]][:, _SWAP]
+    for d, row in verified.items():
+        out[d] = row
+    return out
 
 
 def _join_via_neighbour(
     v: int,
-    neighbours: NDArray[np.int64],
-    rank: NDArray[np.int64],
-    center: NDArray[np.int64],
-    kind: NDArray[np.int8],
-    out_scores: NDArray[np.float64],
+    placed: list[int],
+    rank: list[int],
+    center: list[int],
+    kind: list[int],
+    verified: dict[int, NDArray[np.float64]],
     verify: Verifier,
 ) -> bool:
     """Join the best-ranked group reachable through an assigned neighbour that verifies directly."""
-    reps = {int(center[u]) for u in neighbours if kind[u] != 0 or center[u] != u}
-    for rep in sorted(reps, key=lambda r: rank[r]):
+    for rep in sorted({center[u] for u in placed}, key=rank.__getitem__):
         code, sc = verify(v, rep)
         if code != 0:
-            center[v], kind[v], out_scores[v] = rep, code, sc
+            center[v], kind[v], verified[v] = rep, code, sc
             return True
     return False
 
 
-def _join_family(
-    v: int,
-    links: tuple[NDArray[np.int64], NDArray[np.int8], NDArray[np.float64]],
-    rank: NDArray[np.int64],
-    center: NDArray[np.int64],
-    kind: NDArray[np.int8],
-    out_scores: NDArray[np.float64],
-) -> bool:
-    """Join the best-ranked group holding at least FAMILY_LINKS of ``v``'s copy partners; kind
-    and scores against the best-ranked of those partners."""
-    neighbours, codes, scores = links
+def _family_edge(
+    edges: range, nbr: list[int], rank: list[int], center: list[int], kind: list[int]
+) -> int:
+    """The edge by which a document joins the best-ranked group holding at least
+    FAMILY_LINKS of its copy partners (the edge to the best-ranked of those partners: the
+    document takes its kind and scores), or -1."""
     partners: dict[int, list[int]] = {}
-    for e, u in enumerate(neighbours):
+    for e in edges:
+        u = nbr[e]
         if kind[u] != 0 or center[u] != u:  # u is assigned: a member or a representative
-            partners.setdefault(int(center[u]), []).append(e)
-    for rep in sorted(partners, key=lambda r: rank[r]):
+            partners.setdefault(center[u], []).append(e)
+    for rep in sorted(partners, key=rank.__getitem__):
         found = partners[rep]
-        if len({int(neighbours[e]) for e in found}) >= FAMILY_LINKS:
-            e = min(found, key=lambda e: rank[neighbours[e]])
-            center[v], kind[v], out_scores[v] = rep, codes[e], scores[e]
-            return True
-    return False
+        if len({nbr[e] for e in found}) >= FAMILY_LINKS:
+            return min(found, key=lambda e: rank[nbr[e]])
+    return -1
 
 
 def spread_exact(assignment: Assignment, heads: NDArray[np.int64]) -> Assignment:
