@@ -293,7 +293,12 @@ def _first_uses(batch: _Batch, seen: set[str], report: Report) -> NDArray[np.boo
     """Which documents of ``batch`` keep their row: those whose id no earlier one had
     (``ids.unique_ids``' rule; the others are rejected)."""
     keep = np.ones(len(batch.fp), np.bool_)
-    for k, doc_id in enumerate(batch.fp.ids):
+    ids = batch.fp.ids
+    fresh = set(ids)
+    if len(fresh) == len(ids) and seen.isdisjoint(fresh):  # the usual batch: every id new
+        seen |= fresh
+        return keep
+    for k, doc_id in enumerate(ids):
         if doc_id in seen:
             keep[k] = False
             reject_repeated(report, Origin(batch.source, batch.lines[k]), doc_id)
