@@ -126,7 +126,7 @@ def test_run_times_its_writing_and_makes_groups_only_when_read(
     done = run([corpus_file], Outputs(groups=tmp_path / "g.jsonl", corpus=tmp_path / "c.jsonl"))
     assert done.stats.seconds["write"] > 0
     assert done.table is not None and len(done.table) == done.stats.documents == 300
-    assert done._copies == []  # nothing has read the groups yet
+    assert done.table._made == []  # nothing has read the groups yet
     groups = done.groups
     assert done.groups is groups and done.copies.groups is groups
     rows = [orjson.loads(line) for line in (tmp_path / "g.jsonl").read_bytes().splitlines()]

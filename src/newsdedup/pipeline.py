@@ -83,14 +83,9 @@ class RunResult:
 
     @property
     def copies(self) -> Result:
-        """The copy groups as ``find_copies`` returns them (made once, when first read)."""
-        if not self._copies:
-            found = self.table if self.table is not None else ()
-            rejected = tuple(self.report.rejected)
-            self._copies.append(Result(found=found, rejected=rejected, stats=self.stats))
-        return self._copies[0]
-
-    _copies: list[Result] = field(default_factory=list, init=False, repr=False, compare=False)
+        """The copy groups as ``find_copies`` returns them."""
+        found = self.table if self.table is not None else ()
+        return Result(found=found, rejected=tuple(self.report.rejected), stats=self.stats)
 
 
 def default_corpus_path(output: PathLike) -> PathLike:
@@ -185,13 +180,12 @@ def _local(
         table, stats = find_copy_table(
             chunked or articles, config, report=report, progress=progress
         )
-        done = RunResult(stats=stats, report=report, table=table)
         if groups_path is not None:
             explanations = None
             if outputs.explain:
                 started = time.perf_counter()
                 texts = {a.id: a for a in held} if held is not None else None
-                explanations = _explain(spill, texts, done.groups, config)
+                explanations = _explain(spill, texts, table.groups(), config)
                 stats.seconds["explain"] = time.perf_counter() - started
             started = time.perf_counter()
             write_groups(table, Path(groups_path), explanations=explanations)
@@ -209,17 +203,14 @@ def _local(
     if held is not None:
         if progress:
             progress("stories", len(held))
-        stories = find_stories(held, config, copies=done.copies, embedder=embedder)
+        copies = Result(found=table, rejected=tuple(report.rejected), stats=stats)
+        stories = find_stories(held, config, copies=copies, embedder=embedder)
         written.update(_write_stories(stories, held, outputs))
     if outputs.rejects is not None:
         write_rejects(report.rejected, Path(outputs.rejects))
         written["rejects"] = str(outputs.rejects)
     stats = replace(stats, documents_read=report.read)
-    result = RunResult(stats=stats, report=report, table=table, stories=stories, outputs=written)
-    if done._copies:  # the groups made for the stories or --explain are kept
-        rejected = tuple(report.rejected)
-        result._copies.append(Result(found=done.groups, rejected=rejected, stats=stats))
-    return result
+    return RunResult(stats=stats, report=report, table=table, stories=stories, outputs=written)
 
 
 def _spill_dir(output: PathLike | None) -> Path | None:

@@ -271,7 +271,8 @@ class Stats:
 
 
 class SupportsGroups(Protocol):
-    """What makes ``Group`` objects when they are first asked for (``group.table.GroupTable``)."""
+    """What makes ``Group`` objects, once, when they are first asked for
+    (``group.table.GroupTable``)."""
 
     def groups(self) -> tuple[Group, ...]: ...
 
@@ -286,18 +287,11 @@ class Result:
     #: the groups, or what makes them when ``groups`` is first read (a run that writes its
     #: groups file from columns never makes an object a group)
     found: tuple[Group, ...] | SupportsGroups = ()
-    _made: list[tuple[Group, ...]] = field(
-        default_factory=list, init=False, repr=False, compare=False
-    )
 
     @property
     def groups(self) -> tuple[Group, ...]:
         """The copy groups, sorted by representative id."""
-        if isinstance(self.found, tuple):
-            return self.found
-        if not self._made:
-            self._made.append(self.found.groups())
-        return self._made[0]
+        return self.found if isinstance(self.found, tuple) else self.found.groups()
 
     def assignments(self) -> dict[str, tuple[str, Member]]:
         """Map each document id to (group id, its member record)."""

@@ -32,7 +32,7 @@ class _Translations(Protocol):
     def scores_of(self, d: int, ids: Sequence[str]) -> TranslationScores: ...
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class GroupTable:
     """Every document once, ordered by group id, each group's representative first and its
     members after it (in rank order for a run's groups).
@@ -53,6 +53,7 @@ class GroupTable:
     scores: NDArray[np.float64]
     #: documents of kind translation: the figures that tied them in
     translations: dict[int, TranslationScores] = field(default_factory=dict)
+    _made: list[tuple[Group, ...]] = field(default_factory=list, init=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -89,10 +90,12 @@ class GroupTable:
 
     def groups(self) -> tuple[Group, ...]:
         """``Group`` objects, sorted by representative id; each group's members in row order.
-        Made from whole columns (lists of Python values, no per-member numpy reads), with the
-        cyclic collector paused (memory.py)."""
-        with collection_paused():
-            return self._groups()
+        Made once, when first asked for, from whole columns (lists of Python values, no
+        per-member numpy reads), with the cyclic collector paused (memory.py)."""
+        if not self._made:
+            with collection_paused():
+                self._made.append(self._groups())
+        return self._made[0]
 
     def _groups(self) -> tuple[Group, ...]:
         names, docs = self.names, self.docs.tolist()
