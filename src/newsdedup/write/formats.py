@@ -103,13 +103,15 @@ def write_blocks(blocks: Iterable[bytes], path: StrPath) -> None:
             sink.write(block)
 
 
-def write_batches(batches: Iterable[pa.RecordBatch], path: StrPath, schema: pa.Schema) -> int:
-    """Write Arrow record batches of ``schema`` atomically to the Parquet file ``path`` (zstd,
-    a row group each, as ``write_records`` does); return the number of rows."""
+def write_batches(
+    batches: Iterable[pa.RecordBatch | pa.Table], path: StrPath, schema: pa.Schema
+) -> int:
+    """Write Arrow batches (or tables) of ``schema`` atomically to the Parquet file ``path``
+    (zstd, a row group each); return the number of rows. ``write_records`` writes through it."""
     count = 0
     with atomic_path(path) as tmp, pq.ParquetWriter(str(tmp), schema, compression="zstd") as out:
         for batch in batches:
-            out.write_batch(batch)
+            out.write(batch)
             count += batch.num_rows
     return count
 
@@ -233,12 +235,9 @@ def _write_parquet(
     batches = _chunks(map(_empty_dicts_to_null, rows), BATCH_ROWS)
     first = next(batches, [])
     schema = schema if schema is not None else _infer_schema(first, names, path)
-    count = 0
-    with atomic_path(path) as tmp, pq.ParquetWriter(str(tmp), schema, compression="zstd") as out:
-        for batch in chain([first], batches) if first else ():
-            out.write_table(_to_table(batch, schema, path, count))
-            count += len(batch)
-    return count
+    every = chain([first], batches) if first else iter(())
+    tables = (_to_table(batch, schema, path, k * BATCH_ROWS) for k, batch in enumerate(every))
+    return write_batches(tables, path, schema)
 
 
 def _empty_dicts_to_null(row: Record) -> Record:

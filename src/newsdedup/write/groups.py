@@ -126,7 +126,7 @@ def group_rows(
             "group": table.group_ids[g],
             "representative": names[reps[g]],
             "kind": kinds[row_kinds[r]],
-            "scores": _score_dict(scores[r]) if scored[r] else {},
+            "scores": _scores_of(scores[r]).as_dict() if scored[r] else {},
             "translation": translation.as_dict() if translation is not None else None,
         }
         if explanations is not None:
@@ -193,13 +193,19 @@ class _Strings:
         docs = made(table.names)
         return cls(docs, made(table.group_ids), docs.take(pa.array(table.rep_docs)))
 
+    def rows(self, table: GroupTable, start: int, stop: int) -> list[pa.Array]:
+        """The id, group and representative columns of rows ``start:stop``."""
+        group = pa.array(table.group[start:stop])
+        ids = self.docs.take(pa.array(table.docs[start:stop]))
+        return [ids, self.groups.take(group), self.representatives.take(group)]
+
 
 def _table(groups: GroupTable | Iterable[Group]) -> GroupTable:
     return groups if isinstance(groups, GroupTable) else GroupTable.of(groups)
 
 
-def _score_dict(row: NDArray[np.float64]) -> dict[str, float]:
-    return {k: round(float(v), 4) for k, v in zip(SCORE_COLUMNS, row, strict=True)}
+def _scores_of(row: NDArray[np.float64]) -> Scores:
+    return Scores(**dict(zip(SCORE_COLUMNS, row.tolist(), strict=True)))
 
 
 def round4(values: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -260,14 +266,14 @@ def _translations(table: GroupTable, start: int, stop: int) -> list[TranslationS
 
 def _jsonl_block(table: GroupTable, strings: _Strings, start: int, stop: int) -> bytes:
     """Rows ``start:stop`` as JSON lines (orjson's bytes for ``group_rows``' records)."""
-    group = pa.array(table.group[start:stop])
+    ids, groups, representatives = strings.rows(table, start, stop)
     lines = pc.binary_join_element_wise(
         '{"id":',
-        strings.docs.take(pa.array(table.docs[start:stop])),
+        ids,
         ',"group":',
-        strings.groups.take(group),
+        groups,
         ',"representative":',
-        strings.representatives.take(group),
+        representatives,
         ',"kind":',
         _KIND_JSON.take(pa.array(table.row_kinds(start, stop))),
         ',"scores":',
@@ -296,13 +302,10 @@ def _csv_line(cells: list[pa.Array]) -> bytes:
 def _csv_block(table: GroupTable, strings: _Strings, start: int, stop: int) -> bytes:
     """Rows ``start:stop`` as CSV lines (``write_records``' bytes for ``group_rows``' records:
     objects as compact JSON, a missing translation an empty cell)."""
-    group = pa.array(table.group[start:stop])
     translations = _translations_json(table, start, stop)
     return _csv_line(
         [
-            strings.docs.take(pa.array(table.docs[start:stop])),
-            strings.groups.take(group),
-            strings.representatives.take(group),
+            *strings.rows(table, start, stop),
             _KIND_TEXT.take(pa.array(table.row_kinds(start, stop))),
             _cell(_scores_json(table.row_scores(start, stop))),
             _cell(pc.if_else(pc.equal(translations, "null"), "", translations)),
@@ -320,7 +323,6 @@ def _joined(lines: pa.Array) -> bytes:
 
 def _batch(table: GroupTable, strings: _Strings, start: int, stop: int) -> pa.RecordBatch:
     """Rows ``start:stop`` as a record batch of GROUP_SCHEMA (no scores: null)."""
-    group = table.group[start:stop]
     scores = table.row_scores(start, stop)
     rounded = round4(scores)
     struct = pa.StructArray.from_arrays(
@@ -332,9 +334,7 @@ def _batch(table: GroupTable, strings: _Strings, start: int, stop: int) -> pa.Re
     translations = [t.as_dict() if t is not None else None for t in found]
     return pa.RecordBatch.from_arrays(
         [
-            strings.docs.take(pa.array(table.docs[start:stop])),
-            strings.groups.take(pa.array(group)),
-            strings.representatives.take(pa.array(group)),
+            *strings.rows(table, start, stop),
             _KIND_TEXT.take(pa.array(table.row_kinds(start, stop))),
             struct,
             pa.array(translations, TRANSLATION_TYPE),
