@@ -111,12 +111,13 @@ def star_groups(
             continue
         assigned[v] = 1
         lo, hi = bounds[v], bounds[v + 1]
-        neighbours = nbr[lo:hi]
-        placed = [u for u in neighbours if kind[u] != 0 or center[u] != u]
-        if placed and _join_via_neighbour(v, placed, ranks, center, kind, verified, verify):
+        # the edges to neighbours already placed: a member or a representative
+        placed = [e for e in range(lo, hi) if kind[nbr[e]] != 0 or center[nbr[e]] != nbr[e]]
+        reps = {center[nbr[e]] for e in placed}
+        if reps and _join_via_neighbour(v, reps, ranks, center, kind, verified, verify):
             continue
         if len(placed) >= FAMILY_LINKS:
-            edge = _family_edge(range(lo, hi), nbr, ranks, center, kind)
+            edge = _family_edge(placed, nbr, ranks, center)
             if edge >= 0:
                 center[v], kind[v], source[v] = center[nbr[edge]], code_of[edge], edge
                 continue
@@ -154,15 +155,16 @@ def _gathered(
 
 def _join_via_neighbour(
     v: int,
-    placed: list[int],
+    reps: set[int],
     rank: list[int],
     center: list[int],
     kind: list[int],
     verified: dict[int, NDArray[np.float64]],
     verify: Verifier,
 ) -> bool:
-    """Join the best-ranked group reachable through an assigned neighbour that verifies directly."""
-    for rep in sorted({center[u] for u in placed}, key=rank.__getitem__):
+    """Join the best-ranked of the groups ``reps`` (those of ``v``'s placed neighbours) that
+    ``v`` verifies against directly."""
+    for rep in sorted(reps, key=rank.__getitem__):
         code, sc = verify(v, rep)
         if code != 0:
             center[v], kind[v], verified[v] = rep, code, sc
@@ -170,17 +172,13 @@ def _join_via_neighbour(
     return False
 
 
-def _family_edge(
-    edges: range, nbr: list[int], rank: list[int], center: list[int], kind: list[int]
-) -> int:
+def _family_edge(placed: list[int], nbr: list[int], rank: list[int], center: list[int]) -> int:
     """The edge by which a document joins the best-ranked group holding at least
-    FAMILY_LINKS of its copy partners (the edge to the best-ranked of those partners: the
-    document takes its kind and scores), or -1."""
+    FAMILY_LINKS of its copy partners (``placed``: its edges to placed neighbours; the edge
+    to the best-ranked of those partners, whose kind and scores it takes), or -1."""
     partners: dict[int, list[int]] = {}
-    for e in edges:
-        u = nbr[e]
-        if kind[u] != 0 or center[u] != u:  # u is assigned: a member or a representative
-            partners.setdefault(center[u], []).append(e)
+    for e in placed:
+        partners.setdefault(center[nbr[e]], []).append(e)
     for rep in sorted(partners, key=rank.__getitem__):
         found = partners[rep]
         if len({nbr[e] for e in found}) >= FAMILY_LINKS:
