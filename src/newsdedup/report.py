@@ -26,12 +26,15 @@ class Report:
     read: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     counters: Counter[str] = field(default_factory=Counter)
+    #: log no warning for a rejection (records read a second time were reported the first)
+    quiet: bool = False
 
     def reject(self, origin: Origin, reason: str, detail: str) -> None:
         if self.strict:
             raise InputError(f"{reason}: {detail}", origin=origin)
         self.rejected.append(Rejected(origin=origin, reason=reason, detail=detail))
-        log.warning("%s: %s (%s)", origin, detail, reason)
+        if not self.quiet:
+            log.warning("%s: %s (%s)", origin, detail, reason)
 
     def count(self, name: str, n: int = 1) -> None:
         self.counters[name] += n

@@ -123,6 +123,9 @@ def test_chunks_keep_what_the_translation_side_keeps(
         assert ids == [a.id for a in kept]
         assert [split._lang[i] for i in ids] == [stream._lang[i] for i in ids]
         assert {"de", "en"} <= set(split._lang.values())
+        # the ranges read before the German article wrote no texts: they are read again here
+        kinds = [type(k).__name__ for k in split._kept]
+        assert kinds[0] == "Unwritten" and kinds[-1] == "Kept"
         assert _texts(split) == _texts(stream)
         joined, wanted = concat(parts, TWO), concat(expected, TWO)
         for name in ("exact", "keys", "sets", "positions", "set_offsets", "published", "traces"):
@@ -130,12 +133,70 @@ def test_chunks_keep_what_the_translation_side_keeps(
 
 
 def _texts(side: TranslationSide) -> list[tuple[str, str | None]]:
-    side._file.flush()
     out = []
-    for kept in side._kept:
+    for kept in side.written():
         data, titles = kept.load(side._file)
         out += [(kept.text(data, k), titles[k]) for k in range(len(kept.offsets) - 1)]
     return out
+
+
+def _stream_texts(path: Path, config: Config) -> list[tuple[str, str | None]]:
+    """The texts and titles the in-process stream keeps for the translation stage."""
+    report = Report()
+    with TranslationSide(config.translate) as side:
+        articles = list(
+            unique_ids(cleaned(read_inputs([path], config, report), config.clean, report), report)
+        )
+        for lo in range(0, len(articles), config.run.batch_size):
+            batch = articles[lo : lo + config.run.batch_size]
+            titles = [a.title for a in batch]
+            fingerprint_articles(batch, config, lambda b, o, t=titles: side.keep_texts(t, b, o))
+        return _texts(side)
+
+
+def test_chunks_write_no_texts_while_the_run_meets_one_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A corpus in one language writes no texts; a second language late in the input makes
+    the earlier ranges' texts again, repeated ids dropped as the stream drops them."""
+    records = [
+        {"id": a.id, "title": a.title, "text": a.text} for a in generate_corpus(40, seed=9).articles
+    ]
+    records.insert(6, {"id": records[2]["id"], "text": "The same id again, dropped."})
+    path = tmp_path / "one.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records))
+    monkeypatch.setattr(chunks, "CHUNK_BYTES", 3_000)
+    files = SplitFiles((Source(path=path, name=str(path)),), FieldMap(), 2)
+    with TranslationSide(TWO.translate) as side:
+        report = Report()
+        list(chunked_fingerprints(files, TWO, report, side))
+        assert not side.several_languages()
+        assert list(Path(side.texts_folder()).iterdir()) == []  # nothing written
+        assert {type(k).__name__ for k in side._kept} == {"Unwritten"}
+        assert [r.reason for r in report.rejected] == ["duplicate_id"]
+    path.write_text(
+        "\n".join([*(json.dumps(r) for r in records), json.dumps({"id": "de", "text": DE})])
+    )
+    with TranslationSide(TWO.translate) as side:
+        report = Report()
+        list(chunked_fingerprints(files, TWO, report, side))
+        assert side.several_languages()
+        assert _texts(side) == _stream_texts(path, TWO)
+        assert [r.reason for r in report.rejected] == ["duplicate_id"]
+
+
+def test_texts_read_again_report_nothing(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A range's texts made again (``_task_texts``) log no warning: its bad lines were
+    reported when it was first read."""
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(b'{"id": "a", "text": "One article."}\n{"id": \n{"id": "b", "text": "Two."}\n')
+    task = chunks._Task(Source(path=path, name=str(path)), 0, path.stat().st_size, 1, 0)
+    with caplog.at_level("WARNING", logger="newsdedup"):
+        made = chunks._task_texts(task, FieldMap(), TWO, str(tmp_path))
+    assert caplog.records == []
+    data, titles = made[0].load()
+    assert [made[0].text(data, k) for k in range(2)] == ["One article.", "Two."]
+    assert titles == [None, None]
 
 
 def test_only_plain_large_jsonl_goes_to_workers(

@@ -4,10 +4,12 @@ byte range of the files.
 In one process the read+fingerprint stage is held to one core's pace by the Python that reads
 and cleans every article (the GIL), while the kernel thread waits for batches. Here each worker
 process reads a range of lines itself, parses, cleans, guesses languages and fingerprints them
-with the same functions, and sends back only columns: no text crosses a process boundary
-unless the translation stage keeps it. This process keeps what the in-process stream keeps, in
-input order: reports, the rule that an id is used once (``ids.unique_ids``), the translation
-side's languages and texts, and the fingerprints.
+with the same functions, and sends back only columns: no text crosses a process boundary.
+This process keeps what the in-process stream keeps, in input order: reports, the rule that an
+id is used once (``ids.unique_ids``), the translation side's languages and texts, and the
+fingerprints. The texts are written to files by the workers, and only for the ranges cut once
+the run has met a second language; the ranges before are read again if the translation stage
+comes to need their texts (``_texts_again``).
 
 Plain (uncompressed) JSON Lines files are cut into ranges: a range must start at a line whose
 number is known, so this process counts each range's lines as it cuts it. Parquet files are
@@ -17,6 +19,7 @@ one, or a strict run streams in process (engine/local.py).
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 from collections import Counter
@@ -34,7 +37,12 @@ from numpy.typing import NDArray
 
 from newsdedup.config import Config
 from newsdedup.engine.translations import Kept, TranslationSide, write_texts
-from newsdedup.fingerprint.batch import Fingerprints, fingerprint_articles, select_rows
+from newsdedup.fingerprint.batch import (
+    Fingerprints,
+    fingerprint_articles,
+    select_rows,
+    utf8_columns,
+)
 from newsdedup.ids import reject_repeated
 from newsdedup.processes import map_in_processes
 from newsdedup.read.base import counted, detect_format
@@ -115,6 +123,9 @@ class _Task:
     first_line: int
     number: int  #: the task's place in the run (names its texts file)
     format: str = "jsonl"
+    #: write the texts for the translation stage (the run had met two languages when it cut
+    #: the task); else ``_texts_again`` makes them if the stage comes to need them
+    texts: bool = True
 
 
 @dataclass(slots=True)
@@ -132,6 +143,7 @@ class _Batch:
 class _Done:
     """A task's outcome: its batches and its records' report."""
 
+    task: _Task
     source: str = ""
     lost: bool = False  #: rows could not be read: the file ends here, as in the stream
     batches: list[_Batch] = field(default_factory=list)
@@ -158,7 +170,9 @@ def chunked_fingerprints(
     lost: set[str] = set()  # files whose rows stopped being readable
     done = 0
     folder = side.texts_folder() if side is not None else None
-    for outcome in _outcomes(files, config, folder):
+    texts = side.several_languages if side is not None else None
+    redo = None if folder is None else partial(_texts_again, files, config, folder)
+    for outcome in _outcomes(files, config, folder, texts):
         if outcome.source in lost:
             continue
         if outcome.lost:
@@ -166,23 +180,33 @@ def chunked_fingerprints(
         report.read += outcome.read
         report.rejected.extend(outcome.rejected)  # each was logged where it was read
         report.counters.update(outcome.counters)
-        for batch in outcome.batches:
+        for b, batch in enumerate(outcome.batches):
             keep = _first_uses(batch, seen, report)
             fp = batch.fp if keep.all() else select_rows(batch.fp, keep)
-            if side is not None:
+            if side is not None and redo is not None:
                 side.note_languages(fp.ids, list(compress(batch.langs, keep.tolist())))
-                _keep_texts(side, batch, keep)
+                rows = None if keep.all() else keep
+                if batch.texts is not None:
+                    side.keep_written(batch.texts, rows)
+                else:
+                    side.keep_unwritten(outcome.task, b, len(batch.fp), rows, redo)
             done += len(fp)
             if progress:
                 progress("fingerprint", done)
             yield fp
 
 
-def _outcomes(files: SplitFiles, config: Config, folder: str | None) -> Iterator[_Done]:
+def _outcomes(
+    files: SplitFiles, config: Config, folder: str | None, texts: Callable[[], bool] | None
+) -> Iterator[_Done]:
     """The tasks' outcomes in input order (``map_in_processes``: at most two tasks a worker
-    out at once, and the caller's script is never imported again)."""
+    out at once, and the caller's script is never imported again); ``texts`` says, as each
+    task is cut, whether its texts are written."""
+    tasks = _tasks(files)
+    if texts is not None:
+        tasks = (dataclasses.replace(task, texts=texts()) for task in tasks)
     return map_in_processes(
-        _run_task, _tasks(files), files.workers, files.fields, config, folder, what="reading"
+        _run_task, tasks, files.workers, files.fields, config, folder, what="reading"
     )
 
 
@@ -226,9 +250,9 @@ def _run_task(task: _Task, fields: FieldMap, config: Config, folder: str | None)
 
     numba.set_num_threads(1)  # the other core runs the other worker
     report = Report()
-    out = _Done(source=task.source.name)
+    out = _Done(task=task, source=task.source.name)
     records = counted(_marked(_items(task, fields, report), out), report)
-    path = None if folder is None else os.path.join(folder, f"{task.number}.texts")
+    path = None if folder is None or not task.texts else _texts_path(folder, task)
     with open(path, "wb") if path is not None else nullcontext() as texts:
         for batch in batched(cleaned(records, config.clean, report), config.run.batch_size):
             titles = [a.title for a in batch]
@@ -243,12 +267,41 @@ def _run_task(task: _Task, fields: FieldMap, config: Config, folder: str | None)
                     fp=fingerprint_articles(batch, config, write),
                     source=task.source.name,
                     lines=[_line(a) for a in batch],
-                    langs=[language_of(a) for a in batch] if path is not None else [],
+                    langs=[language_of(a) for a in batch] if folder is not None else [],
                     texts=kept[0] if kept else None,
                 )
             )
     out.read, out.rejected, out.counters = report.read, report.rejected, report.counters
     return out
+
+
+def _texts_path(folder: str, task: _Task) -> str:
+    return os.path.join(folder, f"{task.number}.texts")
+
+
+def _texts_again(
+    files: SplitFiles, config: Config, folder: str, tasks: list[_Task]
+) -> Iterator[list[Kept]]:
+    """The texts files of ``tasks``, whose first reading did not write them (``_Task.texts``):
+    each task's records read and cleaned again in worker processes, quietly (their rejects
+    were reported the first time); one ``Kept`` a batch, as ``_run_task`` would have made."""
+    return map_in_processes(
+        _task_texts, tasks, files.workers, files.fields, config, folder, what="reading texts"
+    )
+
+
+def _task_texts(task: _Task, fields: FieldMap, config: Config, folder: str) -> list[Kept]:
+    from newsdedup.engine.local import batched, cleaned
+
+    report = Report(quiet=True)
+    path = _texts_path(folder, task)
+    kept: list[Kept] = []
+    with open(path, "wb") as texts:
+        records = counted(_items(task, fields, report), report)
+        for batch in batched(cleaned(records, config.clean, report), config.run.batch_size):
+            buf, offsets = utf8_columns([a.text for a in batch])
+            _write(texts, path, [a.title for a in batch], kept, buf, offsets)
+    return kept
 
 
 def _write(
@@ -305,19 +358,3 @@ def _first_uses(batch: _Batch, seen: set[str], report: Report) -> NDArray[np.boo
         else:
             seen.add(doc_id)
     return keep
-
-
-def _keep_texts(side: TranslationSide, batch: _Batch, keep: NDArray[np.bool_]) -> None:
-    """Hand the batch's written texts to ``side``; a batch that lost a row is written again
-    without it (rare: a repeated id)."""
-    if batch.texts is None:
-        return
-    if keep.all():
-        side.keep_written(batch.texts)
-        return
-    data, titles = batch.texts.load()
-    lengths = np.diff(batch.texts.offsets)
-    offsets = np.zeros(int(keep.sum()) + 1, np.int64)
-    np.cumsum(lengths[keep], out=offsets[1:])
-    buf = np.frombuffer(data, np.uint8)[np.repeat(keep, lengths)]
-    side.keep_texts(list(compress(titles, keep.tolist())), buf, offsets)

@@ -2,10 +2,14 @@
 translation pairs among the copy groups' representatives (relate/translate.py).
 
 A corpus in one language pays for a language guess per article (a few microseconds,
-fingerprint/anchors.guess_language) and for keeping the texts: each batch's UTF-8 bytes, which
-the fingerprint stage makes for its kernel anyway, are written to a temporary file as they are
-(``keep_texts``: one write of the buffer, which releases the GIL), so no text is encoded or
-copied twice. Anchors and the encoder run only when a second language shows up.
+fingerprint/anchors.guess_language) and, read in this process, for keeping the texts: each
+batch's UTF-8 bytes, which the fingerprint stage makes for its kernel anyway, are written to a
+temporary file as they are (``keep_texts``: one write of the buffer, which releases the GIL), so
+no text is encoded or copied twice. Worker processes (engine/chunks.py) write their texts only
+once the run has met a second language; the batches read before are ``Unwritten``, and their
+texts are read and cleaned again only if the stage runs (``written``). Writing them cost a
+worker 13-21 of its 106-143 µs of CPU an article (2.5 GB at 1,000,000 articles). Anchors and
+the encoder run only when a second language shows up.
 Then every representative's anchor keys are needed (their rarity is counted over all of them):
 they are read from that file a batch at a time in compiled code (fingerprint/anchor_scan.py,
 anchor_codes.py), in worker processes for a large corpus, into one array
@@ -17,9 +21,10 @@ from __future__ import annotations
 
 import pickle
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import IO, overload
+from itertools import compress
+from typing import IO, Any, overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -35,8 +40,10 @@ from newsdedup.types import Article
 __all__ = [
     "POOL_AFTER",
     "Kept",
+    "Redo",
     "TranslationSide",
     "Translations",
+    "Unwritten",
     "write_texts",
 ]  # Translations: group/translations
 
@@ -76,6 +83,25 @@ class Kept:
         return data[self.offsets[k] : self.offsets[k + 1]].decode("utf-8", "surrogatepass")
 
 
+#: Makes again the texts files of tasks read in worker processes, one list of ``Kept`` (one a
+#: batch, with its own ``path``) a task, in the tasks' order (engine/chunks.py).
+Redo = Callable[[list[Any]], Iterable[list[Kept]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Unwritten:
+    """A batch whose texts a worker process did not write, because the run had met one language
+    when it was read: batch ``batch`` of ``task``, made again by ``redo`` only if a second
+    language shows up. ``keep`` marks the rows the run kept (None: all)."""
+
+    first: int
+    docs: int
+    task: Any
+    batch: int
+    keep: NDArray[np.bool_] | None
+    redo: Redo
+
+
 def write_texts(file: IO[bytes], titles: Sequence[str | None], buf: NDArray[np.uint8]) -> int:
     """Write a batch's texts as ``Kept`` reads them; returns the titles' bytes."""
     pickled = pickle.dumps(list(titles), protocol=pickle.HIGHEST_PROTOCOL)
@@ -99,9 +125,10 @@ class TranslationSide:
         self.workers = workers  #: processes for a large corpus's anchor keys (1: this one)
         # closed (and deleted) by __exit__; named, so that worker processes can read it
         self._file: IO[bytes] = tempfile.NamedTemporaryFile(prefix="newsdedup-texts-")  # noqa: SIM115
-        self._kept: list[Kept] = []  #: each kept batch, in input order
+        self._kept: list[Kept | Unwritten] = []  #: each kept batch, in input order
         self._size = 0  #: bytes written so far
         self._lang: dict[str, str] = {}
+        self._seen: set[str] = set()  #: the languages noted so far ("" among them)
         self._docs = 0  #: documents whose texts are kept
         self._folder: tempfile.TemporaryDirectory[str] | None = None  #: ``texts_folder``
 
@@ -128,16 +155,32 @@ class TranslationSide:
         lang = self._lang
         for i, found in zip(ids, langs, strict=True):
             lang.setdefault(i, found)
+        self._seen.update(langs)
+
+    def several_languages(self) -> bool:
+        """Whether the articles noted so far (``note_languages``) are in two known languages:
+        from then on the stage will run, so their texts are worth writing."""
+        return len(self._seen - {""}) >= 2
 
     def keep_texts(
         self, titles: Sequence[str | None], buf: NDArray[np.uint8], offsets: NDArray[np.int64]
     ) -> None:
         """Keep a fingerprinted batch's texts (``buf[offsets[k]:offsets[k + 1]]``, UTF-8) and
         titles; batches come in input order (engine/local.py ``fingerprint_stream``)."""
-        pickled = write_texts(self._file, titles, buf)
-        self._kept.append(Kept(first=self._docs, offsets=offsets, at=self._size, titles=pickled))
-        self._size += len(buf) + pickled
+        self._kept.append(self._written(titles, buf, offsets, self._docs))
         self._docs += len(titles)
+
+    def _written(
+        self,
+        titles: Sequence[str | None],
+        buf: NDArray[np.uint8],
+        offsets: NDArray[np.int64],
+        first: int,
+    ) -> Kept:
+        pickled = write_texts(self._file, titles, buf)
+        kept = Kept(first=first, offsets=offsets, at=self._size, titles=pickled)
+        self._size += len(buf) + pickled
+        return kept
 
     def texts_folder(self) -> str:
         """A folder for texts files written elsewhere (``keep_written``), removed with the
@@ -146,11 +189,49 @@ class TranslationSide:
             self._folder = tempfile.TemporaryDirectory(prefix="newsdedup-texts-")
         return self._folder.name
 
-    def keep_written(self, kept: Kept) -> None:
-        """Keep a batch whose texts a worker process wrote (``write_texts``) at ``kept.path``;
-        ``kept.first`` is set here."""
-        self._kept.append(replace(kept, first=self._docs))
-        self._docs += len(kept.offsets) - 1
+    def keep_written(self, kept: Kept, keep: NDArray[np.bool_] | None = None) -> None:
+        """Keep a batch whose texts a worker process wrote (``write_texts``) at ``kept.path``,
+        the rows ``keep`` marks (None: all); ``kept.first`` is set here."""
+        self._kept.append(self._placed(kept, keep, self._docs))
+        self._docs += len(kept.offsets) - 1 if keep is None else int(keep.sum())
+
+    def keep_unwritten(
+        self, task: Any, batch: int, docs: int, keep: NDArray[np.bool_] | None, redo: Redo
+    ) -> None:
+        """Note a batch of ``docs`` rows whose texts were not written (``Unwritten``)."""
+        self._kept.append(Unwritten(self._docs, docs, task, batch, keep, redo))
+        self._docs += docs if keep is None else int(keep.sum())
+
+    def _placed(self, kept: Kept, keep: NDArray[np.bool_] | None, first: int) -> Kept:
+        """``kept`` as document ``first`` on; a batch that lost a row (a repeated id, rare) is
+        written again here without it."""
+        if keep is None or keep.all():
+            return replace(kept, first=first)
+        data, titles = kept.load()
+        lengths = np.diff(kept.offsets)
+        offsets = np.zeros(int(keep.sum()) + 1, np.int64)
+        np.cumsum(lengths[keep], out=offsets[1:])
+        buf = np.frombuffer(data, np.uint8)[np.repeat(keep, lengths)]
+        return self._written(list(compress(titles, keep.tolist())), buf, offsets, first)
+
+    def written(self) -> list[Kept]:
+        """Every batch's texts, in input order: those of ``Unwritten`` batches made now (each
+        of their tasks once, in worker processes)."""
+        todo = [k for k in self._kept if isinstance(k, Unwritten)]
+        made: dict[tuple[int, Any], list[Kept]] = {}
+        for redo in {id(u.redo): u.redo for u in todo}.values():
+            tasks = list(dict.fromkeys(u.task for u in todo if u.redo is redo))
+            for task, batches in zip(tasks, redo(tasks), strict=True):
+                made[id(redo), task] = batches
+        done = [
+            k
+            if isinstance(k, Kept)
+            else self._placed(made[id(k.redo), k.task][k.batch], k.keep, k.first)
+            for k in self._kept
+        ]
+        self._kept = list(done)
+        self._file.flush()
+        return done
 
     def join(
         self, ids: list[str], rank: NDArray[np.int64], assignment: Assignment
@@ -163,22 +244,22 @@ class TranslationSide:
             raise RuntimeError(f"texts kept for {self._docs} documents, but the run has {len(ids)}")
         reps = np.flatnonzero(assignment.center == np.arange(len(ids)))
         reps = reps[[bool(langs[d]) for d in reps.tolist()]].astype(np.int64)
-        self._file.flush()
-        keys = self._keys(reps)
-        leads = _Leads(self._file, self._kept, reps, self.config)
+        kept = self.written()
+        keys = self._keys(reps, kept)
+        leads = _Leads(self._file, kept, reps, self.config)
         return translate_groups(
             langs, reps, keys, leads, rank, assignment, self.config, encode=self.encode
         )
 
-    def _keys(self, docs: NDArray[np.int64]) -> KeySets:
+    def _keys(self, docs: NDArray[np.int64], kept: list[Kept]) -> KeySets:
         """The anchor keys of the documents ``docs`` (ascending), batch by batch, in worker
         processes when there are many; row by row in one array."""
-        firsts = np.array([k.first for k in self._kept], np.int64)
+        firsts = np.array([k.first for k in kept], np.int64)
         batch = np.searchsorted(firsts, docs, side="right") - 1
         cut = np.flatnonzero(np.diff(batch)) + 1
         groups = np.split(docs, cut) if len(docs) else []
         tasks: list[Task] = [
-            (self._kept[b], (group - firsts[b]).tolist())
+            (kept[b], (group - firsts[b]).tolist())
             for b, group in zip(batch[np.r_[0, cut]].tolist(), groups, strict=True)
         ]
         workers = self.workers if len(docs) >= POOL_AFTER and self.workers > 1 else 0
