@@ -11,6 +11,7 @@ with, both languages, the figures that decided it), null otherwise.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
@@ -100,8 +101,17 @@ EXPLAIN_TYPE = pa.struct(
 BLOCK_ROWS = 1 << 16
 
 _NEEDS_ESCAPE = r'[\x00-\x1f"\\]'  #: what JSON escapes in a string (orjson keeps the rest)
-_KIND_JSON = pa.array([orjson.dumps((k or Kind.ORIGINAL).value).decode() for k in KIND_CODES])
-_KIND_TEXT = pa.array([(k or Kind.ORIGINAL).value for k in KIND_CODES], pa.string())
+
+
+@functools.cache
+def _kind_names(json: bool) -> pa.Array:
+    """Each kind code's name (as a JSON string when ``json``), made when first written: making
+    an Arrow array imports pandas where it is installed (0.3 s), which importing this module
+    (every CLI command) should not."""
+    names = [(k or Kind.ORIGINAL).value for k in KIND_CODES]
+    return pa.array([orjson.dumps(n).decode() for n in names] if json else names, pa.string())
+
+
 _SCORE_STRUCT = GROUP_SCHEMA.field("scores").type
 
 
@@ -275,7 +285,7 @@ def _jsonl_block(table: GroupTable, strings: _Strings, start: int, stop: int) ->
         ',"representative":',
         representatives,
         ',"kind":',
-        _KIND_JSON.take(pa.array(table.row_kinds(start, stop))),
+        _kind_names(True).take(pa.array(table.row_kinds(start, stop))),
         ',"scores":',
         _scores_json(table.row_scores(start, stop)),
         ',"translation":',
@@ -306,7 +316,7 @@ def _csv_block(table: GroupTable, strings: _Strings, start: int, stop: int) -> b
     return _csv_line(
         [
             *strings.rows(table, start, stop),
-            _KIND_TEXT.take(pa.array(table.row_kinds(start, stop))),
+            _kind_names(False).take(pa.array(table.row_kinds(start, stop))),
             _cell(_scores_json(table.row_scores(start, stop))),
             _cell(pc.if_else(pc.equal(translations, "null"), "", translations)),
         ]
@@ -335,7 +345,7 @@ def _batch(table: GroupTable, strings: _Strings, start: int, stop: int) -> pa.Re
     return pa.RecordBatch.from_arrays(
         [
             *strings.rows(table, start, stop),
-            _KIND_TEXT.take(pa.array(table.row_kinds(start, stop))),
+            _kind_names(False).take(pa.array(table.row_kinds(start, stop))),
             struct,
             pa.array(translations, TRANSLATION_TYPE),
         ],
