@@ -35,11 +35,11 @@ __all__ = ["SPAN_BYTES", "ColumnFile", "SpilledColumns", "SpilledKeys"]
 SPAN_BYTES = 64 << 20
 
 
-@nb.njit(nogil=True, cache=True)
+@nb.njit(nogil=True, parallel=True, cache=True)
 def _copy_rows(column, starts, out, out_offsets, first, last):  # type: ignore[no-untyped-def]
     """Rows ``starts[i]`` on of ``column`` into ``out[out_offsets[i]:out_offsets[i + 1]]``,
-    for i in [first, last)."""
-    for i in range(first, last):
+    for i in [first, last), on every thread (the verify step's gathers were serial)."""
+    for i in nb.prange(first, last):
         lo, hi = out_offsets[i], out_offsets[i + 1]
         out[lo:hi] = column[starts[i] : starts[i] + hi - lo]
 
