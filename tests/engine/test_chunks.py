@@ -185,6 +185,21 @@ def test_chunks_write_no_texts_while_the_run_meets_one_language(
         assert [r.reason for r in report.rejected] == ["duplicate_id"]
 
 
+def test_texts_read_again_from_a_changed_file_fail_clearly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "one.jsonl"
+    records = [{"id": a.id, "text": a.text} for a in generate_corpus(30, seed=3).articles]
+    path.write_text("\n".join(json.dumps(r) for r in records))
+    monkeypatch.setattr(chunks, "CHUNK_BYTES", 3_000)
+    files = SplitFiles((Source(path=path, name=str(path)),), FieldMap(), 2)
+    with TranslationSide(TWO.translate) as side:
+        list(chunked_fingerprints(files, TWO, Report(), side))
+        path.write_text("\n".join(json.dumps(r) for r in records[::2]))  # rows gone
+        with pytest.raises(InputError, match="changed while the run was reading it"):
+            side.written()
+
+
 def test_texts_read_again_report_nothing(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """A range's texts made again (``_task_texts``) log no warning: its bad lines were
     reported when it was first read."""

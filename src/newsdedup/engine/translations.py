@@ -30,6 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsdedup.config import TranslateConfig
+from newsdedup.errors import InputError
 from newsdedup.fingerprint.anchors import anchor_key_sets
 from newsdedup.group.copies import Assignment
 from newsdedup.group.translations import Translations, translate_groups
@@ -224,9 +225,7 @@ class TranslationSide:
             for task, batches in zip(tasks, redo(tasks), strict=True):
                 made[id(redo), task] = batches
         done = [
-            k
-            if isinstance(k, Kept)
-            else self._placed(made[id(k.redo), k.task][k.batch], k.keep, k.first)
+            k if isinstance(k, Kept) else self._placed(_again(k, made), k.keep, k.first)
             for k in self._kept
         ]
         self._kept = list(done)
@@ -266,6 +265,18 @@ class TranslationSide:
         path = self._file.name
         found = list(map_in_processes(_batch_keys, tasks, workers, path, what="anchor keys"))
         return _in_row_order(found)
+
+
+def _again(batch: Unwritten, made: dict[tuple[int, Any], list[Kept]]) -> Kept:
+    """The texts made again for ``batch``; an input that changed since it was read cannot
+    give them (its rows would no longer be the run's)."""
+    again = made[id(batch.redo), batch.task]
+    if batch.batch >= len(again) or len(again[batch.batch].offsets) - 1 != batch.docs:
+        raise InputError(
+            f"An input changed while the run was reading it ({batch.task}): the translation "
+            "stage could not read its texts again. Run again on files that stay as they are."
+        )
+    return again[batch.batch]
 
 
 def _in_row_order(
