@@ -299,6 +299,24 @@ def test_chunks_equal_the_stream_on_parquet_row_groups(
     assert {"empty_text", "duplicate_id"} <= {r.reason for r in report.rejected}
 
 
+def test_chunks_read_parquet_texts_again_when_a_second_language_comes_late(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [
+        {"id": a.id, "title": a.title, "text": a.text} for a in generate_corpus(40, seed=4).articles
+    ]
+    rows.insert(5, dict(rows[1], text="A repeated id."))
+    rows[9]["text"] = None  # empty_text: a row the batches never hold
+    rows.append({"id": "de", "title": None, "text": DE})
+    path = tmp_path / "corpus.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), path, row_group_size=6)
+    files = SplitFiles((Source(path=path, name=str(path)),), FieldMap(), 2, ("parquet",))
+    with TranslationSide(TWO.translate) as side:
+        list(chunked_fingerprints(files, TWO, Report(), side))
+        assert type(side._kept[0]).__name__ == "Unwritten"
+        assert _texts(side) == _stream_texts(path, TWO)
+
+
 def test_chunks_lose_what_the_stream_loses_in_a_damaged_parquet(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
