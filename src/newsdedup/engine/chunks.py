@@ -23,7 +23,7 @@ import dataclasses
 import io
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import partial
@@ -144,12 +144,16 @@ class _Done:
     """A task's outcome: its batches and its records' report."""
 
     task: _Task
-    source: str = ""
     lost: bool = False  #: rows could not be read: the file ends here, as in the stream
     batches: list[_Batch] = field(default_factory=list)
     read: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     counters: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def source(self) -> str:
+        """The file as reports name it."""
+        return self.task.source.name
 
 
 def chunked_fingerprints(
@@ -245,16 +249,15 @@ def _run_task(task: _Task, fields: FieldMap, config: Config, folder: str | None)
     translation stage runs), each batch's texts are written to a file there."""
     import numba
 
-    from newsdedup.engine.local import batched, cleaned
     from newsdedup.relate.translate import language_of
 
     numba.set_num_threads(1)  # the other core runs the other worker
     report = Report()
-    out = _Done(task=task, source=task.source.name)
+    out = _Done(task=task)
     records = counted(_marked(_items(task, fields, report), out), report)
     path = None if folder is None or not task.texts else _texts_path(folder, task)
     with open(path, "wb") if path is not None else nullcontext() as texts:
-        for batch in batched(cleaned(records, config.clean, report), config.run.batch_size):
+        for batch in _batches(records, config, report):
             titles = [a.title for a in batch]
             kept: list[Kept] = []
             write = (
@@ -275,6 +278,14 @@ def _run_task(task: _Task, fields: FieldMap, config: Config, folder: str | None)
     return out
 
 
+def _batches(records: Iterable[Article], config: Config, report: Report) -> Iterator[list[Article]]:
+    """A task's records cleaned and cut into batches, as both its readings cut them (a batch
+    of texts read again must be the batch the run fingerprinted)."""
+    from newsdedup.engine.local import batched, cleaned
+
+    return batched(cleaned(records, config.clean, report), config.run.batch_size)
+
+
 def _texts_path(folder: str, task: _Task) -> str:
     return os.path.join(folder, f"{task.number}.texts")
 
@@ -291,14 +302,11 @@ def _texts_again(
 
 
 def _task_texts(task: _Task, fields: FieldMap, config: Config, folder: str) -> list[Kept]:
-    from newsdedup.engine.local import batched, cleaned
-
     report = Report(quiet=True)
     path = _texts_path(folder, task)
     kept: list[Kept] = []
     with open(path, "wb") as texts:
-        records = counted(_items(task, fields, report), report)
-        for batch in batched(cleaned(records, config.clean, report), config.run.batch_size):
+        for batch in _batches(counted(_items(task, fields, report), report), config, report):
             buf, offsets = utf8_columns([a.text for a in batch])
             _write(texts, path, [a.title for a in batch], kept, buf, offsets)
     return kept

@@ -92,15 +92,14 @@ Redo = Callable[[list[Any]], Iterable[list[Kept]]]
 @dataclass(frozen=True, slots=True)
 class Unwritten:
     """A batch whose texts a worker process did not write, because the run had met one language
-    when it was read: batch ``batch`` of ``task``, made again by ``redo`` only if a second
-    language shows up. ``keep`` marks the rows the run kept (None: all)."""
+    when it was read: batch ``batch`` of ``task``, made again (``TranslationSide.written``) only
+    if a second language shows up. ``keep`` marks the rows the run kept (None: all)."""
 
     first: int
     docs: int
     task: Any
     batch: int
     keep: NDArray[np.bool_] | None
-    redo: Redo
 
 
 def write_texts(file: IO[bytes], titles: Sequence[str | None], buf: NDArray[np.uint8]) -> int:
@@ -132,6 +131,7 @@ class TranslationSide:
         self._seen: set[str] = set()  #: the languages noted so far ("" among them)
         self._docs = 0  #: documents whose texts are kept
         self._folder: tempfile.TemporaryDirectory[str] | None = None  #: ``texts_folder``
+        self._redo: Redo | None = None  #: makes the ``Unwritten`` batches' texts
 
     def __enter__(self) -> TranslationSide:
         return self
@@ -199,8 +199,10 @@ class TranslationSide:
     def keep_unwritten(
         self, task: Any, batch: int, docs: int, keep: NDArray[np.bool_] | None, redo: Redo
     ) -> None:
-        """Note a batch of ``docs`` rows whose texts were not written (``Unwritten``)."""
-        self._kept.append(Unwritten(self._docs, docs, task, batch, keep, redo))
+        """Note a batch of ``docs`` rows whose texts were not written (``Unwritten``); ``redo``
+        makes them again (one reading of the input gives every such batch)."""
+        self._redo = redo
+        self._kept.append(Unwritten(self._docs, docs, task, batch, keep))
         self._docs += docs if keep is None else int(keep.sum())
 
     def _placed(self, kept: Kept, keep: NDArray[np.bool_] | None, first: int) -> Kept:
@@ -218,12 +220,11 @@ class TranslationSide:
     def written(self) -> list[Kept]:
         """Every batch's texts, in input order: those of ``Unwritten`` batches made now (each
         of their tasks once, in worker processes)."""
-        todo = [k for k in self._kept if isinstance(k, Unwritten)]
-        made: dict[tuple[int, Any], list[Kept]] = {}
-        for redo in {id(u.redo): u.redo for u in todo}.values():
-            tasks = list(dict.fromkeys(u.task for u in todo if u.redo is redo))
-            for task, batches in zip(tasks, redo(tasks), strict=True):
-                made[id(redo), task] = batches
+        tasks = list(dict.fromkeys(k.task for k in self._kept if isinstance(k, Unwritten)))
+        made: dict[Any, list[Kept]] = {}
+        if tasks:
+            assert self._redo is not None  # keep_unwritten set it
+            made = dict(zip(tasks, self._redo(tasks), strict=True))
         done = [
             k if isinstance(k, Kept) else self._placed(_again(k, made), k.keep, k.first)
             for k in self._kept
@@ -267,10 +268,10 @@ class TranslationSide:
         return _in_row_order(found)
 
 
-def _again(batch: Unwritten, made: dict[tuple[int, Any], list[Kept]]) -> Kept:
+def _again(batch: Unwritten, made: dict[Any, list[Kept]]) -> Kept:
     """The texts made again for ``batch``; an input that changed since it was read cannot
     give them (its rows would no longer be the run's)."""
-    again = made[id(batch.redo), batch.task]
+    again = made[batch.task]
     if batch.batch >= len(again) or len(again[batch.batch].offsets) - 1 != batch.docs:
         raise InputError(
             f"An input changed while the run was reading it ({batch.task}): the translation "
