@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from newsdedup.api import find_copy_table, find_stories
 from newsdedup.config import Config
 from newsdedup.engine.chunks import split_files
-from newsdedup.engine.local import Progress, worker_processes
+from newsdedup.engine.local import Progress, timed, worker_processes
 from newsdedup.errors import ConfigError
 from newsdedup.group.table import GroupTable
 from newsdedup.read import FieldMap, read_articles
@@ -183,21 +183,17 @@ def _local(
         if groups_path is not None:
             explanations = None
             if outputs.explain:
-                started = time.perf_counter()
-                texts = {a.id: a for a in held} if held is not None else None
-                explanations = _explain(spill, texts, table.groups(), config)
-                stats.seconds["explain"] = time.perf_counter() - started
-            started = time.perf_counter()
-            write_groups(table, Path(groups_path), explanations=explanations)
-            stats.seconds["write"] = time.perf_counter() - started
+                with timed(stats.seconds, "explain"):
+                    texts = {a.id: a for a in held} if held is not None else None
+                    explanations = _explain(spill, texts, table.groups(), config)
+            with timed(stats.seconds, "write"):
+                write_groups(table, Path(groups_path), explanations=explanations)
             written["groups"] = str(groups_path)
         if outputs.corpus is not None:
-            started = time.perf_counter()
-            reps = set(table.representatives())
-            found = iter(held) if held is not None else spill.take(lambda a: a.id in reps)
-            kept = _kept(found, reps)
-            write_corpus(kept, Path(outputs.corpus))
-            stats.seconds["write"] = stats.seconds.get("write", 0.0) + time.perf_counter() - started
+            with timed(stats.seconds, "write"):
+                reps = set(table.representatives())
+                found = iter(held) if held is not None else spill.take(lambda a: a.id in reps)
+                write_corpus(_kept(found, reps), Path(outputs.corpus))
             written["corpus"] = str(outputs.corpus)
     stories = None
     if held is not None:

@@ -42,7 +42,7 @@ from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.report import Report
 from newsdedup.types import Article
 
-__all__ = ["CopyRun", "Progress", "banded_pairs", "fingerprint_stream", "run_copies"]
+__all__ = ["CopyRun", "Progress", "banded_pairs", "fingerprint_stream", "run_copies", "timed"]
 
 #: Called with (stage name, documents done so far).
 Progress = Callable[[str, int], None]
@@ -69,7 +69,8 @@ class CopyRun:
 
 
 @contextmanager
-def _timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
+def timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
+    """Add the block's wall time to ``seconds[stage]`` (a run's stage times, ``Stats.seconds``)."""
     start = time.perf_counter()
     yield
     seconds[stage] = seconds.get(stage, 0.0) + time.perf_counter() - start
@@ -394,7 +395,7 @@ def _run_copies(
     seconds: dict[str, float] = {}
     numba.set_num_threads(_threads(config))
     with SpilledColumns(config.lsh.bands, BANDS_PER_CHUNK) as spilled:
-        with _timed(seconds, "read+fingerprint"):
+        with timed(seconds, "read+fingerprint"):
             if isinstance(articles, SplitFiles):
                 parts = chunked_fingerprints(articles, config, report, side, progress)
                 fp = concat([spilled.take(part) for part in parts], config)
@@ -406,18 +407,18 @@ def _run_copies(
                 )
             fp = dataclasses.replace(fp, sets=spilled.sets.mapped())
         n = len(fp)
-        with _timed(seconds, "candidates"):
+        with timed(seconds, "candidates"):
             rank, heads, found = _candidates(fp, spilled, config)
         if progress:
             progress("verify", n)
-        with _timed(seconds, "verify"):
+        with timed(seconds, "verify"):
             # the sets' pages the candidate steps read leave memory; each chunk of pairs
             # gathers its documents' sets and positions, and the groups' few extra pairs
             # read them through the mapping
             spilled.drop_pages()
             fp = dataclasses.replace(fp, positions=spilled.positions.mapped())
             edges, codes, scores = _verify_all(fp, found.pairs, config, spilled)
-    with _timed(seconds, "group"):
+    with timed(seconds, "group"):
         stars = star_groups(n, rank, edges, codes, scores, verifier(fp, config))
         assignment = spread_exact(stars, heads)
         fp = _without_shingles(fp)
@@ -426,7 +427,7 @@ def _run_copies(
     if side is not None:
         if progress:
             progress("translate", n)
-        with _timed(seconds, "translate"):
+        with timed(seconds, "translate"):
             assignment, translations = side.join(fp.ids, rank, assignment)
     return CopyRun(
         fingerprints=fp,
