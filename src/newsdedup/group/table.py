@@ -22,10 +22,16 @@ from newsdedup.relate.kind import KIND_CODES
 from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.types import Group, Kind, Member, Scores, TranslationScores
 
-__all__ = ["GroupTable", "group_table"]
+__all__ = ["ROW_KINDS", "GroupTable", "group_table", "scores_of"]
 
 _CODE_OF = {kind: code for code, kind in enumerate(KIND_CODES) if kind is not None}
-_KINDS = [code or Kind.ORIGINAL for code in KIND_CODES]
+#: The kind a row's code (``GroupTable.row_kinds``) stands for: 0, a representative, is original.
+ROW_KINDS = tuple(code or Kind.ORIGINAL for code in KIND_CODES)
+
+
+def scores_of(row: Sequence[float]) -> Scores:
+    """The ``Scores`` of one row of a table's scores (SCORE_COLUMNS order)."""
+    return Scores(**dict(zip(SCORE_COLUMNS, row, strict=True)))
 
 
 class _Translations(Protocol):
@@ -86,7 +92,7 @@ class GroupTable:
         """Members of each kind, representatives left out (``Stats.copies_by_kind``)."""
         codes = self.row_kinds()[~self.representative()]
         counts = np.bincount(codes, minlength=len(KIND_CODES)).tolist()
-        return {_KINDS[c].value: k for c, k in enumerate(counts) if k}
+        return {ROW_KINDS[c].value: k for c, k in enumerate(counts) if k}
 
     def groups(self) -> tuple[Group, ...]:
         """``Group`` objects, sorted by representative id; each group's members in row order.
@@ -99,12 +105,12 @@ class GroupTable:
 
     def _groups(self) -> tuple[Group, ...]:
         names, docs = self.names, self.docs.tolist()
-        kinds = [_KINDS[c] for c in self.row_kinds().tolist()]
+        kinds = [ROW_KINDS[c] for c in self.row_kinds().tolist()]
         scores: list[Scores | None] = [None] * len(docs)
         rows = self.row_scores()
         scored = np.flatnonzero(~np.isnan(rows[:, 0]))
         for r, row in zip(scored.tolist(), rows[scored].tolist(), strict=True):
-            scores[r] = Scores(**dict(zip(SCORE_COLUMNS, row, strict=True)))
+            scores[r] = scores_of(row)
         found = self.translations
         members = [
             Member(

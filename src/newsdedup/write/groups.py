@@ -24,11 +24,10 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from newsdedup.atomic import StrPath
-from newsdedup.group.table import GroupTable
+from newsdedup.group.table import ROW_KINDS, GroupTable, scores_of
 from newsdedup.memory import collection_paused
-from newsdedup.relate.kind import KIND_CODES
 from newsdedup.relate.verify import SCORE_COLUMNS
-from newsdedup.types import Group, Kind, Scores, TranslationScores
+from newsdedup.types import Group, Scores, TranslationScores
 from newsdedup.write.formats import output_format, write_batches, write_blocks, write_records
 
 __all__ = [
@@ -108,7 +107,7 @@ def _kind_names(json: bool) -> pa.Array:
     """Each kind code's name (as a JSON string when ``json``), made when first written: making
     an Arrow array imports pandas where it is installed (0.3 s), which importing this module
     (every CLI command) should not."""
-    names = [(k or Kind.ORIGINAL).value for k in KIND_CODES]
+    names = [k.value for k in ROW_KINDS]
     return pa.array([orjson.dumps(n).decode() for n in names] if json else names, pa.string())
 
 
@@ -123,7 +122,7 @@ def group_rows(
     row gains ``explain``."""
     table = _table(groups)
     names, docs, group = table.names, table.docs.tolist(), table.group.tolist()
-    kinds = [(k or Kind.ORIGINAL).value for k in KIND_CODES]
+    kinds = [k.value for k in ROW_KINDS]
     row_kinds = table.row_kinds().tolist()
     scores = table.row_scores()
     scored = (~np.isnan(scores[:, 0])).tolist()
@@ -136,7 +135,7 @@ def group_rows(
             "group": table.group_ids[g],
             "representative": names[reps[g]],
             "kind": kinds[row_kinds[r]],
-            "scores": _scores_of(scores[r]).as_dict() if scored[r] else {},
+            "scores": scores_of(scores[r].tolist()).as_dict() if scored[r] else {},
             "translation": translation.as_dict() if translation is not None else None,
         }
         if explanations is not None:
@@ -212,10 +211,6 @@ class _Strings:
 
 def _table(groups: GroupTable | Iterable[Group]) -> GroupTable:
     return groups if isinstance(groups, GroupTable) else GroupTable.of(groups)
-
-
-def _scores_of(row: NDArray[np.float64]) -> Scores:
-    return Scores(**dict(zip(SCORE_COLUMNS, row.tolist(), strict=True)))
 
 
 def round4(values: NDArray[np.float64]) -> NDArray[np.float64]:
