@@ -133,9 +133,15 @@ def test_spark_output_is_replaced_whole(spark: Any, corpus: Path, tmp_path: Path
     out = tmp_path / "groups.parquet"
     small = tmp_path / "small.jsonl"
     small.write_bytes(b"\n".join(corpus.read_bytes().splitlines()[:50]) + b"\n")
+    # an earlier run's output, as Spark writes one (a folder of parts): one run over it must
+    # replace it, not add to it (one job, not two: a Spark job costs this suite ~20 s)
+    out.mkdir()
+    stale = pa.table({"id": [f"old{k}" for k in range(7)], "group": ["g"] * 7})
+    pq.write_table(stale, out / "part-00000-old.parquet")
     spark_dedup(spark, [str(small)], output=str(out))
-    spark_dedup(spark, [str(small)], output=str(out))  # again: replaced, not appended
-    assert len(_rows(out)) == 50
+    ids = [orjson.loads(line)["id"] for line in small.read_bytes().splitlines()]
+    assert sorted(_rows(out)) == sorted(ids)
+    assert not list(out.glob("*old*"))
     assert not list(tmp_path.glob("groups.parquet.tmp-*"))
 
 
