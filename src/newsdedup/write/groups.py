@@ -28,6 +28,7 @@ from newsdedup.group.table import ROW_KINDS, GroupTable, scores_of
 from newsdedup.memory import collection_paused
 from newsdedup.relate.verify import SCORE_COLUMNS
 from newsdedup.types import Group, Scores, TranslationScores
+from newsdedup.write import arrays
 from newsdedup.write.formats import output_format, write_batches, write_blocks, write_records
 
 __all__ = [
@@ -104,11 +105,9 @@ _NEEDS_ESCAPE = r'[\x00-\x1f"\\]'  #: what JSON escapes in a string (orjson keep
 
 @functools.cache
 def _kind_names(json: bool) -> pa.Array:
-    """Each kind code's name (as a JSON string when ``json``), made when first written: making
-    an Arrow array imports pandas where it is installed (0.3 s), which importing this module
-    (every CLI command) should not."""
+    """Each kind code's name (as a JSON string when ``json``)."""
     names = [k.value for k in ROW_KINDS]
-    return pa.array([orjson.dumps(n).decode() for n in names] if json else names, pa.string())
+    return arrays.strings([orjson.dumps(n).decode() for n in names] if json else names)
 
 
 _SCORE_STRUCT = GROUP_SCHEMA.field("scores").type
@@ -177,7 +176,7 @@ def write_groups(
         write_blocks((_jsonl_block(table, strings, *block) for block in blocks), path)
         return n
     if fmt == "csv":
-        header = _csv_line([pa.array([name]) for name in GROUP_SCHEMA.names])
+        header = _csv_line([arrays.strings([name]) for name in GROUP_SCHEMA.names])
         lines = (_csv_block(table, strings, *block) for block in blocks)
         write_blocks(itertools.chain([header], lines), path)
         return n
@@ -195,17 +194,17 @@ class _Strings:
 
     @classmethod
     def of(cls, table: GroupTable, fmt: str) -> _Strings:
-        def made(strings: Sequence[str]) -> pa.Array:
-            array = pa.array(strings, pa.string())
+        def made(values: Sequence[str]) -> pa.Array:
+            array = arrays.strings(values)
             return _quoted(array) if fmt == "jsonl" else _cell(array) if fmt == "csv" else array
 
         docs = made(table.names)
-        return cls(docs, made(table.group_ids), docs.take(pa.array(table.rep_docs)))
+        return cls(docs, made(table.group_ids), docs.take(arrays.numbers(table.rep_docs)))
 
     def rows(self, table: GroupTable, start: int, stop: int) -> list[pa.Array]:
         """The id, group and representative columns of rows ``start:stop``."""
-        group = pa.array(table.group[start:stop])
-        ids = self.docs.take(pa.array(table.docs[start:stop]))
+        group = arrays.numbers(table.group[start:stop])
+        ids = self.docs.take(arrays.numbers(table.docs[start:stop]))
         return [ids, self.groups.take(group), self.representatives.take(group)]
 
 
@@ -229,37 +228,42 @@ def round4(values: NDArray[np.float64]) -> NDArray[np.float64]:
 
 def _quoted(array: pa.Array) -> pa.Array:
     """Each string as a JSON string literal, as orjson writes it."""
-    quoted = pc.binary_join_element_wise('"', array, '"', "")
+    quoted = pc.binary_join_element_wise(
+        arrays.literal('"'), array, arrays.literal('"'), arrays.literal("")
+    )
     escape = pc.match_substring_regex(array, _NEEDS_ESCAPE)
     if pc.any(escape).as_py():
         fixed = [orjson.dumps(s).decode() for s in array.filter(escape).to_pylist()]
-        quoted = pc.replace_with_mask(quoted, escape, pa.array(fixed, pa.string()))
+        quoted = pc.replace_with_mask(quoted, escape, arrays.strings(fixed))
     return quoted
 
 
 def _scores_json(scores: NDArray[np.float64]) -> pa.Array:
     """Each row's ``scores`` object: ``{}`` where there are none, else the rounded figures."""
     scored = ~np.isnan(scores[:, 0])
-    out = pa.array(np.full(len(scores), "{}", object), pa.string())
+    out = arrays.repeated("{}", len(scores))
     if not scored.any():
         return out
     values = orjson.dumps(round4(scores[scored]).ravel().tolist())[1:-1].split(b",")
     width = len(SCORE_COLUMNS)
     parts: list[Any] = []
     for j, name in enumerate(SCORE_COLUMNS):
-        parts += [("{" if j == 0 else ",") + f'"{name}":', pa.array(values[j::width], pa.string())]
-    objects = pc.binary_join_element_wise(*parts, "}", "")
-    return pc.replace_with_mask(out, pa.array(scored), objects)
+        parts += [
+            arrays.literal(("{" if j == 0 else ",") + f'"{name}":'),
+            arrays.strings(values[j::width]),
+        ]
+    objects = pc.binary_join_element_wise(*parts, arrays.literal("}"), arrays.literal(""))
+    return pc.replace_with_mask(out, arrays.booleans(scored), objects)
 
 
 def _translations_json(table: GroupTable, start: int, stop: int) -> pa.Array:
-    out = pa.array(np.full(stop - start, "null", object), pa.string())
+    out = arrays.repeated("null", stop - start)
     found = _translations(table, start, stop)
     if not any(found):
         return out
     mask = np.array([t is not None for t in found])
     values = [orjson.dumps(t.as_dict()).decode() for t in found if t is not None]
-    return pc.replace_with_mask(out, pa.array(mask), pa.array(values, pa.string()))
+    return pc.replace_with_mask(out, arrays.booleans(mask), arrays.strings(values))
 
 
 def _translations(table: GroupTable, start: int, stop: int) -> list[TranslationScores | None]:
@@ -273,20 +277,20 @@ def _jsonl_block(table: GroupTable, strings: _Strings, start: int, stop: int) ->
     """Rows ``start:stop`` as JSON lines (orjson's bytes for ``group_rows``' records)."""
     ids, groups, representatives = strings.rows(table, start, stop)
     lines = pc.binary_join_element_wise(
-        '{"id":',
+        arrays.literal('{"id":'),
         ids,
-        ',"group":',
+        arrays.literal(',"group":'),
         groups,
-        ',"representative":',
+        arrays.literal(',"representative":'),
         representatives,
-        ',"kind":',
-        _kind_names(True).take(pa.array(table.row_kinds(start, stop))),
-        ',"scores":',
+        arrays.literal(',"kind":'),
+        _kind_names(True).take(arrays.numbers(table.row_kinds(start, stop))),
+        arrays.literal(',"scores":'),
         _scores_json(table.row_scores(start, stop)),
-        ',"translation":',
+        arrays.literal(',"translation":'),
         _translations_json(table, start, stop),
-        "}\n",
-        "",
+        arrays.literal("}\n"),
+        arrays.literal(""),
     )
     return _joined(lines)
 
@@ -294,14 +298,17 @@ def _jsonl_block(table: GroupTable, strings: _Strings, start: int, stop: int) ->
 def _cell(array: pa.Array) -> pa.Array:
     """Each string as a CSV cell, as Python's csv module writes it (QUOTE_MINIMAL)."""
     needs = pc.match_substring_regex(array, r'[,"\r\n]')
-    quoted = pc.binary_join_element_wise('"', pc.replace_substring(array, '"', '""'), '"', "")
+    escaped = pc.replace_substring(array, '"', '""')
+    quoted = pc.binary_join_element_wise(
+        arrays.literal('"'), escaped, arrays.literal('"'), arrays.literal("")
+    )
     return pc.if_else(needs, quoted, array)
 
 
 def _csv_line(cells: list[pa.Array]) -> bytes:
     """Rows of cells joined by commas, each line ended by CRLF (csv.writer's default)."""
-    lines = pc.binary_join_element_wise(*cells, ",")
-    return _joined(pc.binary_join_element_wise(lines, "\r\n", ""))
+    lines = pc.binary_join_element_wise(*cells, arrays.literal(","))
+    return _joined(pc.binary_join_element_wise(lines, arrays.literal("\r\n"), arrays.literal("")))
 
 
 def _csv_block(table: GroupTable, strings: _Strings, start: int, stop: int) -> bytes:
@@ -311,11 +318,23 @@ def _csv_block(table: GroupTable, strings: _Strings, start: int, stop: int) -> b
     return _csv_line(
         [
             *strings.rows(table, start, stop),
-            _kind_names(False).take(pa.array(table.row_kinds(start, stop))),
+            _kind_names(False).take(arrays.numbers(table.row_kinds(start, stop))),
             _cell(_scores_json(table.row_scores(start, stop))),
-            _cell(pc.if_else(pc.equal(translations, "null"), "", translations)),
+            _cell(
+                pc.if_else(
+                    pc.equal(translations, arrays.literal("null")), arrays.literal(""), translations
+                )
+            ),
         ]
     )
+
+
+def _translation_structs(found: list[TranslationScores | None]) -> pa.Array:
+    """The rows' translation structs: all null in a run of one language (without
+    ``pa.array``, which imports pandas: write/arrays.py)."""
+    if not any(found):
+        return pa.nulls(len(found), TRANSLATION_TYPE)
+    return pa.array([t.as_dict() if t is not None else None for t in found], TRANSLATION_TYPE)
 
 
 def _joined(lines: pa.Array) -> bytes:
@@ -331,18 +350,17 @@ def _batch(table: GroupTable, strings: _Strings, start: int, stop: int) -> pa.Re
     scores = table.row_scores(start, stop)
     rounded = round4(scores)
     struct = pa.StructArray.from_arrays(
-        [pa.array(rounded[:, j]) for j in range(len(SCORE_COLUMNS))],
+        [arrays.numbers(rounded[:, j]) for j in range(len(SCORE_COLUMNS))],
         fields=list(_SCORE_STRUCT),
-        mask=pa.array(np.isnan(scores[:, 0])),
+        mask=arrays.booleans(np.isnan(scores[:, 0])),
     )
     found = _translations(table, start, stop)
-    translations = [t.as_dict() if t is not None else None for t in found]
     return pa.RecordBatch.from_arrays(
         [
             *strings.rows(table, start, stop),
-            _kind_names(False).take(pa.array(table.row_kinds(start, stop))),
+            _kind_names(False).take(arrays.numbers(table.row_kinds(start, stop))),
             struct,
-            pa.array(translations, TRANSLATION_TYPE),
+            _translation_structs(found),
         ],
         schema=GROUP_SCHEMA,
     )
