@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import random
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -20,6 +21,13 @@ SEEDS_DIR = Path(__file__).parents[1].parent / "shared" / "seeds"
 # deadline (200 ms) failed a property test on a busy 2-core machine, so it is off everywhere.
 settings.register_profile("newsdedup", deadline=None)
 settings.load_profile("newsdedup")
+
+# Every JVM the tests start (the Spark session, spark-submit, the CLI's local master, the
+# standalone cluster) inherits this: its small jobs are mostly the JIT compiling Spark itself
+# (38 CPU s of C2 threads in one 300-document job), so the quick C1 compiler alone and the
+# serial collector fit a 2-core machine better. tests/spark on 2 workers: 345, 315 s without,
+# 241, 248 s with (docs/benchmarks.md). Tests only: a long job may want C2's code.
+os.environ.setdefault("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
 
 _CONSONANTS = "bcdfghjklmnpqrstvwxz"
 _VOWELS = "aeiou"
