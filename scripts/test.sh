@@ -27,7 +27,8 @@ if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
     fi
 fi
 
-# Two workers (pytest-xdist): the Spark tests spend most of their time waiting on the JVM's
-# schedulers, so on 2 cores the suite takes about half the time (6.6 against 12-14 minutes).
+# Two workers (pytest-xdist): the Spark tests spend much of their time waiting on the JVM's
+# schedulers, and the other worker runs other tests meanwhile (10.6 minutes in a clean clone on
+# 2 cores, 2026-12-07; tests/conftest.py keeps the JVMs' JIT to its quick compiler).
 # -p no:benchmark: pytest-benchmark, where some other package installed it, refuses xdist.
 exec python3 -m pytest -q -n "${NEWSDEDUP_TEST_WORKERS:-2}" -p no:benchmark "$@"
