@@ -52,7 +52,7 @@ def _batch(  # type: ignore[no-untyped-def]
     encoded = [t.encode() for t in texts]
     offsets = np.zeros(len(encoded) + 1, np.int64)
     np.cumsum([len(e) for e in encoded], out=offsets[1:])
-    buf = np.frombuffer(b"".join(encoded), np.uint8)
+    buf = np.frombuffer(bytearray().join(encoded), np.uint8)
     a, b = permutations(num_perm, 1)
     ranks = densification(num_perm, 1, "oph" if one_permutation else "kperm")
     out = fingerprint_batch(buf, offsets, stopword_table(stop), size, a, b, ranks, True, True, True)
@@ -140,7 +140,7 @@ def test_kernels_exact_hash_keeps_whitespace_when_collapse_is_off() -> None:
     offsets = np.array([0, 4, 7], np.int64)
     a, b = permutations(8, 1)
     out = fingerprint_batch(
-        np.frombuffer(encoded, np.uint8),
+        np.frombuffer(bytearray(encoded), np.uint8),
         offsets,
         stopword_table("en"),
         2,

@@ -131,7 +131,9 @@ def _ranks(num_perm: int, seed: int, scheme: str) -> np.ndarray:  # type: ignore
     """The kernel's densification argument: the table of ranks, the chain followed try by try
     (what signatures longer than ``TABLE_BINS`` get), or none (k hash functions)."""
     if scheme == "oph-chain":
-        return np.empty((1, 0), np.int32)
+        chain = np.empty((1, 0), np.int32)
+        chain.flags.writeable = False  # as densification gives it
+        return chain
     return densification(num_perm, seed, scheme.split("-")[0])
 
 
@@ -194,7 +196,7 @@ def test_kernels_reference_every_output_is_bit_identical(
 ) -> None:
     offsets = np.zeros(len(texts) + 1, np.int64)
     np.cumsum([len(t) for t in texts], out=offsets[1:])
-    buf = np.frombuffer(b"".join(texts), np.uint8)
+    buf = np.frombuffer(bytearray().join(texts), np.uint8)
     a, b = permutations(num_perm, 3)
     table = stopword_table(stop_name)
     out = fingerprint_batch(buf, offsets, table, size, a, b, _ranks(num_perm, 3, scheme), *flags)
@@ -232,7 +234,7 @@ def test_kernels_reference_long_documents_span_many_buffers(n: int, scheme: str)
     flags = (True, True, True)
     ranks = _ranks(16, 1, scheme)
     out = fingerprint_batch(
-        np.frombuffer(b"".join(texts), np.uint8), offsets, table, 2, a, b, ranks, *flags
+        np.frombuffer(bytearray().join(texts), np.uint8), offsets, table, 2, a, b, ranks, *flags
     )
     one_permutation = scheme != "kperm"
     stop = set(table[table != 0].tolist())

@@ -96,7 +96,7 @@ def _key_hashes(keys: Iterable[str]) -> NDArray[np.uint64]:
     key_table = _tables().key_table
     out = []
     for key in keys:
-        data = np.frombuffer(key.encode(), np.uint8).copy()  # the type _line calls it with
+        data = np.frombuffer(key.encode(), np.uint8)  # read-only, as _line calls it
         if data.size and data.max() < 0x80:  # a key outside ASCII is never the scan's key
             out.append(_key_hash(data, 0, data.size, key_table)[0])
     return np.unique(np.array(out, np.uint64))
@@ -219,7 +219,9 @@ def _holds_word(buf, p, q, words, offsets, openers):  # type: ignore[no-untyped-
     for s in range(p, q):
         which = openers[buf[s]]
         for w in range(offsets.size - 1 if which else 0):
-            if which >> w & 1 and _word_at(buf, s, q, words, offsets[w], offsets[w + 1], False):
+            if which >> w & 1 and _word_at(
+                buf, s, q, words, offsets[w], offsets[w + 1], np.bool_(False)
+            ):
                 return True
     return False
 
@@ -272,8 +274,8 @@ def _scan(buf, offsets, hashes, tables):  # type: ignore[no-untyped-def]  # prag
         n_repeats = n_lines = 0
         ok = True
         a = start  # where the current line starts
-        blanks = 0
-        high = False
+        blanks = np.int64(0)  # not the literal 0: numba would compile _line for it as well
+        high = np.bool_(False)
         for k in range(start, end + 1):
             if k < end:
                 b = buf[k]
@@ -363,7 +365,9 @@ def _line(buf, p, q, blanks, high, hashes, tables):  # type: ignore[no-untyped-d
         if 0x30 <= first <= 0x39:
             run = _digits(buf, p, q)
             return _PLAIN if run < 9 and (p + run == q or buf[p + run] < 0x80) else _RULE
-        if first < 0x80 and _opens_on(buf, p, q, tables.long_words, tables.long_offsets, True):
+        if first < 0x80 and _opens_on(
+            buf, p, q, tables.long_words, tables.long_offsets, np.bool_(True)
+        ):
             return _RULE
         return _PLAIN
     if foreign:
@@ -371,7 +375,9 @@ def _line(buf, p, q, blanks, high, hashes, tables):  # type: ignore[no-untyped-d
     h, words = _key_hash(buf, p, q, key_table)
     if words == 0:
         return _PLAIN
-    if _holds(hashes, h) or _opens_on(buf, p, q, tables.start_words, tables.start_offsets, False):
+    if _holds(hashes, h) or _opens_on(
+        buf, p, q, tables.start_words, tables.start_offsets, np.bool_(False)
+    ):
         return _RULE
     if (
         q - p >= 4

@@ -105,7 +105,7 @@ def fingerprint_texts(
     )
     exact, sets, positions, bounds, _, n_set, n_words, n_content, sig = out
     sets, set_off = compact(sets, bounds, n_set)
-    positions, _ = compact(positions, bounds, n_set)
+    positions = compact(positions.view(np.uint32), bounds, n_set)[0].view(np.int32)  # one compile
     return Fingerprints(
         scheme=config.fingerprint_id,
         ids=ids,

@@ -40,8 +40,9 @@ def _copy_rows(column, starts, out, out_offsets, first, last):  # type: ignore[n
     """Rows ``starts[i]`` on of ``column`` into ``out[out_offsets[i]:out_offsets[i + 1]]``,
     for i in [first, last), on every thread (the verify step's gathers were serial)."""
     for i in nb.prange(first, last):
-        lo, hi = out_offsets[i], out_offsets[i + 1]
-        out[lo:hi] = column[starts[i] : starts[i] + hi - lo]
+        lo, at = out_offsets[i], starts[i]
+        for k in range(out_offsets[i + 1] - lo):  # a loop, not a slice: no broadcasting code
+            out[lo + k] = column[at + k]
 
 
 class ColumnFile:
@@ -123,10 +124,11 @@ class ColumnFile:
         out = np.empty(int(out_offsets[-1]), self.dtype)
         span = starts // max(1, SPAN_BYTES // self.dtype.itemsize)
         cuts = [0, *(np.flatnonzero(span[1:] != span[:-1]) + 1).tolist(), len(docs)]
+        same = np.dtype(f"u{self.dtype.itemsize}")  # sets and positions: one compiled copy
         for first, last in itertools.pairwise(cuts):
             if first == last:
                 continue
-            _copy_rows(column, starts, out, out_offsets, first, last)
+            _copy_rows(column.view(same), starts, out.view(same), out_offsets, first, last)
             end = int(starts[last - 1]) + int(out_offsets[last] - out_offsets[last - 1])
             self.drop_pages(int(starts[first]) * self.dtype.itemsize, end * self.dtype.itemsize)
         return out, out_offsets

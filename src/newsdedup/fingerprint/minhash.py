@@ -32,12 +32,12 @@ def densification(num_perm: int, seed: int, scheme: str) -> NDArray[np.int32]:
     """The kernel's ``ranks`` argument: empty for "kperm", ``densify_ranks`` for "oph" (shape
     [1, 0], the chain followed try by try, past ``TABLE_BINS`` positions)."""
     if scheme == "kperm":
-        return np.empty((0, 0), np.int32)
-    if num_perm > TABLE_BINS:
-        return np.empty((1, 0), np.int32)
-    _, b = permutations(num_perm, seed)
-    ranks: NDArray[np.int32] = densify_ranks(num_perm, b[0])
-    ranks.flags.writeable = False
+        ranks = np.empty((0, 0), np.int32)
+    elif num_perm > TABLE_BINS:
+        ranks = np.empty((1, 0), np.int32)
+    else:
+        ranks = densify_ranks(num_perm, permutations(num_perm, seed)[1][0])
+    ranks.flags.writeable = False  # all three read-only: the kernel is compiled once for them
     return ranks
 
 

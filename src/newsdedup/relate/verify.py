@@ -53,35 +53,43 @@ def _score(pairs, sets, positions, set_off, n_content, size, min_containment, sw
     m = pairs.shape[0]
     out = np.zeros((m, 2 + len(ALIGN_FIGURES)))
     for p in nb.prange(m):
-        x, y = pairs[p, 0], pairs[p, 1]
-        lo_x, hi_x, lo_y, hi_y = set_off[x], set_off[x + 1], set_off[y], set_off[y + 1]
-        size_x, size_y = hi_x - lo_x, hi_y - lo_y
-        if size_x == 0 or size_y == 0:
-            continue
-        shared = intersection_size(sets, lo_x, hi_x, lo_y, hi_y)
-        out[p, 0] = shared / (size_x + size_y - shared)
-        out[p, 1] = shared / min(size_x, size_y)
-        if out[p, 1] < min_containment:
-            continue  # most candidates stop here, before any alignment
-        if _after(sets, positions, lo_x, hi_x, lo_y, hi_y):  # align in one orientation: ties in the
-            x, y = y, x  # chain would make the figures depend on which text came first
-            lo_x, hi_x, lo_y, hi_y = lo_y, hi_y, lo_x, hi_x
-        _, figures = align_sets(
-            sets[lo_x:hi_x],
-            positions[lo_x:hi_x],
-            sets[lo_y:hi_y],
-            positions[lo_y:hi_y],
-            n_content[x],
-            n_content[y],
-            size,
-            True,
-        )
-        if x != pairs[p, 0]:
-            for k in range(2, out.shape[1]):
-                out[p, k] = figures[swap[k] - 2]
-        else:
-            out[p, 2:] = figures
+        _score_pair(
+            pairs[p, 0], pairs[p, 1], sets, positions, set_off, n_content, size,
+            min_containment, swap, out[p],
+        )  # fmt: skip
     return out
+
+
+@nb.njit(cache=True)
+def _score_pair(x0, y0, sets, positions, set_off, n_content, size, min_containment, swap, row):  # type: ignore[no-untyped-def]
+    """One row of ``_score``. A function of its own, called with the pair's documents and its
+    row (not the loop's index, whose type numba's parallel passes change): they then do not
+    go through the alignment, and the first compile takes less time (docs/benchmarks.md)."""
+    x, y = x0, y0
+    lo_x, hi_x, lo_y, hi_y = set_off[x], set_off[x + 1], set_off[y], set_off[y + 1]
+    size_x, size_y = hi_x - lo_x, hi_y - lo_y
+    if size_x == 0 or size_y == 0:
+        return
+    shared = intersection_size(sets, lo_x, hi_x, lo_y, hi_y)
+    row[0] = shared / (size_x + size_y - shared)
+    row[1] = shared / min(size_x, size_y)
+    if row[1] < min_containment:
+        return  # most candidates stop here, before any alignment
+    if _after(sets, positions, lo_x, hi_x, lo_y, hi_y):  # align in one orientation: ties in the
+        x, y = y, x  # chain would make the figures depend on which text came first
+        lo_x, hi_x, lo_y, hi_y = lo_y, hi_y, lo_x, hi_x
+    _, figures = align_sets(
+        sets[lo_x:hi_x],
+        positions[lo_x:hi_x],
+        sets[lo_y:hi_y],
+        positions[lo_y:hi_y],
+        n_content[x],
+        n_content[y],
+        size,
+        True,
+    )
+    for k in range(2, row.size):  # a loop, not a slice: no broadcasting code to compile
+        row[k] = figures[swap[k] - 2] if x != x0 else figures[k - 2]
 
 
 def score_pairs(
