@@ -40,9 +40,8 @@ def _copy_rows(column, starts, out, out_offsets, first, last):  # type: ignore[n
     """Rows ``starts[i]`` on of ``column`` into ``out[out_offsets[i]:out_offsets[i + 1]]``,
     for i in [first, last), on every thread (the verify step's gathers were serial)."""
     for i in nb.prange(first, last):
-        lo, at = out_offsets[i], starts[i]
-        for k in range(out_offsets[i + 1] - lo):  # a loop, not a slice: no broadcasting code
-            out[lo + k] = column[at + k]
+        lo, hi = out_offsets[i], out_offsets[i + 1]
+        out[lo:hi] = column[starts[i] : starts[i] + hi - lo]
 
 
 class ColumnFile:

@@ -615,7 +615,5 @@ def compact(values, bounds, lengths):  # type: ignore[no-untyped-def]
         offsets[d + 1] = offsets[d] + lengths[d]
     out = np.empty(offsets[n], values.dtype)
     for d in range(n):
-        at, start = offsets[d], bounds[d]
-        for k in range(lengths[d]):  # a loop, not a slice: no broadcasting code to compile
-            out[at + k] = values[start + k]
+        out[offsets[d] : offsets[d + 1]] = values[bounds[d] : bounds[d] + lengths[d]]
     return out, offsets
