@@ -516,8 +516,8 @@ def _fingerprint_chunk(  # type: ignore[no-untyped-def]
 ):  # fmt: skip
     """Documents ``first`` to ``last`` of ``fingerprint_batch``, written into its arrays. A
     function of its own, not the ``prange`` body: numba's parallel passes then see one call,
-    not everything inlined here, and the first compile of ``fingerprint_batch`` takes 11 s
-    where it took 18 (same code, same speed)."""
+    not everything inlined here, and a first compile of the two takes 7 s where
+    ``fingerprint_batch`` alone took 14.5 (same code, same speed; benchmarks/bench_compile.py)."""
     cap = 1
     for d in range(first, last):
         cap = max(cap, _room(offsets, d))
