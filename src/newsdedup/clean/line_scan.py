@@ -274,8 +274,9 @@ def _scan(buf, offsets, hashes, tables):  # type: ignore[no-untyped-def]  # prag
         n_repeats = n_lines = 0
         ok = True
         a = start  # where the current line starts
-        blanks = np.int64(0)  # not the literal 0: numba would compile _line for it as well
-        high = np.bool_(False)
+        # typed zeros, not the literals 0 and False: numba would compile _line for those too
+        blanks: int | np.int64 = np.int64(0)
+        high: bool | np.bool_ = np.bool_(False)
         for k in range(start, end + 1):
             if k < end:
                 b = buf[k]
