@@ -28,7 +28,8 @@ if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
 fi
 
 # Two workers (pytest-xdist): the Spark tests spend much of their time waiting on the JVM's
-# schedulers, and the other worker runs other tests meanwhile (10.6 minutes in a clean clone on
-# 2 cores, 2026-12-07; tests/conftest.py keeps the JVMs' JIT to its quick compiler).
+# schedulers, and the other worker runs other tests meanwhile (a clean clone on 2 cores: 10.6
+# minutes on one machine, 5.9 on a faster one, 2026-12-07; tests/conftest.py keeps the JVMs'
+# JIT to its quick compiler).
 # -p no:benchmark: pytest-benchmark, where some other package installed it, refuses xdist.
 exec python3 -m pytest -q -n "${NEWSDEDUP_TEST_WORKERS:-2}" -p no:benchmark "$@"
