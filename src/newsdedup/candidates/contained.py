@@ -224,7 +224,7 @@ def _runs(n: int, n_vocab: int) -> int:
     return max(1, min(int(nb.get_num_threads()), most, n))
 
 
-@nb.njit(parallel=True, cache=True)
+@nb.njit(cache=True)
 def _matches(vocabulary, sets, set_offsets, eligible, unsampled, cap, runs):  # type: ignore[no-untyped-def]
     """(position in ``vocabulary``, document) of every sampled shingle of the eligible documents
     that a short document holds and 2 to ``cap`` documents hold, in document order, and how
@@ -235,18 +235,13 @@ def _matches(vocabulary, sets, set_offsets, eligible, unsampled, cap, runs):  # 
     stored. The second pass looks shingles up in a table and filter of those kept alone (at
     1,000,000 generated articles 17 of the first pass's 66 million finds; the filter passes
     22% of the shingles where it passed 58%); a shingle held once, by its short document,
-    makes no pair and is not stored."""
-    n = set_offsets.size - 1
+    makes no pair and is not stored. The two passes are parallel kernels of their own
+    (``_count_runs``, ``_fill_runs``): with the array steps between them inside one parallel
+    function, numba made each a parallel loop, and a first compile took about 1.5 s more."""
     every = np.ones(vocabulary.size, np.bool_)
     table, bits = _table(vocabulary, every), _filter(vocabulary, every)
     counts = np.zeros((runs, vocabulary.size), np.int32)
-    for r in nb.prange(runs):
-        for d in range(r * n // runs, (r + 1) * n // runs):
-            if eligible[d]:
-                for e in range(set_offsets[d], set_offsets[d + 1]):
-                    v = _position(bits, table, sets[e], unsampled)
-                    if v >= 0:
-                        counts[r, v] += 1
+    _count_runs(sets, set_offsets, eligible, unsampled, bits, table, counts)
     held = np.zeros(vocabulary.size, np.int64)
     for r in range(runs):
         held += counts[r]
@@ -258,6 +253,27 @@ def _matches(vocabulary, sets, set_offsets, eligible, unsampled, cap, runs):  # 
     table, bits = _table(vocabulary, live), _filter(vocabulary, live)
     keys = np.empty(at[runs], np.int32)
     docs = np.empty(at[runs], np.int64)
+    _fill_runs(sets, set_offsets, eligible, unsampled, bits, table, at, keys, docs)
+    return keys, docs, held
+
+
+@nb.njit(parallel=True, cache=True)
+def _count_runs(sets, set_offsets, eligible, unsampled, bits, table, counts):  # type: ignore[no-untyped-def]
+    """``_matches``' first pass: run r of the eligible documents counts into ``counts[r]``."""
+    n, runs = set_offsets.size - 1, counts.shape[0]
+    for r in nb.prange(runs):
+        for d in range(r * n // runs, (r + 1) * n // runs):
+            if eligible[d]:
+                for e in range(set_offsets[d], set_offsets[d + 1]):
+                    v = _position(bits, table, sets[e], unsampled)
+                    if v >= 0:
+                        counts[r, v] += 1
+
+
+@nb.njit(parallel=True, cache=True)
+def _fill_runs(sets, set_offsets, eligible, unsampled, bits, table, at, keys, docs):  # type: ignore[no-untyped-def]
+    """``_matches``' second pass: run r writes its matches from ``at[r]`` on."""
+    n, runs = set_offsets.size - 1, at.size - 1
     for r in nb.prange(runs):
         k = at[r]
         for d in range(r * n // runs, (r + 1) * n // runs):
@@ -268,7 +284,6 @@ def _matches(vocabulary, sets, set_offsets, eligible, unsampled, cap, runs):  # 
                         keys[k] = v
                         docs[k] = d
                         k += 1
-    return keys, docs, held
 
 
 @nb.njit(cache=True)
