@@ -256,8 +256,9 @@ def _scores_json(scores: NDArray[np.float64]) -> pa.Array:
     return pc.replace_with_mask(out, arrays.booleans(scored), objects)
 
 
-def _translations_json(table: GroupTable, start: int, stop: int) -> pa.Array:
-    out = arrays.repeated("null", stop - start)
+def _translations_json(table: GroupTable, start: int, stop: int, missing: str) -> pa.Array:
+    """Each row's translation as a JSON object, ``missing`` where it has none."""
+    out = arrays.repeated(missing, stop - start)
     found = _translations(table, start, stop)
     if not any(found):
         return out
@@ -288,7 +289,7 @@ def _jsonl_block(table: GroupTable, strings: _Strings, start: int, stop: int) ->
         arrays.literal(',"scores":'),
         _scores_json(table.row_scores(start, stop)),
         arrays.literal(',"translation":'),
-        _translations_json(table, start, stop),
+        _translations_json(table, start, stop, "null"),
         arrays.literal("}\n"),
         arrays.literal(""),
     )
@@ -314,17 +315,12 @@ def _csv_line(cells: list[pa.Array]) -> bytes:
 def _csv_block(table: GroupTable, strings: _Strings, start: int, stop: int) -> bytes:
     """Rows ``start:stop`` as CSV lines (``write_records``' bytes for ``group_rows``' records:
     objects as compact JSON, a missing translation an empty cell)."""
-    translations = _translations_json(table, start, stop)
     return _csv_line(
         [
             *strings.rows(table, start, stop),
             _kind_names(False).take(arrays.numbers(table.row_kinds(start, stop))),
             _cell(_scores_json(table.row_scores(start, stop))),
-            _cell(
-                pc.if_else(
-                    pc.equal(translations, arrays.literal("null")), arrays.literal(""), translations
-                )
-            ),
+            _cell(_translations_json(table, start, stop, "")),
         ]
     )
 
