@@ -66,6 +66,26 @@ def test_line_scan_a_line_of_rule_characters_anywhere(line: str, where: int) -> 
         assert _untouched(text), text
 
 
+@settings(max_examples=400)
+@given(
+    opening=st.text(
+        alphabet=st.sampled_from("fFuUlLsScCrReEoOpPnNvViIwWaAkKgGxX \u017f\u212a\u0131\u00e9"),
+        max_size=14,
+    ),
+    control=st.sampled_from(["", "full screen ", "Open gallery ", "CLICK TO ENLARGE ", "ful "]),
+    end=st.sampled_from(["", " ", "\t", "\u00e9", "\u2003", "."]),
+)
+def test_line_scan_long_lines_opening_like_a_media_control(
+    opening: str, control: str, end: str
+) -> None:
+    """Long lines (the scan's fast path decides most of them without ``_line``) opening on the
+    media-control words' letters, folded letters outside ASCII among them."""
+    line = f"{control}{opening}{_PROSE}{end}"
+    text = f"{_PROSE}\n{line}\n{_PROSE}"
+    if plain_texts([text])[0]:
+        assert _untouched(text), line
+
+
 #: str.strip's whitespace past ASCII: a line it takes off sits under the scan's first byte
 _WIDE_SPACES = [chr(c) for c in range(0x80, 0x3001) if chr(c).isspace()]
 
