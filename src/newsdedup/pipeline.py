@@ -24,6 +24,7 @@ from newsdedup.engine.chunks import split_files
 from newsdedup.engine.local import Progress, timed, worker_processes
 from newsdedup.errors import ConfigError
 from newsdedup.group.table import GroupTable
+from newsdedup.memory import tune_allocator
 from newsdedup.read import FieldMap, read_articles
 from newsdedup.relate.translate import language_of
 from newsdedup.report import Report
@@ -143,6 +144,7 @@ def run(
     config = config or Config()
     outputs = outputs or Outputs()
     _check_formats(outputs)
+    tune_allocator()
     started = time.perf_counter()
     if index is not None:
         done = _into_index(index, inputs, config, progress)

@@ -25,6 +25,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import IO, Any, TypeVar
 
 from newsdedup.errors import NewsdedupError
+from newsdedup.memory import tune_allocator
 
 __all__ = ["map_in_processes", "process_executor", "serve"]
 
@@ -126,6 +127,7 @@ def map_in_processes(
 
 def serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
     """The worker loop: tasks until None."""
+    tune_allocator()
     while (task := pickle.load(stdin)) is not None:
         function, chunk, args = task
         pickle.dump(function(chunk, *args), stdout, protocol=pickle.HIGHEST_PROTOCOL)
@@ -139,4 +141,4 @@ def process_executor(workers: int, preload: Sequence[str] = ()) -> ProcessPoolEx
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if "forkserver" in methods and preload:
         context.set_forkserver_preload(list(preload))
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=tune_allocator)
