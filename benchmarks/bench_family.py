@@ -42,7 +42,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpora
-from bench_dedup import _run_child, _truth, score
+from bench_dedup import _run_child, _truth, candidate_recall, candidates_path, score
 
 TOOLS = ("newsdedup", "datasketch", "rensa", "rensa-readme")
 
@@ -101,6 +101,8 @@ def run_kind(
         info["load_before"] = load
         info["load_after"] = os.getloadavg()[0]
         info.update(score(out, cluster, kinds))
+        if tool == "newsdedup" and candidates_path(out).exists():
+            info.update(candidate_recall(candidates_path(out), cluster, kinds))
         info["docs_per_s"] = len(cluster) / float(info["seconds"])  # type: ignore[arg-type]
         stats = info.get("stats")
         if isinstance(stats, dict):
@@ -162,6 +164,8 @@ def print_tables(results: dict[str, dict[str, dict[str, object]]], docs: int) ->
         "verify s",
         "total s",
         "planted copies found",
+        "candidate recall",
+        "rewrite candidate recall",
     ]
     print("\nnewsdedup's run, from its Stats\n")
     print("| " + " | ".join(cols) + " |")
@@ -184,6 +188,8 @@ def print_tables(results: dict[str, dict[str, dict[str, object]]], docs: int) ->
             _num(sec.get("verify"), ".1f"),
             _num(r["seconds"], ".1f"),
             _num(r.get("recall_copies"), ".4f"),
+            _num(r.get("candidate_recall"), ".4f"),
+            _num(r.get("candidate_recall_rewrite"), ".4f"),
         ]
         print("| " + " | ".join(cells) + " |")
 
