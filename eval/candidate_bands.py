@@ -4,8 +4,10 @@ Two long texts (more than ``verify.short_doc_words`` content words) are verified
 share ``min_bands`` band keys (candidates/lsh.py ``enough_bands``). This prints, for the
 labelled ECB+ pairs of eval/data/ecbplus_copy_pairs.jsonl (texts rebuilt from ECB+ by
 eval/ecbplus.py) that the verdict calls copies, how many band keys each shares, split by
-whether one side is short (the short-document path finds those whatever they share), and the
-same for the user's seed pair 000/001 when ../shared/seeds is there.
+whether one side is short, and the same for the user's seed pair 000/001 when
+../shared/seeds is there. For the copies with a short side it prints how many share fewer than 2
+band keys and whether the short-document path finds them by their shingles: the evidence that
+``verify.short_doc_bands = 2`` loses none of the labelled short copies.
 
 It then chooses ``verify.min_pair_containment``, the shingle containment an LSH pair needs to
 be verified (candidates/overlap.py ``enough_overlap``), on real text only: on the odd ECB+
@@ -33,6 +35,7 @@ from copy_pairs import LABELS, RELATIONS
 from ecbplus import DEFAULT_ECB, read_ecb
 
 from newsdedup import Article, Config
+from newsdedup.candidates.contained import contained_pairs
 from newsdedup.candidates.lsh import candidate_pairs
 from newsdedup.clean.pipeline import clean_article, per_article
 from newsdedup.fingerprint.batch import Fingerprints, fingerprint_articles
@@ -76,6 +79,7 @@ def main() -> None:
         least += long_shared if rel not in ("quotes_only", "independent") else []
         print(f"| {rel} | {m.sum()} | {called.sum()} | {(called & short).sum()} | {long_shared} |")
     print(f"fewest bands shared by a long copy (any labelled copy relation): {min(least)}")
+    short_path(fp, pairs, shared, short & copy_relation(rows) & (codes > 0), config)
     seeds = sorted(SEEDS.glob("00[01]_*")) if SEEDS.is_dir() else []
     if len(seeds) == 2:
         texts = [
@@ -109,6 +113,36 @@ def main() -> None:
     corpus_pairs(fp, [a.topic for a in articles], config, floor)
 
 
+def copy_relation(rows: list[dict[str, str]]) -> np.ndarray:
+    return np.array([r["relation"] not in NOT_COPIES for r in rows])
+
+
+def short_path(
+    fp, pairs: np.ndarray, shared: np.ndarray, copies: np.ndarray, config: Config
+) -> None:  # type: ignore[no-untyped-def]
+    """The evidence for ``verify.short_doc_bands``: of the labelled copies with a short side,
+    how many share fewer than 2 band keys, and whether the short-document path
+    (candidates/contained.py, default settings) finds them without the bands."""
+    n = len(fp)
+    found, _ = contained_pairs(
+        fp.sets,
+        fp.set_offsets,
+        np.diff(fp.set_offsets) > 0,
+        short_words=fp.n_content <= config.verify.short_doc_words,
+        max_bucket=config.verify.short_doc_max_bucket,
+        min_containment=config.verify.min_candidate_containment,
+    )
+    codes = set((found[:, 0] * n + found[:, 1]).tolist())
+    lo, hi = pairs.min(axis=1), pairs.max(axis=1)
+    by_path = np.array([a * n + b in codes for a, b in zip(lo.tolist(), hi.tolist(), strict=True)])
+    few = copies & (shared < 2)
+    print(
+        f"copies with a short side: {int(copies.sum())}, found by the short-document path "
+        f"{int((copies & by_path).sum())}; sharing under 2 bands {int(few.sum())}, of them "
+        f"found by the path {int((few & by_path).sum())}"
+    )
+
+
 def choose_floor(containment: np.ndarray) -> float:
     """The largest multiple of 0.05 at most two thirds of the least containment of a copy."""
     return float(np.floor(containment.min() * 2 / 3 / 0.05) * 0.05)
@@ -125,6 +159,7 @@ def corpus_pairs(fp, topics: list[int], config: Config, floor: float) -> None:  
         n_content=fp.n_content,
         min_bands=2,
         short_words=config.verify.short_doc_words,
+        short_bands=config.verify.short_doc_bands,
     )
     _, codes = judge(fp, pairs, config)
     containment = pair_containment(fp, pairs)

@@ -337,6 +337,15 @@ class VerifyConfig:
     #: shared band is what a frequent phrase makes in a corpus without stop words, while real
     #: copies of long texts share 3 or more (eval/candidate_bands.py); 1 verifies every pair
     min_bands: int = 2
+    #: the same for a pair with a short side (``short_doc_words``): 1 verifies every such pair.
+    #: 2 leaves a one-band pair to the short-document path, which finds a short text's copies by
+    #: their shingles (every short-side ECB+ copy, the 16 sharing under 2 bands too:
+    #: eval/candidate_bands.py) but skips shingles in over ``short_doc_max_bucket`` documents,
+    #: so members of a large cluster of short copies can go unlinked. A corpus of short texts
+    #: runs much faster with 2 (1,000,000 short generated documents: 71 -> 42 s, 51.5 million
+    #: one-band pairs not checked) for a little recall (copies 0.8466 -> 0.8462 there; the
+    #: real-sentence family at 20,000: 0.9123 -> 0.9105, pairs 0.874 -> 0.848; docs/benchmarks.md)
+    short_doc_bands: int = 1
     #: an LSH pair is verified only when its shared shingles make this share of the smaller
     #: set (candidates/overlap.py): in a corpus no stop-word list covers, unrelated texts share
     #: frequent bigrams (containment 0.10-0.25) and collide in the bands. Chosen on the odd
@@ -357,6 +366,12 @@ class VerifyConfig:
         _check_int(self, "short_doc_words", 0, 1_000_000)
         _check_int(self, "short_doc_max_bucket", 2, 1_000_000_000)
         _check_int(self, "min_bands", 1, 1_000)
+        _check_int(self, "short_doc_bands", 1, 1_000)
+
+    @property
+    def counts_bands(self) -> bool:
+        """Whether a band pair needs more than one shared band key on either rule."""
+        return max(self.min_bands, self.short_doc_bands) > 1
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -93,7 +93,7 @@ STAGES: tuple[Stage, ...] = (
         "keyed",
         "candidate pair (a, b)",
         "one row per band key the pair shares, both sides' content-word counts",
-        "the pairs to verify: sharing verify.min_bands keys, or with a short side",
+        "the pairs to verify: sharing verify.min_bands keys (short_doc_bands with a short side)",
         (enough_bands,),
     ),
     Stage(

@@ -257,7 +257,8 @@ class Stats:
     oversized_buckets: int = 0
     short_documents: int = 0  #: documents also matched on their shingles (short texts)
     short_pairs: int = 0  #: candidate pairs the short-document path proposed
-    #: LSH pairs of two long texts left unverified: they share fewer than verify.min_bands keys
+    #: LSH pairs left unverified: they share fewer band keys than verify.min_bands (two long
+    #: texts) or verify.short_doc_bands (a short side) asks
     thin_pairs: int = 0
     #: LSH pairs left unverified because their shingle containment is under
     #: verify.min_pair_containment (candidates/overlap.py); candidate_pairs counts what remains,

@@ -112,25 +112,30 @@ def test_lsh_result_is_independent_of_document_order() -> None:
     assert sorted(report_p.oversized_sizes) == sorted(report.oversized_sizes)
 
 
-def test_lsh_long_texts_need_min_bands_short_ones_one() -> None:
+@pytest.mark.parametrize("short_bands", [1, 2, 3])
+def test_lsh_long_texts_need_min_bands_short_ones_short_bands(short_bands: int) -> None:
     """``enough_bands``: two long texts sharing one band key are left unverified (counted as
-    thin); sharing two they are kept; a short side keeps a one-band pair. Bands spread over
-    two of candidate_pairs' chunks (8 bands each) so the count crosses a chunk merge."""
-    keys = _distinct_keys(6, 16)
+    thin); sharing two they are kept; a pair with a short side needs ``short_bands``. Bands
+    spread over two of candidate_pairs' chunks (8 bands each) so the count crosses a chunk
+    merge."""
+    keys = _distinct_keys(8, 16)
     keys[1, 0] = keys[0, 0]  # 0-1: one band
     keys[3, 2] = keys[2, 2]  # 2-3: two bands, in two chunks
     keys[3, 12] = keys[2, 12]
     keys[5, 4] = keys[4, 4]  # 4-5: one band, 5 is short
-    n_content = np.array([300, 300, 300, 300, 300, 40], np.int64)
-    eligible = np.ones(6, bool)
+    keys[7, 1] = keys[6, 1]  # 6-7: two bands, 6 is short
+    keys[7, 9] = keys[6, 9]
+    n_content = np.array([300, 300, 300, 300, 300, 40, 40, 300], np.int64)
+    eligible = np.ones(8, bool)
     pairs, report = candidate_pairs(
-        keys, eligible, _tiebreak(6), max_bucket=200, n_content=n_content, min_bands=2,
-        short_words=150,
+        keys, eligible, _tiebreak(8), max_bucket=200, n_content=n_content, min_bands=2,
+        short_words=150, short_bands=short_bands,
     )  # fmt: skip
-    assert {tuple(p) for p in pairs.tolist()} == {(2, 3), (4, 5)}
-    assert report.thin == 1
-    every, _ = candidate_pairs(keys, eligible, _tiebreak(6), max_bucket=200)
-    assert {tuple(p) for p in every.tolist()} == {(0, 1), (2, 3), (4, 5)}
+    short_kept = {1: {(4, 5), (6, 7)}, 2: {(6, 7)}, 3: set()}[short_bands]
+    assert {tuple(p) for p in pairs.tolist()} == {(2, 3)} | short_kept
+    assert report.thin == 1 + (2 - len(short_kept))
+    every, _ = candidate_pairs(keys, eligible, _tiebreak(8), max_bucket=200)
+    assert {tuple(p) for p in every.tolist()} == {(0, 1), (2, 3), (4, 5), (6, 7)}
 
 
 def test_lsh_capped_bucket_pairs_every_later_member_with_its_hubs() -> None:

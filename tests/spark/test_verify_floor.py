@@ -30,6 +30,7 @@ def _lsh(fp: Fingerprints, floor: float) -> np.ndarray:
         n_content=fp.n_content,
         min_bands=v.min_bands,
         short_words=v.short_doc_words,
+        short_bands=v.short_doc_bands,
         shingles=(fp.sets, fp.set_offsets),
         min_containment=floor,
     )

@@ -59,7 +59,8 @@ class LSHReport:
     oversized: int = 0  #: buckets capped at max_bucket
     largest: int = 0  #: size of the largest bucket before capping
     raw_pairs: int = 0  #: pairs emitted over all bands, before removing repeats
-    #: pairs of two long documents dropped for sharing fewer than ``lsh.min_bands`` band keys
+    #: pairs dropped for sharing fewer band keys than ``verify.min_bands`` (two long
+    #: documents) or ``verify.short_doc_bands`` (a short side) asks
     thin: int = 0
     #: pairs dropped for a shingle containment under ``verify.min_pair_containment``
     #: (candidates/overlap.py ``enough_overlap``)
@@ -232,17 +233,18 @@ def enough_bands(
     *,
     min_bands: int,
     short_words: int,
+    short_bands: int,
 ) -> NDArray[np.bool_]:
     """Which candidate pairs go on to verification, from how many band keys each shares and
-    its two sides' content-word counts: those sharing at least ``min_bands``, and every pair
-    with a side of at most ``short_words`` (the short-document path's texts, where one shared
-    band is real evidence). One shared band between two long texts is what a frequent phrase
-    makes in a corpus without stop words (a Zipf corpus: 77 times the pairs that share two);
-    real copies of long texts share 3 bands or more (eval/candidate_bands.py). Written once:
-    the local engine, the living index (adds and queries) and Spark call it."""
-    keep: NDArray[np.bool_] = (
-        (shared >= min_bands) | (words_a <= short_words) | (words_b <= short_words)
-    )
+    its two sides' content-word counts: those sharing at least ``min_bands``, or
+    ``short_bands`` where a side has at most ``short_words`` (the short-document path's texts,
+    which that path finds by their shingles whatever bands they share). One shared band
+    between two long texts is what a frequent phrase makes in a corpus without stop words (a
+    Zipf corpus: 77 times the pairs that share two); real copies of long texts share 3 bands
+    or more (eval/candidate_bands.py). Written once: the local engine, the living index (adds
+    and queries) and Spark call it."""
+    short = (words_a <= short_words) | (words_b <= short_words)
+    keep: NDArray[np.bool_] = shared >= np.where(short, short_bands, min_bands)
     return keep
 
 
@@ -325,6 +327,7 @@ def _enough_bands_of_codes(
     n: int,
     min_bands: int,
     short_words: int,
+    short_bands: int,
 ) -> NDArray[np.bool_]:
     """``enough_bands`` of pair codes (a * n + b), a step at a time: most pairs of a large
     corpus share one band and are dropped here, before any (m, 2) array is made of them."""
@@ -337,6 +340,7 @@ def _enough_bands_of_codes(
             n_content[step % n],
             min_bands=min_bands,
             short_words=short_words,
+            short_bands=short_bands,
         )
     return keep
 
@@ -350,12 +354,13 @@ def candidate_pairs(
     n_content: NDArray[np.int64] | None = None,
     min_bands: int = 1,
     short_words: int = 0,
+    short_bands: int = 1,
     shingles: tuple[NDArray[np.uint32], NDArray[np.int64]] | None = None,
     min_containment: float = 0.0,
 ) -> tuple[NDArray[np.int64], LSHReport]:
-    """Unique pairs (i < j) of eligible documents that share at least one band key, or, for
-    two documents of more than ``short_words`` content words (``n_content``), at least
-    ``min_bands`` (``enough_bands``); then, given the ``shingles`` (sets, set offsets), those
+    """Unique pairs (i < j) of eligible documents that share at least ``min_bands`` band keys,
+    or ``short_bands`` where a side has at most ``short_words`` content words (``n_content``;
+    ``enough_bands``); then, given the ``shingles`` (sets, set offsets), those
     whose shingle containment reaches ``min_containment`` (overlap.py ``enough_overlap``).
     ``keys`` may be ``BandColumns``, read a chunk of bands at a time."""
     report = LSHReport()
@@ -365,9 +370,11 @@ def candidate_pairs(
     step = _Banding(keys, docs, tiebreak[docs], max_bucket, np.int64(len(eligible)))
 
     def thin(codes: NDArray[np.int64], shared: NDArray[np.int64]) -> NDArray[np.int64]:
-        if n_content is None or min_bands <= 1:
+        if n_content is None or max(min_bands, short_bands) <= 1:
             return codes
-        keep = _enough_bands_of_codes(codes, shared, n_content, int(step.n), min_bands, short_words)
+        keep = _enough_bands_of_codes(
+            codes, shared, n_content, int(step.n), min_bands, short_words, short_bands
+        )
         report.thin += int(len(keep) - keep.sum())
         return codes[keep]
 

@@ -41,7 +41,7 @@ def summary_table(stats: Stats, title: str = "newsdedup") -> Table:
             f"{stats.short_documents:,} / {stats.short_pairs:,}",
         )
     if stats.thin_pairs:
-        table.add_row("LSH pairs sharing one band (not verified)", f"{stats.thin_pairs:,}")
+        table.add_row("LSH pairs sharing too few bands (not verified)", f"{stats.thin_pairs:,}")
     if stats.low_overlap_pairs:
         table.add_row(
             "LSH pairs under the shingle containment floor (not verified)",

@@ -336,6 +336,7 @@ def banded_pairs(
         n_content=fp.n_content,
         min_bands=config.verify.min_bands,
         short_words=config.verify.short_doc_words,
+        short_bands=config.verify.short_doc_bands,
         shingles=(fp.sets, fp.set_offsets),
         min_containment=config.verify.min_pair_containment,
     )

@@ -435,7 +435,7 @@ def _enough_bands(shared: DataFrame, docs: DataFrame, config: Config) -> DataFra
     """The bucket pairs (a, b, shared), each once, that the local engine keeps: its rule
     (``enough_bands``) on the count and both sides' content words."""
 
-    if config.verify.min_bands <= 1:
+    if not config.verify.counts_bands:
         return shared.select("a", "b")
     words = docs.select("vertex", "n_content")
     counted = (
@@ -449,6 +449,7 @@ def _enough_bands(shared: DataFrame, docs: DataFrame, config: Config) -> DataFra
         stages.enough_bands_of,
         min_bands=config.verify.min_bands,
         short_words=config.verify.short_doc_words,
+        short_bands=config.verify.short_doc_bands,
     )
     return counted.mapInArrow(work, _spark_schema(stages.PAIR_SCHEMA))
 

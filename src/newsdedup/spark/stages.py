@@ -181,12 +181,14 @@ SHARED_SCHEMA = pa.schema(
 
 
 def enough_bands_of(
-    batches: Iterator[pa.RecordBatch], *, min_bands: int, short_words: int
+    batches: Iterator[pa.RecordBatch], *, min_bands: int, short_words: int, short_bands: int
 ) -> Iterator[pa.RecordBatch]:
     """(a, b, shared, na, nb) rows -> the pairs the local engine verifies (``enough_bands``)."""
     for batch in batches:
         cols = [batch.column(name).to_numpy() for name in ("shared", "na", "nb")]
-        keep = enough_bands(*cols, min_bands=min_bands, short_words=short_words)
+        keep = enough_bands(
+            *cols, min_bands=min_bands, short_words=short_words, short_bands=short_bands
+        )
         yield pa.RecordBatch.from_arrays(
             [batch.column("a").filter(pa.array(keep)), batch.column("b").filter(pa.array(keep))],
             schema=PAIR_SCHEMA,

@@ -251,7 +251,7 @@ def _bucket_pairs(
     if len(found) == 0:
         return set()
     pairs, shared = np.unique(found, axis=0, return_counts=True)  # one row per shared band
-    if config.verify.min_bands > 1:
+    if config.verify.counts_bands:
         seqs = unique(pairs)
         words = content_words(conn, seqs.tolist())[np.searchsorted(seqs, pairs)]
         keep = enough_bands(
@@ -260,6 +260,7 @@ def _bucket_pairs(
             words[:, 1],
             min_bands=config.verify.min_bands,
             short_words=config.verify.short_doc_words,
+            short_bands=config.verify.short_doc_bands,
         )
         pairs = pairs[keep]
     return set(zip(pairs[:, 0].tolist(), pairs[:, 1].tolist(), strict=True))

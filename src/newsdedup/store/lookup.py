@@ -212,7 +212,7 @@ def _band_partners(
     cap = config.lsh.max_bucket
     held = [seq for _, seq in postings(conn, "bands", "seq", keys, 1, cap)]
     held += _hubs(conn, postings(conn, "bands", "seq", keys, cap + 1, 2**62))
-    if not held or config.verify.min_bands <= 1:
+    if not held or not config.verify.counts_bands:
         return set(held)
     seqs, shared = np.unique(np.asarray(held, np.int64), return_counts=True)
     keep = enough_bands(
@@ -221,6 +221,7 @@ def _band_partners(
         content_words(conn, seqs.tolist()),
         min_bands=config.verify.min_bands,
         short_words=config.verify.short_doc_words,
+        short_bands=config.verify.short_doc_bands,
     )
     return set(seqs[keep].tolist())
 
