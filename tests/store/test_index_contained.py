@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -353,3 +354,38 @@ def test_query_partners_are_the_batch_rule(tmp_path: Path, bound: str) -> None:
             assert got == expected, query.id
             found += len(got)
     assert found >= len(queries) // 2
+
+
+@cache
+def short_texts() -> tuple[Article, ...]:
+    """Short texts of pseudo-words with planted copies (benchmarks/corpora.py ``short``): many
+    pairs share one band key through a frequent bigram."""
+    import importlib.util
+    import sys
+    import tempfile
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "corpora.py"
+    spec = importlib.util.spec_from_file_location("bench_corpora_short", path)
+    assert spec and spec.loader
+    corpora = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = corpora  # its dataclasses look their module up
+    spec.loader.exec_module(corpora)
+    with tempfile.TemporaryDirectory() as folder:
+        inp, _ = corpora.ensure("short", Path(folder), 1500, 0)
+        with inp.open("rb") as lines:
+            return tuple(Article(id=r["id"], text=r["text"]) for r in map(orjson.loads, lines))
+
+
+def test_index_short_doc_bands_two_is_the_batch_in_one_add(tmp_path: Path) -> None:
+    """``verify.short_doc_bands`` 2 (a short side needs two band keys; the short path finds
+    the rest) is one rule for the batch and the index, on short texts where it drops one-band
+    pairs that 1 keeps and changes some groups. In one add the short path's counts are the
+    whole corpus's; over several adds the index can keep pairs made before a shingle passed
+    ``short_doc_max_bucket`` (docs/index.md), which 2 leaves visible where 1 hid them."""
+    config = CONFIG.override({"verify.short_doc_bands": "2"})
+    arrival = list(short_texts())
+    assert find_copies(arrival, config).stats.thin_pairs > 0
+    assert batch_membership(arrival, config) != batch_membership(arrival)
+    with Index(tmp_path / "x.db", config) as index:
+        index.add(arrival)
+        assert membership(index, [a.id for a in arrival]) == batch_membership(arrival, config)
