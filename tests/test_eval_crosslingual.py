@@ -3,7 +3,6 @@ of each translation group per draw (never a machine translation), and the run's 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -11,23 +10,13 @@ from types import ModuleType
 
 import pytest
 from tests.relate.test_translate import DE, EN, EN_ALONE, FR
-
-_EVAL = Path(__file__).resolve().parents[1] / "eval"
+from tests.scripts import load_script
 
 
 @pytest.fixture(scope="module")
 def crosslingual() -> ModuleType:
-    sys.path.insert(0, str(_EVAL))  # the script imports eval/translations.py by name
-    try:
-        spec = importlib.util.spec_from_file_location(
-            "eval_crosslingual", _EVAL / "stories_crosslingual.py"
-        )
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(_EVAL))
-    return module
+    # the script imports eval/translations.py by name
+    return load_script("eval/stories_crosslingual.py", "eval_crosslingual", siblings=True)
 
 
 def _rows() -> tuple[list[dict[str, str]], dict[str, str]]:

@@ -1,18 +1,14 @@
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
-EVAL = Path(__file__).resolve().parents[1] / "eval"
+from tests.scripts import ROOT, load_script
+
+EVAL = ROOT / "eval"
 
 
 def _gate():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("gate", EVAL / "gate.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("eval/gate.py", "eval_gate")
 
 
 def test_gate_accuracy_stays_above_the_pinned_floors() -> None:

@@ -54,15 +54,8 @@ def test_metrics_bcubed_edge_cases() -> None:
 
 
 def test_story_eval_skips_without_data(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
-    import importlib.util
-    import sys
-    from pathlib import Path
+    from tests.scripts import load_script
 
-    path = Path(__file__).resolve().parents[1] / "eval" / "stories.py"
-    spec = importlib.util.spec_from_file_location("eval_stories", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["eval_stories"] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
+    module = load_script("eval/stories.py", "eval_stories")
     module.main(["--data", str(tmp_path)])
     assert "ECB+ not found" in capsys.readouterr().out

@@ -3,21 +3,14 @@ run's candidate pairs and scored against the truth."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
+from tests.scripts import load_script
 
 from newsdedup.synth import write_corpus_jsonl
 
-_BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
-sys.path.insert(0, str(_BENCH))  # bench_dedup imports its siblings by name
-_spec = importlib.util.spec_from_file_location("bench_dedup", _BENCH / "bench_dedup.py")
-assert _spec and _spec.loader
-bench_dedup = importlib.util.module_from_spec(_spec)
-sys.modules["bench_dedup"] = bench_dedup
-_spec.loader.exec_module(bench_dedup)
+bench_dedup = load_script("benchmarks/bench_dedup.py", "bench_dedup")
 
 
 def test_candidate_recall_counts_pairs_and_exact_heads(tmp_path: Path) -> None:

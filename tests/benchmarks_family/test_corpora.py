@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import Counter
 from pathlib import Path
 
 import orjson
 import pytest
+from tests.scripts import load_script
 
-_PATH = Path(__file__).resolve().parents[2] / "benchmarks" / "corpora.py"
-_spec = importlib.util.spec_from_file_location("bench_corpora", _PATH)
-assert _spec and _spec.loader
-corpora = importlib.util.module_from_spec(_spec)
-sys.modules["bench_corpora"] = corpora
-_spec.loader.exec_module(corpora)
+corpora = load_script("benchmarks/corpora.py", "bench_corpora")
 
 
 def test_plan_plants_clusters_after_their_original() -> None:

@@ -164,17 +164,9 @@ def test_relation_identical_texts_are_never_unrelated(a: str) -> None:
 
 
 def _eval_relations():  # type: ignore[no-untyped-def]
-    import importlib.util
-    import sys
-    from pathlib import Path
+    from tests.scripts import load_script
 
-    path = Path(__file__).resolve().parents[2] / "eval" / "relations.py"
-    spec = importlib.util.spec_from_file_location("eval_relations", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["eval_relations"] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+    return load_script("eval/relations.py", "eval_relations")
 
 
 _ECB_XML = """<Document doc_name="3_2ecbplus.xml" doc_id="DOC1">

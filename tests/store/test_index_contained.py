@@ -360,16 +360,11 @@ def test_query_partners_are_the_batch_rule(tmp_path: Path, bound: str) -> None:
 def short_texts() -> tuple[Article, ...]:
     """Short texts of pseudo-words with planted copies (benchmarks/corpora.py ``short``): many
     pairs share one band key through a frequent bigram."""
-    import importlib.util
-    import sys
     import tempfile
 
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "corpora.py"
-    spec = importlib.util.spec_from_file_location("bench_corpora_short", path)
-    assert spec and spec.loader
-    corpora = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = corpora  # its dataclasses look their module up
-    spec.loader.exec_module(corpora)
+    from tests.scripts import load_script
+
+    corpora = load_script("benchmarks/corpora.py", "bench_corpora")
     with tempfile.TemporaryDirectory() as folder:
         inp, _ = corpora.ensure("short", Path(folder), 1500, 0)
         with inp.open("rb") as lines:
