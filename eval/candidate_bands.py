@@ -97,7 +97,7 @@ def main() -> None:
         )
     else:
         print(f"seeds not found at {SEEDS}: skipped")
-    copies = np.array([r["relation"] not in NOT_COPIES for r in rows]) & (codes > 0)
+    copies = copy_relation(rows) & (codes > 0)
     odd = np.array([int(r["a"].split("_")[0]) % 2 == 1 for r in rows])
     containment = pair_containment(fp, pairs)
     floor = choose_floor(containment[copies & odd])
@@ -114,6 +114,7 @@ def main() -> None:
 
 
 def copy_relation(rows: list[dict[str, str]]) -> np.ndarray:
+    """Which labelled pairs hold a copy relation (any but ``NOT_COPIES``)."""
     return np.array([r["relation"] not in NOT_COPIES for r in rows])
 
 
