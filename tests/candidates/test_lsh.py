@@ -1,11 +1,19 @@
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup.candidates.lsh import _BANDS_PER_CHUNK, _summed_counts, candidate_pairs
+from newsdedup.candidates.lsh import (
+    _BANDS_PER_CHUNK,
+    _kept_codes,
+    _merged,
+    _Ordered,
+    candidate_pairs,
+)
 
 
 def _tiebreak(n: int) -> np.ndarray:
@@ -180,15 +188,37 @@ def test_large_near_copy_cluster_stays_one_group() -> None:
     assert len({group[f"other{k:02d}"] for k in range(40)}) == 40
 
 
+def _kept_reference(
+    rows: list[int], n: int, words: np.ndarray, min_bands: int, short_words: int, short_bands: int
+) -> list[int]:
+    """The pair codes of ``rows`` (one a shared band) that the rule keeps, counted the slow way."""
+    kept = []
+    for code, shared in sorted(Counter(rows).items()):
+        a, b = divmod(code, n)
+        short = words[a] <= short_words or words[b] <= short_words
+        if shared >= (short_bands if short else min_bands):
+            kept.append(code)
+    return kept
+
+
 @settings(max_examples=200, deadline=None)
 @given(
-    st.lists(st.lists(st.integers(0, 10_000), max_size=40), max_size=6),
+    st.lists(st.lists(st.integers(0, 101 * 101 - 1), max_size=40), max_size=6),
     st.booleans(),
+    st.integers(1, 4),
+    st.integers(1, 3),
+    st.integers(0, 2**32 - 1),
 )
-def test_lsh_summed_counts_equal_counting_all_the_rows(chunks: list[list[int]], huge: bool) -> None:
-    """Each chunk's unique pair codes with their band counts, summed over the chunks, are what
-    counting every (code, band) row gives; also past the size where counts ride in the codes."""
-    rng = np.random.default_rng(len(chunks))
+def test_lsh_kept_codes_are_the_rule_on_counted_rows(
+    chunks: list[list[int]], huge: bool, min_bands: int, short_bands: int, seed: int
+) -> None:
+    """Each chunk's unique pair codes with their band counts, merged (counts in the codes' low
+    bits, or beside them past the size where they fit) or listed once a band, then counted and
+    thinned in one pass, keep what counting every (code, band) row and applying
+    ``enough_bands``' rule keeps, and count the rest as thin."""
+    rng = np.random.default_rng(seed)
+    n = 101
+    words = rng.integers(0, 60, n).astype(np.int64)
     codes, counts, rows = [], [], []
     for chunk in chunks:
         unique = np.unique(np.array(chunk, np.int64))
@@ -196,11 +226,17 @@ def test_lsh_summed_counts_equal_counting_all_the_rows(chunks: list[list[int]], 
         codes.append(unique)
         counts.append(count)
         rows.extend(np.repeat(unique, count).tolist())
-    n = 2**31 if huge else 101
-    got_codes, got_counts = _summed_counts(codes, counts, n)
-    want_codes, want_counts = np.unique(np.array(rows, np.int64), return_counts=True)
-    assert got_codes.tolist() == want_codes.tolist()
-    assert got_counts.tolist() == want_counts.tolist()
+    want = _kept_reference(rows, n, words, min_bands, 30, short_bands)
+    distinct = len(set(rows))
+    rule = (words, min_bands, 30, short_bands)
+    merged = _merged(codes, counts, 2**31 if huge else n)
+    if huge:  # the codes are those of n documents, whatever n the packing was chosen for
+        assert merged.count_bits == 0 and len(merged.counts) == len(merged.codes)
+    listed = _Ordered(np.sort(np.array(rows, np.int64)))
+    for found in (merged, listed):
+        kept, thin = _kept_codes(found.codes, found.counts, found.count_bits, n, *rule)
+        assert found.codes[:kept].tolist() == want
+        assert thin == distinct - len(want)
 
 
 @settings(max_examples=60, deadline=None)
@@ -241,19 +277,3 @@ def test_lsh_counted_by_ranges_gives_what_memory_gives(
         assert (report.oversized, report.largest) == (want_report.oversized, want_report.largest)
         # the first band, paired once to choose the ranges, is counted once, in its place
         assert report.oversized_sizes == want_report.oversized_sizes
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.integers(-(2**62), 2**62), max_size=200), st.integers(1, 5))
-def test_lsh_unique_counts_are_numpys(values: list[int], repeat: int) -> None:
-    """``_unique_counts`` (one compiled pass to size, one to fill) gives np.unique's values and
-    counts, with repeats, and sorts its input in place."""
-    from newsdedup.candidates.lsh import _unique_counts
-
-    codes = np.repeat(np.array(values, np.int64), repeat)[::-1].copy()
-    want_codes, want_counts = np.unique(codes, return_counts=True)
-    got_codes, got_counts = _unique_counts(codes)
-    assert got_codes.dtype == np.int64 and got_counts.dtype == np.int64
-    assert got_codes.tolist() == want_codes.tolist()
-    assert got_counts.tolist() == want_counts.tolist()
-    assert codes.tolist() == sorted(codes.tolist())

@@ -226,6 +226,21 @@ def _banded_buckets(
     return order, starts[multi], ends[multi]
 
 
+@nb.njit(inline="always")
+def _enough(shared, words_a, words_b, min_bands, short_words, short_bands):  # type: ignore[no-untyped-def]
+    """The rule of ``enough_bands`` for one pair: the one place it is written."""
+    short = (words_a <= short_words) | (words_b <= short_words)
+    return shared >= (short_bands if short else min_bands)
+
+
+@nb.njit(nogil=True, cache=True)
+def _enough_each(shared, words_a, words_b, min_bands, short_words, short_bands):  # type: ignore[no-untyped-def]
+    out = np.empty(shared.size, np.bool_)
+    for i in range(shared.size):
+        out[i] = _enough(shared[i], words_a[i], words_b[i], min_bands, short_words, short_bands)
+    return out
+
+
 def enough_bands(
     shared: NDArray[np.int64],
     words_a: NDArray[np.int64],
@@ -241,11 +256,56 @@ def enough_bands(
     which that path finds by their shingles whatever bands they share). One shared band
     between two long texts is what a frequent phrase makes in a corpus without stop words (a
     Zipf corpus: 77 times the pairs that share two); real copies of long texts share 3 bands
-    or more (eval/candidate_bands.py). Written once: the local engine, the living index (adds
-    and queries) and Spark call it."""
-    short = (words_a <= short_words) | (words_b <= short_words)
-    keep: NDArray[np.bool_] = shared >= np.where(short, short_bands, min_bands)
+    or more (eval/candidate_bands.py). Written once (``_enough``): the local engine's count
+    (``_kept_codes``), the living index (adds and queries) and Spark call it."""
+    keep: NDArray[np.bool_] = _enough_each(
+        np.asarray(shared, np.int64).ravel(),
+        np.asarray(words_a, np.int64).ravel(),
+        np.asarray(words_b, np.int64).ravel(),
+        int(min_bands),
+        int(short_words),
+        int(short_bands),
+    )
     return keep
+
+
+@nb.njit(nogil=True, cache=True)
+def _kept_codes(ordered, counts, count_bits, n, words, min_bands, short_words, short_bands):  # type: ignore[no-untyped-def]
+    """The distinct pair codes (a * n + b) of sorted ``ordered`` whose summed band counts pass
+    ``enough_bands`` (``words``: content words by document), written in place at the start of
+    ``ordered``, and how many were kept and dropped. A row counts ``counts[i]`` bands where
+    ``counts`` is given, else the band count packed in its low ``count_bits`` bits, else one
+    (a code listed once a band). One pass, in place: the count, its rule and the drop of the
+    one-band pairs (most of them, in a corpus of frequent phrases) at once, with no array of
+    counts or of either side's words made (numpy's steps took 30 ns a code, 34 s at 1,000,000
+    Zipf-1.3 documents). Codes come sorted, so a pair's first document changes rarely and
+    is found by a division only then."""
+    m = ordered.size
+    mask = (np.int64(1) << count_bits) - 1
+    kept, thin, shared = 0, 0, 0
+    base, top = np.int64(0), np.int64(0)  # the codes in [base, top) have first document a
+    words_a = 0
+    for i in range(m):
+        value = ordered[i]
+        code = value >> count_bits
+        if counts.size:
+            shared += counts[i]
+        elif count_bits:
+            shared += value & mask
+        else:
+            shared += 1
+        following = ordered[i + 1] >> count_bits if i + 1 < m else code + 1
+        last = following != code
+        if code >= top:
+            a = code // n
+            base, top = a * n, a * n + n
+            words_a = words[a]
+        ok = _enough(shared, words_a, words[code - base], min_bands, short_words, short_bands)
+        ordered[kept] = code
+        kept += last & ok
+        thin += last & (not ok)
+        shared = 0 if last else shared
+    return kept, thin
 
 
 def _joined(parts: list[NDArray[np.int64]]) -> NDArray[np.int64]:
@@ -262,10 +322,15 @@ def _joined(parts: list[NDArray[np.int64]]) -> NDArray[np.int64]:
     return out
 
 
-def _unique_counts(codes: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Sorted unique values and how often each occurs; ``codes`` is sorted in place."""
-    codes.sort()  # in place of an argsort and a gather: only the values are needed
-    return run_counts(codes)
+@dataclass(slots=True)
+class _Ordered:
+    """Band pair codes, sorted, as ``_kept_codes`` reads them: each code once a band
+    (``count_bits`` 0, no ``counts``), with its chunk's band count packed in its low
+    ``count_bits`` bits, or beside it in ``counts``."""
+
+    codes: NDArray[np.int64]
+    counts: NDArray[np.int64] = field(default_factory=lambda: np.empty(0, np.int64))
+    count_bits: int = 0
 
 
 def _packable(n: int) -> bool:
@@ -281,68 +346,22 @@ def _packed(code: NDArray[np.int64], count: NDArray[np.int64]) -> NDArray[np.int
     return code
 
 
-def _summed_packed(packed: list[NDArray[np.int64]]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """The chunks' packed (pair code, band count) rows as sorted unique codes with their counts
-    summed. Each chunk comes sorted, so one timsort of them all merges runs; merging each chunk
-    into the union as it came sorted the union again every time (7 of 15 s on 20,000 Zipf-1.3
-    documents). The counts ride in the codes' low bits, so sorting the codes carries them.
-    ``packed`` is emptied as it is joined."""
-    code = _joined(packed)
-    code.sort(kind="stable")  # timsort: it merges the chunks' sorted runs
-    count = code & ((1 << _COUNT_BITS) - 1)
-    code >>= _COUNT_BITS
-    if len(code) == 0:
-        return code, count
-    starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
-    return code[starts], np.add.reduceat(count, starts).astype(np.int64)
-
-
-def _summed_counts(
-    codes: list[NDArray[np.int64]], counts: list[NDArray[np.int64]], n: int
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """``_summed_packed`` of chunks given as (codes, counts) lists, which are emptied; past
-    the size where counts fit in the codes, an argsort of the codes."""
+def _merged(codes: list[NDArray[np.int64]], counts: list[NDArray[np.int64]], n: int) -> _Ordered:
+    """The chunks' (sorted unique codes, band counts) as one sorted ``_Ordered``; the lists
+    are emptied as they are joined. Each chunk comes sorted, so one timsort of them all merges
+    runs (merging each chunk into the union as it came sorted the union again every time: 7 of
+    15 s on 20,000 Zipf-1.3 documents). Where the counts fit in the codes' low bits, sorting
+    the codes carries them; past that size, an argsort of the codes."""
     if _packable(n):
         packed = [_packed(c, k) for c, k in zip(codes, counts, strict=True)]
         codes.clear()
         counts.clear()
-        return _summed_packed(packed)
+        code = _joined(packed)
+        code.sort(kind="stable")  # timsort: it merges the chunks' sorted runs
+        return _Ordered(code, count_bits=_COUNT_BITS)
     code, count = _joined(codes), _joined(counts)
-    if len(code) == 0:
-        return code, count
-    order = np.argsort(code)
-    code, count = code[order], count[order]
-    starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
-    return code[starts], np.add.reduceat(count, starts).astype(np.int64)
-
-
-#: Pair codes filtered per step (``_enough_bands_of_codes``): the temporaries of a step stay small.
-_FILTER_STEP = 1 << 22
-
-
-def _enough_bands_of_codes(
-    codes: NDArray[np.int64],
-    shared: NDArray[np.int64],
-    n_content: NDArray[np.int64],
-    n: int,
-    min_bands: int,
-    short_words: int,
-    short_bands: int,
-) -> NDArray[np.bool_]:
-    """``enough_bands`` of pair codes (a * n + b), a step at a time: most pairs of a large
-    corpus share one band and are dropped here, before any (m, 2) array is made of them."""
-    keep = np.empty(len(codes), np.bool_)
-    for start in range(0, len(codes), _FILTER_STEP):
-        step = codes[start : start + _FILTER_STEP]
-        keep[start : start + len(step)] = enough_bands(
-            shared[start : start + len(step)],
-            n_content[step // n],
-            n_content[step % n],
-            min_bands=min_bands,
-            short_words=short_words,
-            short_bands=short_bands,
-        )
-    return keep
+    order = np.argsort(code, kind="stable")
+    return _Ordered(code[order], count[order])
 
 
 def candidate_pairs(
@@ -369,20 +388,25 @@ def candidate_pairs(
         return np.empty((0, 2), np.int64), report
     step = _Banding(keys, docs, tiebreak[docs], max_bucket, np.int64(len(eligible)))
 
-    def thin(codes: NDArray[np.int64], shared: NDArray[np.int64]) -> NDArray[np.int64]:
-        if n_content is None or max(min_bands, short_bands) <= 1:
-            return codes
-        keep = _enough_bands_of_codes(
-            codes, shared, n_content, int(step.n), min_bands, short_words, short_bands
-        )
-        report.thin += int(len(keep) - keep.sum())
-        return codes[keep]
+    if n_content is None or max(min_bands, short_bands) <= 1:
+        # every pair the bands make is kept: the rule passes any count
+        words, min_bands, short_bands = np.zeros(int(step.n), np.int64), 1, 1
+    else:
+        words = np.asarray(n_content, np.int64)
+
+    def thin(found: _Ordered) -> NDArray[np.int64]:
+        kept, dropped = _kept_codes(
+            found.codes, found.counts, found.count_bits, step.n, words,
+            min_bands, short_words, short_bands,
+        )  # fmt: skip
+        report.thin += int(dropped)
+        return found.codes[:kept].copy()  # the copy lets the sorted array go
 
     parts = step.partitions(PARTITION_CODES)
     if parts == 1:
-        codes = thin(*step.counted(report))
+        codes = thin(step.counted(report))
     else:
-        codes = _joined([thin(c, k) for c, k in step.counted_by_range(parts, report)])
+        codes = _joined([thin(found) for found in step.counted_by_range(parts, report)])
     n = step.n
     pairs = np.empty((len(codes), 2), np.int64)  # filled in place: no two halves to stack
     np.floor_divide(codes, n, out=pairs[:, 0])
@@ -466,10 +490,9 @@ class _Banding:
         expected = 1.5 * len(codes) * bands
         return max(1, int(np.ceil(expected / most)))
 
-    def counted(self, report: LSHReport) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-        """Sorted unique codes and their shared bands, in memory: each chunk of bands counted
-        on its own thread, the chunks summed by one sort at the end."""
-        packable = _packable(int(self.n))
+    def counted(self, report: LSHReport) -> _Ordered:
+        """The codes sorted with their shared bands, in memory: each chunk of bands counted
+        on its own thread, the chunks merged by one sort at the end."""
 
         def chunk(first: int) -> tuple[NDArray[np.int64], NDArray[np.int64], LSHReport]:
             local = LSHReport()  # one per thread: no shared counters
@@ -477,10 +500,9 @@ class _Banding:
             found = list(self._chunk(first, local))
             codes = _joined(found)
             local.raw_pairs += len(codes)
-            unique, shared = _unique_counts(codes)
+            codes.sort()  # in place of an argsort and a gather: only the values are needed
+            unique, shared = run_counts(codes)
             del codes
-            if packable:
-                return _packed(unique, shared), np.empty(0, np.int64), local
             return unique, shared, local
 
         # numpy's sorts and gathers release the GIL, so threads use every core here; the
@@ -491,13 +513,9 @@ class _Banding:
                 report.merge(local)
                 found_codes.append(codes)
                 found_counts.append(counts)
-        if packable:
-            return _summed_packed(found_codes)
-        return _summed_counts(found_codes, found_counts, int(self.n))
+        return _merged(found_codes, found_counts, int(self.n))
 
-    def counted_by_range(
-        self, parts: int, report: LSHReport
-    ) -> Iterator[tuple[NDArray[np.int64], NDArray[np.int64]]]:
+    def counted_by_range(self, parts: int, report: LSHReport) -> Iterator[_Ordered]:
         """``counted``'s codes and shared bands, one range of codes after another (ascending):
         every band's codes are cut by range into temporary files, then each range is read
         back and counted alone."""
@@ -544,5 +562,7 @@ class _Banding:
                         for start, end in where[first][:, p : p + 2].tolist():
                             f.seek(start)
                             pieces.append(np.fromfile(f, np.int64, (end - start) // 8))
-                yield _unique_counts(_joined(pieces))
+                codes = _joined(pieces)
+                codes.sort()
+                yield _Ordered(codes)
                 release_memory()  # as above, for each range's arrays

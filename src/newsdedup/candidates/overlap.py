@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsdedup.arrays import least_count
+from newsdedup.prefetch import LINE_ITEMS, prefetch
 
 __all__ = ["enough_overlap", "intersection_size"]
 
@@ -68,6 +69,34 @@ def _reaches(sets, i, end_i, j, end_j, need):  # type: ignore[no-untyped-def]
     return k >= need
 
 
+@nb.njit(inline="always")
+def _ask(sets, offsets, d):  # type: ignore[no-untyped-def]
+    """Start reading document ``d``'s set into the caches (``prefetch``)."""
+    for i in range(offsets[d], offsets[d + 1], LINE_ITEMS):
+        prefetch(sets, i)  # type: ignore[call-arg]
+
+
+#: shingles ``_bound`` counts between its checks of whether it may stop
+_BLOCK = 32
+
+
+@nb.njit(inline="always")
+def _bound(sets, lo, hi, bits, need):  # type: ignore[no-untyped-def]
+    """How many of ``sets[lo:hi]`` the filter ``bits`` holds (at least the set's intersection
+    with the filter's), counted a block at a time and left once the count reaches ``need`` or
+    cannot reach it. Checked after every shingle, the count was a chain of branches; a block
+    has none (10% of the floor's time at 200,000 Zipf-1.3 documents)."""
+    bound = np.int64(0)
+    j = lo
+    while j < hi and bound < need and bound + hi - j >= need:
+        end = min(j + _BLOCK, hi)
+        for q in range(j, end):
+            h = sets[q] & (_BITS - 1)
+            bound += np.int64((bits[h >> 6] >> np.uint64(h & 63)) & np.uint64(1))
+        j = end
+    return bound
+
+
 @nb.njit(parallel=True, cache=True)
 def _reaching(pairs, sets, offsets, runs, floor):  # type: ignore[no-untyped-def]
     """Each pair's containment ``>= floor``, without the containments. Per run of pairs sharing
@@ -76,7 +105,9 @@ def _reaching(pairs, sets, offsets, runs, floor):  # type: ignore[no-untyped-def
     once it reaches the shingles the floor needs (then the merge decides, and stops as soon as
     it knows) or once it cannot reach them. Half the pairs an LSH step proposes at 1,000,000
     generated articles reach the floor, almost all of them near copies whose count reaches
-    it a fifth of the way through their sets."""
+    it a fifth of the way through their sets. The pairs' second documents come in no order,
+    so each pair asks for the next one's set before it counts its own (``prefetch``: the scan
+    waited on main memory for most of its time, 3.2 -> 2.1 s at 200,000 Zipf-1.3 documents)."""
     out = np.zeros(pairs.shape[0], np.bool_)
     for r in nb.prange(runs.size - 1):
         bits = np.zeros(_BITS >> 6, np.uint64)
@@ -90,13 +121,10 @@ def _reaching(pairs, sets, offsets, runs, floor):  # type: ignore[no-untyped-def
             if smaller == 0:
                 out[p] = floor <= 0.0
                 continue
+            if p + 1 < pairs.shape[0]:
+                _ask(sets, offsets, pairs[p + 1, 1])  # read while this pair is counted
             need = least_count(smaller, floor)
-            bound = 0
-            for j in range(lo_y, hi_y):
-                if bound >= need or bound + hi_y - j < need:
-                    break
-                h = sets[j] & (_BITS - 1)
-                bound += (bits[h >> 6] >> np.uint64(h & 63)) & np.uint64(1)
+            bound = _bound(sets, lo_y, hi_y, bits, need)
             out[p] = bound >= need and _reaches(sets, lo_x, hi_x, lo_y, hi_y, need)
     return out
 
