@@ -277,3 +277,26 @@ def test_lsh_counted_by_ranges_gives_what_memory_gives(
         assert (report.oversized, report.largest) == (want_report.oversized, want_report.largest)
         # the first band, paired once to choose the ranges, is counted once, in its place
         assert report.oversized_sizes == want_report.oversized_sizes
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(0, 2**62), max_size=80),
+    st.lists(st.integers(0, 80), max_size=5),
+)
+def test_lsh_range_files_give_back_the_codes(values: list[int], cuts: list[int]) -> None:
+    """The ranges' files hold each piece of sorted codes as differences in 4-byte words, with
+    an escape for those that do not fit (codes of a large corpus, a piece's first): each piece
+    read back alone gives its codes, in order."""
+    from newsdedup.candidates.lsh import _deltas, _undeltas
+
+    codes = np.sort(np.array(values, np.int64))
+    places = np.array(sorted({0, len(codes), *(min(c, len(codes)) for c in cuts)}), np.int64)
+    words, starts = _deltas(codes, places)
+    assert words.dtype == np.uint32 and starts[-1] == len(words)
+    out = np.full(len(codes), -1, np.int64)
+    at = 0
+    for k in range(len(places) - 1):
+        at = _undeltas(words[starts[k] : starts[k + 1]], out, at)
+        assert at == places[k + 1]
+    assert out.tolist() == codes.tolist()
