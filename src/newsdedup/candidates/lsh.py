@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -394,19 +395,23 @@ def candidate_pairs(
     else:
         words = np.asarray(n_content, np.int64)
 
-    def thin(found: _Ordered) -> NDArray[np.int64]:
+    def thin(found: _Ordered) -> tuple[NDArray[np.int64], int]:
+        """The codes that share enough bands, and how many did not."""
         kept, dropped = _kept_codes(
             found.codes, found.counts, found.count_bits, step.n, words,
             min_bands, short_words, short_bands,
         )  # fmt: skip
-        report.thin += int(dropped)
-        return found.codes[:kept].copy()  # the copy lets the sorted array go
+        return found.codes[:kept].copy(), int(dropped)  # the copy lets the sorted array go
 
     parts = step.partitions(PARTITION_CODES)
     if parts == 1:
-        codes = thin(step.counted(report))
+        codes, report.thin = thin(step.counted(report))
     else:
-        codes = _joined([thin(found) for found in step.counted_by_range(parts, report)])
+        kept = []
+        for found, dropped in step.counted_by_range(parts, report, thin):
+            kept.append(found)
+            report.thin += dropped
+        codes = _joined(kept)
     n = step.n
     pairs = np.empty((len(codes), 2), np.int64)  # filled in place: no two halves to stack
     np.floor_divide(codes, n, out=pairs[:, 0])
@@ -573,10 +578,15 @@ class _Banding:
                 found_counts.append(counts)
         return _merged(found_codes, found_counts, int(self.n))
 
-    def counted_by_range(self, parts: int, report: LSHReport) -> Iterator[_Ordered]:
-        """``counted``'s codes and shared bands, one range of codes after another (ascending):
-        every band's codes are cut by range into temporary files (``_deltas``), then each
-        range is read back and counted alone."""
+    def counted_by_range(
+        self,
+        parts: int,
+        report: LSHReport,
+        thin: Callable[[_Ordered], tuple[NDArray[np.int64], int]],
+    ) -> Iterator[tuple[NDArray[np.int64], int]]:
+        """``thin`` of ``counted``'s codes and shared bands, one range of codes after another
+        (ascending): every band's codes are cut by range into temporary files (``_deltas``),
+        then each range is read back and counted alone."""
         n = int(self.n)
         # a pair's lower document a has about n - a partners, so equal shares of pairs need
         # ranges of a that widen: a_k = n (1 - sqrt(1 - k / parts))
@@ -616,7 +626,8 @@ class _Banding:
                 for local in pool.map(chunk, self._chunks()):
                     report.merge(local)
             release_memory()
-            for p in range(parts):
+
+            def counted(p: int) -> tuple[NDArray[np.int64], int]:
                 total = sum(int(where[first][1][:, p].sum()) for first in self._chunks())
                 codes = np.empty(total, np.int64)
                 at = 0
@@ -629,5 +640,19 @@ class _Banding:
                             words = np.fromfile(f, np.uint32, end - start)
                             at = _undeltas(words, codes, at)
                 codes.sort()
-                yield _Ordered(codes)
+                kept = thin(_Ordered(codes))
+                del codes
                 release_memory()  # as above, for each range's arrays
+                return kept
+
+            # a range at a time on each thread (the reading, sort and count let go of the
+            # GIL), at most two in flight a thread, so memory holds a few ranges at once
+            threads = os.cpu_count() or 1
+            with ThreadPoolExecutor(max_workers=threads) as pool:
+                running: deque[Future[tuple[NDArray[np.int64], int]]] = deque()
+                for p in range(parts):
+                    running.append(pool.submit(counted, p))
+                    if len(running) > threads:
+                        yield running.popleft().result()
+                while running:
+                    yield running.popleft().result()
