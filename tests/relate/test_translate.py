@@ -429,3 +429,59 @@ def test_translate_a_pair_whose_tails_differ_is_no_translation(
     assert not any(TAIL_BREAK in text for text in read)  # the encoder reads a part, never both
     tails = [t for t in read if t.startswith("end")]
     assert len(tails) == (2 if tail_chars and second and tail_below > 1 else 0)
+
+
+def test_same_text_tells_one_text_from_a_translation() -> None:
+    """Two leads are one text when they share ``max_lead_overlap`` of the shorter one's word
+    pairs; a translation shares names and numbers, not word pairs (WMT: at most 0.278)."""
+    from newsdedup.config import TranslateConfig
+    from newsdedup.relate.translate import same_text
+
+    config = TranslateConfig()
+    assert same_text(DE[:200], DE[:200], config)
+    assert same_text(DE[:200], DE[:150] + " and then another ending in English.", config)
+    assert not same_text(EN[:200], DE[:200], config)
+    assert not same_text(EN[:200], FR[:200], config)
+    assert not same_text("", DE[:200], config)  # no word pair: nothing to tell
+    assert same_text(DE[:200], DE[:200], TranslateConfig(max_lead_overlap=1.0))
+    half = DE[:100] + " " + EN[:100]
+    assert same_text(DE[:200], half, TranslateConfig(max_lead_overlap=0.3))
+    assert not same_text(DE[:200], half, TranslateConfig(max_lead_overlap=0.9))
+
+
+@pytest.mark.parametrize(("second", "joined"), [("DE", False), ("EN", True)])
+def test_translate_two_leads_of_one_text_are_no_translation(second: str, joined: bool) -> None:
+    """An article guessed German and one guessed English that open on the same German passage
+    (a quotation, a mixed-language page) get an encoder cosine near 1: the leads' own words
+    say they are one text, not a translation. A translation's lead, as alike to the encoder,
+    is joined."""
+    from newsdedup.config import TranslateConfig
+    from newsdedup.fingerprint.multilingual import DIM
+    from newsdedup.relate.translate import translation_pairs
+
+    def encode(texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), DIM), np.float32)
+        out[:, 0] = 1.0  # every lead alike to the encoder: only the words can tell
+        return out
+
+    langs = ["de", "en"]
+    keys = [np.array([1, 2, 3], np.uint64)] * 2
+    leads = [DE[:200], {"DE": DE[:200], "EN": EN[:200]}[second]]
+    found = translation_pairs(langs, keys, leads, TranslateConfig(encoder="all"), encode)
+    assert ((0, 1) in {(t.a, t.b) for t in found.pairs}) is joined
+
+
+def test_compare_two_articles_opening_on_one_passage_are_no_translation() -> None:
+    """``compare`` applies the translation stage's rule to a lone pair, and says why."""
+    from newsdedup.relate.compare import compare
+
+    opening = DE[: DE.index(". ") + 1]  # one German sentence, then two other articles
+    a = Article(id="a", text=" ".join([opening, EN_ALONE, EN]), lang="de")
+    b = Article(id="b", text=" ".join([opening, DE_OTHER, FR]), lang="en")
+    found = compare(a, b)
+    assert found.scores["translation_cosine"] > 0.9  # the encoder alone would join them
+    assert found.kind is not Kind.TRANSLATION
+    assert any("one text" in reason for reason in found.reasons)
+    translated = compare(Article(id="en", text=EN, lang="en"), Article(id="de", text=DE, lang="de"))
+    assert translated.kind is Kind.TRANSLATION
+    assert not any("one text" in reason for reason in translated.reasons)

@@ -249,6 +249,7 @@ def _across(a: Article, b: Article, t: TranslateConfig) -> _Across | None:
         article_features,
         both_tails,
         language_of,
+        same_text,
         tails_disagree,
     )
 
@@ -275,8 +276,9 @@ def _across(a: Article, b: Article, t: TranslateConfig) -> _Across | None:
         if tails:
             tail_cosine = float(vectors[2] @ vectors[3])
     score = t.anchor_weight * anchors + (cosine if read else t.unread_cosine)
+    one_text = read and same_text(head_a, head_b, t)
     if read:
-        gate = cosine >= t.min_cosine and not tails_disagree(score, tail_cosine, t)
+        gate = cosine >= t.min_cosine and not one_text and not tails_disagree(score, tail_cosine, t)
     else:
         gate = lang_a in ALPHABETIC and lang_b in ALPHABETIC and anchors >= t.min_anchor
     translation = gate and score >= t.min_score
@@ -292,6 +294,12 @@ def _across(a: Article, b: Article, t: TranslateConfig) -> _Across | None:
         translation=translation,
         t=t,
     )
+    if one_text:
+        reasons.append(
+            f"the two leads share {t.max_lead_overlap} or more of their word pairs: one text "
+            "guessed in two languages (a quoted passage, a mixed-language text), not a "
+            "translation"
+        )
     alignment = align_translation(a.text, b.text, lang_a=lang_a, lang_b=lang_b, encode=encode)
     return _Across(translation, scores, reasons, alignment)
 

@@ -11,7 +11,8 @@ Here each article in a corpus of several languages is matched against the others
 2. score: ``anchor_weight`` x that overlap, plus the cosine of the two leads' multilingual
    vectors (fingerprint/multilingual.py) where the encoder reads both languages, else the fixed
    ``unread_cosine`` and only for two alphabetic scripts, whose names transliterate; a pair
-   below ``min_cosine`` (or ``min_anchor`` unread) is no candidate;
+   below ``min_cosine`` (or ``min_anchor`` unread) is no candidate, nor one the encoder reads
+   whose two leads are one text (``same_text``: a quoted passage, a mixed-language text);
 3. verdict: a pair is a translation when one article's best match in the other's language
    leads the runner-up there by ``margin`` or more, and the other article's own best match in
    the first one's language is at most ``tolerance`` ahead of it (that best is often a second
@@ -31,7 +32,9 @@ Figures were chosen on half of the WMT development set; eval/translations.py rep
 
 from __future__ import annotations
 
+import itertools
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -60,6 +63,7 @@ __all__ = [
     "encoder_input",
     "judge_candidates",
     "language_of",
+    "same_text",
     "tails_disagree",
     "translation_pairs",
 ]
@@ -194,9 +198,11 @@ def judge_candidates(
         needs &= unsettled
     wanted = np.flatnonzero(read) if dense else unique(pairs[needs])
     vectors = np.zeros((n, 0), np.float32)
+    heads: dict[int, str] = {}  #: the leads the encoder reads, by article
     if len(wanted):
         vectors = np.zeros((n, DIM), np.float32)
-        vectors[wanted] = encode([split_lead_and_tail(leads[d])[0] for d in wanted.tolist()])
+        heads = {d: split_lead_and_tail(leads[d])[0] for d in wanted.tolist()}
+        vectors[wanted] = encode(list(heads.values()))
     if dense:
         extra = _nearest(vectors, read & ~alpha, read, lang, config.candidates)
         pairs = np.unique(np.vstack((pairs, extra)), axis=0)
@@ -216,6 +222,8 @@ def judge_candidates(
         alpha[a] & alpha[b] & (overlap >= config.min_anchor),
     )
     ok &= score >= config.min_score
+    for p in np.flatnonzero(ok & needs).tolist():
+        ok[p] = not same_text(heads[int(a[p])], heads[int(b[p])], config)
     a, b, score, cosine, overlap = a[ok], b[ok], score[ok], cosine[ok], overlap[ok]
     # each side's best and runner-up in the other's language
     best, lead_by, best_score, rank = _best_in_language(a, b, score, lang)
@@ -281,6 +289,25 @@ def both_tails(tail_a: str, tail_b: str) -> bool:
     """Whether a pair's tails can be compared: a text with no tail (too short for one, or a
     lead stored before tails were kept) is not held against the pair."""
     return bool(tail_a.strip() and tail_b.strip())
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _word_pairs(text: str) -> set[tuple[str, str]]:
+    words = _WORD.findall(text.lower())
+    return set(itertools.pairwise(words))
+
+
+def same_text(lead_a: str, lead_b: str, config: TranslateConfig) -> bool:
+    """Whether two leads the encoder reads are one text rather than a translation: they share
+    ``max_lead_overlap`` or more of the shorter one's word bigrams. A translation's words are
+    another language's (WMT: at most 0.278, median 0); two articles guessed in two languages
+    that open on the same passage get an encoder cosine near 1 and would otherwise pass as
+    each other's translation. ``compare`` applies the same rule to a lone pair."""
+    a, b = _word_pairs(lead_a), _word_pairs(lead_b)
+    smaller = min(len(a), len(b))
+    return smaller > 0 and len(a & b) >= config.max_lead_overlap * smaller
 
 
 def tails_disagree(score: float, tail_cosine: float, config: TranslateConfig) -> bool:
