@@ -646,7 +646,7 @@ class _Banding:
                 return kept
 
             # a range at a time on each thread (the reading, sort and count let go of the
-            # GIL), at most two in flight a thread, so memory holds a few ranges at once
+            # GIL), one range more than the threads in flight, so memory holds a few at once
             threads = os.cpu_count() or 1
             with ThreadPoolExecutor(max_workers=threads) as pool:
                 running: deque[Future[tuple[NDArray[np.int64], int]]] = deque()
